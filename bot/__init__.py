@@ -1,0 +1,1 @@
+"""Hài Lòng: the platform side — settings, storage, channels, workers and wiring."""

@@ -1,0 +1,186 @@
+"""The one composition root: builds the database, channels, workers and HTTP server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from aiohttp import web
+from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
+
+from bot.channels.base import Channel, Inbound
+from bot.clock import Clock, SystemClock
+from bot.context import Services
+from bot.db import Database
+from bot.dispatch import Dispatcher
+from bot.inbox import record_inbound
+from bot.outbox import Outbox
+from bot.ratelimit import Limits, RateLimiter
+from bot.routing import Job, JobContext, Routes
+from bot.scheduler import build_scheduler
+from bot.settings import Settings
+from surveys.catalog import load_catalog
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    """Everything one running deployment is made of."""
+
+    settings: Settings
+    db: Database
+    services: Services
+    channels: dict[str, Channel]
+    dispatcher: Dispatcher
+    outbox: Outbox
+    web: web.Application
+    jobs: Sequence[Job]
+    metrics: CollectorRegistry
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _scheduler: object | None = None
+
+    async def receive(self, inbound: Inbound) -> bool:
+        """Records an inbound once and queues it for handling; False for a repeat."""
+        inbound_id = await record_inbound(self.db, inbound)
+        if inbound_id is None:
+            return False
+        self.dispatcher.submit(inbound_id, inbound)
+        return True
+
+    async def start(self, *, scheduler: bool = True, sender: bool = True) -> None:
+        """Recovers unhandled work, then starts the channels, the sender and the jobs."""
+        await self.dispatcher.recover()
+        if sender:
+            self._tasks.append(asyncio.get_running_loop().create_task(self.outbox.run()))
+        for channel in self.channels.values():
+            await channel.start(self.receive)
+        if scheduler and self.jobs:
+            job_context = JobContext(self.services, self.db.transaction)
+            sched = build_scheduler(
+                self.jobs, job_context, self.settings.timezone, self.outbox.wake
+            )
+            sched.start()
+            self._scheduler = sched
+
+    async def stop(self) -> None:
+        for channel in self.channels.values():
+            await channel.stop()
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)  # type: ignore[attr-defined]
+        await self.dispatcher.idle()
+        await self.outbox.stop()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.db.dispose()
+
+    async def settle(self) -> None:
+        """Handles everything received and sends everything due (tests, demo seeding)."""
+        await self.dispatcher.idle()
+        await self.outbox.drain()
+
+
+def create_app(
+    settings: Settings,
+    *,
+    channels: Sequence[Channel] | None = None,
+    clock: Clock | None = None,
+    routes: Routes | None = None,
+    jobs: Sequence[Job] | None = None,
+) -> App:
+    """Wires one deployment from its settings; channels default to those with a token set."""
+    import handlers
+
+    clock = clock or SystemClock()
+    db = Database(settings.database_url)
+    catalog = load_catalog(settings.survey_dirs)
+    chosen = {
+        c.name: c for c in (channels if channels is not None else configured_channels(settings))
+    }
+    services = Services(settings, clock, catalog, _links(chosen))
+    outbox = Outbox(
+        db, chosen, _limiters(settings, chosen), clock, max_attempts=settings.outbox_max_attempts
+    )
+    dispatcher = Dispatcher(db, routes or handlers.ROUTES, services, outbox.wake)
+    registry = CollectorRegistry()
+    application = web.Application(client_max_size=1024**2)
+    app = App(
+        settings,
+        db,
+        services,
+        chosen,
+        dispatcher,
+        outbox,
+        application,
+        handlers.JOBS if jobs is None else jobs,
+        registry,
+    )
+    _add_metrics(app)
+    application.router.add_get("/healthz", _healthz)
+    for channel in chosen.values():
+        application.add_routes(channel.routes())
+    return app
+
+
+def configured_channels(settings: Settings) -> list[Channel]:
+    """The real platform channels whose tokens are set."""
+    found: list[Channel] = []
+    if settings.telegram_token is not None:
+        from bot.channels.telegram import TelegramChannel
+
+        found.append(
+            TelegramChannel(
+                token=settings.telegram_token.get_secret_value(),
+                api_url=settings.telegram_api_url,
+                webhook_url=settings.telegram_webhook_url,
+                webhook_secret=(
+                    settings.telegram_webhook_secret.get_secret_value()
+                    if settings.telegram_webhook_secret
+                    else None
+                ),
+            )
+        )
+    return found
+
+
+def _limiters(settings: Settings, channels: Mapping[str, Channel]) -> dict[str, RateLimiter]:
+    telegram = Limits(
+        settings.telegram_rate_overall,
+        settings.telegram_rate_per_chat,
+        settings.telegram_rate_per_group,
+    )
+    return {"telegram": RateLimiter(telegram)} if "telegram" in channels else {}
+
+
+def _links(channels: Mapping[str, Channel]):  # type: ignore[no-untyped-def]
+    async def link_for(code: str) -> str | None:
+        telegram = channels.get("telegram")
+        username = getattr(telegram, "username", None)
+        if username is None:
+            return None
+        return f"https://t.me/{await username()}?start={code}"
+
+    return link_for
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+def _add_metrics(app: App) -> None:
+    handled = Counter("hailong_updates_handled", "Inbound events handled", registry=app.metrics)
+    sent = Counter("hailong_messages_sent", "Messages sent", registry=app.metrics)
+    depth = Gauge("hailong_outbox_depth", "Messages waiting in memory", registry=app.metrics)
+    seen = {"handled": 0, "sent": 0}
+
+    async def metrics(request: web.Request) -> web.Response:
+        handled.inc(app.dispatcher.handled - seen["handled"])
+        sent.inc(app.outbox.sent - seen["sent"])
+        seen.update(handled=app.dispatcher.handled, sent=app.outbox.sent)
+        depth.set(len(app.outbox._busy))
+        return web.Response(body=generate_latest(app.metrics), content_type="text/plain")
+
+    app.web.router.add_get("/metrics", metrics)

@@ -1,0 +1,115 @@
+"""The neutral types every channel translates to and from."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+from aiohttp import web
+
+InboundKind = Literal["text", "choice", "photo", "sticker", "voice", "unsupported"]
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One thing a person did in a chat."""
+
+    channel: str
+    external_id: str
+    chat_id: str
+    user_id: str
+    received_at: datetime
+    kind: InboundKind = "text"
+    text: str = ""
+    choice: str | None = None
+    callback_id: str | None = None
+    message_id: str | None = None
+    user_name: str = ""
+    in_group: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["received_at"] = self.received_at.isoformat()
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Inbound:
+        return cls(**{**data, "received_at": datetime.fromisoformat(data["received_at"])})
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A quick reply: a button on Telegram and the web, a numbered line on Zalo."""
+
+    payload: str
+    label: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """A message to one chat, in neutral form."""
+
+    chat_id: str
+    text: str
+    choices: tuple[Choice, ...] = ()
+    edit_of: str | None = None
+    callback_id: str | None = None
+    notice: str = ""
+    image: str | None = None
+    kind: Literal["message", "ack"] = "message"
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Outbound:
+        choices = tuple(Choice(**c) for c in data.get("choices", ()))
+        return cls(**{**data, "choices": choices})
+
+
+class RetryLater(Exception):
+    """The platform asked us to wait (HTTP 429 retry_after) or failed for now."""
+
+    def __init__(self, seconds: float, reason: str = "") -> None:
+        super().__init__(reason or f"retry after {seconds}s")
+        self.seconds = seconds
+
+
+class Undeliverable(Exception):
+    """The platform will never take this message (blocked, chat gone, bad request)."""
+
+
+Receiver = Callable[[Inbound], Awaitable[bool]]
+
+
+class Channel(Protocol):
+    """What the app needs of a chat platform."""
+
+    name: str
+    can_edit: bool
+
+    def routes(self) -> list[web.RouteDef]:
+        """HTTP routes this channel serves on the app's server (webhooks, pages)."""
+        ...
+
+    async def start(self, receive: Receiver) -> None:
+        """Begins receiving; every inbound goes through `receive` before it is acknowledged."""
+        ...
+
+    async def stop(self) -> None: ...
+
+    async def send(self, message: Outbound) -> str | None:
+        """Delivers one message; returns the platform's message id."""
+        ...
+
+
+def normalize_text(text: str, limit: int = 4000) -> str:
+    """NFC, no control characters, capped: what every inbound text goes through."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return text.strip()[:limit]

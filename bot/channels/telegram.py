@@ -1,0 +1,516 @@
+"""Telegram: verify and translate updates to Inbound, render Outbound through the Bot API.
+
+python-telegram-bot is used only as the API client (`Bot`) and parser (`Update.de_json`); the
+conversation state lives in our database, so none of `telegram.ext` is involved. Webhooks are
+served by the app's aiohttp server; without a webhook URL a long-poll task feeds the receiver.
+Either way an update is acknowledged (HTTP 200 or a higher getUpdates offset) only after
+`receive` has recorded it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import re
+import unicodedata
+import warnings
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Final
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
+from telegram.constants import ChatType
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.request import BaseRequest
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.channels.aiohttp_request import AiohttpRequest, scrub
+from bot.channels.base import (
+    Choice,
+    Inbound,
+    InboundKind,
+    Outbound,
+    Receiver,
+    RetryLater,
+    Undeliverable,
+    normalize_text,
+)
+from bot.clock import Clock, SystemClock
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER: Final = "X-Telegram-Bot-Api-Secret-Token"
+ALLOWED_UPDATES: Final = ("message", "callback_query", "my_chat_member")
+TEXT_LIMIT: Final = 4096
+CAPTION_LIMIT: Final = 1024
+CALLBACK_NOTICE_LIMIT: Final = 200
+CALLBACK_DATA_LIMIT: Final = 64
+SHORT_LABEL: Final = 4
+BUTTONS_PER_ROW: Final = 8
+_GROUPS: Final = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
+
+
+# --- keeping the token out of logs ---------------------------------------------------------------
+
+
+def redact(text: str, token: str) -> str:
+    """`text` with the bot token (plain or URL-quoted) and token-shaped strings masked."""
+    if token:
+        text = text.replace(token, "<token>").replace(token.replace(":", "%3A"), "<token>")
+    return scrub(text)
+
+
+class _RedactTokens(logging.Filter):
+    """Masks known tokens in records of the loggers that may print the Bot API URL."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tokens: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = message
+        for token in self.tokens:
+            clean = redact(clean, token)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:
+            trace = logging.Formatter().formatException(record.exc_info)
+            for token in self.tokens:
+                trace = redact(trace, token)
+            record.exc_text = trace
+        return True
+
+
+_REDACTOR = _RedactTokens()
+# PTB's Bot logs its base URL (token included) at DEBUG when constructed.
+_PTB_LOGGERS = ("telegram.Bot", "telegram.request.BaseRequest", __name__)
+
+
+def _guard_logs(token: str) -> None:
+    _REDACTOR.tokens.add(token)
+    for name in _PTB_LOGGERS:
+        logger = logging.getLogger(name)
+        if _REDACTOR not in logger.filters:
+            logger.addFilter(_REDACTOR)
+
+
+# --- Update → Inbound ----------------------------------------------------------------------------
+
+
+def to_inbound(update: Update, now: datetime | None = None) -> Inbound | None:
+    """The neutral form of one update, or None for what the bot ignores (logged at DEBUG).
+
+    `now` stamps callback queries, which carry no date of their own.
+    """
+    if update.callback_query is not None:
+        return _from_callback(update.update_id, update.callback_query, now or datetime.now(UTC))
+    if update.message is not None:
+        return _from_message(update.update_id, update.message)
+    log.debug("skipping update %s: type not handled", update.update_id)
+    return None
+
+
+def _from_message(update_id: int, message: Message) -> Inbound | None:
+    sender = message.from_user
+    if sender is None or sender.is_bot:
+        log.debug("skipping update %s: not sent by a person", update_id)
+        return None
+    kind: InboundKind
+    text = ""
+    if message.text is not None:
+        kind, text = "text", message.text
+    elif message.photo:
+        kind, text = "photo", message.caption or ""
+    elif message.sticker is not None:
+        kind, text = "sticker", message.sticker.emoji or ""
+    elif message.voice is not None:
+        kind = "voice"
+    else:
+        kind = "unsupported"
+    return Inbound(
+        channel="telegram",
+        external_id=str(update_id),
+        chat_id=str(message.chat.id),
+        user_id=str(sender.id),
+        received_at=message.date.astimezone(UTC),
+        kind=kind,
+        text=normalize_text(text),
+        message_id=str(message.message_id),
+        user_name=_full_name(sender),
+        in_group=message.chat.type in _GROUPS,
+    )
+
+
+def _from_callback(update_id: int, query: CallbackQuery, now: datetime) -> Inbound | None:
+    carrier = query.message
+    if query.from_user.is_bot or carrier is None or query.data is None:
+        log.debug("skipping update %s: callback without message or data", update_id)
+        return None
+    return Inbound(
+        channel="telegram",
+        external_id=str(update_id),
+        chat_id=str(carrier.chat.id),
+        user_id=str(query.from_user.id),
+        received_at=now,
+        kind="choice",
+        choice=query.data,
+        callback_id=query.id,
+        message_id=str(carrier.message_id),
+        user_name=_full_name(query.from_user),
+        in_group=carrier.chat.type in _GROUPS,
+    )
+
+
+def _full_name(user: User) -> str:
+    return normalize_text(" ".join(p for p in (user.first_name, user.last_name) if p), 200)
+
+
+# --- Outbound → Bot API --------------------------------------------------------------------------
+
+
+def keyboard(choices: Sequence[Choice]) -> InlineKeyboardMarkup:
+    """Short labels (scales, yes/no) share rows of up to 8; longer ones get a row each."""
+    for choice in choices:
+        if not 1 <= len(choice.payload.encode()) <= CALLBACK_DATA_LIMIT:
+            raise Undeliverable(f"callback data must be 1-64 bytes: {choice.payload!r}")
+    buttons = [InlineKeyboardButton(c.label, callback_data=c.payload) for c in choices]
+    width = BUTTONS_PER_ROW if all(len(c.label) <= SHORT_LABEL for c in choices) else 1
+    return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
+
+
+def _units(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Pieces of at most `limit` units, cut at a line break, else a space, else anywhere."""
+    pieces: list[str] = []
+    rest = text
+    while _units(rest) > limit:
+        head = rest[:limit]
+        while (excess := _units(head) - limit) > 0:
+            head = head[:-excess]
+        cut = _cut_point(head)
+        if cut == 0:  # one unbroken run: cut anywhere, but not before a combining mark
+            cut = len(head)
+            while cut > 1 and unicodedata.combining(rest[cut]):
+                cut -= 1
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip("\n ")
+    if rest or not pieces:
+        pieces.append(rest)
+    return [p for p in pieces if p] or [""]
+
+
+def _cut_point(head: str) -> int:
+    """Where to break `head`: a late line break, else a late space, else any break (0: none)."""
+    for separator in ("\n", " "):
+        at = head.rfind(separator)
+        if at > len(head) // 2:
+            return at
+    return max(head.rfind("\n"), head.rfind(" "), 0)
+
+
+def _retry_seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():  # int-vs-timedelta deprecation of PTB 22
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramChannel:
+    """One Telegram bot token: webhook or long polling in, Bot API calls out."""
+
+    name = "telegram"
+    can_edit = True
+
+    def __init__(
+        self,
+        token: str,
+        api_url: str = "https://api.telegram.org/bot",
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
+        *,
+        request: BaseRequest | None = None,
+        get_updates_request: BaseRequest | None = None,
+        poll_timeout: int = 25,
+        retry_delay: float = 1.0,
+        max_retry_delay: float = 30.0,
+        username: str | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        if not token:
+            raise ValueError("a Telegram bot token is required")
+        _guard_logs(token)
+        self._token = token
+        self._webhook_url = webhook_url
+        self._webhook_secret = webhook_secret.encode() if webhook_secret else None
+        self._request = request or AiohttpRequest()
+        self._updates_request = get_updates_request or AiohttpRequest(pool_size=1)
+        file_url = api_url[: -len("bot")] + "file/bot" if api_url.endswith("/bot") else api_url
+        self._bot = Bot(
+            token,
+            base_url=api_url,
+            base_file_url=file_url,
+            request=self._request,
+            get_updates_request=self._updates_request,
+        )
+        self._poll_timeout = poll_timeout
+        self._retry_delay = retry_delay
+        self._max_retry_delay = max_retry_delay
+        self._username = username
+        self._clock = clock or SystemClock()
+        self._receive: Receiver | None = None
+        self._poller: asyncio.Task[None] | None = None
+        if webhook_url and not webhook_secret:
+            log.warning("telegram webhook has no secret: anyone can post updates to it")
+
+    @property
+    def bot(self) -> Bot:
+        return self._bot
+
+    # --- receiving ---
+
+    def routes(self) -> list[web.RouteDef]:
+        if not self._webhook_url:
+            return []
+        return [web.post(urlsplit(self._webhook_url).path or "/", self._on_webhook)]
+
+    async def start(self, receive: Receiver) -> None:
+        """Registers the webhook, or clears it and starts long polling."""
+        await self._open()
+        self._receive = receive
+        try:
+            if self._webhook_url:
+                secret = self._webhook_secret.decode() if self._webhook_secret else None
+                await self._bot.set_webhook(
+                    self._webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+                )
+                log.info("telegram webhook set to %s", self._webhook_url)
+                return
+            await self._bot.delete_webhook()
+        except TelegramError as exc:
+            raise RuntimeError(f"telegram start failed: {self._safe(exc)}") from None
+        self._poller = asyncio.create_task(self._poll(receive), name="telegram-poll")
+        log.info("telegram long polling started")
+
+    async def stop(self) -> None:
+        """Stops polling (an update being received is redelivered later) and closes HTTP."""
+        poller, self._poller = self._poller, None
+        if poller is not None:
+            poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await poller
+        self._receive = None
+        await asyncio.gather(self._request.shutdown(), self._updates_request.shutdown())
+
+    async def _open(self) -> None:
+        await asyncio.gather(self._request.initialize(), self._updates_request.initialize())
+
+    async def _on_webhook(self, request: web.Request) -> web.Response:
+        if self._webhook_secret is not None:
+            given = request.headers.get(SECRET_HEADER, "").encode()
+            if not hmac.compare_digest(given, self._webhook_secret):
+                log.warning("telegram webhook: missing or wrong secret from %s", request.remote)
+                return web.Response(status=401)
+        receive = self._receive
+        if receive is None:  # not started yet: Telegram will deliver again
+            return web.Response(status=503)
+        update = self._parse(await request.read())
+        inbound = to_inbound(update, self._clock.now()) if update is not None else None
+        if inbound is None:
+            return web.Response(status=200)
+        try:
+            await receive(inbound)
+        except Exception as exc:
+            log.error("telegram update %s not recorded: %s", inbound.external_id, self._safe(exc))
+            return web.Response(status=500)
+        return web.Response(status=200)
+
+    def _parse(self, body: bytes) -> Update | None:
+        try:
+            data = json.loads(body)
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                raise ValueError("not a Telegram update")
+            return Update.de_json(data, self._bot)
+        except Exception as exc:
+            log.warning("telegram webhook: skipping malformed body: %s", self._safe(exc))
+            return None
+
+    async def _poll(self, receive: Receiver) -> None:
+        offset: int | None = None
+        failures = 0
+        while True:
+            try:
+                updates = await self._bot.get_updates(
+                    offset=offset, timeout=self._poll_timeout, allowed_updates=ALLOWED_UPDATES
+                )
+            except RetryAfter as exc:
+                await asyncio.sleep(_retry_seconds(exc))
+                continue
+            except (InvalidToken, Conflict) as exc:  # needs an operator, not a quick retry
+                log.error("telegram getUpdates refused: %s", self._safe(exc))
+                await asyncio.sleep(self._max_retry_delay)
+                continue
+            except Exception as exc:
+                log.warning("telegram getUpdates failed, retrying: %s", self._safe(exc))
+                updates, failures = (), failures + 1
+            else:
+                offset, delivered = await self._deliver_all(receive, updates, offset)
+                failures = 0 if delivered else failures + 1
+            if failures:
+                await asyncio.sleep(
+                    min(self._retry_delay * 2 ** (failures - 1), self._max_retry_delay)
+                )
+
+    async def _deliver_all(
+        self, receive: Receiver, updates: Sequence[Update], offset: int | None
+    ) -> tuple[int | None, bool]:
+        """The offset confirming what was recorded; False when an update must come again."""
+        for update in updates:
+            inbound = to_inbound(update, self._clock.now())
+            if inbound is not None and not await self._deliver(receive, inbound):
+                return offset, False
+            offset = update.update_id + 1
+        return offset, True
+
+    async def _deliver(self, receive: Receiver, inbound: Inbound) -> bool:
+        try:
+            await receive(inbound)
+        except Exception as exc:
+            log.error("telegram update %s not recorded: %s", inbound.external_id, self._safe(exc))
+            return False
+        return True
+
+    # --- sending ---
+
+    async def username(self) -> str:
+        """The bot's @username (without @), for t.me deep links; asked once."""
+        if self._username is None:
+            await self._open()
+            try:
+                me = await self._bot.get_me()
+            except TelegramError as exc:
+                raise RuntimeError(f"telegram getMe failed: {self._safe(exc)}") from None
+            self._username = me.username or ""
+        return self._username
+
+    async def send(self, message: Outbound) -> str | None:
+        await self._open()
+        try:
+            if message.kind == "ack":
+                if message.callback_id:
+                    await self._answer(message.callback_id, message.notice)
+                return None
+            if message.callback_id:
+                try:
+                    await self._answer(message.callback_id, message.notice)
+                except TelegramError as exc:  # callbacks expire after a while; the reply matters
+                    log.info("telegram callback answer failed: %s", self._safe(exc))
+            return await self._render(message)
+        except RetryAfter as exc:
+            raise RetryLater(_retry_seconds(exc), "telegram flood control") from None
+        except ChatMigrated as exc:
+            raise Undeliverable(f"group moved to chat {exc.new_chat_id}") from None
+        except Forbidden as exc:
+            raise Undeliverable(self._safe(exc)) from None
+        except BadRequest as exc:
+            raise Undeliverable(self._safe(exc)) from None
+        except InvalidToken as exc:
+            raise RetryLater(60.0, f"telegram token rejected: {self._safe(exc)}") from None
+        except (NetworkError, TelegramError) as exc:
+            raise RetryLater(2.0, self._safe(exc)) from None
+
+    async def _answer(self, callback_id: str, notice: str) -> None:
+        await self._bot.answer_callback_query(
+            callback_id, text=notice[:CALLBACK_NOTICE_LIMIT] or None
+        )
+
+    async def _render(self, message: Outbound) -> str:
+        markup = keyboard(message.choices) if message.choices else None
+        text = message.text.strip()
+        if message.image:
+            return await self._send_photo(message.chat_id, message.image, text, markup)
+        if not text:
+            raise Undeliverable("empty message")
+        pieces = split_text(text)
+        last = len(pieces) - 1
+        message_id = ""
+        for i, piece in enumerate(pieces):
+            piece_markup = markup if i == last else None
+            if i == 0 and message.edit_of:
+                message_id = await self._edit(message.chat_id, message.edit_of, piece, piece_markup)
+            else:
+                message_id = await self._send_text(message.chat_id, piece, piece_markup)
+        return message_id
+
+    async def _send_text(self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None) -> str:
+        sent = await self._bot.send_message(chat_id, text, reply_markup=markup)
+        return str(sent.message_id)
+
+    async def _edit(
+        self, chat_id: str, message_id: str, text: str, markup: InlineKeyboardMarkup | None
+    ) -> str:
+        try:
+            await self._bot.edit_message_text(
+                text, chat_id=chat_id, message_id=int(message_id), reply_markup=markup
+            )
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return message_id
+            if "chat not found" in exc.message.lower():
+                raise
+            log.info("telegram edit of %s failed (%s): sending anew", message_id, exc.message)
+            return await self._send_text(chat_id, text, markup)
+        return message_id
+
+    async def _send_photo(
+        self, chat_id: str, image: str, text: str, markup: InlineKeyboardMarkup | None
+    ) -> str:
+        photo: str | Path = image
+        if not re.match(r"https?://", image):
+            photo = Path(image)
+            if not photo.is_file():
+                raise Undeliverable(f"image file not found: {image}")
+        caption, rest = text, ""
+        if _units(text) > CAPTION_LIMIT:
+            caption = split_text(text, CAPTION_LIMIT)[0]
+            rest = text[len(caption) :].strip()
+        sent = await self._bot.send_photo(
+            chat_id, photo, caption=caption or None, reply_markup=None if rest else markup
+        )
+        message_id = str(sent.message_id)
+        if rest:
+            pieces = split_text(rest)
+            for i, piece in enumerate(pieces):
+                last = i == len(pieces) - 1
+                message_id = await self._send_text(chat_id, piece, markup if last else None)
+        return message_id
+
+    def _safe(self, exc: BaseException) -> str:
+        return redact(f"{type(exc).__name__}: {exc}", self._token)

@@ -1,0 +1,327 @@
+"""The `hailong` command: run, demo, database, school setup, surveys."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import qrcode
+
+from bot.app import App, create_app
+from bot.clock import SystemClock
+from bot.db import Database
+from bot.migrate import upgrade
+from bot.models import Wave
+from bot.settings import Settings, load_settings
+from surveys.catalog import SurveyFileError, load_catalog, load_survey
+
+Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parses the command line, loads the settings once and runs one subcommand."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "command"):
+        parser.print_help()
+        return 2
+    try:
+        settings = load_settings()
+    except Exception as error:  # pydantic's message names the variable and the problem
+        print(f"hailong: invalid settings: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return asyncio.run(args.command(args, settings))
+    except (LookupError, ValueError, SurveyFileError) as error:
+        print(f"hailong: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hailong", description=__doc__)
+    sub = parser.add_subparsers(metavar="COMMAND")
+    sub.add_parser("run", help="run everything configured").set_defaults(command=cmd_run)
+    demo = sub.add_parser("demo", help="SQLite, a seeded demo school and the web playground")
+    demo.add_argument("--port", type=int, help="HTTP port (default HAILONG_HTTP_PORT)")
+    demo.set_defaults(command=cmd_demo)
+
+    db = sub.add_parser("db", help="database").add_subparsers(metavar="ACTION")
+    db.add_parser("upgrade", help="apply migrations").set_defaults(command=cmd_db_upgrade)
+
+    school = sub.add_parser("school", help="schools").add_subparsers(metavar="ACTION")
+    create = school.add_parser("create", help="create a school")
+    create.add_argument("--code", required=True, help="short code, e.g. MN-HOASEN")
+    create.add_argument("--name", required=True)
+    create.add_argument("--district", default="")
+    create.set_defaults(command=cmd_school_create)
+
+    classes = sub.add_parser("class", help="classes").add_subparsers(metavar="ACTION")
+    create = classes.add_parser("create", help="create a class and its parent invite code")
+    create.add_argument("--school", required=True, help="school code")
+    create.add_argument("--name", required=True, help="e.g. Lá 1")
+    create.add_argument("--grade", default="", choices=["", "nha_tre", "mam", "choi", "la"])
+    create.set_defaults(command=cmd_class_create)
+
+    invite = sub.add_parser("invite", help="print invite codes, links and QR codes")
+    invite.add_argument("role", choices=["parent", "teacher", "principal"])
+    invite.add_argument("--school", required=True, help="school code")
+    invite.add_argument("--class", dest="class_name", help="class name (parent, teacher)")
+    invite.add_argument("--qr", type=Path, help="write a QR code PNG here")
+    invite.set_defaults(command=cmd_invite)
+
+    roster = sub.add_parser("roster", help="rosters").add_subparsers(metavar="ACTION")
+    load = roster.add_parser("import", help="create classes from a CSV: school,class,grade")
+    load.add_argument("file", type=Path)
+    load.set_defaults(command=cmd_roster_import)
+
+    survey = sub.add_parser("survey", help="surveys").add_subparsers(metavar="ACTION")
+    survey.add_parser("list", help="list survey definitions").set_defaults(command=cmd_survey_list)
+    check = survey.add_parser("validate", help="check survey YAML files")
+    check.add_argument("files", type=Path, nargs="+")
+    check.set_defaults(command=cmd_survey_validate)
+    launch = survey.add_parser("launch", help="open a survey wave and invite parents")
+    launch.add_argument("--school", required=True, help="school code")
+    launch.add_argument("--survey", required=True, help="survey key, e.g. preschool_parents")
+    launch.add_argument("--class", dest="classes", action="append", default=[], help="repeatable")
+    launch.add_argument("--opens", help="YYYY-MM-DD (default now)")
+    launch.add_argument("--closes", help="YYYY-MM-DD (default in 14 days)")
+    launch.add_argument("--title")
+    launch.set_defaults(command=cmd_survey_launch)
+    results = survey.add_parser("results", help="SIPAS indices of a wave")
+    results.add_argument("wave", type=int)
+    results.set_defaults(command=cmd_survey_results)
+    return parser
+
+
+async def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    await upgrade(settings.database_url)
+    print("database is up to date")
+    return 0
+
+
+async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    await upgrade(settings.database_url)
+    app = create_app(settings)
+    if not app.channels:
+        print("hailong: no channel configured (set HAILONG_TELEGRAM_TOKEN)", file=sys.stderr)
+    await serve(app)
+    return 0
+
+
+async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.demo import build_demo
+
+    if args.port is not None:
+        settings = settings.model_copy(update={"http_port": args.port})
+    app = await build_demo(settings)
+    print(f"Hài Lòng demo: http://{settings.http_host}:{settings.http_port}/  (Ctrl+C to stop)")
+    await serve(app)
+    return 0
+
+
+async def serve(app: App) -> None:
+    """Serves the HTTP app and runs the workers until interrupted."""
+    from aiohttp import web
+
+    runner = web.AppRunner(app.web, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, app.settings.http_host, app.settings.http_port)
+    await site.start()
+    await app.start()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await app.stop()
+        await runner.cleanup()
+
+
+async def cmd_school_create(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.setup import create_school
+
+    async with _database(settings) as db, db.transaction() as session:
+        school = await create_school(
+            session, code=args.code, name=args.name, district=args.district, now=_now()
+        )
+    print(f"school {school.code}: {school.name}")
+    return 0
+
+
+async def cmd_class_create(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.setup import create_class, school_by_code
+
+    async with _database(settings) as db, db.transaction() as session:
+        school = await school_by_code(session, args.school)
+        classroom = await create_class(session, school=school, name=args.name, grade=args.grade)
+    print(f"class {classroom.name} of {school.code}: parent code {classroom.invite_code}")
+    return 0
+
+
+async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.setup import class_by_name, create_staff_invite, school_by_code
+
+    async with _database(settings) as db, db.transaction() as session:
+        school = await school_by_code(session, args.school)
+        classroom = (
+            await class_by_name(session, school, args.class_name) if args.class_name else None
+        )
+        if args.role == "parent":
+            if classroom is None:
+                raise ValueError("a parent invite needs --class")
+            code, note = classroom.invite_code, "reusable by every parent of the class"
+        else:
+            ttl = timedelta(hours=settings.invite_ttl_hours)
+            invite = await create_staff_invite(
+                session, school=school, role=args.role, classroom=classroom, now=_now(), ttl=ttl
+            )
+            code = invite.code
+            note = f"single use, expires {invite.expires_at.astimezone(ZoneInfo(settings.timezone)):%d/%m/%Y %H:%M}"
+    link = await telegram_link(settings, code)
+    print(f"code: {code}  ({note})")
+    print(f"Telegram: {link}" if link else "Telegram: set HAILONG_TELEGRAM_BOT_USERNAME for a link")
+    print(f"Zalo, web: type {code} to the bot")
+    if args.qr:
+        args.qr.parent.mkdir(parents=True, exist_ok=True)
+        qrcode.make(link or code).save(str(args.qr))
+        print(f"QR code: {args.qr}")
+    return 0
+
+
+async def telegram_link(settings: Settings, code: str) -> str | None:
+    """The t.me deep link for a code, if the bot's username is known or can be asked."""
+    username = settings.telegram_bot_username
+    if username is None and settings.telegram_token is not None:
+        app = create_app(settings)
+        try:
+            return await app.services.links(code)
+        finally:
+            await app.db.dispose()
+    return f"https://t.me/{username}?start={code}" if username else None
+
+
+async def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.setup import create_class, school_by_code
+
+    created = 0
+    with args.file.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    async with _database(settings) as db, db.transaction() as session:
+        for line, row in enumerate(rows, start=2):
+            try:
+                school = await school_by_code(session, row["school"].strip())
+                classroom = await create_class(
+                    session,
+                    school=school,
+                    name=row["class"].strip(),
+                    grade=(row.get("grade") or "").strip(),
+                )
+            except KeyError as error:
+                raise ValueError(f"{args.file}:{line}: missing column {error}") from None
+            print(f"{school.code}\t{classroom.name}\t{classroom.invite_code}")
+            created += 1
+    print(f"{created} classes created")
+    return 0
+
+
+async def cmd_survey_list(args: argparse.Namespace, settings: Settings) -> int:
+    for survey in load_catalog(settings.survey_dirs).all():
+        print(f"{survey.key}\tv{survey.version}\t{len(survey.questions)} questions\t{survey.title}")
+    return 0
+
+
+async def cmd_survey_validate(args: argparse.Namespace, settings: Settings) -> int:
+    failed = 0
+    for path in args.files:
+        try:
+            survey = load_survey(path)
+        except SurveyFileError as error:
+            print(error, file=sys.stderr)
+            failed += 1
+        else:
+            print(f"{path}: ok ({survey.key} v{survey.version}, {len(survey.questions)} questions)")
+    return 1 if failed else 0
+
+
+async def cmd_survey_launch(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.setup import class_by_name, school_by_code
+    from handlers.waves import launch_wave
+
+    zone = ZoneInfo(settings.timezone)
+    now = _now()
+    opens = _local_day(args.opens, zone) if args.opens else now
+    closes = _local_day(args.closes, zone) if args.closes else now + timedelta(days=14)
+    async with _database(settings) as db, db.transaction() as session:
+        school = await school_by_code(session, args.school)
+        class_ids = [(await class_by_name(session, school, name)).id for name in args.classes]
+        wave, invited = await launch_wave(
+            session,
+            load_catalog(settings.survey_dirs),
+            school_id=school.id,
+            survey_key=args.survey,
+            class_ids=class_ids,
+            opens_at=opens,
+            closes_at=closes,
+            now=now,
+            title=args.title,
+            timezone=settings.timezone,
+        )
+    print(
+        f"wave {wave.id}: {wave.title}, {opens.astimezone(zone):%d/%m/%Y} – {closes.astimezone(zone):%d/%m/%Y}"
+    )
+    print(f"{invited} parents invited" if opens <= now else "parents will be invited when it opens")
+    print("invitations are sent by the running bot (hailong run)")
+    return 0
+
+
+async def cmd_survey_results(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.results import wave_score_text
+
+    async with _database(settings) as db, db.sessions() as session:
+        wave = await session.get(Wave, args.wave)
+        if wave is None:
+            raise LookupError(f"no wave {args.wave}")
+        text = await wave_score_text(
+            session,
+            load_catalog(settings.survey_dirs),
+            wave,
+            settings.scoring_method,
+            settings.min_group_size,
+        )
+    print(text)
+    return 0
+
+
+class _database:
+    """A migrated database for one CLI command, disposed afterwards."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.db: Database | None = None
+
+    async def __aenter__(self) -> Database:
+        await upgrade(self.settings.database_url)
+        self.db = Database(self.settings.database_url)
+        return self.db
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self.db is not None
+        await self.db.dispose()
+
+
+def _now() -> datetime:
+    return SystemClock().now()
+
+
+def _local_day(text: str, zone: ZoneInfo) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=zone)

@@ -1,0 +1,95 @@
+"""What a handler gets for one event: the open transaction, who is talking, and a way to reply."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.channels.base import Choice, Inbound, Outbound
+from bot.clock import Clock
+from bot.models import ChatAccount, Dialog, OutboxMessage, Person
+from bot.settings import Settings
+from surveys.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class Services:
+    """Long-lived things handlers may use; built once in the composition root."""
+
+    settings: Settings
+    clock: Clock
+    catalog: Catalog
+    links: Callable[[str], Awaitable[str | None]]
+
+
+@dataclass
+class Context:
+    """One inbound event being handled inside one transaction."""
+
+    session: AsyncSession
+    inbound: Inbound
+    services: Services
+    now: datetime
+    dialog: Dialog
+    account: ChatAccount | None = None
+    person: Person | None = None
+    command_arg: str = ""
+    replies: list[Outbound] = field(default_factory=list)
+
+    def reply(
+        self, text: str, choices: Sequence[Choice] = (), *, edit: bool = False, notice: str = ""
+    ) -> None:
+        """Queues a message to this chat; `edit` replaces the message whose button was tapped."""
+        edit_of = self.inbound.message_id if edit and self.inbound.kind == "choice" else None
+        self.replies.append(
+            Outbound(
+                chat_id=self.inbound.chat_id,
+                text=text,
+                choices=tuple(choices),
+                edit_of=edit_of,
+                notice=notice,
+                meta={"group": self.inbound.in_group},
+            )
+        )
+
+    def set_flow(self, flow: str, **data: object) -> None:
+        self.dialog.flow = flow
+        self.dialog.data = dict(data)
+
+    def end_flow(self) -> None:
+        self.set_flow("")
+
+
+async def queue_to_person(
+    session: AsyncSession, person_id: int, message: Outbound, now: datetime
+) -> bool:
+    """Queues a message to a person's most recent chat account; False if they have none."""
+    account = await session.scalar(
+        select(ChatAccount)
+        .where(ChatAccount.person_id == person_id)
+        .order_by(ChatAccount.id.desc())
+        .limit(1)
+    )
+    if account is None:
+        return False
+    queue_outbound(session, account.channel, replace(message, chat_id=account.chat_id), now)
+    return True
+
+
+def queue_outbound(session: AsyncSession, channel: str, message: Outbound, now: datetime) -> None:
+    """Adds one message to the outbox of this transaction."""
+    session.add(
+        OutboxMessage(
+            channel=channel,
+            chat_id=message.chat_id,
+            body=message.to_json(),
+            status="pending",
+            attempts=0,
+            not_before=now,
+            created_at=now,
+        )
+    )

@@ -1,0 +1,24 @@
+"""The embedded demo: SQLite, the seeded demo school and the web playground."""
+
+from __future__ import annotations
+
+from bot.app import App, configured_channels, create_app
+from bot.channels.base import Channel
+from bot.channels.web import Persona, WebChannel
+from bot.migrate import upgrade
+from bot.settings import Settings
+from handlers.demo import seed_demo
+
+
+async def build_demo(settings: Settings) -> App:
+    """Migrates, seeds once, and wires the playground beside any configured real channels."""
+    if not settings.database_url.startswith("sqlite"):
+        settings = settings.model_copy(update={"database_url": "sqlite+aiosqlite:///var/demo.db"})
+    await upgrade(settings.database_url)
+    web = WebChannel()
+    channels: list[Channel] = [web, *configured_channels(settings)]
+    app = create_app(settings, channels=channels)
+    async with app.db.transaction() as session:
+        demo = await seed_demo(session, app.services.catalog, app.services.clock.now())
+    web.set_personas([Persona(p.chat_id, p.label, p.group) for p in demo.personas])
+    return app

@@ -1,0 +1,47 @@
+"""Runs the Alembic migrations shipped in `migrations/` against a database URL."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+import migrations
+
+SCRIPTS = Path(migrations.__file__).parent
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPTS))
+    config.set_main_option("sqlalchemy.url", url)
+    config.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(slug)s_%%(rev)s")
+    return config
+
+
+async def upgrade(url: str, revision: str = "head") -> None:
+    """Brings the database to `revision`, creating the SQLite file's folder if needed."""
+    if url.startswith("sqlite") and ":///" in url:
+        path = url.split(":///", 1)[1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_run, url, revision)
+    finally:
+        await engine.dispose()
+
+
+def _run(connection: Connection, url: str, revision: str) -> None:
+    config = alembic_config(url)
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+
+
+def upgrade_sync(url: str) -> None:
+    asyncio.run(upgrade(url))

@@ -1,0 +1,40 @@
+"""The whole product surface: every command, button, open flow and scheduled job."""
+
+from __future__ import annotations
+
+from bot.routing import Job, Routes
+from handlers import data_rights, help, onboarding, surveys, texts, waves
+
+ROUTES = Routes(
+    commands={
+        "start": onboarding.start,
+        "khaosat": surveys.list_surveys,
+        "dulieu": data_rights.show_my_data,
+        "huy": help.cancel,
+        "trogiup": help.show_help,
+        "help": help.show_help,
+    },
+    buttons={
+        "join": onboarding.confirm_class,
+        "consent": onboarding.record_consent,
+        "data": data_rights.change_my_data,
+        "s": surveys.open_survey,
+        "a": surveys.answer_button,
+        "m": surveys.toggle_button,
+        "d": surveys.finish_multi,
+        "r": surveys.review_action,
+        "e": surveys.change_answer,
+        "w": waves.staff_menu_action,
+    },
+    flows={
+        "survey": surveys.answer_typed,
+    },
+    fallback=onboarding.code_or_help,
+    non_text=help.not_text,
+    group=help.in_group,
+    failure_text=texts.FAILURE,
+)
+
+JOBS = [
+    Job("open_due_waves", waves.open_due_waves, every_seconds=60),
+]

@@ -1,0 +1,33 @@
+"""Help, cancelling, and polite answers to what the bot cannot use."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from handlers import texts
+from handlers.people import places_of
+
+
+async def show_help(ctx: Context) -> None:
+    """Lists what a parent (and staff) can do."""
+    staff = ctx.person and await places_of(ctx.session, ctx.person.id, "teacher", "principal")
+    ctx.reply(texts.HELP + (texts.HELP_STAFF if staff else ""))
+
+
+async def cancel(ctx: Context) -> None:
+    """Leaves the current step; saved answers stay for later."""
+    if ctx.dialog.flow or ctx.dialog.choices:
+        ctx.end_flow()
+        ctx.reply(texts.CANCELLED)
+    else:
+        ctx.reply(texts.NOTHING_TO_CANCEL)
+
+
+async def not_text(ctx: Context) -> None:
+    """Answers a photo, sticker or voice message that was not asked for."""
+    ctx.reply(texts.NOT_TEXT)
+
+
+async def in_group(ctx: Context) -> None:
+    """Asks people to write to the bot privately; other group chatter is ignored."""
+    if ctx.inbound.text.startswith("/"):
+        ctx.reply(texts.IN_GROUP)

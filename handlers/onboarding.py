@@ -1,0 +1,163 @@
+"""Joining a class with a code, staff roles, and asking for consent purpose by purpose."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.channels.base import Choice
+from bot.context import Context
+from bot.models import PURPOSES, Classroom, Membership, School, StaffInvite
+from handlers import texts
+from handlers.codes import clean_code, looks_like_code
+from handlers.people import consents_of, ensure_person, record_consent_event
+from handlers.waves import invite_to_open_waves, start_choices
+
+
+async def start(ctx: Context) -> None:
+    """Greets a new parent, or joins them at once when the link carried a code."""
+    if ctx.command_arg:
+        await redeem_code(ctx, ctx.command_arg)
+    elif ctx.person is None:
+        ctx.reply(texts.WELCOME_NO_CODE)
+    else:
+        ctx.reply(texts.HELP)
+
+
+async def code_or_help(ctx: Context) -> None:
+    """Treats a typed code as joining; anything else gets a pointer to the help."""
+    if looks_like_code(ctx.inbound.text):
+        await redeem_code(ctx, ctx.inbound.text)
+    else:
+        ctx.reply(texts.UNKNOWN_TEXT)
+
+
+async def redeem_code(ctx: Context, typed: str) -> None:
+    """Asks a parent to confirm the class of a class code, or grants a staff code's role."""
+    code = clean_code(typed)
+    found = (
+        await ctx.session.execute(
+            select(Classroom, School)
+            .join(School, School.id == Classroom.school_id)
+            .where(Classroom.invite_code == code)
+        )
+    ).first()
+    if found is not None:
+        classroom, school = found
+        ctx.reply(
+            texts.CONFIRM_CLASS.format(class_name=classroom.name, school_name=school.name),
+            [
+                Choice(f"join:{classroom.id}:yes", texts.YES_CLASS),
+                Choice(f"join:{classroom.id}:no", texts.NO_CLASS),
+            ],
+        )
+        return
+    invite = await ctx.session.scalar(
+        select(StaffInvite).where(StaffInvite.code == code).with_for_update()
+    )
+    if invite is None:
+        ctx.reply(texts.CODE_UNKNOWN.format(code=typed.strip()[:20]))
+    elif invite.used_at is not None or invite.expires_at <= ctx.now:
+        ctx.reply(texts.CODE_EXPIRED)
+    else:
+        await _grant_staff_role(ctx, invite)
+
+
+async def _grant_staff_role(ctx: Context, invite: StaffInvite) -> None:
+    person = await ensure_person(ctx)
+    invite.used_at, invite.used_by = ctx.now, person.id
+    ctx.session.add(
+        Membership(
+            person_id=person.id,
+            school_id=invite.school_id,
+            class_id=invite.class_id,
+            role=invite.role,
+            created_at=ctx.now,
+        )
+    )
+    school = await ctx.session.get(School, invite.school_id)
+    classroom = await ctx.session.get(Classroom, invite.class_id) if invite.class_id else None
+    place = (
+        f"lớp {classroom.name}, {school.name}"
+        if classroom and school
+        else school.name
+        if school
+        else ""
+    )
+    ctx.reply(texts.STAFF_WELCOME.format(role=texts.ROLE_NAMES[invite.role], place=place))
+
+
+async def confirm_class(ctx: Context) -> None:
+    """Makes the parent a member of the confirmed class, then asks for consent."""
+    _, class_id, answer = (ctx.inbound.choice or "").split(":")
+    classroom = await ctx.session.get(Classroom, int(class_id))
+    if classroom is None:
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    if answer != "yes":
+        ctx.reply(texts.NOT_MY_CLASS, edit=True)
+        return
+    person = await ensure_person(ctx)
+    existing = await ctx.session.scalar(
+        select(Membership).where(
+            Membership.person_id == person.id,
+            Membership.class_id == classroom.id,
+            Membership.role == "parent",
+        )
+    )
+    if existing is not None:
+        ctx.reply(texts.ALREADY_IN_CLASS.format(class_name=classroom.name), edit=True)
+    else:
+        ctx.session.add(
+            Membership(
+                person_id=person.id,
+                school_id=classroom.school_id,
+                class_id=classroom.id,
+                role="parent",
+                created_at=ctx.now,
+            )
+        )
+        await ctx.session.flush()
+        ctx.reply(texts.JOINED_CLASS.format(class_name=classroom.name), edit=True)
+    await ask_next_consent(ctx)
+
+
+async def ask_next_consent(ctx: Context, *, edit: bool = False) -> None:
+    """Asks the first purpose not yet decided, or finishes onboarding."""
+    assert ctx.person is not None
+    decided = await consents_of(ctx.session, ctx.person.id)
+    for purpose in PURPOSES:
+        if decided[purpose] is None:
+            intro = texts.CONSENT_INTRO + "\n\n" if purpose == PURPOSES[0] else ""
+            ctx.reply(
+                intro + texts.CONSENT_QUESTIONS[purpose],
+                [
+                    Choice(f"consent:{purpose}:yes", texts.AGREE),
+                    Choice(f"consent:{purpose}:no", texts.DISAGREE),
+                ],
+                edit=edit,
+            )
+            return
+    await _finish_onboarding(ctx, edit=edit)
+
+
+async def record_consent(ctx: Context) -> None:
+    """Logs the parent's explicit answer for one purpose and asks the next."""
+    _, purpose, answer = (ctx.inbound.choice or "").split(":")
+    if ctx.person is None or purpose not in PURPOSES:
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    decided = await consents_of(ctx.session, ctx.person.id)
+    if decided[purpose] is None:
+        record_consent_event(ctx, ctx.person.id, purpose, answer == "yes")
+        await ctx.session.flush()
+    await ask_next_consent(ctx, edit=True)
+
+
+async def _finish_onboarding(ctx: Context, *, edit: bool) -> None:
+    assert ctx.person is not None
+    done = texts.CONSENT_DONE.format(version=texts.CONSENT_NOTICE_VERSION)
+    waves = await invite_to_open_waves(ctx.session, ctx.person.id, ctx.now)
+    if waves:
+        ctx.reply(done + texts.CONSENT_DONE_SURVEY, start_choices(waves, resumable=()), edit=edit)
+    else:
+        ctx.reply(done + texts.CONSENT_DONE_HINT, edit=edit)

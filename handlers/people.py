@@ -1,0 +1,86 @@
+"""Who someone is to the school: their accounts, classes, roles and consents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.context import Context
+from bot.models import PURPOSES, ChatAccount, Classroom, ConsentEvent, Membership, Person, School
+from handlers.texts import CONSENT_NOTICE_VERSION
+
+
+@dataclass(frozen=True)
+class Place:
+    """A class (or a whole school when `classroom` is None) someone belongs to."""
+
+    role: str
+    school: School
+    classroom: Classroom | None
+
+
+async def ensure_person(ctx: Context) -> Person:
+    """The person behind this chat, created on first need."""
+    if ctx.person is not None:
+        return ctx.person
+    inbound = ctx.inbound
+    person = Person(display_name=inbound.user_name, created_at=ctx.now)
+    ctx.session.add(person)
+    await ctx.session.flush()
+    account = ChatAccount(
+        person_id=person.id,
+        channel=inbound.channel,
+        user_id=inbound.user_id,
+        chat_id=inbound.chat_id,
+        created_at=ctx.now,
+    )
+    ctx.session.add(account)
+    ctx.person, ctx.account = person, account
+    return person
+
+
+async def places_of(session: AsyncSession, person_id: int, *roles: str) -> list[Place]:
+    """The person's memberships with their school and class, optionally only some roles."""
+    query = (
+        select(Membership.role, School, Classroom)
+        .join(School, School.id == Membership.school_id)
+        .outerjoin(Classroom, Classroom.id == Membership.class_id)
+        .where(Membership.person_id == person_id)
+        .order_by(Membership.id)
+    )
+    if roles:
+        query = query.where(Membership.role.in_(roles))
+    return [
+        Place(role, school, classroom) for role, school, classroom in await session.execute(query)
+    ]
+
+
+async def consents_of(session: AsyncSession, person_id: int) -> dict[str, ConsentEvent | None]:
+    """The latest consent decision per purpose (None where never asked)."""
+    events = await session.scalars(
+        select(ConsentEvent).where(ConsentEvent.person_id == person_id).order_by(ConsentEvent.id)
+    )
+    latest: dict[str, ConsentEvent | None] = dict.fromkeys(PURPOSES)
+    for event in events:
+        latest[event.purpose] = event
+    return latest
+
+
+async def has_consent(session: AsyncSession, person_id: int, purpose: str) -> bool:
+    event = (await consents_of(session, person_id))[purpose]
+    return bool(event and event.granted)
+
+
+def record_consent_event(ctx: Context, person_id: int, purpose: str, granted: bool) -> None:
+    """Logs a grant or a withdrawal with the notice version the person saw."""
+    ctx.session.add(
+        ConsentEvent(
+            person_id=person_id,
+            purpose=purpose,
+            granted=granted,
+            notice_version=CONSENT_NOTICE_VERSION,
+            at=ctx.now,
+        )
+    )

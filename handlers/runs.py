@@ -1,0 +1,93 @@
+"""Loading and saving a parent's unfinished questionnaire."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import delete, select
+
+from bot.context import Context
+from bot.models import CompletionReceipt, DraftAnswer, SurveyRun, Wave, WaveClass, WaveInvite
+from handlers.people import places_of
+from surveys.engine import prune_hidden
+from surveys.schema import Survey
+
+
+async def answers_of(ctx: Context, run: SurveyRun) -> dict[str, str]:
+    rows = await ctx.session.scalars(select(DraftAnswer).where(DraftAnswer.run_id == run.id))
+    return {row.question_key: row.value for row in rows}
+
+
+async def save_answer(
+    ctx: Context, run: SurveyRun, survey: Survey, answers: dict[str, str], key: str, value: str
+) -> dict[str, str]:
+    """Stores one answer at once and forgets answers an earlier change has hidden."""
+    answers = {**answers, key: value}
+    kept = prune_hidden(survey, answers)
+    for gone in set(answers) - set(kept):
+        await ctx.session.execute(
+            delete(DraftAnswer).where(
+                DraftAnswer.run_id == run.id, DraftAnswer.question_key == gone
+            )
+        )
+    await ctx.session.merge(
+        DraftAnswer(run_id=run.id, question_key=key, value=value, answered_at=ctx.now)
+    )
+    run.selecting = ""
+    run.updated_at = ctx.now
+    return kept
+
+
+async def find_or_start_run(ctx: Context, wave: Wave, person_id: int) -> SurveyRun | None:
+    """The parent's run of this wave, started now if needed; None if they are not in scope."""
+    run = await ctx.session.scalar(
+        select(SurveyRun).where(SurveyRun.wave_id == wave.id, SurveyRun.person_id == person_id)
+    )
+    if run is not None:
+        return run
+    class_id = await class_in_wave(ctx, wave, person_id)
+    if class_id is None:
+        return None
+    run = SurveyRun(
+        token=secrets.token_urlsafe(6)[:8],
+        wave_id=wave.id,
+        person_id=person_id,
+        class_id=class_id,
+        survey_key=wave.survey_key,
+        survey_version=wave.survey_version,
+        selecting="",
+        reviewing=False,
+        started_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    ctx.session.add(run)
+    await ctx.session.flush()
+    return run
+
+
+async def class_in_wave(ctx: Context, wave: Wave, person_id: int) -> int | None:
+    """The parent's class that the wave covers (the first, for a parent of several)."""
+    scope = set(
+        await ctx.session.scalars(select(WaveClass.class_id).where(WaveClass.wave_id == wave.id))
+    )
+    for place in await places_of(ctx.session, person_id, "parent"):
+        if place.classroom and place.school.id == wave.school_id and place.classroom.id in scope:
+            return place.classroom.id
+    return None
+
+
+async def has_submitted(ctx: Context, wave_id: int, person_id: int) -> bool:
+    receipt = await ctx.session.get(CompletionReceipt, (wave_id, person_id))
+    return receipt is not None
+
+
+def is_open(wave: Wave, now: datetime) -> bool:
+    return wave.opens_at <= now < wave.closes_at
+
+
+async def invited_count(ctx: Context, wave_id: int) -> int:
+    rows = await ctx.session.scalars(
+        select(WaveInvite.person_id).where(WaveInvite.wave_id == wave_id)
+    )
+    return len(rows.all())

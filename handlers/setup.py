@@ -1,0 +1,76 @@
+"""Creating schools, classes and staff invite codes (CLI, roster import, demo seed)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import Classroom, School, StaffInvite
+from handlers.codes import CLASS_CODE_LENGTH, STAFF_CODE_LENGTH, new_code
+
+STAFF_ROLES = ("teacher", "principal", "district")
+
+
+async def create_school(
+    session: AsyncSession, *, code: str, name: str, now: datetime, district: str = ""
+) -> School:
+    school = School(code=code, name=name, district=district, target_percent=90, created_at=now)
+    session.add(school)
+    await session.flush()
+    return school
+
+
+async def create_class(
+    session: AsyncSession, *, school: School, name: str, grade: str = ""
+) -> Classroom:
+    """A class with its reusable parent invite code."""
+    classroom = Classroom(
+        school_id=school.id, name=name, grade=grade, invite_code=new_code(CLASS_CODE_LENGTH)
+    )
+    session.add(classroom)
+    await session.flush()
+    return classroom
+
+
+async def create_staff_invite(
+    session: AsyncSession,
+    *,
+    school: School,
+    role: str,
+    now: datetime,
+    ttl: timedelta,
+    classroom: Classroom | None = None,
+) -> StaffInvite:
+    """A single-use code granting a staff role; teachers are bound to a class."""
+    if role not in STAFF_ROLES:
+        raise ValueError(f"unknown staff role {role!r}")
+    if role == "teacher" and classroom is None:
+        raise ValueError("a teacher invite needs a class")
+    invite = StaffInvite(
+        code=new_code(STAFF_CODE_LENGTH),
+        school_id=school.id,
+        class_id=classroom.id if classroom else None,
+        role=role,
+        expires_at=now + ttl,
+    )
+    session.add(invite)
+    await session.flush()
+    return invite
+
+
+async def school_by_code(session: AsyncSession, code: str) -> School:
+    school = await session.scalar(select(School).where(School.code == code))
+    if school is None:
+        raise LookupError(f"no school with code {code!r}")
+    return school
+
+
+async def class_by_name(session: AsyncSession, school: School, name: str) -> Classroom:
+    classroom = await session.scalar(
+        select(Classroom).where(Classroom.school_id == school.id, Classroom.name == name)
+    )
+    if classroom is None:
+        raise LookupError(f"no class {name!r} in {school.code}")
+    return classroom

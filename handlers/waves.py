@@ -1,0 +1,248 @@
+"""Survey waves: launching one, inviting consenting parents, and the staff menu."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.channels.base import Choice, Outbound
+from bot.context import Context, queue_to_person
+from bot.models import (
+    Classroom,
+    CompletionReceipt,
+    Membership,
+    Wave,
+    WaveClass,
+    WaveInvite,
+)
+from bot.routing import JobContext
+from handlers import texts
+from handlers.people import has_consent, places_of
+from handlers.results import wave_progress, wave_score_text
+from surveys.catalog import Catalog
+
+
+async def launch_wave(
+    session: AsyncSession,
+    catalog: Catalog,
+    *,
+    school_id: int,
+    survey_key: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    now: datetime,
+    class_ids: Sequence[int] = (),
+    title: str | None = None,
+    timezone: str = "Asia/Ho_Chi_Minh",
+) -> tuple[Wave, int]:
+    """Opens a wave for some classes (all when none given); invites at once if it is open."""
+    survey = catalog.latest(survey_key)
+    if closes_at <= opens_at:
+        raise ValueError("closes_at must be after opens_at")
+    school_classes = list(
+        await session.scalars(select(Classroom.id).where(Classroom.school_id == school_id))
+    )
+    scope = list(class_ids) or school_classes
+    if not scope or not set(scope) <= set(school_classes):
+        raise ValueError("the classes must belong to the school")
+    wave = Wave(
+        school_id=school_id,
+        survey_key=survey.key,
+        survey_version=survey.version,
+        title=title or survey.title,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        created_at=now,
+    )
+    session.add(wave)
+    await session.flush()
+    session.add_all(WaveClass(wave_id=wave.id, class_id=class_id) for class_id in scope)
+    await session.flush()
+    invited = await invite_wave(session, wave, now, timezone) if opens_at <= now else 0
+    return wave, invited
+
+
+async def invite_wave(session: AsyncSession, wave: Wave, now: datetime, timezone: str) -> int:
+    """Invites every consenting parent of the wave's classes once; returns how many."""
+    wave.invited_at = now
+    rows = await session.execute(
+        select(Membership.person_id, Membership.class_id)
+        .join(WaveClass, WaveClass.class_id == Membership.class_id)
+        .where(WaveClass.wave_id == wave.id, Membership.role == "parent")
+        .order_by(Membership.id)
+    )
+    invited = 0
+    seen: set[int] = set()
+    for person_id, class_id in rows:
+        if person_id in seen or not await has_consent(session, person_id, "surveys"):
+            continue
+        seen.add(person_id)
+        if await session.get(WaveInvite, (wave.id, person_id)) is not None:
+            continue
+        session.add(
+            WaveInvite(wave_id=wave.id, person_id=person_id, class_id=class_id, invited_at=now)
+        )
+        message = Outbound("", _invite_text(wave, timezone), (_start_choice(wave, resume=False),))
+        invited += await queue_to_person(session, person_id, message, now)
+    return invited
+
+
+async def invite_to_open_waves(session: AsyncSession, person_id: int, now: datetime) -> list[Wave]:
+    """Adds a newly consenting parent to the open waves of their classes."""
+    if not await has_consent(session, person_id, "surveys"):
+        return []
+    waves = await open_waves_for(session, person_id, now)
+    for wave in waves:
+        if await session.get(WaveInvite, (wave.id, person_id)) is None:
+            class_id = await session.scalar(
+                select(Membership.class_id)
+                .join(WaveClass, WaveClass.class_id == Membership.class_id)
+                .where(WaveClass.wave_id == wave.id, Membership.person_id == person_id)
+                .limit(1)
+            )
+            assert class_id is not None
+            session.add(
+                WaveInvite(wave_id=wave.id, person_id=person_id, class_id=class_id, invited_at=now)
+            )
+    return waves
+
+
+async def open_waves_for(session: AsyncSession, person_id: int, now: datetime) -> list[Wave]:
+    """Open waves covering one of the parent's classes that they have not submitted."""
+    submitted = select(CompletionReceipt.wave_id).where(CompletionReceipt.person_id == person_id)
+    my_classes = select(Membership.class_id).where(
+        Membership.person_id == person_id, Membership.role == "parent"
+    )
+    query = (
+        select(Wave)
+        .join(WaveClass, WaveClass.wave_id == Wave.id)
+        .where(
+            WaveClass.class_id.in_(my_classes),
+            Wave.opens_at <= now,
+            Wave.closes_at > now,
+            Wave.id.not_in(submitted),
+        )
+        .distinct()
+        .order_by(Wave.id)
+    )
+    return list(await session.scalars(query))
+
+
+def start_choices(waves: Sequence[Wave], resumable: Collection[int]) -> list[Choice]:
+    return [_start_choice(wave, resume=wave.id in resumable) for wave in waves]
+
+
+def _start_choice(wave: Wave, *, resume: bool) -> Choice:
+    verb = texts.SURVEY_RESUME if resume else texts.SURVEY_START
+    return Choice(f"s:{wave.id}", f"{verb}: {wave.title}")
+
+
+def _invite_text(wave: Wave, timezone: str) -> str:
+    closes = wave.closes_at.astimezone(ZoneInfo(timezone)).strftime("%d/%m/%Y")
+    return texts.SURVEY_INVITE.format(title=wave.title, closes=closes, minutes=5)
+
+
+async def open_due_waves(job: JobContext) -> None:
+    """Invites parents to waves whose opening time has come."""
+    now = job.services.clock.now()
+    async with job.transaction() as session:
+        due = await session.scalars(
+            select(Wave).where(
+                Wave.invited_at.is_(None), Wave.opens_at <= now, Wave.closes_at > now
+            )
+        )
+        for wave in due.all():
+            await invite_wave(session, wave, now, job.services.settings.timezone)
+
+
+async def staff_menu(ctx: Context) -> None:
+    """Shows staff the waves of their school with progress, and what they can do."""
+    assert ctx.person is not None
+    places = await places_of(ctx.session, ctx.person.id, "teacher", "principal")
+    school = places[0].school
+    waves = list(
+        await ctx.session.scalars(
+            select(Wave).where(Wave.school_id == school.id).order_by(Wave.id.desc()).limit(5)
+        )
+    )
+    lines = [texts.STAFF_MENU.format(school=school.name)]
+    choices: list[Choice] = []
+    principal = any(p.role == "principal" and p.school.id == school.id for p in places)
+    my_classes = [p.classroom.id for p in places if p.role == "teacher" and p.classroom]
+    for wave in waves:
+        answered, invited = await wave_progress(
+            ctx.session, wave.id, None if principal else my_classes
+        )
+        closes = wave.closes_at.astimezone(ZoneInfo(ctx.services.settings.timezone))
+        lines.append(
+            texts.STAFF_WAVE_LINE.format(
+                title=wave.title,
+                answered=answered,
+                invited=invited,
+                closes=closes.strftime("%d/%m"),
+            )
+        )
+        if principal:
+            choices.append(Choice(f"w:res:{wave.id}", texts.STAFF_RESULTS.format(title=wave.title)))
+    if principal:
+        choices.append(Choice("w:new", texts.STAFF_NEW_WAVE))
+    ctx.reply("\n".join(lines), choices)
+
+
+async def staff_menu_action(ctx: Context) -> None:
+    """Walks a principal through launching a wave, or shows a wave's results."""
+    parts = (ctx.inbound.choice or "").split(":")
+    school_id = await _principal_school(ctx)
+    if school_id is None:
+        ctx.reply(texts.STAFF_ONLY)
+        return
+    catalog = ctx.services.catalog
+    if parts[1] == "new":
+        choices = [Choice(f"w:s:{s.key}", s.title) for s in catalog.all()]
+        ctx.reply(texts.STAFF_PICK_SURVEY, choices, edit=True)
+    elif parts[1] == "s" and parts[2] in {s.key for s in catalog.all()}:
+        choices = [
+            Choice(f"w:d:{parts[2]}:{days}", texts.STAFF_DAYS.format(days=days)) for days in (7, 14)
+        ]
+        ctx.reply(texts.STAFF_PICK_DAYS, choices, edit=True)
+    elif parts[1] == "d" and parts[2] in {s.key for s in catalog.all()} and parts[3].isdigit():
+        tz = ctx.services.settings.timezone
+        closes = ctx.now + timedelta(days=int(parts[3]))
+        wave, invited = await launch_wave(
+            ctx.session,
+            catalog,
+            school_id=school_id,
+            survey_key=parts[2],
+            opens_at=ctx.now,
+            closes_at=closes,
+            now=ctx.now,
+            timezone=tz,
+        )
+        local = closes.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y")
+        ctx.reply(
+            texts.STAFF_LAUNCHED.format(title=wave.title, closes=local, invited=invited), edit=True
+        )
+    elif parts[1] == "res" and parts[2].isdigit():
+        wave = await ctx.session.get(Wave, int(parts[2]))
+        if wave is None or wave.school_id != school_id:
+            ctx.reply(texts.STAFF_ONLY)
+            return
+        settings = ctx.services.settings
+        text = await wave_score_text(
+            ctx.session, catalog, wave, settings.scoring_method, settings.min_group_size
+        )
+        ctx.reply(text)
+    else:
+        ctx.reply(texts.STALE_BUTTON)
+
+
+async def _principal_school(ctx: Context) -> int | None:
+    if ctx.person is None:
+        return None
+    for place in await places_of(ctx.session, ctx.person.id, "principal"):
+        return place.school.id
+    return None

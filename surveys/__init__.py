@@ -1,0 +1,1 @@
+"""Survey engine: versioned definitions, answer parsing, navigation and SIPAS scoring."""

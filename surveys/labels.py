@@ -1,0 +1,33 @@
+"""Stored values and Vietnamese labels of the implicit answer options."""
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+UNKNOWN: Final = "0"
+UNKNOWN_LABEL: Final = "Không rõ / không trả lời"
+SCALE_LABELS: Final[Mapping[int, str]] = MappingProxyType(
+    {
+        1: "Rất không hài lòng",
+        2: "Không hài lòng",
+        3: "Bình thường",
+        4: "Hài lòng",
+        5: "Rất hài lòng",
+    }
+)
+SATISFIED_LEVELS: Final = frozenset({4, 5})
+YES: Final = "yes"
+NO: Final = "no"
+YES_LABEL: Final = "Có"
+NO_LABEL: Final = "Không"
+SKIPPED: Final = ""
+SKIPPED_LABEL: Final = "(bỏ qua)"
+UNANSWERED_LABEL: Final = "(chưa trả lời)"
+CHOICE_SEPARATOR: Final = ","
+LABEL_SEPARATOR: Final = "; "
+
+
+def scale_values(*, allow_unknown: bool) -> list[str]:
+    """Return the stored values of a scale question, in display order."""
+    levels = [str(level) for level in SCALE_LABELS]
+    return [*levels, UNKNOWN] if allow_unknown else levels

@@ -1,0 +1,73 @@
+"""Transcript helpers: a person talking to the real app through the memory channel."""
+
+from __future__ import annotations
+
+from bot.app import App
+from bot.channels.base import Choice
+from bot.channels.memory import MemoryChannel, Shown, inbound_from
+from bot.clock import FixedClock
+
+
+class ChatUser:
+    """One person in a private chat; every call waits until the app has answered."""
+
+    def __init__(self, app: App, channel: MemoryChannel, clock: FixedClock, chat_id: str) -> None:
+        self.app, self.channel, self.clock, self.chat_id = app, channel, clock, chat_id
+
+    @property
+    def messages(self) -> list[Shown]:
+        return self.channel.chats.get(self.chat_id, [])
+
+    @property
+    def last_reply(self) -> str:
+        return self.messages[-1].text if self.messages else ""
+
+    @property
+    def choices(self) -> list[str]:
+        """Labels of the buttons under the newest message that has buttons."""
+        for message in reversed(self.messages):
+            if message.choices:
+                return [c.label for c in message.choices]
+        return []
+
+    async def says(self, text: str) -> None:
+        await self._deliver(inbound_from(self.channel, self.chat_id, self.clock.now(), text=text))
+
+    async def sends_photo(self) -> None:
+        inbound = inbound_from(self.channel, self.chat_id, self.clock.now(), kind="photo")
+        await self._deliver(inbound)
+
+    async def taps(self, label: str, *, message: Shown | None = None) -> None:
+        """Taps the button whose label starts with `label` (on the newest message by default)."""
+        target, choice = self._find(label, message)
+        inbound = inbound_from(
+            self.channel,
+            self.chat_id,
+            self.clock.now(),
+            choice=choice.payload,
+            message_id=target.message_id,
+        )
+        await self._deliver(inbound)
+
+    async def taps_payload(self, payload: str, message_id: str | None = None) -> None:
+        inbound = inbound_from(
+            self.channel, self.chat_id, self.clock.now(), choice=payload, message_id=message_id
+        )
+        await self._deliver(inbound)
+
+    def button(self, label: str) -> tuple[Shown, Choice]:
+        return self._find(label, None)
+
+    def _find(self, label: str, message: Shown | None) -> tuple[Shown, Choice]:
+        candidates = [message] if message else [m for m in reversed(self.messages) if m.choices]
+        for shown in candidates[:1]:
+            for choice in shown.choices:
+                if choice.label.startswith(label):
+                    return shown, choice
+        raise AssertionError(
+            f"no button {label!r} in {[c.label for c in candidates[0].choices] if candidates else []}"
+        )
+
+    async def _deliver(self, inbound: object) -> None:
+        await self.channel.deliver(inbound)  # type: ignore[arg-type]
+        await self.app.settle()

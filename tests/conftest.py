@@ -1,0 +1,83 @@
+"""Shared fixtures: a migrated database per backend, an app on the memory channel, a fixed clock.
+
+SQLite always runs; PostgreSQL runs when HAILONG_TEST_POSTGRES_URL is set (`.ci/run` sets it).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.app import App, create_app
+from bot.channels.memory import MemoryChannel
+from bot.clock import FixedClock
+from bot.db import Base
+from bot.migrate import upgrade
+from bot.settings import Settings
+
+POSTGRES_URL = os.environ.get("HAILONG_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
+START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 in Hà Nội
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    """A freshly migrated database of each backend, shared by the session."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    else:
+        assert POSTGRES_URL is not None
+        url = POSTGRES_URL
+        engine = create_async_engine(url)
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+        await engine.dispose()
+    await upgrade(url)
+    return url
+
+
+@pytest.fixture
+async def clean_database(database_url: str) -> str:
+    """The session's database with every table emptied before the test."""
+    engine = create_async_engine(database_url)
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    async with engine.begin() as connection:
+        if database_url.startswith("sqlite"):
+            for table in tables:
+                await connection.execute(text(f"DELETE FROM {table}"))
+        else:
+            await connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    await engine.dispose()
+    return database_url
+
+
+@pytest.fixture
+def settings(clean_database: str) -> Settings:
+    return Settings(database_url=clean_database, _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def memory() -> MemoryChannel:
+    return MemoryChannel()
+
+
+@pytest.fixture
+async def app(settings: Settings, memory: MemoryChannel, clock: FixedClock) -> AsyncIterator[App]:
+    """The real app wired to the memory channel; the test settles it explicitly."""
+    application = create_app(settings, channels=[memory], clock=clock, jobs=[])
+    await application.start(scheduler=False, sender=False)
+    yield application
+    await application.stop()

@@ -1,0 +1,69 @@
+"""Builders for the rows a test needs: a school, classes, staff, a wave."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.app import App
+from bot.models import Classroom, School, Wave
+from handlers.setup import create_class, create_school, create_staff_invite
+from handlers.waves import launch_wave
+
+
+@dataclass
+class SchoolSetup:
+    school: School
+    classes: dict[str, Classroom]
+
+
+async def make_school(
+    app: App, code: str = "MN-TEST", classes: tuple[str, ...] = ("Lá 1", "Chồi 1")
+) -> SchoolSetup:
+    now = app.services.clock.now()
+    async with app.db.transaction() as session:
+        school = await create_school(session, code=code, name=f"Trường Mầm non {code}", now=now)
+        made = {name: await create_class(session, school=school, name=name) for name in classes}
+    return SchoolSetup(school, made)
+
+
+async def make_staff_code(
+    app: App, setup: SchoolSetup, role: str, class_name: str | None = None, hours: int = 72
+) -> str:
+    now = app.services.clock.now()
+    async with app.db.transaction() as session:
+        school = await session.get(School, setup.school.id)
+        assert school is not None
+        classroom = setup.classes[class_name] if class_name else None
+        invite = await create_staff_invite(
+            session,
+            school=school,
+            role=role,
+            classroom=classroom,
+            now=now,
+            ttl=timedelta(hours=hours),
+        )
+        return invite.code
+
+
+async def open_wave(
+    app: App,
+    setup: SchoolSetup,
+    survey_key: str = "preschool_parents",
+    days: int = 14,
+    class_names: tuple[str, ...] = (),
+) -> Wave:
+    now = app.services.clock.now()
+    async with app.db.transaction() as session:
+        wave, _ = await launch_wave(
+            session,
+            app.services.catalog,
+            school_id=setup.school.id,
+            survey_key=survey_key,
+            opens_at=now,
+            closes_at=now + timedelta(days=days),
+            now=now,
+            class_ids=[setup.classes[n].id for n in class_names],
+        )
+    await app.settle()
+    return wave

@@ -1,0 +1,523 @@
+"""A loopback fake of the Telegram Bot API, spoken to over real HTTP.
+
+    async with FakeTelegram() as fake:
+        channel = TelegramChannel(fake.token, api_url=fake.api_url)
+        fake.queue_update(fake.text_update(chat_id=42, text="/start"))
+        await fake.wait_for("sendMessage")
+
+It serves `/bot{token}/{method}` for the methods the bot uses, answers like Telegram (Message
+JSON, error descriptions, 401 for a wrong token, 409 for getUpdates while a webhook is set),
+records every call, and can be told to fail the next calls of a method. It also plays Telegram
+delivering a webhook (`post_update`). The request path is kept light: benchmarks use it too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections import Counter, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+import aiohttp
+from aiohttp import web
+
+TOKEN = "123456789:AAHfakeTelegramToken_for-tests-0123456"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+# Parameters decoded like the Bot API does from form fields; everything else stays a string.
+_INT_PARAMS = frozenset(
+    {"message_id", "offset", "limit", "timeout", "max_connections", "cache_time", "user_id"}
+)
+_JSON_PARAMS = frozenset(
+    {"reply_markup", "allowed_updates", "entities", "caption_entities", "reply_parameters",
+     "link_preview_options", "show_alert", "drop_pending_updates", "disable_notification"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file sent as multipart data."""
+
+    filename: str | None
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Call:
+    """One Bot API request as the fake received it."""
+
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class _Failure:
+    status: int
+    description: str
+    retry_after: int | None
+    left: int
+
+
+@dataclass
+class _Waiter:
+    method: str
+    count: int
+    future: asyncio.Future[None] = field(repr=False)
+
+
+class FakeTelegram:
+    """The Bot API on 127.0.0.1 (port chosen by the OS) for one bot token."""
+
+    def __init__(
+        self,
+        token: str = TOKEN,
+        *,
+        bot_id: int | None = None,
+        username: str = "hailong_test_bot",
+        first_name: str = "Hài Lòng",
+        max_poll_wait: float = 1.0,
+        record: bool = True,
+    ) -> None:
+        self.token = token
+        self.bot_user: dict[str, Any] = {
+            "id": bot_id or int(token.split(":", 1)[0]),
+            "is_bot": True,
+            "first_name": first_name,
+            "username": username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+        self.max_poll_wait = max_poll_wait
+        self.record = record
+        self.calls: list[Call] = []
+        self.counts: Counter[str] = Counter()
+        self.messages: dict[tuple[str, int], dict[str, Any]] = {}
+        self.webhook_url = ""
+        self.webhook_secret: str | None = None
+        self.allowed_updates: list[str] = []
+        self.confirmed_offset = 0
+        self._updates: deque[dict[str, Any]] = deque()
+        self._update_arrived = asyncio.Event()
+        self._next_update_id = 10_000
+        self._next_message_id = 100
+        self._failures: dict[str, deque[_Failure]] = {}
+        self._waiters: list[_Waiter] = []
+        self._runner: web.AppRunner | None = None
+        self._client: aiohttp.ClientSession | None = None
+        self.port = 0
+        self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[web.Response]]] = {
+            "getMe": self._get_me,
+            "getUpdates": self._get_updates,
+            "setWebhook": self._set_webhook,
+            "deleteWebhook": self._delete_webhook,
+            "getWebhookInfo": self._get_webhook_info,
+            "sendMessage": self._send_message,
+            "sendPhoto": self._send_photo,
+            "editMessageText": self._edit_message_text,
+            "answerCallbackQuery": self._answer_callback_query,
+        }
+
+    # --- lifecycle ---
+
+    @property
+    def api_url(self) -> str:
+        """The base URL to give the bot (PTB's base_url; the token is appended)."""
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        self._client = aiohttp.ClientSession()
+
+    async def close(self) -> None:
+        for waiter in self._waiters:
+            waiter.future.cancel()
+        self._waiters.clear()
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # --- what tests look at ---
+
+    def calls_of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def last(self, method: str) -> Call:
+        calls = self.calls_of(method)
+        if not calls:
+            raise AssertionError(f"{method} was never called; calls: {self.method_names()}")
+        return calls[-1]
+
+    def method_names(self) -> list[str]:
+        return [c.method for c in self.calls]
+
+    def reset(self) -> None:
+        """Forgets recorded calls (not messages, updates or scripted failures)."""
+        self.calls.clear()
+        self.counts.clear()
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Waits until `method` has been called `count` times in all; returns those calls."""
+        if self.counts[method] < count:
+            future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            waiter = _Waiter(method, count, future)
+            self._waiters.append(waiter)
+            try:
+                await asyncio.wait_for(future, timeout)
+            except TimeoutError:
+                raise AssertionError(
+                    f"{method} called {self.counts[method]} times, expected {count}; "
+                    f"calls: {self.method_names()}"
+                ) from None
+            finally:
+                if waiter in self._waiters:
+                    self._waiters.remove(waiter)
+        return self.calls_of(method)
+
+    # --- scripting ---
+
+    def fail_next(
+        self,
+        method: str,
+        count: int = 1,
+        *,
+        status: int = 400,
+        description: str = "Bad Request: chat not found",
+        retry_after: int | None = None,
+    ) -> None:
+        """The next `count` calls of `method` get this error instead of an answer."""
+        failure = _Failure(status, description, retry_after, count)
+        self._failures.setdefault(method, deque()).append(failure)
+
+    def rate_limit_next(self, method: str, retry_after: int, count: int = 1) -> None:
+        """429 with parameters.retry_after, as Telegram's flood control answers."""
+        description = f"Too Many Requests: retry after {retry_after}"
+        self.fail_next(method, count, status=429, description=description, retry_after=retry_after)
+
+    def block_next(self, method: str, count: int = 1) -> None:
+        """403 as when the person has blocked the bot."""
+        self.fail_next(
+            method, count, status=403, description="Forbidden: bot was blocked by the user"
+        )
+
+    def queue_update(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Makes `update` available to getUpdates (an update_id is added when missing)."""
+        if "update_id" not in update:
+            update = {"update_id": self.new_update_id(), **update}
+        self._updates.append(update)
+        self._update_arrived.set()
+        return update
+
+    def new_update_id(self) -> int:
+        self._next_update_id += 1
+        return self._next_update_id
+
+    def text_update(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        user_id: int | None = None,
+        first_name: str = "Lan",
+        last_name: str | None = "Nguyễn",
+        chat_type: str | None = None,
+        update_id: int | None = None,
+    ) -> dict[str, Any]:
+        """An update with a text message from a person (not queued)."""
+        user_id = user_id or abs(chat_id)
+        sender: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if last_name:
+            sender["last_name"] = last_name
+        message = {
+            "message_id": self._new_message_id(),
+            "from": sender,
+            "chat": _chat(chat_id, chat_type, sender),
+            "date": int(time.time()),
+            "text": text,
+        }
+        return {"update_id": update_id or self.new_update_id(), "message": message}
+
+    def callback_update(
+        self,
+        chat_id: int,
+        data: str,
+        message_id: int,
+        *,
+        user_id: int | None = None,
+        first_name: str = "Lan",
+        update_id: int | None = None,
+    ) -> dict[str, Any]:
+        """An update for a tap on an inline button of message `message_id` (not queued)."""
+        sender = {"id": user_id or abs(chat_id), "is_bot": False, "first_name": first_name}
+        carrier = self.messages.get((str(chat_id), message_id)) or {
+            "message_id": message_id,
+            "from": self.bot_user,
+            "chat": _chat(chat_id, None, sender),
+            "date": int(time.time()) - 60,
+            "text": "…",
+        }
+        query = {
+            "id": f"cbq-{self.new_update_id()}",
+            "from": sender,
+            "message": carrier,
+            "chat_instance": f"ci-{chat_id}",
+            "data": data,
+        }
+        return {"update_id": update_id or self.new_update_id(), "callback_query": query}
+
+    async def post_update(
+        self,
+        webhook_url: str,
+        update: dict[str, Any] | bytes | str,
+        secret: str | None = None,
+    ) -> int:
+        """Plays Telegram delivering a webhook; returns the HTTP status the bot answered."""
+        if self._client is None:
+            raise RuntimeError("FakeTelegram is not started")
+        body = update if isinstance(update, bytes | str) else json.dumps(update)
+        headers = {"Content-Type": "application/json"}
+        if secret is not None:
+            headers[SECRET_HEADER] = secret
+        async with self._client.post(webhook_url, data=body, headers=headers) as response:
+            await response.read()
+            return response.status
+
+    # --- the API ---
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        method = request.match_info["method"]
+        params = await _params(request)
+        if self.record:
+            self.calls.append(Call(method, params))
+        self.counts[method] += 1
+        if self._waiters:
+            self._wake(method)
+        if self._failures:
+            failure = self._take_failure(method)
+            if failure is not None:
+                return _error(failure.status, failure.description, failure.retry_after)
+        handler = self._methods.get(method)
+        if handler is None:
+            return _error(404, "Not Found")
+        return await handler(params)
+
+    def _wake(self, method: str) -> None:
+        for waiter in self._waiters:
+            done = waiter.future.done()
+            if not done and waiter.method == method and self.counts[method] >= waiter.count:
+                waiter.future.set_result(None)
+
+    def _take_failure(self, method: str) -> _Failure | None:
+        queue = self._failures.get(method)
+        if not queue:
+            return None
+        failure = queue[0]
+        failure.left -= 1
+        if failure.left <= 0:
+            queue.popleft()
+            if not queue:
+                del self._failures[method]
+        return failure
+
+    async def _get_me(self, params: dict[str, Any]) -> web.Response:
+        return _ok(self.bot_user)
+
+    async def _get_updates(self, params: dict[str, Any]) -> web.Response:
+        if self.webhook_url:
+            return _error(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
+        offset = int(params.get("offset") or 0)
+        if offset:
+            self.confirmed_offset = max(self.confirmed_offset, offset)
+            while self._updates and self._updates[0]["update_id"] < offset:
+                self._updates.popleft()
+        wait = min(float(params.get("timeout") or 0), self.max_poll_wait)
+        if not self._updates and wait > 0:
+            self._update_arrived.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._update_arrived.wait(), wait)
+        limit = int(params.get("limit") or 100)
+        return _ok([u for u in self._updates if u["update_id"] >= offset][:limit])
+
+    async def _set_webhook(self, params: dict[str, Any]) -> web.Response:
+        self.webhook_url = str(params.get("url", ""))
+        self.webhook_secret = params.get("secret_token")
+        self.allowed_updates = list(params.get("allowed_updates") or [])
+        return _ok(True, "Webhook was set")
+
+    async def _delete_webhook(self, params: dict[str, Any]) -> web.Response:
+        self.webhook_url, self.webhook_secret = "", None
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        return _ok(True, "Webhook was deleted")
+
+    async def _get_webhook_info(self, params: dict[str, Any]) -> web.Response:
+        info: dict[str, Any] = {
+            "url": self.webhook_url,
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
+        if self.allowed_updates:
+            info["allowed_updates"] = self.allowed_updates
+        return _ok(info)
+
+    async def _send_message(self, params: dict[str, Any]) -> web.Response:
+        text = str(params.get("text", ""))
+        if not text.strip():
+            return _error(400, "Bad Request: message text is empty")
+        if len(text.encode("utf-16-le")) // 2 > 4096:
+            return _error(400, "Bad Request: message is too long")
+        return _ok(self._store(params, {"text": text}))
+
+    async def _send_photo(self, params: dict[str, Any]) -> web.Response:
+        photo = params.get("photo")
+        if photo is None:
+            return _error(400, "Bad Request: there is no photo in the request")
+        size = len(photo.data) if isinstance(photo, Upload) else 0
+        sizes = [
+            {"file_id": f"photo-{self._next_message_id}-{w}", "file_unique_id": f"u{w}",
+             "width": w, "height": w, "file_size": size}
+            for w in (90, 320)
+        ]  # fmt: skip
+        content: dict[str, Any] = {"photo": sizes}
+        caption = params.get("caption")
+        if caption:
+            if len(str(caption)) > 1024:
+                return _error(400, "Bad Request: message caption is too long")
+            content["caption"] = caption
+        return _ok(self._store(params, content))
+
+    async def _edit_message_text(self, params: dict[str, Any]) -> web.Response:
+        key = (str(params.get("chat_id")), int(params.get("message_id") or 0))
+        message = self.messages.get(key)
+        if message is None:
+            return _error(400, "Bad Request: message to edit not found")
+        if "text" not in message:
+            return _error(400, "Bad Request: there is no text in the message to edit")
+        markup = params.get("reply_markup")
+        if message["text"] == params.get("text") and message.get("reply_markup") == markup:
+            return _error(
+                400,
+                "Bad Request: message is not modified: specified new message content and "
+                "reply markup are exactly the same as a current content and reply markup "
+                "of the message",
+            )
+        message["text"] = params.get("text")
+        message["edit_date"] = int(time.time())
+        if markup:
+            message["reply_markup"] = markup
+        else:
+            message.pop("reply_markup", None)
+        return _ok(message)
+
+    async def _answer_callback_query(self, params: dict[str, Any]) -> web.Response:
+        if not params.get("callback_query_id"):
+            return _error(400, "Bad Request: query is too old and response timeout expired")
+        return _ok(True)
+
+    def _new_message_id(self) -> int:
+        self._next_message_id += 1
+        return self._next_message_id
+
+    def _store(self, params: dict[str, Any], content: dict[str, Any]) -> dict[str, Any]:
+        chat_id = params.get("chat_id")
+        if chat_id is None:
+            raise web.HTTPBadRequest()
+        message: dict[str, Any] = {
+            "message_id": self._new_message_id(),
+            "from": self.bot_user,
+            "chat": _chat(_chat_id(chat_id), None, None),
+            "date": int(time.time()),
+            **content,
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self.messages[(str(chat_id), message["message_id"])] = message
+        return message
+
+
+def _chat_id(raw: object) -> int | str:
+    text = str(raw)
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
+def _chat(
+    chat_id: int | str, chat_type: str | None, person: dict[str, Any] | None
+) -> dict[str, Any]:
+    if isinstance(chat_id, str):
+        return {"id": -1001000000001, "type": "channel", "title": chat_id, "username": chat_id}
+    if chat_type is None:
+        if chat_id > 0:
+            chat_type = "private"
+        else:
+            chat_type = "supergroup" if str(chat_id).startswith("-100") else "group"
+    if chat_type == "private":
+        name = (person or {}).get("first_name", "Phụ huynh")
+        return {"id": chat_id, "type": "private", "first_name": name}
+    return {"id": chat_id, "type": chat_type, "title": "Lớp Mầm 1"}
+
+
+async def _params(request: web.Request) -> dict[str, Any]:
+    if request.method == "GET" and not request.can_read_body:
+        fields: dict[str, Any] = dict(request.query)
+    elif request.content_type == "application/json":
+        body = await request.json()
+        fields = body if isinstance(body, dict) else {}
+    else:
+        fields = {}
+        for name, value in (await request.post()).items():
+            if isinstance(value, web.FileField):
+                fields[name] = Upload(value.filename, value.content_type, value.file.read())
+            else:
+                fields[name] = value
+    for name, value in fields.items():
+        if not isinstance(value, str):
+            continue
+        if name in _INT_PARAMS and value.lstrip("-").isdigit():
+            fields[name] = int(value)
+        elif name in _JSON_PARAMS:
+            with contextlib.suppress(ValueError):
+                fields[name] = json.loads(value)
+    return fields
+
+
+def _ok(result: object, description: str | None = None) -> web.Response:
+    payload: dict[str, Any] = {"ok": True, "result": result}
+    if description:
+        payload["description"] = description
+    return web.Response(body=json.dumps(payload).encode(), content_type="application/json")
+
+
+def _error(status: int, description: str, retry_after: int | None = None) -> web.Response:
+    payload: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+    if retry_after is not None:
+        payload["parameters"] = {"retry_after": retry_after}
+    return web.Response(
+        status=status, body=json.dumps(payload).encode(), content_type="application/json"
+    )

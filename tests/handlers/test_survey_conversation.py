@@ -1,0 +1,113 @@
+"""A parent joins, consents and answers the preschool survey, as a transcript."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.app import App
+from bot.channels.memory import MemoryChannel
+from bot.clock import FixedClock
+from bot.models import Answer, CompletionReceipt, ConsentEvent, Response, SurveyRun
+from handlers import texts
+from tests.chat import ChatUser
+from tests.factories import SchoolSetup, make_school, open_wave
+
+
+async def join_and_consent(parent: ChatUser, setup: SchoolSetup, class_name: str = "Lá 1") -> None:
+    await parent.says(f"/start {setup.classes[class_name].invite_code}")
+    assert parent.last_reply.startswith("Anh/chị xác nhận con học lớp " + class_name)
+    await parent.taps("Đúng lớp")
+    for _ in range(3):
+        await parent.taps("Tôi đồng ý")
+
+
+async def count(app: App, model: type) -> int:
+    async with app.db.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_join_consent_and_whole_survey_with_resume_review_and_submit(
+    app: App, memory: MemoryChannel, clock: FixedClock, settings: object
+) -> None:
+    setup = await make_school(app)
+    await open_wave(app, setup)
+    parent = ChatUser(app, memory, clock, "1001")
+
+    await join_and_consent(parent, setup)
+    assert parent.last_reply.startswith("Cảm ơn anh/chị! Lựa chọn đã được lưu")
+    assert parent.choices == ["Bắt đầu: Khảo sát sự hài lòng của cha mẹ trẻ"]
+    async with app.db.sessions() as session:
+        granted = await session.scalars(select(ConsentEvent.notice_version))
+        assert list(granted) == [texts.CONSENT_NOTICE_VERSION] * 3
+
+    await parent.taps("Bắt đầu")
+    assert parent.messages[-2].text.startswith("Khảo sát sự hài lòng của cha mẹ trẻ")
+    assert parent.last_reply.startswith("Câu 1/")
+    assert parent.choices[:5] == ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"]
+    question_message = parent.messages[-1]
+    await parent.taps("Hài lòng")
+    # the tapped question turns into the next one instead of a new message
+    assert question_message.edits == 1 and question_message.text.startswith("Câu 2/")
+    await parent.says("5")
+    assert parent.last_reply.startswith("Câu 3/")
+    await parent.says("rat hai long")  # a label typed without diacritics
+    assert parent.last_reply.startswith("Câu 4/")
+
+    # a restart: a new app on the same database resumes at the first unanswered question
+    await app.stop()
+    from bot.app import create_app
+
+    restarted = create_app(app.settings, channels=[memory], clock=clock, jobs=[])
+    await restarted.start(scheduler=False, sender=False)
+    parent.app = restarted
+    try:
+        await parent.says("/khaosat")
+        assert parent.choices == ["Làm tiếp: Khảo sát sự hài lòng của cha mẹ trẻ"]
+        await parent.taps("Làm tiếp")
+        assert parent.last_reply.startswith("Câu 4/")
+
+        await answer_until_review(parent)
+        assert parent.last_reply.startswith(texts.REVIEW)
+        assert "→ Hài lòng" in parent.last_reply
+        await parent.taps("Sửa câu trả lời")
+        await parent.taps("1")
+        assert parent.last_reply.startswith("Câu 1/")
+        await parent.taps("Rất hài lòng")
+        assert parent.last_reply.startswith(texts.REVIEW)
+        await parent.taps("Gửi phiếu")
+        assert parent.last_reply == texts.SUBMITTED
+
+        async with restarted.db.sessions() as session:
+            answers = dict((await session.execute(select(Answer.question_key, Answer.value))).all())
+        assert answers["tc_cong_khai"] == "5" and answers["tc_thu_tuc"] == "5"
+        assert await count(restarted, Response) == 1
+        assert await count(restarted, CompletionReceipt) == 1
+        assert await count(restarted, SurveyRun) == 0
+
+        await parent.says("/khaosat")
+        assert parent.last_reply == texts.SURVEYS_NONE
+    finally:
+        await restarted.stop()
+        app.db = restarted.db
+
+
+async def answer_until_review(parent: ChatUser) -> None:
+    """Answers whatever is asked: scale 4, yes/no yes, multi two picks, text a sentence."""
+    for _ in range(40):
+        text = parent.last_reply
+        if text.startswith(texts.REVIEW):
+            return
+        labels = parent.choices
+        if "Xong" in labels:
+            await parent.taps(labels[0].removeprefix("✓ "))
+            await parent.taps(labels[1].removeprefix("✓ "))
+            await parent.taps("Xong")
+        elif "Hài lòng" in labels:
+            await parent.taps("Hài lòng")
+        elif "Có" in labels:
+            await parent.taps("Có")
+        elif labels and labels[0] != texts.SKIP:
+            await parent.taps(labels[0])
+        else:
+            await parent.says("Mong nhà trường tổ chức thêm buổi gặp phụ huynh.")
+    raise AssertionError("the survey never reached the review")
