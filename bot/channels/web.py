@@ -1,0 +1,337 @@
+"""The web playground: a chat page served by the app itself, and the small JSON API it uses.
+
+Anyone can try every role without a platform token: the page picks a persona (a chat the demo
+seeded, or a fresh "new parent"), posts what the person types or taps, and long-polls for what we
+send. The chat log lives in memory only — it is what the page shows, like a phone's screen; the
+conversation state itself is in the database, as for every channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import itertools
+import logging
+import re
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from typing import Any, Final, Literal
+
+from aiohttp import web
+
+from bot.channels.base import Choice, Inbound, Outbound, Receiver, normalize_text
+from bot.clock import Clock, SystemClock
+
+log = logging.getLogger(__name__)
+
+CHAT_ID: Final = re.compile(r"web-[a-z0-9-]{1,40}")
+TEXT_LIMIT: Final = 4000
+PAYLOAD_LIMIT: Final = 256
+KEPT_PER_CHAT: Final = 300
+NO_STORE: Final = {"Cache-Control": "no-store"}
+PAGE_SECURITY: Final = {
+    "Cache-Control": "no-cache",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+        "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
+    ),
+}
+
+Sender = Literal["bot", "me"]
+
+
+@dataclass(frozen=True)
+class Persona:
+    """Someone to be on the playground: a chat id and how the picker shows it."""
+
+    chat_id: str
+    label: str
+    group: str
+
+
+@dataclass
+class WebMessage:
+    """One bubble as the page shows it now; an edit replaces its text and buttons."""
+
+    message_id: str
+    sender: Sender
+    text: str
+    choices: tuple[Choice, ...] = ()
+    edits: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.message_id,
+            "from": self.sender,
+            "text": self.text,
+            "choices": [asdict(choice) for choice in self.choices],
+            "edits": self.edits,
+        }
+
+
+@dataclass
+class WebChat:
+    """The log of one chat, a version that grows with every change, and a way to wait for one."""
+
+    messages: list[WebMessage] = field(default_factory=list)
+    version: int = 0
+    notice: str = ""
+    notice_version: int = 0
+    changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+    def find(self, message_id: str, sender: Sender = "bot") -> WebMessage | None:
+        for message in self.messages:
+            if message.message_id == message_id and message.sender == sender:
+                return message
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        notice = {"id": self.notice_version, "text": self.notice} if self.notice else None
+        return {
+            "version": self.version,
+            "messages": [message.to_json() for message in self.messages],
+            "notice": notice,
+        }
+
+
+class BadRequest(ValueError):
+    """What the page posted cannot be used; the text is the short JSON error."""
+
+
+class WebChannel:
+    """The playground channel: serves the page, takes what it posts, shows what we send."""
+
+    name = "web"
+    can_edit = True
+
+    def __init__(
+        self,
+        personas: Sequence[Persona] = (),
+        *,
+        title: str = "Hài Lòng",
+        poll_seconds: float = 20.0,
+        clock: Clock | None = None,
+    ) -> None:
+        self.title = title
+        self.poll_seconds = poll_seconds
+        self.chats: dict[str, WebChat] = {}
+        self._personas: tuple[Persona, ...] = tuple(personas)
+        self._clock = clock or SystemClock()
+        self._receive: Receiver | None = None
+        self._stopped = False
+        self._open_polls = 0
+        # a prefix per process, so an edit queued before a restart cannot hit a new message
+        self._prefix = secrets.token_hex(3)
+        self._ids = itertools.count(1)
+        self._page = _load_page(title)
+
+    # --- the Channel protocol ---
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.get("/", self._serve_page),
+            web.get("/api/personas", self._serve_personas),
+            web.post("/api/say", self._take_say),
+            web.get("/api/messages", self._serve_messages),
+        ]
+
+    async def start(self, receive: Receiver) -> None:
+        self._receive = receive
+        self._stopped = False
+
+    async def stop(self) -> None:
+        """Stops taking posts and wakes every waiting page, so shutdown is quick."""
+        self._receive = None
+        self._stopped = True
+        for chat in self.chats.values():
+            async with chat.changed:
+                chat.changed.notify_all()
+
+    async def send(self, message: Outbound) -> str | None:
+        chat = self._chat(message.chat_id)
+        if message.notice:
+            chat.notice, chat.notice_version = message.notice, chat.notice_version + 1
+        if message.kind == "ack":
+            if message.notice:
+                await self._changed(chat)
+            return None
+        shown = chat.find(message.edit_of) if message.edit_of else None
+        if shown is not None:
+            shown.text, shown.choices = message.text, message.choices
+            shown.edits += 1
+        else:
+            shown = self._append(chat, "bot", message.text, message.choices)
+        await self._changed(chat)
+        return shown.message_id
+
+    # --- personas ---
+
+    @property
+    def personas(self) -> tuple[Persona, ...]:
+        return self._personas
+
+    def set_personas(self, personas: Sequence[Persona]) -> None:
+        """Replaces who the picker offers (the demo seeds them after the channel is built)."""
+        self._personas = tuple(personas)
+
+    def is_allowed(self, chat_id: object) -> bool:
+        """A persona's chat, or a fresh playground chat id such as `web-new-k3x9`."""
+        if not isinstance(chat_id, str):
+            return False
+        return any(p.chat_id == chat_id for p in self._personas) or bool(
+            CHAT_ID.fullmatch(chat_id)
+        )
+
+    @property
+    def open_polls(self) -> int:
+        """How many pages are waiting for news right now."""
+        return self._open_polls
+
+    # --- HTTP ---
+
+    async def _serve_page(self, request: web.Request) -> web.Response:
+        return web.Response(
+            text=self._page, content_type="text/html", charset="utf-8", headers=PAGE_SECURITY
+        )
+
+    async def _serve_personas(self, request: web.Request) -> web.Response:
+        return web.json_response([asdict(p) for p in self._personas], headers=NO_STORE)
+
+    async def _take_say(self, request: web.Request) -> web.Response:
+        """Hands what the person typed or tapped to the app, and echoes it on their side."""
+        try:
+            chat_id, inbound_fields, echo = await self._parse_say(request)
+        except BadRequest as error:
+            return _error(400, str(error))
+        except LookupError as error:
+            return _error(409, str(error))
+        receive = self._receive
+        if receive is None:
+            return _error(503, "not started")
+        inbound = Inbound(
+            channel=self.name,
+            external_id=uuid.uuid4().hex,
+            chat_id=chat_id,
+            user_id=chat_id,
+            received_at=self._clock.now(),
+            callback_id=None,
+            **inbound_fields,
+        )
+        chat = self._chat(chat_id)
+        # shown first, so the person's words always come before our answer
+        mine = self._append(chat, "me", echo)
+        await self._changed(chat)
+        try:
+            await receive(inbound)
+        except Exception:
+            log.exception("web inbound %s not recorded", inbound.external_id)
+            chat.messages.remove(mine)
+            await self._changed(chat)
+            return _error(503, "not recorded, try again")
+        return web.json_response({"ok": True}, headers=NO_STORE)
+
+    async def _parse_say(self, request: web.Request) -> tuple[str, dict[str, Any], str]:
+        """The chat id, the Inbound's kind-specific fields and the echo of a valid post."""
+        if request.content_type != "application/json":
+            raise BadRequest("expected application/json")
+        try:
+            body = await request.json()
+        except ValueError:
+            raise BadRequest("invalid JSON") from None
+        if not isinstance(body, dict):
+            raise BadRequest("expected a JSON object")
+        chat_id = body.get("chat_id")
+        if not self.is_allowed(chat_id):
+            raise BadRequest("unknown chat_id")
+        assert isinstance(chat_id, str)
+        if "choice" in body:
+            payload, message_id = body.get("choice"), body.get("message_id")
+            if not isinstance(payload, str) or not 0 < len(payload) <= PAYLOAD_LIMIT:
+                raise BadRequest("choice must be a short string")
+            if not isinstance(message_id, str) or not message_id:
+                raise BadRequest("message_id must be a string")
+            label = self._offered_label(chat_id, message_id, payload)
+            fields = {"kind": "choice", "choice": payload, "message_id": message_id, "text": ""}
+            return chat_id, fields, label
+        text = body.get("text")
+        if not isinstance(text, str):
+            raise BadRequest("text must be a string")
+        if len(text) > TEXT_LIMIT:
+            raise BadRequest(f"text longer than {TEXT_LIMIT} characters")
+        text = normalize_text(text, TEXT_LIMIT)
+        if not text:
+            raise BadRequest("text is empty")
+        return chat_id, {"kind": "text", "text": text}, text
+
+    def _offered_label(self, chat_id: str, message_id: str, payload: str) -> str:
+        """The label of a button we really showed on that message (the page cannot invent one)."""
+        chat = self.chats.get(chat_id)
+        shown = chat.find(message_id) if chat else None
+        for choice in shown.choices if shown else ():
+            if choice.payload == payload:
+                return choice.label
+        raise LookupError("this button is no longer shown")
+
+    async def _serve_messages(self, request: web.Request) -> web.Response:
+        """Long poll: answers once the chat has changed since `since`, or after a while."""
+        chat_id = request.query.get("chat_id")
+        if not self.is_allowed(chat_id):
+            return _error(400, "unknown chat_id")
+        assert chat_id is not None
+        try:
+            since = int(request.query.get("since", "-1"))
+        except ValueError:
+            return _error(400, "since must be an integer")
+        if self._stopped:
+            return _error(503, "stopped")
+        chat = self._chat(chat_id)
+        if chat.version == since:
+            await self._wait_for_change(chat, since)
+        return web.json_response(chat.to_json(), headers=NO_STORE)
+
+    async def _wait_for_change(self, chat: WebChat, since: int) -> None:
+        # "!=" rather than ">": a page that saw a newer version before a restart catches up too
+        self._open_polls += 1
+        try:
+            async with chat.changed:
+                async with asyncio.timeout(self.poll_seconds):
+                    await chat.changed.wait_for(lambda: chat.version != since or self._stopped)
+        except TimeoutError:
+            pass
+        finally:
+            self._open_polls -= 1
+
+    # --- the log ---
+
+    def _chat(self, chat_id: str) -> WebChat:
+        chat = self.chats.get(chat_id)
+        if chat is None:
+            chat = self.chats[chat_id] = WebChat()
+        return chat
+
+    def _append(
+        self, chat: WebChat, sender: Sender, text: str, choices: tuple[Choice, ...] = ()
+    ) -> WebMessage:
+        message = WebMessage(f"{self._prefix}-{next(self._ids)}", sender, text, choices)
+        chat.messages.append(message)
+        del chat.messages[:-KEPT_PER_CHAT]
+        return message
+
+    async def _changed(self, chat: WebChat) -> None:
+        chat.version += 1
+        async with chat.changed:
+            chat.changed.notify_all()
+
+
+def _load_page(title: str) -> str:
+    page = resources.files("bot.channels").joinpath("web_static/index.html").read_text("utf-8")
+    return page.replace("{{title}}", html.escape(title))
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"ok": False, "error": message}, status=status, headers=NO_STORE)

@@ -1,0 +1,110 @@
+"""Inbox → dispatch → outbox: recorded once, handled once, sent after commit, retried."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.app import App, create_app
+from bot.channels.base import Outbound, RetryLater, Undeliverable
+from bot.channels.memory import MemoryChannel, inbound_from
+from bot.clock import FixedClock
+from bot.models import InboundMessage, OutboxMessage
+from bot.settings import Settings
+from handlers import texts
+
+
+async def test_a_repeated_delivery_is_recorded_and_answered_once(
+    app: App, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    inbound = inbound_from(memory, "4001", clock.now(), text="/trogiup")
+    assert await memory.deliver(inbound) is True
+    assert await memory.deliver(inbound) is False
+    await app.settle()
+    assert [m.text for m in memory.chats["4001"]] == [texts.HELP]
+    async with app.db.sessions() as session:
+        statuses = list(await session.scalars(select(InboundMessage.status)))
+    assert statuses == ["handled"]
+
+
+async def test_unhandled_inbound_is_handled_after_a_restart(
+    settings: Settings, clock: FixedClock
+) -> None:
+    first_channel = MemoryChannel()
+    first = create_app(settings, channels=[first_channel], clock=clock, jobs=[])
+    await first.start(scheduler=False, sender=False)
+    # recorded, then the process dies before the dispatcher ran
+    from bot.inbox import record_inbound
+
+    await record_inbound(first.db, inbound_from(first_channel, "4002", clock.now(), text="/trogiup"))
+    await first.db.dispose()
+
+    channel = MemoryChannel()
+    second = create_app(settings, channels=[channel], clock=clock, jobs=[])
+    await second.start(scheduler=False, sender=False)
+    await second.settle()
+    assert [m.text for m in channel.chats["4002"]] == [texts.HELP]
+    await second.stop()
+
+
+class FlakyChannel(MemoryChannel):
+    """Refuses the first sends the way a platform does under load."""
+
+    def __init__(self, failures: list[Exception]) -> None:
+        super().__init__()
+        self.failures = failures
+
+    async def send(self, message: Outbound) -> str | None:
+        if self.failures:
+            raise self.failures.pop(0)
+        return await super().send(message)
+
+
+async def test_retry_after_is_honoured_and_other_chats_are_not_stalled(
+    settings: Settings, clock: FixedClock
+) -> None:
+    channel = FlakyChannel([RetryLater(30)])
+    app = create_app(settings, channels=[channel], clock=clock, jobs=[])
+    await app.start(scheduler=False, sender=False)
+    await channel.deliver(inbound_from(channel, "slow", clock.now(), text="/trogiup"))
+    await app.settle()
+    assert "slow" not in channel.chats
+    await channel.deliver(inbound_from(channel, "other", clock.now(), text="/trogiup"))
+    await app.settle()
+    assert [m.text for m in channel.chats["other"]] == [texts.HELP]
+    clock.advance(seconds=29)
+    await app.settle()
+    assert "slow" not in channel.chats
+    clock.advance(seconds=2)
+    await app.settle()
+    assert [m.text for m in channel.chats["slow"]] == [texts.HELP]
+    await app.stop()
+
+
+async def test_an_undeliverable_message_is_marked_and_not_retried(
+    settings: Settings, clock: FixedClock
+) -> None:
+    channel = FlakyChannel([Undeliverable("Forbidden: bot was blocked by the user")])
+    app = create_app(settings, channels=[channel], clock=clock, jobs=[])
+    await app.start(scheduler=False, sender=False)
+    await channel.deliver(inbound_from(channel, "blocked", clock.now(), text="/trogiup"))
+    await app.settle()
+    clock.advance(hours=1)
+    await app.settle()
+    async with app.db.sessions() as session:
+        row = await session.scalar(select(OutboxMessage))
+    assert row is not None and row.status == "failed" and "blocked" in (row.error or "")
+    assert "blocked" not in channel.chats
+    await app.stop()
+
+
+async def test_replies_are_sent_in_order_per_chat(
+    app: App, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    for text in ("/trogiup", "/huy", "/dulieu"):
+        await memory.deliver(inbound_from(memory, "4003", clock.now(), text=text))
+    await app.settle()
+    assert [m.text for m in memory.chats["4003"]] == [
+        texts.HELP,
+        texts.NOTHING_TO_CANCEL,
+        texts.MY_DATA_NONE,
+    ]
