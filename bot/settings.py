@@ -64,7 +64,6 @@ class Settings(BaseSettings):
     min_group_size: int = Field(5, description="Groups with fewer respondents are suppressed.")
     invite_ttl_hours: int = Field(72, description="Hours a staff invite code stays valid.")
     outbox_max_attempts: int = Field(8, description="Send attempts before a message is dead.")
-    demo_seed: bool = Field(True, description="`hailong demo` seeds the demo school if empty.")
 
 
 def load_settings(**overrides: object) -> Settings:
