@@ -41,7 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     try:
-        return asyncio.run(args.command(args, settings))
+        code: int = asyncio.run(args.command(args, settings))
+        return code
     except (LookupError, ValueError, SurveyFileError) as error:
         print(f"hailong: {error}", file=sys.stderr)
         return 1
@@ -186,7 +187,8 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
                 session, school=school, role=args.role, classroom=classroom, now=_now(), ttl=ttl
             )
             code = invite.code
-            note = f"single use, expires {invite.expires_at.astimezone(ZoneInfo(settings.timezone)):%d/%m/%Y %H:%M}"
+            expires = invite.expires_at.astimezone(ZoneInfo(settings.timezone))
+            note = f"single use, expires {expires:%d/%m/%Y %H:%M}"
     link = await telegram_link(settings, code)
     print(f"code: {code}  ({note})")
     print(f"Telegram: {link}" if link else "Telegram: set HAILONG_TELEGRAM_BOT_USERNAME for a link")
@@ -277,7 +279,8 @@ async def cmd_survey_launch(args: argparse.Namespace, settings: Settings) -> int
             timezone=settings.timezone,
         )
     print(
-        f"wave {wave.id}: {wave.title}, {opens.astimezone(zone):%d/%m/%Y} – {closes.astimezone(zone):%d/%m/%Y}"
+        f"wave {wave.id}: {wave.title}, "
+        f"{opens.astimezone(zone):%d/%m/%Y} – {closes.astimezone(zone):%d/%m/%Y}"
     )
     print(f"{invited} parents invited" if opens <= now else "parents will be invited when it opens")
     print("invitations are sent by the running bot (hailong run)")

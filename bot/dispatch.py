@@ -1,4 +1,4 @@
-"""Handles each recorded inbound in its own transaction, in order per chat, then wakes the outbox."""
+"""Handles each recorded inbound in its own transaction, in order per chat; wakes the outbox."""
 
 from __future__ import annotations
 

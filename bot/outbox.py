@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
@@ -55,10 +56,8 @@ class Outbox:
         while not self._stopping:
             self._wakeup.clear()
             pause = await self.pump()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=pause)
-            except TimeoutError:
-                pass
 
     async def stop(self) -> None:
         self._stopping = True

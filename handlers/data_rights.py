@@ -10,7 +10,7 @@ from bot.channels.base import Choice
 from bot.context import Context
 from bot.models import PURPOSES, ChatAccount, CompletionReceipt, Person, SurveyRun
 from handlers import texts
-from handlers.people import consents_of, places_of, record_consent_event
+from handlers.people import Place, consents_of, places_of, record_consent_event
 
 
 async def show_my_data(ctx: Context) -> None:
@@ -34,11 +34,7 @@ async def show_my_data(ctx: Context) -> None:
         texts.MY_DATA,
         texts.MY_DATA_ACCOUNTS.format(accounts=", ".join(a.channel for a in accounts)),
         texts.MY_DATA_CLASSES.format(
-            classes=", ".join(
-                f"{p.classroom.name if p.classroom else texts.ROLE_NAMES.get(p.role, p.role)} – {p.school.name}"
-                for p in places
-            )
-            or "–"
+            classes=", ".join(f"{_place_name(p)} – {p.school.name}" for p in places) or "–"
         ),
     ]
     choices = []
@@ -94,3 +90,7 @@ async def change_my_data(ctx: Context) -> None:
         ctx.reply(texts.DELETED, edit=True)
     else:
         ctx.reply(texts.KEPT, edit=True)
+
+
+def _place_name(place: Place) -> str:
+    return place.classroom.name if place.classroom else texts.ROLE_NAMES.get(place.role, place.role)

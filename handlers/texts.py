@@ -46,7 +46,9 @@ CONSENT_QUESTIONS = {
         "1/3. Khảo sát ý kiến: nhà trường gửi phiếu khảo sát sự hài lòng. "
         "Câu trả lời được lưu ẩn danh, không gắn với tên anh/chị."
     ),
-    "news": "2/3. Tin tức, thông báo: nhà trường và giáo viên gửi thông báo, tin cải cách hành chính.",
+    "news": (
+        "2/3. Tin tức, thông báo: nhà trường và giáo viên gửi thông báo, tin cải cách hành chính."
+    ),
     "feedback": (
         "3/3. Phản ánh, kiến nghị: nhà trường lưu thông tin liên lạc để trả lời "
         "phản ánh, kiến nghị anh/chị gửi."

@@ -227,13 +227,13 @@ async def staff_menu_action(ctx: Context) -> None:
             texts.STAFF_LAUNCHED.format(title=wave.title, closes=local, invited=invited), edit=True
         )
     elif parts[1] == "res" and parts[2].isdigit():
-        wave = await ctx.session.get(Wave, int(parts[2]))
-        if wave is None or wave.school_id != school_id:
+        chosen = await ctx.session.get(Wave, int(parts[2]))
+        if chosen is None or chosen.school_id != school_id:
             ctx.reply(texts.STAFF_ONLY)
             return
         settings = ctx.services.settings
         text = await wave_score_text(
-            ctx.session, catalog, wave, settings.scoring_method, settings.min_group_size
+            ctx.session, catalog, chosen, settings.scoring_method, settings.min_group_size
         )
         ctx.reply(text)
     else:

@@ -1,4 +1,4 @@
-"""Alembic environment: async engine from the URL the CLI passes in; runs on SQLite and PostgreSQL."""
+"""Alembic environment: an async engine from the given URL; SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 

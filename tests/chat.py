@@ -64,9 +64,8 @@ class ChatUser:
             for choice in shown.choices:
                 if choice.label.startswith(label):
                     return shown, choice
-        raise AssertionError(
-            f"no button {label!r} in {[c.label for c in candidates[0].choices] if candidates else []}"
-        )
+        labels = [c.label for c in candidates[0].choices] if candidates else []
+        raise AssertionError(f"no button {label!r} in {labels}")
 
     async def _deliver(self, inbound: object) -> None:
         await self.channel.deliver(inbound)  # type: ignore[arg-type]

@@ -61,7 +61,7 @@ async def clean_database(database_url: str) -> str:
 
 @pytest.fixture
 def settings(clean_database: str) -> Settings:
-    return Settings(database_url=clean_database, _env_file=None)  # type: ignore[call-arg]
+    return Settings(database_url=clean_database, _env_file=None)
 
 
 @pytest.fixture

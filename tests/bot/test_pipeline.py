@@ -35,7 +35,9 @@ async def test_unhandled_inbound_is_handled_after_a_restart(
     # recorded, then the process dies before the dispatcher ran
     from bot.inbox import record_inbound
 
-    await record_inbound(first.db, inbound_from(first_channel, "4002", clock.now(), text="/trogiup"))
+    await record_inbound(
+        first.db, inbound_from(first_channel, "4002", clock.now(), text="/trogiup")
+    )
     await first.db.dispose()
 
     channel = MemoryChannel()

@@ -23,7 +23,7 @@ def test_environment_is_read_with_the_prefix_and_secrets_stay_hidden(
 ) -> None:
     monkeypatch.setenv("HAILONG_TELEGRAM_TOKEN", "123:SECRET")
     monkeypatch.setenv("HAILONG_HTTP_PORT", "9090")
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert settings.http_port == 9090
     assert isinstance(settings.telegram_token, SecretStr)
     assert "SECRET" not in repr(settings) and "SECRET" not in str(settings.model_dump())

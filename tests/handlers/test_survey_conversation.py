@@ -43,7 +43,13 @@ async def test_join_consent_and_whole_survey_with_resume_review_and_submit(
     await parent.taps("Bắt đầu")
     assert parent.messages[-2].text.startswith("Khảo sát sự hài lòng của cha mẹ trẻ")
     assert parent.last_reply.startswith("Câu 1/")
-    assert parent.choices[:5] == ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"]
+    assert parent.choices[:5] == [
+        "Rất không hài lòng",
+        "Không hài lòng",
+        "Bình thường",
+        "Hài lòng",
+        "Rất hài lòng",
+    ]
     question_message = parent.messages[-1]
     await parent.taps("Hài lòng")
     # the tapped question turns into the next one instead of a new message

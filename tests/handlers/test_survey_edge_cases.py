@@ -49,7 +49,9 @@ async def test_an_earlier_button_changes_its_own_question_and_the_survey_goes_on
     await parent.taps_payload(payload_for_4, message_id="old-message")
     assert parent.last_reply.startswith("Câu 3/")
     async with app.db.sessions() as session:
-        values = dict((await session.execute(select(DraftAnswer.question_key, DraftAnswer.value))).all())
+        values = dict(
+            (await session.execute(select(DraftAnswer.question_key, DraftAnswer.value))).all()
+        )
     assert values["tc_cong_khai"] == "4" and values["tc_thu_tuc"] == "3"
 
 
