@@ -104,7 +104,7 @@ def create_app(
     outbox = Outbox(
         db, chosen, _limiters(settings, chosen), clock, max_attempts=settings.outbox_max_attempts
     )
-    dispatcher = Dispatcher(db, routes or handlers.ROUTES, services, outbox.wake)
+    dispatcher = Dispatcher(db, routes or handlers.ROUTES, services, outbox.enqueue)
     registry = CollectorRegistry()
     application = web.Application(client_max_size=1024**2)
     app = App(
@@ -180,7 +180,7 @@ def _add_metrics(app: App) -> None:
         handled.inc(app.dispatcher.handled - seen["handled"])
         sent.inc(app.outbox.sent - seen["sent"])
         seen.update(handled=app.dispatcher.handled, sent=app.outbox.sent)
-        depth.set(len(app.outbox._busy))
+        depth.set(app.outbox.depth)
         return web.Response(body=generate_latest(app.metrics), content_type="text/plain")
 
     app.web.router.add_get("/metrics", metrics)

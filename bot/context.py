@@ -81,15 +81,21 @@ async def queue_to_person(
 
 
 def queue_outbound(session: AsyncSession, channel: str, message: Outbound, now: datetime) -> None:
-    """Adds one message to the outbox of this transaction."""
-    session.add(
-        OutboxMessage(
-            channel=channel,
-            chat_id=message.chat_id,
-            body=message.to_json(),
-            status="pending",
-            attempts=0,
-            not_before=now,
-            created_at=now,
-        )
+    """Adds one message to the outbox of this transaction (handed to the sender after commit)."""
+    row = OutboxMessage(
+        channel=channel,
+        chat_id=message.chat_id,
+        body=message.to_json(),
+        status="pending",
+        attempts=0,
+        not_before=now,
+        created_at=now,
     )
+    session.add(row)
+    session.info.setdefault("outbox", []).append(row)
+
+
+def queued_rows(session: AsyncSession) -> list[OutboxMessage]:
+    """The outbox rows this transaction has queued so far."""
+    rows: list[OutboxMessage] = session.info.get("outbox", [])
+    return rows

@@ -10,10 +10,10 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Choice, Inbound, Outbound
-from bot.context import Context, Services, queue_outbound
+from bot.context import Context, Services, queue_outbound, queued_rows
 from bot.db import Database
 from bot.inbox import claim_inbound, pending_inbound
-from bot.models import ChatAccount, Dialog, InboundMessage, Person
+from bot.models import ChatAccount, Dialog, InboundMessage, OutboxMessage, Person
 from bot.routing import Handler, Routes
 from surveys.text import fold
 
@@ -26,7 +26,11 @@ class Dispatcher:
     """Per-chat queues of inbound ids, each drained by one task at a time."""
 
     def __init__(
-        self, db: Database, routes: Routes, services: Services, on_commit: Callable[[], None]
+        self,
+        db: Database,
+        routes: Routes,
+        services: Services,
+        on_commit: Callable[[list[OutboxMessage]], None],
     ) -> None:
         self.db = db
         self.routes = routes
@@ -77,11 +81,12 @@ class Dispatcher:
                 context = await self._context(session, inbound)
                 await self._route(context)(context)
                 self._flush(context)
+                queued = queued_rows(session)
         except Exception as error:
             log.exception("inbound %s failed", inbound_id)
-            await self._record_failure(inbound_id, inbound, error)
+            queued = await self._record_failure(inbound_id, inbound, error)
         self.handled += 1
-        self.on_commit()
+        self.on_commit(queued)
 
     async def _context(self, session: AsyncSession, inbound: Inbound) -> Context:
         now = self.services.clock.now()
@@ -132,7 +137,9 @@ class Dispatcher:
                 ctx.dialog.choices = [_choice_json(c) for c in shown[-1].choices]
         ctx.dialog.updated_at = ctx.now
 
-    async def _record_failure(self, inbound_id: int, inbound: Inbound, error: Exception) -> None:
+    async def _record_failure(
+        self, inbound_id: int, inbound: Inbound, error: Exception
+    ) -> list[OutboxMessage]:
         now = self.services.clock.now()
         async with self.db.transaction() as session:
             await session.execute(
@@ -143,6 +150,7 @@ class Dispatcher:
             text = self.routes.failure_text
             message = Outbound(inbound.chat_id, text, callback_id=inbound.callback_id)
             queue_outbound(session, inbound.channel, message, now)
+            return queued_rows(session)
 
 
 def match_typed_choice(text: str, shown: list[dict[str, str]]) -> str | None:

@@ -6,9 +6,10 @@ import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from aiohttp import web
+if TYPE_CHECKING:  # handlers import these types; they must not pull in a web framework
+    from aiohttp import web
 
 InboundKind = Literal["text", "choice", "photo", "sticker", "voice", "unsupported"]
 

@@ -47,7 +47,7 @@ from telegram.error import (
 from telegram.request import BaseRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.channels.aiohttp_request import AiohttpRequest, scrub
+from bot.channels.aiohttp_request import AiohttpRequest, FloodWait, scrub
 from bot.channels.base import (
     Choice,
     Inbound,
@@ -214,12 +214,13 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     while _units(rest) > limit:
         head = rest[:limit]
         while (excess := _units(head) - limit) > 0:
-            head = head[:-excess]
+            head = head[: -max(1, excess // 2)]  # never drops below the limit: a char is <= 2
         cut = _cut_point(head)
         if cut == 0:  # one unbroken run: cut anywhere, but not before a combining mark
             cut = len(head)
             while cut > 1 and unicodedata.combining(rest[cut]):
                 cut -= 1
+            cut = max(cut, 1)
         pieces.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip("\n ")
     if rest or not pieces:
@@ -237,7 +238,9 @@ def _cut_point(head: str) -> int:
 
 
 def _retry_seconds(exc: RetryAfter) -> float:
-    with warnings.catch_warnings():  # int-vs-timedelta deprecation of PTB 22
+    if isinstance(exc, FloodWait):
+        return exc.seconds
+    with warnings.catch_warnings():  # int-vs-timedelta deprecation of PTB 22 (no await inside)
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         value = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
@@ -287,6 +290,7 @@ class TelegramChannel:
         self._clock = clock or SystemClock()
         self._receive: Receiver | None = None
         self._poller: asyncio.Task[None] | None = None
+        self._ready = False
         if webhook_url and not webhook_secret:
             log.warning("telegram webhook has no secret: anyone can post updates to it")
 
@@ -294,7 +298,7 @@ class TelegramChannel:
     def bot(self) -> Bot:
         return self._bot
 
-    # --- receiving ---
+    # --- receiving -------------------------------------------------------------------------------
 
     def routes(self) -> list[web.RouteDef]:
         if not self._webhook_url:
@@ -303,6 +307,8 @@ class TelegramChannel:
 
     async def start(self, receive: Receiver) -> None:
         """Registers the webhook, or clears it and starts long polling."""
+        if self._receive is not None:
+            raise RuntimeError("telegram channel already started")
         await self._open()
         self._receive = receive
         try:
@@ -315,6 +321,7 @@ class TelegramChannel:
                 return
             await self._bot.delete_webhook()
         except TelegramError as exc:
+            self._receive = None
             raise RuntimeError(f"telegram start failed: {self._safe(exc)}") from None
         self._poller = asyncio.create_task(self._poll(receive), name="telegram-poll")
         log.info("telegram long polling started")
@@ -327,10 +334,14 @@ class TelegramChannel:
             with contextlib.suppress(asyncio.CancelledError):
                 await poller
         self._receive = None
+        self._ready = False
         await asyncio.gather(self._request.shutdown(), self._updates_request.shutdown())
 
     async def _open(self) -> None:
-        await asyncio.gather(self._request.initialize(), self._updates_request.initialize())
+        if not self._ready:  # a flag, not a gather: this runs before every send
+            await self._request.initialize()
+            await self._updates_request.initialize()
+            self._ready = True
 
     async def _on_webhook(self, request: web.Request) -> web.Response:
         if self._webhook_secret is not None:
@@ -407,7 +418,7 @@ class TelegramChannel:
             return False
         return True
 
-    # --- sending ---
+    # --- sending ---------------------------------------------------------------------------------
 
     async def username(self) -> str:
         """The bot's @username (without @), for t.me deep links; asked once."""
@@ -476,6 +487,8 @@ class TelegramChannel:
     async def _edit(
         self, chat_id: str, message_id: str, text: str, markup: InlineKeyboardMarkup | None
     ) -> str:
+        if not message_id.isdigit():
+            return await self._send_text(chat_id, text, markup)
         try:
             await self._bot.edit_message_text(
                 text, chat_id=chat_id, message_id=int(message_id), reply_markup=markup

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from importlib import resources
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeGuard
 
 from aiohttp import web
 
@@ -99,8 +99,12 @@ class WebChat:
         }
 
 
-class BadRequest(ValueError):
-    """What the page posted cannot be used; the text is the short JSON error."""
+class InvalidPost(ValueError):
+    """What the page posted cannot be used (400); the text is the short JSON error."""
+
+
+class StaleChoice(LookupError):
+    """A tap on a button that message does not show (any more): 409, the page says so."""
 
 
 class WebChannel:
@@ -164,6 +168,10 @@ class WebChannel:
         if shown is not None:
             shown.text, shown.choices = message.text, message.choices
             shown.edits += 1
+            # On Telegram nothing follows the message being edited; here the echo of the tap
+            # does, so the edited message moves below it to stay where the person is looking.
+            chat.messages.remove(shown)
+            chat.messages.append(shown)
         else:
             shown = self._append(chat, "bot", message.text, message.choices)
         await self._changed(chat)
@@ -179,13 +187,11 @@ class WebChannel:
         """Replaces who the picker offers (the demo seeds them after the channel is built)."""
         self._personas = tuple(personas)
 
-    def is_allowed(self, chat_id: object) -> bool:
+    def is_allowed(self, chat_id: object) -> TypeGuard[str]:
         """A persona's chat, or a fresh playground chat id such as `web-new-k3x9`."""
         if not isinstance(chat_id, str):
             return False
-        return any(p.chat_id == chat_id for p in self._personas) or bool(
-            CHAT_ID.fullmatch(chat_id)
-        )
+        return any(p.chat_id == chat_id for p in self._personas) or bool(CHAT_ID.fullmatch(chat_id))
 
     @property
     def open_polls(self) -> int:
@@ -206,9 +212,9 @@ class WebChannel:
         """Hands what the person typed or tapped to the app, and echoes it on their side."""
         try:
             chat_id, inbound_fields, echo = await self._parse_say(request)
-        except BadRequest as error:
+        except InvalidPost as error:
             return _error(400, str(error))
-        except LookupError as error:
+        except StaleChoice as error:
             return _error(409, str(error))
         receive = self._receive
         if receive is None:
@@ -230,7 +236,8 @@ class WebChannel:
             await receive(inbound)
         except Exception:
             log.exception("web inbound %s not recorded", inbound.external_id)
-            chat.messages.remove(mine)
+            if mine in chat.messages:
+                chat.messages.remove(mine)
             await self._changed(chat)
             return _error(503, "not recorded, try again")
         return web.json_response({"ok": True}, headers=NO_STORE)
@@ -238,34 +245,33 @@ class WebChannel:
     async def _parse_say(self, request: web.Request) -> tuple[str, dict[str, Any], str]:
         """The chat id, the Inbound's kind-specific fields and the echo of a valid post."""
         if request.content_type != "application/json":
-            raise BadRequest("expected application/json")
+            raise InvalidPost("expected application/json")
         try:
             body = await request.json()
         except ValueError:
-            raise BadRequest("invalid JSON") from None
+            raise InvalidPost("invalid JSON") from None
         if not isinstance(body, dict):
-            raise BadRequest("expected a JSON object")
+            raise InvalidPost("expected a JSON object")
         chat_id = body.get("chat_id")
         if not self.is_allowed(chat_id):
-            raise BadRequest("unknown chat_id")
-        assert isinstance(chat_id, str)
+            raise InvalidPost("unknown chat_id")
         if "choice" in body:
             payload, message_id = body.get("choice"), body.get("message_id")
             if not isinstance(payload, str) or not 0 < len(payload) <= PAYLOAD_LIMIT:
-                raise BadRequest("choice must be a short string")
+                raise InvalidPost("choice must be a short string")
             if not isinstance(message_id, str) or not message_id:
-                raise BadRequest("message_id must be a string")
+                raise InvalidPost("message_id must be a string")
             label = self._offered_label(chat_id, message_id, payload)
             fields = {"kind": "choice", "choice": payload, "message_id": message_id, "text": ""}
             return chat_id, fields, label
         text = body.get("text")
         if not isinstance(text, str):
-            raise BadRequest("text must be a string")
+            raise InvalidPost("text must be a string")
         if len(text) > TEXT_LIMIT:
-            raise BadRequest(f"text longer than {TEXT_LIMIT} characters")
+            raise InvalidPost(f"text longer than {TEXT_LIMIT} characters")
         text = normalize_text(text, TEXT_LIMIT)
         if not text:
-            raise BadRequest("text is empty")
+            raise InvalidPost("text is empty")
         return chat_id, {"kind": "text", "text": text}, text
 
     def _offered_label(self, chat_id: str, message_id: str, payload: str) -> str:
@@ -275,14 +281,13 @@ class WebChannel:
         for choice in shown.choices if shown else ():
             if choice.payload == payload:
                 return choice.label
-        raise LookupError("this button is no longer shown")
+        raise StaleChoice("this button is no longer shown")
 
     async def _serve_messages(self, request: web.Request) -> web.Response:
         """Long poll: answers once the chat has changed since `since`, or after a while."""
         chat_id = request.query.get("chat_id")
         if not self.is_allowed(chat_id):
             return _error(400, "unknown chat_id")
-        assert chat_id is not None
         try:
             since = int(request.query.get("since", "-1"))
         except ValueError:

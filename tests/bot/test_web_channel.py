@@ -25,6 +25,8 @@ PERSONAS = (
 )
 ANSWERS = (Choice("a:tok:0:5", "Rất hài lòng", "5"), Choice("a:tok:0:4", "Hài lòng", "4"))
 
+Client = TestClient[web.Request, web.Application]
+
 
 class EchoBot:
     """A receiver that records each inbound and answers it at once through the channel."""
@@ -33,19 +35,23 @@ class EchoBot:
         self.channel = channel
         self.seen: list[Inbound] = []
         self.fail = False
+        self.reply_edits = False
 
     async def __call__(self, inbound: Inbound) -> bool:
         if self.fail:
             raise RuntimeError("database is locked")
         self.seen.append(inbound)
         said = inbound.text or inbound.choice or ""
-        await self.channel.send(Outbound(inbound.chat_id, f"Đã nhận: {said}"))
+        edit_of = inbound.message_id if self.reply_edits else None
+        await self.channel.send(Outbound(inbound.chat_id, f"Đã nhận: {said}", edit_of=edit_of))
         return True
 
 
 @pytest.fixture
 async def channel() -> AsyncIterator[WebChannel]:
-    web_channel = WebChannel(PERSONAS, title="Hài Lòng <Hoa Sen>", poll_seconds=5, clock=FixedClock(NOW))
+    web_channel = WebChannel(
+        PERSONAS, title="Hài Lòng <Hoa Sen>", poll_seconds=5, clock=FixedClock(NOW)
+    )
     yield web_channel
     await web_channel.stop()
 
@@ -58,14 +64,11 @@ async def bot(channel: WebChannel) -> EchoBot:
 
 
 @pytest.fixture
-async def client(channel: WebChannel) -> AsyncIterator[TestClient[web.Request, web.Application]]:
+async def client(channel: WebChannel) -> AsyncIterator[Client]:
     app = web.Application()
     app.add_routes(channel.routes())
     async with TestClient(TestServer(app, host="127.0.0.1", port=0)) as test_client:
         yield test_client
-
-
-Client = TestClient[web.Request, web.Application]
 
 
 async def say(client: Client, body: Any) -> tuple[int, dict[str, Any]]:
@@ -202,7 +205,8 @@ async def test_broken_json_and_other_content_types_are_refused(
     )
     form = await client.post("/api/say", data={"chat_id": PARENT, "text": "xin chào"})
     latin1 = await client.post(
-        "/api/say", data=b'{"chat_id": "web-x", "text": "\xe0"}',
+        "/api/say",
+        data=b'{"chat_id": "web-x", "text": "\xe0"}',
         headers={"Content-Type": "application/json"},
     )
 
@@ -278,9 +282,11 @@ async def test_a_page_from_before_a_restart_catches_up_at_once(
     assert data["version"] == 1 and len(data["messages"]) == 1
 
 
-async def test_an_edit_replaces_the_message_in_place(client: Client, channel: WebChannel) -> None:
+async def test_an_edit_replaces_the_message_and_brings_it_below_the_tap(
+    client: Client, channel: WebChannel, bot: EchoBot
+) -> None:
+    channel.poll_seconds = 5
     asked = await channel.send(Outbound(PARENT, "Câu 1/15.", ANSWERS))
-    after = await channel.send(Outbound(PARENT, "Nhắc nhẹ"))
     before = await messages(client, PARENT)
     poll = asyncio.create_task(messages(client, PARENT, since=before["version"]))
     await wait_for_poll(channel)
@@ -292,12 +298,20 @@ async def test_an_edit_replaces_the_message_in_place(client: Client, channel: We
     data = await poll
     assert edited == asked
     assert data["version"] == before["version"] + 1
-    assert [(m["id"], m["text"], m["edits"]) for m in data["messages"]] == [
-        (asked, "Câu 2/15.", 1),
-        (after, "Nhắc nhẹ", 0),
-    ]
+    assert [(m["id"], m["text"], m["edits"]) for m in data["messages"]] == [(asked, "Câu 2/15.", 1)]
     assert data["messages"][0]["choices"] == [
         {"payload": "a:tok:1:5", "label": "Rất hài lòng", "key": "5"}
+    ]
+
+    # the tap's echo comes after the question; the answer (an edit) moves below the echo
+    bot.reply_edits = True
+    assert (await say(client, {"chat_id": PARENT, "choice": "a:tok:1:5", "message_id": asked}))[
+        0
+    ] == 200
+    data = await messages(client, PARENT)
+    assert [(m["id"], m["from"], m["text"], m["edits"]) for m in data["messages"]] == [
+        (data["messages"][0]["id"], "me", "Rất hài lòng", 0),
+        (asked, "bot", "Đã nhận: a:tok:1:5", 2),
     ]
 
 

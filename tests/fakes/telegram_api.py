@@ -141,6 +141,7 @@ class FakeTelegram:
         self._client = aiohttp.ClientSession()
 
     async def close(self) -> None:
+        self._update_arrived.set()  # ends pending long polls now rather than at their timeout
         for waiter in self._waiters:
             waiter.future.cancel()
         self._waiters.clear()

@@ -1,0 +1,327 @@
+"""End to end in headless Chromium: a new parent joins, consents and sends the survey on the page.
+
+The real demo app (migrations, seed, dispatcher, outbox, web channel) runs on its own event loop in
+a background thread, because Selenium's calls block; the test thread only drives the browser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from aiohttp import web
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.select import Select
+from selenium.webdriver.support.ui import WebDriverWait
+from sqlalchemy import func, select
+
+from bot.app import App
+from bot.demo import build_demo
+from bot.models import (
+    Answer,
+    ChatAccount,
+    CompletionReceipt,
+    InboundMessage,
+    OutboxMessage,
+    Response,
+)
+from bot.settings import Settings
+from handlers.demo import seed_demo
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=412,915",
+    "--lang=vi-VN",
+)
+COMMENT = "Mong nhà trường tổ chức thêm buổi gặp phụ huynh cuối tuần."
+THANKS = "Cảm ơn anh/chị đã gửi phiếu"
+SCALE_PICK = "5"  # "Rất hài lòng"
+MAX_STEPS = 40
+T = TypeVar("T")
+
+# The page's state in one call, so no element can go stale between two reads.
+STATE_JS = """
+const bots = [...document.querySelectorAll('#log .msg.bot')];
+const last = bots[bots.length - 1];
+const ready = !!last && !last.classList.contains('waiting')
+  && last.querySelector('button.choice:not(:disabled)') !== null;
+return [bots.map((m) => m.dataset.id + ':' + m.dataset.edits).join('|'), ready];
+"""
+
+
+class LiveApp:
+    """The app and its HTTP server on an event loop of their own, in a background thread."""
+
+    def __init__(self, database: Path) -> None:
+        self.database = database
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self._serve, name="live-app", daemon=True)
+        self._app: App | None = None
+        self.runner: web.AppRunner | None = None
+        self.url = ""
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_forever()
+
+    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 30) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def __enter__(self) -> LiveApp:
+        self.thread.start()
+        try:
+            self.run(self._start())
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.run(self._stop())
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(10)
+            self.loop.close()
+
+    async def _start(self) -> None:
+        settings = Settings(
+            _env_file=None,
+            database_url=f"sqlite+aiosqlite:///{self.database}",
+            telegram_token=None,
+            zalo_token=None,
+        )
+        self._app = await build_demo(settings)
+        self.runner = web.AppRunner(self._app.web, access_log=None, shutdown_timeout=2)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = self.runner.addresses[0][:2]
+        self.url = f"http://{host}:{port}/"
+        await self._app.start(scheduler=False)
+
+    async def _stop(self) -> None:
+        if self._app is not None:
+            await self._app.stop()
+        if self.runner is not None:
+            await self.runner.cleanup()
+        await self.loop.shutdown_asyncgens()
+        await self.loop.shutdown_default_executor()
+
+    @property
+    def app(self) -> App:
+        assert self._app is not None, "not started"
+        return self._app
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[LiveApp]:
+    with LiveApp(tmp_path / "playground.db") as server:
+        yield server
+
+
+@pytest.fixture
+def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[webdriver.Chrome]:
+    if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
+        pytest.skip("needs Debian's chromium and chromium-driver")
+    monkeypatch.setenv("SE_OFFLINE", "true")  # belt and braces: Selenium Manager never downloads
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for flag in (*FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def wait(
+    driver: webdriver.Chrome, until: Callable[[webdriver.Chrome], T], seconds: float = 10
+) -> T:
+    result: T = WebDriverWait(driver, seconds, poll_frequency=0.05).until(until)
+    return result
+
+
+def answered(driver: webdriver.Chrome, action: Callable[[], None]) -> WebElement:
+    """Does `action`, then waits until our answer has arrived and offers buttons again."""
+    before = driver.execute_script(STATE_JS)[0]
+
+    def settled(d: webdriver.Chrome) -> bool:
+        snapshot, ready = d.execute_script(STATE_JS)
+        return bool(snapshot != before and ready)
+
+    action()
+    wait(driver, settled)
+    return last_bot_message(driver)
+
+
+def last_bot_message(driver: webdriver.Chrome) -> WebElement:
+    return driver.find_elements(By.CSS_SELECTOR, "#log .msg.bot")[-1]
+
+
+def buttons(message: WebElement) -> list[WebElement]:
+    return message.find_elements(By.CSS_SELECTOR, "button.choice[data-payload]")
+
+
+def button(message: WebElement, label: str) -> WebElement:
+    found = [b for b in buttons(message) if b.text == label]
+    assert found, f"no button {label!r} in {[b.text for b in buttons(message)]}"
+    return found[0]
+
+
+def tap_in_page(driver: webdriver.Chrome, target: WebElement) -> bool:
+    """Clicks in the page itself; True if all the message's buttons were disabled right after."""
+    disabled = driver.execute_script(
+        "arguments[0].click();"
+        "return [...arguments[0].closest('.msg').querySelectorAll('button.choice')]"
+        ".every((b) => b.disabled);",
+        target,
+    )
+    return bool(disabled)
+
+
+def type_and_send(driver: webdriver.Chrome, text: str) -> None:
+    box = driver.find_element(By.ID, "text")
+    box.send_keys(text)
+    box.send_keys(Keys.ENTER)
+
+
+def answer_question(driver: webdriver.Chrome, question: WebElement, shots: Path) -> WebElement:
+    """Answers the question shown in `question` by tapping (or typing), returns what came next."""
+    choices = buttons(question)
+    payloads = [b.get_attribute("data-payload") or "" for b in choices]
+    if payloads[0].startswith("m:"):
+        driver.save_screenshot(str(shots / "playground-multi.png"))
+        for _ in range(3):
+            unticked = [b for b in buttons(question) if not b.text.startswith("✓")]
+            question = answered(driver, unticked[0].click)
+        assert sum(b.text.startswith("✓") for b in buttons(question)) == 3
+        return answered(driver, button(question, "Xong").click)
+    if "(Anh/chị gõ câu trả lời.)" in question.text:
+        return answered(driver, lambda: type_and_send(driver, COMMENT))
+    keys = {b.get_attribute("data-key"): b for b in choices}
+    pick = keys.get(SCALE_PICK) or button(question, "Có")
+    return answered(driver, pick.click)
+
+
+def test_a_new_parent_joins_consents_and_sends_the_survey(
+    live: LiveApp, browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    app = live.app
+    demo = live.run(_seeded(app))
+    class_code = demo.class_codes["Lá 1"]
+    responses_before, receipts_before = live.run(_totals(app))
+
+    browser.get(live.url)
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '#persona option[value="new"]'))
+    Select(browser.find_element(By.ID, "persona")).select_by_value("new")
+    log = browser.find_element(By.ID, "log")
+    chat_id = wait(browser, lambda d: log.get_attribute("data-chat-id") or "")
+    assert chat_id.startswith("web-new-")
+    wait(browser, lambda d: d.find_element(By.ID, "empty").is_displayed())
+
+    confirm = answered(browser, lambda: type_and_send(browser, class_code))
+    disabled_after_click: list[bool] = []
+    assert "Lá 1" in confirm.text
+    yes = button(confirm, "Đúng lớp")
+    # clicked and inspected in one script: the buttons are disabled before any answer can come
+    consent = answered(browser, lambda: disabled_after_click.append(tap_in_page(browser, yes)))
+    assert disabled_after_click == [True]
+    consent_id = consent.get_attribute("data-id")
+    for number in (1, 2, 3):
+        assert f"{number}/3." in consent.text
+        consent = answered(browser, button(consent, "Tôi đồng ý").click)
+    # each answer replaced the consent message instead of adding one
+    assert consent.get_attribute("data-id") == consent_id
+    assert consent.get_attribute("data-edits") == "3"
+
+    start = [
+        b for b in buttons(consent) if (b.get_attribute("data-payload") or "").startswith("s:")
+    ]
+    assert len(start) == 1, consent.text
+    step = answered(browser, start[0].click)
+    for _ in range(MAX_STEPS):
+        if "xem lại câu trả lời" in step.text:
+            break
+        assert step.text.startswith("Câu "), step.text
+        step = answer_question(browser, step, tmp_path)
+    else:
+        pytest.fail("the survey never reached its review")
+    assert COMMENT in step.text
+
+    button(step, "Gửi phiếu").click()
+    thanks = wait(
+        browser,
+        lambda d: [
+            m for m in d.find_elements(By.CSS_SELECTOR, "#log .msg.bot") if THANKS in m.text
+        ],
+    )
+    assert len(thanks) == 1
+    mine = [m.text for m in browser.find_elements(By.CSS_SELECTOR, "#log .msg.me")]
+    assert mine[:2] == [class_code, "Đúng lớp"] and mine[-1] == "Gửi phiếu"
+    browser.save_screenshot(str(tmp_path / "playground.png"))
+
+    responses, receipts, mine_receipts, comments, failures = live.run(_outcome(app, chat_id))
+    assert (responses, receipts) == (responses_before + 1, receipts_before + 1)
+    assert mine_receipts == 1
+    assert comments == [COMMENT]  # the seeded answers have no comments
+    assert failures == 0
+
+
+async def _seeded(app: App) -> Any:
+    async with app.db.transaction() as session:
+        return await seed_demo(session, app.services.catalog, app.services.clock.now())
+
+
+async def _totals(app: App) -> tuple[int, int]:
+    async with app.db.sessions() as session:
+        responses = await session.scalar(select(func.count()).select_from(Response))
+        receipts = await session.scalar(select(func.count()).select_from(CompletionReceipt))
+    return int(responses or 0), int(receipts or 0)
+
+
+async def _outcome(app: App, chat_id: str) -> tuple[int, int, int, list[str], int]:
+    """Totals, the parent's receipts, the stored comments, and failed inbound or outbox rows."""
+    await app.settle()
+    responses, receipts = await _totals(app)
+    async with app.db.sessions() as session:
+        mine = await session.scalar(
+            select(func.count())
+            .select_from(CompletionReceipt)
+            .join(ChatAccount, ChatAccount.person_id == CompletionReceipt.person_id)
+            .where(ChatAccount.channel == "web", ChatAccount.chat_id == chat_id)
+        )
+        comments = list(
+            await session.scalars(select(Answer.value).where(Answer.question_key == "comment"))
+        )
+        failed_in = await session.scalar(
+            select(func.count())
+            .select_from(InboundMessage)
+            .where(InboundMessage.status != "handled")
+        )
+        failed_out = await session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status != "sent")
+        )
+    return responses, receipts, int(mine or 0), comments, int(failed_in or 0) + int(failed_out or 0)
