@@ -359,7 +359,8 @@ async def main() -> None:
         await runner.cleanup()
     print(f"machine: {describe()}")
     print(
-        f"load: {args.users} parents, {args.answers} answers each, one answer per parent per {args.think:g} s at most"
+        f"load: {args.users} parents, {args.answers} answers each, "
+        f"one answer per parent per {args.think:g} s at most"
     )
     for name, figures in (
         ("PTB echo (aiohttp backend)", echo),
@@ -367,8 +368,8 @@ async def main() -> None:
     ):
         print(
             f"{name:28s} {figures['rate']:8.0f} /s   p50 {figures['p50_ms']:6.1f} ms   "
-            f"p99 {figures['p99_ms']:6.1f} ms   ({int(figures['answers'])} in {figures['seconds']:.1f} s, "
-            f"{int(figures['errors'])} errors)"
+            f"p99 {figures['p99_ms']:6.1f} ms   ({int(figures['answers'])} in "
+            f"{figures['seconds']:.1f} s, {int(figures['errors'])} errors)"
         )
     print(f"ratio Hài Lòng / echo: {hailong['rate'] / echo['rate']:.2f}")
 
