@@ -66,8 +66,7 @@ class App:
             self._scheduler = sched
 
     async def stop(self) -> None:
-        for channel in self.channels.values():
-            await channel.stop()
+        """Finishes what was received and sending in flight, then closes the channels."""
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)  # type: ignore[attr-defined]
         await self.dispatcher.idle()
@@ -75,6 +74,8 @@ class App:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        for channel in self.channels.values():
+            await channel.stop()
         await self.db.dispose()
 
     async def settle(self) -> None:

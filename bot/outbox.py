@@ -85,6 +85,8 @@ class Outbox:
         self._wakeup = asyncio.Event()
         self._sweep_wanted = True
         self._stopping = False
+        # a sweep must not see a row between its send and the commit of its mark
+        self._bookkeeping = asyncio.Lock()
 
     @property
     def depth(self) -> int:
@@ -137,7 +139,7 @@ class Outbox:
 
     async def sweep(self) -> None:
         """Picks up pending rows this process does not hold yet, oldest first."""
-        async with self.db.sessions() as session:
+        async with self._bookkeeping, self.db.sessions() as session:
             rows = await session.execute(
                 select(
                     OutboxMessage.id,
@@ -191,11 +193,13 @@ class Outbox:
 
     async def flush_marks(self) -> None:
         """Writes the sent marks gathered so far in one transaction."""
-        marks, self._marks = self._marks, []
-        if not marks:
-            return
-        async with self.db.transaction() as session:
-            await session.execute(update(OutboxMessage), marks)
+        async with self._bookkeeping:
+            marks, self._marks = self._marks, []
+            if not marks:
+                return
+            async with self.db.transaction() as session:
+                await session.execute(update(OutboxMessage), marks)
+            self._known.difference_update(mark["id"] for mark in marks)
 
     def _add(self, item: Pending) -> None:
         if item.id in self._known:
@@ -230,7 +234,6 @@ class Outbox:
             await self._retry(key, item, attempts, min(300.0, 2.0**attempts), repr(error))
         else:
             self.sent += 1
-            self._known.discard(item.id)
             self._marks.append(
                 {
                     "id": item.id,
@@ -260,8 +263,9 @@ class Outbox:
         await self._write(item.id, attempts=attempts, not_before=item.not_before, error=error)
 
     async def _finish(self, item: Pending, **values: Any) -> None:
-        self._known.discard(item.id)
-        await self._write(item.id, **values)
+        async with self._bookkeeping:
+            await self._write(item.id, **values)
+            self._known.discard(item.id)
 
     async def _write(self, row_id: int, **values: Any) -> None:
         async with self.db.transaction() as session:
