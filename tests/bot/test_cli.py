@@ -1,0 +1,71 @@
+"""The `hailong` command as an operator uses it, on a real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from bot.cli import main
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HAILONG_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("HAILONG_TELEGRAM_BOT_USERNAME", "hailong_school_bot")
+    monkeypatch.setenv("HAILONG_LOG_LEVEL", "WARNING")
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_an_operator_sets_up_a_school_invites_and_launches_a_wave(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "db", "upgrade")[0] == 0
+    code, out, _ = run(capsys, "school", "create", "--code", "MN-SEN", "--name", "Trường MN Sen")
+    assert code == 0 and "MN-SEN" in out
+    code, out, _ = run(capsys, "class", "create", "--school", "MN-SEN", "--name", "Lá 1")
+    class_code = out.rsplit(" ", 1)[-1].strip()
+    assert code == 0 and len(class_code) == 8
+
+    code, out, _ = run(
+        capsys, "invite", "parent", "--school", "MN-SEN", "--class", "Lá 1", "--qr", "qr/la1.png"
+    )
+    assert code == 0
+    assert f"https://t.me/hailong_school_bot?start={class_code}" in out
+    with Image.open(env / "qr" / "la1.png") as image:
+        assert image.format == "PNG" and image.size[0] > 100
+
+    code, out, _ = run(capsys, "invite", "teacher", "--school", "MN-SEN", "--class", "Lá 1")
+    assert code == 0 and "single use, expires" in out
+
+    code, out, _ = run(capsys, "survey", "launch", "--school", "MN-SEN", "--survey", "pulse")
+    assert code == 0 and out.startswith("wave 1: Khảo sát nhanh trong tuần")
+    code, out, _ = run(capsys, "survey", "results", "1")
+    assert code == 0 and "0/0 phụ huynh trả lời" in out and "cần ít nhất 5 phiếu" in out
+
+    code, _, err = run(capsys, "class", "create", "--school", "MN-NONE", "--name", "Lá 2")
+    assert code == 1 and "no school with code 'MN-NONE'" in err
+
+
+def test_survey_validate_names_file_line_and_reason(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = env / "bad.yaml"
+    bad.write_text(
+        "key: bad\nversion: 1\ntitle: T\nintro: I\nquestions:\n"
+        "  - key: q1\n    type: stars\n    text: Câu hỏi\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "survey", "validate", str(bad))
+    assert code == 1
+    assert err.startswith(f"{bad}:7: questions[0].type")
+    code, out, _ = run(capsys, "survey", "list")
+    assert code == 0 and "preschool_parents" in out and "pulse" in out
