@@ -15,7 +15,7 @@ from bot.clock import Clock, SystemClock
 from bot.context import Services
 from bot.db import Database
 from bot.dispatch import Dispatcher
-from bot.inbox import record_inbound
+from bot.inbox import InboxWriter
 from bot.outbox import Outbox
 from bot.ratelimit import Limits, RateLimiter
 from bot.routing import Job, JobContext, Routes
@@ -39,12 +39,13 @@ class App:
     web: web.Application
     jobs: Sequence[Job]
     metrics: CollectorRegistry
+    inbox: InboxWriter
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _scheduler: object | None = None
 
     async def receive(self, inbound: Inbound) -> bool:
         """Records an inbound once and queues it for handling; False for a repeat."""
-        inbound_id = await record_inbound(self.db, inbound)
+        inbound_id = await self.inbox.record(inbound)
         if inbound_id is None:
             return False
         self.dispatcher.submit(inbound_id, inbound)
@@ -118,6 +119,7 @@ def create_app(
         application,
         handlers.JOBS if jobs is None else jobs,
         registry,
+        InboxWriter(db),
     )
     _add_metrics(app)
     application.router.add_get("/healthz", _healthz)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -89,3 +90,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def upsert_for(session: AsyncSession) -> Any:
+    """The dialect's INSERT construct, which has `on_conflict_do_*` on SQLite and PostgreSQL."""
+    name = session.get_bind().dialect.name
+    return sqlite.insert if name == "sqlite" else postgresql.insert

@@ -97,12 +97,16 @@ class Dispatcher:
             )
             dialog.updated_at = now
             session.add(dialog)
-        account = await session.scalar(
-            select(ChatAccount).where(
-                ChatAccount.channel == inbound.channel, ChatAccount.user_id == inbound.user_id
+        found = (
+            await session.execute(
+                select(ChatAccount, Person)
+                .join(Person, Person.id == ChatAccount.person_id)
+                .where(
+                    ChatAccount.channel == inbound.channel, ChatAccount.user_id == inbound.user_id
+                )
             )
-        )
-        person = await session.get(Person, account.person_id) if account else None
+        ).first()
+        account, person = found if found is not None else (None, None)
         return Context(session, inbound, self.services, now, dialog, account, person)
 
     def _route(self, ctx: Context) -> Handler:

@@ -2,34 +2,81 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
+
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Inbound
-from bot.db import Database
+from bot.db import Database, upsert_for
 from bot.models import InboundMessage
 
 
 async def record_inbound(db: Database, inbound: Inbound) -> int | None:
     """Stores the inbound and returns its id, or None if it was already recorded."""
-    values = {
-        "channel": inbound.channel,
-        "external_id": inbound.external_id,
-        "chat_id": inbound.chat_id,
-        "payload": inbound.to_json(),
-        "status": "pending",
-        "received_at": inbound.received_at,
-    }
-    dialect = sqlite if db.is_sqlite else postgresql
-    statement = (
-        dialect.insert(InboundMessage)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-        .returning(InboundMessage.id)
-    )
+    return (await record_many(db, [inbound]))[0]
+
+
+async def record_many(db: Database, batch: Sequence[Inbound]) -> list[int | None]:
+    """Stores several inbounds in one transaction; None for each one already recorded."""
+    rows = [
+        {
+            "channel": inbound.channel,
+            "external_id": inbound.external_id,
+            "chat_id": inbound.chat_id,
+            "payload": inbound.to_json(),
+            "status": "pending",
+            "received_at": inbound.received_at,
+        }
+        for inbound in batch
+    ]
     async with db.transaction() as session:
-        return (await session.execute(statement)).scalar_one_or_none()
+        statement = (
+            upsert_for(session)(InboundMessage)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+            .returning(InboundMessage.id, InboundMessage.channel, InboundMessage.external_id)
+        )
+        ids = {(row.channel, row.external_id): row.id for row in await session.execute(statement)}
+    result: list[int | None] = []
+    for inbound in batch:  # a key given twice in one batch is new only the first time
+        result.append(ids.pop((inbound.channel, inbound.external_id), None))
+    return result
+
+
+class InboxWriter:
+    """Records inbounds as they arrive, several to a transaction when they arrive together."""
+
+    def __init__(self, db: Database, max_batch: int = 256) -> None:
+        self.db = db
+        self.max_batch = max_batch
+        self._waiting: list[tuple[Inbound, asyncio.Future[int | None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def record(self, inbound: Inbound) -> int | None:
+        """The new row's id once committed, or None for a repeat."""
+        future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((inbound, future))
+        if self._writer is None:
+            self._writer = asyncio.get_running_loop().create_task(self._write())
+        return await future
+
+    async def _write(self) -> None:
+        try:
+            while self._waiting:
+                batch = self._waiting[: self.max_batch]
+                del self._waiting[: self.max_batch]
+                try:
+                    ids = await record_many(self.db, [inbound for inbound, _ in batch])
+                except Exception as error:
+                    for _, future in batch:
+                        future.set_exception(error)
+                else:
+                    for (_, future), inbound_id in zip(batch, ids, strict=True):
+                        future.set_result(inbound_id)
+        finally:
+            self._writer = None
 
 
 async def claim_inbound(session: AsyncSession, inbound_id: int) -> bool:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 
 from bot.context import Context
+from bot.db import upsert_for
 from bot.models import CompletionReceipt, DraftAnswer, SurveyRun, Wave, WaveClass, WaveInvite
 from handlers.people import places_of
 from surveys.engine import prune_hidden
@@ -31,8 +32,14 @@ async def save_answer(
                 DraftAnswer.run_id == run.id, DraftAnswer.question_key == gone
             )
         )
-    await ctx.session.merge(
-        DraftAnswer(run_id=run.id, question_key=key, value=value, answered_at=ctx.now)
+    values = {"run_id": run.id, "question_key": key, "value": value, "answered_at": ctx.now}
+    await ctx.session.execute(
+        upsert_for(ctx.session)(DraftAnswer)
+        .values(**values)
+        .on_conflict_do_update(
+            index_elements=["run_id", "question_key"],
+            set_={"value": value, "answered_at": ctx.now},
+        )
     )
     run.selecting = ""
     run.updated_at = ctx.now

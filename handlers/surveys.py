@@ -102,10 +102,13 @@ async def answer_button(ctx: Context) -> None:
 
 async def answer_typed(ctx: Context) -> None:
     """Records a typed answer to the question being asked, or asks again politely."""
+    if not isinstance(ctx.dialog.data.get("token"), str) or ctx.person is None:
+        ctx.end_flow()
+        ctx.reply(texts.UNKNOWN_TEXT)
+        return
     run = await _current_run(ctx)
     if run is None:
         ctx.end_flow()
-        ctx.reply(texts.UNKNOWN_TEXT)
         return
     survey = _survey_of(ctx, run)
     answers = await answers_of(ctx, run)
@@ -310,23 +313,29 @@ async def _run_from_button(
 
 async def _run_by_token(ctx: Context, token: str) -> SurveyRun | None:
     """The open run a button belongs to; answers politely when it is gone or closed."""
-    run = await ctx.session.scalar(select(SurveyRun).where(SurveyRun.token == token))
-    if run is None or ctx.person is None or run.person_id != ctx.person.id:
+    found = (
+        await ctx.session.execute(
+            select(SurveyRun, Wave)
+            .join(Wave, Wave.id == SurveyRun.wave_id)
+            .where(SurveyRun.token == token)
+        )
+    ).first()
+    if found is None or ctx.person is None or found[0].person_id != ctx.person.id:
         ctx.reply(texts.RUN_GONE)
         return None
-    wave = await ctx.session.get(Wave, run.wave_id)
-    if wave is None or not is_open(wave, ctx.now):
+    run, wave = found
+    if not is_open(wave, ctx.now):
         ctx.reply(texts.WAVE_CLOSED)
         return None
     return run
 
 
 async def _current_run(ctx: Context) -> SurveyRun | None:
+    """The run the typed reply continues (None when the flow holds no run token)."""
     token = ctx.dialog.data.get("token")
     if not isinstance(token, str) or ctx.person is None:
         return None
-    run = await ctx.session.scalar(select(SurveyRun).where(SurveyRun.token == token))
-    return run if run is not None and run.person_id == ctx.person.id else None
+    return await _run_by_token(ctx, token)
 
 
 def _asked(ctx: Context, survey: Survey, answers: dict[str, str]) -> Question | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import select
 
 from bot.app import App, create_app
@@ -110,3 +112,17 @@ async def test_replies_are_sent_in_order_per_chat(
         texts.NOTHING_TO_CANCEL,
         texts.MY_DATA_NONE,
     ]
+
+
+async def test_a_repeat_arriving_together_with_the_original_is_still_a_repeat(
+    app: App, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    inbound = inbound_from(memory, "4004", clock.now(), text="/trogiup")
+    other = inbound_from(memory, "4005", clock.now(), text="/trogiup")
+    results = await asyncio.gather(
+        memory.deliver(inbound), memory.deliver(inbound), memory.deliver(other)
+    )
+    assert sorted(results) == [False, True, True]
+    await app.settle()
+    assert [m.text for m in memory.chats["4004"]] == [texts.HELP]
+    assert [m.text for m in memory.chats["4005"]] == [texts.HELP]
