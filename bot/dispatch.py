@@ -31,8 +31,12 @@ class Dispatcher:
         routes: Routes,
         services: Services,
         on_commit: Callable[[list[OutboxMessage]], None],
+        *,
+        concurrency: int = 16,
     ) -> None:
         self.db = db
+        # fewer transactions at once than pooled connections, so the inbox and outbox get theirs
+        self._slots = asyncio.Semaphore(concurrency)
         self.routes = routes
         self.services = services
         self.on_commit = on_commit
@@ -67,7 +71,8 @@ class Dispatcher:
         try:
             while not queue.empty():
                 inbound_id, inbound = queue.get_nowait()
-                await self.handle(inbound_id, inbound)
+                async with self._slots:
+                    await self.handle(inbound_id, inbound)
         finally:
             # no await between the last empty() check and this pop, so nothing is stranded
             self._queues.pop(key, None)
