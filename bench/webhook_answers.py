@@ -30,8 +30,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy import delete, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import delete
 
 from bench.machine import describe
 
@@ -199,18 +198,13 @@ class Load:
 
 async def seed(db_url: str, users: int) -> int:
     """A fresh schema with one school, one class, the parents and an open bench wave."""
-    from bot.migrate import upgrade
+    from bot.migrate import recreate
     from bot.models import ChatAccount, ConsentEvent, Membership, OutboxMessage, Person
     from handlers.setup import create_class, create_school
     from handlers.waves import launch_wave
     from surveys.catalog import load_catalog
 
-    engine = create_async_engine(db_url)
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
-    await upgrade(db_url)
+    await recreate(db_url)
     from bot.db import Database
 
     db = Database(db_url)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -43,5 +43,13 @@ def _run(connection: Connection, url: str, revision: str) -> None:
     command.upgrade(config, revision)
 
 
-def upgrade_sync(url: str) -> None:
-    asyncio.run(upgrade(url))
+async def recreate(url: str) -> None:
+    """Drops every table of a PostgreSQL database and migrates it afresh (tests, benchmarks)."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+    finally:
+        await engine.dispose()
+    await upgrade(url)

@@ -17,7 +17,7 @@ from bot.app import App, create_app
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
 from bot.db import Base
-from bot.migrate import upgrade
+from bot.migrate import recreate, upgrade
 from bot.settings import Settings
 
 POSTGRES_URL = os.environ.get("HAILONG_TEST_POSTGRES_URL")
@@ -35,11 +35,8 @@ async def database_url(
     else:
         assert POSTGRES_URL is not None
         url = POSTGRES_URL
-        engine = create_async_engine(url)
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-        await engine.dispose()
+        await recreate(url)
+        return url
     await upgrade(url)
     return url
 
