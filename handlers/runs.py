@@ -42,7 +42,6 @@ async def save_answer(
         )
     )
     run.selecting = ""
-    run.updated_at = ctx.now
     return kept
 
 
