@@ -126,3 +126,27 @@ async def test_a_repeat_arriving_together_with_the_original_is_still_a_repeat(
     await app.settle()
     assert [m.text for m in memory.chats["4004"]] == [texts.HELP]
     assert [m.text for m in memory.chats["4005"]] == [texts.HELP]
+
+
+async def test_a_handler_that_fails_rolls_back_and_the_parent_gets_an_apology(
+    settings: Settings, clock: FixedClock
+) -> None:
+    import handlers
+    from bot.context import Context
+    from bot.routing import Routes
+
+    async def broken(ctx: Context) -> None:
+        ctx.reply("half-done")
+        raise RuntimeError("boom")
+
+    routes = Routes(**{**handlers.ROUTES.__dict__, "commands": {"trogiup": broken}})
+    channel = MemoryChannel()
+    app = create_app(settings, channels=[channel], clock=clock, jobs=[], routes=routes)
+    await app.start(scheduler=False, sender=False)
+    await channel.deliver(inbound_from(channel, "4006", clock.now(), text="/trogiup"))
+    await app.settle()
+    assert [m.text for m in channel.chats["4006"]] == [texts.FAILURE]
+    async with app.db.sessions() as session:
+        row = await session.scalar(select(InboundMessage))
+    assert row is not None and row.status == "failed" and "boom" in (row.error or "")
+    await app.stop()

@@ -117,3 +117,17 @@ async def test_a_principal_launches_a_wave_and_sees_only_their_school(
     # a parent cannot use staff buttons
     await parent_b.taps_payload("w:new")
     assert parent_b.last_reply == texts.STAFF_ONLY
+
+
+async def test_a_teacher_sees_only_the_counts_of_their_class(
+    app: App, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    setup = await make_school(app)
+    for n, class_name in enumerate(("Lá 1", "Chồi 1", "Chồi 1")):
+        await join_and_consent(ChatUser(app, memory, clock, f"310{n}"), setup, class_name)
+    await open_wave(app, setup)
+    teacher = ChatUser(app, memory, clock, "3110")
+    await teacher.says(await make_staff_code(app, setup, "teacher", "Lá 1"))
+    await teacher.says("/khaosat")
+    assert "0/1 phụ huynh đã trả lời" in teacher.last_reply
+    assert teacher.choices == []  # results and launching are for the principal
