@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 
 from bot.context import Context
 from bot.db import upsert_for
-from bot.models import CompletionReceipt, DraftAnswer, SurveyRun, Wave, WaveClass, WaveInvite
+from bot.models import CompletionReceipt, DraftAnswer, SurveyRun, Wave, WaveClass
 from handlers.people import places_of
 from surveys.engine import prune_hidden
 from surveys.schema import Survey
@@ -90,10 +90,3 @@ async def has_submitted(ctx: Context, wave_id: int, person_id: int) -> bool:
 
 def is_open(wave: Wave, now: datetime) -> bool:
     return wave.opens_at <= now < wave.closes_at
-
-
-async def invited_count(ctx: Context, wave_id: int) -> int:
-    rows = await ctx.session.scalars(
-        select(WaveInvite.person_id).where(WaveInvite.wave_id == wave_id)
-    )
-    return len(rows.all())
