@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 
 from bot.channels.base import Channel, Inbound
@@ -41,7 +42,7 @@ class App:
     metrics: CollectorRegistry
     inbox: InboxWriter
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
-    _scheduler: object | None = None
+    _scheduler: AsyncIOScheduler | None = None
 
     async def receive(self, inbound: Inbound) -> bool:
         """Records an inbound once and queues it for handling; False for a repeat."""
@@ -69,7 +70,7 @@ class App:
     async def stop(self) -> None:
         """Finishes what was received and sending in flight, then closes the channels."""
         if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)  # type: ignore[attr-defined]
+            self._scheduler.shutdown(wait=False)
         await self.dispatcher.idle()
         await self.outbox.stop()
         for task in self._tasks:
@@ -158,7 +159,7 @@ def _limiters(settings: Settings, channels: Mapping[str, Channel]) -> dict[str, 
     return {"telegram": RateLimiter(telegram)} if "telegram" in channels else {}
 
 
-def _links(channels: Mapping[str, Channel]):  # type: ignore[no-untyped-def]
+def _links(channels: Mapping[str, Channel]) -> Callable[[str], Awaitable[str | None]]:
     async def link_for(code: str) -> str | None:
         telegram = channels.get("telegram")
         username = getattr(telegram, "username", None)

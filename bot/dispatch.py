@@ -1,10 +1,11 @@
-"""Handles each recorded inbound in its own transaction, in order per chat; wakes the outbox."""
+"""Handles each recorded inbound in its own transaction, in order per chat; hands replies on."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -128,7 +129,7 @@ class Dispatcher:
             return routes.commands.get(name.split("@", 1)[0].lower(), routes.fallback)
         typed = match_typed_choice(inbound.text, ctx.dialog.choices)
         if typed is not None:
-            ctx.inbound = _as_choice(inbound, typed)
+            ctx.inbound = replace(inbound, kind="choice", choice=typed)
             return routes.buttons.get(typed.split(":", 1)[0], routes.fallback)
         return routes.flows.get(ctx.dialog.flow, routes.fallback)
 
@@ -137,7 +138,7 @@ class Dispatcher:
         callback_id = ctx.inbound.callback_id
         if callback_id:
             first = replies[0] if replies else Outbound(ctx.inbound.chat_id, "", kind="ack")
-            replies[:1] = [_with_callback(first, callback_id)]
+            replies[:1] = [replace(first, callback_id=callback_id)]
         for message in replies:
             queue_outbound(ctx.session, ctx.inbound.channel, message, ctx.now)
         if replies and not ctx.inbound.in_group:
@@ -172,14 +173,6 @@ def match_typed_choice(text: str, shown: list[dict[str, str]]) -> str | None:
         if wanted in (fold(key), fold(choice["label"])):
             return choice["payload"]
     return None
-
-
-def _as_choice(inbound: Inbound, payload: str) -> Inbound:
-    return Inbound(**{**inbound.__dict__, "kind": "choice", "choice": payload})
-
-
-def _with_callback(message: Outbound, callback_id: str) -> Outbound:
-    return Outbound(**{**message.__dict__, "callback_id": callback_id})
 
 
 def _choice_json(choice: Choice) -> dict[str, str]:

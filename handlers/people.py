@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -69,8 +70,18 @@ async def consents_of(session: AsyncSession, person_id: int) -> dict[str, Consen
 
 
 async def has_consent(session: AsyncSession, person_id: int, purpose: str) -> bool:
-    event = (await consents_of(session, person_id))[purpose]
-    return bool(event and event.granted)
+    return person_id in await consenting(session, [person_id], purpose)
+
+
+async def consenting(session: AsyncSession, person_ids: Sequence[int], purpose: str) -> set[int]:
+    """Those of the people whose latest decision for the purpose is a grant."""
+    events = await session.execute(
+        select(ConsentEvent.person_id, ConsentEvent.granted)
+        .where(ConsentEvent.person_id.in_(person_ids), ConsentEvent.purpose == purpose)
+        .order_by(ConsentEvent.id)
+    )
+    latest = {person_id: granted for person_id, granted in events}
+    return {person_id for person_id, granted in latest.items() if granted}
 
 
 def record_consent_event(ctx: Context, person_id: int, purpose: str, granted: bool) -> None:

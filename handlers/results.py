@@ -24,8 +24,9 @@ async def wave_responses(session: AsyncSession, wave_id: int) -> list[dict[str, 
     responses: dict[str, dict[str, str]] = defaultdict(dict)
     for response_id, key, value in rows:
         responses[response_id][key] = value
-    empty = await session.scalars(select(Response.id).where(Response.wave_id == wave_id))
-    return [responses.get(response_id, {}) for response_id in empty]
+    # a response whose every answer was skipped has no answer rows, yet it counts
+    response_ids = await session.scalars(select(Response.id).where(Response.wave_id == wave_id))
+    return [responses.get(response_id, {}) for response_id in response_ids]
 
 
 async def score_of(

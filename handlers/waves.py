@@ -21,7 +21,7 @@ from bot.models import (
 )
 from bot.routing import JobContext
 from handlers import texts
-from handlers.people import has_consent, places_of
+from handlers.people import consenting, has_consent, places_of
 from handlers.results import wave_progress, wave_score_text
 from surveys.catalog import Catalog
 
@@ -75,13 +75,17 @@ async def invite_wave(session: AsyncSession, wave: Wave, now: datetime, timezone
         .where(WaveClass.wave_id == wave.id, Membership.role == "parent")
         .order_by(Membership.id)
     )
-    invited = 0
-    seen: set[int] = set()
+    class_of: dict[int, int] = {}
     for person_id, class_id in rows:
-        if person_id in seen or not await has_consent(session, person_id, "surveys"):
-            continue
-        seen.add(person_id)
-        if await session.get(WaveInvite, (wave.id, person_id)) is not None:
+        if class_id is not None:
+            class_of.setdefault(person_id, class_id)  # a parent of two classes is invited once
+    allowed = await consenting(session, list(class_of), "surveys")
+    already = set(
+        await session.scalars(select(WaveInvite.person_id).where(WaveInvite.wave_id == wave.id))
+    )
+    invited = 0
+    for person_id, class_id in class_of.items():
+        if person_id not in allowed or person_id in already:
             continue
         session.add(
             WaveInvite(wave_id=wave.id, person_id=person_id, class_id=class_id, invited_at=now)
