@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
@@ -31,6 +31,13 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a model, for statements built once and run on every event."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -76,12 +83,28 @@ class Database:
         if self._write_lock is None:
             async with self.sessions.begin() as session:
                 yield session
+                await _run_before_commit(session)
             return
         async with self._write_lock, self.sessions.begin() as session:
             yield session
+            await _run_before_commit(session)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+CommitHook = Callable[[AsyncSession], Awaitable[None]]
+
+
+def before_commit(session: AsyncSession, hook: CommitHook) -> None:
+    """Runs `hook` in this transaction just before `Database.transaction` commits it."""
+    session.info.setdefault("before_commit", []).append(hook)
+
+
+async def _run_before_commit(session: AsyncSession) -> None:
+    hooks: list[CommitHook] = session.info.pop("before_commit", [])
+    for hook in hooks:
+        await hook(session)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -7,18 +7,26 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Choice, Inbound, Outbound
 from bot.context import Context, Services, queue_outbound, queued_rows
 from bot.db import Database
+from bot.dialogs import load_dialog, save_dialog
 from bot.inbox import claim_inbound, pending_inbound
-from bot.models import ChatAccount, Dialog, InboundMessage, OutboxMessage, Person
+from bot.models import ChatAccount, InboundMessage, OutboxMessage, Person
 from bot.routing import Handler, Routes
 from surveys.text import fold
 
 log = logging.getLogger(__name__)
+
+# run for every event, so built once (building an ORM statement costs more than running it)
+_SENDER = (
+    select(ChatAccount, Person)
+    .join(Person, Person.id == ChatAccount.person_id)
+    .where(ChatAccount.channel == bindparam("channel"), ChatAccount.user_id == bindparam("user_id"))
+)
 
 ChatKey = tuple[str, str]
 
@@ -87,6 +95,7 @@ class Dispatcher:
                 context = await self._context(session, inbound)
                 await self._route(context)(context)
                 self._flush(context)
+                await save_dialog(session, context.dialog, context.now)
                 queued = queued_rows(session)
         except Exception as error:
             log.exception("inbound %s failed", inbound_id)
@@ -96,22 +105,9 @@ class Dispatcher:
 
     async def _context(self, session: AsyncSession, inbound: Inbound) -> Context:
         now = self.services.clock.now()
-        dialog = await session.get(Dialog, (inbound.channel, inbound.chat_id))
-        if dialog is None:
-            dialog = Dialog(
-                channel=inbound.channel, chat_id=inbound.chat_id, flow="", data={}, choices=[]
-            )
-            dialog.updated_at = now
-            session.add(dialog)
-        found = (
-            await session.execute(
-                select(ChatAccount, Person)
-                .join(Person, Person.id == ChatAccount.person_id)
-                .where(
-                    ChatAccount.channel == inbound.channel, ChatAccount.user_id == inbound.user_id
-                )
-            )
-        ).first()
+        dialog = await load_dialog(session, inbound.channel, inbound.chat_id)
+        sender = {"channel": inbound.channel, "user_id": inbound.user_id}
+        found = (await session.execute(_SENDER, sender)).first()
         account, person = found if found is not None else (None, None)
         return Context(session, inbound, self.services, now, dialog, account, person)
 
@@ -145,7 +141,6 @@ class Dispatcher:
             shown = [r for r in replies if r.kind == "message"]
             if shown:
                 ctx.dialog.choices = [_choice_json(c) for c in shown[-1].choices]
-        ctx.dialog.updated_at = ctx.now
 
     async def _record_failure(
         self, inbound_id: int, inbound: Inbound, error: Exception

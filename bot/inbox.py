@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Inbound
-from bot.db import Database, upsert_for
+from bot.db import Database, table_of, upsert_for
 from bot.models import InboundMessage
 
 
@@ -79,13 +79,18 @@ class InboxWriter:
             self._writer = None
 
 
+_INBOX = table_of(InboundMessage)
+# a table (not ORM) statement built once: this runs for every event
+_CLAIM = (
+    update(_INBOX)
+    .where(_INBOX.c.id == bindparam("claimed"), _INBOX.c.status == "pending")
+    .values(status="handled")
+)
+
+
 async def claim_inbound(session: AsyncSession, inbound_id: int) -> bool:
     """Marks a pending inbound as being handled in this transaction; False if already done."""
-    result = await session.execute(
-        update(InboundMessage)
-        .where(InboundMessage.id == inbound_id, InboundMessage.status == "pending")
-        .values(status="handled")
-    )
+    result = await session.execute(_CLAIM, {"claimed": inbound_id})
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 

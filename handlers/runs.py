@@ -4,20 +4,44 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.context import Context
-from bot.db import upsert_for
+from bot.db import table_of
 from bot.models import CompletionReceipt, DraftAnswer, SurveyRun, Wave, WaveClass
 from handlers.people import places_of
 from surveys.engine import prune_hidden
 from surveys.schema import Survey
 
+# every tap runs these: table statements built once skip the ORM's per-call overhead
+_DRAFT_TABLE = table_of(DraftAnswer)
+_DRAFTS = select(_DRAFT_TABLE.c.question_key, _DRAFT_TABLE.c.value).where(
+    _DRAFT_TABLE.c.run_id == bindparam("run_id")
+)
+
+
+def _draft_upsert(insert: Any) -> Any:
+    statement = insert(_DRAFT_TABLE).values(
+        run_id=bindparam("run_id"),
+        question_key=bindparam("question_key"),
+        value=bindparam("value"),
+        answered_at=bindparam("answered_at"),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["run_id", "question_key"],
+        set_={"value": statement.excluded.value, "answered_at": statement.excluded.answered_at},
+    )
+
+
+_UPSERTS = {"sqlite": _draft_upsert(sqlite.insert), "postgresql": _draft_upsert(postgresql.insert)}
+
 
 async def answers_of(ctx: Context, run: SurveyRun) -> dict[str, str]:
-    rows = await ctx.session.scalars(select(DraftAnswer).where(DraftAnswer.run_id == run.id))
-    return {row.question_key: row.value for row in rows}
+    rows = await ctx.session.execute(_DRAFTS, {"run_id": run.id})
+    return {key: value for key, value in rows}
 
 
 async def save_answer(
@@ -33,14 +57,7 @@ async def save_answer(
             )
         )
     values = {"run_id": run.id, "question_key": key, "value": value, "answered_at": ctx.now}
-    await ctx.session.execute(
-        upsert_for(ctx.session)(DraftAnswer)
-        .values(**values)
-        .on_conflict_do_update(
-            index_elements=["run_id", "question_key"],
-            set_={"value": value, "answered_at": ctx.now},
-        )
-    )
+    await ctx.session.execute(_UPSERTS[ctx.session.get_bind().dialect.name], values)
     run.selecting = ""
     return kept
 

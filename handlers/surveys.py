@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from bot.channels.base import Choice
 from bot.context import Context
@@ -311,15 +311,16 @@ async def _run_from_button(
     return run, survey, answers, question, rest[0] if rest else ""
 
 
+_RUN_BY_TOKEN = (
+    select(SurveyRun, Wave)
+    .join(Wave, Wave.id == SurveyRun.wave_id)
+    .where(SurveyRun.token == bindparam("token"))
+)
+
+
 async def _run_by_token(ctx: Context, token: str) -> SurveyRun | None:
     """The open run a button belongs to; answers politely when it is gone or closed."""
-    found = (
-        await ctx.session.execute(
-            select(SurveyRun, Wave)
-            .join(Wave, Wave.id == SurveyRun.wave_id)
-            .where(SurveyRun.token == token)
-        )
-    ).first()
+    found = (await ctx.session.execute(_RUN_BY_TOKEN, {"token": token})).first()
     if found is None or ctx.person is None or found[0].person_id != ctx.person.id:
         ctx.reply(texts.RUN_GONE)
         return None
