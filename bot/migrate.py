@@ -23,8 +23,9 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-async def upgrade(url: str, revision: str = "head") -> None:
-    """Brings the database to `revision`, creating the SQLite file's folder if needed."""
+async def upgrade(url: str, revision: str = "heads") -> None:
+    """Brings the database to `revision` (every branch head by default), creating the SQLite
+    file's folder if needed."""
     if url.startswith("sqlite") and ":///" in url:
         path = url.split(":///", 1)[1]
         if path and path != ":memory:":
