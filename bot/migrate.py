@@ -24,8 +24,7 @@ def alembic_config(url: str) -> Config:
 
 
 async def upgrade(url: str, revision: str = "heads") -> None:
-    """Brings the database to `revision` (every branch head by default), creating the SQLite
-    file's folder if needed."""
+    """Brings the database to `revision` (all branch heads by default); makes the SQLite folder."""
     if url.startswith("sqlite") and ":///" in url:
         path = url.split(":///", 1)[1]
         if path and path != ":memory:":
