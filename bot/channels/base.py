@@ -30,6 +30,8 @@ class Inbound:
     message_id: str | None = None
     user_name: str = ""
     in_group: bool = False
+    # a photo the person sent: the platform's file id (Telegram) or its URL (Zalo)
+    media: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

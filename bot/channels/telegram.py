@@ -141,10 +141,12 @@ def _from_message(update_id: int, message: Message) -> Inbound | None:
         return None
     kind: InboundKind
     text = ""
+    media = None
     if message.text is not None:
         kind, text = "text", message.text
     elif message.photo:
         kind, text = "photo", message.caption or ""
+        media = message.photo[-1].file_id  # the largest size
     elif message.sticker is not None:
         kind, text = "sticker", message.sticker.emoji or ""
     elif message.voice is not None:
@@ -162,6 +164,7 @@ def _from_message(update_id: int, message: Message) -> Inbound | None:
         message_id=str(message.message_id),
         user_name=_full_name(sender),
         in_group=message.chat.type in _GROUPS,
+        media=media,
     )
 
 

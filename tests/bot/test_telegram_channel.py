@@ -116,7 +116,12 @@ TRANSLATIONS: dict[str, dict[str, Any] | None] = {
         "received_at": NOW,
         "text": "",
     },
-    "photo": {**PERSON, "kind": "photo", "text": "Ảnh bé ở nhà"},
+    "photo": {
+        **PERSON,
+        "kind": "photo",
+        "text": "Ảnh bé ở nhà",
+        "media": "AgACAgUAAxkBAAIBQ2Y-large",
+    },
     "sticker": {**PERSON, "kind": "sticker", "text": "👍"},
     "voice": {**PERSON, "kind": "voice", "text": ""},
     "location": {**PERSON, "kind": "unsupported", "text": ""},
