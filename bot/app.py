@@ -11,7 +11,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 
-from bot.channels.base import Channel, Inbound
+from bot.channels.base import Channel, Inbound, platform_of
 from bot.clock import Clock, SystemClock
 from bot.context import Services
 from bot.db import Database
@@ -147,16 +147,40 @@ def configured_channels(settings: Settings) -> list[Channel]:
                 ),
             )
         )
+    endpoints = settings.zalo_endpoints()
+    if endpoints:
+        from bot.channels.zalo import ZaloChannel
+
+        found.extend(
+            ZaloChannel(
+                e.token,
+                settings.zalo_api_url,
+                e.webhook_url,
+                e.webhook_secret,
+                name=e.name,
+                webhook_path=e.webhook_path,
+            )
+            for e in endpoints
+        )
     return found
 
 
 def _limiters(settings: Settings, channels: Mapping[str, Channel]) -> dict[str, RateLimiter]:
+    """One limiter per bot token: Telegram's, and each Zalo bot's (Zalo limits per bot)."""
     telegram = Limits(
         settings.telegram_rate_overall,
         settings.telegram_rate_per_chat,
         settings.telegram_rate_per_group,
     )
-    return {"telegram": RateLimiter(telegram)} if "telegram" in channels else {}
+    zalo = Limits(
+        settings.zalo_rate_overall, settings.zalo_rate_per_chat, settings.zalo_rate_per_group
+    )
+    limits = {"telegram": telegram, "zalo": zalo}
+    return {
+        name: RateLimiter(limits[platform_of(name)])
+        for name in channels
+        if platform_of(name) in limits
+    }
 
 
 def _links(channels: Mapping[str, Channel]) -> Callable[[str], Awaitable[str | None]]:

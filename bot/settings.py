@@ -6,11 +6,46 @@ It is loaded once by the CLI and passed down; nothing deeper reads the environme
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ZALO_CHANNEL = "zalo"
+# "zalo" or "zalo-<school>": the part before the dash names the platform (base.platform_of)
+_CHANNEL_NAME = re.compile(r"zalo(-[a-z0-9]+)*")
+_CHANNEL_NAME_LIMIT = 20  # the width of the channel columns
+_WEBHOOK_SECRET_LENGTH = range(8, 257)  # what Zalo's setWebhook accepts
+
+
+class ZaloBot(BaseModel):
+    """One school's own Zalo bot: an entry of the JSON list HAILONG_ZALO_BOTS."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    school: str = Field(min_length=1, description="Code of the only school the bot enrols into.")
+    token: SecretStr = Field(description="The bot's token from Zalo Bot Manager.")
+    webhook_url: str | None = Field(None, description="Public URL; unset means long polling.")
+    webhook_secret: SecretStr | None = Field(None, description="8-256 characters.")
+    name: str | None = Field(
+        None, description="Channel name, zalo-…; default zalo-<school code in lower case>."
+    )
+
+
+@dataclass(frozen=True)
+class ZaloEndpoint:
+    """A Zalo bot as the app runs it: channel name, school (None: every school), secrets."""
+
+    name: str
+    school: str | None
+    token: str = field(repr=False)
+    webhook_url: str | None
+    webhook_secret: str | None = field(repr=False)
+    webhook_path: str
 
 
 class Settings(BaseSettings):
@@ -54,6 +89,15 @@ class Settings(BaseSettings):
     zalo_webhook_secret: SecretStr | None = Field(
         None, description="Secret Zalo sends in X-Bot-Api-Secret-Token."
     )
+    zalo_bots: list[ZaloBot] = Field(
+        default_factory=list,
+        description="Schools' own Zalo bots: JSON list of {school, token, webhook_url, ...}.",
+    )
+    zalo_rate_overall: float = Field(
+        5.0, description="Messages per second for one Zalo bot (0 = no limit)."
+    )
+    zalo_rate_per_chat: float = Field(1.0, description="Messages per second to one Zalo chat.")
+    zalo_rate_per_group: float = Field(20.0, description="Messages per minute to one Zalo group.")
 
     survey_dirs: list[Path] = Field(
         default_factory=list, description="Extra folders of survey YAML files (JSON list)."
@@ -64,6 +108,73 @@ class Settings(BaseSettings):
     min_group_size: int = Field(5, description="Groups with fewer respondents are suppressed.")
     invite_ttl_hours: int = Field(72, description="Hours a staff invite code stays valid.")
     outbox_max_attempts: int = Field(8, description="Send attempts before a message is dead.")
+
+    @model_validator(mode="after")
+    def _zalo_bots_do_not_clash(self) -> Self:
+        self.zalo_endpoints()
+        return self
+
+    def zalo_endpoints(self) -> list[ZaloEndpoint]:
+        """Every Zalo bot to run: the default one (HAILONG_ZALO_TOKEN), then the schools' own."""
+        found: list[ZaloEndpoint] = []
+        if self.zalo_token is not None:
+            found.append(
+                _endpoint(
+                    ZALO_CHANNEL,
+                    None,
+                    self.zalo_token,
+                    self.zalo_webhook_url,
+                    self.zalo_webhook_secret,
+                )
+            )
+        for bot in self.zalo_bots:
+            name = bot.name or "zalo-" + re.sub(r"[^a-z0-9]+", "-", bot.school.lower()).strip("-")
+            found.append(
+                _endpoint(name, bot.school, bot.token, bot.webhook_url, bot.webhook_secret)
+            )
+        for label, values in (
+            ("channel name", [e.name for e in found]),
+            ("token", [e.token for e in found]),
+            ("school", [e.school for e in found if e.school is not None]),
+            ("webhook path", [e.webhook_path for e in found if e.webhook_url]),
+        ):
+            if len(set(values)) < len(values):
+                raise ValueError(f"two Zalo bots have the same {label}")
+        return found
+
+    def school_of_channel(self, channel: str) -> str | None:
+        """The school code a channel is bound to (a school's own bot), or None for any school."""
+        for endpoint in self.zalo_endpoints():
+            if endpoint.name == channel:
+                return endpoint.school
+        return None
+
+
+def _endpoint(
+    name: str,
+    school: str | None,
+    token: SecretStr,
+    webhook_url: str | None,
+    webhook_secret: SecretStr | None,
+) -> ZaloEndpoint:
+    """A checked Zalo endpoint; its webhook path is the URL's, else /zalo/bot/<name>."""
+    if not _CHANNEL_NAME.fullmatch(name) or len(name) > _CHANNEL_NAME_LIMIT:
+        raise ValueError(
+            f"Zalo bot name {name!r}: 'zalo-' and a-z, 0-9 or '-', at most 20 characters "
+            '(set "name" in HAILONG_ZALO_BOTS)'
+        )
+    secret = webhook_secret.get_secret_value() if webhook_secret else None
+    if webhook_url and len(secret or "") not in _WEBHOOK_SECRET_LENGTH:
+        raise ValueError(f"Zalo bot {name!r}: a webhook needs a secret of 8 to 256 characters")
+    path = urlsplit(webhook_url).path if webhook_url else ""
+    return ZaloEndpoint(
+        name=name,
+        school=school,
+        token=token.get_secret_value(),
+        webhook_url=webhook_url or None,
+        webhook_secret=secret,
+        webhook_path=path if path not in ("", "/") else f"/zalo/bot/{name}",
+    )
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -111,6 +111,11 @@ class Channel(Protocol):
         ...
 
 
+def platform_of(channel: str) -> str:
+    """The platform behind a channel's name: `zalo-mn-hoasen` (a school's own bot) is `zalo`."""
+    return channel.partition("-")[0]
+
+
 def normalize_text(text: str, limit: int = 4000) -> str:
     """NFC, no control characters, capped: what every inbound text goes through."""
     text = unicodedata.normalize("NFC", text)

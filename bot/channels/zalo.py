@@ -5,13 +5,14 @@ become a numbered list the person answers by typing a number (dispatch matches i
 edit becomes a new message. Several schools may each run their own bot in one deployment, so
 the channel's name and webhook path are per instance. A webhook update is acknowledged (HTTP
 200) only after `receive` recorded it; a polled one is acknowledged by Zalo when handed out, so
-the poll loop tries a failing `receive` a few times before giving up on it.
+the poll loop keeps trying a failing `receive` (and takes no more updates) until it succeeds.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import hmac
 import json
 import logging
@@ -33,6 +34,7 @@ from bot.channels.base import (
     Undeliverable,
     normalize_text,
 )
+from bot.channels.splitting import split_text, units
 from bot.channels.zalo_client import (
     DEFAULT_BASE_URL,
     ZaloApiError,
@@ -51,7 +53,7 @@ TEXT_LIMIT: Final = 2000
 SECRET_LENGTH: Final = range(8, 257)
 REPLY_HINT: Final = "Trả lời {options}"
 HINT_OR: Final = " hoặc "
-DELIVERY_ATTEMPTS: Final = 3
+ID_LIMIT: Final = 64  # chat, user and external ids are stored in 64-character columns
 
 EVENT_KINDS: Final[dict[str, InboundKind]] = {
     "message.text.received": "text",
@@ -104,29 +106,31 @@ def _translate(update: dict[str, Any], channel_name: str) -> Inbound | None:
         return None
     message_id = _id(message, "message_id")
     chat_type = _string(chat, "chat_type")
+    photo = kind == "photo"
     return Inbound(
         channel=channel_name,
-        external_id=f"{event}:{message_id}",
+        external_id=_external_id(event, message_id),
         chat_id=_id(chat, "id"),
         user_id=_id(sender, "id"),
         received_at=_moment(message),
         kind=kind,
-        text=normalize_text(_text_of(kind, message, channel_name)),
+        text=normalize_text(_string(message, "caption" if photo else "text")),
         message_id=message_id,
         user_name=normalize_text(_name_of(sender), 200),
         in_group=chat_type.upper() == "GROUP",
+        # sources disagree on the field's name; a parent's photo is personal data: never logged
+        media=(_string(message, "photo_url") or _string(message, "photo") or None)
+        if photo
+        else None,
     )
 
 
-def _text_of(kind: InboundKind, message: dict[str, Any], channel_name: str) -> str:
-    if kind == "text":
-        return _string(message, "text")
-    if kind == "photo":
-        url = _string(message, "photo_url") or _string(message, "photo")
-        # Inbound has no media field and parents' photos are personal data: debug only.
-        log.debug("%s: photo %s at %s", channel_name, message.get("message_id"), url)
-        return _string(message, "caption")
-    return ""
+def _external_id(event: str, message_id: str) -> str:
+    """`event:message_id`, the dedupe key; a message id too long for the column is hashed."""
+    key = f"{event}:{message_id}"
+    if len(key) <= ID_LIMIT:
+        return key
+    return f"{event}:{hashlib.sha256(message_id.encode()).hexdigest()[:32]}"
 
 
 def _name_of(sender: dict[str, Any]) -> str:
@@ -157,6 +161,8 @@ def _id(parent: dict[str, Any], key: str) -> str:
     value = parent.get(key)
     if isinstance(value, bool) or not isinstance(value, str | int) or str(value) == "":
         raise Malformed(f"{key} is missing or not an id")
+    if len(str(value)) > ID_LIMIT:  # longer than the id columns: it could never be recorded
+        raise Malformed(f"{key} is longer than {ID_LIMIT} characters")
     return str(value)
 
 
@@ -199,37 +205,6 @@ def _hint(tokens: Sequence[str]) -> str:
     return REPLY_HINT.format(options=HINT_OR.join([*options, *words]))
 
 
-def _units(text: str) -> int:
-    """Length in UTF-16 units: Zalo does not say how it counts, and this is never less."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Pieces of at most `limit` units, cut at a line break, else a space, else anywhere."""
-    pieces: list[str] = []
-    rest = text
-    while _units(rest) > limit:
-        head = rest[:limit]
-        while (excess := _units(head) - limit) > 0:
-            head = head[: -max(1, excess // 2)]  # a character is at most 2 units
-        cut = _cut_point(head)
-        while 1 < cut < len(rest) and unicodedata.combining(rest[cut]):
-            cut -= 1  # a hard cut never strands a combining mark from its letter
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip("\n ")
-    pieces.append(rest)
-    return [p for p in pieces if p] or [""]
-
-
-def _cut_point(head: str) -> int:
-    """Where to break `head`: a late line break, else a late space, else its end."""
-    for separator in ("\n", " "):
-        at = head.rfind(separator)
-        if at > len(head) // 2:
-            return at
-    return max(head.rfind("\n"), head.rfind(" "), 0) or len(head)
-
-
 def render_pieces(text: str, choices: Sequence[Choice], limit: int = TEXT_LIMIT) -> list[str]:
     """The messages for `text` plus its numbered choices, which stay with the last piece."""
     text = unicodedata.normalize("NFC", text).strip()
@@ -238,11 +213,11 @@ def render_pieces(text: str, choices: Sequence[Choice], limit: int = TEXT_LIMIT)
         return [p for p in split_text(text, limit) if p]
     if not text:
         return split_text(block, limit)
-    room = limit - _units(block) - 2
+    room = limit - units(block) - 2
     if room < limit // 4:  # a list this long gets messages of its own
         return [*split_text(text, limit), *split_text(block, limit)]
     pieces = split_text(text, limit)
-    if _units(pieces[-1]) > room:
+    if units(pieces[-1]) > room:
         pieces[-1:] = split_text(pieces[-1], room)
     pieces[-1] = f"{pieces[-1]}\n\n{block}"
     return pieces
@@ -338,6 +313,9 @@ class ZaloChannel:
         receive = self._receive
         if receive is None:  # not started yet: Zalo will deliver again
             return web.Response(status=503)
+        if request.content_type != "application/json":
+            log.warning("%s webhook: refusing a %s body", self.name, request.content_type)
+            return web.Response(status=415)
         try:
             body = json.loads(await request.read())
         except ValueError:
@@ -387,20 +365,29 @@ class ZaloChannel:
         return min(self._retry_delay * 2.0 ** (failures - 1), self._max_retry_delay)
 
     async def _deliver(self, receive: Receiver, inbound: Inbound) -> None:
-        """Hands `inbound` to `receive`, a few times if need be: Zalo will not send it again."""
-        for attempt in range(DELIVERY_ATTEMPTS):
+        """Hands `inbound` to `receive` until it is recorded: Zalo will not send it again.
+
+        Polling waits meanwhile, so nothing more is taken from Zalo than can be kept.
+        """
+        failures = 0
+        while True:
             try:
                 await receive(inbound)
                 return
-            except Exception as exc:
+            except asyncio.CancelledError:
                 log.error(
-                    "%s update %s not recorded (attempt %d/%d): %s",
-                    self.name, inbound.external_id, attempt + 1, DELIVERY_ATTEMPTS,
-                    self._safe(exc),
+                    "%s update %s lost: stopped before it was recorded",
+                    self.name,
+                    inbound.external_id,
+                )
+                raise
+            except Exception as exc:
+                failures += 1
+                log.error(
+                    "%s update %s not recorded (attempt %d), retrying: %s",
+                    self.name, inbound.external_id, failures, self._safe(exc),
                 )  # fmt: skip
-            if attempt + 1 < DELIVERY_ATTEMPTS:
-                await asyncio.sleep(min(self._retry_delay * 2**attempt, self._max_retry_delay))
-        log.error("%s update %s lost", self.name, inbound.external_id)
+            await asyncio.sleep(min(self._retry_delay * 2 ** (failures - 1), self._max_retry_delay))
 
     # --- sending ---------------------------------------------------------------------------------
 

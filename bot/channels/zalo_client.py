@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL: Final = "https://bot-api.zaloplatforms.com/bot"
 POLL_GRACE: Final = 10.0  # getUpdates may hold the request this long past its own timeout
+PHOTO_TIMEOUT_FACTOR: Final = 2.0
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -240,7 +241,9 @@ class ZaloBotClient:
         body = {"chat_id": chat_id, "photo": url}
         if caption:
             body["caption"] = caption
-        return _as_dict(await self._call("sendPhoto", body))
+        # Zalo fetches the photo before it answers, so this call may take a while.
+        timeout = self._timeout * PHOTO_TIMEOUT_FACTOR
+        return _as_dict(await self._call("sendPhoto", body, timeout=timeout))
 
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
         """Shows "typing…" for up to 5 seconds or until the bot's next message."""

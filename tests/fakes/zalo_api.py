@@ -258,12 +258,14 @@ class FakeZalo:
         webhook_url: str,
         update: dict[str, Any] | bytes | str,
         secret: str | None = None,
+        *,
+        content_type: str = "application/json",
     ) -> int:
         """Plays Zalo delivering a webhook; returns the HTTP status the bot answered."""
         if self._client is None:
             raise RuntimeError("FakeZalo is not started")
         body = update if isinstance(update, bytes | str) else json.dumps(update)
-        headers = {"Content-Type": "application/json"}
+        headers = {"Content-Type": content_type}
         if secret is not None:
             headers[SECRET_HEADER] = secret
         async with self._client.post(webhook_url, data=body, headers=headers) as response:
