@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, Table, event
+from sqlalchemy import JSON, DateTime, MetaData, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
@@ -17,7 +17,10 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -115,7 +118,27 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def upsert_for(session: AsyncSession) -> Any:
-    """The dialect's INSERT construct, which has `on_conflict_do_*` on SQLite and PostgreSQL."""
-    name = session.get_bind().dialect.name
-    return sqlite.insert if name == "sqlite" else postgresql.insert
+_UPSERT_INSERTS: dict[str, Any] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+
+def upsert_statements(build: Callable[[Any], Any]) -> Callable[[AsyncSession], Any]:
+    """An upsert built once per dialect by `build(insert)`, picked for a session when run."""
+    built = {name: build(insert) for name, insert in _UPSERT_INSERTS.items()}
+    return lambda session: built[session.get_bind().dialect.name]
+
+
+class json_object_agg(FunctionElement[dict[str, Any]]):
+    """The grouped rows' (key, value) pairs as one JSON object (NULL or {} for no rows)."""
+
+    type = JSON()
+    inherit_cache = True
+
+
+@compiles(json_object_agg, "postgresql")
+def _json_object_agg_postgresql(element: json_object_agg, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_object_agg({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_object_agg, "sqlite")
+def _json_object_agg_sqlite(element: json_object_agg, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_group_object({compiler.process(element.clauses, **kw)})"

@@ -1,19 +1,27 @@
-"""Handles each recorded inbound in its own transaction, in order per chat; hands replies on."""
+"""Handles recorded inbounds in order per chat; replies are handed to the sender after commit.
+
+Under load, the first waiting event of up to `max_batch` chats is handled in one transaction: the
+inbound rows are claimed, the chats' dialogs and senders loaded, and the dialogs saved back with
+one statement each for the whole batch, so the cost of a database round trip is shared. Each
+event still runs its own handler with its own context, and a batch that fails is handled again
+one event per transaction, so one broken event never takes another one's answer with it.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Choice, Inbound, Outbound
 from bot.context import Context, Services, queue_outbound, queued_rows
 from bot.db import Database
-from bot.dialogs import load_dialog, save_dialog
+from bot.dialogs import ChatKey, load_dialogs, save_dialogs
 from bot.inbox import claim_inbound, pending_inbound
 from bot.models import ChatAccount, InboundMessage, OutboxMessage, Person
 from bot.routing import Handler, Routes
@@ -21,18 +29,19 @@ from surveys.text import fold
 
 log = logging.getLogger(__name__)
 
-# run for every event, so built once (building an ORM statement costs more than running it)
-_SENDER = (
+Event = tuple[int, Inbound]
+Sender = tuple[ChatAccount, Person]
+
+# built once: building an ORM statement costs more than running it
+_SENDERS = (
     select(ChatAccount, Person)
     .join(Person, Person.id == ChatAccount.person_id)
-    .where(ChatAccount.channel == bindparam("channel"), ChatAccount.user_id == bindparam("user_id"))
+    .where(tuple_(ChatAccount.channel, ChatAccount.user_id).in_(bindparam("keys", expanding=True)))
 )
-
-ChatKey = tuple[str, str]
 
 
 class Dispatcher:
-    """Per-chat queues of inbound ids, each drained by one task at a time."""
+    """Per-chat queues of inbound events, drained a batch of chats at a time."""
 
     def __init__(
         self,
@@ -41,16 +50,20 @@ class Dispatcher:
         services: Services,
         on_commit: Callable[[list[OutboxMessage]], None],
         *,
-        concurrency: int = 16,
+        max_batch: int = 32,
+        max_batches: int = 4,
     ) -> None:
         self.db = db
-        # fewer transactions at once than pooled connections, so the inbox and outbox get theirs
-        self._slots = asyncio.Semaphore(concurrency)
         self.routes = routes
         self.services = services
         self.on_commit = on_commit
-        self._queues: dict[ChatKey, asyncio.Queue[tuple[int, Inbound]]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.max_batch = max_batch
+        # fewer transactions at once than pooled connections, so the inbox and outbox get theirs
+        self.max_batches = max_batches
+        self._queues: dict[ChatKey, deque[Event]] = {}
+        self._ready: deque[ChatKey] = deque()
+        self._batches: set[asyncio.Task[None]] = set()
+        self._pump_scheduled = False
         self.handled = 0
 
     def submit(self, inbound_id: int, inbound: Inbound) -> None:
@@ -58,11 +71,12 @@ class Dispatcher:
         key = (inbound.channel, inbound.chat_id)
         queue = self._queues.get(key)
         if queue is None:
-            queue = self._queues[key] = asyncio.Queue()
-            task = asyncio.get_running_loop().create_task(self._drain(key, queue))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-        queue.put_nowait((inbound_id, inbound))
+            queue = self._queues[key] = deque()
+            self._ready.append(key)
+        queue.append((inbound_id, inbound))
+        if not self._pump_scheduled:  # after the other arrivals of this loop turn have queued
+            self._pump_scheduled = True
+            asyncio.get_running_loop().call_soon(self._pump)
 
     async def recover(self) -> int:
         """Re-queues what was recorded but not handled before a crash or restart."""
@@ -73,43 +87,70 @@ class Dispatcher:
 
     async def idle(self) -> None:
         """Waits until every queued inbound has been handled (tests, shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        while self._queues or self._batches:
+            if self._batches:
+                await asyncio.gather(*list(self._batches), return_exceptions=True)
+            else:
+                await asyncio.sleep(0)
 
-    async def _drain(self, key: ChatKey, queue: asyncio.Queue[tuple[int, Inbound]]) -> None:
+    def _pump(self) -> None:
+        self._pump_scheduled = False
+        while self._ready and len(self._batches) < self.max_batches:
+            size = min(self.max_batch, len(self._ready))
+            keys = [self._ready.popleft() for _ in range(size)]
+            task = asyncio.get_running_loop().create_task(self._run(keys))
+            self._batches.add(task)
+            task.add_done_callback(self._batches.discard)
+
+    async def _run(self, keys: list[ChatKey]) -> None:
         try:
-            while not queue.empty():
-                inbound_id, inbound = queue.get_nowait()
-                async with self._slots:
-                    await self.handle(inbound_id, inbound)
+            await self.handle([self._queues[key][0] for key in keys])
         finally:
-            # no await between the last empty() check and this pop, so nothing is stranded
-            self._queues.pop(key, None)
+            for key in keys:
+                queue = self._queues[key]
+                queue.popleft()
+                if queue:
+                    self._ready.append(key)
+                else:
+                    del self._queues[key]
+            self._pump()
 
-    async def handle(self, inbound_id: int, inbound: Inbound) -> None:
-        """Runs the route for one inbound in one transaction; replies are sent after commit."""
+    async def handle(self, events: Sequence[Event]) -> None:
+        """Runs the routes of several chats' events in one transaction, or one by one on error."""
         try:
-            async with self.db.transaction() as session:
-                if not await claim_inbound(session, inbound_id):
-                    return
-                context = await self._context(session, inbound)
-                await self._route(context)(context)
-                self._flush(context)
-                await save_dialog(session, context.dialog, context.now)
-                queued = queued_rows(session)
+            handled, queued = await self._handle_together(events)
         except Exception as error:
+            if len(events) > 1:
+                log.warning("a batch of %d failed (%r); handling it one by one", len(events), error)
+                for event in events:
+                    await self.handle([event])
+                return
+            inbound_id, inbound = events[0]
             log.exception("inbound %s failed", inbound_id)
-            queued = await self._record_failure(inbound_id, inbound, error)
-        self.handled += 1
+            handled, queued = 1, await self._record_failure(inbound_id, inbound, error)
+        self.handled += handled
         self.on_commit(queued)
 
-    async def _context(self, session: AsyncSession, inbound: Inbound) -> Context:
+    async def _handle_together(self, events: Sequence[Event]) -> tuple[int, list[OutboxMessage]]:
         now = self.services.clock.now()
-        dialog = await load_dialog(session, inbound.channel, inbound.chat_id)
-        sender = {"channel": inbound.channel, "user_id": inbound.user_id}
-        found = (await session.execute(_SENDER, sender)).first()
-        account, person = found if found is not None else (None, None)
-        return Context(session, inbound, self.services, now, dialog, account, person)
+        async with self.db.transaction() as session:
+            claimed = await claim_inbound(session, [inbound_id for inbound_id, _ in events], now)
+            todo = [inbound for inbound_id, inbound in events if inbound_id in claimed]
+            if not todo:
+                return 0, []
+            dialogs = await load_dialogs(session, ((i.channel, i.chat_id) for i in todo))
+            senders = await _load_senders(session, ((i.channel, i.user_id) for i in todo))
+            contexts = []
+            for inbound in todo:
+                account, person = senders.get((inbound.channel, inbound.user_id), (None, None))
+                dialog = dialogs[(inbound.channel, inbound.chat_id)]
+                context = Context(session, inbound, self.services, now, dialog, account, person)
+                await self._route(context)(context)
+                self._flush(context)
+                contexts.append(context)
+            await save_dialogs(session, [c.dialog for c in contexts], now)
+            queued = queued_rows(session)
+        return len(todo), queued
 
     def _route(self, ctx: Context) -> Handler:
         inbound, routes = ctx.inbound, self.routes
@@ -125,7 +166,8 @@ class Dispatcher:
             return routes.commands.get(name.split("@", 1)[0].lower(), routes.fallback)
         typed = match_typed_choice(inbound.text, ctx.dialog.choices)
         if typed is not None:
-            ctx.inbound = replace(inbound, kind="choice", choice=typed)
+            # a typed reply answers like a tap, but there is no bot message of its own to edit
+            ctx.inbound = replace(inbound, kind="choice", choice=typed, message_id=None)
             return routes.buttons.get(typed.split(":", 1)[0], routes.fallback)
         return routes.flows.get(ctx.dialog.flow, routes.fallback)
 
@@ -156,6 +198,14 @@ class Dispatcher:
             message = Outbound(inbound.chat_id, text, callback_id=inbound.callback_id)
             queue_outbound(session, inbound.channel, message, now)
             return queued_rows(session)
+
+
+async def _load_senders(
+    session: AsyncSession, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], Sender]:
+    """The chat account and person behind each (channel, user id) that has one, in one query."""
+    found = await session.execute(_SENDERS, {"keys": list(set(keys))})
+    return {(account.channel, account.user_id): (account, person) for account, person in found}
 
 
 def match_typed_choice(text: str, shown: list[dict[str, str]]) -> str | None:

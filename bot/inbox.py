@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Inbound
-from bot.db import Database, table_of, upsert_for
+from bot.db import Database, table_of, upsert_statements
 from bot.models import InboundMessage
 
 
 async def record_inbound(db: Database, inbound: Inbound) -> int | None:
     """Stores the inbound and returns its id, or None if it was already recorded."""
     return (await record_many(db, [inbound]))[0]
+
+
+_RECORD = upsert_statements(
+    lambda insert: (
+        insert(table_of(InboundMessage))
+        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+        .returning(InboundMessage.id, InboundMessage.channel, InboundMessage.external_id)
+    )
+)
 
 
 async def record_many(db: Database, batch: Sequence[Inbound]) -> list[int | None]:
@@ -32,13 +42,8 @@ async def record_many(db: Database, batch: Sequence[Inbound]) -> list[int | None
         for inbound in batch
     ]
     async with db.transaction() as session:
-        statement = (
-            upsert_for(session)(InboundMessage)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-            .returning(InboundMessage.id, InboundMessage.channel, InboundMessage.external_id)
-        )
-        ids = {(row.channel, row.external_id): row.id for row in await session.execute(statement)}
+        found = await session.execute(_RECORD(session), rows)
+        ids = {(row.channel, row.external_id): row.id for row in found}
     result: list[int | None] = []
     for inbound in batch:  # a key given twice in one batch is new only the first time
         result.append(ids.pop((inbound.channel, inbound.external_id), None))
@@ -80,18 +85,18 @@ class InboxWriter:
 
 
 _INBOX = table_of(InboundMessage)
-# a table (not ORM) statement built once: this runs for every event
+# a table (not ORM) statement built once: this runs for every batch of events
 _CLAIM = (
     update(_INBOX)
-    .where(_INBOX.c.id == bindparam("claimed"), _INBOX.c.status == "pending")
-    .values(status="handled")
+    .where(_INBOX.c.id.in_(bindparam("claimed", expanding=True)), _INBOX.c.status == "pending")
+    .values(status="handled", handled_at=bindparam("now"))
+    .returning(_INBOX.c.id)
 )
 
 
-async def claim_inbound(session: AsyncSession, inbound_id: int) -> bool:
-    """Marks a pending inbound as being handled in this transaction; False if already done."""
-    result = await session.execute(_CLAIM, {"claimed": inbound_id})
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+async def claim_inbound(session: AsyncSession, ids: Sequence[int], now: datetime) -> set[int]:
+    """Marks pending inbounds as handled in this transaction; returns those not done already."""
+    return set((await session.execute(_CLAIM, {"claimed": list(ids), "now": now})).scalars())
 
 
 async def pending_inbound(db: Database, limit: int = 1000) -> list[tuple[int, Inbound]]:

@@ -1,4 +1,9 @@
-"""Loading and saving a parent's unfinished questionnaire."""
+"""Loading and saving a parent's unfinished questionnaire.
+
+An answer is staged in the transaction and written with the other answers of the same dispatch
+batch, in one statement just before commit: every tap runs this, and a database round trip costs
+more than all the rest of handling it.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +12,32 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Context
-from bot.db import table_of
+from bot.db import before_commit, json_object_agg, table_of, upsert_statements
 from bot.models import CompletionReceipt, DraftAnswer, SurveyRun, Wave, WaveClass
 from handlers.people import places_of
 from surveys.engine import prune_hidden
 from surveys.schema import Survey
 
-# every tap runs these: table statements built once skip the ORM's per-call overhead
+DraftKey = tuple[int, str]
+
 _DRAFT_TABLE = table_of(DraftAnswer)
 _DRAFTS = select(_DRAFT_TABLE.c.question_key, _DRAFT_TABLE.c.value).where(
     _DRAFT_TABLE.c.run_id == bindparam("run_id")
+)
+# the run, its wave and its answers so far, in one round trip
+_RUN_BY_TOKEN = (
+    select(
+        SurveyRun,
+        Wave,
+        select(json_object_agg(DraftAnswer.question_key, DraftAnswer.value))
+        .where(DraftAnswer.run_id == SurveyRun.id)
+        .scalar_subquery(),
+    )
+    .join(Wave, Wave.id == SurveyRun.wave_id)
+    .where(SurveyRun.token == bindparam("token"))
 )
 
 
@@ -36,12 +54,21 @@ def _draft_upsert(insert: Any) -> Any:
     )
 
 
-_UPSERTS = {"sqlite": _draft_upsert(sqlite.insert), "postgresql": _draft_upsert(postgresql.insert)}
+_UPSERT_DRAFT = upsert_statements(_draft_upsert)
+
+
+async def run_by_token(ctx: Context, token: str) -> tuple[SurveyRun, Wave, dict[str, str]] | None:
+    """The run a button or typed reply belongs to, its wave and its answers so far."""
+    found = (await ctx.session.execute(_RUN_BY_TOKEN, {"token": token})).first()
+    if found is None:
+        return None
+    run, wave, stored = found
+    return run, wave, {**(stored or {}), **_staged_answers(ctx.session, run.id)}
 
 
 async def answers_of(ctx: Context, run: SurveyRun) -> dict[str, str]:
     rows = await ctx.session.execute(_DRAFTS, {"run_id": run.id})
-    return {key: value for key, value in rows}
+    return {**{key: value for key, value in rows}, **_staged_answers(ctx.session, run.id)}
 
 
 async def save_answer(
@@ -50,16 +77,54 @@ async def save_answer(
     """Stores one answer at once and forgets answers an earlier change has hidden."""
     answers = {**answers, key: value}
     kept = prune_hidden(survey, answers)
+    staged = _staged(ctx.session)
     for gone in set(answers) - set(kept):
+        staged.pop((run.id, gone), None)
         await ctx.session.execute(
             delete(DraftAnswer).where(
                 DraftAnswer.run_id == run.id, DraftAnswer.question_key == gone
             )
         )
-    values = {"run_id": run.id, "question_key": key, "value": value, "answered_at": ctx.now}
-    await ctx.session.execute(_UPSERTS[ctx.session.get_bind().dialect.name], values)
-    run.selecting = ""
+    staged[(run.id, key)] = {
+        "run_id": run.id,
+        "question_key": key,
+        "value": value,
+        "answered_at": ctx.now,
+    }
+    clear_selection(run)
     return kept
+
+
+def forget_staged(ctx: Context, run: SurveyRun) -> None:
+    """Drops the answers staged for a run that is being deleted in this transaction."""
+    staged = _staged(ctx.session)
+    for draft in [draft for draft in staged if draft[0] == run.id]:
+        del staged[draft]
+
+
+def clear_selection(run: SurveyRun) -> None:
+    """Forgets the ticked options of a multiple-choice question (without dirtying the row)."""
+    if run.selecting:
+        run.selecting = ""
+
+
+def _staged(session: AsyncSession) -> dict[DraftKey, dict[str, Any]]:
+    staged: dict[DraftKey, dict[str, Any]] | None = session.info.get("drafts")
+    if staged is None:
+        staged = session.info["drafts"] = {}
+        before_commit(session, _write_staged)
+    return staged
+
+
+def _staged_answers(session: AsyncSession, run_id: int) -> dict[str, str]:
+    staged: dict[DraftKey, dict[str, Any]] = session.info.get("drafts", {})
+    return {key: row["value"] for (run, key), row in staged.items() if run == run_id}
+
+
+async def _write_staged(session: AsyncSession) -> None:
+    staged: dict[DraftKey, dict[str, Any]] = session.info.pop("drafts")
+    if staged:
+        await session.execute(_UPSERT_DRAFT(session), list(staged.values()))
 
 
 async def find_or_start_run(ctx: Context, wave: Wave, person_id: int) -> SurveyRun | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import delete, select
 
 from bot.channels.base import Choice
 from bot.context import Context
@@ -13,9 +13,12 @@ from handlers import texts
 from handlers.people import has_consent, places_of
 from handlers.runs import (
     answers_of,
+    clear_selection,
     find_or_start_run,
+    forget_staged,
     has_submitted,
     is_open,
+    run_by_token,
     save_answer,
 )
 from handlers.waves import open_waves_for, staff_menu, start_choices
@@ -106,12 +109,12 @@ async def answer_typed(ctx: Context) -> None:
         ctx.end_flow()
         ctx.reply(texts.UNKNOWN_TEXT)
         return
-    run = await _current_run(ctx)
-    if run is None:
+    found = await _current_run(ctx)
+    if found is None:
         ctx.end_flow()
         return
+    run, answers = found
     survey = _survey_of(ctx, run)
-    answers = await answers_of(ctx, run)
     question = _asked(ctx, survey, answers)
     if question is None:
         await show_next_step(ctx, run, survey, answers)
@@ -160,11 +163,11 @@ async def change_answer(ctx: Context) -> None:
 async def review_action(ctx: Context) -> None:
     """Submits the reviewed questionnaire, or lists the questions to change."""
     parts = (ctx.inbound.choice or "").split(":")
-    run = await _run_by_token(ctx, parts[1])
-    if run is None:
+    found = await _run_by_token(ctx, parts[1])
+    if found is None:
         return
+    run, answers = found
     survey = _survey_of(ctx, run)
-    answers = await answers_of(ctx, run)
     if next_question(survey, answers) is not None:
         await show_next_step(ctx, run, survey, answers)
     elif parts[2] == "submit":
@@ -198,6 +201,7 @@ async def submit(ctx: Context, run: SurveyRun, answers: dict[str, str]) -> None:
     ctx.session.add(
         CompletionReceipt(wave_id=run.wave_id, person_id=ctx.person.id, submitted_at=ctx.now)
     )
+    forget_staged(ctx, run)
     await ctx.session.execute(delete(SurveyRun).where(SurveyRun.id == run.id))
     ctx.end_flow()
     ctx.reply(texts.SUBMITTED, edit=True)
@@ -209,7 +213,7 @@ async def show_next_step(
     """Asks the first unanswered question, or shows the review when all are answered."""
     question = next_question(survey, answers)
     if question is not None:
-        run.selecting = ""
+        clear_selection(run)
         await ask(ctx, run, survey, answers, question, edit=edit)
         return
     ctx.set_flow("survey", token=run.token, at="")
@@ -295,11 +299,11 @@ async def _run_from_button(
 ) -> tuple[SurveyRun, Survey, dict[str, str], Question, str] | None:
     """The run, survey, answers, question and value a survey button names, if still valid."""
     token, index, *rest = (ctx.inbound.choice or "").split(":", 3)[1:]
-    run = await _run_by_token(ctx, token)
-    if run is None:
+    found = await _run_by_token(ctx, token)
+    if found is None:
         return None
+    run, answers = found
     survey = _survey_of(ctx, run)
-    answers = await answers_of(ctx, run)
     if not index.isdigit() or int(index) >= len(survey.questions):
         ctx.reply(texts.STALE_BUTTON)
         return None
@@ -311,27 +315,20 @@ async def _run_from_button(
     return run, survey, answers, question, rest[0] if rest else ""
 
 
-_RUN_BY_TOKEN = (
-    select(SurveyRun, Wave)
-    .join(Wave, Wave.id == SurveyRun.wave_id)
-    .where(SurveyRun.token == bindparam("token"))
-)
-
-
-async def _run_by_token(ctx: Context, token: str) -> SurveyRun | None:
-    """The open run a button belongs to; answers politely when it is gone or closed."""
-    found = (await ctx.session.execute(_RUN_BY_TOKEN, {"token": token})).first()
+async def _run_by_token(ctx: Context, token: str) -> tuple[SurveyRun, dict[str, str]] | None:
+    """The open run a button belongs to and its answers; says so when it is gone or closed."""
+    found = await run_by_token(ctx, token)
     if found is None or ctx.person is None or found[0].person_id != ctx.person.id:
         ctx.reply(texts.RUN_GONE)
         return None
-    run, wave = found
+    run, wave, answers = found
     if not is_open(wave, ctx.now):
         ctx.reply(texts.WAVE_CLOSED)
         return None
-    return run
+    return run, answers
 
 
-async def _current_run(ctx: Context) -> SurveyRun | None:
+async def _current_run(ctx: Context) -> tuple[SurveyRun, dict[str, str]] | None:
     """The run the typed reply continues (None when the flow holds no run token)."""
     token = ctx.dialog.data.get("token")
     if not isinstance(token, str) or ctx.person is None:
