@@ -92,6 +92,17 @@ class StaffInvite(Base):
     used_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
 
+class LinkCode(Base):
+    """A one-time, short-lived code that joins the chat account typing it to this person."""
+
+    __tablename__ = "link_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class ConsentEvent(Base):
     """Every grant or withdrawal, with the version of the notice the person saw."""
 

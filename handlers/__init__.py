@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.routing import Job, Routes
-from handlers import data_rights, help, onboarding, surveys, texts, waves
+from handlers import data_rights, help, linking, onboarding, surveys, texts, waves
 
 ROUTES = Routes(
     commands={
@@ -18,6 +18,7 @@ ROUTES = Routes(
         "join": onboarding.confirm_class,
         "consent": onboarding.record_consent,
         "data": data_rights.change_my_data,
+        "link": linking.link_action,
         "s": surveys.open_survey,
         "a": surveys.answer_button,
         "m": surveys.toggle_button,

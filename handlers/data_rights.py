@@ -10,6 +10,7 @@ from bot.channels.base import Choice
 from bot.context import Context
 from bot.models import PURPOSES, ChatAccount, CompletionReceipt, Person, SurveyRun
 from handlers import texts
+from handlers.linking import app_name, link_choices
 from handlers.people import Place, consents_of, places_of, record_consent_event
 
 
@@ -19,8 +20,10 @@ async def show_my_data(ctx: Context) -> None:
     if person is None:
         ctx.reply(texts.MY_DATA_NONE)
         return
-    accounts = await ctx.session.scalars(
-        select(ChatAccount).where(ChatAccount.person_id == person.id)
+    accounts = list(
+        await ctx.session.scalars(
+            select(ChatAccount).where(ChatAccount.person_id == person.id).order_by(ChatAccount.id)
+        )
     )
     places = await places_of(ctx.session, person.id)
     consents = await consents_of(ctx.session, person.id)
@@ -32,7 +35,7 @@ async def show_my_data(ctx: Context) -> None:
     zone = ZoneInfo(ctx.services.settings.timezone)
     lines = [
         texts.MY_DATA,
-        texts.MY_DATA_ACCOUNTS.format(accounts=", ".join(a.channel for a in accounts)),
+        texts.MY_DATA_ACCOUNTS.format(accounts=", ".join(app_name(a.channel) for a in accounts)),
         texts.MY_DATA_CLASSES.format(
             classes=", ".join(f"{_place_name(p)} – {p.school.name}" for p in places) or "–"
         ),
@@ -55,6 +58,7 @@ async def show_my_data(ctx: Context) -> None:
             Choice(f"data:{action}:{purpose}", label.format(purpose=texts.PURPOSE_NAMES[purpose]))
         )
     lines.append(texts.MY_DATA_SURVEYS.format(count=receipts or 0))
+    choices += link_choices(accounts, ctx.account)
     choices.append(Choice("data:delete", texts.DELETE_ME))
     ctx.reply("\n".join(lines), choices)
 

@@ -9,6 +9,7 @@ from bot.context import Context
 from bot.models import PURPOSES, Classroom, Membership, School, StaffInvite
 from handlers import texts
 from handlers.codes import clean_code, looks_like_code
+from handlers.linking import redeem_link_code
 from handlers.people import consents_of, ensure_person, record_consent_event
 from handlers.waves import invite_to_open_waves, start_choices
 
@@ -43,6 +44,9 @@ async def redeem_code(ctx: Context, typed: str) -> None:
     ).first()
     if found is not None:
         classroom, school = found
+        if not _serves(ctx, school):
+            ctx.reply(texts.CODE_OTHER_SCHOOL)
+            return
         ctx.reply(
             texts.CONFIRM_CLASS.format(class_name=classroom.name, school_name=school.name),
             [
@@ -55,11 +59,20 @@ async def redeem_code(ctx: Context, typed: str) -> None:
         select(StaffInvite).where(StaffInvite.code == code).with_for_update()
     )
     if invite is None:
-        ctx.reply(texts.CODE_UNKNOWN.format(code=typed.strip()[:20]))
+        if not await redeem_link_code(ctx, code):
+            ctx.reply(texts.CODE_UNKNOWN.format(code=typed.strip()[:20]))
     elif invite.used_at is not None or invite.expires_at <= ctx.now:
         ctx.reply(texts.CODE_EXPIRED)
+    elif not _serves(ctx, await ctx.session.get(School, invite.school_id)):
+        ctx.reply(texts.CODE_OTHER_SCHOOL)
     else:
         await _grant_staff_role(ctx, invite)
+
+
+def _serves(ctx: Context, school: School | None) -> bool:
+    """Whether this chat's bot may enrol into `school`: a school's own bot serves only it."""
+    bound = ctx.services.settings.school_of_channel(ctx.inbound.channel)
+    return bound is None or (school is not None and school.code == bound)
 
 
 async def _grant_staff_role(ctx: Context, invite: StaffInvite) -> None:
@@ -92,6 +105,9 @@ async def confirm_class(ctx: Context) -> None:
     classroom = await ctx.session.get(Classroom, int(class_id))
     if classroom is None:
         ctx.reply(texts.STALE_BUTTON)
+        return
+    if not _serves(ctx, await ctx.session.get(School, classroom.school_id)):
+        ctx.reply(texts.CODE_OTHER_SCHOOL)
         return
     if answer != "yes":
         ctx.reply(texts.NOT_MY_CLASS, edit=True)

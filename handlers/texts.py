@@ -15,11 +15,15 @@ HELP = (
 HELP_STAFF = "\n\nDành cho cán bộ, giáo viên:\n/khaosat – mở đợt khảo sát, xem tiến độ và kết quả"
 WELCOME_NO_CODE = (
     "Kính chào quý phụ huynh! Đây là trợ lý Hài Lòng của nhà trường.\n"
-    "Anh/chị vui lòng nhập mã lớp (ví dụ: K7Q2MXPA) do giáo viên gửi để bắt đầu."
+    "Anh/chị vui lòng nhập mã lớp (ví dụ: K7Q2MXPA) do giáo viên gửi để bắt đầu.\n"
+    "Nếu anh/chị đã dùng Hài Lòng trên Zalo hoặc Telegram, hãy nhập mã liên kết lấy ở /dulieu "
+    "bên đó để dùng chung dữ liệu."
 )
 UNKNOWN_TEXT = "Xin lỗi, tôi chưa hiểu ý anh/chị. Gõ /trogiup để xem hướng dẫn."
 UNKNOWN_COMMAND = "Lệnh này không có. Gõ /trogiup để xem các lệnh."
-NOT_TEXT = "Xin lỗi, tôi chỉ đọc được tin nhắn chữ. Anh/chị vui lòng trả lời bằng chữ hoặc bấm nút."
+NOT_TEXT = (
+    "Xin lỗi, tôi chỉ đọc được tin nhắn chữ. Anh/chị vui lòng trả lời bằng chữ hoặc chọn một mục."
+)
 IN_GROUP = "Vui lòng nhắn riêng cho tôi để dùng các chức năng, cảm ơn anh/chị."
 CANCELLED = "Đã dừng. Câu trả lời đã lưu vẫn còn; anh/chị có thể tiếp tục bằng /khaosat."
 NOTHING_TO_CANCEL = "Hiện không có việc gì đang làm dở. Gõ /trogiup để xem hướng dẫn."
@@ -28,6 +32,10 @@ STALE_BUTTON = "Nút này đã cũ. Anh/chị vui lòng dùng tin nhắn mới n
 
 CODE_UNKNOWN = "Mã “{code}” không đúng. Anh/chị kiểm tra lại mã giáo viên gửi giúp tôi nhé."
 CODE_EXPIRED = "Mã này đã hết hạn hoặc đã được dùng. Vui lòng xin nhà trường mã mới."
+CODE_OTHER_SCHOOL = (
+    "Mã này thuộc trường khác nên không dùng được ở đây. "
+    "Anh/chị vui lòng nhắn mã cho trợ lý Hài Lòng của trường con đang học."
+)
 CONFIRM_CLASS = "Anh/chị xác nhận con học lớp {class_name} – {school_name}?"
 YES_CLASS = "Đúng lớp"
 NO_CLASS = "Không phải"
@@ -62,7 +70,7 @@ PURPOSE_NAMES = {
 AGREE = "Tôi đồng ý"
 DISAGREE = "Không đồng ý"
 CONSENT_DONE = "Cảm ơn anh/chị! Lựa chọn đã được lưu (phiên bản thông báo {version})."
-CONSENT_DONE_SURVEY = " Đang có khảo sát mở cho lớp của con, anh/chị bấm để bắt đầu:"
+CONSENT_DONE_SURVEY = " Đang có khảo sát mở cho lớp của con, anh/chị chọn để bắt đầu:"
 CONSENT_DONE_HINT = " Gõ /khaosat để xem khảo sát, /trogiup để xem hướng dẫn."
 
 MY_DATA = "Dữ liệu nhà trường đang lưu về anh/chị:"
@@ -85,6 +93,28 @@ DELETE_NO = "Giữ lại"
 DELETED = "Đã xóa dữ liệu của anh/chị. Cảm ơn anh/chị đã đồng hành cùng nhà trường."
 KEPT = "Đã giữ nguyên dữ liệu."
 CONSENT_CHANGED = "Đã cập nhật: {state} {purpose}."
+APP_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "web": "trang web"}
+LINK_ANOTHER = "Liên kết tài khoản Zalo/Telegram khác"
+LINK_CODE = (
+    "Mã liên kết của anh/chị: {code}\n"
+    "Anh/chị mở Hài Lòng trên ứng dụng kia (Zalo hoặc Telegram) và nhắn mã này trong {minutes} "
+    "phút; mã chỉ dùng được một lần. Vui lòng không gửi mã cho người khác: ai nhập mã sẽ xem "
+    "được dữ liệu của anh/chị. Gõ /huy nếu không cần nữa."
+)
+LINK_EXPIRED = "Mã liên kết đã hết hạn. Anh/chị lấy mã mới bằng /dulieu trên ứng dụng kia."
+LINK_SAME_ACCOUNT = (
+    "Mã này được tạo trên chính tài khoản này. Anh/chị vui lòng nhắn mã ở ứng dụng kia."
+)
+LINKED = (
+    "Đã liên kết! Từ nay anh/chị dùng chung lớp, lựa chọn đồng ý và phiếu khảo sát trên các "
+    "ứng dụng. Gõ /dulieu để xem, /trogiup để xem hướng dẫn."
+)
+LINKED_ELSEWHERE = (
+    "Tài khoản {app} vừa được liên kết với dữ liệu của anh/chị. Nếu không phải anh/chị làm, "
+    "vui lòng gõ /dulieu và chọn “Gỡ liên kết {app}”."
+)
+UNLINK = "Gỡ liên kết {app}"
+UNLINKED = "Đã gỡ liên kết tài khoản {app}; tài khoản đó không còn xem được dữ liệu của anh/chị."
 CONSENT_WITHDRAWN_WORD = "rút đồng ý"
 CONSENT_GRANTED_WORD = "đồng ý"
 
@@ -102,17 +132,17 @@ SURVEY_INVITE = (
 )
 SURVEY_INTRO = "{title}\n{intro}\nAnh/chị có thể dừng bất cứ lúc nào và quay lại sau bằng /khaosat."
 QUESTION = "Câu {number}/{total}. {text}"
-QUESTION_MULTI_HINT = "\n(Chọn tối đa {max}, rồi bấm “Xong”.)"
+QUESTION_MULTI_HINT = "\n(Chọn tối đa {max}, rồi chọn “Xong”.)"
 QUESTION_TEXT_HINT = "\n(Anh/chị gõ câu trả lời.)"
-QUESTION_OPTIONAL_HINT = " Nếu không có ý kiến, bấm “Bỏ qua”."
+QUESTION_OPTIONAL_HINT = " Nếu không có ý kiến, chọn “Bỏ qua”."
 SKIP = "Bỏ qua"
 DONE = "Xong"
 ANSWER_SAVED = "Đã lưu"
 INVALID_CHOICE = (
-    "Xin lỗi, tôi chưa nhận ra câu trả lời. Anh/chị vui lòng chọn một trong các ô dưới đây."
+    "Xin lỗi, tôi chưa nhận ra câu trả lời. Anh/chị vui lòng chọn một trong các mục dưới đây."
 )
 INVALID_TOO_MANY = "Anh/chị chỉ chọn tối đa {max} mục thôi ạ."
-INVALID_EMPTY = "Anh/chị vui lòng gõ câu trả lời, hoặc bấm “Bỏ qua”."
+INVALID_EMPTY = "Anh/chị vui lòng gõ câu trả lời, hoặc chọn “Bỏ qua”."
 INVALID_TOO_LONG = "Câu trả lời dài quá, anh/chị vui lòng viết ngắn hơn (tối đa 2000 ký tự)."
 REVIEW = "Anh/chị xem lại câu trả lời trước khi gửi:"
 REVIEW_LINE = "{number}. {text}\n   → {answer}"
@@ -141,3 +171,254 @@ RESULTS_HEADER = "{title}: {answered}/{invited} phụ huynh trả lời ({rate})
 RESULTS_ELEMENT = "• {title}: {index}"
 RESULTS_OVERALL = "Chỉ số hài lòng chung: {index}; điểm trung bình {mean}/5."
 RUN_GONE = "Phiếu khảo sát này đã được gửi hoặc không còn. Gõ /khaosat để xem khảo sát đang mở."
+
+# Phản ánh – kiến nghị (tickets): parents
+KIND_NAMES = {
+    "gop_y": "Góp ý – hỏi đáp",
+    "phan_anh": "Phản ánh – kiến nghị",
+    "khieu_nai": "Khiếu nại",
+    "to_cao": "Tố cáo",
+}
+ANONYMOUS_KIND_NAMES = {
+    "khieu_nai": "Thông tin có nội dung khiếu nại (ẩn danh)",
+    "to_cao": "Thông tin có nội dung tố cáo (ẩn danh)",
+}
+TOPIC_NAMES = {
+    "tuyen_sinh": "Tuyển sinh",
+    "hoc_phi": "Học phí – các khoản thu",
+    "bua_an": "Bữa ăn",
+    "an_toan": "An toàn",
+    "giao_vien": "Giáo viên – nhân viên",
+    "co_so": "Cơ sở vật chất",
+    "thu_tuc": "Thủ tục hành chính",
+    "khac": "Khác",
+}
+TICKET_STATUS_NAMES = {
+    "received": "đã tiếp nhận",
+    "accepted": "đang giải quyết",
+    "forwarded": "đã chuyển cơ quan có thẩm quyền",
+    "refused": "không thụ lý",
+    "resolved": "đã có kết quả",
+    "closed": "đã đóng",
+}
+TICKET_ACTION_NAMES = {
+    "received": "Tiếp nhận",
+    "accepted": "Nhận giải quyết",
+    "forwarded": "Chuyển cơ quan có thẩm quyền",
+    "refused": "Không thụ lý",
+    "resolved": "Kết quả",
+    "closed": "Đóng phiếu",
+    "extended": "Gia hạn giải quyết",
+    "reply": "Nhà trường nhắn",
+    "info": "Phụ huynh bổ sung",
+    "rated": "Phụ huynh đánh giá",
+    "taken": "Cán bộ nhận xử lý",
+    "assigned": "Giao xử lý",
+    "identity": "Xem danh tính người tố cáo",
+}
+FEEDBACK_NEED_CLASS = (
+    "Anh/chị cần tham gia lớp của con trước khi gửi phản ánh. "
+    "Vui lòng nhập mã lớp do giáo viên gửi."
+)
+FEEDBACK_ASK_CONSENT = (
+    "Để nhận và trả lời phản ánh, nhà trường cần anh/chị đồng ý cho mục đích “phản ánh, kiến "
+    "nghị”: nhà trường lưu nội dung anh/chị gửi và thông tin liên lạc để trả lời anh/chị. "
+    "Anh/chị có thể rút lại bất cứ lúc nào bằng /dulieu. Gõ /huy để dừng."
+)
+FEEDBACK_NO_CONSENT = (
+    "Nhà trường chỉ nhận phản ánh khi anh/chị đồng ý. Khi cần, anh/chị gõ /phananh để bắt đầu lại."
+)
+FEEDBACK_PICK_SCHOOL = "Anh/chị gửi đến trường nào? (/huy để dừng, /trogiup để xem hướng dẫn)"
+FEEDBACK_PICK_KIND = (
+    "Anh/chị muốn gửi nội dung gì? (/huy để dừng, /trogiup để xem hướng dẫn)\n"
+    "• Góp ý – hỏi đáp: ý kiến, câu hỏi cho nhà trường\n"
+    "• Phản ánh – kiến nghị: việc cần nhà trường xem xét, giải quyết\n"
+    "• Khiếu nại: đề nghị xem lại quyết định, việc làm của nhà trường ảnh hưởng đến quyền lợi "
+    "của anh/chị hoặc của con\n"
+    "• Tố cáo: báo hành vi vi phạm pháp luật của cán bộ, giáo viên, nhân viên"
+)
+FEEDBACK_PICK_TOPIC = "Nội dung liên quan đến việc gì?"
+FEEDBACK_PICK_CONCERNS = (
+    "Người bị tố cáo là ai? Danh tính của anh/chị được giữ bí mật, người bị tố cáo không "
+    "bao giờ thấy."
+)
+CONCERNS_STAFF = "Giáo viên, nhân viên"
+CONCERNS_LEADERS = "Hiệu trưởng, phó hiệu trưởng"
+FEEDBACK_LEADERS_ELSEWHERE = (
+    "Tố cáo hiệu trưởng, phó hiệu trưởng do Phòng Giáo dục và Đào tạo giải quyết. Phòng chưa "
+    "nhận tố cáo qua trợ lý này, anh/chị vui lòng gửi trực tiếp đến Phòng GD&ĐT. "
+    "Nội dung chưa được lưu."
+)
+FEEDBACK_PICK_NAMED = (
+    "Anh/chị muốn gửi kèm tên hay ẩn danh?\n"
+    "Ẩn danh: nhà trường không biết anh/chị là ai nên không nhắn trả lời riêng được; "
+    "anh/chị xem kết quả bằng mã tra cứu."
+)
+FEEDBACK_PICK_NAMED_LEGAL = (
+    "Theo luật, {kind} phải có họ tên và cách liên hệ của người gửi. Nếu gửi ẩn danh, nhà "
+    "trường chỉ ghi nhận như thông tin có nội dung {kind}, không giải quyết như {kind}."
+)
+FEEDBACK_SEALED_NOTE = (
+    "\nDanh tính người tố cáo được giữ bí mật: chỉ {handler} xem được, không có trong báo cáo nào."
+)
+SEALED_HANDLER_NAMES = {"principal": "hiệu trưởng", "district": "Phòng GD&ĐT"}
+SEND_NAMED = "Gửi kèm tên"
+SEND_ANONYMOUS = "Gửi ẩn danh"
+FEEDBACK_ASK_NAME = "Anh/chị vui lòng gõ họ và tên."
+FEEDBACK_ASK_CONTACT = "Anh/chị vui lòng gõ số điện thoại hoặc địa chỉ để nhà trường liên hệ."
+FEEDBACK_ASK_TEXT = (
+    "Anh/chị vui lòng viết nội dung: sự việc, thời gian, đề nghị của anh/chị. "
+    "Có thể gửi kèm ảnh (tối đa {photos} ảnh)."
+)
+FEEDBACK_TOO_SHORT = "Nội dung ngắn quá, anh/chị viết rõ hơn giúp nhà trường nhé."
+FEEDBACK_TOO_LONG = (
+    "Nội dung dài quá, anh/chị viết ngắn lại giúp nhà trường nhé (tối đa {limit} ký tự)."
+)
+FEEDBACK_PHOTO_ADDED = "Đã nhận ảnh ({count}/{limit})."
+FEEDBACK_TOO_MANY_PHOTOS = "Đã đủ {limit} ảnh, nhà trường không nhận thêm ảnh cho phiếu này."
+FEEDBACK_REVIEW = (
+    "Anh/chị xem lại trước khi gửi:\n"
+    "• Loại: {kind}\n"
+    "• Về: {topic}\n"
+    "• Người gửi: {sender}\n"
+    "• Nội dung: {text}\n"
+    "• Ảnh: {photos}\n"
+    "Anh/chị có thể viết thêm hoặc gửi thêm ảnh; xong thì chọn “Gửi”. Gõ /huy để hủy."
+)
+FEEDBACK_SEND = "Gửi"
+FEEDBACK_CANCELLED = "Đã hủy, nội dung đang soạn không được gửi."
+FEEDBACK_GONE = (
+    "Phiếu này đã gửi hoặc đã hủy. Gõ /phananh để gửi mới, /theodoi để xem phiếu đã gửi."
+)
+FEEDBACK_RECEIPT = (
+    "Nhà trường đã tiếp nhận {kind} của anh/chị.\n"
+    "Số phiếu: {number}\n"
+    "Hạn trả lời: {due}\n"
+    "Nhà trường sẽ báo anh/chị mỗi khi có tiến triển; xem lại bằng /theodoi."
+)
+FEEDBACK_RECEIPT_ANONYMOUS = (
+    "Nhà trường đã tiếp nhận nội dung anh/chị gửi ẩn danh.\n"
+    "Số phiếu: {number}\n"
+    "Hạn trả lời: {due}\n"
+    "Vì ẩn danh, nhà trường không nhắn riêng được. Anh/chị lưu lại mã tra cứu dưới đây và gõ "
+    "lệnh này để xem tình trạng, kết quả:\n/theodoi {code}"
+)
+SENDER_ANONYMOUS = "ẩn danh"
+SENDER_NAMED = "{name}, {contact}"
+SENDER_ACCOUNT = "kèm tên (tài khoản chat của anh/chị)"
+
+FOLLOW_NONE = "Anh/chị chưa gửi phiếu nào. Gõ /phananh để gửi góp ý, phản ánh."
+FOLLOW_HEADER = "Phiếu anh/chị đã gửi (chọn để xem):"
+FOLLOW_LINE = "• {number} · {kind} · {status} · hạn {due}"
+FOLLOW_NOT_FOUND = "Không tìm thấy phiếu với mã này. Anh/chị kiểm tra lại mã tra cứu giúp tôi nhé."
+TICKET_PARENT_VIEW = (
+    "{number} – {kind}\n"
+    "Về: {topic}\n"
+    "Trạng thái: {status}\n"
+    "Gửi ngày {received}; hạn {due}\n"
+    "Nội dung: {text}"
+)
+TICKET_HISTORY = "Diễn biến:"
+TICKET_HISTORY_LINE = "• {date} {action}{note}"
+ADD_INFO = "Bổ sung thông tin"
+RATE = "Đánh giá"
+FEEDBACK_ASK_INFO = (
+    "Anh/chị gõ thông tin bổ sung cho phiếu {number} (có thể gửi kèm ảnh). Gõ /huy để thôi."
+)
+FEEDBACK_INFO_ADDED = "Đã gửi thông tin bổ sung cho phiếu {number}. Cảm ơn anh/chị."
+FEEDBACK_TICKET_CLOSED = (
+    "Phiếu {number} đã đóng. Nếu còn vướng mắc, anh/chị gõ /phananh để gửi phiếu mới."
+)
+RATE_ASK = "Anh/chị đánh giá việc nhà trường xử lý phiếu {number}:"
+RATING_LABELS = {
+    1: "1 – Rất không hài lòng",
+    2: "2 – Không hài lòng",
+    3: "3 – Bình thường",
+    4: "4 – Hài lòng",
+    5: "5 – Rất hài lòng",
+}
+RATED = "Cảm ơn anh/chị đã đánh giá! Ý kiến này giúp nhà trường xử lý phản ánh tốt hơn."
+ALREADY_RATED = "Anh/chị đã đánh giá phiếu này rồi. Cảm ơn anh/chị!"
+TICKET_UPDATE = "Phiếu {number} ({kind}): {status}."
+TICKET_UPDATE_NOTES = {
+    "accepted": "\nHạn có kết quả: {due}.",
+    "forwarded": "\nNơi nhận và lý do: {note}",
+    "refused": "\nLý do: {note}",
+    "resolved": "\nKết quả: {note}",
+    "closed": "\nCảm ơn anh/chị! Anh/chị vui lòng chọn mức đánh giá việc xử lý phiếu này:",
+    "extended": "\nVụ việc phức tạp, thời hạn giải quyết được gia hạn đến {due}.",
+}
+TICKET_REPLY = "Nhà trường nhắn về phiếu {number}:\n{note}"
+
+# Phản ánh – kiến nghị (tickets): staff
+QUEUE_HEADER = "Phiếu phản ánh đang mở ({count}), việc gần hạn trước:"
+QUEUE_LINE = "{mark}{number} · {kind} · {topic} · {status} · hạn {due}{assignee}"
+QUEUE_MORE = "… và {count} phiếu khác."
+QUEUE_EMPTY = "Hiện không có phiếu phản ánh nào đang mở."
+QUEUE_OVERDUE = "⚠ "
+QUEUE_MINE = " · tôi xử lý"
+QUEUE_TAKEN = " · đã có người nhận"
+QUEUE_WAITING_CLOSE = "chờ đóng"
+TICKET_STAFF_VIEW = (
+    "{number} – {kind}\n"
+    "Về: {topic}\n"
+    "Trạng thái: {status}\n"
+    "Nhận ngày {received}; hạn {due} ({source})\n"
+    "Người gửi: {sender}\n"
+    "Người xử lý: {assignee}\n"
+    "Nội dung: {text}"
+)
+STAFF_SENDER_SEALED = "được giữ bí mật (Luật Tố cáo, Điều 56)"
+STAFF_SENDER_PARENT = "phụ huynh {name}{class_name}"
+NOBODY = "chưa có"
+ASSIGNEE_ME = "thầy/cô"
+TICKET_NOT_FOUND = "Không tìm thấy phiếu này, hoặc thầy/cô không có quyền xem."
+TICKET_WRONG_STATUS = "Phiếu {number} đang ở trạng thái “{status}”, không làm được việc này."
+TAKE = "Nhận xử lý"
+MESSAGE_SENDER = "Nhắn phụ huynh"
+ACCEPT = "Nhận giải quyết"
+FORWARD = "Chuyển cơ quan khác"
+REFUSE = "Không thụ lý"
+RESOLVE = "Trả lời kết quả"
+CLOSE = "Đóng phiếu"
+EXTEND = "Gia hạn"
+SHOW_IDENTITY = "Xem danh tính người tố cáo"
+SHOW_PHOTOS = "Xem ảnh ({count})"
+ASSIGN = "Giao cho…"
+STAFF_ASK_NOTE = {
+    "reply": (
+        "Thầy/cô gõ nội dung nhắn phụ huynh về phiếu {number}. Trợ lý gửi thay, phụ huynh không "
+        "thấy tài khoản của thầy/cô. Gõ /huy để thôi."
+    ),
+    "forwarded": "Thầy/cô gõ tên cơ quan nhận và lý do chuyển phiếu {number}. Gõ /huy để thôi.",
+    "refused": "Thầy/cô gõ lý do không thụ lý phiếu {number}. Gõ /huy để thôi.",
+    "resolved": "Thầy/cô gõ kết quả giải quyết phiếu {number} để gửi phụ huynh. Gõ /huy để thôi.",
+}
+STAFF_NOTE_EMPTY = "Thầy/cô vui lòng gõ nội dung (không để trống, tối đa {limit} ký tự)."
+STAFF_TOOK = "Thầy/cô đã nhận xử lý phiếu {number}."
+STAFF_DONE = "Đã cập nhật phiếu {number}: {status}."
+STAFF_REPLIED = "Đã gửi tin nhắn tới phụ huynh (phiếu {number})."
+STAFF_REPLIED_ANONYMOUS = (
+    "Phiếu {number} ẩn danh: tin nhắn được lưu, người gửi xem bằng mã tra cứu của họ."
+)
+STAFF_EXTENDED = "Đã gia hạn phiếu {number} đến {due}."
+STAFF_PICK_ASSIGNEE = "Giao phiếu {number} cho ai?"
+STAFF_ASSIGNED = "Đã giao phiếu {number} cho {name}."
+STAFF_NO_ONE_TO_ASSIGN = "Trường chưa có cán bộ nào khác để giao."
+STAFF_IDENTITY = (
+    "Danh tính người tố cáo, phiếu {number} — MẬT, không chuyển cho ai, không ghi vào hồ sơ "
+    "giao xác minh:\n{name}\n{contact}"
+)
+STAFF_PHOTO = "Ảnh {index}/{count} của phiếu {number}"
+STAFF_NEW_TICKET = "Có phiếu mới {number}: {kind} · {topic}, hạn {due}. Gõ /phieu để xem."
+STAFF_ASSIGNED_TO_YOU = (
+    "Thầy/cô được giao xử lý phiếu {number} ({kind}), hạn {due}. Gõ /phieu để xem."
+)
+STAFF_INFO_ADDED = "Phụ huynh bổ sung thông tin cho phiếu {number}:\n{text}"
+STAFF_RATED = "Phiếu {number} được phụ huynh đánh giá {rating}/5."
+STAFF_WARN = "Nhắc hạn: phiếu {number} ({kind}) phải {stage} trước hết ngày {due}."
+STAFF_OVERDUE = (
+    "Quá hạn: phiếu {number} ({kind} · {topic}) chưa {stage}, hạn là {due}. "
+    "Người xử lý: {assignee}. Gõ /phieu để xem."
+)
+STAGE_NAMES = {"decide": "trả lời tiếp nhận", "resolve": "có kết quả"}
