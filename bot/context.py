@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.db import before_commit, table_of
 from bot.dialogs import DialogState
 from bot.models import ChatAccount, OutboxMessage, Person
+from bot.outbox import Pending
 from bot.settings import Settings
 from surveys.catalog import Catalog
 
@@ -84,37 +85,38 @@ async def queue_to_person(
 
 def queue_outbound(session: AsyncSession, channel: str, message: Outbound, now: datetime) -> None:
     """Adds one message to the outbox of this transaction (handed to the sender after commit)."""
-    row = OutboxMessage(
-        channel=channel,
-        chat_id=message.chat_id,
-        body=message.to_json(),
-        status="pending",
-        attempts=0,
-        not_before=now,
-        created_at=now,
-    )
-    queued = session.info.get("outbox")
+    queued: list[Pending] | None = session.info.get("outbox")
     if queued is None:
         queued = session.info["outbox"] = []
         before_commit(session, _write_outbox)
-    queued.append(row)
+    queued.append(Pending(0, channel, message.chat_id, message.to_json(), 0, now))
 
 
 _OUTBOX = table_of(OutboxMessage)
 _INSERT_OUTBOX = insert(_OUTBOX).returning(_OUTBOX.c.id, sort_by_parameter_order=True)
-_OUTBOX_FIELDS = ("channel", "chat_id", "body", "status", "attempts", "not_before", "created_at")
 
 
 async def _write_outbox(session: AsyncSession) -> None:
     """Inserts the queued rows in one statement (cheaper than the ORM's unit of work)."""
-    rows: list[OutboxMessage] = session.info["outbox"]
-    values = [{name: getattr(row, name) for name in _OUTBOX_FIELDS} for row in rows]
+    queued: list[Pending] = session.info["outbox"]
+    values = [
+        {
+            "channel": item.channel,
+            "chat_id": item.chat_id,
+            "body": item.body,
+            "status": "pending",
+            "attempts": 0,
+            "not_before": item.not_before,
+            "created_at": item.not_before,
+        }
+        for item in queued
+    ]
     ids = (await session.execute(_INSERT_OUTBOX, values)).scalars().all()
-    for row, row_id in zip(rows, ids, strict=True):
-        row.id = row_id
+    for item, row_id in zip(queued, ids, strict=True):
+        item.id = row_id
 
 
-def queued_rows(session: AsyncSession) -> list[OutboxMessage]:
-    """The outbox rows this transaction has queued so far."""
-    rows: list[OutboxMessage] = session.info.get("outbox", [])
-    return rows
+def queued_rows(session: AsyncSession) -> list[Pending]:
+    """The outbox messages this transaction has queued so far."""
+    queued: list[Pending] = session.info.get("outbox", [])
+    return queued

@@ -23,7 +23,8 @@ from bot.context import Context, Services, queue_outbound, queued_rows
 from bot.db import Database
 from bot.dialogs import ChatKey, load_dialogs, save_dialogs
 from bot.inbox import claim_inbound, pending_inbound
-from bot.models import ChatAccount, InboundMessage, OutboxMessage, Person
+from bot.models import ChatAccount, InboundMessage, Person
+from bot.outbox import Pending
 from bot.routing import Handler, Routes
 from surveys.text import fold
 
@@ -48,7 +49,7 @@ class Dispatcher:
         db: Database,
         routes: Routes,
         services: Services,
-        on_commit: Callable[[list[OutboxMessage]], None],
+        on_commit: Callable[[list[Pending]], None],
         *,
         max_batch: int = 32,
         max_batches: int = 4,
@@ -131,7 +132,7 @@ class Dispatcher:
         self.handled += handled
         self.on_commit(queued)
 
-    async def _handle_together(self, events: Sequence[Event]) -> tuple[int, list[OutboxMessage]]:
+    async def _handle_together(self, events: Sequence[Event]) -> tuple[int, list[Pending]]:
         now = self.services.clock.now()
         async with self.db.transaction() as session:
             claimed = await claim_inbound(session, [inbound_id for inbound_id, _ in events], now)
@@ -186,7 +187,7 @@ class Dispatcher:
 
     async def _record_failure(
         self, inbound_id: int, inbound: Inbound, error: Exception
-    ) -> list[OutboxMessage]:
+    ) -> list[Pending]:
         now = self.services.clock.now()
         async with self.db.transaction() as session:
             await session.execute(

@@ -19,17 +19,30 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from bot.channels.base import Channel, Outbound, RetryLater, Undeliverable
 from bot.clock import Clock
-from bot.db import Database
+from bot.db import Database, table_of
 from bot.models import OutboxMessage
 from bot.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
 ChatKey = tuple[str, str]
+
+_TABLE = table_of(OutboxMessage)
+# a Core statement built once, run with a batch of marks at a time
+_MARK_SENT = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("mark_id"))
+    .values(
+        status="sent",
+        attempts=bindparam("attempts"),
+        external_id=bindparam("external_id"),
+        sent_at=bindparam("sent_at"),
+    )
+)
 
 
 @dataclass
@@ -46,10 +59,6 @@ class Pending:
     @property
     def group(self) -> bool:
         return bool(self.body.get("meta", {}).get("group"))
-
-    @classmethod
-    def of(cls, row: OutboxMessage) -> Pending:
-        return cls(row.id, row.channel, row.chat_id, row.body, row.attempts, row.not_before)
 
 
 class Outbox:
@@ -92,10 +101,10 @@ class Outbox:
     def depth(self) -> int:
         return len(self._known)
 
-    def enqueue(self, rows: Iterable[OutboxMessage]) -> None:
-        """Takes rows whose transaction has just committed."""
+    def enqueue(self, rows: Iterable[Pending]) -> None:
+        """Takes messages whose transaction has just committed."""
         for row in rows:
-            self._add(Pending.of(row))
+            self._add(row)
         self._wakeup.set()
 
     def wake(self) -> None:
@@ -198,8 +207,8 @@ class Outbox:
             if not marks:
                 return
             async with self.db.transaction() as session:
-                await session.execute(update(OutboxMessage), marks)
-            self._known.difference_update(mark["id"] for mark in marks)
+                await session.execute(_MARK_SENT, marks)
+            self._known.difference_update(mark["mark_id"] for mark in marks)
 
     def _add(self, item: Pending) -> None:
         if item.id in self._known:
@@ -236,8 +245,7 @@ class Outbox:
             self.sent += 1
             self._marks.append(
                 {
-                    "id": item.id,
-                    "status": "sent",
+                    "mark_id": item.id,
                     "attempts": attempts,
                     "external_id": external_id,
                     "sent_at": self.clock.now(),
