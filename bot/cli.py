@@ -116,7 +116,11 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     await upgrade(settings.database_url)
     app = create_app(settings)
     if not app.channels:
-        print("hailong: no channel configured (set HAILONG_TELEGRAM_TOKEN)", file=sys.stderr)
+        print(
+            "hailong: no channel configured (set HAILONG_TELEGRAM_TOKEN, HAILONG_ZALO_TOKEN "
+            "or HAILONG_ZALO_BOTS)",
+            file=sys.stderr,
+        )
     await serve(app)
     return 0
 
@@ -192,7 +196,8 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
     link = await telegram_link(settings, code)
     print(f"code: {code}  ({note})")
     print(f"Telegram: {link}" if link else "Telegram: set HAILONG_TELEGRAM_BOT_USERNAME for a link")
-    print(f"Zalo, web: type {code} to the bot")
+    print(zalo_instructions(settings, args.school, code))
+    print(f"web: type {code} in the chat")
     if args.qr:
         args.qr.parent.mkdir(parents=True, exist_ok=True)
         qrcode.make(link or code).save(str(args.qr))
@@ -210,6 +215,17 @@ async def telegram_link(settings: Settings, code: str) -> str | None:
         finally:
             await app.db.dispose()
     return f"https://t.me/{username}?start={code}" if username else None
+
+
+def zalo_instructions(settings: Settings, school_code: str, code: str) -> str:
+    """How a parent (or staff member) of the school joins on Zalo: the code typed to its bot."""
+    endpoints = settings.zalo_endpoints()
+    own = [e for e in endpoints if e.school == school_code]
+    if own:
+        return f"Zalo: send {code} as a message to the school's own Zalo bot ({own[0].name})"
+    if any(e.school is None for e in endpoints):
+        return f"Zalo: send {code} as a message to the Zalo bot"
+    return f"Zalo: no bot for {school_code} (set HAILONG_ZALO_TOKEN or HAILONG_ZALO_BOTS)"
 
 
 async def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:

@@ -26,7 +26,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def test_an_operator_sets_up_a_school_invites_and_launches_a_wave(
-    env: Path, capsys: pytest.CaptureFixture[str]
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert run(capsys, "db", "upgrade")[0] == 0
     code, out, _ = run(capsys, "school", "create", "--code", "MN-SEN", "--name", "Trường MN Sen")
@@ -40,6 +40,11 @@ def test_an_operator_sets_up_a_school_invites_and_launches_a_wave(
     )
     assert code == 0
     assert f"https://t.me/hailong_school_bot?start={class_code}" in out
+    assert "Zalo: no bot for MN-SEN" in out
+    monkeypatch.setenv("HAILONG_ZALO_BOTS", '[{"school": "MN-SEN", "token": "77:sen-bot-token"}]')
+    code, out, _ = run(capsys, "invite", "parent", "--school", "MN-SEN", "--class", "Lá 1")
+    assert f"Zalo: send {class_code} as a message to the school's own Zalo bot (zalo-mn-sen)" in out
+    assert "sen-bot-token" not in out
     with Image.open(env / "qr" / "la1.png") as image:
         assert image.format == "PNG" and image.size[0] > 100
 
