@@ -183,12 +183,16 @@ def choice_lines(choices: Sequence[Choice]) -> str:
     """The numbered list that stands in for buttons, ending with a hint of what to type.
 
     A choice's `key` (when set) is what dispatch matches a typed reply against, so it is shown
-    instead of the position; a key that is its own label ("Xong") is shown once.
+    instead of the position; a key that is its own label ("Xong") is shown once, and when every
+    choice is such a key (the question numbers of a review), the hint alone says it all.
     """
     tokens = [choice.key or str(n) for n, choice in enumerate(choices, start=1)]
+    bare = [t.casefold() == c.label.casefold() for t, c in zip(tokens, choices, strict=True)]
+    if all(bare):
+        return _hint(tokens)
     lines = [
-        choice.label if token.casefold() == choice.label.casefold() else f"{token}. {choice.label}"
-        for token, choice in zip(tokens, choices, strict=True)
+        choice.label if plain else f"{token}. {choice.label}"
+        for token, choice, plain in zip(tokens, choices, bare, strict=True)
     ]
     return "\n".join([*lines, _hint(tokens)])
 

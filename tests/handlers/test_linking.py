@@ -6,6 +6,7 @@ import re
 from collections.abc import AsyncIterator
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from bot.app import App, create_app
@@ -25,18 +26,7 @@ from handlers import texts
 from tests.chat import ChatUser
 from tests.factories import make_school, make_staff_code, open_wave
 from tests.handlers.test_survey_conversation import answer_until_review, join_and_consent
-
-
-UNLIMITED = {
-    f"{platform}_rate_{limit}": 0.0
-    for platform in ("telegram", "zalo")
-    for limit in ("overall", "per_chat", "per_group")
-}
-
-
-def unlimited(settings: Settings, **changes: object) -> Settings:
-    """The settings without sending limits: memory channels named like the platforms get them."""
-    return settings.model_copy(update={**UNLIMITED, **changes})
+from tests.phones import unlimited
 
 
 @pytest.fixture
@@ -194,7 +184,7 @@ async def test_an_account_linked_by_mistake_is_detached_in_my_data(
 async def test_a_schools_own_zalo_bot_enrols_only_into_that_school(
     settings: Settings, clock: FixedClock
 ) -> None:
-    bot = ZaloBot(school="MN-A", token="42:school-a-token")  # type: ignore[arg-type]
+    bot = ZaloBot(school="MN-A", token=SecretStr("42:school-a-token"))
     settings = unlimited(settings, zalo_bots=[bot])
     school_bot, telegram = MemoryChannel("zalo-mn-a", can_edit=False), MemoryChannel("telegram")
     app = create_app(settings, channels=[school_bot, telegram], clock=clock, jobs=[])

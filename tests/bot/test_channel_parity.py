@@ -1,0 +1,194 @@
+"""The same parent transcripts on Telegram, Zalo and the web playground, from one test body.
+
+Each runs through the real app over loopback HTTP: webhooks from fake Telegram and Zalo Bot APIs,
+the playground's JSON API, the real database. On Telegram and the web the parent taps buttons; on
+Zalo, which has none, they type the number shown in the list (or the label, or the label without
+diacritics), and every message the app would edit arrives as a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.clock import FixedClock
+from bot.models import Answer, CompletionReceipt, Person, Response, SurveyRun
+from bot.settings import Settings
+from handlers import texts
+from tests.factories import make_school, open_wave
+from tests.phones import (
+    Deployment,
+    Phone,
+    TelegramPhone,
+    WebPhone,
+    ZaloPhone,
+    choices,
+    last_reply,
+)
+
+SCALE = ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"]
+SURVEY = "Khảo sát sự hài lòng của cha mẹ trẻ"
+
+
+@pytest.fixture
+async def deployment(settings: Settings, clock: FixedClock) -> AsyncIterator[Deployment]:
+    running = Deployment(settings, clock)
+    await running.start()
+    yield running
+    await running.close()
+
+
+def phone_on(deployment: Deployment, channel: str, person: int = 1) -> Phone:
+    if channel == "telegram":
+        return TelegramPhone(deployment, 8000 + person)
+    if channel == "zalo":
+        return ZaloPhone(deployment, f"e4ea2cd5189df1c3a8{person:02d}")
+    return WebPhone(deployment, f"web-new-parity{person}")
+
+
+CHANNELS = pytest.mark.parametrize("channel", ["telegram", "zalo", "web"])
+
+
+async def count(deployment: Deployment, model: type) -> int:
+    async with deployment.app.db.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def join_and_consent(parent: Phone, code: str) -> None:
+    await parent.says(code)
+    assert (await last_reply(parent)).startswith("Anh/chị xác nhận con học lớp Lá 1")
+    await parent.chooses(texts.YES_CLASS)
+    for _ in range(3):
+        await parent.chooses(texts.AGREE)
+
+
+async def answer_until_review(parent: Phone) -> None:
+    """Answers whatever is asked: scale 4, yes/no yes, multi two picks, text a sentence."""
+    for _ in range(40):
+        if (await last_reply(parent)).startswith(texts.REVIEW):
+            return
+        labels = await choices(parent)
+        if texts.DONE in labels:
+            await parent.chooses(labels[0])
+            await parent.chooses(labels[1])
+            await parent.chooses(texts.DONE)
+        elif "Hài lòng" in labels:
+            await parent.chooses("Hài lòng")
+        elif "Có" in labels:
+            await parent.chooses("Có")
+        elif labels and labels[0] != texts.SKIP:
+            await parent.chooses(labels[0])
+        else:
+            await parent.says("Mong nhà trường tổ chức thêm buổi gặp phụ huynh.")
+    raise AssertionError("the survey never reached the review")
+
+
+@CHANNELS
+async def test_join_consent_and_the_whole_survey_with_resume_review_and_change(
+    deployment: Deployment, channel: str
+) -> None:
+    setup = await make_school(deployment.app)
+    await open_wave(deployment.app, setup)
+    parent = phone_on(deployment, channel)
+
+    await join_and_consent(parent, setup.classes["Lá 1"].invite_code)
+    assert (await last_reply(parent)).startswith("Cảm ơn anh/chị! Lựa chọn đã được lưu")
+    assert await choices(parent) == [f"{texts.SURVEY_START}: {SURVEY}"]
+    await parent.chooses(texts.SURVEY_START)
+    assert (await last_reply(parent)).startswith("Câu 1/")
+    assert (await choices(parent))[:5] == SCALE
+    await parent.chooses("Hài lòng")  # a tap, or on Zalo its number typed
+    assert (await last_reply(parent)).startswith("Câu 2/")
+    await parent.says("5")  # the number
+    assert (await last_reply(parent)).startswith("Câu 3/")
+    await parent.says("rat hai long")  # the label without diacritics
+    assert (await last_reply(parent)).startswith("Câu 4/")
+    await parent.says("Bình thường")  # the label
+    assert (await last_reply(parent)).startswith("Câu 5/")
+
+    await deployment.restart()  # answers are kept; the parent comes back later
+    await parent.says("/khaosat")
+    assert await choices(parent) == [f"{texts.SURVEY_RESUME}: {SURVEY}"]
+    await parent.chooses(texts.SURVEY_RESUME)
+    assert (await last_reply(parent)).startswith("Câu 5/")
+    await answer_until_review(parent)
+    assert "→ Hài lòng" in await last_reply(parent)
+    await parent.chooses(texts.CHANGE)
+    assert (await last_reply(parent)).startswith(texts.WHICH_TO_CHANGE)
+    await parent.chooses("1")
+    assert (await last_reply(parent)).startswith("Câu 1/")
+    await parent.chooses("Rất hài lòng")
+    assert (await last_reply(parent)).startswith(texts.REVIEW)
+    await parent.chooses(texts.SUBMIT)
+    assert await last_reply(parent) == texts.SUBMITTED
+
+    async with deployment.app.db.sessions() as session:
+        answers = dict((await session.execute(select(Answer.question_key, Answer.value))).all())
+    assert answers["tc_cong_khai"] == "5" and answers["tc_thu_tuc"] == "5"
+    assert answers["tc_lien_he"] == "5" and answers["csvc_phong_hoc"] == "3"
+    assert await count(deployment, Response) == 1
+    assert await count(deployment, CompletionReceipt) == 1
+    assert await count(deployment, SurveyRun) == 0
+    await parent.says("/khaosat")
+    assert await last_reply(parent) == texts.SURVEYS_NONE
+
+
+@CHANNELS
+async def test_my_data_help_and_cancel(deployment: Deployment, channel: str) -> None:
+    setup = await make_school(deployment.app)
+    parent = phone_on(deployment, channel)
+    await parent.says("/start")
+    assert await last_reply(parent) == texts.WELCOME_NO_CODE
+    await join_and_consent(parent, setup.classes["Lá 1"].invite_code)
+
+    await parent.says("/dulieu")
+    shown = await last_reply(parent)
+    assert "• Lớp: Lá 1 – Trường Mầm non MN-TEST" in shown
+    assert "• Đồng ý tin tức, thông báo: có (từ 23/11/2026)" in shown
+    await parent.chooses("Rút đồng ý tin tức")
+    assert await last_reply(parent) == texts.CONSENT_CHANGED.format(
+        state=texts.CONSENT_WITHDRAWN_WORD, purpose="tin tức, thông báo"
+    )
+    await parent.says("/trogiup")
+    assert (await last_reply(parent)).startswith("Hài Lòng là trợ lý")
+    await parent.says("/dulieu")
+    await parent.chooses(texts.DELETE_ME)
+    assert (await last_reply(parent)).startswith(texts.DELETE_CONFIRM)
+    await parent.says("/huy")
+    assert await last_reply(parent) == texts.CANCELLED
+    await parent.says("1")  # the list was left: a number means nothing now
+    assert await last_reply(parent) == texts.UNKNOWN_TEXT
+    assert await count(deployment, Person) == 1
+
+
+@pytest.mark.parametrize(("first", "then"), [("telegram", "zalo"), ("zalo", "web")])
+async def test_a_parent_on_two_apps_is_one_respondent(
+    deployment: Deployment, first: str, then: str
+) -> None:
+    setup = await make_school(deployment.app)
+    await open_wave(deployment.app, setup)
+    before, after = phone_on(deployment, first), phone_on(deployment, then)
+    await join_and_consent(before, setup.classes["Lá 1"].invite_code)
+    await before.chooses(texts.SURVEY_START)
+    await before.chooses("Hài lòng")
+
+    await before.says("/dulieu")
+    await before.chooses(texts.LINK_ANOTHER)
+    code = (await last_reply(before)).split(": ", 1)[1].split()[0]
+    await after.says(code)
+    assert await last_reply(after) == texts.LINKED
+    assert await last_reply(before) == texts.LINKED_ELSEWHERE.format(app=app_label(then))
+    await after.says("/khaosat")
+    await after.chooses(texts.SURVEY_RESUME)
+    assert (await last_reply(after)).startswith("Câu 2/")
+    await answer_until_review(after)
+    await after.chooses(texts.SUBMIT)
+    await before.says("/khaosat")
+    assert await last_reply(before) == texts.SURVEYS_NONE
+    assert (await count(deployment, Person), await count(deployment, CompletionReceipt)) == (1, 1)
+
+
+def app_label(channel: str) -> str:
+    return texts.APP_NAMES[channel]
