@@ -154,7 +154,7 @@ def configured_channels(settings: Settings) -> list[Channel]:
         found.extend(
             ZaloChannel(
                 e.token,
-                settings.zalo_api_url,
+                e.api_url,
                 e.webhook_url,
                 e.webhook_secret,
                 name=e.name,

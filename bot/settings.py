@@ -34,6 +34,7 @@ class ZaloBot(BaseModel):
     name: str | None = Field(
         None, description="Channel name, zalo-…; default zalo-<school code in lower case>."
     )
+    api_url: str | None = Field(None, description="Bot API base URL; default HAILONG_ZALO_API_URL.")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class ZaloEndpoint:
 
     name: str
     school: str | None
+    api_url: str
     token: str = field(repr=False)
     webhook_url: str | None
     webhook_secret: str | None = field(repr=False)
@@ -122,6 +124,7 @@ class Settings(BaseSettings):
                 _endpoint(
                     ZALO_CHANNEL,
                     None,
+                    self.zalo_api_url,
                     self.zalo_token,
                     self.zalo_webhook_url,
                     self.zalo_webhook_secret,
@@ -129,8 +132,9 @@ class Settings(BaseSettings):
             )
         for bot in self.zalo_bots:
             name = bot.name or "zalo-" + re.sub(r"[^a-z0-9]+", "-", bot.school.lower()).strip("-")
+            api_url = bot.api_url or self.zalo_api_url
             found.append(
-                _endpoint(name, bot.school, bot.token, bot.webhook_url, bot.webhook_secret)
+                _endpoint(name, bot.school, api_url, bot.token, bot.webhook_url, bot.webhook_secret)
             )
         for label, values in (
             ("channel name", [e.name for e in found]),
@@ -153,6 +157,7 @@ class Settings(BaseSettings):
 def _endpoint(
     name: str,
     school: str | None,
+    api_url: str,
     token: SecretStr,
     webhook_url: str | None,
     webhook_secret: SecretStr | None,
@@ -170,6 +175,7 @@ def _endpoint(
     return ZaloEndpoint(
         name=name,
         school=school,
+        api_url=api_url,
         token=token.get_secret_value(),
         webhook_url=webhook_url or None,
         webhook_secret=secret,
