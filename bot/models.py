@@ -265,7 +265,6 @@ class OutboxMessage(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
 
-
 class Ticket(Base):
     """A parent's feedback, petition, complaint or denunciation, from receipt to closure.
 
@@ -325,7 +324,7 @@ class TicketCounter(Base):
 
 
 class SealedSender(Base):
-    """Who sent a denunciation: kept apart, shown to its handler alone (Luật Tố cáo 2018 Art. 56)."""
+    """Who sent a denunciation: kept apart, shown to its handler only (Luật Tố cáo 2018 Art. 56)."""
 
     __tablename__ = "sealed_senders"
     ticket_id: Mapped[int] = mapped_column(
@@ -343,9 +342,7 @@ class TicketEvent(Base):
 
     __tablename__ = "ticket_events"
     id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(
-        ForeignKey("tickets.id", ondelete="CASCADE"), index=True
-    )
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     actor_role: Mapped[str] = mapped_column(String(12))

@@ -111,6 +111,19 @@ class Settings(BaseSettings):
     invite_ttl_hours: int = Field(72, description="Hours a staff invite code stays valid.")
     outbox_max_attempts: int = Field(8, description="Send attempts before a message is dead.")
 
+    workdays_file: Path | None = Field(
+        None, description="YAML of each year's extra days off and working days (default: shipped)."
+    )
+    ticket_answer_days: int = Field(
+        5, ge=1, description="Working days to answer a suggestion or question (school policy)."
+    )
+    ticket_resolve_days: int = Field(
+        10, ge=1, description="Working days to resolve an accepted petition (school policy)."
+    )
+    ticket_escalate_district: bool = Field(
+        False, description="Also tell the district's officers about overdue tickets."
+    )
+
     @model_validator(mode="after")
     def _zalo_bots_do_not_clash(self) -> Self:
         self.zalo_endpoints()

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from bot.routing import Job, Routes
 from handlers import data_rights, help, linking, onboarding, surveys, texts, waves
+from handlers.tickets import escalation, follow, intake, staff
 
 ROUTES = Routes(
     commands={
         "start": onboarding.start,
         "khaosat": surveys.list_surveys,
         "dulieu": data_rights.show_my_data,
+        "phananh": intake.start,
+        "theodoi": follow.list_mine,
+        "phieu": staff.queue,
         "huy": help.cancel,
         "trogiup": help.show_help,
         "help": help.show_help,
@@ -26,16 +30,24 @@ ROUTES = Routes(
         "r": surveys.review_action,
         "e": surveys.change_answer,
         "w": waves.staff_menu_action,
+        "fb": intake.choose,
+        "tt": follow.act,
+        "tk": staff.act,
     },
     flows={
         "survey": surveys.answer_typed,
+        intake.FLOW: intake.typed,
+        follow.ADD_FLOW: follow.add_typed,
+        staff.NOTE_FLOW: staff.note_typed,
     },
     fallback=onboarding.code_or_help,
-    non_text=help.not_text,
+    non_text=intake.photo,
     group=help.in_group,
     failure_text=texts.FAILURE,
 )
 
 JOBS = [
     Job("open_due_waves", waves.open_due_waves, every_seconds=60),
+    # hourly in the working day, so a restart misses nothing; each alert is sent once
+    Job("ticket_deadlines", escalation.watch_deadlines, cron={"hour": "7-17", "minute": "0"}),
 ]

@@ -12,6 +12,7 @@ from bot.models import PURPOSES, ChatAccount, CompletionReceipt, Person, SurveyR
 from handlers import texts
 from handlers.linking import app_name, link_choices
 from handlers.people import Place, consents_of, places_of, record_consent_event
+from handlers.tickets.store import forget_sender, tickets_of
 
 
 async def show_my_data(ctx: Context) -> None:
@@ -58,6 +59,7 @@ async def show_my_data(ctx: Context) -> None:
             Choice(f"data:{action}:{purpose}", label.format(purpose=texts.PURPOSE_NAMES[purpose]))
         )
     lines.append(texts.MY_DATA_SURVEYS.format(count=receipts or 0))
+    lines.append(texts.MY_DATA_TICKETS.format(count=len(await tickets_of(ctx.session, person.id))))
     choices += link_choices(accounts, ctx.account)
     choices.append(Choice("data:delete", texts.DELETE_ME))
     ctx.reply("\n".join(lines), choices)
@@ -75,6 +77,8 @@ async def change_my_data(ctx: Context) -> None:
         if not granted and parts[2] == "surveys":
             await ctx.session.execute(delete(SurveyRun).where(SurveyRun.person_id == person.id))
             ctx.end_flow()
+        if not granted and parts[2] == "feedback" and ctx.dialog.flow.startswith("pakn"):
+            ctx.end_flow()  # the unsent draft goes; tickets already sent stay in the register
         word = texts.CONSENT_GRANTED_WORD if granted else texts.CONSENT_WITHDRAWN_WORD
         ctx.reply(
             texts.CONSENT_CHANGED.format(state=word, purpose=texts.PURPOSE_NAMES[parts[2]]),
@@ -87,7 +91,9 @@ async def change_my_data(ctx: Context) -> None:
             edit=True,
         )
     elif parts[1] == "erase":
-        # the anonymous responses have no link to the person, so they stay in the aggregates
+        # the anonymous responses have no link to the person, so they stay in the aggregates;
+        # tickets stay in the school's register, their link, name and contact are dropped
+        await forget_sender(ctx.session, person.id)
         await ctx.session.execute(delete(Person).where(Person.id == person.id))
         ctx.person, ctx.account = None, None
         ctx.end_flow()

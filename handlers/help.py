@@ -9,15 +9,21 @@ from handlers.people import places_of
 
 async def show_help(ctx: Context) -> None:
     """Lists what a parent (and staff) can do."""
-    staff = ctx.person and await places_of(ctx.session, ctx.person.id, "teacher", "principal")
+    staff = ctx.person and await places_of(
+        ctx.session, ctx.person.id, "teacher", "principal", "district"
+    )
     ctx.reply(texts.HELP + (texts.HELP_STAFF if staff else ""))
 
 
 async def cancel(ctx: Context) -> None:
     """Leaves the current step; saved answers stay for later."""
     if ctx.dialog.flow or ctx.dialog.choices:
+        # a feedback draft or a staff note is dropped; survey answers are kept
+        cancelled = (
+            texts.FEEDBACK_CANCELLED if ctx.dialog.flow.startswith("pakn") else texts.CANCELLED
+        )
         ctx.end_flow()
-        ctx.reply(texts.CANCELLED)
+        ctx.reply(cancelled)
     else:
         ctx.reply(texts.NOTHING_TO_CANCEL)
 

@@ -7,12 +7,18 @@ CONSENT_NOTICE_VERSION = "2026-11-v1"
 HELP = (
     "Hài Lòng là trợ lý của nhà trường dành cho cha mẹ trẻ.\n"
     "/khaosat – các khảo sát đang mở cho anh/chị\n"
+    "/phananh – gửi góp ý, phản ánh, khiếu nại, tố cáo\n"
+    "/theodoi – xem phiếu đã gửi và kết quả\n"
     "/dulieu – xem, rút đồng ý hoặc xóa dữ liệu của anh/chị\n"
     "/huy – dừng việc đang làm\n"
     "/trogiup – xem hướng dẫn này\n"
     "Để tham gia lớp của con, anh/chị nhập mã lớp do giáo viên gửi."
 )
-HELP_STAFF = "\n\nDành cho cán bộ, giáo viên:\n/khaosat – mở đợt khảo sát, xem tiến độ và kết quả"
+HELP_STAFF = (
+    "\n\nDành cho cán bộ, giáo viên:\n"
+    "/khaosat – mở đợt khảo sát, xem tiến độ và kết quả\n"
+    "/phieu – phiếu phản ánh, khiếu nại đang chờ xử lý"
+)
 WELCOME_NO_CODE = (
     "Kính chào quý phụ huynh! Đây là trợ lý Hài Lòng của nhà trường.\n"
     "Anh/chị vui lòng nhập mã lớp (ví dụ: K7Q2MXPA) do giáo viên gửi để bắt đầu.\n"
@@ -78,6 +84,7 @@ MY_DATA_ACCOUNTS = "• Tài khoản chat: {accounts}"
 MY_DATA_CLASSES = "• Lớp: {classes}"
 MY_DATA_CONSENT = "• Đồng ý {purpose}: {state}"
 MY_DATA_SURVEYS = "• Đã gửi {count} phiếu khảo sát (câu trả lời ẩn danh, không gắn với anh/chị)"
+MY_DATA_TICKETS = "• Đã gửi {count} phiếu phản ánh kèm tên (xem bằng /theodoi)"
 MY_DATA_NONE = "Nhà trường chưa lưu dữ liệu nào về anh/chị."
 CONSENT_YES = "có (từ {date})"
 CONSENT_NO = "không"
@@ -86,7 +93,9 @@ GRANT = "Đồng ý {purpose}"
 DELETE_ME = "Xóa dữ liệu của tôi"
 DELETE_CONFIRM = (
     "Anh/chị chắc chắn muốn xóa? Tài khoản, lớp, lựa chọn đồng ý và phiếu đang làm dở sẽ bị xóa; "
-    "các câu trả lời đã gửi vẫn giữ ẩn danh trong số liệu chung."
+    "các câu trả lời đã gửi vẫn giữ ẩn danh trong số liệu chung. Phiếu phản ánh đã gửi vẫn ở trong "
+    "sổ theo dõi của nhà trường nhưng không còn tên, cách liên hệ của anh/chị, và nhà trường không "
+    "nhắn kết quả cho anh/chị được nữa."
 )
 DELETE_YES = "Xóa"
 DELETE_NO = "Giữ lại"
@@ -223,14 +232,15 @@ FEEDBACK_NEED_CLASS = (
 FEEDBACK_ASK_CONSENT = (
     "Để nhận và trả lời phản ánh, nhà trường cần anh/chị đồng ý cho mục đích “phản ánh, kiến "
     "nghị”: nhà trường lưu nội dung anh/chị gửi và thông tin liên lạc để trả lời anh/chị. "
-    "Anh/chị có thể rút lại bất cứ lúc nào bằng /dulieu. Gõ /huy để dừng."
+    "Anh/chị có thể rút lại bất cứ lúc nào bằng /dulieu."
 )
 FEEDBACK_NO_CONSENT = (
     "Nhà trường chỉ nhận phản ánh khi anh/chị đồng ý. Khi cần, anh/chị gõ /phananh để bắt đầu lại."
 )
-FEEDBACK_PICK_SCHOOL = "Anh/chị gửi đến trường nào? (/huy để dừng, /trogiup để xem hướng dẫn)"
+FEEDBACK_HINT = "\n(/huy để dừng, /trogiup để xem hướng dẫn)"
+FEEDBACK_PICK_SCHOOL = "Anh/chị gửi đến trường nào?"
 FEEDBACK_PICK_KIND = (
-    "Anh/chị muốn gửi nội dung gì? (/huy để dừng, /trogiup để xem hướng dẫn)\n"
+    "Anh/chị muốn gửi nội dung gì?\n"
     "• Góp ý – hỏi đáp: ý kiến, câu hỏi cho nhà trường\n"
     "• Phản ánh – kiến nghị: việc cần nhà trường xem xét, giải quyết\n"
     "• Khiếu nại: đề nghị xem lại quyết định, việc làm của nhà trường ảnh hưởng đến quyền lợi "
@@ -283,7 +293,7 @@ FEEDBACK_REVIEW = (
     "• Người gửi: {sender}\n"
     "• Nội dung: {text}\n"
     "• Ảnh: {photos}\n"
-    "Anh/chị có thể viết thêm hoặc gửi thêm ảnh; xong thì chọn “Gửi”. Gõ /huy để hủy."
+    "Anh/chị có thể viết thêm hoặc gửi thêm ảnh; xong thì chọn “Gửi”."
 )
 FEEDBACK_SEND = "Gửi"
 FEEDBACK_CANCELLED = "Đã hủy, nội dung đang soạn không được gửi."
@@ -325,6 +335,7 @@ RATE = "Đánh giá"
 FEEDBACK_ASK_INFO = (
     "Anh/chị gõ thông tin bổ sung cho phiếu {number} (có thể gửi kèm ảnh). Gõ /huy để thôi."
 )
+INFO_PHOTO = "(ảnh)"
 FEEDBACK_INFO_ADDED = "Đã gửi thông tin bổ sung cho phiếu {number}. Cảm ơn anh/chị."
 FEEDBACK_TICKET_CLOSED = (
     "Phiếu {number} đã đóng. Nếu còn vướng mắc, anh/chị gõ /phananh để gửi phiếu mới."
@@ -368,8 +379,12 @@ TICKET_STAFF_VIEW = (
     "Người xử lý: {assignee}\n"
     "Nội dung: {text}"
 )
+SENDER_ERASED = "người gửi đã xóa dữ liệu cá nhân"
+IDENTITY_ERASED = "(người tố cáo đã yêu cầu xóa dữ liệu)"
+STAFF_VIEW_PROMPT = "Chọn việc cần làm:"
 STAFF_SENDER_SEALED = "được giữ bí mật (Luật Tố cáo, Điều 56)"
 STAFF_SENDER_PARENT = "phụ huynh {name}{class_name}"
+CLASS_SUFFIX = ", lớp {name}"
 NOBODY = "chưa có"
 ASSIGNEE_ME = "thầy/cô"
 TICKET_NOT_FOUND = "Không tìm thấy phiếu này, hoặc thầy/cô không có quyền xem."
@@ -422,3 +437,19 @@ STAFF_OVERDUE = (
     "Người xử lý: {assignee}. Gõ /phieu để xem."
 )
 STAGE_NAMES = {"decide": "trả lời tiếp nhận", "resolve": "có kết quả"}
+EXPORT_COLUMNS = (
+    "Số phiếu",
+    "Ngày nhận",
+    "Loại",
+    "Về",
+    "Trạng thái",
+    "Hạn",
+    "Ngày có kết quả",
+    "Đúng hạn",
+    "Nội dung",
+    "Kết quả",
+    "Đánh giá",
+)
+EXPORT_SEALED = "(nội dung tố cáo được bảo mật)"
+EXPORT_ON_TIME = "đúng hạn"
+EXPORT_LATE = "quá hạn"

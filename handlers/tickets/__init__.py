@@ -1,0 +1,1 @@
+"""Feedback, petitions, complaints and denunciations (phản ánh – kiến nghị), answered on time."""

@@ -1,0 +1,107 @@
+"""The deadline watch: warn before a due date and escalate after it, once per ticket and stage.
+
+A row in `ticket_alerts`, unique on (ticket, stage, due date), is written in the same transaction
+as the messages it sends; a restart, a second run the same day or a second replica finds the row
+and sends nothing. An extended due date is a new due date, so it is watched afresh.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db import table_of, upsert_statements
+from bot.models import Person, Ticket, TicketAlert
+from bot.routing import JobContext
+from handlers import texts
+from handlers.tickets.deadlines import warn_on
+from handlers.tickets.rules import HANDLED_BY_DISTRICT, PENDING
+from handlers.tickets.store import (
+    Terms,
+    due_of,
+    handlers_of,
+    members_with_role,
+    notify_people,
+    number_of,
+    stage_of,
+)
+from handlers.tickets.views import day_text, kind_name
+
+_ALERTS = table_of(TicketAlert)
+_RECORD = upsert_statements(
+    lambda insert: (
+        insert(_ALERTS)
+        .values(
+            ticket_id=bindparam("ticket_id"),
+            stage=bindparam("stage"),
+            due_on=bindparam("due_on"),
+            sent_at=bindparam("sent_at"),
+        )
+        .on_conflict_do_nothing(index_elements=["ticket_id", "stage", "due_on"])
+        .returning(_ALERTS.c.id)
+    )
+)
+
+
+async def watch_deadlines(job: JobContext) -> None:
+    """Warns assignees two working days ahead and escalates overdue tickets, each once."""
+    settings = job.services.settings
+    terms = Terms.of(settings)
+    now = job.services.clock.now()
+    today = terms.today(now)
+    if not terms.calendar.is_working_day(today):
+        return  # nobody is at school to act; the next working day's run catches up
+    async with job.transaction() as session:
+        pending = await session.scalars(
+            select(Ticket).where(Ticket.status.in_(PENDING)).order_by(Ticket.id)
+        )
+        for ticket in pending.all():
+            await check_ticket(
+                session, ticket, terms, now, district=settings.ticket_escalate_district
+            )
+
+
+async def check_ticket(
+    session: AsyncSession, ticket: Ticket, terms: Terms, now: datetime, *, district: bool
+) -> None:
+    """Sends the warning or the escalation the ticket is due for, unless already sent."""
+    today, due, stage = terms.today(now), due_of(ticket), stage_of(ticket)
+    overdue = today > due
+    if not (overdue or today >= warn_on(terms.calendar, due)):
+        return
+    if not await _first(session, ticket, f"{stage}_{'overdue' if overdue else 'warn'}", due, now):
+        return
+    if not overdue:
+        recipients = [ticket.assignee_id] if ticket.assignee_id else []
+        recipients = recipients or await handlers_of(session, ticket)
+        await notify_people(session, recipients, _text(texts.STAFF_WARN, ticket, terms), now)
+        return
+    recipients = await handlers_of(session, ticket)
+    if ticket.assignee_id is not None:
+        recipients.append(ticket.assignee_id)
+    if district and ticket.handled_by != HANDLED_BY_DISTRICT:
+        recipients += await members_with_role(session, ticket.school_id, "district")
+    assignee = await session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
+    text = _text(texts.STAFF_OVERDUE, ticket, terms, assignee)
+    await notify_people(session, recipients, text, now)
+
+
+async def _first(
+    session: AsyncSession, ticket: Ticket, stage: str, due: date, now: datetime
+) -> bool:
+    """Records the alert; False when it was already recorded (so it is not sent again)."""
+    values = {"ticket_id": ticket.id, "stage": stage, "due_on": due, "sent_at": now}
+    return (await session.execute(_RECORD(session), values)).first() is not None
+
+
+def _text(template: str, ticket: Ticket, terms: Terms, assignee: Person | None = None) -> str:
+    return template.format(
+        number=number_of(ticket),
+        kind=kind_name(ticket),
+        topic=texts.TOPIC_NAMES[ticket.topic],
+        stage=texts.STAGE_NAMES[stage_of(ticket)],
+        due=day_text(due_of(ticket), terms),
+        assignee=assignee.display_name if assignee else texts.NOBODY,
+    )

@@ -1,0 +1,131 @@
+"""The school's feedback-handling figures for a period ("100 % received and resolved on time")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+AGE_BUCKETS = ((0, 7), (8, 14), (15, 30), (31, None))  # days since receipt, inclusive
+
+
+@dataclass(frozen=True)
+class TicketFacts:
+    """What the figures need of one ticket; dates are local (Asia/Ho_Chi_Minh) days."""
+
+    received_on: date
+    acknowledged_on: date | None  # the receipt number was given to the sender
+    decide_due: date
+    forward_due: date | None
+    resolve_due: date | None  # set when accepted
+    decided_on: date | None  # accepted, forwarded, refused or answered outright
+    concluded_on: date | None  # the final answer: resolved, refused or forwarded
+    forwarded: bool
+    has_sender: bool  # someone can be told the result (not anonymous, not erased)
+    notified_on: date | None  # the result was sent to the sender
+    rating: int | None
+    rated_on: date | None
+
+    @property
+    def due_on(self) -> date:
+        """The deadline of the stage the ticket is in: resolution once accepted, else decision."""
+        return self.resolve_due or self.decide_due
+
+    @property
+    def on_time(self) -> bool:
+        """Decided by its decision deadline and concluded by its due date."""
+        if self.decided_on is None or self.concluded_on is None:
+            return False
+        decide_by = self.forward_due if self.forwarded and self.forward_due else self.decide_due
+        return self.decided_on <= decide_by and self.concluded_on <= self.due_on
+
+
+@dataclass(frozen=True)
+class TicketKpis:
+    """The figures of one period; shares and rates are percentages, None when nothing to count."""
+
+    received: int
+    acknowledged_share: float | None
+    due: int
+    on_time: int
+    on_time_rate: float | None
+    concluded: int
+    notified_share: float | None
+    open_by_age: tuple[int, ...]  # counts per AGE_BUCKETS
+    overdue_open: int
+    oldest_open_days: int | None
+    ratings: int
+    mean_rating: float | None
+
+
+def ticket_kpis(tickets: Iterable[TicketFacts], start: date, end: date) -> TicketKpis:
+    """The KPIs of the period from `start` to `end` (both included), as they stand at its end.
+
+    - received: tickets received in the period.
+    - acknowledged share = received in the period and given their receipt number the same day
+      ÷ received in the period.
+    - on-time rate = due in the period and handled on time ÷ due in the period. A ticket is due on
+      the deadline of its stage (resolution once accepted, else decision); it is on time when it
+      was decided by its decision deadline (the shorter forwarding limit if it was forwarded) and
+      concluded (resolved, refused or forwarded, the parent told) by its due date. One still open
+      after its due date counts as late. Evaluate a period after it has ended.
+    - notified share = concluded in the period with a sender to tell and the result sent to them
+      ÷ concluded in the period with a sender to tell (anonymous tickets have none).
+    - open by age: tickets received by `end` and not concluded by then, by days since receipt
+      (AGE_BUCKETS); overdue open: those of them whose due date has passed by the close of `end`;
+      oldest open: the
+      age in days of the oldest.
+    - mean rating: the mean of the 1–5 ratings given in the period.
+    """
+    within = _Period(start, end)
+    received = due = on_time = concluded = with_sender = notified = 0
+    acknowledged = overdue = 0
+    ratings: list[int] = []
+    ages: list[int] = []
+    for ticket in tickets:
+        if within(ticket.received_on):
+            received += 1
+            acknowledged += ticket.acknowledged_on == ticket.received_on
+        if within(ticket.due_on):
+            due += 1
+            on_time += ticket.on_time
+        if ticket.concluded_on is not None and within(ticket.concluded_on):
+            concluded += 1
+            if ticket.has_sender:
+                with_sender += 1
+                notified += ticket.notified_on is not None
+        if ticket.rating is not None and ticket.rated_on is not None and within(ticket.rated_on):
+            ratings.append(ticket.rating)
+        if ticket.received_on <= end and (ticket.concluded_on is None or ticket.concluded_on > end):
+            ages.append((end - ticket.received_on).days)
+            overdue += ticket.due_on <= end
+    return TicketKpis(
+        received=received,
+        acknowledged_share=_share(acknowledged, received),
+        due=due,
+        on_time=on_time,
+        on_time_rate=_share(on_time, due),
+        concluded=concluded,
+        notified_share=_share(notified, with_sender),
+        open_by_age=tuple(
+            sum(low <= age and (high is None or age <= high) for age in ages)
+            for low, high in AGE_BUCKETS
+        ),
+        overdue_open=overdue,
+        oldest_open_days=max(ages) if ages else None,
+        ratings=len(ratings),
+        mean_rating=sum(ratings) / len(ratings) if ratings else None,
+    )
+
+
+@dataclass(frozen=True)
+class _Period:
+    start: date
+    end: date
+
+    def __call__(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def _share(part: int, whole: int) -> float | None:
+    return 100 * part / whole if whole else None

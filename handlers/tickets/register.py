@@ -1,0 +1,110 @@
+"""The school's ticket register (sổ theo dõi): its figures, and an export without identities."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import SealedSender, Ticket, TicketEvent
+from handlers import texts
+from handlers.tickets.kpi import TicketFacts, TicketKpis, ticket_kpis
+from handlers.tickets.store import Terms, due_of, number_of
+from handlers.tickets.views import day_text, kind_name
+
+
+async def school_facts(
+    session: AsyncSession, school_id: int, terms: Terms
+) -> list[tuple[Ticket, TicketFacts]]:
+    """Every ticket of the school with the facts the figures are computed from."""
+    tickets = list(
+        await session.scalars(
+            select(Ticket).where(Ticket.school_id == school_id).order_by(Ticket.id)
+        )
+    )
+    ids = [ticket.id for ticket in tickets]
+    sealed = set(
+        await session.scalars(
+            select(SealedSender.ticket_id).where(
+                SealedSender.ticket_id.in_(ids), SealedSender.person_id.is_not(None)
+            )
+        )
+    )
+    forwarded = set(
+        await session.scalars(
+            select(TicketEvent.ticket_id).where(
+                TicketEvent.ticket_id.in_(ids), TicketEvent.action == "forwarded"
+            )
+        )
+    )
+    return [
+        (ticket, facts_of(ticket, terms, ticket.id in forwarded, ticket.id in sealed))
+        for ticket in tickets
+    ]
+
+
+def facts_of(ticket: Ticket, terms: Terms, forwarded: bool, sealed_sender: bool) -> TicketFacts:
+    def day(moment: datetime | None) -> date | None:
+        return None if moment is None else terms.today(moment)
+
+    received_on = terms.today(ticket.received_at)
+    return TicketFacts(
+        received_on=received_on,
+        acknowledged_on=day(ticket.acknowledged_at),
+        decide_due=ticket.decide_due,
+        forward_due=ticket.forward_due,
+        resolve_due=ticket.resolve_due,
+        decided_on=day(ticket.decided_at),
+        concluded_on=day(ticket.concluded_at),
+        forwarded=forwarded,
+        has_sender=ticket.person_id is not None or sealed_sender,
+        notified_on=day(ticket.notified_at),
+        rating=ticket.rating,
+        rated_on=day(ticket.rated_at),
+    )
+
+
+async def school_kpis(
+    session: AsyncSession, school_id: int, start: date, end: date, terms: Terms
+) -> TicketKpis:
+    """The school's figures for a period (see `ticket_kpis` for the definitions)."""
+    facts = [fact for _, fact in await school_facts(session, school_id, terms)]
+    return ticket_kpis(facts, start, end)
+
+
+def export_rows(
+    found: Sequence[tuple[Ticket, TicketFacts]], start: date, end: date, terms: Terms
+) -> list[list[str]]:
+    """The register of tickets received in the period, one row each, header first.
+
+    No sender is named: not a denouncer, not a complainant, not a parent; a denunciation's text
+    is withheld too, since its details can point to who wrote it.
+    """
+    rows = [list(texts.EXPORT_COLUMNS)]
+    for ticket, fact in found:
+        if not start <= fact.received_on <= end:
+            continue
+        rows.append(
+            [
+                number_of(ticket),
+                day_text(fact.received_on, terms),
+                kind_name(ticket),
+                texts.TOPIC_NAMES[ticket.topic],
+                texts.TICKET_STATUS_NAMES[ticket.status],
+                day_text(due_of(ticket), terms),
+                day_text(fact.concluded_on, terms) if fact.concluded_on else "",
+                _timeliness(fact, end),
+                texts.EXPORT_SEALED if ticket.kind == "to_cao" else ticket.text,
+                ticket.result or "",
+                str(ticket.rating or ""),
+            ]
+        )
+    return rows
+
+
+def _timeliness(fact: TicketFacts, today: date) -> str:
+    if fact.concluded_on is not None:
+        return texts.EXPORT_ON_TIME if fact.on_time else texts.EXPORT_LATE
+    return texts.EXPORT_LATE if fact.due_on < today else ""

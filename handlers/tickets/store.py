@@ -1,0 +1,354 @@
+"""Tickets in the database: receipt numbers, who may see what, status changes and their log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.channels.base import Choice, Outbound
+from bot.context import queue_outbound, queue_to_person
+from bot.db import table_of, upsert_statements
+from bot.models import ChatAccount, Membership, SealedSender, Ticket, TicketCounter, TicketEvent
+from bot.settings import Settings
+from handlers.codes import new_code
+from handlers.tickets import deadlines
+from handlers.tickets.rules import (
+    CONCLUDED,
+    HANDLED_BY_DISTRICT,
+    HANDLED_BY_STAFF,
+    Policy,
+    Rule,
+    rule_for,
+)
+from handlers.tickets.workdays import WorkCalendar, calendar_from
+
+STAFF_ROLES = ("principal", "district", "teacher")  # in order of precedence
+PUBLIC_ACTIONS = frozenset(
+    {"received", "accepted", "forwarded", "refused", "resolved", "closed", "extended"}
+    | {"reply", "info", "rated"}
+)
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What due dates are computed with: the working-day calendar, school policy, time zone."""
+
+    calendar: WorkCalendar
+    policy: Policy
+    zone: ZoneInfo
+
+    @classmethod
+    def of(cls, settings: Settings) -> Terms:
+        policy = Policy(settings.ticket_answer_days, settings.ticket_resolve_days)
+        return cls(calendar_from(settings.workdays_file), policy, ZoneInfo(settings.timezone))
+
+    def today(self, now: datetime) -> date:
+        return now.astimezone(self.zone).date()
+
+    def rule(self, ticket: Ticket) -> Rule:
+        return rule_for(ticket.kind, ticket.topic, ticket.anonymous, self.policy)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something to a ticket; a sender is never named in the log."""
+
+    person_id: int | None
+    role: str
+
+
+SENDER = Actor(None, "sender")
+SYSTEM = Actor(None, "system")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A submission ready to become a ticket."""
+
+    school_id: int
+    kind: str
+    topic: str
+    anonymous: bool
+    handled_by: str
+    channel: str
+    text: str
+    photos: tuple[str, ...] = ()
+    class_id: int | None = None
+    person_id: int | None = None
+    name: str | None = None
+    contact: str | None = None
+
+    @property
+    def sealed(self) -> bool:
+        return self.kind == "to_cao" and not self.anonymous
+
+
+def number_of(ticket: Ticket) -> str:
+    """The receipt number, e.g. PA-2026-0042."""
+    return f"PA-{ticket.year}-{ticket.seq:04d}"
+
+
+def lookup_of(ticket: Ticket) -> str:
+    """The receipt number with the ticket's secret, for an anonymous sender to look it up."""
+    return f"{number_of(ticket)}-{ticket.lookup_code}"
+
+
+def due_of(ticket: Ticket) -> date:
+    """The deadline of the stage the ticket is in: resolution once accepted, else decision."""
+    return ticket.resolve_due or ticket.decide_due
+
+
+def stage_of(ticket: Ticket) -> str:
+    return "resolve" if ticket.resolve_due else "decide"
+
+
+_COUNTERS = table_of(TicketCounter)
+_NEXT_SEQ = upsert_statements(
+    lambda insert: (
+        insert(_COUNTERS)
+        .values(school_id=bindparam("school_id"), year=bindparam("year"), last=1)
+        .on_conflict_do_update(
+            index_elements=["school_id", "year"], set_={"last": _COUNTERS.c.last + 1}
+        )
+        .returning(_COUNTERS.c.last)
+    )
+)
+
+
+async def create_ticket(session: AsyncSession, draft: Draft, terms: Terms, now: datetime) -> Ticket:
+    """Files a submission under the school's next receipt number; a sealed sender goes apart."""
+    received_on = terms.today(now)
+    rule = rule_for(draft.kind, draft.topic, draft.anonymous, terms.policy)
+    values = {"school_id": draft.school_id, "year": received_on.year}
+    seq = (await session.execute(_NEXT_SEQ(session), values)).scalar_one()
+    linked = not (draft.anonymous or draft.sealed)
+    ticket = Ticket(
+        school_id=draft.school_id,
+        year=received_on.year,
+        seq=seq,
+        lookup_code=new_code(6),
+        kind=draft.kind,
+        topic=draft.topic,
+        anonymous=draft.anonymous,
+        handled_by=draft.handled_by,
+        channel=draft.channel,
+        class_id=draft.class_id if linked else None,
+        person_id=draft.person_id if linked else None,
+        sender_name=draft.name if linked else None,
+        sender_contact=draft.contact if linked else None,
+        text=draft.text,
+        photos=list(draft.photos),
+        status="received",
+        received_at=now,
+        acknowledged_at=now,
+        decide_due=deadlines.decide_due(terms.calendar, rule, received_on),
+        forward_due=deadlines.forward_due(terms.calendar, rule, received_on),
+        extensions=0,
+    )
+    session.add(ticket)
+    await session.flush()
+    if draft.sealed:
+        session.add(
+            SealedSender(
+                ticket_id=ticket.id,
+                person_id=draft.person_id,
+                name=draft.name or "",
+                contact=draft.contact or "",
+            )
+        )
+    log_event(session, ticket, "received", SENDER, now)
+    return ticket
+
+
+def log_event(
+    session: AsyncSession, ticket: Ticket, action: str, actor: Actor, now: datetime, note: str = ""
+) -> None:
+    """Records who did what to the ticket, and when."""
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            at=now,
+            actor_id=actor.person_id,
+            actor_role=actor.role,
+            action=action,
+            status=ticket.status,
+            note=note,
+            public=action in PUBLIC_ACTIONS,
+        )
+    )
+
+
+def apply_status(ticket: Ticket, to: str, terms: Terms, now: datetime, note: str = "") -> None:
+    """Moves the ticket to a new status and stamps the dates the deadlines and figures use."""
+    if ticket.decided_at is None:
+        ticket.decided_at = now
+    if to == "accepted":
+        ticket.resolve_due = deadlines.resolve_due(
+            terms.calendar, terms.rule(ticket), terms.today(now)
+        )
+    if to in CONCLUDED:
+        ticket.concluded_at, ticket.result = now, note
+    if to == "closed":
+        ticket.closed_at = now
+    ticket.status = to
+
+
+def extend(ticket: Ticket, terms: Terms) -> None:
+    """Extends the resolution of a complex complaint or denunciation by one lawful step."""
+    assert ticket.decided_at is not None
+    ticket.extensions += 1
+    accepted_on = terms.today(ticket.decided_at)
+    ticket.resolve_due = deadlines.resolve_due(
+        terms.calendar, terms.rule(ticket), accepted_on, ticket.extensions
+    )
+
+
+def can_extend(ticket: Ticket, terms: Terms) -> bool:
+    return ticket.status == "accepted" and ticket.extensions < terms.rule(ticket).max_extensions
+
+
+async def events_of(
+    session: AsyncSession, ticket: Ticket, *, public_only: bool
+) -> Sequence[TicketEvent]:
+    query = select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)
+    if public_only:
+        query = query.where(TicketEvent.public.is_(True))
+    return (await session.scalars(query)).all()
+
+
+async def sender_of(session: AsyncSession, ticket: Ticket) -> int | None:
+    """The person to tell about the ticket: the named sender, or the sealed denouncer."""
+    if ticket.person_id is not None or ticket.anonymous:
+        return ticket.person_id
+    return await session.scalar(
+        select(SealedSender.person_id).where(SealedSender.ticket_id == ticket.id)
+    )
+
+
+async def tickets_of(session: AsyncSession, person_id: int) -> list[Ticket]:
+    """The tickets a person sent with their name (sealed ones included), newest first."""
+    sealed = select(SealedSender.ticket_id).where(SealedSender.person_id == person_id)
+    query = select(Ticket).where(or_(Ticket.person_id == person_id, Ticket.id.in_(sealed)))
+    return list(await session.scalars(query.order_by(Ticket.id.desc())))
+
+
+async def notify_sender(
+    session: AsyncSession,
+    ticket: Ticket,
+    text: str,
+    now: datetime,
+    choices: Sequence[Choice] = (),
+) -> bool:
+    """Messages the sender in the channel they wrote from (their latest chat if gone)."""
+    person_id = await sender_of(session, ticket)
+    if person_id is None:
+        return False
+    account = await session.scalar(
+        select(ChatAccount)
+        .where(ChatAccount.person_id == person_id)
+        .order_by((ChatAccount.channel == ticket.channel).desc(), ChatAccount.id.desc())
+        .limit(1)
+    )
+    if account is None:
+        return False
+    message = Outbound(account.chat_id, text, tuple(choices))
+    queue_outbound(session, account.channel, message, now)
+    return True
+
+
+async def notify_people(
+    session: AsyncSession, person_ids: Iterable[int], text: str, now: datetime
+) -> None:
+    for person_id in dict.fromkeys(person_ids):  # once each, in order
+        await queue_to_person(session, person_id, Outbound("", text), now)
+
+
+async def forget_sender(session: AsyncSession, person_id: int) -> None:
+    """Before a person is erased: their tickets stay in the register without name or contact."""
+    await session.execute(
+        update(Ticket)
+        .where(Ticket.person_id == person_id)
+        .values(sender_name=None, sender_contact=None)
+    )
+
+
+@dataclass(frozen=True)
+class Staff:
+    """What one staff member may see: their roles per school and their classes."""
+
+    person_id: int
+    roles: dict[int, frozenset[str]]
+    classes: frozenset[int]
+
+    def role_at(self, school_id: int) -> str:
+        roles = self.roles.get(school_id, frozenset())
+        return next(role for role in STAFF_ROLES if role in roles)
+
+    def can_see(self, ticket: Ticket) -> bool:
+        """Staff of the ticket's school only; a denunciation only its handler and assignee."""
+        roles = self.roles.get(ticket.school_id, frozenset())
+        if not roles:
+            return False
+        if ticket.assignee_id == self.person_id or "district" in roles:
+            return True
+        if "principal" in roles:
+            return ticket.handled_by != HANDLED_BY_DISTRICT
+        return ticket.handled_by == HANDLED_BY_STAFF and ticket.class_id in self.classes
+
+    def leads(self, ticket: Ticket) -> bool:
+        """Whether this person is the ticket's handler (principal, or district for leaders)."""
+        return handler_role(ticket) in self.roles.get(ticket.school_id, frozenset())
+
+    def sees_identity(self, ticket: Ticket) -> bool:
+        return ticket.kind == "to_cao" and not ticket.anonymous and self.leads(ticket)
+
+
+def handler_role(ticket: Ticket) -> str:
+    return "district" if ticket.handled_by == HANDLED_BY_DISTRICT else "principal"
+
+
+async def staff_of(session: AsyncSession, person_id: int) -> Staff | None:
+    """The person's staff roles, or None for a parent."""
+    rows = await session.execute(
+        select(Membership.school_id, Membership.class_id, Membership.role).where(
+            Membership.person_id == person_id, Membership.role.in_(STAFF_ROLES)
+        )
+    )
+    roles: dict[int, set[str]] = {}
+    classes: set[int] = set()
+    for school_id, class_id, role in rows:
+        roles.setdefault(school_id, set()).add(role)
+        if class_id is not None:
+            classes.add(class_id)
+    if not roles:
+        return None
+    return Staff(person_id, {k: frozenset(v) for k, v in roles.items()}, frozenset(classes))
+
+
+async def members_with_role(session: AsyncSession, school_id: int, role: str) -> list[int]:
+    rows = await session.scalars(
+        select(Membership.person_id)
+        .where(Membership.school_id == school_id, Membership.role == role)
+        .order_by(Membership.id)
+    )
+    return list(rows)
+
+
+async def handlers_of(session: AsyncSession, ticket: Ticket) -> list[int]:
+    """Who is responsible for the ticket: the principals, or the district for leaders."""
+    return await members_with_role(session, ticket.school_id, handler_role(ticket))
+
+
+async def school_staff(session: AsyncSession, school_id: int) -> list[tuple[int, str]]:
+    """(person id, role) of the school's teachers and principals, for assigning a ticket."""
+    rows = await session.execute(
+        select(Membership.person_id, Membership.role)
+        .where(Membership.school_id == school_id, Membership.role.in_(("principal", "teacher")))
+        .order_by(Membership.id)
+    )
+    return list(dict(rows.tuples().all()).items())

@@ -1,0 +1,87 @@
+"""How a ticket reads in chat: to its sender, to staff, and in status messages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from bot.channels.base import Choice
+from bot.models import Ticket, TicketEvent
+from handlers import texts
+from handlers.tickets.rules import NAMED_KINDS
+from handlers.tickets.store import Terms, due_of, number_of, stage_of
+
+
+def kind_name(ticket: Ticket) -> str:
+    """The kind as the law names it: an anonymous complaint is only information."""
+    if ticket.anonymous and ticket.kind in NAMED_KINDS:
+        return texts.ANONYMOUS_KIND_NAMES[ticket.kind]
+    return texts.KIND_NAMES[ticket.kind]
+
+
+def day_text(value: date | datetime, terms: Terms) -> str:
+    local = value.astimezone(terms.zone).date() if isinstance(value, datetime) else value
+    return local.strftime("%d/%m/%Y")
+
+
+def status_name(ticket: Ticket) -> str:
+    return texts.TICKET_STATUS_NAMES[ticket.status]
+
+
+def parent_view(ticket: Ticket, events: Sequence[TicketEvent], terms: Terms) -> str:
+    """The ticket and its public history, as its sender sees it."""
+    head = texts.TICKET_PARENT_VIEW.format(
+        number=number_of(ticket),
+        kind=kind_name(ticket),
+        topic=texts.TOPIC_NAMES[ticket.topic],
+        status=status_name(ticket),
+        received=day_text(ticket.received_at, terms),
+        due=day_text(due_of(ticket), terms),
+        text=ticket.text,
+    )
+    return "\n".join([head, texts.TICKET_HISTORY, *history(events, terms)])
+
+
+def staff_view(ticket: Ticket, sender: str, assignee: str, terms: Terms) -> str:
+    """The ticket as staff see it; `sender` is already what this reader may know."""
+    rule = terms.rule(ticket)
+    limit = rule.resolve if stage_of(ticket) == "resolve" else rule.decide
+    return texts.TICKET_STAFF_VIEW.format(
+        number=number_of(ticket),
+        kind=kind_name(ticket),
+        topic=texts.TOPIC_NAMES[ticket.topic],
+        status=status_name(ticket),
+        received=day_text(ticket.received_at, terms),
+        due=day_text(due_of(ticket), terms),
+        source=limit.source,
+        sender=sender,
+        assignee=assignee,
+        text=ticket.text,
+    )
+
+
+def history(events: Sequence[TicketEvent], terms: Terms) -> list[str]:
+    return [
+        texts.TICKET_HISTORY_LINE.format(
+            date=day_text(event.at, terms),
+            action=texts.TICKET_ACTION_NAMES[event.action],
+            note=f": {event.note}" if event.note else "",
+        )
+        for event in events
+    ]
+
+
+def update_text(ticket: Ticket, action: str, note: str, terms: Terms) -> str:
+    """The message telling the sender what changed."""
+    head = texts.TICKET_UPDATE.format(
+        number=number_of(ticket), kind=kind_name(ticket), status=status_name(ticket)
+    )
+    detail = texts.TICKET_UPDATE_NOTES.get(action, "")
+    return head + detail.format(note=note, due=day_text(due_of(ticket), terms))
+
+
+def rating_choices(ticket: Ticket) -> list[Choice]:
+    return [
+        Choice(f"tt:rate:{ticket.id}:{value}", label, key=str(value))
+        for value, label in texts.RATING_LABELS.items()
+    ]
