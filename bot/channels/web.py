@@ -4,6 +4,10 @@ Anyone can try every role without a platform token: the page picks a persona (a 
 seeded, or a fresh "new parent"), posts what the person types or taps, and long-polls for what we
 send. The chat log lives in memory only — it is what the page shows, like a phone's screen; the
 conversation state itself is in the database, as for every channel.
+
+Each chat is kept in two views: with buttons (as on Telegram), and as a Zalo bot would send it —
+no buttons but a numbered list to answer by typing, pieces of at most 2000 characters, and a new
+message wherever the other view edits one. The page shows either, so a school can see both.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any, Final, Literal, TypeGuard
 
 from aiohttp import web
 
+from bot.channels import zalo
 from bot.channels.base import Choice, Inbound, Outbound, Receiver, normalize_text
 from bot.clock import Clock, SystemClock
 
@@ -43,6 +48,7 @@ PAGE_SECURITY: Final = {
 }
 
 Sender = Literal["bot", "me"]
+VIEWS: Final = ("buttons", "zalo")
 
 
 @dataclass(frozen=True)
@@ -76,9 +82,11 @@ class WebMessage:
 
 @dataclass
 class WebChat:
-    """The log of one chat, a version that grows with every change, and a way to wait for one."""
+    """The log of one chat in both views, a version that grows with every change, and a way to
+    wait for one."""
 
     messages: list[WebMessage] = field(default_factory=list)
+    zalo: list[WebMessage] = field(default_factory=list)
     version: int = 0
     notice: str = ""
     notice_version: int = 0
@@ -90,12 +98,15 @@ class WebChat:
                 return message
         return None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, view: str = "buttons") -> dict[str, Any]:
+        shown = self.zalo if view == "zalo" else self.messages
+        # Zalo has no toasts: the notice of a tap belongs to the view with buttons
         notice = {"id": self.notice_version, "text": self.notice} if self.notice else None
         return {
             "version": self.version,
-            "messages": [message.to_json() for message in self.messages],
-            "notice": notice,
+            "view": view,
+            "messages": [message.to_json() for message in shown],
+            "notice": notice if view != "zalo" else None,
         }
 
 
@@ -174,6 +185,8 @@ class WebChannel:
             chat.messages.append(shown)
         else:
             shown = self._append(chat, "bot", message.text, message.choices)
+        for piece in zalo.render_pieces(message.text, message.choices):
+            self._keep(chat.zalo, WebMessage(self._new_id(), "bot", piece))
         await self._changed(chat)
         return shown.message_id
 
@@ -236,8 +249,9 @@ class WebChannel:
             await receive(inbound)
         except Exception:
             log.exception("web inbound %s not recorded", inbound.external_id)
-            if mine in chat.messages:
-                chat.messages.remove(mine)
+            for view in (chat.messages, chat.zalo):
+                if mine in view:
+                    view.remove(mine)
             await self._changed(chat)
             return _error(503, "not recorded, try again")
         return web.json_response({"ok": True}, headers=NO_STORE)
@@ -288,6 +302,9 @@ class WebChannel:
         chat_id = request.query.get("chat_id")
         if not self.is_allowed(chat_id):
             return _error(400, "unknown chat_id")
+        view = request.query.get("view", VIEWS[0])
+        if view not in VIEWS:
+            return _error(400, "view must be buttons or zalo")
         try:
             since = int(request.query.get("since", "-1"))
         except ValueError:
@@ -297,7 +314,7 @@ class WebChannel:
         chat = self._chat(chat_id)
         if chat.version == since:
             await self._wait_for_change(chat, since)
-        return web.json_response(chat.to_json(), headers=NO_STORE)
+        return web.json_response(chat.to_json(view), headers=NO_STORE)
 
     async def _wait_for_change(self, chat: WebChat, since: int) -> None:
         # "!=" rather than ">": a page that saw a newer version before a restart catches up too
@@ -322,10 +339,20 @@ class WebChannel:
     def _append(
         self, chat: WebChat, sender: Sender, text: str, choices: tuple[Choice, ...] = ()
     ) -> WebMessage:
-        message = WebMessage(f"{self._prefix}-{next(self._ids)}", sender, text, choices)
-        chat.messages.append(message)
-        del chat.messages[:-KEPT_PER_CHAT]
+        """Adds a message to the view with buttons (what the person says, to both views)."""
+        message = WebMessage(self._new_id(), sender, text, choices)
+        self._keep(chat.messages, message)
+        if sender == "me":
+            self._keep(chat.zalo, message)
         return message
+
+    def _new_id(self) -> str:
+        return f"{self._prefix}-{next(self._ids)}"
+
+    @staticmethod
+    def _keep(view: list[WebMessage], message: WebMessage) -> None:
+        view.append(message)
+        del view[:-KEPT_PER_CHAT]
 
     async def _changed(self, chat: WebChat) -> None:
         chat.version += 1

@@ -198,8 +198,9 @@ def choice_lines(choices: Sequence[Choice]) -> str:
 
 
 def _hint(tokens: Sequence[str]) -> str:
-    numbers = [int(t) for t in tokens if t.isdecimal()]
-    words = [t for t in tokens if not t.isdecimal()]
+    """"Trả lời 1–5", "Trả lời 1, 3, 4", "Trả lời 1–5 hoặc 0" (a scale's "Không rõ")."""
+    numbers = [int(t) for t in tokens if t.isdecimal() and t != "0"]
+    words = [t for t in tokens if not t.isdecimal() or t == "0"]
     options: list[str] = []
     if numbers and sorted(numbers) == list(range(min(numbers), max(numbers) + 1)):
         low, high = min(numbers), max(numbers)

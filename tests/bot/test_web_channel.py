@@ -76,8 +76,11 @@ async def say(client: Client, body: Any) -> tuple[int, dict[str, Any]]:
     return response.status, await response.json()
 
 
-async def messages(client: Client, chat_id: str, since: int = -1) -> dict[str, Any]:
-    response = await client.get("/api/messages", params={"chat_id": chat_id, "since": since})
+async def messages(
+    client: Client, chat_id: str, since: int = -1, view: str = "buttons"
+) -> dict[str, Any]:
+    params = {"chat_id": chat_id, "since": since, "view": view}
+    response = await client.get("/api/messages", params=params)
     assert response.status == 200
     data: dict[str, Any] = await response.json()
     return data
@@ -232,6 +235,7 @@ async def test_a_failed_record_takes_the_echo_back(client: Client, bot: EchoBot)
 
     assert status == 503
     assert (await messages(client, PARENT))["messages"] == []
+    assert (await messages(client, PARENT, view="zalo"))["messages"] == []
 
 
 async def test_posts_before_start_are_refused(channel: WebChannel, client: Client) -> None:
@@ -353,7 +357,13 @@ async def test_stop_wakes_every_waiting_page(client: Client, channel: WebChannel
 
 @pytest.mark.parametrize(
     "params",
-    [{}, {"chat_id": "12345"}, {"chat_id": PARENT, "since": "abc"}, {"chat_id": "web-"}],
+    [
+        {},
+        {"chat_id": "12345"},
+        {"chat_id": PARENT, "since": "abc"},
+        {"chat_id": "web-"},
+        {"chat_id": PARENT, "view": "viber"},
+    ],
 )
 async def test_bad_polls_are_refused(client: Client, params: dict[str, str]) -> None:
     response = await client.get("/api/messages", params=params)
@@ -368,7 +378,7 @@ async def test_the_page_and_the_personas_are_served(client: Client, channel: Web
     assert page.status == 200 and page.content_type == "text/html"
     assert "Content-Security-Policy" in page.headers
     assert "Hài Lòng &lt;Hoa Sen&gt;" in html and "<Hoa Sen>" not in html
-    for marker in ['id="persona"', 'id="text"', 'id="send"', 'id="log"', "dữ liệu demo"]:
+    for marker in ['id="persona"', 'id="view"', 'id="text"', 'id="log"', "dữ liệu demo", "Zalo"]:
         assert marker in html
     assert unicodedata.is_normalized("NFC", html)
     assert "http://" not in html and "https://" not in html  # nothing from a CDN
@@ -382,3 +392,36 @@ async def test_the_page_and_the_personas_are_served(client: Client, channel: Web
     assert [p["chat_id"] for p in await (await client.get("/api/personas")).json()] == [
         "web-teacher-la1"
     ]
+
+
+async def test_the_zalo_view_numbers_the_choices_and_never_edits(
+    client: Client, channel: WebChannel, bot: EchoBot
+) -> None:
+    asked = await channel.send(Outbound(PARENT, "Câu 1/15. Nhà trường…", ANSWERS))
+    await say(client, {"chat_id": PARENT, "text": "1"})  # as typed on Zalo
+    await channel.send(Outbound(PARENT, "Câu 2/15. Giáo viên…", ANSWERS, edit_of=asked))
+
+    zalo = await messages(client, PARENT, view="zalo")
+    assert zalo["view"] == "zalo" and zalo["notice"] is None
+    assert texts(zalo) == [
+        ("bot", "Câu 1/15. Nhà trường…\n\n5. Rất hài lòng\n4. Hài lòng\nTrả lời 4–5"),
+        ("me", "1"),
+        ("bot", "Đã nhận: 1"),
+        ("bot", "Câu 2/15. Giáo viên…\n\n5. Rất hài lòng\n4. Hài lòng\nTrả lời 4–5"),
+    ]
+    assert all(m["choices"] == [] for m in zalo["messages"])
+    # the view with buttons edited the question in place instead
+    buttons = await messages(client, PARENT)
+    assert texts(buttons) == [
+        ("me", "1"),
+        ("bot", "Đã nhận: 1"),
+        ("bot", "Câu 2/15. Giáo viên…"),
+    ]
+    assert buttons["version"] == zalo["version"]
+
+
+async def test_the_zalo_view_cuts_long_text_at_2000(channel: WebChannel, client: Client) -> None:
+    await channel.send(Outbound(PARENT, "Thông báo của nhà trường. " * 150))
+    pieces = [m["text"] for m in (await messages(client, PARENT, view="zalo"))["messages"]]
+    assert len(pieces) == 2 and all(len(p) <= 2000 for p in pieces)
+    assert len((await messages(client, PARENT))["messages"]) == 1

@@ -274,6 +274,11 @@ def test_choices_become_a_numbered_list_with_a_hint() -> None:
         "Trả lời 1–5",
     ]
     assert choice_lines((Choice("ok", "Đồng ý"),)) == "1. Đồng ý\nTrả lời 1"
+    unknown = (*SCALE, Choice("a:r1:0:0", "Không rõ / không trả lời", key="0"))
+    assert choice_lines(unknown).splitlines()[-2:] == [
+        "0. Không rõ / không trả lời",
+        "Trả lời 1–5 hoặc 0",
+    ]
 
 
 def test_the_list_shows_the_keys_dispatch_matches() -> None:

@@ -325,3 +325,46 @@ async def _outcome(app: App, chat_id: str) -> tuple[int, int, int, list[str], in
             select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status != "sent")
         )
     return responses, receipts, int(mine or 0), comments, int(failed_in or 0) + int(failed_out or 0)
+
+
+def test_the_zalo_view_shows_numbered_choices_answered_by_typing(
+    live: LiveApp, browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    class_code = live.run(_seeded(live.app)).class_codes["Lá 1"]
+    browser.get(live.url)
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '#persona option[value="new"]'))
+    Select(browser.find_element(By.ID, "persona")).select_by_value("new")
+    Select(browser.find_element(By.ID, "view")).select_by_value("zalo")
+    assert "không có nút bấm" in browser.find_element(By.ID, "note").text
+
+    def typed(text: str, until: str) -> WebElement:
+        """Types like on Zalo and waits for a new message whose list or text has `until`."""
+        before = len(browser.find_elements(By.CSS_SELECTOR, "#log .msg.bot"))
+        type_and_send(browser, text)
+        wait(
+            browser,
+            lambda d: (
+                len(found := d.find_elements(By.CSS_SELECTOR, "#log .msg.bot")) > before
+                and until in found[-1].text
+            ),
+        )
+        return last_bot_message(browser)
+
+    confirm = typed(class_code, "Trả lời 1–2")
+    assert "1. Đúng lớp\n2. Không phải" in confirm.text
+    for _ in range(3):
+        typed("1", "Trả lời 1–2")  # "Đúng lớp", then "Tôi đồng ý" twice
+    started = typed("1", "Bắt đầu")
+    assert "1. Bắt đầu: " in started.text
+    question = typed("1", "Trả lời")
+    assert question.text.startswith("Câu 1/") and "5. Rất hài lòng" in question.text
+    following = typed("5", "Câu 2/")
+    browser.save_screenshot(str(tmp_path / "playground-zalo.png"))
+    assert browser.find_elements(By.CSS_SELECTOR, "#log button.choice") == []
+    # the first question is still on screen: Zalo cannot edit it into the second
+    bots = [m.text for m in browser.find_elements(By.CSS_SELECTOR, "#log .msg.bot")]
+    assert any(t.startswith("Câu 1/") for t in bots) and following.text.startswith("Câu 2/")
+
+    Select(browser.find_element(By.ID, "view")).select_by_value("buttons")
+    wait(browser, lambda d: buttons(last_bot_message(d)))
+    assert last_bot_message(browser).text.startswith("Câu 2/")
