@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import gc
 import logging
 import sys
@@ -84,7 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     invite.set_defaults(command=cmd_invite)
 
     roster = sub.add_parser("roster", help="rosters").add_subparsers(metavar="ACTION")
-    load = roster.add_parser("import", help="create classes from a CSV: school,class,grade")
+    load = roster.add_parser(
+        "import", help="classes from a CSV or XLSX: school,class,grade"
+    )
     load.add_argument("file", type=Path)
     load.set_defaults(command=cmd_roster_import)
 
@@ -233,26 +234,22 @@ def zalo_instructions(settings: Settings, school_code: str, code: str) -> str:
 
 
 async def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.rosters import read_roster
     from handlers.setup import create_class, school_by_code
 
-    created = 0
-    with args.file.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = list(read_roster(args.file))  # the whole file is checked before anything is written
+    created: list[str] = []
     async with _database(settings) as db, db.transaction() as session:
-        for line, row in enumerate(rows, start=2):
+        for line, row in rows:
             try:
-                school = await school_by_code(session, row["school"].strip())
-                classroom = await create_class(
-                    session,
-                    school=school,
-                    name=row["class"].strip(),
-                    grade=(row.get("grade") or "").strip(),
-                )
-            except KeyError as error:
-                raise ValueError(f"{args.file}:{line}: missing column {error}") from None
-            print(f"{school.code}\t{classroom.name}\t{classroom.invite_code}")
-            created += 1
-    print(f"{created} classes created")
+                school = await school_by_code(session, row["school"])
+            except LookupError as error:
+                raise LookupError(f"{args.file}:{line}: {error}") from None
+            classroom = await create_class(
+                session, school=school, name=row["class"], grade=row["grade"]
+            )
+            created.append(f"{school.code}\t{classroom.name}\t{classroom.invite_code}")
+    print("\n".join([*created, f"{len(created)} classes created"]))
     return 0
 
 

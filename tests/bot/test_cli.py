@@ -74,3 +74,44 @@ def test_survey_validate_names_file_line_and_reason(
     assert err.startswith(f"{bad}:7: questions[0].type")
     code, out, _ = run(capsys, "survey", "list")
     assert code == 0 and "preschool_parents" in out and "pulse" in out
+
+
+def test_a_roster_is_imported_from_csv_or_xlsx(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import Workbook
+
+    run(capsys, "db", "upgrade")
+    run(capsys, "school", "create", "--code", "MN-SEN", "--name", "Trường MN Sen")
+    (env / "classes.csv").write_text(
+        "school,class,grade\nMN-SEN,Nhà trẻ 1,nha_tre\n\nMN-SEN,Mầm 1,mam\n", encoding="utf-8"
+    )
+    code, out, _ = run(capsys, "roster", "import", "classes.csv")
+    assert code == 0 and "2 classes created" in out
+    assert "MN-SEN\tNhà trẻ 1\t" in out and "MN-SEN\tMầm 1\t" in out
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (("Grade", "School", "Class"), ("choi", "MN-SEN", "Chồi 1"), (None, None, None)):
+        sheet.append(row)
+    book.save(env / "classes.xlsx")
+    code, out, _ = run(capsys, "roster", "import", "classes.xlsx")
+    assert code == 0 and "MN-SEN\tChồi 1\t" in out and "1 classes created" in out
+
+
+def test_a_bad_roster_names_file_and_line_and_writes_nothing(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "db", "upgrade")
+    run(capsys, "school", "create", "--code", "MN-SEN", "--name", "Trường MN Sen")
+    (env / "no_class.csv").write_text("school,grade\nMN-SEN,la\n", encoding="utf-8")
+    code, _, err = run(capsys, "roster", "import", "no_class.csv")
+    assert code == 1 and "no_class.csv:1: missing column 'class'" in err
+
+    (env / "unknown.csv").write_text("school,class\nMN-SEN,Lá 1\nMN-XXX,Lá 2\n", encoding="utf-8")
+    code, out, err = run(capsys, "roster", "import", "unknown.csv")
+    assert code == 1 and "unknown.csv:3: no school with code 'MN-XXX'" in err and out == ""
+    (env / "fixed.csv").write_text("school,class\nMN-SEN,Lá 1\n", encoding="utf-8")
+    code, out, _ = run(capsys, "roster", "import", "fixed.csv")  # Lá 1 was not half-created
+    assert code == 0 and "MN-SEN\tLá 1\t" in out
