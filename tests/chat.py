@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.app import App
 from bot.channels.base import Choice
 from bot.channels.memory import MemoryChannel, Shown, inbound_from
@@ -33,9 +35,10 @@ class ChatUser:
     async def says(self, text: str) -> None:
         await self._deliver(inbound_from(self.channel, self.chat_id, self.clock.now(), text=text))
 
-    async def sends_photo(self) -> None:
+    async def sends_photo(self, media: str | None = None) -> None:
+        """Sends a photo; `media` is the platform's file id or URL of it."""
         inbound = inbound_from(self.channel, self.chat_id, self.clock.now(), kind="photo")
-        await self._deliver(inbound)
+        await self._deliver(replace(inbound, media=media))
 
     async def taps(self, label: str, *, message: Shown | None = None) -> None:
         """Taps the button whose label starts with `label` (on the newest message by default)."""

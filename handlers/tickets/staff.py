@@ -101,7 +101,7 @@ async def act(ctx: Context) -> None:
         await show(ctx, staff, ticket, terms)
     elif action not in {c.payload.split(":")[1] for c in actions(staff, ticket, terms)} | {"to"}:
         status = texts.TICKET_STATUS_NAMES[ticket.status]
-        ctx.reply(texts.TICKET_WRONG_STATUS.format(number=number_of(ticket), status=status))
+        ctx.reply(texts.TICKET_NOT_ALLOWED.format(number=number_of(ticket), status=status))
     elif action in NOTED:
         ctx.set_flow(NOTE_FLOW, ticket=ticket.id, do=action)
         prompt = texts.STAFF_ASK_NOTE[NOTE_PROMPTS[action]]
@@ -124,7 +124,7 @@ async def note_typed(ctx: Context) -> None:
     if action not in {c.payload.split(":")[1] for c in actions(staff, ticket, terms)}:
         ctx.end_flow()
         status = texts.TICKET_STATUS_NAMES[ticket.status]
-        ctx.reply(texts.TICKET_WRONG_STATUS.format(number=number_of(ticket), status=status))
+        ctx.reply(texts.TICKET_NOT_ALLOWED.format(number=number_of(ticket), status=status))
     elif not note or len(note) > TEXT_LIMIT:
         ctx.reply(texts.STAFF_NOTE_EMPTY.format(limit=TEXT_LIMIT))
     elif action == "msg":
@@ -291,8 +291,10 @@ async def _sender_line(ctx: Context, ticket: Ticket) -> str:
     if person is None:
         return texts.SENDER_ERASED
     classroom = await ctx.session.get(Classroom, ticket.class_id) if ticket.class_id else None
-    class_name = texts.CLASS_SUFFIX.format(name=classroom.name) if classroom else ""
-    return texts.STAFF_SENDER_PARENT.format(name=person.display_name, class_name=class_name)
+    who = [person.display_name] if person.display_name else []
+    if classroom is not None:
+        who.append(texts.CLASS_LABEL.format(name=classroom.name))
+    return texts.STAFF_SENDER_PARENT.format(who=", ".join(who))
 
 
 async def _assignee_name(ctx: Context, staff: Staff, ticket: Ticket) -> str:
@@ -307,8 +309,8 @@ async def _names(ctx: Context, people: list[int]) -> dict[int, str]:
     rows = await ctx.session.execute(
         select(Person.id, Person.display_name).where(Person.id.in_(people))
     )
-    found = dict(rows.tuples().all())
-    return {p: found.get(p) or texts.NOBODY for p in people}
+    found = {person_id: name for person_id, name in rows}
+    return {p: found.get(p) or texts.STAFF_NO_NAME.format(id=p) for p in people}
 
 
 def _actor(staff: Staff, ticket: Ticket) -> Actor:

@@ -351,4 +351,4 @@ async def school_staff(session: AsyncSession, school_id: int) -> list[tuple[int,
         .where(Membership.school_id == school_id, Membership.role.in_(("principal", "teacher")))
         .order_by(Membership.id)
     )
-    return list(dict(rows.tuples().all()).items())
+    return list({person_id: role for person_id, role in rows}.items())

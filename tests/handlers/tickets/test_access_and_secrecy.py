@@ -1,0 +1,229 @@
+"""Who may see a ticket: its own school's staff only; a denouncer's identity only its handler."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+
+from bot.app import App
+from bot.channels.memory import MemoryChannel
+from bot.clock import FixedClock
+from bot.models import ChatAccount, SealedSender, Ticket, TicketEvent
+from handlers import texts
+from handlers.tickets.register import export_rows, school_facts
+from handlers.tickets.store import Draft, Terms, create_ticket, number_of
+from tests.factories import make_school
+from tests.handlers.tickets.helpers import (
+    parent_of,
+    run_deadline_watch,
+    staff_of,
+    submit,
+    texts_to,
+    tickets,
+)
+
+NAME, PHONE = "Trần Thị Bình", "0912 345 678"
+DENUNCIATION = "Cô giáo X nhận tiền của phụ huynh để xếp chỗ ngồi cho trẻ, tôi có biên nhận."
+
+
+async def test_another_schools_staff_and_other_classes_cannot_read_a_ticket(
+    app: App, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    school_a = await make_school(app, "MN-A")
+    school_b = await make_school(app, "MN-B")
+    parent = await parent_of(app, memory, clock, school_a, "6001")
+    await submit(parent, "Phản ánh – kiến nghị", "Bữa ăn")
+    (ticket,) = await tickets(app)
+    other_principal = await staff_of(app, memory, clock, school_b, "principal", "6002")
+    other_class = await staff_of(app, memory, clock, school_a, "teacher", "6003", "Chồi 1")
+    class_teacher = await staff_of(app, memory, clock, school_a, "teacher", "6004", "Lá 1")
+
+    for reader in (other_principal, other_class):
+        await reader.says("/phieu")
+        assert reader.last_reply == texts.QUEUE_EMPTY
+        for action in ("v", "res", "msg", "who", "img", "to"):
+            await reader.taps_payload(f"tk:{action}:{ticket.id}")
+            assert reader.last_reply == texts.TICKET_NOT_FOUND, action
+        assert "Bữa trưa" not in texts_to(reader)
+    # a stale note flow cannot be used to reach it either
+    await other_principal.taps_payload(f"tk:res:{ticket.id}")
+    await other_principal.says("Đã xử lý.")
+    assert (await tickets(app))[0].status == "received"
+
+    # the class teacher may answer it, but deciding is the principal's
+    await class_teacher.taps_payload(f"tk:acc:{ticket.id}")
+    assert class_teacher.last_reply == texts.TICKET_NOT_ALLOWED.format(
+        number="PA-2026-0001", status="đã tiếp nhận"
+    )
+    await parent.taps_payload(f"tk:v:{ticket.id}")
+    assert parent.last_reply == texts.STAFF_ONLY
+
+
+async def test_a_denunciation_stays_sealed_in_every_staff_view_and_export(
+    app: App, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    setup = await make_school(app)
+    parent = await parent_of(app, memory, clock, setup, "6101")
+    concerned = await staff_of(app, memory, clock, setup, "teacher", "6102", "Lá 1")
+    verifier = await staff_of(app, memory, clock, setup, "teacher", "6103", "Chồi 1")
+    principal = await staff_of(app, memory, clock, setup, "principal", "6104")
+
+    await parent.says("/phananh")
+    await parent.taps("Tố cáo")
+    await parent.taps("Giáo viên – nhân viên")
+    assert parent.last_reply.startswith(texts.FEEDBACK_PICK_CONCERNS)
+    await parent.taps("Giáo viên, nhân viên")
+    assert "chỉ hiệu trưởng xem được" in parent.last_reply
+    await parent.taps("Gửi kèm tên")
+    await parent.says(NAME)
+    await parent.says(PHONE)
+    await parent.says(DENUNCIATION)
+    await parent.taps("Gửi")
+    assert parent.last_reply.startswith("Nhà trường đã tiếp nhận tố cáo của anh/chị.")
+    assert "Hạn trả lời: 03/12/2026" in parent.last_reply  # Luật Tố cáo Art. 24: 7 working days
+
+    (ticket,) = await tickets(app)
+    assert (ticket.person_id, ticket.sender_name, ticket.sender_contact, ticket.class_id) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    async with app.db.sessions() as session:
+        sealed = await session.get(SealedSender, ticket.id)
+        assert sealed is not None and (sealed.name, sealed.contact) == (NAME, PHONE)
+
+    # the teacher it may concern never sees it at all
+    await concerned.says("/phieu")
+    assert concerned.last_reply == texts.QUEUE_EMPTY
+    await concerned.taps_payload(f"tk:v:{ticket.id}")
+    assert concerned.last_reply == texts.TICKET_NOT_FOUND
+
+    # the principal handles it; the identity is one deliberate, logged step away
+    await principal.says("/phieu")
+    await principal.taps("PA-2026-0001")
+    assert f"Người gửi: {texts.STAFF_SENDER_SEALED}" in principal.last_reply
+    assert "Luật Tố cáo 2018, Điều 24 khoản 1" in principal.last_reply
+    assert texts.SHOW_IDENTITY in principal.choices
+    await principal.taps("Giao cho")
+    await principal.taps(texts.STAFF_NO_NAME.format(id=await person_of(app, "6103")))
+    assert principal.last_reply.startswith("Đã giao phiếu PA-2026-0001")
+
+    await verifier.says("/phieu")
+    await verifier.taps("PA-2026-0001")
+    assert DENUNCIATION in verifier.last_reply
+    assert texts.SHOW_IDENTITY not in verifier.choices
+    await verifier.taps_payload(f"tk:who:{ticket.id}")
+    assert verifier.last_reply.startswith("Thầy/cô không làm được việc này")
+
+    await principal.taps_payload(f"tk:who:{ticket.id}")
+    assert principal.last_reply.startswith("Danh tính người tố cáo, phiếu PA-2026-0001")
+    assert NAME in principal.last_reply and PHONE in principal.last_reply
+    async with app.db.sessions() as session:
+        seen = await session.scalar(select(func.count()).where(TicketEvent.action == "identity"))
+    assert seen == 1
+
+    # overdue: the escalation names the ticket, never the sender
+    clock.advance(days=11)  # Friday 4/12
+    await run_deadline_watch(app)
+    assert "Quá hạn: phiếu PA-2026-0001 (Tố cáo" in verifier.last_reply
+    assert "Quá hạn: phiếu PA-2026-0001" in principal.last_reply
+
+    # the register export carries neither the identity nor the text
+    async with app.db.sessions() as session:
+        terms = Terms.of(app.settings)
+        facts = await school_facts(session, setup.school.id, terms)
+    rows = export_rows(facts, clock.now().date() - timedelta(days=30), clock.now().date(), terms)
+    flat = "\n".join("\t".join(row) for row in rows)
+    assert "PA-2026-0001" in flat and texts.EXPORT_SEALED in flat
+    for secret in (NAME, PHONE, DENUNCIATION):
+        assert secret not in flat
+
+    # no staff chat ever saw the identity, but for the principal's one deliberate look
+    for member in (concerned, verifier):
+        assert NAME not in texts_to(member) and PHONE not in texts_to(member)
+    principal_seen = [m.text for m in principal.messages if NAME in m.text or PHONE in m.text]
+    assert len(principal_seen) == 1 and principal_seen[0].startswith("Danh tính người tố cáo")
+
+    # the denouncer follows it; erasing their data erases the sealed identity too
+    await parent.says("/theodoi")
+    assert "PA-2026-0001 · Tố cáo" in parent.last_reply
+    await parent.says("/dulieu")
+    assert "• Đã gửi 1 phiếu phản ánh kèm tên" in parent.last_reply
+    await parent.taps("Xóa dữ liệu của tôi")
+    await parent.taps("Xóa")
+    async with app.db.sessions() as session:
+        assert await session.get(SealedSender, ticket.id) is None
+        assert await session.get(Ticket, ticket.id) is not None
+    await principal.taps_payload(f"tk:who:{ticket.id}")
+    assert principal.last_reply == texts.IDENTITY_ERASED
+
+
+async def test_a_denunciation_of_the_leaders_goes_to_the_district_or_is_not_taken(
+    app: App, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    setup = await make_school(app)
+    parent = await parent_of(app, memory, clock, setup, "6201")
+    principal = await staff_of(app, memory, clock, setup, "principal", "6202")
+    await parent.says("/phananh")
+    await parent.taps("Tố cáo")
+    await parent.taps("Khác")
+    await parent.taps("Hiệu trưởng")
+    assert parent.last_reply == texts.FEEDBACK_LEADERS_ELSEWHERE
+    assert await tickets(app) == []
+
+    district = await staff_of(app, memory, clock, setup, "district", "6203")
+    await parent.says("/phananh")
+    await parent.taps("Tố cáo")
+    await parent.taps("Khác")
+    await parent.taps("Hiệu trưởng")
+    assert "chỉ Phòng GD&ĐT xem được" in parent.last_reply
+    await parent.taps("Gửi kèm tên")
+    await parent.says(NAME)
+    await parent.says(PHONE)
+    await parent.says("Hiệu trưởng thu quỹ lớp sai quy định, tôi có sao kê.")
+    await parent.taps("Gửi")
+    (ticket,) = await tickets(app)
+    assert ticket.handled_by == "district"
+    assert "Có phiếu mới PA-2026-0001" in district.last_reply
+    assert "PA-2026-0001" not in texts_to(principal)
+    await principal.says("/phieu")
+    assert principal.last_reply == texts.QUEUE_EMPTY
+    await principal.taps_payload(f"tk:v:{ticket.id}")
+    assert principal.last_reply == texts.TICKET_NOT_FOUND
+    await district.says("/phieu")
+    await district.taps("PA-2026-0001")
+    assert texts.SHOW_IDENTITY in district.choices
+    await district.taps("Thụ lý")
+    assert "đang giải quyết" in parent.last_reply
+
+
+async def test_receipt_numbers_are_per_school_and_year_and_never_reused(
+    app: App, clock: FixedClock
+) -> None:
+    school_a = await make_school(app, "MN-A")
+    school_b = await make_school(app, "MN-B")
+    terms = Terms.of(app.settings)
+
+    async def file(school_id: int) -> str:
+        draft = Draft(school_id, "gop_y", "khac", True, "staff", "memory", "Một góp ý nhỏ.")
+        async with app.db.transaction() as session:
+            return number_of(await create_ticket(session, draft, terms, clock.now()))
+
+    assert [await file(school_a.school.id) for _ in range(2)] == ["PA-2026-0001", "PA-2026-0002"]
+    assert await file(school_b.school.id) == "PA-2026-0001"
+    async with app.db.transaction() as session:
+        await session.execute(delete(Ticket).where(Ticket.seq == 2))
+    assert await file(school_a.school.id) == "PA-2026-0003"
+    clock.advance(days=40)  # 2 January 2027
+    assert await file(school_a.school.id) == "PA-2027-0001"
+
+
+async def person_of(app: App, chat_id: str) -> int:
+    async with app.db.sessions() as session:
+        person_id = await session.scalar(
+            select(ChatAccount.person_id).where(ChatAccount.chat_id == chat_id)
+        )
+    assert person_id is not None
+    return person_id
