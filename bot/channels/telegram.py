@@ -15,7 +15,6 @@ import hmac
 import json
 import logging
 import re
-import unicodedata
 import warnings
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -47,6 +46,7 @@ from telegram.error import (
 from telegram.request import BaseRequest
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.channels import splitting
 from bot.channels.aiohttp_request import AiohttpRequest, FloodWait, scrub
 from bot.channels.base import (
     Choice,
@@ -58,6 +58,7 @@ from bot.channels.base import (
     Undeliverable,
     normalize_text,
 )
+from bot.channels.redaction import TokenFilter
 from bot.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,8 @@ SECRET_HEADER: Final = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES: Final = ("message", "callback_query", "my_chat_member")
 TEXT_LIMIT: Final = 4096
 CAPTION_LIMIT: Final = 1024
+# a bare token, not a URL or a path: a file id Telegram gave us (a parent's photo), sent as is
+_FILE_ID: Final = re.compile(r"[\w-]{20,}")
 CALLBACK_NOTICE_LIMIT: Final = 200
 CALLBACK_DATA_LIMIT: Final = 64
 SHORT_LABEL: Final = 4
@@ -83,39 +86,13 @@ def redact(text: str, token: str) -> str:
     return scrub(text)
 
 
-class _RedactTokens(logging.Filter):
-    """Masks known tokens in records of the loggers that may print the Bot API URL."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tokens: set[str] = set()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        clean = message
-        for token in self.tokens:
-            clean = redact(clean, token)
-        if clean != message:
-            record.msg, record.args = clean, None
-        if record.exc_info and not record.exc_text:
-            trace = logging.Formatter().formatException(record.exc_info)
-            for token in self.tokens:
-                trace = redact(trace, token)
-            record.exc_text = trace
-        return True
-
-
-_REDACTOR = _RedactTokens()
+_REDACTOR = TokenFilter(redact)
 # PTB's Bot logs its base URL (token included) at DEBUG when constructed.
 _PTB_LOGGERS = ("telegram.Bot", "telegram.request.BaseRequest", __name__)
 
 
 def _guard_logs(token: str) -> None:
-    _REDACTOR.tokens.add(token)
-    for name in _PTB_LOGGERS:
-        logger = logging.getLogger(name)
-        if _REDACTOR not in logger.filters:
-            logger.addFilter(_REDACTOR)
+    _REDACTOR.guard(token, *_PTB_LOGGERS)
 
 
 # --- Update → Inbound ----------------------------------------------------------------------------
@@ -205,39 +182,9 @@ def keyboard(choices: Sequence[Choice]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
 
 
-def _units(text: str) -> int:
-    """Length as Telegram counts it: UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Pieces of at most `limit` units, cut at a line break, else a space, else anywhere."""
-    pieces: list[str] = []
-    rest = text
-    while _units(rest) > limit:
-        head = rest[:limit]
-        while (excess := _units(head) - limit) > 0:
-            head = head[: -max(1, excess // 2)]  # never drops below the limit: a char is <= 2
-        cut = _cut_point(head)
-        if cut == 0:  # one unbroken run: cut anywhere, but not before a combining mark
-            cut = len(head)
-            while cut > 1 and unicodedata.combining(rest[cut]):
-                cut -= 1
-            cut = max(cut, 1)
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip("\n ")
-    if rest or not pieces:
-        pieces.append(rest)
-    return [p for p in pieces if p] or [""]
-
-
-def _cut_point(head: str) -> int:
-    """Where to break `head`: a late line break, else a late space, else any break (0: none)."""
-    for separator in ("\n", " "):
-        at = head.rfind(separator)
-        if at > len(head) // 2:
-            return at
-    return max(head.rfind("\n"), head.rfind(" "), 0)
+    """Pieces of at most `limit` UTF-16 units (Telegram's count), cut at a line break or space."""
+    return splitting.split_text(text, limit)
 
 
 def _retry_seconds(exc: RetryAfter) -> float:
@@ -509,12 +456,12 @@ class TelegramChannel:
         self, chat_id: str, image: str, text: str, markup: InlineKeyboardMarkup | None
     ) -> str:
         photo: str | Path = image
-        if not re.match(r"https?://", image):
+        if not re.match(r"https?://", image) and not _FILE_ID.fullmatch(image):
             photo = Path(image)
             if not photo.is_file():
                 raise Undeliverable(f"image file not found: {image}")
         caption, rest = text, ""
-        if _units(text) > CAPTION_LIMIT:
+        if splitting.units(text) > CAPTION_LIMIT:
             caption = split_text(text, CAPTION_LIMIT)[0]
             rest = text[len(caption) :].strip()
         sent = await self._bot.send_photo(

@@ -198,7 +198,7 @@ def choice_lines(choices: Sequence[Choice]) -> str:
 
 
 def _hint(tokens: Sequence[str]) -> str:
-    """"Trả lời 1–5", "Trả lời 1, 3, 4", "Trả lời 1–5 hoặc 0" (a scale's "Không rõ")."""
+    """The last line: "Trả lời 1–5", "Trả lời 1, 3, 4", "Trả lời 1–5 hoặc 0" (with "Không rõ")."""
     numbers = [int(t) for t in tokens if t.isdecimal() and t != "0"]
     words = [t for t in tokens if not t.isdecimal() or t == "0"]
     options: list[str] = []

@@ -20,6 +20,8 @@ from urllib.parse import quote
 
 import aiohttp
 
+from bot.channels.redaction import TokenFilter
+
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL: Final = "https://bot-api.zaloplatforms.com/bot"
@@ -42,38 +44,12 @@ def redact(text: str, token: str) -> str:
     return _TOKEN_IN_URL.sub("/bot<token>", text)
 
 
-class _RedactTokens(logging.Filter):
-    """Masks known tokens in the records (and tracebacks) of the Zalo loggers."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tokens: set[str] = set()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        clean = self._clean(message)
-        if clean != message:
-            record.msg, record.args = clean, None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = self._clean(logging.Formatter().formatException(record.exc_info))
-        return True
-
-    def _clean(self, text: str) -> str:
-        for token in self.tokens:
-            text = redact(text, token)
-        return text
-
-
-_REDACTOR = _RedactTokens()
+_REDACTOR = TokenFilter(redact)
 
 
 def guard_logs(token: str, *loggers: str) -> None:
     """Masks `token` in everything this module's logger (and the named ones) writes."""
-    _REDACTOR.tokens.add(token)
-    for name in (__name__, *loggers):
-        logger = logging.getLogger(name)
-        if _REDACTOR not in logger.filters:
-            logger.addFilter(_REDACTOR)
+    _REDACTOR.guard(token, __name__, *loggers)
 
 
 # --- errors --------------------------------------------------------------------------------------

@@ -94,4 +94,4 @@ def test_zalo_bots_that_would_clash_are_refused_at_start(
     bots: list[dict[str, str]], problem: str
 ) -> None:
     with pytest.raises(ValueError, match=problem):
-        Settings(_env_file=None, zalo_bots=bots)  # type: ignore[arg-type]
+        Settings(_env_file=None, zalo_bots=bots)

@@ -18,8 +18,9 @@ from telegram import Update
 from telegram.error import NetworkError, TimedOut
 
 from bot.channels.aiohttp_request import AiohttpRequest
-from bot.channels.base import Choice, Inbound, Outbound, RetryLater, Undeliverable
+from bot.channels.base import Choice, Outbound, RetryLater, Undeliverable
 from bot.channels.telegram import TelegramChannel, redact, split_text, to_inbound
+from tests.fakes.receiver import Recorder
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, Upload
 
 PAYLOADS = Path(__file__).parents[1] / "payloads" / "telegram"
@@ -33,33 +34,6 @@ CHAT = "5123456789"
 def payload(name: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((PAYLOADS / f"{name}.json").read_text(encoding="utf-8"))
     return data
-
-
-class Recorder:
-    """A receiver that remembers what arrived and can fail chosen updates a number of times."""
-
-    def __init__(self, fail: dict[str, int] | None = None) -> None:
-        self.seen: list[Inbound] = []
-        self._fail = dict(fail or {})
-        self._arrived = asyncio.Event()
-
-    async def __call__(self, inbound: Inbound) -> bool:
-        self.seen.append(inbound)
-        self._arrived.set()
-        if self._fail.get(inbound.external_id, 0) > 0:
-            self._fail[inbound.external_id] -= 1
-            raise RuntimeError("database is locked")
-        return True
-
-    @property
-    def ids(self) -> list[str]:
-        return [i.external_id for i in self.seen]
-
-    async def wait_until(self, count: int, timeout: float = 3.0) -> None:
-        async with asyncio.timeout(timeout):
-            while len(self.seen) < count:
-                self._arrived.clear()
-                await self._arrived.wait()
 
 
 @pytest.fixture
@@ -367,6 +341,14 @@ async def test_photo_from_a_file_is_uploaded_and_long_text_follows(
     assert "reply_markup" in follow.params
     assert (photo.params["caption"] + " " + follow.params["text"]) == text.strip()
     assert last == str(max(m for _, m in fake.messages))
+
+
+async def test_a_photo_a_parent_sent_is_forwarded_by_its_file_id(
+    channel: TelegramChannel, fake: FakeTelegram
+) -> None:
+    file_id = "AgACAgIAAxkBAAIBY2Zparent-photo_file-id"
+    await channel.send(Outbound(CHAT, "Ảnh 1/1 của phiếu PA-2026-0001", image=file_id))
+    assert fake.last("sendPhoto").params["photo"] == file_id
 
 
 async def test_missing_image_file_is_undeliverable(channel: TelegramChannel) -> None:

@@ -79,7 +79,7 @@ async def say(client: Client, body: Any) -> tuple[int, dict[str, Any]]:
 async def messages(
     client: Client, chat_id: str, since: int = -1, view: str = "buttons"
 ) -> dict[str, Any]:
-    params = {"chat_id": chat_id, "since": since, "view": view}
+    params: dict[str, str | int] = {"chat_id": chat_id, "since": since, "view": view}
     response = await client.get("/api/messages", params=params)
     assert response.status == 200
     data: dict[str, Any] = await response.json()

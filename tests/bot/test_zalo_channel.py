@@ -24,6 +24,7 @@ from bot.channels.zalo import (
     to_inbound,
 )
 from bot.channels.zalo_client import ZaloBotClient
+from tests.fakes.receiver import Recorder
 from tests.fakes.zalo_api import TOKEN, FakeZalo
 
 PAYLOADS = Path(__file__).parents[1] / "payloads" / "zalo"
@@ -39,33 +40,6 @@ def payload(name: str) -> dict[str, Any]:
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
-
-
-class Recorder:
-    """A receiver that remembers what arrived and can fail chosen updates a number of times."""
-
-    def __init__(self, fail: dict[str, int] | None = None) -> None:
-        self.seen: list[Inbound] = []
-        self._fail = dict(fail or {})
-        self._arrived = asyncio.Event()
-
-    async def __call__(self, inbound: Inbound) -> bool:
-        self.seen.append(inbound)
-        self._arrived.set()
-        if self._fail.get(inbound.external_id, 0) > 0:
-            self._fail[inbound.external_id] -= 1
-            raise RuntimeError("database is locked")
-        return True
-
-    @property
-    def ids(self) -> list[str]:
-        return [i.external_id for i in self.seen]
-
-    async def wait_until(self, count: int, timeout: float = 3.0) -> None:
-        async with asyncio.timeout(timeout):
-            while len(self.seen) < count:
-                self._arrived.clear()
-                await self._arrived.wait()
 
 
 def fast_client(fake: FakeZalo, token: str = TOKEN) -> ZaloBotClient:

@@ -13,17 +13,16 @@ delivering a webhook (`post_update`). The request path is kept light: benchmarks
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import time
-from collections import Counter, deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Any, Self
+from dataclasses import dataclass
+from typing import Any
 
-import aiohttp
 from aiohttp import web
+
+from tests.fakes.loopback import LoopbackBotApi
 
 TOKEN = "123456789:AAHfakeTelegramToken_for-tests-0123456"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -47,14 +46,6 @@ class Upload:
     data: bytes
 
 
-@dataclass(frozen=True)
-class Call:
-    """One Bot API request as the fake received it."""
-
-    method: str
-    params: dict[str, Any]
-
-
 @dataclass
 class _Failure:
     status: int
@@ -63,15 +54,10 @@ class _Failure:
     left: int
 
 
-@dataclass
-class _Waiter:
-    method: str
-    count: int
-    future: asyncio.Future[None] = field(repr=False)
-
-
-class FakeTelegram:
+class FakeTelegram(LoopbackBotApi[_Failure]):
     """The Bot API on 127.0.0.1 (port chosen by the OS) for one bot token."""
+
+    secret_header = SECRET_HEADER
 
     def __init__(
         self,
@@ -83,7 +69,7 @@ class FakeTelegram:
         max_poll_wait: float = 1.0,
         record: bool = True,
     ) -> None:
-        self.token = token
+        super().__init__(token, max_poll_wait=max_poll_wait)
         self.bot_user: dict[str, Any] = {
             "id": bot_id or int(token.split(":", 1)[0]),
             "is_bot": True,
@@ -93,24 +79,13 @@ class FakeTelegram:
             "can_read_all_group_messages": False,
             "supports_inline_queries": False,
         }
-        self.max_poll_wait = max_poll_wait
         self.record = record
-        self.calls: list[Call] = []
-        self.counts: Counter[str] = Counter()
         self.messages: dict[tuple[str, int], dict[str, Any]] = {}
-        self.webhook_url = ""
         self.webhook_secret: str | None = None
         self.allowed_updates: list[str] = []
         self.confirmed_offset = 0
-        self._updates: deque[dict[str, Any]] = deque()
-        self._update_arrived = asyncio.Event()
         self._next_update_id = 10_000
         self._next_message_id = 100
-        self._failures: dict[str, deque[_Failure]] = {}
-        self._waiters: list[_Waiter] = []
-        self._runner: web.AppRunner | None = None
-        self._client: aiohttp.ClientSession | None = None
-        self.port = 0
         self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[web.Response]]] = {
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
@@ -123,78 +98,12 @@ class FakeTelegram:
             "answerCallbackQuery": self._answer_callback_query,
         }
 
-    # --- lifecycle ---
-
-    @property
-    def api_url(self) -> str:
-        """The base URL to give the bot (PTB's base_url; the token is appended)."""
-        return f"http://127.0.0.1:{self.port}/bot"
-
-    async def start(self) -> None:
-        app = web.Application()
-        app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
-        self._client = aiohttp.ClientSession()
-
-    async def close(self) -> None:
-        self._update_arrived.set()  # ends pending long polls now rather than at their timeout
-        for waiter in self._waiters:
-            waiter.future.cancel()
-        self._waiters.clear()
-        if self._client is not None:
-            await self._client.close()
-            self._client = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
     # --- what tests look at ---
-
-    def calls_of(self, method: str) -> list[Call]:
-        return [c for c in self.calls if c.method == method]
-
-    def last(self, method: str) -> Call:
-        calls = self.calls_of(method)
-        if not calls:
-            raise AssertionError(f"{method} was never called; calls: {self.method_names()}")
-        return calls[-1]
-
-    def method_names(self) -> list[str]:
-        return [c.method for c in self.calls]
 
     def reset(self) -> None:
         """Forgets recorded calls (not messages, updates or scripted failures)."""
         self.calls.clear()
         self.counts.clear()
-
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
-        """Waits until `method` has been called `count` times in all; returns those calls."""
-        if self.counts[method] < count:
-            future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            waiter = _Waiter(method, count, future)
-            self._waiters.append(waiter)
-            try:
-                await asyncio.wait_for(future, timeout)
-            except TimeoutError:
-                raise AssertionError(
-                    f"{method} called {self.counts[method]} times, expected {count}; "
-                    f"calls: {self.method_names()}"
-                ) from None
-            finally:
-                if waiter in self._waiters:
-                    self._waiters.remove(waiter)
-        return self.calls_of(method)
 
     # --- scripting ---
 
@@ -208,8 +117,7 @@ class FakeTelegram:
         retry_after: int | None = None,
     ) -> None:
         """The next `count` calls of `method` get this error instead of an answer."""
-        failure = _Failure(status, description, retry_after, count)
-        self._failures.setdefault(method, deque()).append(failure)
+        self._script(method, _Failure(status, description, retry_after, count))
 
     def rate_limit_next(self, method: str, retry_after: int, count: int = 1) -> None:
         """429 with parameters.retry_after, as Telegram's flood control answers."""
@@ -226,8 +134,7 @@ class FakeTelegram:
         """Makes `update` available to getUpdates (an update_id is added when missing)."""
         if "update_id" not in update:
             update = {"update_id": self.new_update_id(), **update}
-        self._updates.append(update)
-        self._update_arrived.set()
+        self._queue(update)
         return update
 
     def new_update_id(self) -> int:
@@ -287,23 +194,6 @@ class FakeTelegram:
         }
         return {"update_id": update_id or self.new_update_id(), "callback_query": query}
 
-    async def post_update(
-        self,
-        webhook_url: str,
-        update: dict[str, Any] | bytes | str,
-        secret: str | None = None,
-    ) -> int:
-        """Plays Telegram delivering a webhook; returns the HTTP status the bot answered."""
-        if self._client is None:
-            raise RuntimeError("FakeTelegram is not started")
-        body = update if isinstance(update, bytes | str) else json.dumps(update)
-        headers = {"Content-Type": "application/json"}
-        if secret is not None:
-            headers[SECRET_HEADER] = secret
-        async with self._client.post(webhook_url, data=body, headers=headers) as response:
-            await response.read()
-            return response.status
-
     # --- the API ---
 
     async def _handle(self, request: web.Request) -> web.Response:
@@ -311,37 +201,13 @@ class FakeTelegram:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
         params = await _params(request)
-        if self.record:
-            self.calls.append(Call(method, params))
-        self.counts[method] += 1
-        if self._waiters:
-            self._wake(method)
-        if self._failures:
-            failure = self._take_failure(method)
-            if failure is not None:
-                return _error(failure.status, failure.description, failure.retry_after)
+        failure = self._record(method, params, keep=self.record)
+        if failure is not None:
+            return _error(failure.status, failure.description, failure.retry_after)
         handler = self._methods.get(method)
         if handler is None:
             return _error(404, "Not Found")
         return await handler(params)
-
-    def _wake(self, method: str) -> None:
-        for waiter in self._waiters:
-            done = waiter.future.done()
-            if not done and waiter.method == method and self.counts[method] >= waiter.count:
-                waiter.future.set_result(None)
-
-    def _take_failure(self, method: str) -> _Failure | None:
-        queue = self._failures.get(method)
-        if not queue:
-            return None
-        failure = queue[0]
-        failure.left -= 1
-        if failure.left <= 0:
-            queue.popleft()
-            if not queue:
-                del self._failures[method]
-        return failure
 
     async def _get_me(self, params: dict[str, Any]) -> web.Response:
         return _ok(self.bot_user)
@@ -358,11 +224,7 @@ class FakeTelegram:
             self.confirmed_offset = max(self.confirmed_offset, offset)
             while self._updates and self._updates[0]["update_id"] < offset:
                 self._updates.popleft()
-        wait = min(float(params.get("timeout") or 0), self.max_poll_wait)
-        if not self._updates and wait > 0:
-            self._update_arrived.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._update_arrived.wait(), wait)
+        await self._await_update(float(params.get("timeout") or 0))
         limit = int(params.get("limit") or 100)
         return _ok([u for u in self._updates if u["update_id"] >= offset][:limit])
 

@@ -15,17 +15,15 @@ HTML 502. It also plays Zalo delivering a webhook (`post_update`).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import time
-from collections import Counter, deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Any, Self
+from dataclasses import dataclass
+from typing import Any
 
-import aiohttp
 from aiohttp import web
+
+from tests.fakes.loopback import LoopbackBotApi
 
 TOKEN = "1459232241454765289:zaloFakeSecret-for_tests-0123456789abcdef"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
@@ -34,14 +32,6 @@ GATEWAY_PAGE = (
     "<html><head><title>502 Bad Gateway</title></head>"
     "<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"
 )
-
-
-@dataclass(frozen=True)
-class Call:
-    """One Bot API request as the fake received it."""
-
-    method: str
-    params: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -65,19 +55,14 @@ class _Failure:
     left: int
 
 
-@dataclass
-class _Waiter:
-    method: str
-    count: int
-    future: asyncio.Future[None] = field(repr=False)
-
-
-class FakeZalo:
+class FakeZalo(LoopbackBotApi[_Failure]):
     """The Zalo Bot API on 127.0.0.1 (port chosen by the OS) for one bot token.
 
     `error_status` is the HTTP status of error envelopes: None answers with the error code
     itself (429, 400, …); 200 plays an edge that puts every error in the body only.
     """
+
+    secret_header = SECRET_HEADER
 
     def __init__(
         self,
@@ -87,29 +72,18 @@ class FakeZalo:
         max_poll_wait: float = 0.05,
         error_status: int | None = None,
     ) -> None:
-        self.token = token
+        super().__init__(token, max_poll_wait=max_poll_wait)
         self.bot_account: dict[str, Any] = {
             "id": token.split(":", 1)[0],
             "account_name": account_name,
             "account_type": "BASIC",
             "can_join_groups": False,
         }
-        self.max_poll_wait = max_poll_wait
         self.error_status = error_status
-        self.calls: list[Call] = []
-        self.counts: Counter[str] = Counter()
         self.sent: list[Sent] = []
         self.actions: list[tuple[str, str]] = []
-        self.webhook_url = ""
         self.webhook_secret = ""
-        self._updates: deque[dict[str, Any]] = deque()
-        self._update_arrived = asyncio.Event()
         self._next_message_id = 0x82599FA32F56D00E8900
-        self._failures: dict[str, deque[_Failure]] = {}
-        self._waiters: list[_Waiter] = []
-        self._runner: web.AppRunner | None = None
-        self._client: aiohttp.ClientSession | None = None
-        self.port = 0
         self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[web.Response]]] = {
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
@@ -120,77 +94,6 @@ class FakeZalo:
             "sendPhoto": self._send_photo,
             "sendChatAction": self._send_chat_action,
         }
-
-    # --- lifecycle ---
-
-    @property
-    def api_url(self) -> str:
-        """The base URL to give the client (the token and method are appended)."""
-        return f"http://127.0.0.1:{self.port}/bot"
-
-    async def start(self) -> None:
-        app = web.Application()
-        app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.port = self._runner.addresses[0][1]
-        self._client = aiohttp.ClientSession()
-
-    async def close(self) -> None:
-        self._update_arrived.set()  # ends pending long polls now rather than at their timeout
-        for waiter in self._waiters:
-            waiter.future.cancel()
-        self._waiters.clear()
-        if self._client is not None:
-            await self._client.close()
-            self._client = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
-    # --- what tests look at ---
-
-    def calls_of(self, method: str) -> list[Call]:
-        return [c for c in self.calls if c.method == method]
-
-    def last(self, method: str) -> Call:
-        calls = self.calls_of(method)
-        if not calls:
-            raise AssertionError(f"{method} was never called; calls: {self.method_names()}")
-        return calls[-1]
-
-    def method_names(self) -> list[str]:
-        return [c.method for c in self.calls]
-
-    @property
-    def pending_updates(self) -> int:
-        return len(self._updates)
-
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
-        """Waits until `method` has been called `count` times in all; returns those calls."""
-        if self.counts[method] < count:
-            future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            waiter = _Waiter(method, count, future)
-            self._waiters.append(waiter)
-            try:
-                await asyncio.wait_for(future, timeout)
-            except TimeoutError:
-                raise AssertionError(
-                    f"{method} called {self.counts[method]} times, expected {count}; "
-                    f"calls: {self.method_names()}"
-                ) from None
-            finally:
-                if waiter in self._waiters:
-                    self._waiters.remove(waiter)
-        return self.calls_of(method)
 
     # --- scripting ---
 
@@ -206,8 +109,7 @@ class FakeZalo:
         html: bool = False,
     ) -> None:
         """The next `count` calls of `method` get this error instead of an answer."""
-        failure = _Failure(status, description, retry_after, in_header, html, count)
-        self._failures.setdefault(method, deque()).append(failure)
+        self._script(method, _Failure(status, description, retry_after, in_header, html, count))
 
     def rate_limit_next(
         self, method: str, retry_after: int | None = 1, count: int = 1, *, in_header: bool = False
@@ -228,8 +130,7 @@ class FakeZalo:
 
     def queue_update(self, update: dict[str, Any]) -> dict[str, Any]:
         """Makes `update` (`{event_name, message}`) the answer of a coming getUpdates."""
-        self._updates.append(update)
-        self._update_arrived.set()
+        self._queue(update)
         return update
 
     def text_update(
@@ -253,25 +154,6 @@ class FakeZalo:
         }
         return {"event_name": event_name, "message": message}
 
-    async def post_update(
-        self,
-        webhook_url: str,
-        update: dict[str, Any] | bytes | str,
-        secret: str | None = None,
-        *,
-        content_type: str = "application/json",
-    ) -> int:
-        """Plays Zalo delivering a webhook; returns the HTTP status the bot answered."""
-        if self._client is None:
-            raise RuntimeError("FakeZalo is not started")
-        body = update if isinstance(update, bytes | str) else json.dumps(update)
-        headers = {"Content-Type": content_type}
-        if secret is not None:
-            headers[SECRET_HEADER] = secret
-        async with self._client.post(webhook_url, data=body, headers=headers) as response:
-            await response.read()
-            return response.status
-
     # --- the API ---
 
     async def _handle(self, request: web.Request) -> web.Response:
@@ -283,35 +165,13 @@ class FakeZalo:
         params = await _params(request)
         if params is None:
             return self._error(400, "Bad Request: body is not JSON")
-        self.calls.append(Call(method, params))
-        self.counts[method] += 1
-        if self._waiters:
-            self._wake(method)
-        failure = self._take_failure(method) if self._failures else None
+        failure = self._record(method, params)
         if failure is not None:
             return self._failure(failure)
         handler = self._methods.get(method)
         if handler is None:
             return self._error(404, "Not Found")
         return await handler(params)
-
-    def _wake(self, method: str) -> None:
-        for waiter in self._waiters:
-            done = waiter.future.done()
-            if not done and waiter.method == method and self.counts[method] >= waiter.count:
-                waiter.future.set_result(None)
-
-    def _take_failure(self, method: str) -> _Failure | None:
-        queue = self._failures.get(method)
-        if not queue:
-            return None
-        failure = queue[0]
-        failure.left -= 1
-        if failure.left <= 0:
-            queue.popleft()
-            if not queue:
-                del self._failures[method]
-        return failure
 
     def _failure(self, failure: _Failure) -> web.Response:
         headers: dict[str, str] = {}
@@ -333,12 +193,7 @@ class FakeZalo:
         timeout = params.get("timeout", "30")
         if not isinstance(timeout, str) or not timeout.isdecimal():
             return self._error(400, "Bad Request: timeout must be a string of seconds")
-        if not self._updates:
-            self._update_arrived.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(
-                    self._update_arrived.wait(), min(float(timeout), self.max_poll_wait)
-                )
+        await self._await_update(float(timeout))
         if not self._updates:
             return self._error(408, "Request timeout")
         return _ok(self._updates.popleft())
