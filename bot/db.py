@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ from sqlalchemy import JSON, DateTime, MetaData, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -92,6 +94,15 @@ class Database:
             yield session
             await _run_before_commit(session)
 
+    @asynccontextmanager
+    async def single_statement(self) -> AsyncIterator[AsyncConnection]:
+        """A connection whose statement commits by itself, without BEGIN and COMMIT round trips."""
+        async with (
+            self._write_lock or contextlib.nullcontext(),
+            self.engine.connect() as connection,
+        ):
+            yield await connection.execution_options(isolation_level="AUTOCOMMIT")
+
     async def dispose(self) -> None:
         await self.engine.dispose()
 
@@ -121,10 +132,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 _UPSERT_INSERTS: dict[str, Any] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
-def upsert_statements(build: Callable[[Any], Any]) -> Callable[[AsyncSession], Any]:
+def upsert_statements(
+    build: Callable[[Any], Any],
+) -> Callable[[AsyncSession | AsyncConnection], Any]:
     """An upsert built once per dialect by `build(insert)`, picked for a session when run."""
     built = {name: build(insert) for name, insert in _UPSERT_INSERTS.items()}
-    return lambda session: built[session.get_bind().dialect.name]
+    return lambda db: built[
+        db.get_bind().dialect.name if isinstance(db, AsyncSession) else db.dialect.name
+    ]
 
 
 class json_object_agg(FunctionElement[dict[str, Any]]):

@@ -41,8 +41,8 @@ async def record_many(db: Database, batch: Sequence[Inbound]) -> list[int | None
         }
         for inbound in batch
     ]
-    async with db.transaction() as session:
-        found = await session.execute(_RECORD(session), rows)
+    async with db.single_statement() as connection:  # one atomic statement: no transaction
+        found = await connection.execute(_RECORD(connection), rows)
         ids = {(row.channel, row.external_id): row.id for row in found}
     result: list[int | None] = []
     for inbound in batch:  # a key given twice in one batch is new only the first time
