@@ -9,7 +9,7 @@ HELP = (
     "/khaosat – các khảo sát đang mở cho anh/chị\n"
     "/phananh – gửi góp ý, phản ánh, khiếu nại, tố cáo\n"
     "/theodoi – xem phiếu đã gửi và kết quả\n"
-    "/dulieu – xem, rút đồng ý hoặc xóa dữ liệu của anh/chị\n"
+    "/dulieu – xem, rút đồng ý, liên kết Zalo/Telegram hoặc xóa dữ liệu của anh/chị\n"
     "/huy – dừng việc đang làm\n"
     "/trogiup – xem hướng dẫn này\n"
     "Để tham gia lớp của con, anh/chị nhập mã lớp do giáo viên gửi."
