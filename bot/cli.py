@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import qrcode
 
 from bot.app import App, create_app
+from bot.cli_tickets import add_commands as add_ticket_commands
 from bot.clock import SystemClock
 from bot.db import Database
 from bot.migrate import upgrade
@@ -105,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     results = survey.add_parser("results", help="SIPAS indices of a wave")
     results.add_argument("wave", type=int)
     results.set_defaults(command=cmd_survey_results)
+    add_ticket_commands(sub)
     return parser
 
 
@@ -115,6 +117,9 @@ async def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.tickets.workdays import calendar_from
+
+    calendar_from(settings.workdays_file)  # a broken override file stops here, with its line
     await upgrade(settings.database_url)
     app = create_app(settings)
     if not app.channels:

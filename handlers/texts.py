@@ -454,5 +454,14 @@ EXPORT_COLUMNS = (
     "Đánh giá",
 )
 EXPORT_SEALED = "(nội dung tố cáo được bảo mật)"
+KPI_HEADER = "Phản ánh, kiến nghị từ {start} đến {end}:"
+KPI_RECEIVED = "• Tiếp nhận: {received} phiếu; cấp số phiếu ngay: {acknowledged}"
+KPI_ON_TIME = "• Giải quyết đúng hạn: {on_time}/{due} phiếu đến hạn ({rate})"
+KPI_NOTIFIED = "• Có kết quả: {concluded} phiếu; đã báo kết quả cho người gửi: {share}"
+KPI_OPEN = (
+    "• Còn mở: {open} phiếu (≤ 7 ngày: {ages[0]}; 8–14: {ages[1]}; 15–30: {ages[2]}; "
+    "trên 30: {ages[3]}), quá hạn: {overdue}"
+)
+KPI_RATING = "• Đánh giá của phụ huynh: {mean}/5 ({ratings} lượt)"
 EXPORT_ON_TIME = "đúng hạn"
 EXPORT_LATE = "quá hạn"

@@ -8,6 +8,8 @@ from datetime import date, datetime
 from bot.channels.base import Choice
 from bot.models import Ticket, TicketEvent
 from handlers import texts
+from handlers.results import percent
+from handlers.tickets.kpi import TicketKpis
 from handlers.tickets.rules import NAMED_KINDS
 from handlers.tickets.store import Terms, due_of, number_of, stage_of
 
@@ -85,3 +87,24 @@ def rating_choices(ticket: Ticket) -> list[Choice]:
         Choice(f"tt:rate:{ticket.id}:{value}", label, key=str(value))
         for value, label in texts.RATING_LABELS.items()
     ]
+
+
+def kpi_text(kpis: TicketKpis, start: date, end: date, terms: Terms) -> str:
+    """The period's figures as the principal reads them (digest, CLI)."""
+    mean = "–" if kpis.mean_rating is None else f"{kpis.mean_rating:.2f}".replace(".", ",")
+    return "\n".join(
+        [
+            texts.KPI_HEADER.format(start=day_text(start, terms), end=day_text(end, terms)),
+            texts.KPI_RECEIVED.format(
+                received=kpis.received, acknowledged=percent(kpis.acknowledged_share)
+            ),
+            texts.KPI_ON_TIME.format(
+                on_time=kpis.on_time, due=kpis.due, rate=percent(kpis.on_time_rate)
+            ),
+            texts.KPI_NOTIFIED.format(concluded=kpis.concluded, share=percent(kpis.notified_share)),
+            texts.KPI_OPEN.format(
+                open=sum(kpis.open_by_age), overdue=kpis.overdue_open, ages=kpis.open_by_age
+            ),
+            texts.KPI_RATING.format(mean=mean, ratings=kpis.ratings),
+        ]
+    )

@@ -78,13 +78,20 @@ class WorkCalendar:
             day += timedelta(days=1)
         return day
 
+    def worked_weekend_days_in(self, year: int) -> Iterator[date]:
+        """Every Saturday or Sunday of the year that is worked (a swapped day)."""
+        return (day for day in _days_of(year) if day.weekday() >= 5 and self.is_working_day(day))
+
     def days_off_in(self, year: int) -> Iterator[date]:
         """Every day of the year that is not worked, in order."""
-        day = date(year, 1, 1)
-        while day.year == year:
-            if not self.is_working_day(day):
-                yield day
-            day += timedelta(days=1)
+        return (day for day in _days_of(year) if not self.is_working_day(day))
+
+
+def _days_of(year: int) -> Iterator[date]:
+    day = date(year, 1, 1)
+    while day.year == year:
+        yield day
+        day += timedelta(days=1)
 
 
 def calendar_from(path: Path | None) -> WorkCalendar:

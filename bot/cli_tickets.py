@@ -1,0 +1,95 @@
+"""`hailong tickets …` and `hailong calendar …`: the ticket register, its figures, working days."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.clock import SystemClock
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from handlers.tickets.store import Terms
+
+
+def add_commands(sub: Any) -> None:
+    """Adds the ticket and calendar subcommands to the `hailong` parser."""
+    tickets = sub.add_parser("tickets", help="feedback tickets").add_subparsers(metavar="ACTION")
+    export = tickets.add_parser("export", help="the register as CSV, without sender identities")
+    _period_arguments(export)
+    export.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    export.set_defaults(command=cmd_tickets_export)
+    kpi = tickets.add_parser("kpi", help="on-time rate and the other figures of a period")
+    _period_arguments(kpi)
+    kpi.set_defaults(command=cmd_tickets_kpi)
+
+    calendar = sub.add_parser("calendar", help="working days").add_subparsers(metavar="ACTION")
+    show = calendar.add_parser("show", help="the days off and worked weekend days of a year")
+    show.add_argument("year", type=int)
+    show.add_argument("--file", type=Path, help="override file (default HAILONG_WORKDAYS_FILE)")
+    show.set_defaults(command=cmd_calendar_show)
+
+
+def _period_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--school", required=True, help="school code")
+    parser.add_argument("--from", dest="start", help="YYYY-MM-DD (default 1 January)")
+    parser.add_argument("--to", dest="end", help="YYYY-MM-DD (default today)")
+
+
+async def cmd_tickets_export(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli import _database
+    from handlers.setup import school_by_code
+    from handlers.tickets.register import export_rows, school_facts
+    from handlers.tickets.store import Terms
+
+    terms = Terms.of(settings)
+    start, end = _period(args, terms)
+    async with _database(settings) as db, db.sessions() as session:
+        school = await school_by_code(session, args.school)
+        rows = export_rows(await school_facts(session, school.id, terms), start, end, terms)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("w", encoding="utf-8-sig", newline="") as handle:  # opens in Excel
+        csv.writer(handle).writerows(rows)
+    print(f"{len(rows) - 1} tickets of {school.code}, {start} – {end}: {args.out}")
+    return 0
+
+
+async def cmd_tickets_kpi(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli import _database
+    from handlers.setup import school_by_code
+    from handlers.tickets.register import school_kpis
+    from handlers.tickets.store import Terms
+    from handlers.tickets.views import kpi_text
+
+    terms = Terms.of(settings)
+    start, end = _period(args, terms)
+    async with _database(settings) as db, db.sessions() as session:
+        school = await school_by_code(session, args.school)
+        kpis = await school_kpis(session, school.id, start, end, terms)
+    print(kpi_text(kpis, start, end, terms))
+    return 0
+
+
+async def cmd_calendar_show(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.tickets.workdays import calendar_from
+
+    calendar = calendar_from(args.file or settings.workdays_file)
+    for day in calendar.days_off_in(args.year):
+        if day.weekday() < 5 or calendar.why_off(day):
+            print(f"{day:%Y-%m-%d} {day:%a}  off      {calendar.why_off(day)}")
+    for day in calendar.worked_weekend_days_in(args.year):
+        why = calendar.working_days.get(day) or "(holidays package)"
+        print(f"{day:%Y-%m-%d} {day:%a}  worked   {why}")
+    return 0
+
+
+def _period(args: argparse.Namespace, terms: Terms) -> tuple[date, date]:
+    today = terms.today(SystemClock().now())
+    start = date.fromisoformat(args.start) if args.start else date(today.year, 1, 1)
+    end = date.fromisoformat(args.end) if args.end else today
+    if end < start:
+        raise ValueError("--to is before --from")
+    return start, end

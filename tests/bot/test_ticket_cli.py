@@ -1,0 +1,101 @@
+"""`hailong tickets export|kpi` and `hailong calendar show` as an operator runs them."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.db import Database
+from bot.settings import Settings
+from handlers.setup import school_by_code
+from handlers.tickets.store import Draft, Terms, create_ticket
+from tests.bot.test_cli import env, run
+
+__all__ = ["env"]
+RECEIVED = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+async def file_tickets(url: str) -> None:
+    """A named complaint and a sealed denunciation, as /phananh would file them."""
+    terms = Terms.of(Settings(database_url=url, _env_file=None))
+    db = Database(url)
+    async with db.transaction() as session:
+        school = await school_by_code(session, "MN-SEN")
+        for draft in (
+            Draft(
+                school.id,
+                "khieu_nai",
+                "hoc_phi",
+                False,
+                "staff",
+                "zalo",
+                "Thu sai tiền ăn.",
+                name="Nguyễn Thị Hoa",
+                contact="0903 123 456",
+            ),
+            Draft(
+                school.id,
+                "to_cao",
+                "giao_vien",
+                False,
+                "principal",
+                "telegram",
+                "Cô X nhận tiền xếp chỗ.",
+                name="Trần Thị Bình",
+                contact="0912 345 678",
+            ),
+        ):
+            await create_ticket(session, draft, terms, RECEIVED)
+    await db.dispose()
+
+
+def test_the_register_export_names_no_sender_and_the_figures_print(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(capsys, "school", "create", "--code", "MN-SEN", "--name", "Trường MN Sen")[0] == 0
+    asyncio.run(file_tickets(f"sqlite+aiosqlite:///{env / 'cli.db'}"))
+
+    args = ("--school", "MN-SEN", "--from", "2026-11-01", "--to", "2026-12-31")
+    code, out, _ = run(capsys, "tickets", "export", *args, "--out", "out/so.csv")
+    assert code == 0 and "2 tickets of MN-SEN" in out
+    with (env / "out" / "so.csv").open(encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][0] == "Số phiếu" and [r[0] for r in rows[1:]] == ["PA-2026-0001", "PA-2026-0002"]
+    exported = (env / "out" / "so.csv").read_text(encoding="utf-8-sig")
+    for secret in ("Nguyễn Thị Hoa", "0903", "Trần Thị Bình", "0912", "Cô X nhận tiền"):
+        assert secret not in exported
+    assert "Thu sai tiền ăn." in exported and "quá hạn" in exported  # nobody decided by 3/12
+
+    code, out, _ = run(capsys, "tickets", "kpi", *args)
+    assert code == 0
+    assert "• Tiếp nhận: 2 phiếu; cấp số phiếu ngay: 100,00 %" in out
+    assert "• Giải quyết đúng hạn: 0/2 phiếu đến hạn (0,00 %)" in out
+    assert "Trần Thị Bình" not in out
+    code, _, err = run(
+        capsys, "tickets", "kpi", "--school", "MN-SEN", "--from", "2026-12-31", "--to", "2026-01-01"
+    )
+    assert code == 1 and "--to is before --from" in err
+
+
+def test_the_calendar_shows_a_year_and_a_broken_override_file_is_named(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, _ = run(capsys, "calendar", "show", "2026")
+    assert code == 0
+    assert "2026-02-16 Mon  off      Tết Nguyên đán Bính Ngọ" in out
+    assert "2026-08-22 Sat  worked   Thứ Bảy làm bù" in out
+    school_file = env / "truong.yaml"
+    school_file.write_text("2026:\n  days_off:\n    2026-12-31: Nghỉ cuối năm\n", encoding="utf-8")
+    monkeypatch.setenv("HAILONG_WORKDAYS_FILE", str(school_file))
+    code, out, _ = run(capsys, "calendar", "show", "2026")
+    assert "2026-12-31 Thu  off      Nghỉ cuối năm" in out
+    assert "Tết" in out  # the base calendar still counts
+    school_file.write_text("2026:\n  days_off:\n    31/12/2026: sai\n", encoding="utf-8")
+    code, _, err = run(capsys, "calendar", "show", "2026")
+    assert code == 1 and f"{school_file}:3: '31/12/2026' is not a date" in err
+    code, _, err = run(capsys, "run")
+    assert code == 1 and "is not a date" in err
