@@ -107,6 +107,8 @@ def _translate(update: dict[str, Any], channel_name: str) -> Inbound | None:
     message_id = _id(message, "message_id")
     chat_type = _string(chat, "chat_type")
     photo = kind == "photo"
+    # sources disagree on the photo's field; a parent's photo is personal data: never logged
+    media = (_string(message, "photo_url") or _string(message, "photo")) if photo else ""
     return Inbound(
         channel=channel_name,
         external_id=_external_id(event, message_id),
@@ -118,10 +120,7 @@ def _translate(update: dict[str, Any], channel_name: str) -> Inbound | None:
         message_id=message_id,
         user_name=normalize_text(_name_of(sender), 200),
         in_group=chat_type.upper() == "GROUP",
-        # sources disagree on the field's name; a parent's photo is personal data: never logged
-        media=(_string(message, "photo_url") or _string(message, "photo") or None)
-        if photo
-        else None,
+        media=media or None,
     )
 
 
@@ -232,7 +231,7 @@ def render_pieces(text: str, choices: Sequence[Choice], limit: int = TEXT_LIMIT)
 
 
 class ZaloChannel:
-    """One Zalo bot (one school): long polling or a webhook in, Bot API calls out."""
+    """One Zalo bot (shared, or a school's own): long polling or a webhook in, API calls out."""
 
     can_edit = False
 
