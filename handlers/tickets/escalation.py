@@ -16,13 +16,12 @@ from bot.db import table_of, upsert_statements
 from bot.models import Person, Ticket, TicketAlert
 from bot.routing import JobContext
 from handlers import texts
+from handlers.tickets.access import handlers_of, members_with_role
 from handlers.tickets.deadlines import warn_on
 from handlers.tickets.rules import HANDLED_BY_DISTRICT, PENDING
 from handlers.tickets.store import (
     Terms,
     due_of,
-    handlers_of,
-    members_with_role,
     notify_people,
     number_of,
     stage_of,

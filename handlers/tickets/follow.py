@@ -10,13 +10,13 @@ from bot.channels.base import Choice
 from bot.context import Context
 from bot.models import Ticket
 from handlers import texts
+from handlers.tickets.access import handlers_of
 from handlers.tickets.rules import TEXT_LIMIT
 from handlers.tickets.store import (
     SENDER,
     Terms,
     due_of,
     events_of,
-    handlers_of,
     log_event,
     notify_people,
     number_of,

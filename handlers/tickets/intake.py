@@ -14,6 +14,7 @@ from handlers import texts
 from handlers.help import not_text
 from handlers.people import Place, has_consent, places_of, record_consent_event
 from handlers.tickets import follow
+from handlers.tickets.access import handlers_of, members_with_role
 from handlers.tickets.rules import (
     HANDLED_BY_DISTRICT,
     HANDLED_BY_PRINCIPAL,
@@ -28,9 +29,7 @@ from handlers.tickets.store import (
     Draft,
     Terms,
     create_ticket,
-    handlers_of,
     lookup_of,
-    members_with_role,
     notify_people,
     number_of,
 )

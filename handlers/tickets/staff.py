@@ -14,10 +14,10 @@ from bot.channels.base import Choice, Outbound
 from bot.context import Context
 from bot.models import Classroom, Person, SealedSender, Ticket
 from handlers import texts
+from handlers.tickets.access import Staff, school_staff, staff_of
 from handlers.tickets.rules import CONCLUDED, NAMED_KINDS, PENDING, TEXT_LIMIT, can_change
 from handlers.tickets.store import (
     Actor,
-    Staff,
     Terms,
     apply_status,
     can_extend,
@@ -27,8 +27,6 @@ from handlers.tickets.store import (
     notify_people,
     notify_sender,
     number_of,
-    school_staff,
-    staff_of,
 )
 from handlers.tickets.views import (
     day_text,

@@ -1,4 +1,4 @@
-"""Tickets in the database: receipt numbers, who may see what, status changes and their log."""
+"""Tickets in the database: receipt numbers, status changes and their log, the sender."""
 
 from __future__ import annotations
 
@@ -13,21 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels.base import Choice, Outbound
 from bot.context import queue_outbound, queue_to_person
 from bot.db import table_of, upsert_statements
-from bot.models import ChatAccount, Membership, SealedSender, Ticket, TicketCounter, TicketEvent
+from bot.models import ChatAccount, SealedSender, Ticket, TicketCounter, TicketEvent
 from bot.settings import Settings
 from handlers.codes import new_code
 from handlers.tickets import deadlines
 from handlers.tickets.rules import (
     CONCLUDED,
-    HANDLED_BY_DISTRICT,
-    HANDLED_BY_STAFF,
     Policy,
     Rule,
     rule_for,
 )
 from handlers.tickets.workdays import WorkCalendar, calendar_from
 
-STAFF_ROLES = ("principal", "district", "teacher")  # in order of precedence
 PUBLIC_ACTIONS = frozenset(
     {"received", "accepted", "forwarded", "refused", "resolved", "closed", "extended"}
     | {"reply", "info", "rated"}
@@ -275,80 +272,3 @@ async def forget_sender(session: AsyncSession, person_id: int) -> None:
         .where(Ticket.person_id == person_id)
         .values(sender_name=None, sender_contact=None)
     )
-
-
-@dataclass(frozen=True)
-class Staff:
-    """What one staff member may see: their roles per school and their classes."""
-
-    person_id: int
-    roles: dict[int, frozenset[str]]
-    classes: frozenset[int]
-
-    def role_at(self, school_id: int) -> str:
-        roles = self.roles.get(school_id, frozenset())
-        return next(role for role in STAFF_ROLES if role in roles)
-
-    def can_see(self, ticket: Ticket) -> bool:
-        """Staff of the ticket's school only; a denunciation only its handler and assignee."""
-        roles = self.roles.get(ticket.school_id, frozenset())
-        if not roles:
-            return False
-        if ticket.assignee_id == self.person_id or "district" in roles:
-            return True
-        if "principal" in roles:
-            return ticket.handled_by != HANDLED_BY_DISTRICT
-        return ticket.handled_by == HANDLED_BY_STAFF and ticket.class_id in self.classes
-
-    def leads(self, ticket: Ticket) -> bool:
-        """Whether this person is the ticket's handler (principal, or district for leaders)."""
-        return handler_role(ticket) in self.roles.get(ticket.school_id, frozenset())
-
-    def sees_identity(self, ticket: Ticket) -> bool:
-        return ticket.kind == "to_cao" and not ticket.anonymous and self.leads(ticket)
-
-
-def handler_role(ticket: Ticket) -> str:
-    return "district" if ticket.handled_by == HANDLED_BY_DISTRICT else "principal"
-
-
-async def staff_of(session: AsyncSession, person_id: int) -> Staff | None:
-    """The person's staff roles, or None for a parent."""
-    rows = await session.execute(
-        select(Membership.school_id, Membership.class_id, Membership.role).where(
-            Membership.person_id == person_id, Membership.role.in_(STAFF_ROLES)
-        )
-    )
-    roles: dict[int, set[str]] = {}
-    classes: set[int] = set()
-    for school_id, class_id, role in rows:
-        roles.setdefault(school_id, set()).add(role)
-        if class_id is not None:
-            classes.add(class_id)
-    if not roles:
-        return None
-    return Staff(person_id, {k: frozenset(v) for k, v in roles.items()}, frozenset(classes))
-
-
-async def members_with_role(session: AsyncSession, school_id: int, role: str) -> list[int]:
-    rows = await session.scalars(
-        select(Membership.person_id)
-        .where(Membership.school_id == school_id, Membership.role == role)
-        .order_by(Membership.id)
-    )
-    return list(rows)
-
-
-async def handlers_of(session: AsyncSession, ticket: Ticket) -> list[int]:
-    """Who is responsible for the ticket: the principals, or the district for leaders."""
-    return await members_with_role(session, ticket.school_id, handler_role(ticket))
-
-
-async def school_staff(session: AsyncSession, school_id: int) -> list[tuple[int, str]]:
-    """(person id, role) of the school's teachers and principals, for assigning a ticket."""
-    rows = await session.execute(
-        select(Membership.person_id, Membership.role)
-        .where(Membership.school_id == school_id, Membership.role.in_(("principal", "teacher")))
-        .order_by(Membership.id)
-    )
-    return list({person_id: role for person_id, role in rows}.items())

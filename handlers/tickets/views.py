@@ -32,15 +32,7 @@ def status_name(ticket: Ticket) -> str:
 
 def parent_view(ticket: Ticket, events: Sequence[TicketEvent], terms: Terms) -> str:
     """The ticket and its public history, as its sender sees it."""
-    head = texts.TICKET_PARENT_VIEW.format(
-        number=number_of(ticket),
-        kind=kind_name(ticket),
-        topic=texts.TOPIC_NAMES[ticket.topic],
-        status=status_name(ticket),
-        received=day_text(ticket.received_at, terms),
-        due=day_text(due_of(ticket), terms),
-        text=ticket.text,
-    )
+    head = texts.TICKET_PARENT_VIEW.format(**_fields(ticket, terms))
     return "\n".join([head, texts.TICKET_HISTORY, *history(events, terms)])
 
 
@@ -49,17 +41,20 @@ def staff_view(ticket: Ticket, sender: str, assignee: str, terms: Terms) -> str:
     rule = terms.rule(ticket)
     limit = rule.resolve if stage_of(ticket) == "resolve" else rule.decide
     return texts.TICKET_STAFF_VIEW.format(
-        number=number_of(ticket),
-        kind=kind_name(ticket),
-        topic=texts.TOPIC_NAMES[ticket.topic],
-        status=status_name(ticket),
-        received=day_text(ticket.received_at, terms),
-        due=day_text(due_of(ticket), terms),
-        source=limit.source,
-        sender=sender,
-        assignee=assignee,
-        text=ticket.text,
+        **_fields(ticket, terms), source=limit.source, sender=sender, assignee=assignee
     )
+
+
+def _fields(ticket: Ticket, terms: Terms) -> dict[str, str]:
+    return {
+        "number": number_of(ticket),
+        "kind": kind_name(ticket),
+        "topic": texts.TOPIC_NAMES[ticket.topic],
+        "status": status_name(ticket),
+        "received": day_text(ticket.received_at, terms),
+        "due": day_text(due_of(ticket), terms),
+        "text": ticket.text,
+    }
 
 
 def history(events: Sequence[TicketEvent], terms: Terms) -> list[str]:
