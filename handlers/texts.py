@@ -317,7 +317,10 @@ SENDER_ANONYMOUS = "ẩn danh"
 SENDER_NAMED = "{name}, {contact}"
 SENDER_ACCOUNT = "kèm tên (tài khoản chat của anh/chị)"
 
-FOLLOW_NONE = "Anh/chị chưa gửi phiếu nào. Gõ /phananh để gửi góp ý, phản ánh."
+FOLLOW_NONE = (
+    "Anh/chị chưa gửi phiếu nào kèm tên. Gõ /phananh để gửi góp ý, phản ánh. Phiếu gửi ẩn danh: "
+    "gõ /theodoi kèm mã tra cứu."
+)
 FOLLOW_HEADER = "Phiếu anh/chị đã gửi (chọn để xem):"
 FOLLOW_LINE = "• {number} · {kind} · {status} · hạn {due}"
 FOLLOW_NOT_FOUND = "Không tìm thấy phiếu với mã này. Anh/chị kiểm tra lại mã tra cứu giúp tôi nhé."

@@ -102,5 +102,7 @@ def _text(template: str, ticket: Ticket, terms: Terms, assignee: Person | None =
         topic=texts.TOPIC_NAMES[ticket.topic],
         stage=texts.STAGE_NAMES[stage_of(ticket)],
         due=day_text(due_of(ticket), terms),
-        assignee=assignee.display_name if assignee else texts.NOBODY,
+        assignee=texts.NOBODY
+        if assignee is None
+        else assignee.display_name or texts.STAFF_NO_NAME.format(id=assignee.id),
     )

@@ -249,8 +249,10 @@ def _review(data: dict[str, Any]) -> str:
         sender = texts.SENDER_NAMED.format(name=data["name"], contact=data["contact"])
     else:
         sender = texts.SENDER_ACCOUNT
+    kind = data["kind"]
+    named_only = data.get("anon") and kind in NAMED_KINDS
     return texts.FEEDBACK_REVIEW.format(
-        kind=texts.KIND_NAMES[data["kind"]],
+        kind=(texts.ANONYMOUS_KIND_NAMES if named_only else texts.KIND_NAMES)[kind],
         topic=texts.TOPIC_NAMES[data["topic"]],
         sender=sender,
         text=data["text"],

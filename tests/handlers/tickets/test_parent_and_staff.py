@@ -176,6 +176,14 @@ async def test_a_complaint_in_progress_survives_a_restart(
         (ticket,) = await tickets(app)
         assert (ticket.sender_name, ticket.sender_contact) == ("Nguyễn Thị Hoa", "0903 123 456")
         assert ticket.person_id is not None
+
+        # erasing the parent keeps the complaint in the register, without who sent it
+        await parent.says("/dulieu")
+        await parent.taps("Xóa dữ liệu của tôi")
+        await parent.taps("Xóa")
+        (ticket,) = await tickets(app)
+        assert (ticket.person_id, ticket.sender_name, ticket.sender_contact) == (None, None, None)
+        assert ticket.text.startswith("Nhà trường thu tiền học thêm")
     finally:
         await app.stop()
 
@@ -285,3 +293,33 @@ async def test_a_parent_adds_information_and_the_handler_is_told(
     other = await parent_of(app, memory, clock, setup, "5503")
     await other.taps_payload(f"tt:v:{ticket.id}")
     assert other.last_reply == texts.STALE_BUTTON
+
+
+async def test_an_anonymous_complaint_is_only_information_and_a_parent_of_two_schools_chooses(
+    app: App, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    school_a = await make_school(app, "MN-A")
+    school_b = await make_school(app, "MN-B")
+    parent = await parent_of(app, memory, clock, school_a, "5601")
+    await parent.says(school_b.classes["Lá 1"].invite_code)
+    await parent.taps("Đúng lớp")
+    principal_b = await staff_of(app, memory, clock, school_b, "principal", "5602")
+
+    await parent.says("/phananh")
+    assert parent.last_reply.startswith(texts.FEEDBACK_PICK_SCHOOL)
+    assert parent.choices == ["Trường Mầm non MN-A", "Trường Mầm non MN-B"]
+    await parent.taps("Trường Mầm non MN-B")
+    await parent.taps("Khiếu nại")
+    await parent.taps("Học phí")
+    await parent.taps("Gửi ẩn danh")
+    await parent.says("Khoản thu quỹ phụ huynh năm nay không được công khai.")
+    assert "• Loại: Thông tin có nội dung khiếu nại (ẩn danh)" in parent.last_reply
+    await parent.taps("Gửi")
+    assert "Hạn trả lời: 08/12/2026" in parent.last_reply  # as a petition: 10 working days
+    (ticket,) = await tickets(app)
+    assert ticket.school_id == school_b.school.id and ticket.person_id is None
+    await principal_b.says("/phieu")
+    await principal_b.taps("PA-2026-0001")
+    assert "PA-2026-0001 – Thông tin có nội dung khiếu nại (ẩn danh)" in principal_b.last_reply
+    assert "Luật Tiếp công dân 2013, Điều 28" in principal_b.last_reply
+    assert texts.EXTEND not in principal_b.choices
