@@ -159,6 +159,15 @@ class TelegramPhone:
     async def says(self, text: str) -> None:
         await self._deliver(self.api.text_update(self.chat_id, text))
 
+    async def sends_photo(self, file_id: str) -> None:
+        update = self.api.text_update(self.chat_id, "")
+        message = update["message"]
+        del message["text"]
+        message["photo"] = [
+            {"file_id": file_id, "file_unique_id": "u-" + file_id, "width": 1280, "height": 960}
+        ]
+        await self._deliver(update)
+
     async def chooses(self, label: str) -> None:
         for message_id, message in reversed(self._messages()):
             buttons = [b for row in _keyboard(message) for b in row]
@@ -193,7 +202,16 @@ class ZaloPhone:
         self.api = deployment.zalo_api
 
     async def says(self, text: str) -> None:
-        update = self.api.text_update(self.chat_id, text)
+        await self._deliver(self.api.text_update(self.chat_id, text))
+
+    async def sends_photo(self, url: str) -> None:
+        update = self.api.text_update(self.chat_id, "", event_name="message.image.received")
+        message = update["message"]
+        del message["text"]
+        message.update(message_type="CHAT_PHOTO", photo_url=url)
+        await self._deliver(update)
+
+    async def _deliver(self, update: dict[str, Any]) -> None:
         headers = {"X-Bot-Api-Secret-Token": SECRET}
         assert await self.deployment.post("/zalo/bot/hoa-sen", update, headers) == 200
         await self.deployment.settle()

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.clock import FixedClock
-from bot.models import Answer, CompletionReceipt, Person, Response, SurveyRun
+from bot.models import Answer, CompletionReceipt, Person, Response, SurveyRun, Ticket
 from bot.settings import Settings
 from handlers import texts
 from tests.factories import make_school, open_wave
@@ -161,6 +161,55 @@ async def test_my_data_help_and_cancel(deployment: Deployment, channel: str) -> 
     await parent.says("1")  # the list was left: a number means nothing now
     assert await last_reply(parent) == texts.UNKNOWN_TEXT
     assert await count(deployment, Person) == 1
+
+
+@CHANNELS
+async def test_a_flow_built_later_works_the_same_feedback(
+    deployment: Deployment, channel: str
+) -> None:
+    """Feedback came after the channels; its handlers know nothing of them, and work on each."""
+    setup = await make_school(deployment.app)
+    parent = phone_on(deployment, channel)
+    await join_and_consent(parent, setup.classes["Lá 1"].invite_code)
+    await parent.says("/phananh")
+    assert await choices(parent) == list(texts.KIND_NAMES.values())
+    await parent.chooses(texts.KIND_NAMES["phan_anh"])
+    await parent.chooses(texts.TOPIC_NAMES["bua_an"])
+    await parent.chooses(texts.SEND_NAMED)
+    await parent.says("Bữa trưa hôm nay cơm bị nguội, mong nhà trường kiểm tra lại giúp.")
+    assert await choices(parent) == [texts.FEEDBACK_SEND]
+    await parent.chooses(texts.FEEDBACK_SEND)
+    assert "Số phiếu: PA-2026-0001" in await last_reply(parent)
+    await parent.says("/theodoi")
+    assert "PA-2026-0001" in await last_reply(parent)
+
+
+@pytest.mark.parametrize(
+    ("channel", "photo"),
+    [("telegram", "AgACAgIAAxkBAAIBZ2photo"), ("zalo", "https://photo.zdn.vn/bua-trua.jpg")],
+)
+async def test_a_photo_reaches_the_flow_as_the_platform_names_it(
+    deployment: Deployment, channel: str, photo: str
+) -> None:
+    """Telegram names a photo by file id, Zalo by URL: the inbound's media carries either."""
+    setup = await make_school(deployment.app)
+    parent = phone_on(deployment, channel)
+    assert isinstance(parent, TelegramPhone | ZaloPhone)
+    await join_and_consent(parent, setup.classes["Lá 1"].invite_code)
+    await parent.sends_photo(photo)  # nothing asked for a photo yet
+    assert await last_reply(parent) == texts.NOT_TEXT
+    await parent.says("/phananh")
+    await parent.chooses(texts.KIND_NAMES["phan_anh"])
+    await parent.chooses(texts.TOPIC_NAMES["bua_an"])
+    await parent.chooses(texts.SEND_NAMED)
+    await parent.says("Bữa trưa hôm nay cơm bị nguội, mong nhà trường kiểm tra lại giúp.")
+    await parent.sends_photo(photo)
+    assert texts.FEEDBACK_PHOTO_ADDED.format(count=1, limit=5) in [
+        b.text for b in await parent.screen()
+    ]
+    await parent.chooses(texts.FEEDBACK_SEND)
+    async with deployment.app.db.sessions() as session:
+        assert list(await session.scalars(select(Ticket.photos))) == [[photo]]
 
 
 @pytest.mark.parametrize(("first", "then"), [("telegram", "zalo"), ("zalo", "web")])
