@@ -289,10 +289,10 @@ async def _sender_line(ctx: Context, ticket: Ticket) -> str:
     if person is None:
         return texts.SENDER_ERASED
     classroom = await ctx.session.get(Classroom, ticket.class_id) if ticket.class_id else None
-    who = [person.display_name] if person.display_name else []
-    if classroom is not None:
-        who.append(texts.CLASS_LABEL.format(name=classroom.name))
-    return texts.STAFF_SENDER_PARENT.format(who=", ".join(who))
+    place = texts.CLASS_LABEL.format(name=classroom.name) if classroom else ""
+    if person.display_name:
+        return texts.STAFF_SENDER_PARENT_NAMED.format(name=person.display_name, place=place).strip()
+    return texts.STAFF_SENDER_PARENT.format(place=place).strip()
 
 
 async def _assignee_name(ctx: Context, staff: Staff, ticket: Ticket) -> str:
