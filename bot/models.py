@@ -13,9 +13,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -33,6 +35,9 @@ class School(Base):
     district: Mapped[str] = mapped_column(String(200), default="")
     target_percent: Mapped[int] = mapped_column(Integer, default=90)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # news and announcements: "21:00-06:30" ("" none), and who gets them; None = the setting's
+    quiet_hours: Mapped[str | None] = mapped_column(String(11))
+    audience: Mapped[str | None] = mapped_column(String(8))
 
 
 class Classroom(Base):
@@ -248,14 +253,32 @@ class InboundMessage(Base):
 
 
 class OutboxMessage(Base):
-    """A message to send after the transaction that queued it has committed."""
+    """A message to one chat: a reply queued by a handler, or one recipient of a broadcast.
+
+    Status: pending → sending (claimed, committed before the platform is called) → sent, failed
+    (the platform refused it for good), skipped (not sent: chat known unreachable, survey already
+    answered), dead (retries used up), or unconfirmed (the sender died between claim and outcome;
+    never sent again, see bot/delivery).
+    """
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_messages_due", "status", "not_before"),)
+    __table_args__ = (
+        Index("ix_outbox_messages_due", "status", "lane", "id"),
+        Index("ix_outbox_messages_broadcast", "broadcast_id", "status"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(20))
     chat_id: Mapped[str] = mapped_column(String(64))
-    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # None for a broadcast's recipient: the broadcast's body is sent
+    body: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # 0 replies, 1 announcements, 2 news, reminders and invitations: a lower lane goes first
+    lane: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    broadcast_id: Mapped[int | None] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE")
+    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id", ondelete="SET NULL"))
+    to_group: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(12), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -362,3 +385,103 @@ class TicketAlert(Base):
     stage: Mapped[str] = mapped_column(String(16))
     due_on: Mapped[date] = mapped_column(Date)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class NewsPost(Base):
+    """A reform-news post (tin CCHC) in a school's library, published now or on a schedule."""
+
+    __tablename__ = "news_posts"
+    __table_args__ = (UniqueConstraint("school_id", "title"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    image: Mapped[str | None] = mapped_column(String(500))
+    link: Mapped[str | None] = mapped_column(String(500))  # the online procedure it is about
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Broadcast(Base):
+    """One message to many recipients: an announcement, a news post, a survey reminder.
+
+    Scheduled ones wait for `send_at`; on release the recipients are written as outbox rows (one
+    per chat) and a repeating one schedules its next occurrence in the same transaction.
+    """
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (
+        UniqueConstraint("wave_id", "reminder_round"),
+        Index("ix_broadcasts_status_send_at", "status", "send_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(12))  # announcement, news, reminder
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)  # an Outbound without its chat
+    class_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # empty: the whole school
+    seen_button: Mapped[bool] = mapped_column(Boolean, default=False)
+    quiet_hours: Mapped[str] = mapped_column(String(11), default="")
+    status: Mapped[str] = mapped_column(String(12))  # scheduled, sending, done, cancelled
+    send_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    repeat_days: Mapped[int] = mapped_column(Integer, default=0)
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("news_posts.id", ondelete="SET NULL"))
+    wave_id: Mapped[int | None] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"))
+    reminder_round: Mapped[int | None] = mapped_column(Integer)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ClassGroup(Base):
+    """A group chat the bot was added to; once linked to a class it gets the class's posts."""
+
+    __tablename__ = "class_groups"
+    __table_args__ = (UniqueConstraint("channel", "chat_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    class_id: Mapped[int | None] = mapped_column(
+        ForeignKey("classes.id", ondelete="CASCADE"), index=True
+    )
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    linked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    linked_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+
+
+class GroupLinkCode(Base):
+    """A one-time code a teacher types in a group (/lienket CODE) to link it to their class."""
+
+    __tablename__ = "group_link_codes"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class UnreachableChat(Base):
+    """A chat the platform refused for good (bot blocked, chat deleted): broadcasts skip it."""
+
+    __tablename__ = "unreachable_chats"
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reason: Mapped[str] = mapped_column(Text)
+    since: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class BroadcastSeen(Base):
+    """Someone tapped "Đã xem" under a broadcast (once per account), for per-class counts."""
+
+    __tablename__ = "broadcast_seen"
+    broadcast_id: Mapped[int] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE"), primary_key=True
+    )
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id", ondelete="SET NULL"))
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
