@@ -105,7 +105,13 @@ def create_app(
     }
     services = Services(settings, clock, catalog, _links(chosen))
     outbox = Outbox(
-        db, chosen, _limiters(settings, chosen), clock, max_attempts=settings.outbox_max_attempts
+        db,
+        chosen,
+        _limiters(settings, chosen),
+        clock,
+        max_attempts=settings.outbox_max_attempts,
+        concurrency=settings.delivery_concurrency,
+        timezone=settings.timezone,
     )
     dispatcher = Dispatcher(db, routes or handlers.ROUTES, services, outbox.enqueue)
     registry = CollectorRegistry()
@@ -177,7 +183,7 @@ def _limiters(settings: Settings, channels: Mapping[str, Channel]) -> dict[str, 
     )
     limits = {"telegram": telegram, "zalo": zalo}
     return {
-        name: RateLimiter(limits[platform_of(name)])
+        name: RateLimiter(limits[platform_of(name)], settings.delivery_pace)
         for name in channels
         if platform_of(name) in limits
     }

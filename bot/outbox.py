@@ -1,68 +1,51 @@
-"""Sends committed messages: in order per chat, within the platform's limits, with retries.
+"""The sender: every committed outbox row goes out once, within the platforms' limits.
 
-Rows reach the sender two ways: handed over right after the transaction that wrote them commits
-(`enqueue`), and found by a periodic sweep of the table (after a restart, for jobs, for retries
-that outlived the process). Sent marks are written in small batches; a crash between a send and its
-mark means that message may go out once more after the restart (at-least-once), never that it is
-lost.
+Rows reach it two ways: replies are handed over right after the transaction that wrote them
+commits (`enqueue`), and a periodic sweep reads the table (broadcast recipients a page at a time,
+rows left by a restart, rows written by another process). It sends only on the channels whose
+lease it holds (bot/delivery/lease.py: one sending process per bot token).
+
+Exactly once (see bot/delivery/__init__.py): a row is claimed (`sending`, attempt counted) in a
+committed transaction before the platform is called, and its outcome is committed as soon as the
+call returns, together with the next claims. A crash between the two leaves the row `sending`;
+the next holder of the lease marks it `unconfirmed` and never sends it again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import heapq
 import logging
-from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, select, update
-
-from bot.channels.base import Channel, Outbound, RetryLater, Undeliverable
+from bot.channels.base import (
+    Channel,
+    ChatGone,
+    Outbound,
+    RetryLater,
+    Unconfirmed,
+    Undeliverable,
+)
 from bot.clock import Clock
-from bot.db import Database, table_of
-from bot.models import OutboxMessage
+from bot.db import Database
+from bot.delivery import store
+from bot.delivery.lease import Lease, lease_for
+from bot.delivery.queues import LANES, REPLY, Key, Lanes, Pending
+from bot.delivery.store import ChatKey, Template
 from bot.ratelimit import RateLimiter
+
+__all__ = ["Outbox", "Pending"]
 
 log = logging.getLogger(__name__)
 
-ChatKey = tuple[str, str]
-
-_TABLE = table_of(OutboxMessage)
-# a Core statement built once, run with a batch of marks at a time
-_MARK_SENT = (
-    update(_TABLE)
-    .where(_TABLE.c.id == bindparam("mark_id"))
-    .values(
-        status="sent",
-        attempts=bindparam("attempts"),
-        external_id=bindparam("external_id"),
-        sent_at=bindparam("sent_at"),
-    )
-)
-
-
-@dataclass
-class Pending:
-    """A message waiting in memory for its chat's turn."""
-
-    id: int
-    channel: str
-    chat_id: str
-    body: dict[str, Any]
-    attempts: int
-    not_before: datetime
-
-    @property
-    def group(self) -> bool:
-        return bool(self.body.get("meta", {}).get("group"))
+_FINAL = frozenset({"sent", "failed", "dead", "skipped", "unconfirmed"})
 
 
 class Outbox:
-    """The one sender of this process for the channels it was given."""
+    """The one sender of this process for the channels it was given and holds the lease of."""
 
     def __init__(
         self,
@@ -72,39 +55,50 @@ class Outbox:
         clock: Clock,
         *,
         max_attempts: int = 8,
-        concurrency: int = 128,
+        concurrency: int = 48,
         sweep_seconds: float = 5.0,
+        timezone: str = "Asia/Ho_Chi_Minh",
+        page: int = 2000,
+        lease: Lease | None = None,
     ) -> None:
         self.db = db
         self.channels = channels
         self.limiters = limiters
         self.clock = clock
         self.max_attempts = max_attempts
+        # no more sends in flight than the HTTP pool has connections: a claimed row must not
+        # wait for a connection, or a crash would leave it unconfirmed without having gone out
         self.concurrency = concurrency
         self.sweep_seconds = sweep_seconds
+        self.zone = ZoneInfo(timezone)
+        self.page = page
+        self.lease = lease or lease_for(db)
         self.sent = 0
-        self._queues: dict[ChatKey, deque[Pending]] = {}
-        self._known: set[int] = set()
-        self._busy: set[ChatKey] = set()
-        self._ready: deque[ChatKey] = deque()
-        self._timers: list[tuple[float, int, ChatKey]] = []
-        self._timer_seq = 0
+        self.lanes = Lanes()
+        self.held: set[str] = set()
+        self._templates: dict[int, Template] = {}
+        self._unreachable: dict[ChatKey, str] = {}
+        self._outcomes: list[tuple[Pending, dict[str, Any]]] = []
+        self._gone: list[tuple[ChatKey, str]] = []
+        self._back: list[ChatKey] = []
+        self._cursors = dict.fromkeys(LANES[1:], 0)
+        self._more = dict.fromkeys(LANES[1:], True)
         self._tasks: set[asyncio.Task[None]] = set()
-        self._marks: list[dict[str, Any]] = []
         self._wakeup = asyncio.Event()
         self._sweep_wanted = True
         self._stopping = False
-        # a sweep must not see a row between its send and the commit of its mark
-        self._bookkeeping = asyncio.Lock()
+        self._cycle_lock = asyncio.Lock()
 
     @property
     def depth(self) -> int:
-        return len(self._known)
+        """Rows held in memory (waiting, in flight, or awaiting their outcome's commit)."""
+        return len(self.lanes.known)
 
     def enqueue(self, rows: Iterable[Pending]) -> None:
-        """Takes messages whose transaction has just committed."""
+        """Takes replies whose transaction has just committed."""
         for row in rows:
-            self._add(row)
+            if row.channel in self.held:
+                self.lanes.add(row)
         self._wakeup.set()
 
     def wake(self) -> None:
@@ -113,177 +107,275 @@ class Outbox:
         self._wakeup.set()
 
     async def run(self) -> None:
-        """Sends until stopped."""
-        next_sweep = 0.0
+        """Sends until stopped; cancelling it stops at once, as a crash would (see module doc)."""
         loop = asyncio.get_running_loop()
-        while not self._stopping:
-            self._wakeup.clear()
-            if self._sweep_wanted or loop.time() >= next_sweep:
-                self._sweep_wanted = False
-                next_sweep = loop.time() + self.sweep_seconds
-                await self._guarded(self.sweep())
-            pause = min(self.pump(), max(0.0, next_sweep - loop.time()))
-            if self._marks:
-                await self._guarded(self.flush_marks())
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), timeout=max(pause, 0.001))
+        next_sweep = 0.0
+        try:
+            while not self._stopping:
+                self._wakeup.clear()
+                sweep = self._sweep_wanted or loop.time() >= next_sweep
+                if sweep:
+                    self._sweep_wanted = False
+                    next_sweep = loop.time() + self.sweep_seconds
+                pause = await self._guarded(self._cycle(sweep=sweep))
+                pause = min(pause, max(0.0, next_sweep - loop.time()))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wakeup.wait(), timeout=max(pause, 0.001))
+        except asyncio.CancelledError:
+            for task in list(self._tasks):
+                task.cancel()
+            await self.lease.release()
+            raise
 
     async def stop(self) -> None:
+        """Lets the sends in flight finish, records their outcomes, gives up the leases."""
         self._stopping = True
         self._wakeup.set()
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self.flush_marks()
+        async with self._cycle_lock:
+            if self._tasks:
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+            with contextlib.suppress(Exception):
+                await self._commit([])
+            await self.lease.release()
+            self.held.clear()
 
     async def drain(self) -> None:
         """Sends everything due now and records the outcomes (tests, demo seeding)."""
-        await self.sweep()
-        self._ready.extend(key for key, queue in self._queues.items() if queue)
+        await self._cycle(sweep=True)
+        self.lanes.ready_everything()
         while True:
-            self.pump()
-            if not self._tasks:
+            await self._cycle(sweep=False)
+            if self._tasks:
+                await asyncio.gather(*list(self._tasks), return_exceptions=True)
+                continue
+            if not (self.lanes.has_ready() or self._outcomes or self._wants_top_up()):
                 break
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
-        await self.flush_marks()
+        await self._cycle(sweep=False)
 
-    async def sweep(self) -> None:
-        """Picks up pending rows this process does not hold yet, oldest first."""
-        async with self._bookkeeping, self.db.sessions() as session:
-            rows = await session.execute(
-                select(
-                    OutboxMessage.id,
-                    OutboxMessage.channel,
-                    OutboxMessage.chat_id,
-                    OutboxMessage.body,
-                    OutboxMessage.attempts,
-                    OutboxMessage.not_before,
-                )
-                .where(
-                    OutboxMessage.status == "pending",
-                    OutboxMessage.channel.in_(list(self.channels)),
-                )
-                .order_by(OutboxMessage.id)
-                .limit(5000)
-            )
-            for row in rows:
-                if row.id not in self._known:
-                    self._add(Pending(*row))
+    # --- one turn of the loop --------------------------------------------------------------------
 
-    def pump(self) -> float:
-        """Starts every send allowed now; returns seconds until the next one may be."""
-        loop_now = asyncio.get_running_loop().time()
-        while self._timers and self._timers[0][0] <= loop_now:
-            self._ready.append(heapq.heappop(self._timers)[2])
+    async def _cycle(self, *, sweep: bool) -> float:
+        """Sweeps if asked, claims what may go now with the outcomes so far, starts the sends."""
+        async with self._cycle_lock:
+            if self._stopping:
+                return 1.0
+            if sweep:
+                await self._refresh()
+            if self._wants_top_up():
+                await self._top_up()
+            loop_now = asyncio.get_running_loop().time()
+            batch, pause = self._pump(loop_now)
+            claimed = await self._commit(batch)
+            for key, item in batch:
+                if item.id in claimed:
+                    item.attempts += 1
+                    task = asyncio.get_running_loop().create_task(self._send(key, item))
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
+                else:  # taken by another sender or cancelled meanwhile: not ours to send
+                    self.lanes.forget(item)
+                    self.lanes.done(key)
+            return pause
+
+    def _pump(self, loop_now: float) -> tuple[list[tuple[Key, Pending]], float]:
+        """Takes every message allowed now, lane by lane; returns them and the time to wait."""
+        self.lanes.release_timers(loop_now)
         now = self.clock.now()
-        while self._ready and len(self._tasks) < self.concurrency:
-            key = self._ready.popleft()
-            queue = self._queues.get(key)
-            if not queue or key in self._busy:
-                continue
-            head = queue[0]
-            if head.not_before > now:
-                self._later(key, (head.not_before - now).total_seconds(), loop_now)
-                continue
-            limiter = self.limiters.get(head.channel)
-            if limiter is not None:
-                wait = limiter.wait(head.chat_id, head.group, loop_now)
-                if wait > 0:
-                    self._later(key, wait, loop_now)
+        batch: list[tuple[Key, Pending]] = []
+        waits: list[float] = []
+        for channel in self.lanes.channels():
+            limiter = self.limiters.get(channel)
+            while len(self._tasks) + len(batch) < self.concurrency:
+                if limiter is not None and (wait := limiter.overall_wait(loop_now)) > 0:
+                    waits.append(wait)
+                    break
+                key = self.lanes.pop_ready(channel)
+                if key is None:
+                    break
+                item = self.lanes.head(key)
+                delay = self._delay(item, now)
+                if delay > 0:
+                    self.lanes.later(key, delay, loop_now)
                     continue
-                limiter.take(head.chat_id, head.group, loop_now)
-            queue.popleft()
-            self._busy.add(key)
-            task = asyncio.get_running_loop().create_task(self._send(key, head))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-        if self._ready:
-            return 0.0
-        return self._timers[0][0] - loop_now if self._timers else 1.0
+                if item.lane != REPLY and (reason := self._unreachable.get(key[:2])):
+                    self._settle(self.lanes.start(key), "skipped", error=f"unreachable: {reason}")
+                    self.lanes.done(key)
+                    continue
+                if limiter is not None:
+                    wait = limiter.wait(item.chat_id, item.group, loop_now)
+                    if wait > 0:
+                        self.lanes.later(key, wait, loop_now)
+                        continue
+                    limiter.take(item.chat_id, item.group, loop_now)
+                batch.append((key, self.lanes.start(key)))
+        if self.lanes.has_ready() and len(self._tasks) + len(batch) < self.concurrency:
+            waits.append(0.0)
+        timer = self.lanes.next_timer(loop_now)
+        return batch, min([*waits, 1.0 if timer is None else timer])
 
-    async def flush_marks(self) -> None:
-        """Writes the sent marks gathered so far in one transaction."""
-        async with self._bookkeeping:
-            marks, self._marks = self._marks, []
-            if not marks:
-                return
-            async with self.db.transaction() as session:
-                await session.execute(_MARK_SENT, marks)
-            self._known.difference_update(mark["mark_id"] for mark in marks)
+    def _delay(self, item: Pending, now: datetime) -> float:
+        """Seconds until this message may go: its retry time, or the end of quiet hours."""
+        if item.not_before > now:
+            return (item.not_before - now).total_seconds()
+        template = self._templates.get(item.broadcast_id or 0)
+        if template is not None and template.quiet is not None:
+            until = template.quiet.until(now, self.zone)
+            if until is not None:
+                item.not_before = until
+                return (until - now).total_seconds()
+        return 0.0
 
-    def _add(self, item: Pending) -> None:
-        if item.id in self._known:
-            return
-        self._known.add(item.id)
-        key = (item.channel, item.chat_id)
-        queue = self._queues.setdefault(key, deque())
-        if queue and queue[-1].id > item.id:  # a swept row older than ones already held
-            queue.append(item)
-            ordered = sorted(queue, key=lambda p: p.id)
-            queue.clear()
-            queue.extend(ordered)
-        else:
-            queue.append(item)
-        self._ready.append(key)
-
-    def _later(self, key: ChatKey, seconds: float, loop_now: float) -> None:
-        self._timer_seq += 1
-        heapq.heappush(self._timers, (loop_now + seconds, self._timer_seq, key))
-
-    async def _send(self, key: ChatKey, item: Pending) -> None:
-        attempts = item.attempts + 1
+    async def _commit(self, batch: list[tuple[Key, Pending]]) -> set[int]:
+        """One transaction: the outcomes gathered so far, then the claims of the next sends."""
+        outcomes, self._outcomes = self._outcomes, []
+        gone, self._gone = self._gone, []
+        back, self._back = self._back, []
+        if not (outcomes or gone or back or batch):
+            return set()
         try:
-            external_id = await self.channels[item.channel].send(Outbound.from_json(item.body))
+            async with self.db.transaction() as session:
+                await store.record(session, [values for _, values in outcomes])
+                await store.mark_unreachable(session, gone, self.clock.now())
+                await store.clear_unreachable(session, back)
+                claimed = await self._claim(session, [item for _, item in batch])
+        except BaseException:
+            self._outcomes[:0], self._gone[:0], self._back[:0] = outcomes, gone, back
+            for key, item in batch:
+                self.lanes.put_back(item)
+                self.lanes.done(key)
+            raise
+        for item, values in outcomes:
+            if values["status"] in _FINAL:
+                self.lanes.forget(item)
+        return claimed
+
+    async def _claim(self, session: Any, items: list[Pending]) -> set[int]:
+        ids = [item.id for item in items]
+        waves: dict[int, list[int]] = {}
+        for item in items:
+            template = self._templates.get(item.broadcast_id or 0)
+            if template is not None and template.wave_id is not None:
+                waves.setdefault(template.wave_id, []).append(item.id)
+        answered: set[int] = set()
+        for wave_id, wave_ids in waves.items():
+            answered |= await store.skip_answered(session, wave_id, wave_ids)
+        return await store.claim(session, [i for i in ids if i not in answered])
+
+    # --- one message -----------------------------------------------------------------------------
+
+    async def _send(self, key: Key, item: Pending) -> None:
+        try:
+            external_id = await self.channels[item.channel].send(self._outbound(item))
         except RetryLater as error:
-            await self._retry(key, item, attempts, error.seconds, str(error))
+            if error.flood and (limiter := self.limiters.get(item.channel)) is not None:
+                limiter.slow_down(asyncio.get_running_loop().time())
+            self._retry(item, error.seconds, str(error))
+        except Unconfirmed as error:  # written, unanswered: maybe delivered, never resent
+            log.warning("outbox %s unconfirmed: %s", item.id, error)
+            self._settle(item, "unconfirmed", error=str(error))
+        except ChatGone as error:
+            log.info("outbox %s: chat unreachable: %s", item.id, error)
+            self._gone.append(((item.channel, item.chat_id), str(error)))
+            self._unreachable[(item.channel, item.chat_id)] = str(error)
+            self._settle(item, "failed", error=str(error))
         except Undeliverable as error:
             log.warning("outbox %s undeliverable: %s", item.id, error)
-            await self._finish(item, status="failed", error=str(error), attempts=attempts)
+            self._settle(item, "failed", error=str(error))
         except Exception as error:
             log.exception("outbox %s failed", item.id)
-            await self._retry(key, item, attempts, min(300.0, 2.0**attempts), repr(error))
+            self._retry(item, min(300.0, 2.0**item.attempts), repr(error))
         else:
             self.sent += 1
-            self._marks.append(
-                {
-                    "mark_id": item.id,
-                    "attempts": attempts,
-                    "external_id": external_id,
-                    "sent_at": self.clock.now(),
-                }
-            )
+            if self._unreachable.pop((item.channel, item.chat_id), None) is not None:
+                self._back.append((item.channel, item.chat_id))
+            self._settle(item, "sent", external_id=external_id, sent_at=self.clock.now())
         finally:
-            self._busy.discard(key)
-            if self._queues.get(key):
-                self._ready.append(key)
-            elif key in self._queues and key not in self._busy:
-                del self._queues[key]
+            self.lanes.done(key)
             self._wakeup.set()
 
-    async def _retry(
-        self, key: ChatKey, item: Pending, attempts: int, seconds: float, error: str
-    ) -> None:
-        if attempts >= self.max_attempts:
-            await self._finish(item, status="dead", error=error, attempts=attempts)
+    def _outbound(self, item: Pending) -> Outbound:
+        if item.body is not None:
+            return Outbound.from_json(item.body)
+        body = self._templates[item.broadcast_id or 0].body
+        meta = {"group": item.to_group, "broadcast": item.broadcast_id}
+        return Outbound.from_json({**body, "chat_id": item.chat_id, "meta": meta})
+
+    def _retry(self, item: Pending, seconds: float, error: str) -> None:
+        if item.attempts >= self.max_attempts:
+            self._settle(item, "dead", error=error)
             return
-        item.attempts = attempts
         item.not_before = self.clock.now() + timedelta(seconds=seconds)
-        self._queues.setdefault(key, deque()).appendleft(item)
-        await self._write(item.id, attempts=attempts, not_before=item.not_before, error=error)
+        self.lanes.put_back(item)
+        self._settle(item, "pending", error=error)
 
-    async def _finish(self, item: Pending, **values: Any) -> None:
-        async with self._bookkeeping:
-            await self._write(item.id, **values)
-            self._known.discard(item.id)
-
-    async def _write(self, row_id: int, **values: Any) -> None:
-        async with self.db.transaction() as session:
-            await session.execute(
-                update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values)
+    def _settle(self, item: Pending, status: str, **values: Any) -> None:
+        """Records an outcome, committed with the next claim (at once: the loop is woken)."""
+        self._outcomes.append(
+            (
+                item,
+                {
+                    "o_id": item.id,
+                    "status": status,
+                    "sent_at": values.get("sent_at"),
+                    "external_id": values.get("external_id"),
+                    "not_before": item.not_before,
+                    "error": values.get("error"),
+                },
             )
+        )
 
-    async def _guarded(self, work: Any) -> None:
+    # --- reading the table -----------------------------------------------------------------------
+
+    async def _refresh(self) -> None:
+        """Takes the leases it can, checks the ones held, and reads pending replies."""
+        if self.held and not await self.lease.healthy():
+            for channel in self.held:
+                self.lanes.drop_channel(channel)
+            self.held.clear()
+        new = [c for c in self.channels if c not in self.held and await self.lease.acquire(c)]
+        if new:
+            async with self.db.transaction() as session:
+                for channel in new:
+                    if count := await store.recover(session, channel):
+                        log.warning("%s: %d in flight at a crash: unconfirmed", channel, count)
+                self._unreachable.update(await store.unreachable(session, new))
+            self.held.update(new)
+        if not self.held:
+            return
+        self._cursors = dict.fromkeys(self._cursors, 0)  # rows committed out of id order too
+        self._more = dict.fromkeys(self._more, True)
+        async with self.db.sessions() as session:
+            for row in await store.load_replies(session, sorted(self.held), self.page):
+                self.lanes.add(row)
+
+    def _wants_top_up(self) -> bool:
+        more = bool(self.held) and any(self._more.values())
+        return more and self.lanes.bulk_held < self.page // 2
+
+    async def _top_up(self) -> None:
+        """Reads the next page of broadcast recipients, announcements first."""
+        room = self.page - self.lanes.bulk_held
+        async with self.db.sessions() as session:
+            for lane, after in self._cursors.items():
+                if room <= 0 or not self._more[lane]:
+                    continue
+                rows = await store.load_lane(session, sorted(self.held), lane, after, room)
+                self._more[lane] = len(rows) == room
+                if rows:
+                    self._cursors[lane] = rows[-1].id
+                wanted = {r.broadcast_id for r in rows if r.broadcast_id is not None}
+                wanted -= self._templates.keys()
+                if wanted:
+                    self._templates.update(await store.load_templates(session, wanted))
+                room -= sum(self.lanes.add(row) for row in rows)
+        for broadcast_id in [b for b in self._templates if b not in self.lanes.per_broadcast]:
+            del self._templates[broadcast_id]
+
+    async def _guarded(self, work: Any) -> float:
         try:
-            await work
-        except Exception:  # the database may be down: keep going, the rows stay pending
+            pause: float = await work
+        except Exception:  # the database may be down: keep going, the rows stay as they are
             log.exception("outbox bookkeeping failed")
             await asyncio.sleep(1.0)
+            return 1.0
+        return pause

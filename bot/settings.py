@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Literal, Self
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.delivery.quiet import normalise as normalise_quiet_hours
 
 ZALO_CHANNEL = "zalo"
 # "zalo" or "zalo-<school>": the part before the dash names the platform (base.platform_of)
@@ -110,6 +112,24 @@ class Settings(BaseSettings):
     min_group_size: int = Field(5, description="Groups with fewer respondents are suppressed.")
     invite_ttl_hours: int = Field(72, description="Hours a staff invite code stays valid.")
     outbox_max_attempts: int = Field(8, description="Send attempts before a message is dead.")
+    delivery_pace: float = Field(
+        0.96, gt=0, le=1, description="Fraction of each platform limit the sender aims at."
+    )
+    delivery_concurrency: int = Field(
+        48, ge=1, le=64, description="Messages in flight at once (at most the HTTP pool's 64)."
+    )
+    quiet_hours: str = Field(
+        "21:00-06:30", description="Default quiet hours of a school, local time; '' for none."
+    )
+    audience: Literal["groups", "private", "both"] = Field(
+        "groups",
+        description="Default audience of a school's posts: class groups (else privately), "
+        "private messages, or both.",
+    )
+    survey_reminders: int = Field(
+        2, ge=0, description="Reminders at most to a parent who has not answered an open wave."
+    )
+    survey_reminder_days: int = Field(3, ge=1, description="Days between a wave's reminders.")
 
     workdays_file: Path | None = Field(
         None, description="YAML of each year's extra days off and working days (default: shipped)."
@@ -123,6 +143,11 @@ class Settings(BaseSettings):
     ticket_escalate_district: bool = Field(
         False, description="Also tell the district's officers about overdue tickets."
     )
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours_parse(cls, value: str) -> str:
+        return normalise_quiet_hours(value)
 
     @model_validator(mode="after")
     def _zalo_bots_do_not_clash(self) -> Self:

@@ -209,6 +209,9 @@ class AiohttpRequest(BaseRequest):
                 method, url, data=data, headers=headers, timeout=timeout
             ) as response:
                 status, payload = response.status, await response.read()
+        except aiohttp.ConnectionTimeoutError:
+            # nothing was sent: safe to retry (a TimedOut below may have reached the Bot API)
+            raise NetworkError(f"Timed out connecting to the Bot API ({method})") from None
         except TimeoutError:
             # aiohttp names the URL (and so the token) in some timeout messages: never chain them.
             raise TimedOut(f"Timed out talking to the Bot API ({method})") from None

@@ -11,7 +11,10 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 if TYPE_CHECKING:  # handlers import these types; they must not pull in a web framework
     from aiohttp import web
 
-InboundKind = Literal["text", "choice", "photo", "sticker", "voice", "unsupported"]
+# "joined"/"left": the bot was added to or removed from a group (`text` is the group's title)
+InboundKind = Literal[
+    "text", "choice", "photo", "sticker", "voice", "unsupported", "joined", "left"
+]
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class Outbound:
     edit_of: str | None = None
     callback_id: str | None = None
     notice: str = ""
+    # a URL, a file path, or a file id the platform gave us (a Telegram photo)
     image: str | None = None
     kind: Literal["message", "ack"] = "message"
     meta: dict[str, Any] = field(default_factory=dict)
@@ -79,15 +83,33 @@ class Outbound:
 
 
 class RetryLater(Exception):
-    """The platform asked us to wait (HTTP 429 retry_after) or failed for now."""
+    """The platform asked us to wait (HTTP 429 retry_after) or failed for now.
 
-    def __init__(self, seconds: float, reason: str = "") -> None:
+    `flood` marks a 429 (the platform's flood control), as opposed to a network failure.
+    """
+
+    def __init__(self, seconds: float, reason: str = "", *, flood: bool = False) -> None:
         super().__init__(reason or f"retry after {seconds}s")
         self.seconds = seconds
+        self.flood = flood
+
+
+class Unconfirmed(Exception):
+    """The request went out but no answer came (a read timeout): it may have been delivered.
+
+    The sender does not send it again (see bot/delivery: the one ambiguous case).
+    """
 
 
 class Undeliverable(Exception):
     """The platform will never take this message (blocked, chat gone, bad request)."""
+
+
+class ChatGone(Undeliverable):
+    """The chat itself is unreachable for good: the bot was blocked or removed, the chat deleted.
+
+    Broadcasts skip such a chat until it takes a message again.
+    """
 
 
 Receiver = Callable[[Inbound], Awaitable[bool]]

@@ -26,6 +26,7 @@ from aiohttp import web
 from telegram import (
     Bot,
     CallbackQuery,
+    ChatMemberUpdated,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -42,6 +43,7 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
     TelegramError,
+    TimedOut,
 )
 from telegram.request import BaseRequest
 from telegram.warnings import PTBDeprecationWarning
@@ -49,12 +51,14 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.channels import splitting
 from bot.channels.aiohttp_request import AiohttpRequest, FloodWait, scrub
 from bot.channels.base import (
+    ChatGone,
     Choice,
     Inbound,
     InboundKind,
     Outbound,
     Receiver,
     RetryLater,
+    Unconfirmed,
     Undeliverable,
     normalize_text,
 )
@@ -74,6 +78,7 @@ CALLBACK_DATA_LIMIT: Final = 64
 SHORT_LABEL: Final = 4
 BUTTONS_PER_ROW: Final = 8
 _GROUPS: Final = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
+_PRESENT: Final = frozenset({"member", "administrator", "creator", "restricted"})
 
 
 # --- keeping the token out of logs ---------------------------------------------------------------
@@ -107,8 +112,30 @@ def to_inbound(update: Update, now: datetime | None = None) -> Inbound | None:
         return _from_callback(update.update_id, update.callback_query, now or datetime.now(UTC))
     if update.message is not None:
         return _from_message(update.update_id, update.message)
+    if update.my_chat_member is not None:
+        return _from_membership(update.update_id, update.my_chat_member)
     log.debug("skipping update %s: type not handled", update.update_id)
     return None
+
+
+def _from_membership(update_id: int, change: ChatMemberUpdated) -> Inbound | None:
+    """The bot added to or removed from a group (a private chat's block shows at the next send)."""
+    if change.chat.type not in _GROUPS:
+        return None
+    joined = change.new_chat_member.status in _PRESENT
+    if joined == (change.old_chat_member.status in _PRESENT):
+        return None  # a change of rights, not of membership
+    return Inbound(
+        channel="telegram",
+        external_id=str(update_id),
+        chat_id=str(change.chat.id),
+        user_id=str(change.from_user.id),
+        received_at=change.date.astimezone(UTC),
+        kind="joined" if joined else "left",
+        text=normalize_text(change.chat.title or "", 200),
+        user_name=_full_name(change.from_user),
+        in_group=True,
+    )
 
 
 def _from_message(update_id: int, message: Message) -> Inbound | None:
@@ -395,15 +422,18 @@ class TelegramChannel:
                     log.info("telegram callback answer failed: %s", self._safe(exc))
             return await self._render(message)
         except RetryAfter as exc:
-            raise RetryLater(_retry_seconds(exc), "telegram flood control") from None
+            raise RetryLater(_retry_seconds(exc), "telegram flood control", flood=True) from None
         except ChatMigrated as exc:
-            raise Undeliverable(f"group moved to chat {exc.new_chat_id}") from None
-        except Forbidden as exc:
-            raise Undeliverable(self._safe(exc)) from None
+            raise ChatGone(f"group moved to chat {exc.new_chat_id}") from None
+        except Forbidden as exc:  # blocked by the person, removed from the group, deactivated
+            raise ChatGone(self._safe(exc)) from None
         except BadRequest as exc:
-            raise Undeliverable(self._safe(exc)) from None
+            gone = "chat not found" in exc.message.lower()
+            raise (ChatGone if gone else Undeliverable)(self._safe(exc)) from None
         except InvalidToken as exc:
             raise RetryLater(60.0, f"telegram token rejected: {self._safe(exc)}") from None
+        except TimedOut as exc:  # the request was written; Telegram may have taken it
+            raise Unconfirmed(self._safe(exc)) from None
         except (NetworkError, TelegramError) as exc:
             raise RetryLater(2.0, self._safe(exc)) from None
 
