@@ -74,6 +74,7 @@ class Outbox:
         self.page = page
         self.lease = lease or lease_for(db)
         self.sent = 0
+        self.idle = False  # waiting for work (between two turns of `run`)
         self.lanes = Lanes()
         self.held: set[str] = set()
         self._templates: dict[int, Template] = {}
@@ -119,8 +120,10 @@ class Outbox:
                     next_sweep = loop.time() + self.sweep_seconds
                 pause = await self._guarded(self._cycle(sweep=sweep))
                 pause = min(pause, max(0.0, next_sweep - loop.time()))
+                self.idle = True
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wakeup.wait(), timeout=max(pause, 0.001))
+                self.idle = False
         except asyncio.CancelledError:
             for task in list(self._tasks):
                 task.cancel()
@@ -148,9 +151,9 @@ class Outbox:
             if self._tasks:
                 await asyncio.gather(*list(self._tasks), return_exceptions=True)
                 continue
-            if not (self.lanes.has_ready() or self._outcomes or self._wants_top_up()):
+            # what waits for a rate limit or a later time stays for the next drain
+            if not (self._outcomes or self._gone or self._back or self._wants_top_up()):
                 break
-        await self._cycle(sweep=False)
 
     # --- one turn of the loop --------------------------------------------------------------------
 

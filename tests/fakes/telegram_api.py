@@ -22,10 +22,12 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.flood import FloodControl
 from tests.fakes.loopback import LoopbackBotApi
 
 TOKEN = "123456789:AAHfakeTelegramToken_for-tests-0123456"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+_DELIVERING = frozenset({"sendMessage", "sendPhoto"})  # what flood control counts
 
 # Parameters decoded like the Bot API does from form fields; everything else stays a string.
 _INT_PARAMS = frozenset(
@@ -68,8 +70,10 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
         first_name: str = "Hài Lòng",
         max_poll_wait: float = 1.0,
         record: bool = True,
+        flood: FloodControl | None = None,
     ) -> None:
         super().__init__(token, max_poll_wait=max_poll_wait)
+        self.flood = flood  # Telegram's limits and per-chat delivery counts (tests/fakes/flood.py)
         self.bot_user: dict[str, Any] = {
             "id": bot_id or int(token.split(":", 1)[0]),
             "is_bot": True,
@@ -207,7 +211,14 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
         handler = self._methods.get(method)
         if handler is None:
             return _error(404, "Not Found")
-        return await handler(params)
+        if self.flood is None or method not in _DELIVERING:
+            return await handler(params)
+        refused = self.flood.verdict(str(params.get("chat_id")))
+        if refused is not None:
+            return _error(*refused)
+        response = await handler(params)
+        await self.flood.answer_later()
+        return response
 
     async def _get_me(self, params: dict[str, Any]) -> web.Response:
         return _ok(self.bot_user)
