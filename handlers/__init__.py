@@ -3,7 +3,22 @@
 from __future__ import annotations
 
 from bot.routing import Job, Routes
-from handlers import data_rights, help, linking, onboarding, surveys, texts, waves
+from handlers import (
+    announcements,
+    data_rights,
+    deliveries,
+    groups,
+    help,
+    linking,
+    news,
+    onboarding,
+    photos,
+    posting,
+    reminders,
+    surveys,
+    texts,
+    waves,
+)
 from handlers.tickets import escalation, follow, intake, staff
 
 ROUTES = Routes(
@@ -14,6 +29,8 @@ ROUTES = Routes(
         "phananh": intake.start,
         "theodoi": follow.list_mine,
         "phieu": staff.queue,
+        "thongbao": announcements.start,
+        "tin": news.menu,
         "huy": help.cancel,
         "trogiup": help.show_help,
         "help": help.show_help,
@@ -33,16 +50,21 @@ ROUTES = Routes(
         "fb": intake.choose,
         "tt": follow.act,
         "tk": staff.act,
+        "tb": announcements.act,
+        "n": news.act,
+        "seen": deliveries.seen,
     },
     flows={
         "survey": surveys.answer_typed,
         intake.FLOW: intake.typed,
         follow.ADD_FLOW: follow.add_typed,
         staff.NOTE_FLOW: staff.note_typed,
+        announcements.FLOW: announcements.typed,
+        news.FLOW: news.typed,
     },
     fallback=onboarding.code_or_help,
-    non_text=intake.photo,
-    group=help.in_group,
+    non_text=photos.route,
+    group=groups.in_group,
     failure_text=texts.FAILURE,
 )
 
@@ -50,4 +72,8 @@ JOBS = [
     Job("open_due_waves", waves.open_due_waves, every_seconds=60),
     # hourly in the working day, so a restart misses nothing; each alert is sent once
     Job("ticket_deadlines", escalation.watch_deadlines, cron={"hour": "7-17", "minute": "0"}),
+    Job("release_broadcasts", posting.release_broadcasts, every_seconds=60),
+    Job("report_broadcasts", deliveries.report_finished, every_seconds=30),
+    # hourly: a round comes due at the hour its invitations went out, days later
+    Job("survey_reminders", reminders.remind_waves, cron={"minute": "5"}),
 ]

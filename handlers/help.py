@@ -19,8 +19,13 @@ async def cancel(ctx: Context) -> None:
     """Leaves the current step; saved answers stay for later."""
     if ctx.dialog.flow or ctx.dialog.choices:
         # a feedback draft or a staff note is dropped; survey answers are kept
+        flow = ctx.dialog.flow
         cancelled = (
-            texts.FEEDBACK_CANCELLED if ctx.dialog.flow.startswith("pakn") else texts.CANCELLED
+            texts.FEEDBACK_CANCELLED
+            if flow.startswith("pakn")
+            else texts.ANNOUNCE_CANCELLED
+            if flow in ("tb", "tin")  # an announcement or a news post being written
+            else texts.CANCELLED
         )
         ctx.end_flow()
         ctx.reply(cancelled)

@@ -17,7 +17,9 @@ HELP = (
 HELP_STAFF = (
     "\n\nDành cho cán bộ, giáo viên:\n"
     "/khaosat – mở đợt khảo sát, xem tiến độ và kết quả\n"
-    "/phieu – phiếu phản ánh, khiếu nại đang chờ xử lý"
+    "/phieu – phiếu phản ánh, khiếu nại đang chờ xử lý\n"
+    "/thongbao – gửi thông báo tới phụ huynh của lớp (kèm ảnh, nút “Đã xem”), liên kết nhóm lớp\n"
+    "/tin – tin cải cách hành chính: gửi ngay hoặc theo lịch (ban giám hiệu)"
 )
 WELCOME_NO_CODE = (
     "Kính chào quý phụ huynh! Đây là trợ lý Hài Lòng của nhà trường.\n"
@@ -469,3 +471,148 @@ KPI_OPEN = (
 KPI_RATING = "• Đánh giá của phụ huynh: {mean}/5 ({ratings} lượt)"
 EXPORT_ON_TIME = "đúng hạn"
 EXPORT_LATE = "quá hạn"
+
+
+# Thông báo (announcements), tin CCHC (news), nhóm lớp (class groups): staff and parents
+ANNOUNCE_LIMIT = 1500
+ANNOUNCE_ASK_TEXT = (
+    "Thầy/cô gõ nội dung thông báo gửi phụ huynh (tối đa {limit} ký tự), có thể gửi kèm một "
+    "ảnh.\n/huy để thôi, /trogiup để xem hướng dẫn."
+)
+ANNOUNCE_SENT_LIST = "Thông báo, tin đã gửi"
+GROUP_LINK = "Liên kết nhóm lớp"
+ANNOUNCE_TOO_LONG = "Nội dung dài quá, thầy/cô viết ngắn lại giúp (tối đa {limit} ký tự)."
+ANNOUNCE_EMPTY = "Thầy/cô vui lòng gõ nội dung thông báo (/huy để thôi)."
+ANNOUNCE_PHOTO_ADDED = "Đã nhận ảnh. Thầy/cô gõ nội dung đi kèm ảnh."
+ANNOUNCE_PICK_CLASSES = "Gửi tới lớp nào? Chọn một hoặc nhiều lớp, rồi chọn “Tiếp tục”."
+WHOLE_SCHOOL = "Toàn trường"
+PICKED = "✓ {label}"
+CONTINUE = "Tiếp tục"
+ANNOUNCE_PICK_ONE = "Thầy/cô chọn ít nhất một lớp."
+ANNOUNCE_ASK_SEEN = (
+    "Thêm nút “Đã xem” để biết bao nhiêu phụ huynh đã đọc? (Nên dùng cho thông báo quan trọng.)"
+)
+SEEN_YES = "Có nút “Đã xem”"
+SEEN_NO = "Không cần"
+SEEN = "Đã xem"
+PREVIEW = "Xem trước:\n———\n{body}\n———\n{audience}"
+AUDIENCE_LINE = (
+    "Gửi tới: {scope} — {parents} phụ huynh nhắn riêng, {groups} nhóm lớp ({total} tin)."
+)
+AUDIENCE_NO_CONSENT = (
+    "\n{count} phụ huynh chưa đồng ý nhận tin tức, thông báo nên không nhận tin nhắn riêng."
+)
+AUDIENCE_UNREACHABLE = "\n{count} tài khoản đã chặn trợ lý nên sẽ không nhận được."
+AUDIENCE_WITH_SEEN = "\nCó nút “Đã xem”."
+AUDIENCE_QUIET = "\nĐang trong giờ nghỉ ({quiet}): tin sẽ được gửi từ {until}."
+AUDIENCE_NOBODY = (
+    "Chưa gửi được cho ai: lớp chưa có phụ huynh đồng ý nhận thông báo và chưa liên kết nhóm lớp."
+)
+SEND = "Gửi"
+EDIT_TEXT = "Sửa nội dung"
+CANCEL = "Hủy"
+ANNOUNCE_QUEUED = (
+    "Đã xếp {total} tin để gửi. Trợ lý sẽ báo kết quả khi gửi xong; xem lại bằng /thongbao."
+)
+ANNOUNCE_CANCELLED = "Đã hủy, thông báo không được gửi."
+ANNOUNCE_NOT_YOURS = "Thầy/cô chỉ gửi được thông báo cho lớp mình phụ trách."
+ANNOUNCE_USE_BUTTONS = "Thầy/cô chọn một mục bên dưới, hoặc gõ /huy để thôi."
+ANNOUNCE_HEADER = "📢 Thông báo – {scope}\n\n{text}"
+SCOPE_CLASSES = "lớp {names}"
+SENT_NONE = "Chưa có thông báo, tin nào được gửi."
+SENT_HEADER = "Thông báo, tin đã gửi gần đây (chọn để xem kết quả):"
+SENT_LINE = "{date} · {title}"
+BROADCAST_STATES = {
+    "scheduled": "chờ đến giờ gửi",
+    "sending": "đang gửi",
+    "done": "đã gửi xong",
+    "cancelled": "đã hủy",
+}
+
+REPORT = "Kết quả gửi “{title}”: đã gửi {delivered}/{total}"
+REPORT_FAILED = "; {count} không gửi được: {names}"
+REPORT_WAITING = "; còn {count} tin đang chờ gửi"
+REPORT_UNCONFIRMED = (
+    "\n({count} tin chưa được nền tảng xác nhận vì trợ lý khởi động lại giữa chừng; "
+    "trợ lý không gửi lại để tránh trùng.)"
+)
+REPORT_SEEN = "\nĐã xem: {lines}."
+REPORT_SEEN_LINE = "lớp {class_name} {seen}/{parents}"
+REPORT_MORE = " và {count} người khác"
+FAILURE_BLOCKED = "đã chặn trợ lý"
+FAILURE_OTHER = "lỗi khi gửi"
+FAILURE_GROUP = "nhóm “{title}”"
+FAILURE_ERASED = "một phụ huynh đã xóa dữ liệu"
+SEEN_THANKS = "Đã ghi nhận. Cảm ơn anh/chị!"
+
+GROUP_HELLO = (
+    "Xin chào! Tôi là trợ lý Hài Lòng của nhà trường. Để nhận thông báo của lớp tại nhóm này, "
+    "giáo viên của lớp nhắn riêng cho tôi lệnh /thongbao, chọn “Liên kết nhóm lớp” để lấy mã, "
+    "rồi gõ tại đây: /lienket <mã>."
+)
+GROUP_PICK_CLASS = "Liên kết nhóm Telegram của lớp nào?"
+GROUP_CODE = (
+    "Thầy/cô thêm trợ lý vào nhóm Telegram của lớp {class_name}, rồi gõ trong nhóm:\n"
+    "/lienket {code}\n"
+    "Mã dùng một lần, hết hạn sau {hours} giờ. Trên Zalo, thông báo được gửi riêng cho từng "
+    "phụ huynh."
+)
+GROUP_LINKED = (
+    "Đã liên kết nhóm này với lớp {class_name} – {school}. Thông báo của lớp sẽ được gửi vào đây."
+)
+GROUP_CODE_BAD = (
+    "Mã liên kết không đúng hoặc đã hết hạn. Thầy/cô lấy mã mới bằng /thongbao khi nhắn riêng "
+    "với trợ lý."
+)
+GROUP_CODE_NOT_YOURS = "Chỉ giáo viên của lớp hoặc ban giám hiệu liên kết được nhóm."
+GROUP_LINK_HOW = "Gõ /lienket <mã>; mã lấy bằng /thongbao khi nhắn riêng với trợ lý."
+
+NEWS_PRINCIPAL_ONLY = (
+    "Chỉ ban giám hiệu đăng tin cải cách hành chính. Thầy/cô gửi thông báo cho lớp bằng /thongbao."
+)
+NEWS_MENU = (
+    "Tin cải cách hành chính – {school}\n"
+    "Tuần này đã gửi {week} tin (kế hoạch: ít nhất 1 tin mỗi tuần){mark}.{next}\n"
+    "Chọn tin để xem và gửi:"
+)
+NEWS_WEEK_OK = " ✓"
+NEWS_WEEK_MISSING = " – chưa đạt"
+NEWS_NEXT = "\nLần gửi theo lịch tới: “{title}” lúc {at}."
+NEWS_EMPTY_LIBRARY = "\nThư viện chưa có tin nào; chọn “Viết tin mới”."
+NEWS_NEW = "Viết tin mới"
+NEWS_SCHEDULE_LIST = "Lịch gửi"
+NEWS_BODY = "📰 {title}\n\n{text}"
+NEWS_LINK = "\n\n👉 Làm thủ tục trực tuyến: {link}"
+NEWS_SEND_NOW = "Gửi ngay"
+NEWS_TOMORROW = "Gửi 8:00 sáng mai"
+NEWS_WEEKLY = "Gửi 8:00 thứ Hai hằng tuần"
+BACK = "Quay lại"
+NEWS_SCHEDULED = "Đã lên lịch gửi “{title}” lúc {at}{repeat}. Xem, hủy lịch bằng /tin → “Lịch gửi”."
+NEWS_REPEAT = ", rồi cứ {days} ngày một lần"
+NEWS_NO_SCHEDULE = "Chưa có tin nào được lên lịch."
+NEWS_SCHEDULE_HEADER = "Tin đã lên lịch:"
+NEWS_SCHEDULE_LINE = "• “{title}” lúc {at}{repeat}"
+NEWS_UNSCHEDULE = "Hủy lịch: {title}"
+NEWS_UNSCHEDULED = "Đã hủy lịch gửi “{title}”."
+NEWS_TITLE_LIMIT = 120
+NEWS_TEXT_LIMIT = 1200
+NEWS_ASK_TITLE = (
+    "Thầy/cô gõ tiêu đề tin (tối đa {limit} ký tự). /huy để thôi, /trogiup để xem hướng dẫn."
+)
+NEWS_ASK_TEXT = "Thầy/cô gõ nội dung tin (tối đa {limit} ký tự)."
+NEWS_ASK_LINK = (
+    "Nếu tin nói về một thủ tục làm trực tuyến, thầy/cô gõ đường dẫn (bắt đầu bằng https://); "
+    "nếu không, chọn “Bỏ qua”."
+)
+NEWS_BAD_LINK = (
+    "Đường dẫn phải bắt đầu bằng https:// hoặc http://. Thầy/cô gõ lại hoặc chọn “Bỏ qua”."
+)
+NEWS_TOO_LONG = "Dài quá, thầy/cô viết ngắn lại giúp (tối đa {limit} ký tự)."
+NEWS_TITLE_TAKEN = "Thư viện đã có tin cùng tiêu đề. Thầy/cô đặt tiêu đề khác giúp."
+NEWS_SAVED = "Đã lưu tin vào thư viện."
+
+SURVEY_REMINDER = (
+    "Kính gửi quý phụ huynh,\nNhà trường xin nhắc anh/chị tham gia “{title}” (hạn {closes}). "
+    "Phiếu ẩn danh, mất khoảng {minutes} phút; phần anh/chị đã trả lời được giữ nguyên."
+)
+SURVEY_ANSWER = "Trả lời khảo sát"

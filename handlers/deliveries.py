@@ -1,0 +1,211 @@
+"""Delivery reports and "Đã xem": what became of a broadcast, told to its sender once it is done."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.channels.base import Choice, Outbound
+from bot.context import Context, queue_to_person
+from bot.db import table_of, upsert_statements
+from bot.delivery.broadcasts import WAITING, Failure, tally
+from bot.models import (
+    Broadcast,
+    BroadcastSeen,
+    ClassGroup,
+    Classroom,
+    Membership,
+    OutboxMessage,
+    Person,
+)
+from bot.routing import JobContext
+from handlers import texts
+from handlers.audience import school_class_ids
+from handlers.posters import Poster
+
+SHOWN_SENT = 8
+SHOWN_FAILURES = 5
+_GONE_WORDS = ("blocked", "unreachable", "forbidden", "kicked", "not found", "deactivated")
+_RECORD_SEEN = upsert_statements(
+    lambda insert: insert(table_of(BroadcastSeen)).on_conflict_do_nothing(
+        index_elements=["broadcast_id", "channel", "user_id"]
+    )
+)
+
+
+async def show_sent(ctx: Context, poster: Poster) -> None:
+    """Lists the recent broadcasts of the school (principal) or of this teacher, to pick one."""
+    query = select(Broadcast).where(
+        Broadcast.school_id == poster.school.id, Broadcast.kind != "reminder"
+    )
+    if not poster.principal:
+        query = query.where(Broadcast.sender_id == poster.person_id)
+    found = list(await ctx.session.scalars(query.order_by(Broadcast.id.desc()).limit(SHOWN_SENT)))
+    if not found:
+        ctx.reply(texts.SENT_NONE)
+        return
+    zone = ZoneInfo(ctx.services.settings.timezone)
+    choices = [
+        Choice(
+            f"tb:r:{b.id}",
+            texts.SENT_LINE.format(
+                date=b.send_at.astimezone(zone).strftime("%d/%m"), title=b.title[:50]
+            ),
+        )
+        for b in found
+    ]
+    ctx.reply(texts.SENT_HEADER, choices)
+
+
+async def show_report(ctx: Context, poster: Poster, arg: str) -> None:
+    """Shows where one broadcast stands: delivered, failed, waiting, seen per class."""
+    broadcast = await ctx.session.get(Broadcast, int(arg)) if arg.isdigit() else None
+    mine = broadcast is not None and broadcast.school_id == poster.school.id
+    if broadcast is None or not mine or not (poster.principal or _sent_by(broadcast, poster)):
+        ctx.reply(texts.STAFF_ONLY)
+        return
+    state = texts.BROADCAST_STATES.get(broadcast.status, broadcast.status)
+    ctx.reply(f"{await report_text(ctx.session, broadcast)} ({state})")
+
+
+def _sent_by(broadcast: Broadcast, poster: Poster) -> bool:
+    return broadcast.sender_id == poster.person_id
+
+
+async def report_text(session: AsyncSession, broadcast: Broadcast) -> str:
+    """ "Kết quả gửi “…”: đã gửi 187/190; 3 không gửi được: …", with seen counts if asked."""
+    counts = await tally(session, broadcast.id, failures=SHOWN_FAILURES)
+    text = texts.REPORT.format(
+        title=broadcast.title, delivered=counts.delivered, total=counts.total
+    )
+    failed = sum(counts.counts.get(s, 0) for s in ("failed", "dead", "skipped"))
+    if failed:
+        names = [await _failure_name(session, f) for f in counts.failures]
+        listed = ", ".join(names)
+        if failed > len(names):
+            listed += texts.REPORT_MORE.format(count=failed - len(names))
+        text += texts.REPORT_FAILED.format(count=failed, names=listed)
+    if counts.waiting:
+        text += texts.REPORT_WAITING.format(count=counts.waiting)
+    text += "."
+    if counts.unconfirmed:
+        text += texts.REPORT_UNCONFIRMED.format(count=counts.unconfirmed)
+    if broadcast.seen_button:
+        text += texts.REPORT_SEEN.format(lines=await _seen_lines(session, broadcast))
+    return text
+
+
+async def _failure_name(session: AsyncSession, failure: Failure) -> str:
+    if failure.to_group:
+        title = await session.scalar(
+            select(ClassGroup.title).where(
+                ClassGroup.channel == failure.channel, ClassGroup.chat_id == failure.chat_id
+            )
+        )
+        who = texts.FAILURE_GROUP.format(title=title or failure.chat_id)
+    else:
+        person = await session.get(Person, failure.person_id) if failure.person_id else None
+        who = person.display_name if person and person.display_name else texts.FAILURE_ERASED
+    gone = any(word in failure.error.lower() for word in _GONE_WORDS)
+    return f"{who} ({texts.FAILURE_BLOCKED if gone else texts.FAILURE_OTHER})"
+
+
+async def _seen_lines(session: AsyncSession, broadcast: Broadcast) -> str:
+    """ "lớp Lá 1 12/25, …": who tapped "Đã xem", over the class's parents."""
+    class_ids = broadcast.class_ids or await school_class_ids(session, broadcast.school_id)
+    seen = await _pairs(
+        session,
+        select(BroadcastSeen.class_id, func.count())
+        .where(BroadcastSeen.broadcast_id == broadcast.id)
+        .group_by(BroadcastSeen.class_id),
+    )
+    parents = await _pairs(
+        session,
+        select(Membership.class_id, func.count())
+        .where(Membership.class_id.in_(class_ids), Membership.role == "parent")
+        .group_by(Membership.class_id),
+    )
+    names = await _pairs(
+        session, select(Classroom.id, Classroom.name).where(Classroom.id.in_(class_ids))
+    )
+    return ", ".join(
+        texts.REPORT_SEEN_LINE.format(
+            class_name=names[c], seen=seen.get(c, 0), parents=parents.get(c, 0)
+        )
+        for c in class_ids
+        if c in names
+    )
+
+
+async def _pairs(session: AsyncSession, query: Select[Any, Any]) -> dict[Any, Any]:
+    return {key: value for key, value in await session.execute(query)}
+
+
+async def report_finished(job: JobContext) -> None:
+    """Marks broadcasts with nothing left to send as done, and tells each sender the outcome."""
+    now = job.services.clock.now()
+    waiting = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.broadcast_id == Broadcast.id, OutboxMessage.status.in_(WAITING))
+        .correlate(Broadcast)
+    )
+    async with job.transaction() as session:
+        found = await session.scalars(
+            select(Broadcast).where(Broadcast.status == "sending", ~exists(waiting))
+        )
+        for broadcast in found.all():
+            done = await session.execute(
+                update(Broadcast)
+                .where(Broadcast.id == broadcast.id, Broadcast.status == "sending")
+                .values(status="done", finished_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if getattr(done, "rowcount", 0) != 1 or broadcast.sender_id is None:
+                continue
+            text = await report_text(session, broadcast)
+            await queue_to_person(session, broadcast.sender_id, Outbound("", text), now)
+
+
+async def seen(ctx: Context) -> None:
+    """Records that someone has seen an announcement (once per account), with a short thanks."""
+    arg = (ctx.inbound.choice or "").partition(":")[2]
+    broadcast = await ctx.session.get(Broadcast, int(arg)) if arg.isdigit() else None
+    if broadcast is not None and broadcast.seen_button:
+        class_id = await _class_of_chat(ctx, broadcast.id)
+        await ctx.session.execute(
+            _RECORD_SEEN(ctx.session),
+            {
+                "broadcast_id": broadcast.id,
+                "channel": ctx.inbound.channel,
+                "user_id": ctx.inbound.user_id,
+                "person_id": ctx.person.id if ctx.person else None,
+                "class_id": class_id,
+                "seen_at": ctx.now,
+            },
+        )
+    ack = Outbound(ctx.inbound.chat_id, "", kind="ack", notice=texts.SEEN_THANKS)
+    ctx.replies.append(replace(ack, meta={"group": ctx.inbound.in_group}))
+
+
+async def _class_of_chat(ctx: Context, broadcast_id: int) -> int | None:
+    """The class the message was sent for: the group's class, or the parent's row's class."""
+    inbound = ctx.inbound
+    if inbound.in_group:
+        return await ctx.session.scalar(
+            select(ClassGroup.class_id).where(
+                ClassGroup.channel == inbound.channel, ClassGroup.chat_id == inbound.chat_id
+            )
+        )
+    return await ctx.session.scalar(
+        select(OutboxMessage.class_id)
+        .where(
+            OutboxMessage.broadcast_id == broadcast_id,
+            OutboxMessage.channel == inbound.channel,
+            OutboxMessage.chat_id == inbound.chat_id,
+        )
+        .limit(1)
+    )

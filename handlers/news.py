@@ -1,0 +1,252 @@
+"""Reform news (/tin): the school's library of posts, sent now, tomorrow morning or every week.
+
+Only a principal (ban giám hiệu) publishes news; a post goes to the whole school by the school's
+audience policy. The menu shows whether this week's "at least one post" of the school plans held.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot.channels.base import Choice
+from bot.context import Context
+from bot.models import Broadcast, NewsPost
+from handlers import texts
+from handlers.posters import Poster, poster_of
+from handlers.posting import Draft, audience_for, cancel, news_body, news_in_week, post
+
+FLOW = "tin"
+SHOWN_POSTS = 8
+MORNING = time(8, 0)
+
+
+async def menu(ctx: Context) -> None:
+    """Shows a principal the news library, this week's count against the plan, and the schedule."""
+    poster = await _principal(ctx)
+    if poster is None:
+        return
+    settings = ctx.services.settings
+    week = await news_in_week(ctx.session, poster.school.id, ctx.now, settings.timezone)
+    posts = list(
+        await ctx.session.scalars(
+            select(NewsPost)
+            .where(NewsPost.school_id == poster.school.id)
+            .order_by(NewsPost.id.desc())
+            .limit(SHOWN_POSTS)
+        )
+    )
+    upcoming = await _scheduled(ctx, poster)
+    following = (
+        texts.NEWS_NEXT.format(title=upcoming[0].title, at=_local(ctx, upcoming[0].send_at))
+        if upcoming
+        else ""
+    )
+    text = texts.NEWS_MENU.format(
+        school=poster.school.name,
+        week=week,
+        mark=texts.NEWS_WEEK_OK if week else texts.NEWS_WEEK_MISSING,
+        next=following,
+    )
+    if not posts:
+        text += texts.NEWS_EMPTY_LIBRARY
+    choices = [Choice(f"n:v:{p.id}", p.title[:60]) for p in posts]
+    choices += [Choice("n:new", texts.NEWS_NEW), Choice("n:sched", texts.NEWS_SCHEDULE_LIST)]
+    ctx.reply(text, choices)
+
+
+async def act(ctx: Context) -> None:
+    """Handles the news buttons: view a post, send it now or later, the schedule, a new post."""
+    poster = await _principal(ctx)
+    if poster is None:
+        return
+    parts = (ctx.inbound.choice or "").split(":")
+    action, arg = parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else ""
+    if action == "new":
+        ctx.set_flow(FLOW, step="title")
+        ctx.reply(texts.NEWS_ASK_TITLE.format(limit=texts.NEWS_TITLE_LIMIT))
+    elif action == "sched":
+        await _show_schedule(ctx, poster)
+    elif action == "cx":
+        await _unschedule(ctx, poster, arg)
+    elif action == "nolink" and ctx.dialog.flow == FLOW:
+        await _save(ctx, poster, None)
+    elif (found := await _post_of(ctx, poster, arg)) is None:
+        ctx.reply(texts.STALE_BUTTON)
+    elif action == "v":
+        await _view(ctx, poster, found)
+    elif action in ("now", "am", "wk"):
+        await _publish(ctx, poster, found, action)
+    else:
+        ctx.reply(texts.STALE_BUTTON)
+
+
+async def typed(ctx: Context) -> None:
+    """Takes a new post's title, text and link, one after the other."""
+    poster = await _principal(ctx)
+    if poster is None:
+        ctx.end_flow()
+        return
+    data, text = ctx.dialog.data, ctx.inbound.text.strip()
+    step = data.get("step")
+    if step == "title":
+        if not text or len(text) > texts.NEWS_TITLE_LIMIT:
+            ctx.reply(texts.NEWS_TOO_LONG.format(limit=texts.NEWS_TITLE_LIMIT))
+        elif await _title_taken(ctx, poster, text):
+            ctx.reply(texts.NEWS_TITLE_TAKEN)
+        else:
+            ctx.set_flow(FLOW, step="text", title=text)
+            ctx.reply(texts.NEWS_ASK_TEXT.format(limit=texts.NEWS_TEXT_LIMIT))
+    elif step == "text":
+        if not text or len(text) > texts.NEWS_TEXT_LIMIT:
+            ctx.reply(texts.NEWS_TOO_LONG.format(limit=texts.NEWS_TEXT_LIMIT))
+        else:
+            ctx.set_flow(FLOW, **{**data, "step": "link", "text": text})
+            ctx.reply(texts.NEWS_ASK_LINK, [Choice("n:nolink", texts.SKIP)])
+    elif text.startswith(("https://", "http://")) and len(text) <= 500 and " " not in text:
+        await _save(ctx, poster, text)
+    else:
+        ctx.reply(texts.NEWS_BAD_LINK, [Choice("n:nolink", texts.SKIP)])
+
+
+async def _principal(ctx: Context) -> Poster | None:
+    poster = await poster_of(ctx)
+    if poster is None:
+        ctx.reply(texts.STAFF_ONLY)
+    elif not poster.principal:
+        ctx.reply(texts.NEWS_PRINCIPAL_ONLY)
+    else:
+        return poster
+    return None
+
+
+async def _post_of(ctx: Context, poster: Poster, arg: str) -> NewsPost | None:
+    found = await ctx.session.get(NewsPost, int(arg)) if arg.isdigit() else None
+    return found if found is not None and found.school_id == poster.school.id else None
+
+
+async def _title_taken(ctx: Context, poster: Poster, title: str) -> bool:
+    taken = await ctx.session.scalar(
+        select(NewsPost.id).where(NewsPost.school_id == poster.school.id, NewsPost.title == title)
+    )
+    return taken is not None
+
+
+async def _save(ctx: Context, poster: Poster, link: str | None) -> None:
+    data = ctx.dialog.data
+    if data.get("step") != "link":
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    saved = NewsPost(
+        school_id=poster.school.id,
+        title=data["title"],
+        text=data["text"],
+        link=link,
+        created_by=poster.person_id,
+        created_at=ctx.now,
+    )
+    ctx.session.add(saved)
+    await ctx.session.flush()
+    ctx.end_flow()
+    ctx.reply(texts.NEWS_SAVED)
+    await _view(ctx, poster, saved)
+
+
+async def _view(ctx: Context, poster: Poster, shown: NewsPost) -> None:
+    settings = ctx.services.settings
+    audience = await audience_for(ctx.session, poster.school, [], settings)
+    line = texts.AUDIENCE_LINE.format(
+        scope=poster.school.name,
+        parents=audience.parents,
+        groups=audience.groups,
+        total=len(audience.recipients),
+    )
+    if audience.without_consent:
+        line += texts.AUDIENCE_NO_CONSENT.format(count=audience.without_consent)
+    preview = texts.PREVIEW.format(body=news_body(shown)["text"], audience=line)
+    choices = [
+        Choice(f"n:now:{shown.id}", texts.NEWS_SEND_NOW),
+        Choice(f"n:am:{shown.id}", texts.NEWS_TOMORROW),
+        Choice(f"n:wk:{shown.id}", texts.NEWS_WEEKLY),
+    ]
+    ctx.reply(preview, choices)
+
+
+async def _publish(ctx: Context, poster: Poster, chosen: NewsPost, when: str) -> None:
+    settings = ctx.services.settings
+    draft = Draft(
+        school=poster.school,
+        kind="news",
+        title=chosen.title,
+        body=news_body(chosen),
+        sender_id=poster.person_id,
+        post_id=chosen.id,
+    )
+    if when == "now":
+        broadcast = await post(ctx.session, draft, settings, ctx.now)
+        ctx.reply(texts.ANNOUNCE_QUEUED.format(total=broadcast.recipients), edit=True)
+        return
+    zone = ZoneInfo(settings.timezone)
+    at = next_morning(ctx.now, zone, monday=when == "wk")
+    repeat = 7 if when == "wk" else 0
+    await post(ctx.session, draft, settings, ctx.now, send_at=at, repeat_days=repeat)
+    again = texts.NEWS_REPEAT.format(days=repeat) if repeat else ""
+    ctx.reply(
+        texts.NEWS_SCHEDULED.format(title=chosen.title, at=_local(ctx, at), repeat=again),
+        edit=True,
+    )
+
+
+def next_morning(now: datetime, zone: ZoneInfo, *, monday: bool) -> datetime:
+    """08:00 local tomorrow, or on the next Monday."""
+    day = now.astimezone(zone).date() + timedelta(days=1)
+    while monday and day.weekday() != 0:
+        day += timedelta(days=1)
+    return datetime.combine(day, MORNING, tzinfo=zone)
+
+
+async def _scheduled(ctx: Context, poster: Poster) -> list[Broadcast]:
+    found = await ctx.session.scalars(
+        select(Broadcast)
+        .where(
+            Broadcast.school_id == poster.school.id,
+            Broadcast.status == "scheduled",
+            Broadcast.kind == "news",
+        )
+        .order_by(Broadcast.send_at)
+    )
+    return list(found)
+
+
+async def _show_schedule(ctx: Context, poster: Poster) -> None:
+    upcoming = await _scheduled(ctx, poster)
+    if not upcoming:
+        ctx.reply(texts.NEWS_NO_SCHEDULE)
+        return
+    lines = [texts.NEWS_SCHEDULE_HEADER]
+    for item in upcoming:
+        repeat = texts.NEWS_REPEAT.format(days=item.repeat_days) if item.repeat_days else ""
+        lines.append(
+            texts.NEWS_SCHEDULE_LINE.format(
+                title=item.title, at=_local(ctx, item.send_at), repeat=repeat
+            )
+        )
+    choices = [
+        Choice(f"n:cx:{b.id}", texts.NEWS_UNSCHEDULE.format(title=b.title[:40])) for b in upcoming
+    ]
+    ctx.reply("\n".join(lines), choices)
+
+
+async def _unschedule(ctx: Context, poster: Poster, arg: str) -> None:
+    found = await ctx.session.get(Broadcast, int(arg)) if arg.isdigit() else None
+    if found is None or found.school_id != poster.school.id or found.status != "scheduled":
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    await cancel(ctx.session, found)
+    ctx.reply(texts.NEWS_UNSCHEDULED.format(title=found.title), edit=True)
+
+
+def _local(ctx: Context, at: datetime) -> str:
+    return at.astimezone(ZoneInfo(ctx.services.settings.timezone)).strftime("%H:%M %d/%m/%Y")

@@ -1,0 +1,101 @@
+"""Survey reminders: at most N to each parent who has not answered an open wave.
+
+Reminder k of a wave is due `k × HAILONG_SURVEY_REMINDER_DAYS` days after its invitations and is
+one broadcast (unique per wave and round, so a restart or a second replica never sends it twice)
+to the invited parents who still consent to surveys and have not answered. Its rows wait out the
+school's quiet hours like any broadcast, and a parent who answers in the meantime is skipped when
+the row's turn comes (bot/delivery checks the completion receipt at the claim).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.channels.base import Choice
+from bot.delivery.broadcasts import Recipient, release
+from bot.models import Broadcast, CompletionReceipt, School, Wave, WaveInvite
+from bot.routing import JobContext
+from bot.settings import Settings
+from handlers import texts
+from handlers.audience import latest_accounts, quiet_hours_of
+from handlers.people import consenting
+
+MINUTES = 5
+
+
+def due_round(wave: Wave, settings: Settings, now: datetime) -> int:
+    """The latest reminder round due now (0: none yet); later rounds wait, missed ones lapse."""
+    assert wave.invited_at is not None
+    gap = timedelta(days=settings.survey_reminder_days)
+    rounds = 0
+    while rounds < settings.survey_reminders and wave.invited_at + gap * (rounds + 1) <= now:
+        rounds += 1
+    return rounds
+
+
+async def remind_waves(job: JobContext) -> None:
+    """Sends the reminder rounds that have come due for the open waves."""
+    settings, now = job.services.settings, job.services.clock.now()
+    if settings.survey_reminders <= 0:
+        return
+    async with job.transaction() as session:
+        waves = await session.scalars(
+            select(Wave).where(
+                Wave.invited_at.is_not(None), Wave.opens_at <= now, Wave.closes_at > now
+            )
+        )
+        for wave in waves.all():
+            round_ = due_round(wave, settings, now)
+            done = await session.scalar(
+                select(Broadcast.id).where(
+                    Broadcast.wave_id == wave.id, Broadcast.reminder_round >= round_
+                )
+            )
+            if round_ and done is None:
+                await _remind(job, session, wave, round_)
+
+
+async def _remind(job: JobContext, session: AsyncSession, wave: Wave, round_: int) -> None:
+    settings, now = job.services.settings, job.services.clock.now()
+    school = await session.get(School, wave.school_id)
+    assert school is not None
+    answered = select(CompletionReceipt.person_id).where(CompletionReceipt.wave_id == wave.id)
+    invited = list(
+        await session.scalars(
+            select(WaveInvite.person_id).where(
+                WaveInvite.wave_id == wave.id, WaveInvite.person_id.not_in(answered)
+            )
+        )
+    )
+    allowed = await consenting(session, invited, "surveys") if invited else set()
+    accounts = await latest_accounts(session, sorted(allowed))
+    closes = wave.closes_at.astimezone(ZoneInfo(settings.timezone)).strftime("%d/%m/%Y")
+    text = texts.SURVEY_REMINDER.format(title=wave.title, closes=closes, minutes=MINUTES)
+    choice = Choice(f"s:{wave.id}", texts.SURVEY_ANSWER)
+    broadcast = Broadcast(
+        school_id=wave.school_id,
+        kind="reminder",
+        title=wave.title[:200],
+        body={"text": text, "choices": [choice.__dict__.copy()]},
+        class_ids=[],
+        seen_button=False,
+        quiet_hours=quiet_hours_of(school, settings),
+        status="sending",
+        send_at=now,
+        repeat_days=0,
+        wave_id=wave.id,
+        reminder_round=round_,
+        recipients=0,
+        created_at=now,
+    )
+    session.add(broadcast)
+    await session.flush()
+    recipients = [
+        Recipient(channel, chat_id, person_id=person_id)
+        for person_id, (channel, chat_id) in accounts.items()
+    ]
+    await release(session, broadcast, recipients, now)
