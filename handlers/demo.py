@@ -21,6 +21,7 @@ from bot.models import (
     Response,
     School,
 )
+from handlers.news_samples import add_samples
 from handlers.setup import create_class, create_school
 from handlers.texts import CONSENT_NOTICE_VERSION
 from handlers.waves import launch_wave
@@ -53,6 +54,7 @@ async def seed_demo(
     school = await session.scalar(select(School).where(School.code == DEMO_SCHOOL))
     if school is None:
         school = await _create(session, catalog, now, channel)
+    await add_samples(session, school.id, now)  # the news library /tin offers (by title, once)
     classes = await session.scalars(select(Classroom).where(Classroom.school_id == school.id))
     codes = {c.name: c.invite_code for c in classes}
     return DemoSchool(school.name, codes, _personas(codes))
@@ -62,8 +64,8 @@ def _personas(codes: dict[str, str]) -> list[DemoPersona]:
     return [
         DemoPersona("web-new-parent", f"Phụ huynh mới (mã lớp Lá 1: {codes['Lá 1']})", "Phụ huynh"),
         DemoPersona("web-parent-la1", "Phụ huynh lớp Lá 1 (đã tham gia)", "Phụ huynh"),
-        DemoPersona("web-teacher-la1", "Cô giáo lớp Lá 1", "Giáo viên"),
-        DemoPersona("web-principal", "Hiệu trưởng", "Ban giám hiệu"),
+        DemoPersona("web-teacher-la1", "Cô giáo lớp Lá 1 (/thongbao)", "Giáo viên"),
+        DemoPersona("web-principal", "Hiệu trưởng (/khaosat, /thongbao, /tin)", "Ban giám hiệu"),
     ]
 
 

@@ -11,7 +11,7 @@ from bot.models import Broadcast, ChatAccount, CompletionReceipt
 from handlers import texts
 from handlers.news_samples import SAMPLES, add_samples
 from tests.factories import make_school, open_wave
-from tests.handlers.posting_helpers import parent, run_jobs, shown, staff
+from tests.handlers.posting_helpers import announce, parent, run_jobs, shown, staff
 
 TITLE, TEXT, LINK = SAMPLES[0]
 BODY = f"📰 {TITLE}\n\n{TEXT}\n\n👉 Làm thủ tục trực tuyến: {LINK}"
@@ -165,3 +165,24 @@ async def has_answered(app: App, chat_id: str, wave_id: int) -> None:
         assert person_id is not None
         now = app.services.clock.now()
         session.add(CompletionReceipt(wave_id=wave_id, person_id=person_id, submitted_at=now))
+
+
+async def test_the_demo_personas_announce_and_publish(
+    app: App, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    from handlers.demo import seed_demo
+    from tests.chat import ChatUser
+
+    async with app.db.transaction() as session:
+        await seed_demo(session, app.services.catalog, clock.now(), channel=memory.name)
+    principal = ChatUser(app, memory, clock, "web-principal")
+    teacher = ChatUser(app, memory, clock, "web-teacher-la1")
+    la1 = ChatUser(app, memory, clock, "web-parent-la1")
+
+    await principal.says("/tin")
+    assert [title for title, _, _ in SAMPLES] == list(reversed(principal.choices[:-2]))
+    preview = await announce(teacher)
+    assert "Gửi tới: lớp Lá 1 — 9 phụ huynh nhắn riêng, 0 nhóm lớp (9 tin)." in preview
+    await teacher.taps(texts.SEND)
+    await app.settle()
+    assert la1.last_reply.startswith("📢 Thông báo – lớp Lá 1")
