@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import qrcode
 
 from bot.app import App, create_app
+from bot.cli_news import add_commands as add_news_commands
 from bot.cli_tickets import add_commands as add_ticket_commands
 from bot.clock import SystemClock
 from bot.db import Database
@@ -107,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     results.add_argument("wave", type=int)
     results.set_defaults(command=cmd_survey_results)
     add_ticket_commands(sub)
+    add_news_commands(sub)
     return parser
 
 

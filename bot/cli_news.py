@@ -1,0 +1,194 @@
+"""`hailong news …`: the reform-news library, publishing now or on a schedule, reports, policy.
+
+Like every CLI command it only writes rows; the running bot (`hailong run`) sends them.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import SystemClock
+from bot.delivery.quiet import normalise
+from bot.models import Broadcast, NewsPost, School
+from bot.settings import Settings
+
+
+def add_commands(sub: Any) -> None:
+    """Adds the news subcommands to the `hailong` parser."""
+    news = sub.add_parser("news", help="reform news and broadcasts").add_subparsers(
+        metavar="ACTION"
+    )
+    add = news.add_parser("add", help="add a post to a school's library")
+    add.add_argument("--school", required=True, help="school code")
+    add.add_argument("--title", required=True)
+    text = add.add_mutually_exclusive_group(required=True)
+    text.add_argument("--text")
+    text.add_argument("--text-file", type=Path, help="UTF-8 file with the text")
+    add.add_argument("--image", help="public image URL (or a file path, Telegram only)")
+    add.add_argument("--link", help="URL of the online procedure the post is about")
+    add.set_defaults(command=cmd_news_add)
+    samples = news.add_parser("samples", help="add the sample posts (seed topics) to a library")
+    samples.add_argument("--school", required=True)
+    samples.set_defaults(command=cmd_news_samples)
+    listing = news.add_parser("list", help="a school's posts and scheduled broadcasts")
+    listing.add_argument("--school", required=True)
+    listing.set_defaults(command=cmd_news_list)
+    publish = news.add_parser("publish", help="send a post now, or schedule it")
+    publish.add_argument("post", type=int, help="post id (see news list)")
+    publish.add_argument("--class", dest="classes", action="append", default=[], help="repeatable")
+    publish.add_argument("--at", help='local time "YYYY-MM-DD HH:MM" (default now)')
+    publish.add_argument("--every", type=int, default=0, help="repeat every N days")
+    publish.set_defaults(command=cmd_news_publish)
+    cancel = news.add_parser("cancel", help="cancel a scheduled or sending broadcast")
+    cancel.add_argument("broadcast", type=int)
+    cancel.set_defaults(command=cmd_news_cancel)
+    report = news.add_parser("report", help="delivery report of a broadcast")
+    report.add_argument("broadcast", type=int)
+    report.set_defaults(command=cmd_news_report)
+    policy = news.add_parser("policy", help="a school's quiet hours and audience")
+    policy.add_argument("--school", required=True)
+    policy.add_argument("--quiet", help='e.g. 21:00-06:30; "none" for none; "default"')
+    policy.add_argument("--audience", choices=["groups", "private", "both", "default"])
+    policy.set_defaults(command=cmd_news_policy)
+
+
+async def cmd_news_add(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli import _database
+    from handlers.setup import school_by_code
+
+    body = args.text if args.text is not None else args.text_file.read_text(encoding="utf-8")
+    async with _database(settings) as db, db.transaction() as session:
+        school = await school_by_code(session, args.school)
+        post = NewsPost(
+            school_id=school.id,
+            title=args.title.strip(),
+            text=body.strip(),
+            image=args.image,
+            link=args.link,
+            created_at=SystemClock().now(),
+        )
+        session.add(post)
+        await session.flush()
+    print(f"post {post.id}: {post.title}")
+    return 0
+
+
+async def cmd_news_samples(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli import _database
+    from handlers.news_samples import add_samples
+    from handlers.setup import school_by_code
+
+    async with _database(settings) as db, db.transaction() as session:
+        school = await school_by_code(session, args.school)
+        added = await add_samples(session, school.id, SystemClock().now())
+    print(f"{added} sample posts added to {school.code}")
+    return 0
+
+
+async def cmd_news_list(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli import _database
+    from handlers.setup import school_by_code
+
+    zone = ZoneInfo(settings.timezone)
+    async with _database(settings) as db, db.sessions() as session:
+        school = await school_by_code(session, args.school)
+        posts = await session.scalars(
+            select(NewsPost).where(NewsPost.school_id == school.id).order_by(NewsPost.id)
+        )
+        for post in posts:
+            print(f"post {post.id}\t{post.title}" + (f"\t{post.link}" if post.link else ""))
+        broadcasts = await session.scalars(
+            select(Broadcast)
+            .where(Broadcast.school_id == school.id, Broadcast.kind != "reminder")
+            .order_by(Broadcast.id.desc())
+            .limit(20)
+        )
+        for item in broadcasts:
+            at = item.send_at.astimezone(zone)
+            again = f", every {item.repeat_days} days" if item.repeat_days else ""
+            print(f"broadcast {item.id}\t{item.status}\t{at:%Y-%m-%d %H:%M}{again}\t{item.title}")
+    return 0
+
+
+async def cmd_news_publish(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli import _database
+    from handlers.posting import Draft, news_body, post
+    from handlers.setup import class_by_name
+
+    zone = ZoneInfo(settings.timezone)
+    now = SystemClock().now()
+    at = datetime.strptime(args.at, "%Y-%m-%d %H:%M").replace(tzinfo=zone) if args.at else now
+    if args.every < 0:
+        raise ValueError("--every must be 0 (once) or more days")
+    async with _database(settings) as db, db.transaction() as session:
+        chosen = await session.get(NewsPost, args.post)
+        if chosen is None:
+            raise LookupError(f"no post {args.post}")
+        school = await _school_of(session, chosen.school_id)
+        class_ids = [(await class_by_name(session, school, n)).id for n in args.classes]
+        draft = Draft(school, "news", chosen.title, news_body(chosen), class_ids, post_id=chosen.id)
+        sent = await post(session, draft, settings, now, send_at=at, repeat_days=args.every)
+    if sent.status == "scheduled":
+        print(f"broadcast {sent.id}: scheduled for {at.astimezone(zone):%Y-%m-%d %H:%M}")
+    else:
+        print(f"broadcast {sent.id}: {sent.recipients} messages queued")
+    print("messages are sent by the running bot (hailong run)")
+    return 0
+
+
+async def cmd_news_cancel(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli import _database
+    from handlers.posting import cancel
+
+    async with _database(settings) as db, db.transaction() as session:
+        broadcast = await session.get(Broadcast, args.broadcast)
+        if broadcast is None or broadcast.status in ("done", "cancelled"):
+            raise LookupError(f"no broadcast {args.broadcast} to cancel")
+        skipped = await cancel(session, broadcast)
+    print(f"broadcast {args.broadcast} cancelled; {skipped} messages will not be sent")
+    return 0
+
+
+async def cmd_news_report(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli import _database
+    from handlers.deliveries import report_text
+
+    async with _database(settings) as db, db.sessions() as session:
+        broadcast = await session.get(Broadcast, args.broadcast)
+        if broadcast is None:
+            raise LookupError(f"no broadcast {args.broadcast}")
+        print(f"{await report_text(session, broadcast)} [{broadcast.status}]")
+    return 0
+
+
+async def cmd_news_policy(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli import _database
+    from handlers.audience import policy_of, quiet_hours_of
+    from handlers.setup import school_by_code
+
+    async with _database(settings) as db, db.transaction() as session:
+        school = await school_by_code(session, args.school)
+        if args.quiet is not None:
+            quiet = args.quiet.strip().lower()
+            school.quiet_hours = (
+                None if quiet == "default" else "" if quiet == "none" else normalise(quiet)
+            )
+        if args.audience is not None:
+            school.audience = None if args.audience == "default" else args.audience
+        quiet_now = quiet_hours_of(school, settings) or "none"
+        print(f"{school.code}: quiet hours {quiet_now}, audience {policy_of(school, settings)}")
+    return 0
+
+
+async def _school_of(session: AsyncSession, school_id: int) -> School:
+    school = await session.get(School, school_id)
+    if school is None:
+        raise LookupError(f"no school {school_id}")
+    return school
