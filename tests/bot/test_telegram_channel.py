@@ -18,8 +18,9 @@ from telegram import Update
 from telegram.error import NetworkError, TimedOut
 
 from bot.channels.aiohttp_request import AiohttpRequest
-from bot.channels.base import Choice, Outbound, RetryLater, Undeliverable
+from bot.channels.base import ChatGone, Choice, Outbound, RetryLater, Unconfirmed, Undeliverable
 from bot.channels.telegram import TelegramChannel, redact, split_text, to_inbound
+from tests.fakes.flood import FloodControl
 from tests.fakes.receiver import Recorder
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, Upload
 
@@ -116,7 +117,17 @@ TRANSLATIONS: dict[str, dict[str, Any] | None] = {
     "channel_post": None,
     "message_from_bot": None,
     "unknown_type": None,
-    "my_chat_member": None,
+    "my_chat_member": None,  # a person blocked the bot: seen at the next send instead
+    "bot_added_to_group": {
+        "kind": "joined",
+        "text": "Phụ huynh lớp Lá 1",
+        "chat_id": "-1001987654321",
+        "user_id": "6234567890",
+        "user_name": "Minh Trần",
+        "in_group": True,
+    },
+    "bot_removed_from_group": {"kind": "left", "chat_id": "-1001987654321", "in_group": True},
+    "bot_made_group_admin": None,  # still a member: nothing changes for the class group
 }
 
 
@@ -289,8 +300,31 @@ async def test_blocked_or_missing_chat_is_undeliverable(
     channel: TelegramChannel, fake: FakeTelegram, status: int, description: str
 ) -> None:
     fake.fail_next("sendMessage", status=status, description=description)
-    with pytest.raises(Undeliverable, match="(?i)" + description.split(": ")[1]):
+    with pytest.raises(ChatGone, match="(?i)" + description.split(": ")[1]):
         await channel.send(Outbound(CHAT, "Xin chào"))
+
+
+async def test_a_bad_message_is_undeliverable_but_its_chat_is_not_gone(
+    channel: TelegramChannel, fake: FakeTelegram
+) -> None:
+    fake.fail_next("sendMessage", description="Bad Request: can't parse entities")
+    with pytest.raises(Undeliverable) as caught:
+        await channel.send(Outbound(CHAT, "Xin chào"))
+    assert not isinstance(caught.value, ChatGone)
+
+
+async def test_no_answer_after_sending_is_unconfirmed_not_retried(fake: FakeTelegram) -> None:
+    flood = FloodControl()
+    fake.flood = flood
+    flood.hold_after(0)  # Telegram takes the message, the answer never comes
+    tg = TelegramChannel(fake.token, api_url=fake.api_url, request=AiohttpRequest(read_timeout=0.2))
+    try:
+        with pytest.raises(Unconfirmed):
+            await tg.send(Outbound(CHAT, "Xin chào"))
+        assert flood.delivered[CHAT] == 1
+    finally:
+        flood.release()
+        await tg.stop()
 
 
 async def test_blocked_bot_script_answers_403(channel: TelegramChannel, fake: FakeTelegram) -> None:
