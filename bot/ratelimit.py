@@ -14,6 +14,7 @@ PENALTY = 0.9
 FLOOR = 0.5
 RECOVERY_STEP = 0.02
 RECOVERY_SECONDS = 60.0
+BURST_SECONDS = 1 / 3
 
 
 @dataclass
@@ -61,7 +62,10 @@ class RateLimiter:
     def __init__(self, limits: Limits, pace: float = 1.0) -> None:
         self.limits = limits
         self.target_pace = self.pace = pace
-        self.overall = Bucket(limits.overall_per_second * pace, max(1.0, limits.overall_per_second))
+        # a third of a second's worth at once: the platform's bucket keeps the rest in hand for
+        # the jitter of the network, as we then run a little below its rate
+        burst = max(1.0, limits.overall_per_second * BURST_SECONDS)
+        self.overall = Bucket(limits.overall_per_second * pace, burst)
         self._chats: dict[str, Bucket] = {}
         self._slowed_at = 0.0
 
