@@ -14,7 +14,7 @@ from bot.context import Context
 from handlers import texts
 from handlers.deliveries import show_report, show_sent
 from handlers.groups import offer_link
-from handlers.posters import Poster, poster_of
+from handlers.posters import Poster, button, poster_of
 from handlers.posting import (
     Draft,
     announcement_body,
@@ -77,12 +77,11 @@ async def _take_text(ctx: Context, text: str, image: str | None) -> None:
 
 async def act(ctx: Context) -> None:
     """Handles the announcement buttons: classes, seen button, preview, send, reports, linking."""
-    parts = (ctx.inbound.choice or "").split(":")
     poster = await poster_of(ctx)
     if poster is None:
         ctx.reply(texts.STAFF_ONLY)
         return
-    action, arg = parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else ""
+    action, arg = button(ctx)
     if action in ("sent", "r"):
         await (show_report(ctx, poster, arg) if action == "r" else show_sent(ctx, poster))
     elif action in ("link", "lk"):

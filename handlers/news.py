@@ -15,7 +15,7 @@ from bot.channels.base import Choice
 from bot.context import Context
 from bot.models import Broadcast, NewsPost
 from handlers import texts
-from handlers.posters import Poster, poster_of
+from handlers.posters import Poster, button, poster_of
 from handlers.posting import Draft, audience_for, cancel, news_body, news_in_week, post
 
 FLOW = "tin"
@@ -62,8 +62,7 @@ async def act(ctx: Context) -> None:
     poster = await _principal(ctx)
     if poster is None:
         return
-    parts = (ctx.inbound.choice or "").split(":")
-    action, arg = parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else ""
+    action, arg = button(ctx)
     if action == "new":
         ctx.set_flow(FLOW, step="title")
         ctx.reply(texts.NEWS_ASK_TITLE.format(limit=texts.NEWS_TITLE_LIMIT))

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.delivery.broadcasts import cancel_waiting, release
+from bot.delivery.broadcasts import Recipient, cancel_waiting, release
 from bot.delivery.quiet import QuietHours
 from bot.models import Broadcast, Classroom, NewsPost, School
 from bot.routing import JobContext
@@ -39,6 +39,8 @@ class Draft:
     seen_button: bool = False
     sender_id: int | None = None
     post_id: int | None = None
+    wave_id: int | None = None  # a survey reminder: those who answer meanwhile are skipped
+    reminder_round: int | None = None
 
 
 async def post(
@@ -49,8 +51,10 @@ async def post(
     *,
     send_at: datetime | None = None,
     repeat_days: int = 0,
+    recipients: Sequence[Recipient] | None = None,
 ) -> Broadcast:
-    """Writes the broadcast; releases it at once unless it is scheduled for later."""
+    """Writes the broadcast; releases it at once (to `recipients` if given, else to the audience
+    of its classes) unless it is scheduled for later."""
     broadcast = Broadcast(
         school_id=draft.school.id,
         kind=draft.kind,
@@ -64,12 +68,18 @@ async def post(
         repeat_days=repeat_days,
         sender_id=draft.sender_id,
         post_id=draft.post_id,
+        wave_id=draft.wave_id,
+        reminder_round=draft.reminder_round,
         recipients=0,
         created_at=now,
     )
     await _add(session, broadcast)
-    if broadcast.send_at <= now:
+    if broadcast.send_at > now:
+        return broadcast
+    if recipients is None:
         await release_now(session, broadcast, settings, now)
+    else:
+        await release(session, broadcast, recipients, now)
     return broadcast
 
 

@@ -16,13 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Choice
-from bot.delivery.broadcasts import Recipient, release
+from bot.delivery.broadcasts import Recipient
 from bot.models import Broadcast, CompletionReceipt, School, Wave, WaveInvite
 from bot.routing import JobContext
 from bot.settings import Settings
 from handlers import texts
-from handlers.audience import latest_accounts, quiet_hours_of
+from handlers.audience import latest_accounts
 from handlers.people import consenting
+from handlers.posting import Draft, post
 
 MINUTES = 5
 
@@ -76,26 +77,16 @@ async def _remind(job: JobContext, session: AsyncSession, wave: Wave, round_: in
     closes = wave.closes_at.astimezone(ZoneInfo(settings.timezone)).strftime("%d/%m/%Y")
     text = texts.SURVEY_REMINDER.format(title=wave.title, closes=closes, minutes=MINUTES)
     choice = Choice(f"s:{wave.id}", texts.SURVEY_ANSWER)
-    broadcast = Broadcast(
-        school_id=wave.school_id,
+    draft = Draft(
+        school=school,
         kind="reminder",
-        title=wave.title[:200],
+        title=wave.title,
         body={"text": text, "choices": [choice.__dict__.copy()]},
-        class_ids=[],
-        seen_button=False,
-        quiet_hours=quiet_hours_of(school, settings),
-        status="sending",
-        send_at=now,
-        repeat_days=0,
         wave_id=wave.id,
         reminder_round=round_,
-        recipients=0,
-        created_at=now,
     )
-    session.add(broadcast)
-    await session.flush()
     recipients = [
         Recipient(channel, chat_id, person_id=person_id)
         for person_id, (channel, chat_id) in accounts.items()
     ]
-    await release(session, broadcast, recipients, now)
+    await post(session, draft, settings, now, recipients=recipients)
