@@ -63,10 +63,12 @@ async def _take_text(ctx: Context, text: str, image: str | None) -> None:
         ctx.reply(texts.STAFF_ONLY)
         return
     text = text.strip()
+    # one platform message each: a photo's caption holds less (Telegram: 1,024 characters)
+    limit = texts.ANNOUNCE_PHOTO_LIMIT if image else texts.ANNOUNCE_LIMIT
     if not text:
         ctx.reply(texts.ANNOUNCE_EMPTY)
-    elif len(text) > texts.ANNOUNCE_LIMIT:
-        ctx.reply(texts.ANNOUNCE_TOO_LONG.format(limit=texts.ANNOUNCE_LIMIT))
+    elif len(text) > limit:
+        ctx.reply(texts.ANNOUNCE_TOO_LONG.format(limit=limit))
     elif len(poster.classes) == 1 and not poster.principal:
         ctx.set_flow(FLOW, step="seen", text=text, image=image, classes=list(poster.classes))
         ctx.reply(texts.ANNOUNCE_ASK_SEEN, _step_choices(ctx))

@@ -475,6 +475,7 @@ EXPORT_LATE = "quá hạn"
 
 # Thông báo (announcements), tin CCHC (news), nhóm lớp (class groups): staff and parents
 ANNOUNCE_LIMIT = 1500
+ANNOUNCE_PHOTO_LIMIT = 900
 ANNOUNCE_ASK_TEXT = (
     "Thầy/cô gõ nội dung thông báo gửi phụ huynh (tối đa {limit} ký tự), có thể gửi kèm một "
     "ảnh.\n/huy để thôi, /trogiup để xem hướng dẫn."
