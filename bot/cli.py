@@ -85,9 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     invite.set_defaults(command=cmd_invite)
 
     roster = sub.add_parser("roster", help="rosters").add_subparsers(metavar="ACTION")
-    load = roster.add_parser(
-        "import", help="classes from a CSV or XLSX: school,class,grade"
-    )
+    load = roster.add_parser("import", help="classes from a CSV or XLSX: school,class,grade")
     load.add_argument("file", type=Path)
     load.set_defaults(command=cmd_roster_import)
 
