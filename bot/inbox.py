@@ -86,10 +86,12 @@ class InboxWriter:
 
 _INBOX = table_of(InboundMessage)
 # a table (not ORM) statement built once: this runs for every batch of events
+# what a person typed (an answer, a complaint) is not kept beside their chat id once handled:
+# the row stays only to recognise a redelivery
 _CLAIM = (
     update(_INBOX)
     .where(_INBOX.c.id.in_(bindparam("claimed", expanding=True)), _INBOX.c.status == "pending")
-    .values(status="handled", handled_at=bindparam("now"))
+    .values(status="handled", handled_at=bindparam("now"), payload={})
     .returning(_INBOX.c.id)
 )
 

@@ -150,3 +150,14 @@ async def test_a_handler_that_fails_rolls_back_and_the_parent_gets_an_apology(
         row = await session.scalar(select(InboundMessage))
     assert row is not None and row.status == "failed" and "boom" in (row.error or "")
     await app.stop()
+
+
+async def test_a_handled_inbound_keeps_no_trace_of_what_was_said(
+    app: App, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    await memory.deliver(inbound_from(memory, "4007", clock.now(), text="/trogiup"))
+    await app.settle()
+    async with app.db.sessions() as session:
+        row = await session.scalar(select(InboundMessage))
+    assert row is not None and row.status == "handled" and row.payload == {}
+    assert row.chat_id == "4007"  # kept with the external id, so a redelivery is recognised
