@@ -275,6 +275,11 @@ def report(run: Run, fake: BenchTelegram, flood: FloodControl, statuses: dict[st
     )
     print(f"rows: {statuses}")
     if fake.latencies:
+        sent = delivered + len(fake.latencies)
+        print(
+            f"all messages through the token (broadcast and replies to /trogiup): "
+            f"{sent / span:.2f}/s = {sent / span / limit:.3f} of the limit"
+        )
         lat = sorted(fake.latencies)
         print(
             f"replies to /trogiup during the broadcast: {len(lat)}, "
