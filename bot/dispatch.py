@@ -145,10 +145,15 @@ class Dispatcher:
             for inbound in todo:
                 account, person = senders.get((inbound.channel, inbound.user_id), (None, None))
                 dialog = dialogs[(inbound.channel, inbound.chat_id)]
-                context = Context(session, inbound, self.services, now, dialog, account, person)
-                await self._route(context)(context)
+                contexts.append(
+                    Context(session, inbound, self.services, now, dialog, account, person)
+                )
+            chosen = [self._route(context) for context in contexts]
+            for prefetch in self.routes.prefetch:
+                await prefetch(contexts)
+            for context, handler in zip(contexts, chosen, strict=True):
+                await handler(context)
                 self._flush(context)
-                contexts.append(context)
             await save_dialogs(session, [c.dialog for c in contexts], now)
             queued = queued_rows(session)
         return len(todo), queued

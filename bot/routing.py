@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.context import Context, Services
 
 Handler = Callable[[Context], Awaitable[None]]
+# reads, in one query, what the handlers of a whole dispatch batch are about to read one by one
+Prefetch = Callable[[Sequence[Context]], Awaitable[None]]
 JobFunction = Callable[["JobContext"], Awaitable[None]]
 
 
@@ -25,6 +27,7 @@ class Routes:
     non_text: Handler
     group: Handler
     failure_text: str
+    prefetch: Sequence[Prefetch] = ()
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,7 @@ ROUTES = Routes(
     non_text=photos.route,
     group=groups.in_group,
     failure_text=texts.FAILURE,
+    prefetch=[surveys.prefetch_runs_of],
 )
 
 JOBS = [

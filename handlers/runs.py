@@ -8,6 +8,7 @@ more than all the rest of handling it.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -27,8 +28,8 @@ _DRAFT_TABLE = table_of(DraftAnswer)
 _DRAFTS = select(_DRAFT_TABLE.c.question_key, _DRAFT_TABLE.c.value).where(
     _DRAFT_TABLE.c.run_id == bindparam("run_id")
 )
-# the run, its wave and its answers so far, in one round trip
-_RUN_BY_TOKEN = (
+# the runs, their waves and their answers so far, in one round trip for a whole batch
+_RUNS_BY_TOKEN = (
     select(
         SurveyRun,
         Wave,
@@ -37,8 +38,9 @@ _RUN_BY_TOKEN = (
         .scalar_subquery(),
     )
     .join(Wave, Wave.id == SurveyRun.wave_id)
-    .where(SurveyRun.token == bindparam("token"))
+    .where(SurveyRun.token.in_(bindparam("tokens", expanding=True)))
 )
+Loaded = tuple[SurveyRun, Wave, dict[str, str]]
 
 
 def _draft_upsert(insert: Any) -> Any:
@@ -57,13 +59,26 @@ def _draft_upsert(insert: Any) -> Any:
 _UPSERT_DRAFT = upsert_statements(_draft_upsert)
 
 
-async def run_by_token(ctx: Context, token: str) -> tuple[SurveyRun, Wave, dict[str, str]] | None:
+async def prefetch_runs(session: AsyncSession, tokens: Collection[str]) -> None:
+    """Reads the runs of these tokens with their waves and answers, once per transaction."""
+    loaded: dict[str, Loaded | None] = session.info.setdefault("runs", {})
+    wanted = [token for token in tokens if token not in loaded]
+    if not wanted:
+        return
+    for run, wave, stored in await session.execute(_RUNS_BY_TOKEN, {"tokens": wanted}):
+        loaded[run.token] = (run, wave, dict(stored or {}))
+    for token in wanted:
+        loaded.setdefault(token, None)
+
+
+async def run_by_token(ctx: Context, token: str) -> Loaded | None:
     """The run a button or typed reply belongs to, its wave and its answers so far."""
-    found = (await ctx.session.execute(_RUN_BY_TOKEN, {"token": token})).first()
+    await prefetch_runs(ctx.session, [token])
+    found: Loaded | None = ctx.session.info["runs"][token]
     if found is None:
         return None
     run, wave, stored = found
-    return run, wave, {**(stored or {}), **_staged_answers(ctx.session, run.id)}
+    return run, wave, {**stored, **_staged_answers(ctx.session, run.id)}
 
 
 async def answers_of(ctx: Context, run: SurveyRun) -> dict[str, str]:
@@ -78,8 +93,11 @@ async def save_answer(
     answers = {**answers, key: value}
     kept = prune_hidden(survey, answers)
     staged = _staged(ctx.session)
+    loaded = _loaded(ctx.session, run)
     for gone in set(answers) - set(kept):
         staged.pop((run.id, gone), None)
+        if loaded is not None:
+            loaded[2].pop(gone, None)
         await ctx.session.execute(
             delete(DraftAnswer).where(
                 DraftAnswer.run_id == run.id, DraftAnswer.question_key == gone
@@ -96,7 +114,8 @@ async def save_answer(
 
 
 def forget_staged(ctx: Context, run: SurveyRun) -> None:
-    """Drops the answers staged for a run that is being deleted in this transaction."""
+    """Drops what this transaction holds of a run that is being deleted in it."""
+    ctx.session.info.get("runs", {}).pop(run.token, None)
     staged = _staged(ctx.session)
     for draft in [draft for draft in staged if draft[0] == run.id]:
         del staged[draft]
@@ -106,6 +125,11 @@ def clear_selection(run: SurveyRun) -> None:
     """Forgets the ticked options of a multiple-choice question (without dirtying the row)."""
     if run.selecting:
         run.selecting = ""
+
+
+def _loaded(session: AsyncSession, run: SurveyRun) -> Loaded | None:
+    loaded: dict[str, Loaded | None] = session.info.get("runs", {})
+    return loaded.get(run.token)
 
 
 def _staged(session: AsyncSession) -> dict[DraftKey, dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
@@ -18,6 +19,7 @@ from handlers.runs import (
     forget_staged,
     has_submitted,
     is_open,
+    prefetch_runs,
     run_by_token,
     save_answer,
 )
@@ -36,12 +38,29 @@ from surveys.engine import (
 from surveys.options import split_choices
 from surveys.schema import Question, Survey
 
+# button prefixes whose payload's second field is a run token (see handlers/__init__.py)
+RUN_BUTTONS = frozenset({"a", "m", "d", "r", "e"})
+
 REJECTIONS = {
     "not_a_choice": texts.INVALID_CHOICE,
     "too_many": texts.INVALID_TOO_MANY,
     "empty": texts.INVALID_EMPTY,
     "too_long": texts.INVALID_TOO_LONG,
 }
+
+
+async def prefetch_runs_of(contexts: Sequence[Context]) -> None:
+    """Reads at once the questionnaires a batch of answers and survey buttons belong to."""
+    tokens: set[str] = set()
+    for ctx in contexts:
+        parts = (ctx.inbound.choice or "").split(":", 2) if ctx.inbound.kind == "choice" else []
+        token = ctx.dialog.data.get("token") if ctx.dialog.flow == "survey" else None
+        if len(parts) > 1 and parts[0] in RUN_BUTTONS:
+            tokens.add(parts[1])
+        elif isinstance(token, str):
+            tokens.add(token)
+    if tokens:
+        await prefetch_runs(contexts[0].session, tokens)
 
 
 async def list_surveys(ctx: Context) -> None:
