@@ -144,10 +144,33 @@ class Settings(BaseSettings):
         False, description="Also tell the district's officers about overdue tickets."
     )
 
+    digest_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = Field(
+        "mon", description="Day of the week the principals' weekly digest goes out."
+    )
+    digest_time: str = Field("07:00", description="Local time (HH:MM) of the weekly digest.")
+    reports_dir: Path = Field(
+        Path("var/reports"), description="Folder of generated report files (PNG, XLSX, DOCX)."
+    )
+    satisfaction_target: int = Field(
+        90, ge=1, le=100, description="Satisfaction target (%) a new school starts with."
+    )
+    report_survey: str = Field(
+        "preschool_parents",
+        description="Survey whose indices the quarterly report and the district view compare.",
+    )
+
     @field_validator("quiet_hours")
     @classmethod
     def _quiet_hours_parse(cls, value: str) -> str:
         return normalise_quiet_hours(value)
+
+    @field_validator("digest_time")
+    @classmethod
+    def _digest_time_parse(cls, value: str) -> str:
+        hour, _, minute = value.strip().partition(":")
+        if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+            raise ValueError(f"digest_time must be HH:MM, not {value!r}")
+        return f"{int(hour):02d}:{int(minute):02d}"
 
     @model_validator(mode="after")
     def _zalo_bots_do_not_clash(self) -> Self:

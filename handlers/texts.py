@@ -617,3 +617,228 @@ SURVEY_REMINDER = (
     "Phiếu ẩn danh, mất khoảng {minutes} phút; phần anh/chị đã trả lời được giữ nguyên."
 )
 SURVEY_ANSWER = "Trả lời khảo sát"
+
+# --- reports: the weekly digest, /baocao, the quarterly draft (DOCX), the district view ---------
+REPORT_WEEK = "tuần {start}–{end}"
+REPORT_QUARTER = "quý {number} năm {year}"
+REPORT_RANGE = "từ {start} đến {end}"
+QUARTER_NUMERALS = {1: "I", 2: "II", 3: "III", 4: "IV"}
+REPORT_PREVIOUS = {"week": "tuần trước", "quarter": "quý trước", "range": "kỳ trước"}
+REPORT_HEADER = "📊 Báo cáo {period} – {school}"
+REPORT_SURVEY = "Khảo sát “{title}”"
+REPORT_TURNOUT = "• Tham gia: {answered}/{invited} phụ huynh được mời đã trả lời ({rate})."
+REPORT_CLASSES = "• Theo lớp: {classes}."
+REPORT_CLASS = "{name} {answered}/{invited}"
+REPORT_CLASSES_HIDDEN = "{count} lớp dưới {min} phiếu không hiển thị riêng"
+REPORT_RESPONSES = (
+    "• {n} phiếu trong kỳ. Chỉ số hài lòng (mục tiêu {target} %; thay đổi so với {previous}):"
+)
+REPORT_SUPPRESSED = "• {n} phiếu trong kỳ: dưới {min} phiếu nên chưa tính chỉ số, để giữ ẩn danh."
+REPORT_ELEMENT = "  – {title}: {index}{change} {mark}"
+REPORT_OVERALL = "  – Chỉ số chung (trung bình các nội dung): {index}{change} {mark}"
+REPORT_OVERALL_QUESTION = "  – Hài lòng với nhà trường nói chung: {index} phụ huynh"
+REPORT_CHANGE = " ({change})"
+REPORT_MET = "✓"
+REPORT_NOT_MET = "✗ dưới mục tiêu"
+REPORT_WISHES = "• Mong đợi nhiều nhất: {wishes}."
+REPORT_WISH = "{label} ({count})"
+REPORT_NO_SURVEY = "Khảo sát: không có đợt khảo sát nào trong kỳ."
+REPORT_TICKETS = (
+    "Phản ánh – kiến nghị: {received} phiếu mới; đến hạn {due}, đúng hạn {on_time} ({rate}); "
+    "{overdue} phiếu quá hạn chưa xong{oldest}."
+)
+REPORT_OLDEST = "; phiếu mở lâu nhất {days} ngày"
+REPORT_NEWS = (
+    "Tin CCHC: {news} tin, {target}; thông báo: {announcements}; "
+    "đã tới {delivered}/{recipients} lượt nhận."
+)
+REPORT_NEWS_WEEK_MET = "đạt kế hoạch ít nhất 1 tin mỗi tuần ✓"
+REPORT_NEWS_WEEK_MISSED = "chưa đạt kế hoạch ít nhất 1 tin mỗi tuần ✗"
+REPORT_NEWS_WEEKS = "{met}/{weeks} tuần có ít nhất 1 tin"
+REPORT_ATTACHED = "Biểu đồ và tệp số liệu (XLSX) ở các tin nhắn tiếp theo."
+REPORT_CHART_CAPTION = "Biểu đồ chỉ số hài lòng – {period}"
+REPORT_XLSX_CAPTION = "Số liệu {period} (XLSX)"
+REPORT_DOCX_CAPTION = "Dự thảo báo cáo {period} (DOCX): thầy/cô chỉnh sửa, ký rồi gửi Phòng GD&ĐT."
+REPORT_CHART_TITLE = "Chỉ số hài lòng theo nội dung – {school}, {period}"
+REPORT_CHART_THIS = "Kỳ này"
+REPORT_CHART_BEFORE = "{previous}"
+REPORT_CHART_TARGET = "Mục tiêu {target} %"
+REPORT_CHART_OVERALL = "Chỉ số chung"
+REPORT_CHART_SUPPRESSED = "Dưới {min} phiếu trong kỳ: chưa tính chỉ số, để giữ ẩn danh."
+REPORT_NOTHING_YET = "Chưa có số liệu."
+
+REPORT_MENU = "Báo cáo – {place}. Thầy/cô chọn kỳ báo cáo:"
+REPORT_THIS_WEEK = "Tuần này"
+REPORT_LAST_WEEK = "Tuần trước"
+REPORT_PICK_RANGE = "Chọn khoảng ngày"
+REPORT_THIS_QUARTER = "Báo cáo quý này (DOCX)"
+REPORT_LAST_QUARTER = "Báo cáo quý trước (DOCX)"
+REPORT_DISTRICT_WEEK = "Các trường – tuần trước"
+REPORT_DISTRICT_QUARTER = "Các trường – quý này"
+REPORT_ASK_RANGE = (
+    "Thầy/cô gõ khoảng ngày theo mẫu 01/11/2026 - 30/11/2026 (tối đa {days} ngày). "
+    "/huy để thôi, /trogiup để xem hướng dẫn."
+)
+REPORT_BAD_RANGE = (
+    "Chưa đúng mẫu. Thầy/cô gõ lại, ví dụ 01/11/2026 - 30/11/2026 (tối đa {days} ngày), "
+    "hoặc /huy để thôi."
+)
+REPORT_FOR_STAFF = (
+    "Báo cáo dành cho ban giám hiệu và cán bộ Phòng GD&ĐT. "
+    "Thầy/cô xem tiến độ khảo sát của lớp bằng /khaosat."
+)
+REPORT_QUARTER_TEXT = (
+    "Dự thảo báo cáo {period} của {school}: tệp DOCX theo mẫu báo cáo gửi Phòng GD&ĐT, "
+    "đã điền số liệu thật; kèm tệp số liệu XLSX."
+)
+REPORT_DISTRICT_HEADER = "📊 {district} – {period}: {count} trường"
+REPORT_DISTRICT_AVERAGE = (
+    "Trung bình các trường: chỉ số chung {index}, tham gia {turnout}, "
+    "giải quyết đúng hạn {on_time}."
+)
+REPORT_DISTRICT_DETAILS = "Từng trường: biểu đồ và tệp XLSX ở các tin nhắn tiếp theo."
+REPORT_DISTRICT_CHART = "Các trường của {district} – {period}"
+REPORT_DISTRICT_AVERAGE_LINE = "Trung bình {value}"
+REPORT_DISTRICT_CHART_NOTE = (
+    "Trường có dưới {min} phiếu trong kỳ không có chỉ số (để trống), để giữ ẩn danh."
+)
+REPORT_NO_DISTRICT = "Trường của thầy/cô chưa ghi thuộc quận/huyện nào."
+
+# XLSX / CSV: sheet titles, headers and labels
+SHEET_SUMMARY = "Tổng hợp"
+SHEET_INDICES = "Chỉ số hài lòng"
+SHEET_ITEMS = "Từng câu hỏi"
+SHEET_TURNOUT = "Tham gia theo lớp"
+SHEET_WISHES = "Mong đợi"
+SHEET_TICKETS = "Phản ánh – kiến nghị"
+SHEET_NEWS = "Tin, thông báo"
+SHEET_COMMENTS = "Ý kiến khác"
+SHEET_DISTRICT = "Các trường"
+SHEET_NOTES = "Ghi chú"
+COL_ITEM = "Nội dung"
+COL_VALUE = "Giá trị"
+COL_SURVEY = "Khảo sát"
+COL_ELEMENT = "Nội dung đánh giá"
+COL_INDEX = "Chỉ số hài lòng (%)"
+COL_PREVIOUS = "Kỳ trước (%)"
+COL_CHANGE = "Thay đổi (điểm %)"
+COL_TARGET_MET = "Đạt mục tiêu"
+COL_QUESTION = "Câu hỏi"
+COL_VALID = "Trả lời hợp lệ (1–5)"
+COL_SATISFIED = "Hài lòng (mức 4–5)"
+COL_MEAN = "Điểm trung bình (1–5)"
+COL_CLASS = "Lớp"
+COL_ANSWERED = "Đã trả lời"
+COL_INVITED = "Được mời"
+COL_RATE = "Tỷ lệ (%)"
+COL_WISH = "Nội dung mong cải thiện"
+COL_CHOSEN = "Số lượt chọn"
+COL_COMMENT = "Ý kiến của phụ huynh (không kèm lớp, ngày; xếp theo thứ tự chữ cái)"
+COL_SCHOOL = "Trường"
+COL_CODE = "Mã trường"
+COL_RESPONSES = "Phiếu trong kỳ"
+COL_TURNOUT = "Tỷ lệ tham gia (%)"
+COL_OVERALL = "Chỉ số chung (%)"
+COL_OVERALL_QUESTION = "Hài lòng nói chung (%)"
+COL_DUE = "Phiếu đến hạn"
+COL_ON_TIME = "Đúng hạn"
+COL_ON_TIME_RATE = "Tỷ lệ đúng hạn (%)"
+COL_NEWS = "Tin CCHC"
+YES_WORD = "Có"
+NO_WORD = "Chưa"
+ROW_SCHOOL = "Trường"
+ROW_PERIOD = "Kỳ báo cáo"
+ROW_FROM = "Từ ngày"
+ROW_TO = "Đến ngày"
+ROW_TARGET = "Mục tiêu hài lòng (%)"
+ROW_OVERALL = "Chỉ số chung (trung bình các nội dung)"
+ROW_OVERALL_QUESTION = "Hài lòng với nhà trường nói chung (câu tổng quát)"
+ROW_MEAN = "Điểm trung bình (1–5)"
+ROW_RESPONSES = "Phiếu trong kỳ"
+ROW_TOTAL = "Cả trường"
+ROW_HIDDEN = "{count} lớp dưới {min} phiếu: không hiển thị riêng"
+ROW_SUPPRESSED = "Dưới {min} phiếu trong kỳ: chưa tính chỉ số (giữ ẩn danh)"
+ROW_AVERAGE = "Trung bình các trường"
+TICKET_ROWS = (
+    ("received", "Phiếu mới nhận"),
+    ("acknowledged_share", "Cấp số phiếu ngay trong ngày (%)"),
+    ("due", "Phiếu đến hạn trong kỳ"),
+    ("on_time", "Giải quyết đúng hạn"),
+    ("on_time_rate", "Tỷ lệ đúng hạn (%)"),
+    ("open", "Đang xử lý cuối kỳ"),
+    ("overdue_open", "Quá hạn chưa xong"),
+    ("oldest_open_days", "Phiếu mở lâu nhất (ngày)"),
+    ("mean_rating", "Đánh giá trung bình của phụ huynh (1–5)"),
+)
+NEWS_ROWS = (
+    ("news", "Tin cải cách hành chính đã gửi"),
+    ("announcements", "Thông báo đã gửi"),
+    ("delivered", "Lượt nhận đã gửi tới"),
+    ("recipients", "Tổng lượt nhận"),
+    ("weeks_met", "Số tuần có ít nhất 1 tin"),
+    ("weeks", "Số tuần trong kỳ"),
+)
+ROW_NEWS_TARGET = "Đạt kế hoạch ít nhất 1 tin mỗi tuần"
+DISTRICT_NOTES = (
+    "Chỉ số hài lòng: tỷ lệ câu trả lời mức 4–5 trên câu trả lời hợp lệ (1–5) của từng câu; "
+    "chỉ số nội dung là trung bình các câu; chỉ số chung là trung bình các nội dung (SIPAS).",
+    "Chỉ tính các phiếu nộp trong kỳ; trường có dưới {min} phiếu không có chỉ số, để giữ ẩn danh.",
+    "Tỷ lệ tham gia: phụ huynh đã trả lời / phụ huynh được mời, các đợt khảo sát mở trong kỳ.",
+    "Tỷ lệ đúng hạn: phiếu phản ánh giải quyết đúng hạn / phiếu đến hạn trong kỳ.",
+    "Trung bình các trường: trung bình cộng số liệu của các trường có số liệu "
+    "(mỗi trường tính như nhau).",
+)
+
+# DOCX: the quarterly report draft, in the style of the schools' own reports to the district
+DOCX_NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+DOCX_MOTTO = "Độc lập – Tự do – Hạnh phúc"
+DOCX_NUMBER = "Số: …/BC-{code}"
+DOCX_PLACE_DATE = "……, ngày {day} tháng {month} năm {year}"
+DOCX_TITLE = "BÁO CÁO"
+DOCX_SUBJECT = (
+    "Kết quả khảo sát sự hài lòng của cha mẹ học sinh, tiếp nhận và xử lý phản ánh – kiến nghị, "
+    "tuyên truyền cải cách hành chính {period} tại {school}"
+)
+DOCX_TO = "Kính gửi: {recipient}."
+DOCX_RECIPIENT = "Phòng Giáo dục và Đào tạo"
+DOCX_BASIS = (
+    "Căn cứ Kế hoạch số …/KH-… ngày … tháng … năm {year} của … về thực hiện công tác cải cách "
+    "hành chính năm {year};"
+)
+DOCX_INTRO = "{school} báo cáo kết quả thực hiện {period} (từ ngày {start} đến ngày {end}) như sau:"
+DOCX_SURVEY_HEADING = "I. Khảo sát sự hài lòng của cha mẹ học sinh"
+DOCX_SURVEY = (
+    "- Nhà trường đã triển khai khảo sát lấy ý kiến mức độ hài lòng của CMHS về công tác chăm sóc, "
+    "giáo dục trẻ qua trợ lý Hài Lòng (Zalo, Telegram, trang web của trường), phiếu không ghi tên. "
+    "Số CMHS tham gia khảo sát {answered}/{invited} CMHS. Kết quả: {satisfied} CMHS được khảo sát "
+    "hài lòng với nhà trường nói chung; chỉ số hài lòng chung theo các nội dung đạt {overall} "
+    "(mục tiêu {target} %: {mark})."
+)
+DOCX_TARGET_MET = "đạt"
+DOCX_TARGET_MISSED = "chưa đạt"
+DOCX_SURVEY_SUPPRESSED = (
+    "- Nhà trường đã triển khai khảo sát lấy ý kiến mức độ hài lòng của CMHS qua trợ lý Hài Lòng, "
+    "phiếu không ghi tên. Số CMHS tham gia khảo sát {answered}/{invited} CMHS. Số phiếu trong kỳ "
+    "({n}) dưới {min} nên chưa công bố tỷ lệ hài lòng, để giữ ẩn danh."
+)
+DOCX_SURVEY_NONE = "- Trong kỳ, nhà trường không tổ chức đợt khảo sát sự hài lòng."
+DOCX_ELEMENTS = "- Tỷ lệ hài lòng theo từng nội dung:"
+DOCX_ELEMENT_HEADER = ("Nội dung", "Tỷ lệ hài lòng", "So với {previous}")
+DOCX_WISHES = "- Nội dung CMHS mong nhà trường ưu tiên cải thiện: {wishes}."
+DOCX_TICKETS_HEADING = "II. Tiếp nhận, xử lý phản ánh – kiến nghị của cha mẹ học sinh"
+DOCX_TICKETS = (
+    "- Trong kỳ, nhà trường tiếp nhận {received} ý kiến, phản ánh – kiến nghị của CMHS qua trợ lý "
+    "Hài Lòng, {acknowledged} được cấp số phiếu ngay khi nhận. Số phiếu đến hạn giải quyết: {due}; "
+    "giải quyết đúng hạn: {on_time} (tỷ lệ {rate}). Đến cuối kỳ còn {open} phiếu đang xử lý, "
+    "trong đó {overdue} phiếu quá hạn."
+)
+DOCX_NEWS_HEADING = "III. Thông tin, tuyên truyền về cải cách hành chính"
+DOCX_NEWS = (
+    "- Nhà trường đã gửi {news} tin cải cách hành chính và {announcements} thông báo tới CMHS qua "
+    "trợ lý Hài Lòng (nhóm lớp và tin nhắn riêng), tới {delivered}/{recipients} lượt nhận; "
+    "{met}/{weeks} tuần có ít nhất một tin (kế hoạch: ít nhất 1 tin mỗi tuần)."
+)
+DOCX_CLOSING = "Trên đây là báo cáo kết quả thực hiện {period} của {school}./."
+DOCX_RECIPIENTS = ("Nơi nhận:", "- Như trên;", "- Lưu: VT.")
+DOCX_SIGNER = "HIỆU TRƯỞNG"
+DOCX_SIGN_NOTE = "(Ký, ghi rõ họ tên và đóng dấu)"

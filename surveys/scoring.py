@@ -12,6 +12,8 @@ from surveys.options import options_for, split_choices
 from surveys.schema import Survey
 
 Method = Literal["mean", "pooled"]
+# question key → stored value → how many responses gave it
+ValueCounts = Mapping[str, Mapping[str, int]]
 MIN_GROUP = 5
 _LEVELS = frozenset(SCALE_LABELS)
 _STORED_LEVELS = {str(level): level for level in (int(UNKNOWN), *SCALE_LABELS)}
@@ -109,27 +111,42 @@ def round2(value: float) -> float:
     return float(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def level_counts(responses: Iterable[Mapping[str, str]], key: str) -> Counter[int]:
-    """Count the stored scale levels (0-5) of one question; blanks and junk are not counted."""
-    counts: Counter[int] = Counter()
+def value_counts(responses: Iterable[Mapping[str, str]]) -> ValueCounts:
+    """Count the stored values of every question: {question key: {stored value: responses}}."""
+    counts: dict[str, Counter[str]] = {}
     for response in responses:
-        level = _STORED_LEVELS.get(response.get(key, ""))
-        if level is not None:
-            counts[level] += 1
+        for key, value in response.items():
+            counts.setdefault(key, Counter())[value] += 1
     return counts
 
 
-def wish_counts(survey: Survey, responses: Sequence[Mapping[str, str]]) -> list[tuple[str, int]]:
+def level_counts(responses: Iterable[Mapping[str, str]], key: str) -> Counter[int]:
+    """Count the stored scale levels (0-5) of one question; blanks and junk are not counted."""
+    return levels_of(value_counts(responses).get(key, {}))
+
+
+def levels_of(values: Mapping[str, int]) -> Counter[int]:
+    """The scale levels (0-5) among one question's value counts; blanks and junk are dropped."""
+    counts: Counter[int] = Counter()
+    for value, n in values.items():
+        level = _STORED_LEVELS.get(value)
+        if level is not None:
+            counts[level] += n
+    return counts
+
+
+def wish_counts(survey: Survey, counts: ValueCounts) -> list[tuple[str, int]]:
     """Return (label, count) for every option of the wishes question, most chosen first."""
     if survey.wishes is None:
         return []
     question = survey.question(survey.wishes)
-    counts = Counter(
-        value for response in responses for value in split_choices(response.get(question.key, ""))
-    )
+    chosen: Counter[str] = Counter()
+    for value, n in counts.get(question.key, {}).items():
+        for part in split_choices(value):
+            chosen[part] += n
     options = options_for(question)
-    ranked = sorted(enumerate(options), key=lambda pair: (-counts[pair[1].value], pair[0]))
-    return [(option.label, counts[option.value]) for _, option in ranked]
+    ranked = sorted(enumerate(options), key=lambda pair: (-chosen[pair[1].value], pair[0]))
+    return [(option.label, chosen[option.value]) for _, option in ranked]
 
 
 def score_wave(
@@ -141,7 +158,24 @@ def score_wave(
     min_group: int = MIN_GROUP,
 ) -> WaveScore:
     """Score one wave; with fewer than min_group respondents only the counts are given."""
-    respondents = len(responses)
+    counts = value_counts(responses)
+    return score_counts(survey, counts, len(responses), invited, method=method, min_group=min_group)
+
+
+def score_counts(
+    survey: Survey,
+    counts: ValueCounts,
+    respondents: int,
+    invited: int,
+    *,
+    method: Method = "mean",
+    min_group: int = MIN_GROUP,
+) -> WaveScore:
+    """Score responses given as value counts (what a database GROUP BY returns).
+
+    The same figures as `score_wave` on the responses themselves: every index only needs how
+    many responses gave each value to each question.
+    """
     rate = participation_rate(respondents, invited)
     if respondents < min_group:
         return WaveScore(
@@ -156,11 +190,11 @@ def score_wave(
             suppressed=True,
         )
     elements = tuple(
-        _score_element(survey, element.key, element.title, responses, method)
+        _score_element(survey, element.key, element.title, counts, method)
         for element in survey.elements
     )
     scale_keys = [question.key for question in survey.questions if question.type == "scale"]
-    all_levels = sum((level_counts(responses, key) for key in scale_keys), Counter[int]())
+    all_levels = sum((levels_of(counts.get(key, {})) for key in scale_keys), Counter[int]())
     overall_question = survey.overall
     return WaveScore(
         respondents=respondents,
@@ -169,23 +203,19 @@ def score_wave(
         elements=elements,
         overall_index=service_index(element.index for element in elements),
         overall_question_index=(
-            item_index(level_counts(responses, overall_question)) if overall_question else None
+            item_index(levels_of(counts.get(overall_question, {}))) if overall_question else None
         ),
         mean_score=item_mean(all_levels),
-        wishes=tuple(wish_counts(survey, responses)),
+        wishes=tuple(wish_counts(survey, counts)),
         suppressed=False,
     )
 
 
 def _score_element(
-    survey: Survey,
-    key: str,
-    title: str,
-    responses: Sequence[Mapping[str, str]],
-    method: Method,
+    survey: Survey, key: str, title: str, counts: ValueCounts, method: Method
 ) -> ElementScore:
     items = tuple(
-        score_item(question.key, level_counts(responses, question.key))
+        score_item(question.key, levels_of(counts.get(question.key, {})))
         for question in survey.items(key)
     )
     return ElementScore(

@@ -67,6 +67,9 @@ class Outbound:
     notice: str = ""
     # a URL, a file path, or a file id the platform gave us (a Telegram photo)
     image: str | None = None
+    # a file to attach (a report): its path here, and the name the recipient sees
+    document: str | None = None
+    document_name: str | None = None
     kind: Literal["message", "ack"] = "message"
     meta: dict[str, Any] = field(default_factory=dict)
 

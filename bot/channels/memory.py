@@ -20,6 +20,9 @@ class Shown:
     choices: tuple[Choice, ...]
     edits: int = 0
     history: list[str] = field(default_factory=list)
+    image: str | None = None
+    document: str | None = None  # the file's path; `document_name` is what the person sees
+    document_name: str | None = None
 
 
 class MemoryChannel:
@@ -65,7 +68,14 @@ class MemoryChannel:
                     item.text, item.choices = message.text, message.choices
                     item.edits += 1
                     return item.message_id
-        item = Shown(str(next(self._ids)), message.text, message.choices)
+        item = Shown(
+            str(next(self._ids)),
+            message.text,
+            message.choices,
+            image=message.image,
+            document=message.document,
+            document_name=message.document_name,
+        )
         shown.append(item)
         return item.message_id
 

@@ -214,6 +214,14 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     return splitting.split_text(text, limit)
 
 
+def _caption(text: str) -> tuple[str, str]:
+    """The part of `text` a photo's or file's caption holds, and what must follow it."""
+    if splitting.units(text) <= CAPTION_LIMIT:
+        return text, ""
+    caption = split_text(text, CAPTION_LIMIT)[0]
+    return caption, text[len(caption) :].strip()
+
+
 def _retry_seconds(exc: RetryAfter) -> float:
     if isinstance(exc, FloodWait):
         return exc.seconds
@@ -445,6 +453,8 @@ class TelegramChannel:
     async def _render(self, message: Outbound) -> str:
         markup = keyboard(message.choices) if message.choices else None
         text = message.text.strip()
+        if message.document:
+            return await self._send_document(message, text, markup)
         if message.image:
             return await self._send_photo(message.chat_id, message.image, text, markup)
         if not text:
@@ -490,19 +500,37 @@ class TelegramChannel:
             photo = Path(image)
             if not photo.is_file():
                 raise Undeliverable(f"image file not found: {image}")
-        caption, rest = text, ""
-        if splitting.units(text) > CAPTION_LIMIT:
-            caption = split_text(text, CAPTION_LIMIT)[0]
-            rest = text[len(caption) :].strip()
+        caption, rest = _caption(text)
         sent = await self._bot.send_photo(
             chat_id, photo, caption=caption or None, reply_markup=None if rest else markup
         )
-        message_id = str(sent.message_id)
-        if rest:
-            pieces = split_text(rest)
-            for i, piece in enumerate(pieces):
-                last = i == len(pieces) - 1
-                message_id = await self._send_text(chat_id, piece, markup if last else None)
+        return await self._send_rest(chat_id, str(sent.message_id), rest, markup)
+
+    async def _send_document(
+        self, message: Outbound, text: str, markup: InlineKeyboardMarkup | None
+    ) -> str:
+        """A file from disk (a report), named as the recipient should see it."""
+        document = Path(message.document or "")
+        if not document.is_file():
+            raise Undeliverable(f"document file not found: {message.document}")
+        caption, rest = _caption(text)
+        sent = await self._bot.send_document(
+            message.chat_id,
+            document,
+            filename=message.document_name or document.name,
+            caption=caption or None,
+            reply_markup=None if rest else markup,
+        )
+        return await self._send_rest(message.chat_id, str(sent.message_id), rest, markup)
+
+    async def _send_rest(
+        self, chat_id: str, message_id: str, rest: str, markup: InlineKeyboardMarkup | None
+    ) -> str:
+        """The text a caption could not hold, after the file; the buttons go with the last."""
+        pieces = split_text(rest) if rest else []
+        for i, piece in enumerate(pieces):
+            last = i == len(pieces) - 1
+            message_id = await self._send_text(chat_id, piece, markup if last else None)
         return message_id
 
     def _safe(self, exc: BaseException) -> str:

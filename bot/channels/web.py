@@ -22,7 +22,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Any, Final, Literal, TypeGuard
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -60,6 +62,15 @@ class Persona:
     group: str
 
 
+@dataclass(frozen=True)
+class WebFile:
+    """A file we sent (a report, a chart), as the page links or shows it."""
+
+    url: str
+    name: str
+    image: bool
+
+
 @dataclass
 class WebMessage:
     """One bubble as the page shows it now; an edit replaces its text and buttons."""
@@ -69,6 +80,7 @@ class WebMessage:
     text: str
     choices: tuple[Choice, ...] = ()
     edits: int = 0
+    file: WebFile | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -77,6 +89,7 @@ class WebMessage:
             "text": self.text,
             "choices": [asdict(choice) for choice in self.choices],
             "edits": self.edits,
+            "file": asdict(self.file) if self.file else None,
         }
 
 
@@ -144,6 +157,8 @@ class WebChannel:
         self._prefix = secrets.token_hex(3)
         self._ids = itertools.count(1)
         self._page = _load_page(title)
+        # files we sent, by an unguessable token: only these are served, never a path asked for
+        self._files: dict[str, tuple[Path, str]] = {}
 
     # --- the Channel protocol ---
 
@@ -153,6 +168,7 @@ class WebChannel:
             web.get("/api/personas", self._serve_personas),
             web.post("/api/say", self._take_say),
             web.get("/api/messages", self._serve_messages),
+            web.get("/api/files/{token}", self._serve_file),
         ]
 
     async def start(self, receive: Receiver) -> None:
@@ -185,10 +201,24 @@ class WebChannel:
             chat.messages.append(shown)
         else:
             shown = self._append(chat, "bot", message.text, message.choices)
-        for piece in zalo.render_pieces(message.text, message.choices):
+        shown.file = self._attach(message)
+        zalo_text = message.text
+        if message.document and shown.file:  # as the Zalo channel says it: no files there
+            zalo_text += "\n\n" + zalo.DOCUMENT_NOTE.format(name=shown.file.name)
+        for piece in zalo.render_pieces(zalo_text, message.choices):
             self._keep(chat.zalo, WebMessage(self._new_id(), "bot", piece))
         await self._changed(chat)
         return shown.message_id
+
+    def _attach(self, message: Outbound) -> WebFile | None:
+        """The message's file on disk (a document, or an image given as a path), made servable."""
+        local = message.document or (message.image if _is_local(message.image) else None)
+        if not local or not Path(local).is_file():
+            return None
+        token = secrets.token_urlsafe(16)
+        name = (message.document_name if message.document else None) or Path(local).name
+        self._files[token] = (Path(local), name)
+        return WebFile(f"/api/files/{token}", name, image=not message.document)
 
     # --- personas ---
 
@@ -316,6 +346,20 @@ class WebChannel:
             await self._wait_for_change(chat, since)
         return web.json_response(chat.to_json(view), headers=NO_STORE)
 
+    async def _serve_file(self, request: web.Request) -> web.StreamResponse:
+        """A file we sent in a chat, by its token: an image shown inline, a document downloaded."""
+        found = self._files.get(request.match_info["token"])
+        if found is None or not found[0].is_file():
+            return _error(404, "no such file")
+        path, name = found
+        disposition = "inline" if path.suffix.lower() == ".png" else "attachment"
+        headers = {
+            **NO_STORE,
+            "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}",
+            "X-Content-Type-Options": "nosniff",
+        }
+        return web.FileResponse(path, headers=headers)
+
     async def _wait_for_change(self, chat: WebChat, since: int) -> None:
         # "!=" rather than ">": a page that saw a newer version before a restart catches up too
         self._open_polls += 1
@@ -358,6 +402,10 @@ class WebChannel:
         chat.version += 1
         async with chat.changed:
             chat.changed.notify_all()
+
+
+def _is_local(image: str | None) -> bool:
+    return bool(image) and not re.match(r"https?://", image or "")
 
 
 def _load_page(title: str) -> str:

@@ -54,6 +54,11 @@ SECRET_LENGTH: Final = range(8, 257)
 REPLY_HINT: Final = "Trả lời {options}"
 HINT_OR: Final = " hoặc "
 ID_LIMIT: Final = 64  # chat, user and external ids are stored in 64-character columns
+# the Zalo Bot API sends no files (domain/zalo-api.md): say so, and where the file can be had
+DOCUMENT_NOTE: Final = (
+    "📎 Zalo chưa cho gửi tệp nên tệp {name} không kèm theo đây. "
+    "Mở /baocao trên Telegram hoặc trên trang web của trợ lý để tải tệp."
+)
 
 EVENT_KINDS: Final[dict[str, InboundKind]] = {
     "message.text.received": "text",
@@ -413,7 +418,11 @@ class ZaloChannel:
             raise Undeliverable(self._safe(exc)) from None
 
     async def _render(self, message: Outbound) -> str:
-        pieces = render_pieces(message.text, message.choices)
+        text = message.text
+        if message.document:
+            name = message.document_name or message.document.rsplit("/", 1)[-1]
+            text = f"{text}\n\n{DOCUMENT_NOTE.format(name=name)}".strip()
+        pieces = render_pieces(text, message.choices)
         image = message.image
         if image and not image.startswith(("https://", "http://")):
             # Zalo takes photos only by public URL; the words still matter without the chart.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import SealedSender, Ticket, TicketEvent
@@ -32,17 +32,37 @@ async def school_facts(
             )
         )
     )
-    forwarded = set(
-        await session.scalars(
-            select(TicketEvent.ticket_id).where(
-                TicketEvent.ticket_id.in_(ids), TicketEvent.action == "forwarded"
-            )
-        )
-    )
+    forwarded = await _forwarded(session, Ticket.school_id == school_id)
     return [
         (ticket, facts_of(ticket, terms, ticket.id in forwarded, ticket.id in sealed))
         for ticket in tickets
     ]
+
+
+async def facts_by_school(
+    session: AsyncSession, school_ids: Sequence[int], terms: Terms
+) -> dict[int, list[TicketFacts]]:
+    """The facts of every ticket of several schools, for reports.
+
+    `sealed_senders` is not read: whether a denouncer can be told the result (`has_sender`)
+    only feeds the notified share, which reports do not show.
+    """
+    found: dict[int, list[TicketFacts]] = {school_id: [] for school_id in school_ids}
+    of_schools = Ticket.school_id.in_(school_ids)
+    forwarded = await _forwarded(session, of_schools)
+    for ticket in await session.scalars(select(Ticket).where(of_schools).order_by(Ticket.id)):
+        found[ticket.school_id].append(facts_of(ticket, terms, ticket.id in forwarded, False))
+    return found
+
+
+async def _forwarded(session: AsyncSession, which: ColumnElement[bool]) -> set[int]:
+    """The tickets, among those `which` selects, that were forwarded at some point."""
+    found = await session.scalars(
+        select(TicketEvent.ticket_id)
+        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+        .where(which, TicketEvent.action == "forwarded")
+    )
+    return set(found)
 
 
 def facts_of(ticket: Ticket, terms: Terms, forwarded: bool, sealed_sender: bool) -> TicketFacts:

@@ -390,6 +390,29 @@ async def test_missing_image_file_is_undeliverable(channel: TelegramChannel) -> 
         await channel.send(Outbound(CHAT, "x", image="/nonexistent/chart.png"))
 
 
+async def test_a_report_file_is_uploaded_as_a_document_under_its_own_name(
+    channel: TelegramChannel, fake: FakeTelegram, tmp_path: Path
+) -> None:
+    stored = tmp_path / "MN-HOASEN-week-3f9a1c2e.xlsx"
+    stored.write_bytes(b"PK\x03\x04fake-xlsx")
+    name = "bao-cao-MN-HOASEN-2026-11-16.xlsx"
+    sent = await channel.send(
+        Outbound(CHAT, "Số liệu tuần 16/11–22/11/2026 (XLSX)", document=str(stored),
+                 document_name=name)
+    )  # fmt: skip
+    call = fake.last("sendDocument")
+    assert isinstance(call.params["document"], Upload)
+    assert call.params["document"].filename == name
+    assert call.params["document"].data == stored.read_bytes()
+    assert call.params["caption"] == "Số liệu tuần 16/11–22/11/2026 (XLSX)"
+    assert sent == str(max(m for _, m in fake.messages))
+
+
+async def test_a_missing_report_file_is_undeliverable(channel: TelegramChannel) -> None:
+    with pytest.raises(Undeliverable, match="document file not found"):
+        await channel.send(Outbound(CHAT, "x", document="/nonexistent/report.xlsx"))
+
+
 async def test_username_is_asked_once(channel: TelegramChannel, fake: FakeTelegram) -> None:
     assert await channel.username() == "hailong_test_bot"
     assert await channel.username() == "hailong_test_bot"

@@ -6,6 +6,7 @@ import asyncio
 import unicodedata
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -425,3 +426,28 @@ async def test_the_zalo_view_cuts_long_text_at_2000(channel: WebChannel, client:
     pieces = [m["text"] for m in (await messages(client, PARENT, view="zalo"))["messages"]]
     assert len(pieces) == 2 and all(len(p) <= 2000 for p in pieces)
     assert len((await messages(client, PARENT))["messages"]) == 1
+
+
+async def test_a_report_file_is_a_download_link_and_a_chart_is_shown(
+    channel: WebChannel, client: Client, tmp_path: Path
+) -> None:
+    stored = tmp_path / "MN-HOASEN-week-3f9a1c2e.xlsx"
+    stored.write_bytes(b"PK\x03\x04fake-xlsx")
+    chart = tmp_path / "chart.png"
+    chart.write_bytes(b"\x89PNG\r\n\x1a\nfake-chart")
+    name = "bao-cao-tuan-16-11.xlsx"
+    await channel.send(Outbound(PARENT, "Biểu đồ", image=str(chart)))
+    await channel.send(Outbound(PARENT, "Số liệu", document=str(stored), document_name=name))
+
+    shown = (await messages(client, PARENT))["messages"]
+    image, document = shown[0]["file"], shown[1]["file"]
+    assert (image["image"], image["name"]) == (True, "chart.png")
+    assert (document["image"], document["name"]) == (False, name)
+    download = await client.get(document["url"])
+    assert download.status == 200 and await download.read() == stored.read_bytes()
+    assert "attachment" in download.headers["Content-Disposition"]
+    assert (await client.get(image["url"])).headers["Content-Disposition"].startswith("inline")
+    # only what was sent is served, by its token; never a path
+    assert (await client.get("/api/files/..%2F..%2Fetc%2Fpasswd")).status == 404
+    zalo = [m["text"] for m in (await messages(client, PARENT, view="zalo"))["messages"]]
+    assert zalo[1].startswith("Số liệu\n\n📎 Zalo chưa cho gửi tệp") and name in zalo[1]

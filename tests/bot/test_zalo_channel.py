@@ -17,6 +17,7 @@ from aiohttp import web
 from bot.channels.base import Choice, Inbound, Outbound, RetryLater, Undeliverable
 from bot.channels.splitting import split_text
 from bot.channels.zalo import (
+    DOCUMENT_NOTE,
     SECRET_HEADER,
     ZaloChannel,
     choice_lines,
@@ -379,6 +380,18 @@ async def test_a_local_image_is_left_out_and_the_text_still_goes(
     assert fake.method_names() == ["sendMessage"]
     assert fake.sent[0].text == "Biểu đồ tuần"
     assert "not a URL" in caplog.text
+
+
+async def test_a_document_becomes_its_caption_and_where_to_get_the_file(
+    channel: ZaloChannel, fake: FakeZalo
+) -> None:
+    report = Outbound(
+        CHAT, "Số liệu tuần (XLSX)", document="/var/reports/x-1a2b.xlsx", document_name="tuan.xlsx"
+    )
+    await channel.send(report)
+    assert fake.method_names() == ["sendMessage"]
+    assert fake.sent[0].text == "Số liệu tuần (XLSX)\n\n" + DOCUMENT_NOTE.format(name="tuan.xlsx")
+    assert "/baocao" in fake.sent[0].text
 
 
 async def test_a_photo_without_text_has_no_caption(channel: ZaloChannel, fake: FakeZalo) -> None:

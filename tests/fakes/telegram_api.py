@@ -27,7 +27,7 @@ from tests.fakes.loopback import LoopbackBotApi
 
 TOKEN = "123456789:AAHfakeTelegramToken_for-tests-0123456"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-_DELIVERING = frozenset({"sendMessage", "sendPhoto"})  # what flood control counts
+_DELIVERING = frozenset({"sendMessage", "sendPhoto", "sendDocument"})  # what flood control counts
 
 # Parameters decoded like the Bot API does from form fields; everything else stays a string.
 _INT_PARAMS = frozenset(
@@ -98,6 +98,7 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
             "getWebhookInfo": self._get_webhook_info,
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
+            "sendDocument": self._send_document,
             "editMessageText": self._edit_message_text,
             "answerCallbackQuery": self._answer_callback_query,
         }
@@ -280,6 +281,23 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
             for w in (90, 320)
         ]  # fmt: skip
         content: dict[str, Any] = {"photo": sizes}
+        caption = params.get("caption")
+        if caption:
+            if len(str(caption)) > 1024:
+                return _error(400, "Bad Request: message caption is too long")
+            content["caption"] = caption
+        return _ok(self._store(params, content))
+
+    async def _send_document(self, params: dict[str, Any]) -> web.Response:
+        document = params.get("document")
+        if document is None:
+            return _error(400, "Bad Request: there is no document in the request")
+        name = document.filename if isinstance(document, Upload) else str(document)
+        size = len(document.data) if isinstance(document, Upload) else 0
+        content: dict[str, Any] = {
+            "document": {"file_id": f"doc-{self._next_message_id}", "file_unique_id": "d",
+                         "file_name": name, "file_size": size}
+        }  # fmt: skip
         caption = params.get("caption")
         if caption:
             if len(str(caption)) > 1024:

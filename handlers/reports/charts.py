@@ -1,0 +1,55 @@
+"""What the report charts show: a school's indices by element, or the schools of a district."""
+
+from __future__ import annotations
+
+from bot.reports.model import BarChart, Line, Series
+from handlers import texts
+from handlers.reports.district import DistrictFigures
+from handlers.reports.figures import SchoolFigures, SurveyFigures
+from handlers.reports.wording import decimal, period_label
+
+
+def school_chart(figures: SchoolFigures, survey: SurveyFigures | None, min_group: int) -> BarChart:
+    """The survey's element indices and overall index, this period beside the previous one."""
+    period = period_label(figures.period)
+    title = texts.REPORT_CHART_TITLE.format(school=figures.name, period=period)
+    target = Line(figures.target, texts.REPORT_CHART_TARGET.format(target=figures.target))
+    if survey is None or survey.score.suppressed:
+        note = texts.REPORT_CHART_SUPPRESSED.format(min=min_group) if survey else ""
+        return BarChart(title, [], [], [target], note=note or texts.REPORT_NOTHING_YET)
+    elements = survey.score.elements
+    labels = [e.title for e in elements]
+    now = [e.index for e in elements]
+    before = [survey.previous_index(e.key) for e in elements]
+    if elements:
+        labels.append(texts.REPORT_CHART_OVERALL)
+        now.append(survey.score.overall_index)
+        before.append(survey.previous.overall_index if survey.previous else None)
+    elif survey.score.overall_question_index is not None:  # a survey without elements (pulse)
+        labels = [texts.ROW_OVERALL_QUESTION]
+        now = [survey.score.overall_question_index]
+        before = [survey.previous.overall_question_index if survey.previous else None]
+    series = [Series(texts.REPORT_CHART_THIS, now)]
+    if any(value is not None for value in before):
+        previous = texts.REPORT_PREVIOUS[figures.period.kind]
+        series.append(Series(texts.REPORT_CHART_BEFORE.format(previous=previous), before))
+    return BarChart(title, labels, series, [target])
+
+
+def district_chart(district: DistrictFigures, min_group: int) -> BarChart:
+    """Each school's overall index and participation, with the schools' average and the target."""
+    title = texts.REPORT_DISTRICT_CHART.format(
+        district=district.name, period=period_label(district.period)
+    )
+    rows = district.rows
+    series = [
+        Series(texts.COL_OVERALL, [row.overall for row in rows]),
+        Series(texts.COL_TURNOUT, [row.turnout for row in rows]),
+    ]
+    lines = [Line(district.target, texts.REPORT_CHART_TARGET.format(target=district.target))]
+    average = district.average.overall
+    if average is not None:
+        label = texts.REPORT_DISTRICT_AVERAGE_LINE.format(value=decimal(average))
+        lines.append(Line(average, label, "dotted"))
+    note = texts.REPORT_DISTRICT_CHART_NOTE.format(min=min_group)
+    return BarChart(title, [row.name for row in rows], series, lines, note=note)

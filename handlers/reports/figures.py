@@ -1,0 +1,202 @@
+"""A school's figures for a period — surveys, tickets, news — the one source of every report.
+
+The digest, `/baocao`, the CLI's files, the quarterly draft and the district view all read these
+objects; rendering never computes a figure. Definitions:
+
+- Survey indices (SIPAS, `surveys.scoring`) over the responses submitted in the period; a survey
+  with fewer than `min_group_size` such responses shows none (`score.suppressed`). The change is
+  against the previous period (the week or quarter before), scored by the same definition.
+- Participation: parents invited to the school's waves that were open at some time in the period,
+  and those of them who had answered by its end; by class only where a class has at least
+  `min_group_size` answers (the others are only counted).
+- Tickets: `handlers.tickets.kpi.ticket_kpis` for the period, as it stands at its end (or today,
+  for a period not over yet: a quarter to date counts what has come due so far).
+- News and announcements: `handlers.reports.outreach`, over the period up to today.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import School
+from bot.settings import Settings
+from handlers.reports.outreach import Outreach, outreach_of
+from handlers.reports.periods import Period
+from handlers.reports.survey_counts import (
+    Tally,
+    Turnout,
+    class_names,
+    comments_of,
+    survey_for,
+    tally_answers,
+    turnout,
+)
+from handlers.tickets.kpi import TicketKpis, ticket_kpis
+from handlers.tickets.register import facts_by_school
+from handlers.tickets.store import Terms
+from surveys.catalog import Catalog
+from surveys.schema import Survey
+from surveys.scoring import WaveScore, participation_rate, score_counts
+
+CURRENT, PREVIOUS = 0, 1
+
+
+@dataclass(frozen=True)
+class ClassTurnout:
+    name: str
+    answered: int
+    invited: int
+
+
+@dataclass(frozen=True)
+class SurveyFigures:
+    """One survey of a school in a period: participation, indices, and the previous indices."""
+
+    key: str
+    title: str
+    invited: int
+    answered: int
+    classes: tuple[ClassTurnout, ...]  # classes with at least min_group_size answers
+    hidden_classes: int  # classes with fewer: counted, never shown one by one
+    score: WaveScore
+    previous: WaveScore | None
+    questions: Mapping[str, str]  # key → text, to name the items
+    comments: tuple[str, ...] = ()  # the school's own report only; never when suppressed
+
+    @property
+    def turnout(self) -> float | None:
+        return participation_rate(self.answered, self.invited)
+
+    def previous_index(self, key: str) -> float | None:
+        """The previous period's index of an element (None: no figure)."""
+        before = {e.key: e.index for e in self.previous.elements} if self.previous else {}
+        return before.get(key)
+
+    def element_change(self, key: str) -> float | None:
+        """This period's index of an element minus the previous period's (None: no figure)."""
+        now = {e.key: e.index for e in self.score.elements}.get(key)
+        return _difference(now, self.previous_index(key))
+
+    def overall_change(self) -> float | None:
+        before = self.previous.overall_index if self.previous else None
+        return _difference(self.score.overall_index, before)
+
+
+@dataclass(frozen=True)
+class SchoolFigures:
+    """Everything a school's report shows for one period."""
+
+    school_id: int
+    code: str
+    name: str
+    district: str
+    target: int  # satisfaction target, %
+    period: Period
+    surveys: tuple[SurveyFigures, ...]
+    tickets: TicketKpis
+    outreach: Outreach
+
+    def survey(self, key: str) -> SurveyFigures | None:
+        return next((s for s in self.surveys if s.key == key), None)
+
+
+async def school_figures(
+    session: AsyncSession,
+    catalog: Catalog,
+    settings: Settings,
+    schools: Sequence[School],
+    period: Period,
+    today: date,
+    *,
+    comments: bool = False,
+) -> list[SchoolFigures]:
+    """The figures of several schools at once: one grouped query per kind of figure."""
+    ids = [school.id for school in schools]
+    zone = ZoneInfo(settings.timezone)
+    so_far = Period(period.start, max(period.start, min(period.end, today)))
+    tallies = await tally_answers(session, catalog, ids, [period, period.previous()])
+    turnouts = await turnout(session, ids, period, zone)
+    names = await class_names(session, ids)
+    facts = await facts_by_school(session, ids, Terms.of(settings))
+    outreach = await outreach_of(session, ids, so_far, zone)
+    found = []
+    for school in schools:
+        keys = {k for (s, i, k) in tallies if s == school.id and i == CURRENT}
+        keys |= {k for (s, k) in turnouts if s == school.id}
+        surveys = []
+        for key in sorted(keys, key=lambda k: (k != settings.report_survey, k)):
+            version = tallies.get((school.id, CURRENT, key), Tally()).version
+            survey = survey_for(catalog, key, version)
+            if survey is None:
+                continue
+            figures = _survey_figures(
+                survey,
+                tallies.get((school.id, CURRENT, key), Tally()),
+                tallies.get((school.id, PREVIOUS, key)),
+                turnouts.get((school.id, key), []),
+                names,
+                settings,
+            )
+            if comments and not figures.score.suppressed:
+                said = await comments_of(session, survey, school.id, period)
+                figures = replace(figures, comments=tuple(said))
+            surveys.append(figures)
+        found.append(
+            SchoolFigures(
+                school_id=school.id,
+                code=school.code,
+                name=school.name,
+                district=school.district,
+                target=school.target_percent,
+                period=period,
+                surveys=tuple(surveys),
+                tickets=ticket_kpis(facts[school.id], so_far.start, so_far.end),
+                outreach=outreach[school.id],
+            )
+        )
+    return found
+
+
+def _survey_figures(
+    survey: Survey,
+    current: Tally,
+    previous: Tally | None,
+    turnouts: Sequence[Turnout],
+    names: dict[int, str],
+    settings: Settings,
+) -> SurveyFigures:
+    def score(tally: Tally) -> WaveScore:
+        return score_counts(
+            survey,
+            tally.counts,
+            tally.respondents,
+            0,  # participation is counted from invitations and receipts, not responses
+            method=settings.scoring_method,
+            min_group=settings.min_group_size,
+        )
+
+    shown = sorted(
+        (ClassTurnout(names.get(t.class_id, "?"), t.answered, t.invited) for t in turnouts),
+        key=lambda c: c.name,
+    )
+    enough = tuple(c for c in shown if c.answered >= settings.min_group_size)
+    return SurveyFigures(
+        key=survey.key,
+        title=survey.title,
+        invited=sum(t.invited for t in turnouts),
+        answered=sum(t.answered for t in turnouts),
+        classes=enough,
+        hidden_classes=len(shown) - len(enough),
+        score=score(current),
+        previous=score(previous) if previous is not None else None,
+        questions={question.key: question.text for question in survey.questions},
+    )
+
+
+def _difference(now: float | None, before: float | None) -> float | None:
+    return None if now is None or before is None else now - before

@@ -1,0 +1,197 @@
+"""A school's report as tables (XLSX sheets, or one CSV): the same figures as the chat text."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.reports.model import Cell, Sheet
+from handlers import texts
+from handlers.reports.district import DistrictFigures, DistrictRow
+from handlers.reports.figures import SchoolFigures, SurveyFigures
+from handlers.reports.wording import meets, period_label
+from handlers.tickets.kpi import TicketKpis
+from surveys.scoring import round2
+
+
+def school_sheets(figures: SchoolFigures, min_group: int) -> list[Sheet]:
+    """Summary, indices, items, participation, wishes, tickets, news, and comments if any."""
+    sheets = [
+        _summary(figures, min_group),
+        Sheet(texts.SHEET_INDICES, _indices(figures, min_group)),
+        Sheet(texts.SHEET_ITEMS, _items(figures)),
+        Sheet(texts.SHEET_TURNOUT, _turnout(figures, min_group)),
+        Sheet(texts.SHEET_WISHES, _wishes(figures)),
+        Sheet(texts.SHEET_TICKETS, [[texts.COL_ITEM, texts.COL_VALUE], *ticket_rows(figures)]),
+        Sheet(texts.SHEET_NEWS, [[texts.COL_ITEM, texts.COL_VALUE], *news_rows(figures)]),
+    ]
+    comments = [[c] for survey in figures.surveys for c in survey.comments]
+    if comments:
+        sheets.append(Sheet(texts.SHEET_COMMENTS, [[texts.COL_COMMENT], *comments]))
+    return sheets
+
+
+def pct(value: float | None) -> float | None:
+    """A percentage as stored in a cell: two decimals, as shown everywhere else."""
+    return None if value is None else round2(value)
+
+
+def _summary(figures: SchoolFigures, min_group: int) -> Sheet:
+    rows: list[list[Cell]] = [
+        [texts.COL_ITEM, texts.COL_VALUE],
+        [texts.ROW_SCHOOL, figures.name],
+        [texts.ROW_PERIOD, period_label(figures.period)],
+        [texts.ROW_FROM, figures.period.start.isoformat()],
+        [texts.ROW_TO, figures.period.end.isoformat()],
+        [texts.ROW_TARGET, figures.target],
+    ]
+    for survey in figures.surveys:
+        score = survey.score
+        rows += [
+            [texts.REPORT_SURVEY.format(title=survey.title), None],
+            [texts.COL_ANSWERED, survey.answered],
+            [texts.COL_INVITED, survey.invited],
+            [texts.COL_TURNOUT, pct(survey.turnout)],
+            [texts.ROW_RESPONSES, score.respondents],
+        ]
+        if score.suppressed:
+            rows.append([texts.ROW_SUPPRESSED.format(min=min_group), None])
+        else:
+            rows += [
+                [texts.ROW_OVERALL, pct(score.overall_index)],
+                [texts.ROW_OVERALL_QUESTION, pct(score.overall_question_index)],
+                [texts.ROW_MEAN, pct(score.mean_score)],
+            ]
+    return Sheet(texts.SHEET_SUMMARY, rows)
+
+
+def _indices(figures: SchoolFigures, min_group: int) -> list[list[Cell]]:
+    rows: list[list[Cell]] = [
+        [
+            texts.COL_SURVEY, texts.COL_ELEMENT, texts.COL_INDEX,
+            texts.COL_PREVIOUS, texts.COL_CHANGE, texts.COL_TARGET_MET,
+        ]
+    ]  # fmt: skip
+    for survey in figures.surveys:
+        if survey.score.suppressed:
+            rows.append([survey.title, texts.ROW_SUPPRESSED.format(min=min_group)])
+            continue
+        for element in survey.score.elements:
+            rows.append(
+                _index_row(
+                    survey, element.title, element.index,
+                    survey.previous_index(element.key), figures.target,
+                )
+            )  # fmt: skip
+        if survey.score.elements:
+            before = survey.previous.overall_index if survey.previous else None
+            rows.append(
+                _index_row(
+                    survey, texts.ROW_OVERALL, survey.score.overall_index, before, figures.target
+                )
+            )
+    return rows
+
+
+def _index_row(
+    survey: SurveyFigures, title: str, now: float | None, before: float | None, target: int
+) -> list[Cell]:
+    change = None if now is None or before is None else now - before
+    met = None if now is None else texts.YES_WORD if meets(now, target) else texts.NO_WORD
+    return [survey.title, title, pct(now), pct(before), pct(change), met]
+
+
+def _items(figures: SchoolFigures) -> list[list[Cell]]:
+    rows: list[list[Cell]] = [
+        [
+            texts.COL_SURVEY, texts.COL_ELEMENT, texts.COL_QUESTION, texts.COL_VALID,
+            texts.COL_SATISFIED, texts.COL_INDEX, texts.COL_MEAN,
+        ]
+    ]  # fmt: skip
+    for survey in figures.surveys:
+        for element in survey.score.elements:
+            for item in element.items:
+                rows.append(
+                    [
+                        survey.title, element.title, survey.questions.get(item.key, item.key),
+                        item.n_valid, item.n_satisfied, pct(item.index), pct(item.mean),
+                    ]
+                )  # fmt: skip
+    return rows
+
+
+def _turnout(figures: SchoolFigures, min_group: int) -> list[list[Cell]]:
+    rows: list[list[Cell]] = [
+        [texts.COL_SURVEY, texts.COL_CLASS, texts.COL_ANSWERED, texts.COL_INVITED, texts.COL_RATE]
+    ]
+    for survey in figures.surveys:
+        rows += [
+            [survey.title, c.name, c.answered, c.invited, pct(100 * c.answered / c.invited)]
+            for c in survey.classes
+        ]
+        if survey.hidden_classes:
+            hidden = texts.ROW_HIDDEN.format(count=survey.hidden_classes, min=min_group)
+            rows.append([survey.title, hidden])
+        rows.append(
+            [survey.title, texts.ROW_TOTAL, survey.answered, survey.invited, pct(survey.turnout)]
+        )
+    return rows
+
+
+def _wishes(figures: SchoolFigures) -> list[list[Cell]]:
+    rows: list[list[Cell]] = [[texts.COL_SURVEY, texts.COL_WISH, texts.COL_CHOSEN]]
+    for survey in figures.surveys:
+        rows += [[survey.title, label, n] for label, n in survey.score.wishes]
+    return rows
+
+
+def ticket_rows(figures: SchoolFigures) -> list[list[Cell]]:
+    kpis = figures.tickets
+    values = _ticket_values(kpis)
+    return [[label, values[key]] for key, label in texts.TICKET_ROWS]
+
+
+def _ticket_values(kpis: TicketKpis) -> dict[str, Cell]:
+    mean = kpis.mean_rating
+    return {
+        "received": kpis.received,
+        "acknowledged_share": pct(kpis.acknowledged_share),
+        "due": kpis.due,
+        "on_time": kpis.on_time,
+        "on_time_rate": pct(kpis.on_time_rate),
+        "open": sum(kpis.open_by_age),
+        "overdue_open": kpis.overdue_open,
+        "oldest_open_days": kpis.oldest_open_days,
+        "mean_rating": None if mean is None else round2(mean),
+    }
+
+
+def news_rows(figures: SchoolFigures) -> list[list[Cell]]:
+    outreach = figures.outreach
+    rows: list[list[Cell]] = [[label, getattr(outreach, key)] for key, label in texts.NEWS_ROWS]
+    met = texts.YES_WORD if outreach.target_met else texts.NO_WORD
+    rows.append([texts.ROW_NEWS_TARGET, met])
+    return rows
+
+
+def district_sheets(district: DistrictFigures, min_group: int) -> list[Sheet]:
+    """One line per school and the schools' average; the definitions on a second sheet."""
+    header: list[Cell] = [
+        texts.COL_SCHOOL, texts.COL_CODE, texts.COL_RESPONSES, texts.COL_ANSWERED,
+        texts.COL_INVITED, texts.COL_TURNOUT,
+        *(f"{title} (%)" for title in district.elements),
+        texts.COL_OVERALL, texts.COL_OVERALL_QUESTION,
+        texts.COL_DUE, texts.COL_ON_TIME, texts.COL_ON_TIME_RATE, texts.COL_NEWS,
+    ]  # fmt: skip
+    average = replace(district.average, name=texts.ROW_AVERAGE)
+    rows = [header, *(_district_row(row) for row in (*district.rows, average))]
+    notes = [[texts.SHEET_NOTES], *([note.format(min=min_group)] for note in texts.DISTRICT_NOTES)]
+    return [Sheet(texts.SHEET_DISTRICT, rows), Sheet(texts.SHEET_NOTES, notes)]
+
+
+def _district_row(row: DistrictRow) -> list[Cell]:
+    return [
+        row.name, row.code, row.responses, row.answered, row.invited, pct(row.turnout),
+        *(pct(value) for value in row.elements),
+        pct(row.overall), pct(row.satisfied),
+        row.due, row.on_time, pct(row.on_time_rate), row.news,
+    ]  # fmt: skip

@@ -1,0 +1,132 @@
+"""A school's report as a short chat message: the digest and what /baocao answers."""
+
+from __future__ import annotations
+
+from handlers import texts
+from handlers.reports.district import DistrictFigures
+from handlers.reports.figures import SchoolFigures, SurveyFigures
+from handlers.reports.wording import change_text, percent, period_label, target_mark
+
+TOP_WISHES = 3
+
+
+def school_text(figures: SchoolFigures, min_group: int) -> str:
+    """Surveys, tickets and news of the period, each in a few lines."""
+    lines = [texts.REPORT_HEADER.format(period=period_label(figures.period), school=figures.name)]
+    for survey in figures.surveys:
+        lines += ["", *survey_lines(survey, figures, min_group)]
+    if not figures.surveys:
+        lines += ["", texts.REPORT_NO_SURVEY]
+    lines += ["", tickets_line(figures), news_line(figures)]
+    return "\n".join(lines)
+
+
+def survey_lines(survey: SurveyFigures, figures: SchoolFigures, min_group: int) -> list[str]:
+    lines = [texts.REPORT_SURVEY.format(title=survey.title)]
+    if survey.invited:
+        lines.append(
+            texts.REPORT_TURNOUT.format(
+                answered=survey.answered, invited=survey.invited, rate=percent(survey.turnout)
+            )
+        )
+    classes = [
+        texts.REPORT_CLASS.format(name=c.name, answered=c.answered, invited=c.invited)
+        for c in survey.classes
+    ]
+    if survey.hidden_classes:
+        classes.append(
+            texts.REPORT_CLASSES_HIDDEN.format(count=survey.hidden_classes, min=min_group)
+        )
+    if classes:
+        lines.append(texts.REPORT_CLASSES.format(classes="; ".join(classes)))
+    score = survey.score
+    if score.suppressed:
+        lines.append(texts.REPORT_SUPPRESSED.format(n=score.respondents, min=min_group))
+        return lines
+    previous = texts.REPORT_PREVIOUS[figures.period.kind]
+    lines.append(
+        texts.REPORT_RESPONSES.format(n=score.respondents, target=figures.target, previous=previous)
+    )
+    for element in score.elements:
+        lines.append(
+            texts.REPORT_ELEMENT.format(
+                title=element.title,
+                index=percent(element.index),
+                change=change_text(survey.element_change(element.key)),
+                mark=target_mark(element.index, figures.target),
+            ).rstrip()
+        )
+    if score.elements:
+        lines.append(
+            texts.REPORT_OVERALL.format(
+                index=percent(score.overall_index),
+                change=change_text(survey.overall_change()),
+                mark=target_mark(score.overall_index, figures.target),
+            ).rstrip()
+        )
+    if score.overall_question_index is not None:
+        lines.append(
+            texts.REPORT_OVERALL_QUESTION.format(index=percent(score.overall_question_index))
+        )
+    wishes = [texts.REPORT_WISH.format(label=w, count=n) for w, n in top_wishes(survey)]
+    if wishes:
+        lines.append(texts.REPORT_WISHES.format(wishes=", ".join(wishes)))
+    return lines
+
+
+def top_wishes(survey: SurveyFigures) -> list[tuple[str, int]]:
+    """The most chosen improvement wishes (chosen at least once), most first."""
+    return [(label, n) for label, n in survey.score.wishes if n > 0][:TOP_WISHES]
+
+
+def tickets_line(figures: SchoolFigures) -> str:
+    kpis = figures.tickets
+    oldest = (
+        texts.REPORT_OLDEST.format(days=kpis.oldest_open_days)
+        if kpis.oldest_open_days is not None
+        else ""
+    )
+    return texts.REPORT_TICKETS.format(
+        received=kpis.received,
+        due=kpis.due,
+        on_time=kpis.on_time,
+        rate=percent(kpis.on_time_rate),
+        overdue=kpis.overdue_open,
+        oldest=oldest,
+    )
+
+
+def news_line(figures: SchoolFigures) -> str:
+    outreach = figures.outreach
+    if figures.period.kind == "week":
+        met = outreach.target_met
+        target = texts.REPORT_NEWS_WEEK_MET if met else texts.REPORT_NEWS_WEEK_MISSED
+    else:
+        target = texts.REPORT_NEWS_WEEKS.format(met=outreach.weeks_met, weeks=outreach.weeks)
+    return texts.REPORT_NEWS.format(
+        news=outreach.news,
+        target=target,
+        announcements=outreach.announcements,
+        delivered=outreach.delivered,
+        recipients=outreach.recipients,
+    )
+
+
+def district_text(district: DistrictFigures) -> str:
+    """The district's headline: how many schools, their average; the rest is in the files."""
+    average = district.average
+    return "\n".join(
+        [
+            texts.REPORT_DISTRICT_HEADER.format(
+                district=district.name,
+                period=period_label(district.period),
+                count=len(district.rows),
+            ),
+            texts.REPORT_DISTRICT_AVERAGE.format(
+                index=percent(average.overall),
+                turnout=percent(average.turnout),
+                on_time=percent(average.on_time_rate),
+            ),
+            texts.REPORT_DISTRICT_DETAILS,
+        ]
+    )

@@ -1,0 +1,173 @@
+"""The survey figures of many schools, counted by the database (GROUP BY), never row by row.
+
+Every SIPAS index only needs how many responses gave each value to each question
+(`surveys.scoring.score_counts`), so the answers are grouped by school, period, survey and
+(question, value) in one statement, however many schools and answers there are. Free-text answers
+are left out of it: a comment is shown only in a school's own report (`comments_of`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Subquery, and_, case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import Answer, Classroom, CompletionReceipt, Response, Wave, WaveInvite
+from handlers.reports.periods import Period
+from surveys.catalog import Catalog
+from surveys.schema import Survey
+
+
+@dataclass
+class Tally:
+    """One school's responses to one survey in one period, as value counts."""
+
+    respondents: int = 0
+    version: int = 0  # the newest version among the waves: the definition they are scored by
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Turnout:
+    """Invited parents of one class to a survey's waves, and how many of them have answered."""
+
+    class_id: int
+    invited: int
+    answered: int
+
+
+TallyKey = tuple[int, int, str]  # school id, period index, survey key
+
+
+def scored_keys(catalog: Catalog) -> list[str]:
+    """The questions an index or the wishes are computed from (scale items and wishes)."""
+    keys = {q.key for s in catalog.all() for q in s.questions if q.type == "scale"}
+    keys |= {s.wishes for s in catalog.all() if s.wishes}
+    return sorted(keys)
+
+
+async def tally_answers(
+    session: AsyncSession, catalog: Catalog, school_ids: Sequence[int], periods: Sequence[Period]
+) -> dict[TallyKey, Tally]:
+    """Value counts and respondents per (school, period, survey), each period by submission day."""
+    chosen = _responses_in(periods)
+    in_schools = Wave.school_id.in_(school_ids)
+    counted = await session.execute(
+        select(
+            Wave.school_id, chosen.c.period, Wave.survey_key, Wave.survey_version,
+            Answer.question_key, Answer.value, func.count(),
+        )
+        .select_from(Answer)
+        .join(chosen, chosen.c.id == Answer.response_id)
+        .join(Wave, Wave.id == chosen.c.wave_id)
+        .where(in_schools, Answer.question_key.in_(scored_keys(catalog)))
+        .group_by(
+            Wave.school_id, chosen.c.period, Wave.survey_key, Wave.survey_version,
+            Answer.question_key, Answer.value,
+        )
+    )  # fmt: skip
+    tallies: dict[TallyKey, Tally] = {}
+    for school_id, index, key, version, question, value, n in counted:
+        tally = tallies.setdefault((school_id, index, key), Tally())
+        tally.counts.setdefault(question, Counter())[value] += n
+        tally.version = max(tally.version, version)
+    # a response whose every answer was skipped has no answer rows, yet it counts
+    responded = await session.execute(
+        select(Wave.school_id, chosen.c.period, Wave.survey_key, Wave.survey_version, func.count())
+        .select_from(chosen)
+        .join(Wave, Wave.id == chosen.c.wave_id)
+        .where(in_schools)
+        .group_by(Wave.school_id, chosen.c.period, Wave.survey_key, Wave.survey_version)
+    )
+    for school_id, index, key, version, n in responded:
+        tally = tallies.setdefault((school_id, index, key), Tally())
+        tally.respondents += n
+        tally.version = max(tally.version, version)
+    return tallies
+
+
+def survey_for(catalog: Catalog, key: str, version: int) -> Survey | None:
+    """The definition to score with: the version answered, else the newest; None if unknown."""
+    if (key, version) in catalog:
+        return catalog.get(key, version)
+    return catalog.latest(key) if key in catalog else None
+
+
+async def turnout(
+    session: AsyncSession, school_ids: Sequence[int], period: Period, zone: ZoneInfo
+) -> dict[tuple[int, str], list[Turnout]]:
+    """Per (school, survey): each class's parents invited to a wave open at some time in the
+    period, and those of them who had answered it by the period's end."""
+    first, after = period.bounds(zone)
+    answered_by_end = and_(
+        CompletionReceipt.wave_id == WaveInvite.wave_id,
+        CompletionReceipt.person_id == WaveInvite.person_id,
+        CompletionReceipt.submitted_at < after,
+    )
+    rows = await session.execute(
+        select(
+            Wave.school_id, Wave.survey_key, WaveInvite.class_id,
+            func.count(), func.count(CompletionReceipt.person_id),
+        )
+        .select_from(WaveInvite)
+        .join(Wave, Wave.id == WaveInvite.wave_id)
+        .outerjoin(CompletionReceipt, answered_by_end)
+        .where(
+            Wave.school_id.in_(school_ids),
+            Wave.opens_at < after,
+            Wave.closes_at > first,
+            WaveInvite.invited_at < after,
+        )
+        .group_by(Wave.school_id, Wave.survey_key, WaveInvite.class_id)
+    )  # fmt: skip
+    found: dict[tuple[int, str], list[Turnout]] = {}
+    for school_id, key, class_id, invited, answered in rows:
+        found.setdefault((school_id, key), []).append(Turnout(class_id, invited, answered))
+    return found
+
+
+async def class_names(session: AsyncSession, school_ids: Sequence[int]) -> dict[int, str]:
+    rows = await session.execute(
+        select(Classroom.id, Classroom.name).where(Classroom.school_id.in_(school_ids))
+    )
+    return {class_id: name for class_id, name in rows}
+
+
+async def comments_of(
+    session: AsyncSession, survey: Survey, school_id: int, period: Period
+) -> list[str]:
+    """The free-text answers of the period, alphabetically: no class, day or order of arrival
+    goes with them, so none points to its author."""
+    keys = [q.key for q in survey.questions if q.type == "text"]
+    found = await session.scalars(
+        select(Answer.value)
+        .join(Response, Response.id == Answer.response_id)
+        .join(Wave, Wave.id == Response.wave_id)
+        .where(
+            Wave.school_id == school_id,
+            Wave.survey_key == survey.key,
+            Response.submitted_on.between(period.start, period.end),
+            Answer.question_key.in_(keys),
+            Answer.value != "",
+        )
+    )
+    return sorted(value.strip() for value in found if value.strip())
+
+
+def _responses_in(periods: Sequence[Period]) -> Subquery:
+    """The responses submitted in one of the periods, with the index of that period.
+
+    A subquery, so that GROUP BY names its column rather than repeating the CASE (whose bound
+    dates PostgreSQL would not recognise as the same expression).
+    """
+    day = Response.submitted_on
+    period = case(*((day.between(p.start, p.end), i) for i, p in enumerate(periods)))
+    return (
+        select(Response.id, Response.wave_id, period.label("period"))
+        .where(or_(*(day.between(p.start, p.end) for p in periods)))
+        .subquery()
+    )

@@ -1,0 +1,270 @@
+"""A seeded district with known answers, tickets and news, whose figures are computed by hand.
+
+Two schools of "Phòng GD&ĐT Quận Hoa" and one of another district. The week reported is
+16–22/11/2026 (THIS_WEEK), compared with 9–15/11 (LAST_WEEK); "today" is Monday 23/11/2026 09:00
+in Hà Nội.
+Each response gives one level to all items of an element, so an element's index is the share of
+responses giving it 4 or 5. The expected figures are in the tests, as fractions of these counts.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import (
+    Answer,
+    Broadcast,
+    ChatAccount,
+    Classroom,
+    CompletionReceipt,
+    Membership,
+    OutboxMessage,
+    Person,
+    Response,
+    School,
+    SealedSender,
+    Ticket,
+    Wave,
+    WaveInvite,
+)
+from handlers.reports.periods import Period
+
+DISTRICT = "Phòng GD&ĐT Quận Hoa"
+THIS_WEEK = Period(date(2026, 11, 16), date(2026, 11, 22), "week")
+LAST_WEEK = Period(date(2026, 11, 9), date(2026, 11, 15), "week")
+FOUNDED = datetime(2026, 9, 1, tzinfo=UTC)
+DENOUNCER = "Trần Văn Tố"
+COMMENTS = ("Cô giáo rất tận tâm.", "Mong nhà trường thêm sân chơi có mái che.")
+HIDDEN_COMMENT = "Con tôi học lớp Lá 1 trường Bình An, mong cô quan tâm hơn."
+
+ELEMENT_ITEMS = {
+    "tiep_can": ("tc_cong_khai", "tc_thu_tuc", "tc_lien_he"),
+    "co_so_vat_chat": ("csvc_phong_hoc", "csvc_bep_ve_sinh"),
+    "moi_truong": ("mt_an_toan", "mt_than_thien"),
+    "hoat_dong": ("hd_cham_soc", "hd_hoc_choi"),
+    "ket_qua": ("kq_tien_bo",),
+    "pakn": ("pakn_kenh",),
+}
+ORDER = ("tiep_can", "co_so_vat_chat", "moi_truong", "hoat_dong", "ket_qua", "pakn", "overall")
+
+# (class, day, levels of the six elements and the overall question (0 = "không rõ"), wishes,
+# comment); school A of the district
+A_THIS_WEEK = [
+    ("Lá 1", 17, (5, 4, 5, 5, 4, 4, 5), "co_so_vat_chat,hoat_dong", COMMENTS[0]),
+    ("Lá 1", 17, (4, 3, 4, 4, 5, 3, 4), "co_so_vat_chat", ""),
+    ("Lá 1", 19, (5, 2, 5, 3, 4, 5, 4), "co_so_vat_chat,thong_tin", ""),
+    ("Lá 1", 19, (3, 4, 4, 5, 3, 4, 3), "thong_tin", ""),
+    ("Lá 1", 19, (4, 5, 0, 4, 4, 0, 5), "co_so_vat_chat,hoat_dong", ""),
+    ("Chồi 1", 22, (5, 4, 5, 2, 5, 4, 4), "", COMMENTS[1]),
+]
+A_LAST_WEEK = [
+    ("Lá 1", 10, (5, 5, 5, 5, 5, 5, 5), "", ""),
+    ("Lá 1", 10, (4, 4, 4, 4, 4, 4, 4), "", ""),
+    ("Lá 1", 11, (3, 3, 3, 3, 3, 3, 3), "", ""),
+    ("Chồi 1", 12, (4, 2, 4, 4, 4, 4, 4), "", ""),
+    ("Chồi 1", 15, (2, 4, 5, 3, 5, 5, 5), "", ""),
+]
+A_AFTER = [("Mầm 1", 23, (5, 5, 5, 5, 5, 5, 5), "tiep_can", "")]  # today: in no week reported
+B_THIS_WEEK = [
+    ("Lá 1", 18, (5, 5, 5, 5, 5, 5, 5), "", HIDDEN_COMMENT),
+    ("Lá 1", 18, (4, 4, 4, 4, 4, 4, 4), "", ""),
+    ("Lá 1", 20, (2, 2, 2, 2, 2, 2, 2), "", ""),
+]
+C_THIS_WEEK = [("Lá 1", 18, (5, 5, 5, 5, 5, 5, 5), "", "")] * 5
+
+
+@dataclass
+class Seeded:
+    """The rows a test refers to."""
+
+    schools: dict[str, School] = field(default_factory=dict)
+    principals: dict[str, list[int]] = field(default_factory=dict)
+
+
+def local(day: int, hour: int = 9, month: int = 11) -> datetime:
+    """A moment of November 2026 in Hà Nội (UTC+7), as stored (UTC)."""
+    return datetime(2026, month, day, hour, tzinfo=UTC) - timedelta(hours=7)
+
+
+class _Ids:
+    def __init__(self) -> None:
+        self.seq = itertools.count(1)
+
+
+async def seed(session: AsyncSession, channel: str = "memory") -> Seeded:
+    """Writes the whole data set; principals get chat accounts on `channel` (chat = p-<code>-n)."""
+    seeded = Seeded()
+    ids = _Ids()
+    a = await _school(session, "MN-ANBINH", "Trường Mầm non An Bình", DISTRICT)
+    b = await _school(session, "MN-BINHAN", "Trường Mầm non Bình An", DISTRICT)
+    c = await _school(session, "MN-KHAC", "Trường Mầm non Huyện Khác", "Phòng GD&ĐT Huyện Khác")
+    seeded.schools = {"A": a, "B": b, "C": c}
+    a_classes = await _classes(session, a, ("Lá 1", "Chồi 1", "Mầm 1"))
+    # A: 8 parents in Lá 1, 6 in Chồi 1, 2 in Mầm 1 invited; 8, 3 and (after the week) 1 answered
+    await _wave(
+        session, a, a_classes, {"Lá 1": 8, "Chồi 1": 6, "Mầm 1": 2},
+        [*A_LAST_WEEK, *A_THIS_WEEK, *A_AFTER], ids,
+    )  # fmt: skip
+    b_classes = await _classes(session, b, ("Lá 1",))
+    await _wave(session, b, b_classes, {"Lá 1": 10}, B_THIS_WEEK, ids)
+    c_classes = await _classes(session, c, ("Lá 1",))
+    await _wave(session, c, c_classes, {"Lá 1": 5}, C_THIS_WEEK, ids)
+    seeded.principals = {
+        "A": [await _principal(session, a, f"p-{a.code}-{n}", channel) for n in (1, 2)],
+        "B": [await _principal(session, b, f"p-{b.code}-1", channel)],
+    }
+    await _tickets(session, a, b)
+    await _posts(session, a)
+    await session.flush()
+    return seeded
+
+
+async def _school(session: AsyncSession, code: str, name: str, district: str) -> School:
+    school = School(code=code, name=name, district=district, target_percent=90, created_at=FOUNDED)
+    session.add(school)
+    await session.flush()
+    return school
+
+
+async def _classes(
+    session: AsyncSession, school: School, names: tuple[str, ...]
+) -> dict[str, Classroom]:
+    found = {
+        name: Classroom(school_id=school.id, name=name, invite_code=f"{school.code[-4:]}{n}")
+        for n, name in enumerate(names)
+    }
+    session.add_all(found.values())
+    await session.flush()
+    return found
+
+
+async def _wave(
+    session: AsyncSession,
+    school: School,
+    classes: dict[str, Classroom],
+    invited: dict[str, int],
+    responses: Sequence[tuple[str, int, tuple[int, ...], str, str]],
+    ids: _Ids,
+) -> None:
+    wave = Wave(
+        school_id=school.id, survey_key="preschool_parents", survey_version=1,
+        title="Khảo sát học kỳ I", opens_at=local(9, 8), closes_at=local(30, 17),
+        invited_at=local(9, 8), created_at=local(9, 8),
+    )  # fmt: skip
+    session.add(wave)
+    await session.flush()
+    parents: dict[str, list[Person]] = {}
+    for class_name, count in invited.items():
+        people = [
+            Person(display_name=f"PH {next(ids.seq)}", created_at=FOUNDED) for _ in range(count)
+        ]
+        session.add_all(people)
+        await session.flush()
+        parents[class_name] = people
+        session.add_all(
+            WaveInvite(
+                wave_id=wave.id, person_id=p.id, class_id=classes[class_name].id,
+                invited_at=local(9, 8),
+            )
+            for p in people
+        )  # fmt: skip
+    answered = {name: 0 for name in invited}
+    for class_name, day, levels, wishes, comment in responses:
+        person = parents[class_name][answered[class_name]]
+        answered[class_name] += 1
+        session.add(
+            CompletionReceipt(wave_id=wave.id, person_id=person.id, submitted_at=local(day))
+        )
+        response = Response(
+            wave_id=wave.id, class_id=classes[class_name].id, submitted_on=date(2026, 11, day)
+        )
+        session.add(response)
+        await session.flush()
+        session.add_all(
+            Answer(response_id=response.id, question_key=key, value=value)
+            for key, value in answers_of(levels, wishes, comment).items()
+        )
+
+
+def answers_of(levels: tuple[int, ...], wishes: str, comment: str) -> dict[str, str]:
+    """The stored answers of one response: every item of an element at the element's level."""
+    answers = {"pakn_da_gui": "no", "overall": str(levels[-1]), "wishes": wishes}
+    for level, element in zip(levels, ORDER, strict=False):
+        for key in ELEMENT_ITEMS.get(element, ()):
+            answers[key] = str(level)
+    if comment:
+        answers["comment"] = comment
+    return answers
+
+
+async def _principal(session: AsyncSession, school: School, chat_id: str, channel: str) -> int:
+    person = Person(display_name=f"Hiệu trưởng {chat_id}", created_at=FOUNDED)
+    session.add(person)
+    await session.flush()
+    session.add(
+        ChatAccount(
+            person_id=person.id, channel=channel, user_id=chat_id, chat_id=chat_id,
+            created_at=FOUNDED,
+        )
+    )  # fmt: skip
+    session.add(
+        Membership(person_id=person.id, school_id=school.id, role="principal", created_at=FOUNDED)
+    )
+    return person.id
+
+
+async def _tickets(session: AsyncSession, a: School, b: School) -> None:
+    """A: t1 on time, t2 late and still open, t3 open not due, t4 a sealed denunciation, t5
+    concluded before the week. B: t6 on time."""
+    rows = [
+        (a, 1, "gop_y", local(16), date(2026, 11, 20), None, local(18), local(18)),
+        (a, 2, "phan_anh", local(10), date(2026, 11, 19), date(2026, 11, 21), local(12), None),
+        (a, 3, "phan_anh", local(18), date(2026, 11, 28), None, None, None),
+        (a, 4, "to_cao", local(17), date(2026, 11, 25), None, None, None),
+        (a, 5, "gop_y", local(2), date(2026, 11, 9), None, local(6), local(6)),
+        (b, 1, "gop_y", local(18), date(2026, 11, 20), None, local(19), local(19)),
+    ]
+    for school, seq, kind, received, decide_due, resolve_due, decided, concluded in rows:
+        ticket = Ticket(
+            school_id=school.id, year=2026, seq=seq, lookup_code=f"LK{seq}", kind=kind,
+            topic="bua_an", anonymous=False, handled_by="staff", channel="memory",
+            text=f"Nội dung phiếu {seq}",
+            status="resolved" if concluded else "accepted" if resolve_due else "received",
+            received_at=received, acknowledged_at=received, decide_due=decide_due,
+            resolve_due=resolve_due, decided_at=decided, concluded_at=concluded,
+        )  # fmt: skip
+        session.add(ticket)
+        await session.flush()
+        if kind == "to_cao":
+            session.add(SealedSender(ticket_id=ticket.id, name=DENOUNCER, contact="0901234567"))
+
+
+async def _posts(session: AsyncSession, a: School) -> None:
+    """News 10/11 (2 sent) and 17/11 (3 sent, 1 failed); an announcement 19/11 (1 sent, 1
+    unconfirmed); a survey reminder 18/11, which is neither."""
+    posts = [
+        ("news", local(10, 10), ["sent", "sent"]),
+        ("news", local(17, 10), ["sent", "sent", "sent", "failed"]),
+        ("announcement", local(19, 10), ["sent", "unconfirmed"]),
+        ("reminder", local(18, 10), ["sent", "sent", "sent"]),
+    ]
+    for kind, at, outcomes in posts:
+        broadcast = Broadcast(
+            school_id=a.id, kind=kind, title=f"{kind} {at:%d/%m}", body={"text": "…"},
+            status="done", send_at=at, released_at=at, recipients=len(outcomes), created_at=at,
+        )  # fmt: skip
+        session.add(broadcast)
+        await session.flush()
+        session.add_all(
+            OutboxMessage(
+                channel="memory", chat_id=f"parent-{n}", body=None, lane=2,
+                broadcast_id=broadcast.id, status=status, attempts=1, not_before=at,
+                created_at=at,
+            )
+            for n, status in enumerate(outcomes)
+        )  # fmt: skip

@@ -1,0 +1,203 @@
+"""Every figure of the seeded district (dataset.py) equals its hand-computed value.
+
+Each expected index is written as the fraction of the responses giving 4 or 5, counted by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from statistics import fmean
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app import App
+from bot.models import Answer, Response, Wave
+from handlers.reports.district import district_figures
+from handlers.reports.figures import SchoolFigures, school_figures
+from handlers.reports.periods import Period, quarter_of
+from handlers.reports.survey_counts import tally_answers
+from surveys.scoring import WaveScore, score_counts, score_wave
+from tests.handlers.reports.dataset import COMMENTS, DISTRICT, LAST_WEEK, THIS_WEEK, Seeded, seed
+
+TODAY = date(2026, 11, 23)
+A_NOW = [5 / 6, 4 / 6, 5 / 5, 4 / 6, 5 / 6, 4 / 5]  # tiếp cận … PAKN, responses 16–22/11
+A_BEFORE = [3 / 5, 3 / 5, 4 / 5, 3 / 5, 4 / 5, 4 / 5]  # 9–15/11
+# the quarter to date: the two weeks and the response of 23/11 (all 5)
+A_QUARTER = [9 / 12, 8 / 12, 10 / 11, 8 / 12, 10 / 12, 9 / 11]
+
+
+def percent(shares: list[float]) -> list[float]:
+    return [100 * share for share in shares]
+
+
+async def figures_of(app: App, seeded: Seeded, period: Period, *codes: str) -> list[SchoolFigures]:
+    async with app.db.sessions() as session:
+        return await school_figures(
+            session,
+            app.services.catalog,
+            app.services.settings,
+            [seeded.schools[code] for code in codes],
+            period,
+            TODAY,
+            comments=True,
+        )
+
+
+@pytest.fixture
+async def seeded(app: App) -> Seeded:
+    async with app.db.transaction() as session:
+        return await seed(session)
+
+
+async def test_a_school_week_has_the_hand_computed_indices_and_changes(
+    app: App, seeded: Seeded
+) -> None:
+    (a,) = await figures_of(app, seeded, THIS_WEEK, "A")
+    (survey,) = a.surveys
+    score = survey.score
+    assert (score.respondents, score.suppressed) == (6, False)
+    assert [e.index for e in score.elements] == pytest.approx(percent(A_NOW))
+    assert score.overall_index == pytest.approx(100 * fmean(A_NOW)) == pytest.approx(80.0)
+    assert score.overall_question_index == pytest.approx(100 * 5 / 6)
+    assert score.mean_score == pytest.approx(284 / 69)
+    assert score.wishes[:3] == (
+        ("Cơ sở vật chất", 4),
+        ("Ăn, ngủ, học, chơi", 2),
+        ("Thông tin, liên lạc", 2),
+    )
+    assert survey.previous is not None and survey.previous.respondents == 5
+    assert [survey.element_change(e.key) for e in score.elements] == pytest.approx(
+        [100 * (now - before) for now, before in zip(A_NOW, A_BEFORE, strict=True)]
+    )
+    assert survey.overall_change() == pytest.approx(80.0 - 70.0)
+
+
+async def test_participation_counts_answers_by_the_end_of_the_period_and_hides_small_classes(
+    app: App, seeded: Seeded
+) -> None:
+    a, b = await figures_of(app, seeded, THIS_WEEK, "A", "B")
+    (survey,) = a.surveys
+    assert (survey.answered, survey.invited) == (11, 16)  # Mầm 1's answer of 23/11 is later
+    assert survey.turnout == pytest.approx(68.75)
+    assert [(c.name, c.answered, c.invited) for c in survey.classes] == [("Lá 1", 8, 8)]
+    assert survey.hidden_classes == 2  # Chồi 1 (3 answers), Mầm 1 (none)
+    (small,) = b.surveys
+    assert (small.answered, small.invited, small.hidden_classes) == (3, 10, 1)
+    assert small.score.suppressed and small.score.respondents == 3
+    assert small.score.elements == () and small.score.wishes == ()
+    assert small.comments == ()  # what a group under 5 wrote is not shown either
+
+
+async def test_tickets_and_news_of_the_week(app: App, seeded: Seeded) -> None:
+    a, b = await figures_of(app, seeded, THIS_WEEK, "A", "B")
+    kpis = a.tickets
+    assert (kpis.received, kpis.acknowledged_share) == (3, 100.0)
+    assert (kpis.due, kpis.on_time, kpis.on_time_rate) == (2, 1, 50.0)
+    assert (kpis.open_by_age, kpis.overdue_open, kpis.oldest_open_days) == ((2, 1, 0, 0), 1, 12)
+    assert (b.tickets.due, b.tickets.on_time_rate) == (1, 100.0)
+    news = a.outreach
+    assert (news.news, news.announcements, news.delivered, news.recipients) == (1, 1, 5, 6)
+    assert (news.weeks, news.weeks_met, news.target_met) == (1, 1, True)
+    assert b.outreach.target_met is False
+
+
+async def test_comments_come_alphabetically_without_class_or_day(app: App, seeded: Seeded) -> None:
+    (a,) = await figures_of(app, seeded, THIS_WEEK, "A")
+    assert a.surveys[0].comments == tuple(sorted(COMMENTS))
+
+
+async def test_a_quarter_to_date(app: App, seeded: Seeded) -> None:
+    (a,) = await figures_of(app, seeded, quarter_of(TODAY), "A")
+    (survey,) = a.surveys
+    assert (survey.score.respondents, survey.answered, survey.invited) == (12, 12, 16)
+    assert [e.index for e in survey.score.elements] == pytest.approx(percent(A_QUARTER))
+    assert survey.score.overall_question_index == pytest.approx(100 * 10 / 12)
+    assert survey.previous is None  # nothing in the third quarter
+    # tickets due by today: t1 and t5 on time, t2 late; the 9 weeks so far, 2 with news
+    assert (a.tickets.received, a.tickets.due, a.tickets.on_time) == (5, 3, 2)
+    assert (a.tickets.overdue_open, a.tickets.oldest_open_days) == (1, 13)
+    assert (a.outreach.news, a.outreach.delivered, a.outreach.recipients) == (2, 7, 8)
+    assert (a.outreach.weeks, a.outreach.weeks_met) == (9, 2)
+
+
+async def test_the_district_sets_its_schools_side_by_side_with_their_average(
+    app: App, seeded: Seeded
+) -> None:
+    async with app.db.sessions() as session:
+        district = await district_figures(
+            session, app.services.catalog, app.services.settings, DISTRICT, THIS_WEEK, TODAY
+        )
+    assert [row.code for row in district.rows] == ["MN-ANBINH", "MN-BINHAN"]  # not MN-KHAC
+    a, b = district.rows
+    assert (a.responses, a.answered, a.invited, a.turnout) == (6, 11, 16, 68.75)
+    assert list(a.elements) == pytest.approx(percent(A_NOW))
+    assert (a.overall, a.satisfied) == pytest.approx((80.0, 100 * 5 / 6))
+    assert (a.due, a.on_time, a.on_time_rate, a.news) == (2, 1, 50.0, 1)
+    assert (b.responses, b.turnout, b.overall, b.satisfied) == (3, 30.0, None, None)
+    assert b.elements == (None,) * 6
+    average = district.average
+    assert average.turnout == pytest.approx((68.75 + 30.0) / 2)
+    assert average.overall == pytest.approx(80.0)  # only A has an index
+    assert average.on_time_rate == pytest.approx(75.0)
+    assert district.target == 90
+
+
+async def test_an_unknown_district_is_named_in_the_error(app: App, seeded: Seeded) -> None:
+    async with app.db.sessions() as session:
+        with pytest.raises(LookupError, match="Quận Không Có"):
+            await district_figures(
+                session, app.services.catalog, app.services.settings, "Quận Không Có",
+                THIS_WEEK, TODAY,
+            )  # fmt: skip
+
+
+async def test_the_sql_counts_score_as_the_pure_functions_do_on_the_rows(
+    app: App, seeded: Seeded
+) -> None:
+    """The database GROUP BY and `score_wave` over the loaded responses agree, for every school
+    and week, with either element method."""
+    ids = [school.id for school in seeded.schools.values()]
+    catalog = app.services.catalog
+    survey = catalog.get("preschool_parents", 1)
+    async with app.db.sessions() as session:
+        tallies = await tally_answers(session, catalog, ids, [THIS_WEEK, LAST_WEEK])
+        for school_id in ids:
+            for index, period in enumerate([THIS_WEEK, LAST_WEEK]):
+                rows = await _responses(session, school_id, period)
+                tally = tallies.get((school_id, index, "preschool_parents"))
+                for method in ("mean", "pooled"):
+                    expected = score_wave(survey, rows, 0, method=method)
+                    if tally is None:
+                        assert rows == []
+                        continue
+                    got = score_counts(survey, tally.counts, tally.respondents, 0, method=method)
+                    assert _figures(got) == pytest.approx(_figures(expected))
+                    assert got.wishes == expected.wishes
+
+
+async def _responses(
+    session: AsyncSession, school_id: int, period: Period
+) -> list[Mapping[str, str]]:
+    found = await session.execute(
+        select(Response.id, Answer.question_key, Answer.value)
+        .join(Wave, Wave.id == Response.wave_id)
+        .outerjoin(Answer, Answer.response_id == Response.id)
+        .where(Wave.school_id == school_id, Response.submitted_on.between(period.start, period.end))
+    )
+    responses: dict[str, dict[str, str]] = {}
+    for response_id, key, value in found:
+        answers = responses.setdefault(response_id, {})
+        if key is not None:
+            answers[key] = value
+    return list(responses.values())
+
+
+def _figures(score: WaveScore) -> list[float | None]:
+    items = [i.index for e in score.elements for i in e.items]
+    return [
+        score.respondents, score.overall_index, score.overall_question_index, score.mean_score,
+        *[e.index for e in score.elements], *[e.pooled_index for e in score.elements], *items,
+    ]  # fmt: skip
