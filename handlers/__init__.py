@@ -19,6 +19,7 @@ from handlers import (
     texts,
     waves,
 )
+from handlers.reports import digest
 from handlers.tickets import escalation, follow, intake, staff
 
 ROUTES = Routes(
@@ -77,4 +78,6 @@ JOBS = [
     Job("report_broadcasts", deliveries.report_finished, every_seconds=30),
     # hourly: a round comes due at the hour its invitations went out, days later
     Job("survey_reminders", reminders.remind_waves, cron={"minute": "5"}),
+    # every 5 minutes: the digest goes once its day and time have come (or the bot is back)
+    Job("weekly_digest", digest.send_weekly_digests, cron={"minute": "*/5"}),
 ]

@@ -660,8 +660,6 @@ REPORT_CHART_CAPTION = "Biểu đồ chỉ số hài lòng – {period}"
 REPORT_XLSX_CAPTION = "Số liệu {period} (XLSX)"
 REPORT_DOCX_CAPTION = "Dự thảo báo cáo {period} (DOCX): thầy/cô chỉnh sửa, ký rồi gửi Phòng GD&ĐT."
 REPORT_CHART_TITLE = "Chỉ số hài lòng theo nội dung – {school}, {period}"
-REPORT_CHART_THIS = "Kỳ này"
-REPORT_CHART_BEFORE = "{previous}"
 REPORT_CHART_TARGET = "Mục tiêu {target} %"
 REPORT_CHART_OVERALL = "Chỉ số chung"
 REPORT_CHART_SUPPRESSED = "Dưới {min} phiếu trong kỳ: chưa tính chỉ số, để giữ ẩn danh."
@@ -698,7 +696,7 @@ REPORT_DISTRICT_AVERAGE = (
 )
 REPORT_DISTRICT_DETAILS = "Từng trường: biểu đồ và tệp XLSX ở các tin nhắn tiếp theo."
 REPORT_DISTRICT_CHART = "Các trường của {district} – {period}"
-REPORT_DISTRICT_AVERAGE_LINE = "Trung bình {value}"
+REPORT_DISTRICT_AVERAGE_LINE = "Chỉ số chung trung bình: {value} %"
 REPORT_DISTRICT_CHART_NOTE = (
     "Trường có dưới {min} phiếu trong kỳ không có chỉ số (để trống), để giữ ẩn danh."
 )
@@ -842,3 +840,4 @@ DOCX_CLOSING = "Trên đây là báo cáo kết quả thực hiện {period} c�
 DOCX_RECIPIENTS = ("Nơi nhận:", "- Như trên;", "- Lưu: VT.")
 DOCX_SIGNER = "HIỆU TRƯỞNG"
 DOCX_SIGN_NOTE = "(Ký, ghi rõ họ tên và đóng dấu)"
+DOCX_SIGNER_NAME = "……………………………"

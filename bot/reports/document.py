@@ -13,11 +13,13 @@ import docx
 from docx.document import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
+from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from bot.reports.model import Columns, Document, Para, Table
 
+TEXT_WIDTH_CM = 16.0  # A4 less the margins
 _ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
     "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -66,6 +68,8 @@ def _fill(paragraph: Paragraph, para: Para) -> None:
 
 def _columns(word: WordDocument, block: Columns) -> None:
     table = word.add_table(rows=1, cols=2)
+    table.autofit = False
+    _widths(table, (TEXT_WIDTH_CM * block.split, TEXT_WIDTH_CM * (1 - block.split)))
     for cell, paras in zip(table.rows[0].cells, (block.left, block.right), strict=True):
         _fill_cell(cell, paras)
 
@@ -82,7 +86,18 @@ def _table(word: WordDocument, block: Table, size: float) -> None:
     table = word.add_table(rows=0, cols=columns)
     table.style = "Table Grid"
     for number, row in enumerate(block.rows):
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=False):
+        for cell, text in zip(table.add_row().cells, row, strict=False):
             _fill(cell.paragraphs[0], Para(text, "left", bold=number == 0, size=size - 1))
+    # the first column names the row: it gets twice the room of each figure
+    share = TEXT_WIDTH_CM / (columns + 1)
+    _widths(table, [share * 2, *[share] * (columns - 1)])
     word.add_paragraph()
+
+
+def _widths(table: DocxTable, widths: Sequence[float]) -> None:
+    """Column widths in cm: on the grid (LibreOffice reads it) and on every cell (Word does)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)

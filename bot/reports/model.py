@@ -67,6 +67,7 @@ class Columns:
 
     left: Sequence[Para]
     right: Sequence[Para]
+    split: float = 0.4  # the left block's share of the width
 
 
 @dataclass(frozen=True)

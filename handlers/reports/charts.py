@@ -16,7 +16,7 @@ def school_chart(figures: SchoolFigures, survey: SurveyFigures | None, min_group
     target = Line(figures.target, texts.REPORT_CHART_TARGET.format(target=figures.target))
     if survey is None or survey.score.suppressed:
         note = texts.REPORT_CHART_SUPPRESSED.format(min=min_group) if survey else ""
-        return BarChart(title, [], [], [target], note=note or texts.REPORT_NOTHING_YET)
+        return BarChart(title, [], [], note=note or texts.REPORT_NOTHING_YET)
     elements = survey.score.elements
     labels = [e.title for e in elements]
     now = [e.index for e in elements]
@@ -29,10 +29,9 @@ def school_chart(figures: SchoolFigures, survey: SurveyFigures | None, min_group
         labels = [texts.ROW_OVERALL_QUESTION]
         now = [survey.score.overall_question_index]
         before = [survey.previous.overall_question_index if survey.previous else None]
-    series = [Series(texts.REPORT_CHART_THIS, now)]
+    series = [Series(_capitalised(period), now)]
     if any(value is not None for value in before):
-        previous = texts.REPORT_PREVIOUS[figures.period.kind]
-        series.append(Series(texts.REPORT_CHART_BEFORE.format(previous=previous), before))
+        series.append(Series(_capitalised(period_label(figures.period.previous())), before))
     return BarChart(title, labels, series, [target])
 
 
@@ -53,3 +52,7 @@ def district_chart(district: DistrictFigures, min_group: int) -> BarChart:
         lines.append(Line(average, label, "dotted"))
     note = texts.REPORT_DISTRICT_CHART_NOTE.format(min=min_group)
     return BarChart(title, [row.name for row in rows], series, lines, note=note)
+
+
+def _capitalised(label: str) -> str:
+    return label[:1].upper() + label[1:]

@@ -150,5 +150,7 @@ def _signature() -> Columns:
     right = [
         Para(texts.DOCX_SIGNER, "center", bold=True),
         Para(texts.DOCX_SIGN_NOTE, "center", italic=True, size=12),
+        *(Para("", "center") for _ in range(3)),  # room to sign
+        Para(texts.DOCX_SIGNER_NAME, "center", bold=True),
     ]
-    return Columns(left, right)
+    return Columns(left, right, split=0.5)

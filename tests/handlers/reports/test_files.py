@@ -1,0 +1,237 @@
+"""The report files open (openpyxl, python-docx, Pillow) and carry the hand-computed figures."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from statistics import fmean
+from typing import Any
+
+import docx
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+
+from bot.app import App
+from bot.reports import render
+from handlers.reports.district import district_figures
+from handlers.reports.figures import SchoolFigures, school_figures
+from handlers.reports.files import Forms, district_forms, school_forms, write_forms
+from handlers.reports.periods import Period, quarter_of
+from handlers.reports.summary import district_text, school_text
+from tests.handlers.reports.dataset import (
+    COMMENTS,
+    DENOUNCER,
+    DISTRICT,
+    HIDDEN_COMMENT,
+    THIS_WEEK,
+    Seeded,
+    seed,
+)
+from tests.handlers.reports.test_figures import A_BEFORE, A_NOW, A_QUARTER
+
+TODAY = date(2026, 11, 23)
+ELEMENTS = [
+    "Tiếp cận dịch vụ giáo dục",
+    "Cơ sở vật chất",
+    "Môi trường chăm sóc và giáo dục trẻ",
+    "Hoạt động chăm sóc và giáo dục trẻ",
+    "Kết quả chăm sóc và giáo dục trẻ",
+    "Tiếp nhận, xử lý phản ánh – kiến nghị",
+]
+SURVEY = "Khảo sát sự hài lòng của cha mẹ trẻ"
+
+
+def two(share: float) -> float:
+    """A share as a cell holds it: a percentage with two decimals."""
+    return round(100 * share, 2)
+
+
+def shown(share: float) -> str:
+    return f"{two(share):.2f} %".replace(".", ",")
+
+
+@pytest.fixture
+async def seeded(app: App) -> Seeded:
+    async with app.db.transaction() as session:
+        return await seed(session)
+
+
+async def forms_of(
+    app: App, seeded: Seeded, code: str, period: Period
+) -> tuple[SchoolFigures, Forms]:
+    async with app.db.sessions() as session:
+        (figures,) = await school_figures(
+            session, app.services.catalog, app.services.settings, [seeded.schools[code]],
+            period, TODAY, comments=True,
+        )  # fmt: skip
+    return figures, school_forms(figures, app.services.settings, TODAY)
+
+
+def rows_of(path: Path, sheet: str) -> list[tuple[Any, ...]]:
+    book = load_workbook(path, read_only=True)
+    rows = [tuple(row) for row in book[sheet].iter_rows(values_only=True)]
+    book.close()
+    return rows
+
+
+async def test_the_weekly_xlsx_reads_back_with_every_figure(
+    app: App, seeded: Seeded, tmp_path: Path
+) -> None:
+    _, forms = await forms_of(app, seeded, "A", THIS_WEEK)
+    (xlsx,) = await write_forms(forms, tmp_path, [".xlsx"])
+    assert xlsx.name == "bao-cao-mn-anbinh-2026-11-16-2026-11-22.xlsx"
+    indices = rows_of(xlsx.path, "Chỉ số hài lòng")
+    assert indices[0][:4] == (
+        "Khảo sát",
+        "Nội dung đánh giá",
+        "Chỉ số hài lòng (%)",
+        "Kỳ trước (%)",
+    )
+    expected = [
+        (SURVEY, title, two(now), two(before), two(now - before), "Có" if now >= 0.9 else "Chưa")
+        for title, now, before in zip(ELEMENTS, A_NOW, A_BEFORE, strict=True)
+    ]
+    expected.append((SURVEY, "Chỉ số chung (trung bình các nội dung)", 80.0, 70.0, 10.0, "Chưa"))
+    assert indices[1:] == expected
+    assert rows_of(xlsx.path, "Tham gia theo lớp")[1:] == [
+        (SURVEY, "Lá 1", 8, 8, 100.0),
+        (SURVEY, "2 lớp dưới 5 phiếu: không hiển thị riêng", None, None, None),
+        (SURVEY, "Cả trường", 11, 16, 68.75),
+    ]
+    summary = dict(row[:2] for row in rows_of(xlsx.path, "Tổng hợp"))
+    assert summary["Phiếu trong kỳ"] == 6
+    assert summary["Hài lòng với nhà trường nói chung (câu tổng quát)"] == two(5 / 6)
+    assert summary["Điểm trung bình (1–5)"] == round(284 / 69, 2)
+    assert rows_of(xlsx.path, "Mong đợi")[1:4] == [
+        (SURVEY, "Cơ sở vật chất", 4),
+        (SURVEY, "Ăn, ngủ, học, chơi", 2),
+        (SURVEY, "Thông tin, liên lạc", 2),
+    ]
+    tickets = dict(rows_of(xlsx.path, "Phản ánh – kiến nghị")[1:])
+    assert tickets == {
+        "Phiếu mới nhận": 3,
+        "Cấp số phiếu ngay trong ngày (%)": 100.0,
+        "Phiếu đến hạn trong kỳ": 2,
+        "Giải quyết đúng hạn": 1,
+        "Tỷ lệ đúng hạn (%)": 50.0,
+        "Đang xử lý cuối kỳ": 3,
+        "Quá hạn chưa xong": 1,
+        "Phiếu mở lâu nhất (ngày)": 12,
+        "Đánh giá trung bình của phụ huynh (1–5)": None,
+    }
+    news = dict(rows_of(xlsx.path, "Tin, thông báo")[1:])
+    assert news == {
+        "Tin cải cách hành chính đã gửi": 1,
+        "Thông báo đã gửi": 1,
+        "Lượt nhận đã gửi tới": 5,
+        "Tổng lượt nhận": 6,
+        "Số tuần có ít nhất 1 tin": 1,
+        "Số tuần trong kỳ": 1,
+        "Đạt kế hoạch ít nhất 1 tin mỗi tuần": "Có",
+    }
+    assert [row[0] for row in rows_of(xlsx.path, "Ý kiến khác")[1:]] == sorted(COMMENTS)
+
+
+async def test_the_quarterly_docx_has_the_seed_reports_sentence_with_the_real_figures(
+    app: App, seeded: Seeded, tmp_path: Path
+) -> None:
+    _, forms = await forms_of(app, seeded, "A", quarter_of(TODAY))
+    (written,) = await write_forms(forms, tmp_path, [".docx"])
+    document = docx.Document(str(written.path))
+    text = "\n".join(p.text for p in document.paragraphs)
+    overall = shown(fmean(A_QUARTER))
+    assert "BÁO CÁO" in text and "Kính gửi: Phòng GD&ĐT Quận Hoa." in text
+    assert (
+        "Số CMHS tham gia khảo sát 12/16 CMHS. Kết quả: 83,33 % CMHS được khảo sát hài lòng với "
+        f"nhà trường nói chung; chỉ số hài lòng chung theo các nội dung đạt {overall} "
+        "(mục tiêu 90 %: chưa đạt)."
+    ) in text
+    assert overall == "77,40 %"
+    assert (
+        "tiếp nhận 5 ý kiến, phản ánh – kiến nghị của CMHS qua trợ lý Hài Lòng, 100,00 % được cấp "
+        "số phiếu ngay khi nhận. Số phiếu đến hạn giải quyết: 3; giải quyết đúng hạn: 2 (tỷ lệ "
+        "66,67 %). Đến cuối kỳ còn 3 phiếu đang xử lý, trong đó 1 phiếu quá hạn."
+    ) in text
+    assert "đã gửi 2 tin cải cách hành chính và 1 thông báo" in text
+    assert "tới 7/8 lượt nhận; 2/9 tuần có ít nhất một tin" in text
+    assert text.rstrip().endswith("của Trường Mầm non An Bình./.")
+    letterhead, elements, signature = document.tables
+    assert signature.cell(0, 0).text.startswith("Nơi nhận:\n- Như trên;")
+    assert signature.cell(0, 1).text.startswith("HIỆU TRƯỞNG\n(Ký, ghi rõ họ tên và đóng dấu)")
+    assert "TRƯỜNG MẦM NON AN BÌNH" in letterhead.cell(0, 0).text
+    assert "ngày 23 tháng 11 năm 2026" in letterhead.cell(0, 1).text
+    assert [[c.text for c in row.cells] for row in elements.rows] == [
+        ["Nội dung", "Tỷ lệ hài lòng", "So với quý trước"],
+        *[[t, shown(v), "–"] for t, v in zip(ELEMENTS, A_QUARTER, strict=True)],
+        ["Chỉ số chung (trung bình các nội dung)", overall, "–"],
+    ]
+
+
+async def test_the_district_sheet_and_chart(app: App, seeded: Seeded, tmp_path: Path) -> None:
+    async with app.db.sessions() as session:
+        district = await district_figures(
+            session, app.services.catalog, app.services.settings, DISTRICT, THIS_WEEK, TODAY
+        )
+    forms = district_forms(district, app.services.settings)
+    xlsx, png = await write_forms(forms, tmp_path, [".xlsx", ".png"])
+    rows = rows_of(xlsx.path, "Các trường")
+    assert rows[0][:6] == ("Trường", "Mã trường", "Phiếu trong kỳ", "Đã trả lời", "Được mời",
+                           "Tỷ lệ tham gia (%)")  # fmt: skip
+    assert rows[1] == (
+        "Trường Mầm non An Bình", "MN-ANBINH", 6, 11, 16, 68.75, *[two(v) for v in A_NOW],
+        80.0, two(5 / 6), 2, 1, 50.0, 1,
+    )  # fmt: skip
+    assert rows[2] == (
+        "Trường Mầm non Bình An", "MN-BINHAN", 3, 3, 10, 30.0, *[None] * 6, None, None,
+        1, 1, 100.0, 0,
+    )  # fmt: skip
+    assert rows[3] == (
+        "Trung bình các trường", None, None, None, None, 49.38, *[two(v) for v in A_NOW],
+        80.0, two(5 / 6), None, None, 75.0, None,
+    )  # fmt: skip
+    assert len(rows) == 4  # the school of another district is not there
+    with Image.open(png.path) as image:
+        assert image.format == "PNG" and image.width > 600
+        image.verify()
+    assert district_text(district).splitlines()[1] == (
+        "Trung bình các trường: chỉ số chung 80,00 %, tham gia 49,38 %, "
+        "giải quyết đúng hạn 75,00 %."
+    )
+
+
+async def test_every_form_opens(app: App, seeded: Seeded, tmp_path: Path) -> None:
+    _, forms = await forms_of(app, seeded, "A", THIS_WEEK)
+    files = await write_forms(forms, tmp_path, [".png", ".xlsx", ".docx", ".csv"])
+    png, xlsx, document, table = (file.path for file in files)
+    with Image.open(png) as image:
+        image.verify()
+    assert load_workbook(xlsx).sheetnames[:2] == ["Tổng hợp", "Chỉ số hài lòng"]
+    assert docx.Document(str(document)).paragraphs
+    assert table.read_text(encoding="utf-8-sig").startswith("Tổng hợp\n")
+    with pytest.raises(ValueError, match=r"unknown format \.pdf"):
+        render(tmp_path / "x.pdf", sheets=forms.sheets)
+
+
+async def test_small_groups_comments_and_sealed_senders_appear_nowhere(
+    app: App, seeded: Seeded, tmp_path: Path
+) -> None:
+    """B has 3 responses (one with a comment naming a class); A's Chồi 1 and Mầm 1 fewer than
+    5 answers; A's denunciation has a sealed sender."""
+    texts_seen: list[str] = []
+    for code in ("A", "B"):
+        figures, forms = await forms_of(app, seeded, code, THIS_WEEK)
+        texts_seen.append(school_text(figures, 5))
+        for file in await write_forms(forms, tmp_path, [".csv", ".docx"]):
+            if file.path.suffix == ".csv":
+                texts_seen.append(file.path.read_text(encoding="utf-8-sig"))
+            else:
+                texts_seen.append(
+                    "\n".join(p.text for p in docx.Document(str(file.path)).paragraphs)
+                )
+    everything = "\n".join(texts_seen)
+    assert DENOUNCER not in everything and "0901234567" not in everything
+    assert HIDDEN_COMMENT not in everything
+    assert "Chồi 1" not in everything and "Mầm 1" not in everything
+    assert "3 phiếu trong kỳ: dưới 5 phiếu nên chưa tính chỉ số" in everything
+    assert "Số phiếu trong kỳ (3) dưới 5 nên chưa công bố tỷ lệ hài lòng" in everything
