@@ -16,6 +16,7 @@ import qrcode
 
 from bot.app import App, create_app
 from bot.cli_news import add_commands as add_news_commands
+from bot.cli_reports import add_commands as add_report_commands
 from bot.cli_tickets import add_commands as add_ticket_commands
 from bot.clock import SystemClock
 from bot.db import Database
@@ -68,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--code", required=True, help="short code, e.g. MN-HOASEN")
     create.add_argument("--name", required=True)
     create.add_argument("--district", default="")
+    create.add_argument(
+        "--target", type=int, help="satisfaction target in %% (default HAILONG_SATISFACTION_TARGET)"
+    )
     create.set_defaults(command=cmd_school_create)
 
     classes = sub.add_parser("class", help="classes").add_subparsers(metavar="ACTION")
@@ -107,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     results.set_defaults(command=cmd_survey_results)
     add_ticket_commands(sub)
     add_news_commands(sub)
+    add_report_commands(sub)
     return parser
 
 
@@ -165,9 +170,16 @@ async def serve(app: App) -> None:
 async def cmd_school_create(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.setup import create_school
 
+    if args.target is not None and not 1 <= args.target <= 100:
+        raise ValueError("--target: a percentage from 1 to 100")
     async with _database(settings) as db, db.transaction() as session:
         school = await create_school(
-            session, code=args.code, name=args.name, district=args.district, now=_now()
+            session,
+            code=args.code,
+            name=args.name,
+            district=args.district,
+            now=_now(),
+            target_percent=args.target or settings.satisfaction_target,
         )
     print(f"school {school.code}: {school.name}")
     return 0

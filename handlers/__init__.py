@@ -19,6 +19,7 @@ from handlers import (
     texts,
     waves,
 )
+from handlers.reports import chat as report_chat
 from handlers.reports import digest
 from handlers.tickets import escalation, follow, intake, staff
 
@@ -32,6 +33,7 @@ ROUTES = Routes(
         "phieu": staff.queue,
         "thongbao": announcements.start,
         "tin": news.menu,
+        "baocao": report_chat.menu,
         "huy": help.cancel,
         "trogiup": help.show_help,
         "help": help.show_help,
@@ -54,6 +56,7 @@ ROUTES = Routes(
         "tb": announcements.act,
         "n": news.act,
         "seen": deliveries.seen,
+        "bc": report_chat.act,
     },
     flows={
         "survey": surveys.answer_typed,
@@ -62,6 +65,7 @@ ROUTES = Routes(
         staff.NOTE_FLOW: staff.note_typed,
         announcements.FLOW: announcements.typed,
         news.FLOW: news.typed,
+        report_chat.FLOW: report_chat.typed,
     },
     fallback=onboarding.code_or_help,
     non_text=photos.route,

@@ -25,6 +25,8 @@ async def cancel(ctx: Context) -> None:
             if flow.startswith("pakn")
             else texts.ANNOUNCE_CANCELLED
             if flow in ("tb", "tin")  # an announcement or a news post being written
+            else texts.REPORT_CANCELLED
+            if flow == "baocao"  # a report's date range being asked
             else texts.CANCELLED
         )
         ctx.end_flow()

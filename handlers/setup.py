@@ -14,9 +14,18 @@ STAFF_ROLES = ("teacher", "principal", "district")
 
 
 async def create_school(
-    session: AsyncSession, *, code: str, name: str, now: datetime, district: str = ""
+    session: AsyncSession,
+    *,
+    code: str,
+    name: str,
+    now: datetime,
+    district: str = "",
+    target_percent: int = 90,
 ) -> School:
-    school = School(code=code, name=name, district=district, target_percent=90, created_at=now)
+    """A school; its satisfaction target is what reports mark each index against."""
+    school = School(
+        code=code, name=name, district=district, target_percent=target_percent, created_at=now
+    )
     session.add(school)
     await session.flush()
     return school

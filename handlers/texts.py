@@ -19,7 +19,9 @@ HELP_STAFF = (
     "/khaosat – mở đợt khảo sát, xem tiến độ và kết quả\n"
     "/phieu – phiếu phản ánh, khiếu nại đang chờ xử lý\n"
     "/thongbao – gửi thông báo tới phụ huynh của lớp (kèm ảnh, nút “Đã xem”), liên kết nhóm lớp\n"
-    "/tin – tin cải cách hành chính: gửi ngay hoặc theo lịch (ban giám hiệu)"
+    "/tin – tin cải cách hành chính: gửi ngay hoặc theo lịch (ban giám hiệu)\n"
+    "/baocao – báo cáo tuần (biểu đồ, XLSX), dự thảo báo cáo quý (DOCX), các trường trong quận "
+    "(ban giám hiệu, Phòng GD&ĐT)"
 )
 WELCOME_NO_CODE = (
     "Kính chào quý phụ huynh! Đây là trợ lý Hài Lòng của nhà trường.\n"
@@ -681,6 +683,7 @@ REPORT_BAD_RANGE = (
     "Chưa đúng mẫu. Thầy/cô gõ lại, ví dụ 01/11/2026 - 30/11/2026 (tối đa {days} ngày), "
     "hoặc /huy để thôi."
 )
+REPORT_CANCELLED = "Đã dừng. Gõ /baocao khi thầy/cô cần báo cáo."
 REPORT_FOR_STAFF = (
     "Báo cáo dành cho ban giám hiệu và cán bộ Phòng GD&ĐT. "
     "Thầy/cô xem tiến độ khảo sát của lớp bằng /khaosat."

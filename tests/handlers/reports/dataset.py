@@ -115,8 +115,8 @@ async def seed(session: AsyncSession, channel: str = "memory") -> Seeded:
     c_classes = await _classes(session, c, ("Lá 1",))
     await _wave(session, c, c_classes, {"Lá 1": 5}, C_THIS_WEEK, ids)
     seeded.principals = {
-        "A": [await _principal(session, a, f"p-{a.code}-{n}", channel) for n in (1, 2)],
-        "B": [await _principal(session, b, f"p-{b.code}-1", channel)],
+        "A": [await staff(session, a, f"p-{a.code}-{n}", channel) for n in (1, 2)],
+        "B": [await staff(session, b, f"p-{b.code}-1", channel)],
     }
     await _tickets(session, a, b)
     await _posts(session, a)
@@ -202,8 +202,11 @@ def answers_of(levels: tuple[int, ...], wishes: str, comment: str) -> dict[str, 
     return answers
 
 
-async def _principal(session: AsyncSession, school: School, chat_id: str, channel: str) -> int:
-    person = Person(display_name=f"Hiệu trưởng {chat_id}", created_at=FOUNDED)
+async def staff(
+    session: AsyncSession, school: School, chat_id: str, channel: str, role: str = "principal"
+) -> int:
+    """A staff member (a principal by default) with a chat account; returns the person's id."""
+    person = Person(display_name=f"Cán bộ {chat_id}", created_at=FOUNDED)
     session.add(person)
     await session.flush()
     session.add(
@@ -212,9 +215,7 @@ async def _principal(session: AsyncSession, school: School, chat_id: str, channe
             created_at=FOUNDED,
         )
     )  # fmt: skip
-    session.add(
-        Membership(person_id=person.id, school_id=school.id, role="principal", created_at=FOUNDED)
-    )
+    session.add(Membership(person_id=person.id, school_id=school.id, role=role, created_at=FOUNDED))
     return person.id
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from bot.settings import Settings
 from handlers import texts
 from handlers.reports.digest import due_week, send_weekly_digests
 from handlers.reports.periods import Period
-from tests.handlers.reports.dataset import LAST_WEEK, THIS_WEEK, Seeded, seed
+from tests.handlers.reports.dataset import LAST_WEEK, THIS_WEEK, Seeded
 
 A_DIGEST = """📊 Báo cáo tuần 16/11–22/11/2026 – Trường Mầm non An Bình
 
@@ -51,24 +50,6 @@ B_DIGEST_SURVEY = """Khảo sát “Khảo sát sự hài lòng của cha mẹ t
 • 3 phiếu trong kỳ: dưới 5 phiếu nên chưa tính chỉ số, để giữ ẩn danh."""
 
 
-@pytest.fixture
-async def reporting(
-    settings: Settings, memory: MemoryChannel, clock: FixedClock, tmp_path: Path
-) -> AsyncIterator[App]:
-    """The app with its report files under a temporary folder."""
-    chosen = settings.model_copy(update={"reports_dir": tmp_path / "reports"})
-    application = create_app(chosen, channels=[memory], clock=clock, jobs=[])
-    await application.start(scheduler=False, sender=False)
-    yield application
-    await application.stop()
-
-
-@pytest.fixture
-async def seeded(reporting: App) -> Seeded:
-    async with reporting.db.transaction() as session:
-        return await seed(session)
-
-
 async def run_digest(app: App) -> None:
     await send_weekly_digests(JobContext(app.services, app.db.transaction))
     await app.settle()
@@ -87,9 +68,9 @@ async def digests(app: App) -> list[tuple[int, str, int]]:
 
 
 async def test_every_principal_gets_the_weeks_text_chart_and_xlsx(
-    reporting: App, seeded: Seeded, memory: MemoryChannel
+    app: App, seeded: Seeded, memory: MemoryChannel
 ) -> None:
-    await run_digest(reporting)
+    await run_digest(app)
     for n in (1, 2):  # the principal and the vice-principal
         text, chart, table = chat(memory, f"p-MN-ANBINH-{n}")
         assert text.text == A_DIGEST
@@ -104,7 +85,7 @@ async def test_every_principal_gets_the_weeks_text_chart_and_xlsx(
     b_text = chat(memory, "p-MN-BINHAN-1")[0].text
     assert B_DIGEST_SURVEY in b_text and "chưa đạt kế hoạch ít nhất 1 tin mỗi tuần ✗" in b_text
     school = {code: s.id for code, s in seeded.schools.items()}
-    assert await digests(reporting) == [
+    assert await digests(app) == [
         (school["C"], "2026-11-16", 0),  # no principal: marked, nothing sent
         (school["A"], "2026-11-16", 2),
         (school["B"], "2026-11-16", 1),
@@ -112,12 +93,12 @@ async def test_every_principal_gets_the_weeks_text_chart_and_xlsx(
 
 
 async def test_the_digest_is_sent_once_per_school_and_week(
-    reporting: App, seeded: Seeded, memory: MemoryChannel, clock: FixedClock
+    app: App, seeded: Seeded, memory: MemoryChannel, clock: FixedClock
 ) -> None:
     # two replicas at the same moment, then the job again, then after a restart
-    await asyncio.gather(run_digest(reporting), run_digest(reporting))
-    await run_digest(reporting)
-    restarted = create_app(reporting.settings, channels=[memory], clock=clock, jobs=[])
+    await asyncio.gather(run_digest(app), run_digest(app))
+    await run_digest(app)
+    restarted = create_app(app.settings, channels=[memory], clock=clock, jobs=[])
     await restarted.start(scheduler=False, sender=False)
     try:
         await run_digest(restarted)
@@ -126,12 +107,12 @@ async def test_the_digest_is_sent_once_per_school_and_week(
     principal = chat(memory, "p-MN-ANBINH-1")
     assert [m.text for m in principal].count(A_DIGEST) == 1 and len(principal) == 3
     assert all(Path(m.image or m.document or "x").is_file() for m in principal[1:])
-    assert len(await digests(reporting)) == 3
-    files = sorted(p.suffix for p in (reporting.settings.reports_dir).iterdir())
+    assert len(await digests(app)) == 3
+    files = sorted(p.suffix for p in (app.settings.reports_dir).iterdir())
     assert files == [".png", ".png", ".xlsx", ".xlsx"]  # a loser's files are removed
 
     clock.advance(days=7)  # the next Monday 09:00: the next week's digest
-    await run_digest(reporting)
+    await run_digest(app)
     assert len(chat(memory, "p-MN-ANBINH-1")) == 6
     assert "📊 Báo cáo tuần 23/11–29/11/2026" in chat(memory, "p-MN-ANBINH-1")[3].text
 
@@ -155,14 +136,14 @@ def test_the_week_due_is_the_last_full_week_before_the_digest_moment(
 
 
 async def test_a_school_created_after_the_week_gets_no_digest_for_it(
-    reporting: App, seeded: Seeded, memory: MemoryChannel
+    app: App, seeded: Seeded, memory: MemoryChannel
 ) -> None:
-    async with reporting.db.transaction() as session:
+    async with app.db.transaction() as session:
         for school in seeded.schools.values():
             school.created_at = datetime(2026, 11, 23, 1, tzinfo=UTC)
             session.add(school)
-    await run_digest(reporting)
-    assert chat(memory, "p-MN-ANBINH-1") == [] and await digests(reporting) == []
+    await run_digest(app)
+    assert chat(memory, "p-MN-ANBINH-1") == [] and await digests(app) == []
 
 
 def test_the_digest_copy_says_the_files_follow() -> None:

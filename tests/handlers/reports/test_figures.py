@@ -20,7 +20,7 @@ from handlers.reports.figures import SchoolFigures, school_figures
 from handlers.reports.periods import Period, quarter_of
 from handlers.reports.survey_counts import tally_answers
 from surveys.scoring import WaveScore, score_counts, score_wave
-from tests.handlers.reports.dataset import COMMENTS, DISTRICT, LAST_WEEK, THIS_WEEK, Seeded, seed
+from tests.handlers.reports.dataset import COMMENTS, DISTRICT, LAST_WEEK, THIS_WEEK, Seeded
 
 TODAY = date(2026, 11, 23)
 A_NOW = [5 / 6, 4 / 6, 5 / 5, 4 / 6, 5 / 6, 4 / 5]  # tiếp cận … PAKN, responses 16–22/11
@@ -44,12 +44,6 @@ async def figures_of(app: App, seeded: Seeded, period: Period, *codes: str) -> l
             TODAY,
             comments=True,
         )
-
-
-@pytest.fixture
-async def seeded(app: App) -> Seeded:
-    async with app.db.transaction() as session:
-        return await seed(session)
 
 
 async def test_a_school_week_has_the_hand_computed_indices_and_changes(

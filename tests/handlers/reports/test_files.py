@@ -26,7 +26,6 @@ from tests.handlers.reports.dataset import (
     HIDDEN_COMMENT,
     THIS_WEEK,
     Seeded,
-    seed,
 )
 from tests.handlers.reports.test_figures import A_BEFORE, A_NOW, A_QUARTER
 
@@ -49,12 +48,6 @@ def two(share: float) -> float:
 
 def shown(share: float) -> str:
     return f"{two(share):.2f} %".replace(".", ",")
-
-
-@pytest.fixture
-async def seeded(app: App) -> Seeded:
-    async with app.db.transaction() as session:
-        return await seed(session)
 
 
 async def forms_of(

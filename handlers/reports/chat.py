@@ -1,0 +1,150 @@
+"""/baocao: a principal's school report, or a district officer's view of the district's schools.
+
+This week (to date), last week, a typed date range, this or last quarter (with the DOCX draft);
+a district officer gets the schools side by side. The files are written before the transaction
+commits and sent after it, like every reply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from bot.channels.base import Choice
+from bot.context import Context
+from bot.models import School
+from handlers import texts
+from handlers.people import places_of
+from handlers.posters import button
+from handlers.reports.district import district_figures
+from handlers.reports.figures import school_figures
+from handlers.reports.files import (
+    Forms,
+    attachments,
+    district_forms,
+    school_forms,
+    write_forms,
+)
+from handlers.reports.periods import Period, parse_typed_range, quarter_of, week_of
+from handlers.reports.summary import district_text, school_text
+
+FLOW = "baocao"
+RANGE_LIMIT_DAYS = 366
+SCHOOL, DISTRICT = "s", "d"
+_FILES = {"week": (".png", ".xlsx"), "range": (".png", ".xlsx"), "quarter": (".docx", ".xlsx")}
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Whose reports someone may read: their school (principal), their district (officer)."""
+
+    school: School | None
+    district: str | None
+
+    def may(self, scope: str) -> bool:
+        return self.school is not None if scope == SCHOOL else bool(self.district)
+
+
+async def menu(ctx: Context) -> None:
+    """Offers the reports this person may read; a typed range after /baocao goes straight there."""
+    reader = await _reader(ctx)
+    if reader is None:
+        ctx.reply(texts.REPORT_FOR_STAFF)
+        return
+    typed = parse_typed_range(ctx.command_arg) if ctx.command_arg else None
+    if typed is not None and typed.days <= RANGE_LIMIT_DAYS:
+        await _send(ctx, reader, SCHOOL if reader.school else DISTRICT, typed)
+        return
+    choices: list[Choice] = []
+    if reader.school is not None:
+        choices += [
+            Choice("bc:s:w0", texts.REPORT_THIS_WEEK),
+            Choice("bc:s:w1", texts.REPORT_LAST_WEEK),
+            Choice("bc:s:r", texts.REPORT_PICK_RANGE),
+            Choice("bc:s:q0", texts.REPORT_THIS_QUARTER),
+            Choice("bc:s:q1", texts.REPORT_LAST_QUARTER),
+        ]
+    if reader.district:
+        choices += [
+            Choice("bc:d:w1", texts.REPORT_DISTRICT_WEEK),
+            Choice("bc:d:q0", texts.REPORT_DISTRICT_QUARTER),
+        ]
+    place = reader.school.name if reader.school else reader.district
+    ctx.reply(texts.REPORT_MENU.format(place=place), choices)
+
+
+async def act(ctx: Context) -> None:
+    """Sends the report a button names, or asks for the date range to report on."""
+    scope, which = button(ctx)
+    reader = await _reader(ctx)
+    if reader is None or not reader.may(scope):
+        ctx.reply(texts.REPORT_FOR_STAFF)
+        return
+    if which == "r":
+        ctx.set_flow(FLOW, scope=scope)
+        ctx.reply(texts.REPORT_ASK_RANGE.format(days=RANGE_LIMIT_DAYS))
+        return
+    period = _named_period(which, _today(ctx))
+    if period is None:
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    await _send(ctx, reader, scope, period)
+
+
+async def typed(ctx: Context) -> None:
+    """Takes the typed date range and sends that period's report."""
+    reader = await _reader(ctx)
+    scope = str(ctx.dialog.data.get("scope", SCHOOL))
+    if reader is None or not reader.may(scope):
+        ctx.end_flow()
+        ctx.reply(texts.REPORT_FOR_STAFF)
+        return
+    period = parse_typed_range(ctx.inbound.text)
+    if period is None or period.days > RANGE_LIMIT_DAYS:
+        ctx.reply(texts.REPORT_BAD_RANGE.format(days=RANGE_LIMIT_DAYS))
+        return
+    ctx.end_flow()
+    await _send(ctx, reader, scope, period)
+
+
+async def _reader(ctx: Context) -> Reader | None:
+    if ctx.person is None:
+        return None
+    places = await places_of(ctx.session, ctx.person.id, "principal", "district")
+    school = next((p.school for p in places if p.role == "principal"), None)
+    district = next((p.school.district for p in places if p.role == "district"), None)
+    return Reader(school, district) if school or district else None
+
+
+def _named_period(which: str, today: date) -> Period | None:
+    week, quarter = week_of(today), quarter_of(today)
+    named = {"w0": week, "w1": week.previous(), "q0": quarter, "q1": quarter.previous()}
+    return named.get(which)
+
+
+async def _send(ctx: Context, reader: Reader, scope: str, period: Period) -> None:
+    """The report's text, then its files (chart and XLSX, or the DOCX draft and XLSX)."""
+    services, today = ctx.services, _today(ctx)
+    settings = services.settings
+    forms: Forms
+    if scope == SCHOOL and reader.school is not None:
+        (figures,) = await school_figures(
+            ctx.session, services.catalog, settings, [reader.school], period, today, comments=True
+        )
+        text = school_text(figures, settings.min_group_size)
+        forms = school_forms(figures, settings, today)
+    else:
+        district = await district_figures(
+            ctx.session, services.catalog, settings, reader.district or "", period, today
+        )
+        text = district_text(district)
+        forms = district_forms(district, settings)
+    suffixes = _FILES[period.kind] if forms.document else (".png", ".xlsx")
+    written = await write_forms(forms, settings.reports_dir, suffixes)
+    ctx.reply(text)
+    ctx.replies.extend(attachments(forms, written, ctx.inbound.chat_id))
+
+
+def _today(ctx: Context) -> date:
+    return ctx.now.astimezone(ZoneInfo(ctx.services.settings.timezone)).date()

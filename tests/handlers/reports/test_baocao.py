@@ -1,0 +1,125 @@
+"""/baocao as transcripts: principals, a district officer, and those who may not read reports."""
+
+from __future__ import annotations
+
+import docx
+from openpyxl import load_workbook
+from PIL import Image
+
+from bot.app import App
+from bot.channels.memory import MemoryChannel
+from bot.clock import FixedClock
+from handlers import texts
+from tests.chat import ChatUser
+from tests.handlers.reports.dataset import Seeded, staff
+from tests.handlers.reports.test_digest import A_DIGEST
+
+LAST_WEEK_TEXT = A_DIGEST.removesuffix("\n\n" + texts.REPORT_ATTACHED)
+PRINCIPAL = "p-MN-ANBINH-1"
+
+
+async def member(app: App, seeded: Seeded, chat_id: str, role: str) -> None:
+    async with app.db.transaction() as session:
+        await staff(session, seeded.schools["A"], chat_id, "memory", role)
+
+
+async def test_a_principal_reads_last_weeks_report_with_its_chart_and_xlsx(
+    app: App, seeded: Seeded, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    principal = ChatUser(app, memory, clock, PRINCIPAL)
+    await principal.says("/baocao")
+    assert principal.last_reply == "Báo cáo – Trường Mầm non An Bình. Thầy/cô chọn kỳ báo cáo:"
+    assert principal.choices == [
+        "Tuần này",
+        "Tuần trước",
+        "Chọn khoảng ngày",
+        "Báo cáo quý này (DOCX)",
+        "Báo cáo quý trước (DOCX)",
+    ]
+    await principal.taps("Tuần trước")
+    text, chart, table = principal.messages[-3:]
+    assert text.text == LAST_WEEK_TEXT
+    assert chart.image is not None and chart.text.endswith("tuần 16/11–22/11/2026")
+    with Image.open(chart.image) as image:
+        image.verify()
+    assert table.document is not None and table.document_name is not None
+    assert table.document_name.endswith(".xlsx")
+    load_workbook(table.document, read_only=True).close()
+
+
+async def test_a_typed_range_and_the_quarter_draft(
+    app: App, seeded: Seeded, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    principal = ChatUser(app, memory, clock, PRINCIPAL)
+    await principal.says("/baocao")
+    await principal.taps("Chọn khoảng ngày")
+    assert principal.last_reply == texts.REPORT_ASK_RANGE.format(days=366)
+    assert "/huy" in principal.last_reply and "/trogiup" in principal.last_reply
+    await principal.says("tuần trước")
+    assert principal.last_reply == texts.REPORT_BAD_RANGE.format(days=366)
+    await principal.says("09/11/2026 – 22/11/2026")
+    report = principal.messages[-3].text
+    assert report.startswith("📊 Báo cáo từ 09/11/2026 đến 22/11/2026 – Trường Mầm non An Bình")
+    assert "• 11 phiếu trong kỳ." in report  # both weeks
+    assert "thay đổi so với kỳ trước" in report
+
+    await principal.says("/baocao")
+    await principal.taps("Báo cáo quý này (DOCX)")
+    text, draft, table = principal.messages[-3:]
+    assert text.text.startswith("📊 Báo cáo quý IV năm 2026 – Trường Mầm non An Bình")
+    assert draft.document is not None and draft.document_name is not None
+    assert draft.document_name.endswith(".docx")
+    assert draft.text == texts.REPORT_DOCX_CAPTION.format(period="quý IV năm 2026")
+    written = "\n".join(p.text for p in docx.Document(draft.document).paragraphs)
+    assert "Số CMHS tham gia khảo sát 12/16 CMHS." in written
+    assert table.document_name and table.document_name.endswith(".xlsx")
+
+
+async def test_a_range_can_follow_the_command_and_a_range_step_can_be_cancelled(
+    app: App, seeded: Seeded, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    principal = ChatUser(app, memory, clock, PRINCIPAL)
+    await principal.says("/baocao 16/11/2026 - 22/11/2026")
+    assert principal.messages[-3].text.startswith("📊 Báo cáo từ 16/11/2026 đến 22/11/2026")
+    await principal.says("/baocao")
+    await principal.taps("Chọn khoảng ngày")
+    await principal.says("/huy")
+    assert principal.last_reply == texts.REPORT_CANCELLED
+    await principal.says("16/11/2026 - 22/11/2026")  # no longer asked: the usual answer
+    assert principal.last_reply != texts.REPORT_CANCELLED
+    assert not principal.last_reply.startswith("📊")
+
+
+async def test_a_district_officer_sees_the_schools_side_by_side(
+    app: App, seeded: Seeded, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    await member(app, seeded, "officer", "district")
+    officer = ChatUser(app, memory, clock, "officer")
+    await officer.says("/baocao")
+    assert officer.last_reply == "Báo cáo – Phòng GD&ĐT Quận Hoa. Thầy/cô chọn kỳ báo cáo:"
+    assert officer.choices == ["Các trường – tuần trước", "Các trường – quý này"]
+    await officer.taps("Các trường – tuần trước")
+    text, chart, table = officer.messages[-3:]
+    assert text.text.splitlines()[0] == "📊 Phòng GD&ĐT Quận Hoa – tuần 16/11–22/11/2026: 2 trường"
+    assert chart.image is not None and table.document is not None
+    book = load_workbook(table.document, read_only=True)
+    assert book.sheetnames == ["Các trường", "Ghi chú"]
+    book.close()
+
+
+async def test_teachers_and_parents_are_told_who_reports_are_for(
+    app: App, seeded: Seeded, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    await member(app, seeded, "teacher", "teacher")
+    teacher = ChatUser(app, memory, clock, "teacher")
+    await teacher.says("/baocao")
+    assert teacher.last_reply == texts.REPORT_FOR_STAFF
+    stranger = ChatUser(app, memory, clock, "stranger")
+    await stranger.says("/baocao")
+    assert stranger.last_reply == texts.REPORT_FOR_STAFF
+    # a principal cannot reach the district view with a forged button
+    principal = ChatUser(app, memory, clock, PRINCIPAL)
+    await principal.taps_payload("bc:d:w1")
+    assert principal.last_reply == texts.REPORT_FOR_STAFF
+    await principal.taps_payload("bc:s:zz")
+    assert principal.last_reply == texts.STALE_BUTTON
