@@ -41,6 +41,7 @@ __all__ = ["Outbox", "Pending"]
 
 log = logging.getLogger(__name__)
 
+LOOK_SECONDS = 1.0  # how often new broadcast rows are looked for (an indexed, usually empty read)
 _FINAL = frozenset({"sent", "failed", "dead", "skipped", "unconfirmed"})
 
 
@@ -84,6 +85,7 @@ class Outbox:
         self._back: list[ChatKey] = []
         self._cursors = dict.fromkeys(LANES[1:], 0)
         self._more = dict.fromkeys(LANES[1:], True)
+        self._next_look = 0.0
         self._tasks: set[asyncio.Task[None]] = set()
         self._wakeup = asyncio.Event()
         self._sweep_wanted = True
@@ -164,9 +166,12 @@ class Outbox:
                 return 1.0
             if sweep:
                 await self._refresh()
+            loop_now = asyncio.get_running_loop().time()
+            if loop_now >= self._next_look:  # a broadcast released since: start it within 1 s
+                self._next_look = loop_now + LOOK_SECONDS
+                self._more = dict.fromkeys(self._more, True)
             if self._wants_top_up():
                 await self._top_up()
-            loop_now = asyncio.get_running_loop().time()
             batch, pause = self._pump(loop_now)
             claimed = await self._commit(batch)
             for key, item in batch:
