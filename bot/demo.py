@@ -8,6 +8,7 @@ from bot.channels.web import Persona, WebChannel
 from bot.migrate import upgrade
 from bot.settings import Settings
 from handlers.demo import seed_demo
+from handlers.tickets.store import Terms
 
 
 async def build_demo(settings: Settings) -> App:
@@ -19,6 +20,8 @@ async def build_demo(settings: Settings) -> App:
     channels: list[Channel] = [web, *configured_channels(settings)]
     app = create_app(settings, channels=channels)
     async with app.db.transaction() as session:
-        demo = await seed_demo(session, app.services.catalog, app.services.clock.now())
+        services = app.services
+        terms = Terms.of(services.settings)
+        demo = await seed_demo(session, services.catalog, services.clock.now(), terms=terms)
     web.set_personas([Persona(p.chat_id, p.label, p.group) for p in demo.personas])
     return app

@@ -1,10 +1,14 @@
-"""A demo school with classes, staff, parents who already answered, and an open wave."""
+"""A demo school with classes, staff, parents who already answered, and an open wave.
+
+The wave has run for over two weeks, so /baocao and the weekly digest show a week-on-week change
+(the answers get better week after week), and a few tickets give the figures something to count.
+"""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,17 +24,25 @@ from bot.models import (
     Person,
     Response,
     School,
+    Wave,
 )
 from handlers.news_samples import add_samples
 from handlers.setup import create_class, create_school
-from handlers.texts import CONSENT_NOTICE_VERSION
+from handlers.texts import CONSENT_NOTICE_VERSION, DEMO_TICKETS
+from handlers.tickets.store import SYSTEM, Draft, Terms, apply_status, create_ticket, log_event
 from handlers.waves import launch_wave
 from surveys.catalog import Catalog
 from surveys.engine import options_for, visible_questions
 
 DEMO_SCHOOL = "MN-HOASEN"
 CLASSES = (("Nhà trẻ 1", "nha_tre"), ("Mầm 1", "mam"), ("Chồi 1", "choi"), ("Lá 1", "la"))
-ANSWERED_PARENTS = 8
+ANSWERED_PARENTS = 8  # in Lá 1; as many again in Chồi 1 and in Mầm 1
+# the levels a seeded parent picks from, the oldest week first: the school gets better
+WEEKLY_LEVELS = (
+    ("5", "4", "4", "3", "3", "2"),
+    ("5", "5", "4", "4", "3", "2"),
+    ("5", "5", "5", "4", "4", "3"),
+)
 
 
 @dataclass(frozen=True)
@@ -48,12 +60,19 @@ class DemoSchool:
 
 
 async def seed_demo(
-    session: AsyncSession, catalog: Catalog, now: datetime, channel: str = "web"
+    session: AsyncSession,
+    catalog: Catalog,
+    now: datetime,
+    channel: str = "web",
+    terms: Terms | None = None,
 ) -> DemoSchool:
-    """Creates the demo school once; later calls return what is already there."""
+    """Creates the demo school once; later calls return what is already there.
+
+    With `terms` (the deadlines' calendar and time zone) it also files a few tickets.
+    """
     school = await session.scalar(select(School).where(School.code == DEMO_SCHOOL))
     if school is None:
-        school = await _create(session, catalog, now, channel)
+        school = await _create(session, catalog, now, channel, terms)
     await add_samples(session, school.id, now)  # the news library /tin offers (by title, once)
     classes = await session.scalars(select(Classroom).where(Classroom.school_id == school.id))
     codes = {c.name: c.invite_code for c in classes}
@@ -65,17 +84,21 @@ def _personas(codes: dict[str, str]) -> list[DemoPersona]:
         DemoPersona("web-new-parent", f"Phụ huynh mới (mã lớp Lá 1: {codes['Lá 1']})", "Phụ huynh"),
         DemoPersona("web-parent-la1", "Phụ huynh lớp Lá 1 (đã tham gia)", "Phụ huynh"),
         DemoPersona("web-teacher-la1", "Cô giáo lớp Lá 1 (/thongbao)", "Giáo viên"),
-        DemoPersona("web-principal", "Hiệu trưởng (/khaosat, /thongbao, /tin)", "Ban giám hiệu"),
+        DemoPersona(
+            "web-principal", "Hiệu trưởng (/khaosat, /thongbao, /tin, /baocao)", "Ban giám hiệu"
+        ),
     ]
 
 
-async def _create(session: AsyncSession, catalog: Catalog, now: datetime, channel: str) -> School:
+async def _create(
+    session: AsyncSession, catalog: Catalog, now: datetime, channel: str, terms: Terms | None
+) -> School:
     school = await create_school(
         session,
         code=DEMO_SCHOOL,
         name="Trường Mầm non Hoa Sen",
         district="Phòng GD&ĐT Quận 1",
-        now=now,
+        now=now - timedelta(days=35),  # there is history to report on: last week's digest goes
     )
     classes = {
         name: await create_class(session, school=school, name=name, grade=grade)
@@ -92,43 +115,110 @@ async def _create(session: AsyncSession, catalog: Catalog, now: datetime, channe
         )
         for n in range(1, ANSWERED_PARENTS + 1)
     ]
+    answering = [(person, la1) for person in parents]
+    for classroom in (classes["Chồi 1"], classes["Mầm 1"]):
+        for _ in range(ANSWERED_PARENTS):
+            n = len(answering) + 1
+            name = f"Phụ huynh {n}"
+            person = await _person(
+                session, now, channel, f"web-seed-parent-{n}", name, school, classroom, "parent"
+            )
+            answering.append((person, classroom))
     parents.append(
         await _person(
             session, now, channel, "web-parent-la1", "Phụ huynh Lá 1", school, la1, "parent"
         )
     )
+    opened = now - timedelta(days=16)
     wave, _ = await launch_wave(
         session,
         catalog,
         school_id=school.id,
         survey_key="preschool_parents",
-        opens_at=now - timedelta(days=2),
+        opens_at=opened,
         closes_at=now + timedelta(days=12),
-        now=now - timedelta(days=2),
+        now=opened,
         title="Khảo sát sự hài lòng học kỳ I",
     )
-    survey = catalog.get(wave.survey_key, wave.survey_version)
     draw = random.Random(2026)
-    for person in parents[:ANSWERED_PARENTS]:
-        answers: dict[str, str] = {}
-        for question in survey.questions:
-            if question not in visible_questions(survey, answers):
-                continue
-            values = [o.value for o in options_for(question)]
-            if question.type == "scale":
-                answers[question.key] = draw.choice(["5", "5", "4", "4", "4", "3", "2"])
-            elif question.type == "multi":
-                answers[question.key] = ",".join(sorted(draw.sample(values, 2), key=values.index))
-            elif question.type in ("single", "yesno"):
-                answers[question.key] = draw.choice(values)
-        response = Response(wave_id=wave.id, class_id=la1.id, submitted_on=now.date())
-        session.add(response)
-        await session.flush()
-        session.add_all(
-            Answer(response_id=response.id, question_key=k, value=v) for k, v in answers.items()
-        )
-        session.add(CompletionReceipt(wave_id=wave.id, person_id=person.id, submitted_at=now))
+    today = terms.today(now) if terms else now.date()
+    monday = today - timedelta(days=today.weekday())
+    for n, (person, classroom) in enumerate(answering):
+        weeks_ago = 2 - n % len(WEEKLY_LEVELS)
+        day = min(monday - timedelta(weeks=weeks_ago) + timedelta(days=n % 5), today)
+        levels = WEEKLY_LEVELS[-1 - weeks_ago]
+        turn = n % len(levels)  # parents of one week start at different levels
+        await _answer(session, catalog, wave, classroom, draw, levels[turn:] + levels[:turn], day)
+        submitted = now - timedelta(days=(today - day).days)
+        session.add(CompletionReceipt(wave_id=wave.id, person_id=person.id, submitted_at=submitted))
+    if terms is not None:
+        await _file_tickets(session, school, answering[0][0], la1, now, terms)
     return school
+
+
+async def _answer(
+    session: AsyncSession,
+    catalog: Catalog,
+    wave: Wave,
+    classroom: Classroom,
+    draw: random.Random,
+    levels: tuple[str, ...],
+    day: date,
+) -> None:
+    """One anonymous response, as a parent of the class might have given it that day.
+
+    The scale items take the levels in turn, so a week's indices follow its levels, not luck.
+    """
+    survey = catalog.get(wave.survey_key, wave.survey_version)
+    answers: dict[str, str] = {}
+    for number, question in enumerate(survey.questions):
+        if question not in visible_questions(survey, answers):
+            continue
+        values = [o.value for o in options_for(question)]
+        if question.type == "scale":
+            answers[question.key] = levels[number % len(levels)]
+        elif question.type == "multi":
+            answers[question.key] = ",".join(sorted(draw.sample(values, 2), key=values.index))
+        elif question.type in ("single", "yesno"):
+            answers[question.key] = draw.choice(values)
+    response = Response(wave_id=wave.id, class_id=classroom.id, submitted_on=day)
+    session.add(response)
+    await session.flush()
+    session.add_all(
+        Answer(response_id=response.id, question_key=k, value=v) for k, v in answers.items()
+    )
+
+
+async def _file_tickets(
+    session: AsyncSession,
+    school: School,
+    parent: Person,
+    classroom: Classroom,
+    now: datetime,
+    terms: Terms,
+) -> None:
+    """A suggestion answered on time, a petition resolved, one left open past its deadline."""
+    filed = [
+        ("gop_y", "bua_an", 10, "resolved", 8, DEMO_TICKETS[0]),
+        ("phan_anh", "co_so", 9, "accepted", 7, DEMO_TICKETS[1]),
+        ("phan_anh", "hoc_phi", 20, "", 0, DEMO_TICKETS[2]),
+        ("gop_y", "thu_tuc", 2, "", 0, DEMO_TICKETS[3]),
+    ]
+    for kind, topic, days_ago, status, done_ago, text in filed:
+        received = now - timedelta(days=days_ago)
+        draft = Draft(
+            school.id, kind, topic, False, "staff", "web", text,
+            class_id=classroom.id, person_id=parent.id,
+        )  # fmt: skip
+        ticket = await create_ticket(session, draft, terms, received)
+        if status:
+            decided = now - timedelta(days=done_ago)
+            apply_status(ticket, status, terms, decided, "Nhà trường đã xử lý.")
+            log_event(session, ticket, status, SYSTEM, decided)
+        if status == "accepted":  # then resolved three days later
+            resolved = now - timedelta(days=done_ago - 3)
+            apply_status(ticket, "resolved", terms, resolved, "Đã sửa xong.")
+            log_event(session, ticket, "resolved", SYSTEM, resolved)
 
 
 async def _person(

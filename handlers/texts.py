@@ -650,10 +650,8 @@ REPORT_TICKETS = (
     "{overdue} phiếu quá hạn chưa xong{oldest}."
 )
 REPORT_OLDEST = "; phiếu mở lâu nhất {days} ngày"
-REPORT_NEWS = (
-    "Tin CCHC: {news} tin, {target}; thông báo: {announcements}; "
-    "đã tới {delivered}/{recipients} lượt nhận."
-)
+REPORT_NEWS = "Tin CCHC: {news} tin, {target}; thông báo: {announcements}{delivered}."
+REPORT_NEWS_DELIVERED = "; đã tới {delivered}/{recipients} lượt nhận"
 REPORT_NEWS_WEEK_MET = "đạt kế hoạch ít nhất 1 tin mỗi tuần ✓"
 REPORT_NEWS_WEEK_MISSED = "chưa đạt kế hoạch ít nhất 1 tin mỗi tuần ✗"
 REPORT_NEWS_WEEKS = "{met}/{weeks} tuần có ít nhất 1 tin"
@@ -844,3 +842,11 @@ DOCX_RECIPIENTS = ("Nơi nhận:", "- Như trên;", "- Lưu: VT.")
 DOCX_SIGNER = "HIỆU TRƯỞNG"
 DOCX_SIGN_NOTE = "(Ký, ghi rõ họ tên và đóng dấu)"
 DOCX_SIGNER_NAME = "……………………………"
+
+# the demo school's tickets (hailong demo), so /phieu and /baocao have something to show
+DEMO_TICKETS = (
+    "Đề nghị nhà trường cho biết thực đơn tuần tới của các cháu.",
+    "Cầu trượt ở sân chơi bị long ốc, nhờ nhà trường kiểm tra giúp.",
+    "Tôi chưa nhận được biên lai học phí tháng 10, nhờ nhà trường xem lại.",
+    "Thủ tục xin miễn giảm học phí nộp ở đâu ạ?",
+)

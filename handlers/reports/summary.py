@@ -103,12 +103,18 @@ def news_line(figures: SchoolFigures) -> str:
         target = texts.REPORT_NEWS_WEEK_MET if met else texts.REPORT_NEWS_WEEK_MISSED
     else:
         target = texts.REPORT_NEWS_WEEKS.format(met=outreach.weeks_met, weeks=outreach.weeks)
+    delivered = (
+        texts.REPORT_NEWS_DELIVERED.format(
+            delivered=outreach.delivered, recipients=outreach.recipients
+        )
+        if outreach.recipients
+        else ""
+    )
     return texts.REPORT_NEWS.format(
         news=outreach.news,
         target=target,
         announcements=outreach.announcements,
-        delivered=outreach.delivered,
-        recipients=outreach.recipients,
+        delivered=delivered,
     )
 
 

@@ -53,40 +53,44 @@ def scored_keys(catalog: Catalog) -> list[str]:
 async def tally_answers(
     session: AsyncSession, catalog: Catalog, school_ids: Sequence[int], periods: Sequence[Period]
 ) -> dict[TallyKey, Tally]:
-    """Value counts and respondents per (school, period, survey), each period by submission day."""
-    chosen = _responses_in(periods)
-    in_schools = Wave.school_id.in_(school_ids)
+    """Value counts and respondents per (school, period, survey), each period by submission day.
+
+    Grouped by wave, the narrowest key, and only then told apart by school and survey: the
+    database aggregates the answers without joining each of them to its wave.
+    """
+    waves = {
+        wave_id: (school_id, key, version)
+        for wave_id, school_id, key, version in await session.execute(
+            select(Wave.id, Wave.school_id, Wave.survey_key, Wave.survey_version).where(
+                Wave.school_id.in_(school_ids)
+            )
+        )
+    }
+    chosen = _responses_in(periods, list(waves))
     counted = await session.execute(
-        select(
-            Wave.school_id, chosen.c.period, Wave.survey_key, Wave.survey_version,
-            Answer.question_key, Answer.value, func.count(),
-        )
-        .select_from(Answer)
+        select(chosen.c.wave_id, chosen.c.period, Answer.question_key, Answer.value, func.count())
         .join(chosen, chosen.c.id == Answer.response_id)
-        .join(Wave, Wave.id == chosen.c.wave_id)
-        .where(in_schools, Answer.question_key.in_(scored_keys(catalog)))
-        .group_by(
-            Wave.school_id, chosen.c.period, Wave.survey_key, Wave.survey_version,
-            Answer.question_key, Answer.value,
-        )
-    )  # fmt: skip
+        .where(Answer.question_key.in_(scored_keys(catalog)))
+        .group_by(chosen.c.wave_id, chosen.c.period, Answer.question_key, Answer.value)
+    )
     tallies: dict[TallyKey, Tally] = {}
-    for school_id, index, key, version, question, value, n in counted:
+
+    def tally_of(wave_id: int, index: int) -> Tally:
+        school_id, key, version = waves[wave_id]
         tally = tallies.setdefault((school_id, index, key), Tally())
-        tally.counts.setdefault(question, Counter())[value] += n
         tally.version = max(tally.version, version)
+        return tally
+
+    for wave_id, index, question, value, n in counted:
+        tally_of(wave_id, index).counts.setdefault(question, Counter())[value] += n
     # a response whose every answer was skipped has no answer rows, yet it counts
     responded = await session.execute(
-        select(Wave.school_id, chosen.c.period, Wave.survey_key, Wave.survey_version, func.count())
+        select(chosen.c.wave_id, chosen.c.period, func.count())
         .select_from(chosen)
-        .join(Wave, Wave.id == chosen.c.wave_id)
-        .where(in_schools)
-        .group_by(Wave.school_id, chosen.c.period, Wave.survey_key, Wave.survey_version)
+        .group_by(chosen.c.wave_id, chosen.c.period)
     )
-    for school_id, index, key, version, n in responded:
-        tally = tallies.setdefault((school_id, index, key), Tally())
-        tally.respondents += n
-        tally.version = max(tally.version, version)
+    for wave_id, index, n in responded:
+        tally_of(wave_id, index).respondents += n
     return tallies
 
 
@@ -158,8 +162,8 @@ async def comments_of(
     return sorted(value.strip() for value in found if value.strip())
 
 
-def _responses_in(periods: Sequence[Period]) -> Subquery:
-    """The responses submitted in one of the periods, with the index of that period.
+def _responses_in(periods: Sequence[Period], wave_ids: Sequence[int]) -> Subquery:
+    """The responses to these waves submitted in one of the periods, with that period's index.
 
     A subquery, so that GROUP BY names its column rather than repeating the CASE (whose bound
     dates PostgreSQL would not recognise as the same expression).
@@ -168,6 +172,9 @@ def _responses_in(periods: Sequence[Period]) -> Subquery:
     period = case(*((day.between(p.start, p.end), i) for i, p in enumerate(periods)))
     return (
         select(Response.id, Response.wave_id, period.label("period"))
-        .where(or_(*(day.between(p.start, p.end) for p in periods)))
+        .where(
+            Response.wave_id.in_(wave_ids),
+            or_(*(day.between(p.start, p.end) for p in periods)),
+        )
         .subquery()
     )
