@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.set_defaults(command=cmd_class_create)
 
     invite = sub.add_parser("invite", help="print invite codes, links and QR codes")
-    invite.add_argument("role", choices=["parent", "teacher", "principal"])
+    invite.add_argument("role", choices=["parent", "teacher", "principal", "district"])
     invite.add_argument("--school", required=True, help="school code")
     invite.add_argument("--class", dest="class_name", help="class name (parent, teacher)")
     invite.add_argument("--qr", type=Path, help="write a QR code PNG here")

@@ -103,6 +103,8 @@ def test_a_school_is_created_with_the_default_or_its_own_target(
     assert run(capsys, "school", "create", "--code", "B", "--name", "B", "--target", "95")[0] == 0
     code, _, err = run(capsys, "school", "create", "--code", "C", "--name", "C", "--target", "0")
     assert code == 1 and "--target" in err
+    code, out, _ = run(capsys, "invite", "district", "--school", "A")  # an officer of A's district
+    assert code == 0 and "single use, expires" in out
 
     async def targets() -> list[int]:
         from sqlalchemy import select
