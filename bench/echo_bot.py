@@ -15,6 +15,7 @@ from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from bot.channels.aiohttp_request import AiohttpRequest
+from bot.cli import event_loop_factory
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -62,4 +63,6 @@ if __name__ == "__main__":
     parser.add_argument("--token", required=True)
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    asyncio.run(main(args.api, args.token, args.port))
+    # the event loop the bot under test runs on, so the two differ only in what they do
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+        runner.run(main(args.api, args.token, args.port))

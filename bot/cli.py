@@ -44,13 +44,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     try:
-        code: int = asyncio.run(args.command(args, settings))
+        with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+            code: int = runner.run(args.command(args, settings))
         return code
     except (LookupError, ValueError, SurveyFileError) as error:
         print(f"hailong: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop where it exists (not on Windows): the bot spends much of its time in the loop."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 def build_parser() -> argparse.ArgumentParser:
