@@ -114,6 +114,9 @@ class Dispatcher:
                     self._ready.append(key)
                 else:
                     del self._queues[key]
+            # leave the count of running batches before refilling it: when all of them end in
+            # one loop turn, each must see the room the others made, or the waiting chats stall
+            self._batches.discard(asyncio.current_task())
             self._pump()
 
     async def handle(self, events: Sequence[Event]) -> None:

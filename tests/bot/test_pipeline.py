@@ -161,3 +161,22 @@ async def test_a_handled_inbound_keeps_no_trace_of_what_was_said(
         row = await session.scalar(select(InboundMessage))
     assert row is not None and row.status == "handled" and row.payload == {}
     assert row.chat_id == "4007"  # kept with the external id, so a redelivery is recognised
+
+
+async def test_chats_waiting_behind_a_full_house_of_batches_are_handled(
+    app: App, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    import handlers
+    from bot.dispatch import Dispatcher
+    from bot.inbox import record_inbound
+
+    dispatcher = Dispatcher(
+        app.db, handlers.ROUTES, app.services, app.outbox.enqueue, max_batch=1, max_batches=1
+    )
+    for chat in ("4101", "4102", "4103"):
+        inbound = inbound_from(memory, chat, clock.now(), text="/trogiup")
+        inbound_id = await record_inbound(app.db, inbound)
+        assert inbound_id is not None
+        dispatcher.submit(inbound_id, inbound)
+    await asyncio.wait_for(dispatcher.idle(), timeout=10)
+    assert dispatcher.handled == 3
