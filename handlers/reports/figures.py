@@ -29,6 +29,7 @@ from handlers.reports.outreach import Outreach, outreach_of
 from handlers.reports.periods import Period
 from handlers.reports.survey_counts import (
     Tally,
+    TallyKey,
     Turnout,
     class_names,
     comments_of,
@@ -119,30 +120,19 @@ async def school_figures(
     ids = [school.id for school in schools]
     zone = ZoneInfo(settings.timezone)
     so_far = Period(period.start, max(period.start, min(period.end, today)))
-    tallies = await tally_answers(session, catalog, ids, [period, period.previous()])
-    turnouts = await turnout(session, ids, period, zone)
-    names = await class_names(session, ids)
+    counted = _Counted(
+        await tally_answers(session, catalog, ids, [period, period.previous()]),
+        await turnout(session, ids, period, zone),
+        await class_names(session, ids),
+    )
     facts = await facts_by_school(session, ids, Terms.of(settings))
     outreach = await outreach_of(session, ids, so_far, zone)
     found = []
     for school in schools:
-        keys = {k for (s, i, k) in tallies if s == school.id and i == CURRENT}
-        keys |= {k for (s, k) in turnouts if s == school.id}
         surveys = []
-        for key in sorted(keys, key=lambda k: (k != settings.report_survey, k)):
-            version = tallies.get((school.id, CURRENT, key), Tally()).version
-            survey = survey_for(catalog, key, version)
-            if survey is None:
-                continue
-            figures = _survey_figures(
-                survey,
-                tallies.get((school.id, CURRENT, key), Tally()),
-                tallies.get((school.id, PREVIOUS, key)),
-                turnouts.get((school.id, key), []),
-                names,
-                settings,
-            )
-            if comments and not figures.score.suppressed:
+        for survey in counted.surveys_of(school.id, catalog, settings.report_survey):
+            figures = _survey_figures(survey, counted, school.id, settings)
+            if comments and not figures.score.suppressed:  # the school's own report only
                 said = await comments_of(session, survey, school.id, period)
                 figures = replace(figures, comments=tuple(said))
             surveys.append(figures)
@@ -162,13 +152,32 @@ async def school_figures(
     return found
 
 
+@dataclass(frozen=True)
+class _Counted:
+    """What the grouped queries found for all the schools of a report."""
+
+    tallies: dict[TallyKey, Tally]
+    turnouts: dict[tuple[int, str], list[Turnout]]
+    names: dict[int, str]
+
+    def surveys_of(self, school_id: int, catalog: Catalog, first: str) -> list[Survey]:
+        """The surveys a school answered in the period or had a wave open; `first` first."""
+        keys = {k for (s, i, k) in self.tallies if s == school_id and i == CURRENT}
+        keys |= {k for (s, k) in self.turnouts if s == school_id}
+        found = []
+        for key in sorted(keys, key=lambda k: (k != first, k)):
+            version = self.tally(school_id, CURRENT, key).version
+            survey = survey_for(catalog, key, version)
+            if survey is not None:
+                found.append(survey)
+        return found
+
+    def tally(self, school_id: int, index: int, key: str) -> Tally:
+        return self.tallies.get((school_id, index, key), Tally())
+
+
 def _survey_figures(
-    survey: Survey,
-    current: Tally,
-    previous: Tally | None,
-    turnouts: Sequence[Turnout],
-    names: dict[int, str],
-    settings: Settings,
+    survey: Survey, counted: _Counted, school_id: int, settings: Settings
 ) -> SurveyFigures:
     def score(tally: Tally) -> WaveScore:
         return score_counts(
@@ -180,11 +189,13 @@ def _survey_figures(
             min_group=settings.min_group_size,
         )
 
+    turnouts = counted.turnouts.get((school_id, survey.key), [])
     shown = sorted(
-        (ClassTurnout(names.get(t.class_id, "?"), t.answered, t.invited) for t in turnouts),
+        (ClassTurnout(counted.names[t.class_id], t.answered, t.invited) for t in turnouts),
         key=lambda c: c.name,
     )
     enough = tuple(c for c in shown if c.answered >= settings.min_group_size)
+    previous = counted.tallies.get((school_id, PREVIOUS, survey.key))
     return SurveyFigures(
         key=survey.key,
         title=survey.title,
@@ -192,7 +203,7 @@ def _survey_figures(
         answered=sum(t.answered for t in turnouts),
         classes=enough,
         hidden_classes=len(shown) - len(enough),
-        score=score(current),
+        score=score(counted.tally(school_id, CURRENT, survey.key)),
         previous=score(previous) if previous is not None else None,
         questions={question.key: question.text for question in survey.questions},
     )

@@ -58,7 +58,7 @@ async def outreach_of(
     )
     released_at: dict[tuple[int, str], list[datetime]] = {}
     for school_id, kind, at in posts:
-        if at is not None:  # the filter says so; the column may be empty for others
+        if at is not None:  # always: the filter keeps released ones only (the type allows None)
             released_at.setdefault((school_id, kind), []).append(at)
     rows = await session.execute(
         select(Broadcast.school_id, OutboxMessage.status, func.count())

@@ -1,9 +1,9 @@
 """The survey figures of many schools, counted by the database (GROUP BY), never row by row.
 
 Every SIPAS index only needs how many responses gave each value to each question
-(`surveys.scoring.score_counts`), so the answers are grouped by school, period, survey and
-(question, value) in one statement, however many schools and answers there are. Free-text answers
-are left out of it: a comment is shown only in a school's own report (`comments_of`).
+(`surveys.scoring.score_counts`), so the answers are grouped by wave, period and (question, value)
+in one statement, however many schools and answers there are. Free-text answers are left out of
+it: a comment is shown only in a school's own report (`comments_of`).
 """
 
 from __future__ import annotations

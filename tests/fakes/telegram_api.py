@@ -280,13 +280,7 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
              "width": w, "height": w, "file_size": size}
             for w in (90, 320)
         ]  # fmt: skip
-        content: dict[str, Any] = {"photo": sizes}
-        caption = params.get("caption")
-        if caption:
-            if len(str(caption)) > 1024:
-                return _error(400, "Bad Request: message caption is too long")
-            content["caption"] = caption
-        return _ok(self._store(params, content))
+        return self._store_captioned(params, {"photo": sizes})
 
     async def _send_document(self, params: dict[str, Any]) -> web.Response:
         document = params.get("document")
@@ -294,10 +288,12 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
             return _error(400, "Bad Request: there is no document in the request")
         name = document.filename if isinstance(document, Upload) else str(document)
         size = len(document.data) if isinstance(document, Upload) else 0
-        content: dict[str, Any] = {
-            "document": {"file_id": f"doc-{self._next_message_id}", "file_unique_id": "d",
-                         "file_name": name, "file_size": size}
-        }  # fmt: skip
+        document_info = {"file_id": f"doc-{self._next_message_id}", "file_unique_id": "d",
+                         "file_name": name, "file_size": size}  # fmt: skip
+        return self._store_captioned(params, {"document": document_info})
+
+    def _store_captioned(self, params: dict[str, Any], content: dict[str, Any]) -> web.Response:
+        """A photo or a file with its caption, which Telegram caps at 1,024 characters."""
         caption = params.get("caption")
         if caption:
             if len(str(caption)) > 1024:
