@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, or_, select, update
+from sqlalchemy import String, and_, bindparam, case, delete, null, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import BindParameter
 
@@ -65,7 +65,9 @@ _SKIP_ANSWERED = (
     .values(status="skipped", error="survey already answered")
     .returning(_OUT.c.id)
 )
-# an outcome never overwrites one already recorded (a claim taken over by another sender)
+_OUTCOME = bindparam("status", type_=String)
+# an outcome never overwrites one already recorded (a claim taken over by another sender); once
+# settled, a reply's text (a parent's answers in a review, say) is not kept beside the chat id
 _RECORD = (
     update(_OUT)
     .where(
@@ -73,7 +75,8 @@ _RECORD = (
         or_(*(_OUT.c.status == s for s in ("pending", "sending", "unconfirmed"))),
     )
     .values(
-        status=bindparam("status"),
+        status=_OUTCOME,
+        body=case((_OUTCOME == "pending", _OUT.c.body), else_=null()),
         sent_at=bindparam("sent_at"),
         external_id=bindparam("external_id"),
         not_before=bindparam("not_before"),

@@ -180,3 +180,14 @@ async def test_chats_waiting_behind_a_full_house_of_batches_are_handled(
         dispatcher.submit(inbound_id, inbound)
     await asyncio.wait_for(dispatcher.idle(), timeout=10)
     assert dispatcher.handled == 3
+
+
+async def test_a_sent_reply_keeps_no_copy_of_its_text(
+    app: App, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    await memory.deliver(inbound_from(memory, "4008", clock.now(), text="/trogiup"))
+    await app.settle()
+    assert [m.text for m in memory.chats["4008"]] == [texts.HELP]
+    async with app.db.sessions() as session:
+        row = await session.scalar(select(OutboxMessage))
+    assert row is not None and row.status == "sent" and row.body is None
