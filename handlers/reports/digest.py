@@ -60,6 +60,8 @@ async def send_weekly_digests(job: JobContext) -> None:
     week = due_week(now, settings)
     async with job.transaction() as session:
         schools = await _waiting(session, week, ZoneInfo(settings.timezone))
+        if not schools:  # the usual case: this week's digests are out
+            return
         readers = await principals_of(session, [school.id for school in schools])
         for school in schools:
             if not readers.get(school.id):  # no principal yet: nobody to send to, mark it done
