@@ -25,12 +25,14 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.channels.base import (
+    ChatGone,
     Choice,
     Inbound,
     InboundKind,
     Outbound,
     Receiver,
     RetryLater,
+    Unconfirmed,
     Undeliverable,
     normalize_text,
 )
@@ -40,6 +42,7 @@ from bot.channels.zalo_client import (
     ZaloApiError,
     ZaloBotClient,
     ZaloRateLimited,
+    ZaloTimeout,
     ZaloUnauthorized,
     ZaloUnavailable,
     guard_logs,
@@ -54,6 +57,8 @@ SECRET_LENGTH: Final = range(8, 257)
 REPLY_HINT: Final = "Trả lời {options}"
 HINT_OR: Final = " hoặc "
 ID_LIMIT: Final = 64  # chat, user and external ids are stored in 64-character columns
+# 403: the person blocked or left the bot; 404: no such chat ([verify] on a live bot)
+CHAT_GONE: Final = frozenset({403, 404})
 # the Zalo Bot API sends no files (domain/zalo-api.md): say so, and where the file can be had
 DOCUMENT_NOTE: Final = (
     "📎 Zalo chưa cho gửi tệp nên tệp {name} không kèm theo đây. "
@@ -408,14 +413,18 @@ class ZaloChannel:
                 return await self._send_texts(message.chat_id, notice) if notice else None
             return await self._render(message)
         except ZaloRateLimited as exc:
-            raise RetryLater(exc.retry_after or 5.0, self._safe(exc)) from None
+            raise RetryLater(exc.retry_after or 5.0, self._safe(exc), flood=True) from None
         except ZaloUnauthorized as exc:
             log.error("%s token rejected, reset it in Zalo Bot Manager: %s", self.name, exc)
             raise RetryLater(60.0, f"{self.name} token rejected: {self._safe(exc)}") from None
+        except ZaloTimeout as exc:  # the request went out: it may have been delivered
+            raise Unconfirmed(self._safe(exc)) from None
         except ZaloUnavailable as exc:
             raise RetryLater(2.0, self._safe(exc)) from None
-        except ZaloApiError as exc:  # 400 bad chat or text, 403 not allowed, 404 no such chat
-            raise Undeliverable(self._safe(exc)) from None
+        except ZaloApiError as exc:
+            if exc.code in CHAT_GONE:
+                raise ChatGone(self._safe(exc)) from None
+            raise Undeliverable(self._safe(exc)) from None  # 400: a bad chat id or text
 
     async def _render(self, message: Outbound) -> str:
         text = message.text

@@ -265,6 +265,8 @@ class ZaloBotClient:
             ) as response:
                 status, raw = response.status, await response.read()
                 retry_header = response.headers.get("Retry-After")
+        except aiohttp.ConnectionTimeoutError:  # nothing was sent: safe to try again
+            raise ZaloUnavailable(0, "no connection within 10s", method) from None
         except TimeoutError:
             # aiohttp may name the URL (and so the token) in its errors: never chain them.
             raise ZaloTimeout(0, f"no answer within {timeout:g}s", method) from None

@@ -14,7 +14,15 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.channels.base import Choice, Inbound, Outbound, RetryLater, Undeliverable
+from bot.channels.base import (
+    ChatGone,
+    Choice,
+    Inbound,
+    Outbound,
+    RetryLater,
+    Unconfirmed,
+    Undeliverable,
+)
 from bot.channels.splitting import split_text
 from bot.channels.zalo import (
     DOCUMENT_NOTE,
@@ -413,7 +421,7 @@ async def test_rate_limits_the_client_gave_up_on_become_retry_later(
     fake.rate_limit_next("sendMessage", retry_after=42)
     with pytest.raises(RetryLater) as caught:
         await channel.send(Outbound(CHAT, "Xin chào"))
-    assert caught.value.seconds == 42.0
+    assert caught.value.seconds == 42.0 and caught.value.flood  # slows the sender's pace too
     assert await channel.send(Outbound(CHAT, "Xin chào")) is not None
 
 
@@ -432,9 +440,24 @@ async def test_a_refused_chat_is_undeliverable(
     channel: ZaloChannel, fake: FakeZalo, status: int, description: str
 ) -> None:
     fake.fail_next("sendMessage", status=status, description=description)
-    with pytest.raises(Undeliverable, match=description):
+    with pytest.raises(Undeliverable, match=description) as caught:
         await channel.send(Outbound(CHAT, "Xin chào"))
     assert fake.counts["sendMessage"] == 1
+    # a blocked or missing chat is skipped by later broadcasts; a bad request is not about the chat
+    assert isinstance(caught.value, ChatGone) == (status != 400)
+
+
+async def test_a_send_answered_too_late_is_unconfirmed_not_retried(fake: FakeZalo) -> None:
+    zalo = ZaloChannel(
+        TOKEN, client=ZaloBotClient(TOKEN, fake.api_url, timeout=0.2, retry_delays=(0.0,))
+    )
+    fake.stall_next["sendMessage"] = 1.0
+    try:
+        with pytest.raises(Unconfirmed):
+            await zalo.send(Outbound(CHAT, "Xin chào"))
+        assert fake.counts["sendMessage"] == 1  # it may have gone through: never sent twice
+    finally:
+        await zalo.stop()
 
 
 async def test_a_rejected_token_is_logged_loudly(

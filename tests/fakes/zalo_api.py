@@ -15,6 +15,7 @@ HTML 502. It also plays Zalo delivering a webhook (`post_update`).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable
@@ -73,6 +74,8 @@ class FakeZalo(LoopbackBotApi[_Failure]):
         error_status: int | None = None,
     ) -> None:
         super().__init__(token, max_poll_wait=max_poll_wait)
+        # seconds the next call of a method is held before it is answered (it still counts)
+        self.stall_next: dict[str, float] = {}
         self.bot_account: dict[str, Any] = {
             "id": token.split(":", 1)[0],
             "account_name": account_name,
@@ -168,6 +171,8 @@ class FakeZalo(LoopbackBotApi[_Failure]):
         failure = self._record(method, params)
         if failure is not None:
             return self._failure(failure)
+        if self.stall_next.get(method, 0.0) > 0:  # takes the message, answers too late
+            await asyncio.sleep(self.stall_next.pop(method))
         handler = self._methods.get(method)
         if handler is None:
             return self._error(404, "Not Found")
