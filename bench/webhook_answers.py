@@ -200,6 +200,7 @@ async def seed(db_url: str, users: int) -> int:
     """A fresh schema with one school, one class, the parents and an open bench wave."""
     from bot.migrate import recreate
     from bot.models import ChatAccount, ConsentEvent, Membership, OutboxMessage, Person
+    from bot.settings import Settings
     from handlers.setup import create_class, create_school
     from handlers.waves import launch_wave
     from surveys.catalog import load_catalog
@@ -254,6 +255,7 @@ async def seed(db_url: str, users: int) -> int:
             opens_at=now - timedelta(minutes=1),
             closes_at=now + timedelta(days=1),
             now=now,
+            settings=Settings(database_url=db_url, _env_file=None),
         )
         await session.execute(delete(OutboxMessage))  # the invitations are not part of the bench
     await db.dispose()

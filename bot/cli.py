@@ -320,7 +320,7 @@ async def cmd_survey_launch(args: argparse.Namespace, settings: Settings) -> int
             closes_at=closes,
             now=now,
             title=args.title,
-            timezone=settings.timezone,
+            settings=settings,
         )
     print(
         f"wave {wave.id}: {wave.title}, "

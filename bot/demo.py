@@ -22,6 +22,7 @@ async def build_demo(settings: Settings) -> App:
     async with app.db.transaction() as session:
         services = app.services
         terms = Terms.of(services.settings)
-        demo = await seed_demo(session, services.catalog, services.clock.now(), terms=terms)
+        now = services.clock.now()
+        demo = await seed_demo(session, services.catalog, now, services.settings, terms=terms)
     web.set_personas([Persona(p.chat_id, p.label, p.group) for p in demo.personas])
     return app

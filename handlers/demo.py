@@ -26,6 +26,7 @@ from bot.models import (
     School,
     Wave,
 )
+from bot.settings import Settings
 from handlers.news_samples import add_samples
 from handlers.setup import create_class, create_school
 from handlers.texts import CONSENT_NOTICE_VERSION, DEMO_TICKETS
@@ -63,6 +64,7 @@ async def seed_demo(
     session: AsyncSession,
     catalog: Catalog,
     now: datetime,
+    settings: Settings,
     channel: str = "web",
     terms: Terms | None = None,
 ) -> DemoSchool:
@@ -72,7 +74,7 @@ async def seed_demo(
     """
     school = await session.scalar(select(School).where(School.code == DEMO_SCHOOL))
     if school is None:
-        school = await _create(session, catalog, now, channel, terms)
+        school = await _create(session, catalog, now, settings, channel, terms)
     await add_samples(session, school.id, now)  # the news library /tin offers (by title, once)
     classes = await session.scalars(select(Classroom).where(Classroom.school_id == school.id))
     codes = {c.name: c.invite_code for c in classes}
@@ -91,7 +93,12 @@ def _personas(codes: dict[str, str]) -> list[DemoPersona]:
 
 
 async def _create(
-    session: AsyncSession, catalog: Catalog, now: datetime, channel: str, terms: Terms | None
+    session: AsyncSession,
+    catalog: Catalog,
+    now: datetime,
+    settings: Settings,
+    channel: str,
+    terms: Terms | None,
 ) -> School:
     school = await create_school(
         session,
@@ -138,6 +145,7 @@ async def _create(
         opens_at=opened,
         closes_at=now + timedelta(days=12),
         now=opened,
+        settings=settings,
         title="Khảo sát sự hài lòng học kỳ I",
     )
     draw = random.Random(2026)

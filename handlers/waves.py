@@ -9,19 +9,24 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.channels.base import Choice, Outbound
-from bot.context import Context, queue_to_person
+from bot.channels.base import Choice
+from bot.context import Context
+from bot.delivery.broadcasts import Recipient
 from bot.models import (
     Classroom,
     CompletionReceipt,
     Membership,
+    School,
     Wave,
     WaveClass,
     WaveInvite,
 )
 from bot.routing import JobContext
+from bot.settings import Settings
 from handlers import texts
+from handlers.audience import latest_accounts
 from handlers.people import consenting, has_consent, places_of
+from handlers.posting import Draft, post
 from handlers.results import wave_progress, wave_score_text
 from surveys.catalog import Catalog
 
@@ -35,9 +40,9 @@ async def launch_wave(
     opens_at: datetime,
     closes_at: datetime,
     now: datetime,
+    settings: Settings,
     class_ids: Sequence[int] = (),
     title: str | None = None,
-    timezone: str = "Asia/Ho_Chi_Minh",
 ) -> tuple[Wave, int]:
     """Opens a wave for some classes (all when none given); invites at once if it is open."""
     survey = catalog.latest(survey_key)
@@ -62,12 +67,16 @@ async def launch_wave(
     await session.flush()
     session.add_all(WaveClass(wave_id=wave.id, class_id=class_id) for class_id in scope)
     await session.flush()
-    invited = await invite_wave(session, wave, now, timezone) if opens_at <= now else 0
+    invited = await invite_wave(session, wave, now, settings) if opens_at <= now else 0
     return wave, invited
 
 
-async def invite_wave(session: AsyncSession, wave: Wave, now: datetime, timezone: str) -> int:
-    """Invites every consenting parent of the wave's classes once; returns how many."""
+async def invite_wave(session: AsyncSession, wave: Wave, now: datetime, settings: Settings) -> int:
+    """Invites every consenting parent of the wave's classes once; returns how many.
+
+    The invitations are one broadcast, so they wait out the school's quiet hours and go behind the
+    replies of people who are talking to the bot meanwhile.
+    """
     wave.invited_at = now
     rows = await session.execute(
         select(Membership.person_id, Membership.class_id)
@@ -83,16 +92,30 @@ async def invite_wave(session: AsyncSession, wave: Wave, now: datetime, timezone
     already = set(
         await session.scalars(select(WaveInvite.person_id).where(WaveInvite.wave_id == wave.id))
     )
-    invited = 0
-    for person_id, class_id in class_of.items():
-        if person_id not in allowed or person_id in already:
-            continue
-        session.add(
-            WaveInvite(wave_id=wave.id, person_id=person_id, class_id=class_id, invited_at=now)
-        )
-        message = Outbound("", _invite_text(wave, timezone), (_start_choice(wave, resume=False),))
-        invited += await queue_to_person(session, person_id, message, now)
-    return invited
+    new = [person for person in class_of if person in allowed and person not in already]
+    session.add_all(
+        WaveInvite(wave_id=wave.id, person_id=person, class_id=class_of[person], invited_at=now)
+        for person in new
+    )
+    accounts = await latest_accounts(session, new)
+    if not accounts:
+        return 0
+    school = await session.get(School, wave.school_id)
+    assert school is not None
+    choice = _start_choice(wave, resume=False)
+    draft = Draft(
+        school=school,
+        kind="invitation",
+        title=wave.title,
+        body={"text": _invite_text(wave, settings.timezone), "choices": [choice.__dict__.copy()]},
+        wave_id=wave.id,  # a parent who answers before their turn is skipped
+    )
+    recipients = [
+        Recipient(channel, chat_id, person_id=person)
+        for person, (channel, chat_id) in accounts.items()
+    ]
+    await post(session, draft, settings, now, recipients=recipients)
+    return len(recipients)
 
 
 async def invite_to_open_waves(session: AsyncSession, person_id: int, now: datetime) -> list[Wave]:
@@ -160,7 +183,7 @@ async def open_due_waves(job: JobContext) -> None:
             )
         )
         for wave in due.all():
-            await invite_wave(session, wave, now, job.services.settings.timezone)
+            await invite_wave(session, wave, now, job.services.settings)
 
 
 async def staff_menu(ctx: Context) -> None:
@@ -224,7 +247,7 @@ async def staff_menu_action(ctx: Context) -> None:
             opens_at=ctx.now,
             closes_at=closes,
             now=ctx.now,
-            timezone=tz,
+            settings=ctx.services.settings,
         )
         local = closes.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y")
         ctx.reply(

@@ -63,6 +63,7 @@ async def open_wave(
             opens_at=now,
             closes_at=now + timedelta(days=days),
             now=now,
+            settings=app.services.settings,
             class_ids=[setup.classes[n].id for n in class_names],
         )
     await app.settle()

@@ -292,7 +292,8 @@ def test_a_new_parent_joins_consents_and_sends_the_survey(
 
 async def _seeded(app: App) -> Any:
     async with app.db.transaction() as session:
-        return await seed_demo(session, app.services.catalog, app.services.clock.now())
+        services = app.services
+        return await seed_demo(session, services.catalog, services.clock.now(), services.settings)
 
 
 async def _totals(app: App) -> tuple[int, int]:
@@ -322,7 +323,10 @@ async def _outcome(app: App, chat_id: str) -> tuple[int, int, int, list[str], in
             .where(InboundMessage.status != "handled")
         )
         failed_out = await session.scalar(
-            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status != "sent")
+            select(func.count())
+            .select_from(OutboxMessage)
+            # an invitation to a parent who had answered already is skipped, not failed
+            .where(OutboxMessage.status.not_in(["sent", "skipped"]))
         )
     return responses, receipts, int(mine or 0), comments, int(failed_in or 0) + int(failed_out or 0)
 

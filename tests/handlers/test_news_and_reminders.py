@@ -150,10 +150,29 @@ async def test_reminders_go_only_to_those_who_have_not_answered_at_most_twice_ne
     await run_jobs(app)
     assert shown(waiting).count(reminder) == 2  # HAILONG_SURVEY_REMINDERS
     async with app.db.sessions() as session:
-        rounds = await session.scalars(select(Broadcast.reminder_round).order_by(Broadcast.id))
+        rounds = await session.scalars(
+            select(Broadcast.reminder_round)
+            .where(Broadcast.kind == "reminder")
+            .order_by(Broadcast.id)
+        )
         assert list(rounds) == [1, 2]
     await waiting.taps(texts.SURVEY_ANSWER)
     assert waiting.last_reply.startswith("Câu 1/")
+
+
+async def test_a_wave_opened_at_night_invites_parents_in_the_morning(
+    app: App, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    setup = await make_school(app)
+    waiting = await parent(app, memory, clock, setup, "p1")
+    clock.advance(hours=13)  # 22:00 in Hà Nội: quiet hours
+    wave = await open_wave(app, setup, days=14)
+    invitation = texts.SURVEY_INVITE.format(title=wave.title, closes="07/12/2026", minutes=5)
+    await run_jobs(app)
+    assert invitation not in shown(waiting)
+    clock.advance(hours=8, minutes=31)  # 06:31
+    await run_jobs(app)
+    assert shown(waiting).count(invitation) == 1
 
 
 async def has_answered(app: App, chat_id: str, wave_id: int) -> None:
@@ -174,7 +193,9 @@ async def test_the_demo_personas_announce_and_publish(
     from tests.chat import ChatUser
 
     async with app.db.transaction() as session:
-        await seed_demo(session, app.services.catalog, clock.now(), channel=memory.name)
+        await seed_demo(
+            session, app.services.catalog, clock.now(), app.services.settings, channel=memory.name
+        )
     principal = ChatUser(app, memory, clock, "web-principal")
     teacher = ChatUser(app, memory, clock, "web-teacher-la1")
     la1 = ChatUser(app, memory, clock, "web-parent-la1")
