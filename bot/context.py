@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Choice, Inbound, Outbound
 from bot.clock import Clock
-from bot.db import before_commit, table_of
+from bot.db import table_of, written_before_commit
 from bot.dialogs import DialogState
 from bot.models import ChatAccount, OutboxMessage, Person
 from bot.outbox import Pending
@@ -85,10 +85,7 @@ async def queue_to_person(
 
 def queue_outbound(session: AsyncSession, channel: str, message: Outbound, now: datetime) -> None:
     """Adds one message to the outbox of this transaction (handed to the sender after commit)."""
-    queued: list[Pending] | None = session.info.get("outbox")
-    if queued is None:
-        queued = session.info["outbox"] = []
-        before_commit(session, _write_outbox)
+    queued: list[Pending] = written_before_commit(session, "outbox", list, _write_outbox)
     queued.append(Pending(0, channel, message.chat_id, message.to_json(), 0, now))
 
 

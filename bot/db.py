@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import JSON, DateTime, MetaData, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -108,11 +108,18 @@ class Database:
 
 
 CommitHook = Callable[[AsyncSession], Awaitable[None]]
+T = TypeVar("T")
 
 
-def before_commit(session: AsyncSession, hook: CommitHook) -> None:
-    """Runs `hook` in this transaction just before `Database.transaction` commits it."""
-    session.info.setdefault("before_commit", []).append(hook)
+def written_before_commit(
+    session: AsyncSession, key: str, empty: Callable[[], T], write: CommitHook
+) -> T:
+    """This transaction's buffer `key` (from `empty`), stored by `write` just before commit."""
+    buffer: T | None = session.info.get(key)
+    if buffer is None:
+        buffer = session.info[key] = empty()
+        session.info.setdefault("before_commit", []).append(write)
+    return buffer
 
 
 async def _run_before_commit(session: AsyncSession) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Context
-from bot.db import before_commit, json_object_agg, table_of, upsert_statements
+from bot.db import json_object_agg, table_of, upsert_statements, written_before_commit
 from bot.models import CompletionReceipt, DraftAnswer, SurveyRun, Wave, WaveClass
 from handlers.people import places_of
 from surveys.engine import prune_hidden
@@ -25,9 +25,6 @@ from surveys.schema import Survey
 DraftKey = tuple[int, str]
 
 _DRAFT_TABLE = table_of(DraftAnswer)
-_DRAFTS = select(_DRAFT_TABLE.c.question_key, _DRAFT_TABLE.c.value).where(
-    _DRAFT_TABLE.c.run_id == bindparam("run_id")
-)
 # the runs, their waves and their answers so far, in one round trip for a whole batch
 _RUNS_BY_TOKEN = (
     select(
@@ -82,8 +79,9 @@ async def run_by_token(ctx: Context, token: str) -> Loaded | None:
 
 
 async def answers_of(ctx: Context, run: SurveyRun) -> dict[str, str]:
-    rows = await ctx.session.execute(_DRAFTS, {"run_id": run.id})
-    return {**{key: value for key, value in rows}, **_staged_answers(ctx.session, run.id)}
+    """The run's answers so far, read the one way a button or a typed reply reads them."""
+    found = await run_by_token(ctx, run.token)
+    return found[2] if found is not None else {}
 
 
 async def save_answer(
@@ -133,10 +131,9 @@ def _loaded(session: AsyncSession, run: SurveyRun) -> Loaded | None:
 
 
 def _staged(session: AsyncSession) -> dict[DraftKey, dict[str, Any]]:
-    staged: dict[DraftKey, dict[str, Any]] | None = session.info.get("drafts")
-    if staged is None:
-        staged = session.info["drafts"] = {}
-        before_commit(session, _write_staged)
+    staged: dict[DraftKey, dict[str, Any]] = written_before_commit(
+        session, "drafts", dict, _write_staged
+    )
     return staged
 
 
