@@ -18,9 +18,10 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.channels.redaction import TOKEN_IN_URL
+
 # The Bot API puts the token in the URL path (/bot<token>/method); aiohttp puts URLs in some of
 # its error messages. Anything that looks like a token or such a path segment is masked.
-_TOKEN_IN_URL = re.compile(r"/bot[^/\s'\"]+")
 _TOKEN_SHAPE = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
 
 _JSON_HEADERS = {"Content-Type": "application/json"}
@@ -28,7 +29,7 @@ _JSON_HEADERS = {"Content-Type": "application/json"}
 
 def scrub(text: str) -> str:
     """Masks Bot API tokens and /bot<token> URL segments in a message meant for logs."""
-    return _TOKEN_SHAPE.sub("<token>", _TOKEN_IN_URL.sub("/bot<token>", text))
+    return _TOKEN_SHAPE.sub("<token>", TOKEN_IN_URL.sub("/bot<token>", text))
 
 
 class FloodWait(RetryAfter):

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
+from urllib.parse import quote
 
 Redact = Callable[[str, str], str]
+
+# A Bot API URL is <base>/bot<token>/<method>, and HTTP clients name URLs in some of their errors.
+TOKEN_IN_URL = re.compile(r"/bot[^/\s'\"]+")
+
+
+def mask_token(text: str, token: str) -> str:
+    """`text` with `token` (plain or URL-quoted) and any /bot<token> URL segment masked."""
+    if token:
+        for form in {token, quote(token, safe=""), quote(token)}:
+            text = text.replace(form, "<token>")
+    return TOKEN_IN_URL.sub("/bot<token>", text)
 
 
 class TokenFilter(logging.Filter):

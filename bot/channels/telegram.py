@@ -62,7 +62,7 @@ from bot.channels.base import (
     Undeliverable,
     normalize_text,
 )
-from bot.channels.redaction import TokenFilter
+from bot.channels.redaction import TokenFilter, mask_token
 from bot.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
@@ -86,9 +86,7 @@ _PRESENT: Final = frozenset({"member", "administrator", "creator", "restricted"}
 
 def redact(text: str, token: str) -> str:
     """`text` with the bot token (plain or URL-quoted) and token-shaped strings masked."""
-    if token:
-        text = text.replace(token, "<token>").replace(token.replace(":", "%3A"), "<token>")
-    return scrub(text)
+    return scrub(mask_token(text, token))
 
 
 _REDACTOR = TokenFilter(redact)

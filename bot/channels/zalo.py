@@ -36,6 +36,7 @@ from bot.channels.base import (
     Undeliverable,
     normalize_text,
 )
+from bot.channels.redaction import mask_token
 from bot.channels.splitting import split_text, units
 from bot.channels.zalo_client import (
     DEFAULT_BASE_URL,
@@ -46,7 +47,6 @@ from bot.channels.zalo_client import (
     ZaloUnauthorized,
     ZaloUnavailable,
     guard_logs,
-    redact,
 )
 
 log = logging.getLogger(__name__)
@@ -452,7 +452,7 @@ class ZaloChannel:
         return message_id
 
     def _safe(self, exc: BaseException) -> str:
-        return redact(f"{type(exc).__name__}: {exc}", self._token)
+        return mask_token(f"{type(exc).__name__}: {exc}", self._token)
 
 
 def _message_id(result: dict[str, Any]) -> str:

@@ -13,14 +13,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Final, Self
-from urllib.parse import quote
 
 import aiohttp
 
-from bot.channels.redaction import TokenFilter
+from bot.channels.redaction import TokenFilter, mask_token
 
 log = logging.getLogger(__name__)
 
@@ -30,21 +28,10 @@ PHOTO_TIMEOUT_FACTOR: Final = 2.0
 
 Sleep = Callable[[float], Awaitable[None]]
 
-_TOKEN_IN_URL = re.compile(r"/bot[^/\s'\"]+")
-
 
 # --- keeping the token out of logs ---------------------------------------------------------------
 
-
-def redact(text: str, token: str) -> str:
-    """`text` with the bot token (plain or URL-quoted) and any /bot<token> segment masked."""
-    if token:
-        for form in {token, quote(token, safe=""), quote(token)}:
-            text = text.replace(form, "<token>")
-    return _TOKEN_IN_URL.sub("/bot<token>", text)
-
-
-_REDACTOR = TokenFilter(redact)
+_REDACTOR = TokenFilter(mask_token)
 
 
 def guard_logs(token: str, *loggers: str) -> None:
@@ -271,7 +258,7 @@ class ZaloBotClient:
             # aiohttp may name the URL (and so the token) in its errors: never chain them.
             raise ZaloTimeout(0, f"no answer within {timeout:g}s", method) from None
         except aiohttp.ClientError as exc:
-            detail = redact(f"{type(exc).__name__}: {exc}", self._token)
+            detail = mask_token(f"{type(exc).__name__}: {exc}", self._token)
             raise ZaloUnavailable(0, detail, method) from None
         return self._result(method, status, raw, retry_header)
 
@@ -288,7 +275,7 @@ class ZaloBotClient:
         code = data.get("error_code")
         if not isinstance(code, int) or isinstance(code, bool) or code <= 0:
             code = status if status >= 400 else 500
-        description = redact(str(data.get("description") or "no description"), self._token)
+        description = mask_token(str(data.get("description") or "no description"), self._token)
         raise _error(code, description, method, _retry_hint(data, retry_header))
 
     def _not_the_api(self, method: str, status: int, retry_header: str | None) -> ZaloApiError:
