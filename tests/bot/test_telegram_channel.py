@@ -161,26 +161,8 @@ def test_text_is_nfc_and_free_of_control_characters() -> None:
 # --- splitting -----------------------------------------------------------------------------------
 
 
-def test_split_prefers_line_breaks_then_spaces() -> None:
-    lines = [f"Dòng {i}: " + "chữ " * 30 for i in range(60)]
-    text = "\n".join(line.strip() for line in lines)
-    pieces = split_text(text, 1000)
-    assert len(pieces) > 1
-    assert all(len(p) <= 1000 for p in pieces)
-    assert all(p.startswith("Dòng ") for p in pieces)
-    assert "\n".join(pieces) == text
-
-
-def test_split_counts_utf16_units_and_keeps_marks_with_their_letter() -> None:
-    emoji = "😀" * 30  # two UTF-16 units each
-    assert [len(p) for p in split_text(emoji, 20)] == [10, 10, 10]
-    decomposed = "a\u0323" * 15  # no break anywhere
-    pieces = split_text(decomposed, 10)
-    assert "".join(pieces) == decomposed
-    assert not any(unicodedata.combining(p[0]) for p in pieces)
-
-
 def test_split_leaves_short_text_alone() -> None:
+    """At Telegram's own limit; how a text is cut is tested in test_splitting.py."""
     assert split_text("Xin chào") == ["Xin chào"]
 
 

@@ -23,7 +23,6 @@ from bot.channels.base import (
     Unconfirmed,
     Undeliverable,
 )
-from bot.channels.splitting import split_text
 from bot.channels.zalo import (
     DOCUMENT_NOTE,
     SECRET_HEADER,
@@ -275,24 +274,6 @@ def test_the_vietnamese_copy_is_nfc() -> None:
     text = choice_lines(SCALE)
     assert text == nfc(text)
     assert "\u2013" in text  # an en dash, not a hyphen
-
-
-def test_split_prefers_line_breaks_then_spaces_then_a_hard_cut() -> None:
-    lines = "\n".join(f"Dòng {i}: " + "chữ " * 30 for i in range(60))
-    pieces = split_text(lines, 500)
-    assert all(len(p) <= 500 for p in pieces)
-    assert all(p.startswith("Dòng ") for p in pieces)
-    words = " ".join(["Thông báo"] * 300)
-    assert all(p.startswith("Thông") for p in split_text(words, 500))
-    assert split_text("x" * 1200, 500) == ["x" * 500, "x" * 500, "x" * 200]
-    assert split_text("Xin chào", 2000) == ["Xin chào"]
-
-
-def test_a_hard_cut_keeps_a_combining_mark_with_its_letter() -> None:
-    decomposed = "a\u0323" * 15
-    pieces = split_text(decomposed, 10)
-    assert "".join(pieces) == decomposed
-    assert not any(unicodedata.combining(p[0]) for p in pieces)
 
 
 def test_decomposed_vietnamese_is_counted_after_nfc() -> None:
