@@ -68,15 +68,21 @@ class Context:
 
 
 async def queue_to_person(
-    session: AsyncSession, person_id: int, message: Outbound, now: datetime
+    session: AsyncSession,
+    person_id: int,
+    message: Outbound,
+    now: datetime,
+    *,
+    prefer_channel: str = "",
 ) -> bool:
-    """Queues a message to a person's most recent chat account; False if they have none."""
-    account = await session.scalar(
-        select(ChatAccount)
-        .where(ChatAccount.person_id == person_id)
-        .order_by(ChatAccount.id.desc())
-        .limit(1)
-    )
+    """Queues a message to a person's most recent chat account; False if they have none.
+
+    With `prefer_channel`, their most recent account on that channel comes first if they have one.
+    """
+    query = select(ChatAccount).where(ChatAccount.person_id == person_id)
+    if prefer_channel:
+        query = query.order_by((ChatAccount.channel == prefer_channel).desc())
+    account = await session.scalar(query.order_by(ChatAccount.id.desc()).limit(1))
     if account is None:
         return False
     queue_outbound(session, account.channel, replace(message, chat_id=account.chat_id), now)

@@ -11,9 +11,9 @@ from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Choice, Outbound
-from bot.context import queue_outbound, queue_to_person
+from bot.context import queue_to_person
 from bot.db import table_of, upsert_statements
-from bot.models import ChatAccount, SealedSender, Ticket, TicketCounter, TicketEvent
+from bot.models import SealedSender, Ticket, TicketCounter, TicketEvent
 from bot.settings import Settings
 from handlers.codes import new_code
 from handlers.tickets import deadlines
@@ -245,17 +245,8 @@ async def notify_sender(
     person_id = await sender_of(session, ticket)
     if person_id is None:
         return False
-    account = await session.scalar(
-        select(ChatAccount)
-        .where(ChatAccount.person_id == person_id)
-        .order_by((ChatAccount.channel == ticket.channel).desc(), ChatAccount.id.desc())
-        .limit(1)
-    )
-    if account is None:
-        return False
-    message = Outbound(account.chat_id, text, tuple(choices))
-    queue_outbound(session, account.channel, message, now)
-    return True
+    message = Outbound("", text, tuple(choices))
+    return await queue_to_person(session, person_id, message, now, prefer_channel=ticket.channel)
 
 
 async def notify_people(

@@ -11,6 +11,7 @@ from bot.models import ConsentEvent, Ticket, TicketEvent
 from handlers import texts
 from tests.chat import ChatUser
 from tests.factories import make_school
+from tests.handlers.test_linking import link_code_of, two_apps
 from tests.handlers.tickets.helpers import (
     MEAL_TEXT,
     parent_of,
@@ -20,6 +21,8 @@ from tests.handlers.tickets.helpers import (
     texts_to,
     tickets,
 )
+
+__all__ = ["two_apps"]
 
 
 async def test_a_petition_is_answered_through_the_bot_and_rated(
@@ -323,3 +326,26 @@ async def test_an_anonymous_complaint_is_only_information_and_a_parent_of_two_sc
     assert "PA-2026-0001 – Thông tin có nội dung khiếu nại (ẩn danh)" in principal_b.last_reply
     assert "Luật Tiếp công dân 2013, Điều 28" in principal_b.last_reply
     assert texts.EXTEND not in principal_b.choices
+
+
+async def test_the_sender_hears_back_on_the_channel_they_wrote_from(
+    two_apps: tuple[App, MemoryChannel, MemoryChannel], clock: FixedClock
+) -> None:
+    app, telegram, zalo = two_apps
+    setup = await make_school(app)
+    on_telegram = await parent_of(app, telegram, clock, setup, "5701")
+    principal = await staff_of(app, telegram, clock, setup, "principal", "5702")
+    await submit(on_telegram, "Phản ánh – kiến nghị", "Bữa ăn")
+    on_zalo = ChatUser(app, zalo, clock, "e4ea2cd5189df1c3a88d")
+    await on_zalo.says(await link_code_of(on_telegram))  # the newer account is on Zalo
+    assert on_zalo.last_reply == texts.LINKED
+
+    await principal.says("/phieu")
+    await principal.taps("PA-2026-0001")
+    await principal.taps("Nhắn phụ huynh")
+    await principal.says("Nhà trường đã nhận phản ánh, sẽ kiểm tra bếp.")
+    reply = texts.TICKET_REPLY.format(
+        number="PA-2026-0001", note="Nhà trường đã nhận phản ánh, sẽ kiểm tra bếp."
+    )
+    assert on_telegram.last_reply == reply
+    assert on_zalo.last_reply == texts.LINKED
