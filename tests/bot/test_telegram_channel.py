@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import socket
 import unicodedata
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from bot.channels.aiohttp_request import AiohttpRequest
 from bot.channels.base import ChatGone, Choice, Outbound, RetryLater, Unconfirmed, Undeliverable
 from bot.channels.telegram import TelegramChannel, redact, split_text, to_inbound
 from tests.fakes.flood import FloodControl
+from tests.fakes.loopback import free_port, serve
 from tests.fakes.receiver import Recorder
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, Upload
 
@@ -58,12 +58,9 @@ async def webhook(fake: FakeTelegram) -> AsyncIterator[tuple[TelegramChannel, st
     tg = TelegramChannel(TOKEN, fake.api_url, WEBHOOK_URL, SECRET)
     app = web.Application()
     app.add_routes(tg.routes())
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    port = runner.addresses[0][1]
+    runner, base = await serve(app)
     try:
-        yield tg, f"http://127.0.0.1:{port}/webhooks/telegram"
+        yield tg, base + "/webhooks/telegram"
     finally:
         await tg.stop()
         await runner.cleanup()
@@ -316,10 +313,7 @@ async def test_blocked_bot_script_answers_403(channel: TelegramChannel, fake: Fa
 
 
 async def test_unreachable_api_is_retry_later_without_the_token() -> None:
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    tg = TelegramChannel(TOKEN, api_url=f"http://127.0.0.1:{port}/bot")
+    tg = TelegramChannel(TOKEN, api_url=f"http://127.0.0.1:{free_port()}/bot")
     try:
         with pytest.raises(RetryLater) as caught:
             await tg.send(Outbound(CHAT, "Xin chào"))
@@ -580,10 +574,8 @@ async def test_request_backend_maps_timeouts_and_hides_the_url() -> None:
 
     app = web.Application()
     app.router.add_post("/bot{token}/{method}", slow)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    url = f"http://127.0.0.1:{runner.addresses[0][1]}/bot{TOKEN}/getMe"
+    runner, base = await serve(app)
+    url = f"{base}/bot{TOKEN}/getMe"
     request = AiohttpRequest(pool_size=2)
     try:
         await request.initialize()
@@ -599,13 +591,10 @@ async def test_request_backend_maps_timeouts_and_hides_the_url() -> None:
 
 
 async def test_request_backend_reports_network_errors_without_the_token() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     request = AiohttpRequest()
     try:
         with pytest.raises(NetworkError) as caught:
-            await request.do_request(f"http://127.0.0.1:{port}/bot{TOKEN}/getMe", "POST")
+            await request.do_request(f"http://127.0.0.1:{free_port()}/bot{TOKEN}/getMe", "POST")
     finally:
         await request.shutdown()
     assert TOKEN.split(":")[1] not in str(caught.value)

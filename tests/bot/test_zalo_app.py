@@ -17,6 +17,7 @@ from bot.models import InboundMessage, Membership
 from bot.settings import Settings
 from handlers import texts
 from tests.factories import make_school
+from tests.fakes.loopback import serve
 from tests.fakes.zalo_api import TOKEN, FakeZalo
 from tests.phones import unlimited
 
@@ -35,9 +36,8 @@ async def fake() -> AsyncIterator[FakeZalo]:
 class Running:
     """The app built by create_app from the settings, serving HTTP on 127.0.0.1."""
 
-    def __init__(self, app: App, runner: web.AppRunner) -> None:
-        self.app, self.runner = app, runner
-        self.base = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    def __init__(self, app: App, runner: web.AppRunner, base: str) -> None:
+        self.app, self.runner, self.base = app, runner, base
 
     async def stop(self) -> None:
         await self.app.stop()
@@ -46,11 +46,9 @@ class Running:
 
 async def run(settings: Settings) -> Running:
     app = create_app(settings, jobs=[])
-    runner = web.AppRunner(app.web, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    runner, base = await serve(app.web)
     await app.start(scheduler=False)
-    return Running(app, runner)
+    return Running(app, runner, base)
 
 
 async def inbound_count(app: App) -> int:

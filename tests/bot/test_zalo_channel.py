@@ -32,6 +32,7 @@ from bot.channels.zalo import (
     to_inbound,
 )
 from bot.channels.zalo_client import ZaloBotClient
+from tests.fakes.loopback import serve
 from tests.fakes.receiver import Recorder
 from tests.fakes.zalo_api import TOKEN, FakeZalo
 
@@ -73,22 +74,19 @@ async def channel(fake: FakeZalo) -> AsyncIterator[ZaloChannel]:
     await zalo.stop()
 
 
-async def serve(*channels: ZaloChannel) -> tuple[web.AppRunner, str]:
+async def serve_channels(*channels: ZaloChannel) -> tuple[web.AppRunner, str]:
     """The channels' routes on 127.0.0.1; returns the runner and the server's base URL."""
     app = web.Application()
     for zalo in channels:
         app.add_routes(zalo.routes())
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}"
+    return await serve(app)
 
 
 @pytest.fixture
 async def webhook(fake: FakeZalo) -> AsyncIterator[tuple[ZaloChannel, str]]:
     """A webhook-mode channel served on 127.0.0.1; yields it and the local URL to post to."""
     zalo = ZaloChannel(TOKEN, fake.api_url, WEBHOOK_URL, SECRET, name="zalo_hoasen")
-    runner, base = await serve(zalo)
+    runner, base = await serve_channels(zalo)
     try:
         yield zalo, base + zalo.webhook_path
     finally:
@@ -678,7 +676,7 @@ async def test_two_schools_two_bots_one_server(fake: FakeZalo) -> None:
             "another-secret",
             name="zalo_sen",
         )
-        runner, base = await serve(hoasen, sen)
+        runner, base = await serve_channels(hoasen, sen)
         at_hoasen, at_sen = Recorder(), Recorder()
         try:
             await hoasen.start(at_hoasen)

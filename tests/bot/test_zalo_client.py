@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import socket
 from collections.abc import AsyncIterator
 
 import pytest
@@ -20,6 +19,7 @@ from bot.channels.zalo_client import (
     ZaloUnauthorized,
     ZaloUnavailable,
 )
+from tests.fakes.loopback import free_port, serve
 from tests.fakes.zalo_api import TOKEN, FakeZalo
 
 CHAT = "e4ea2cd5189df1c3a88c"
@@ -51,13 +51,6 @@ def sleeps() -> Sleeps:
 async def client(fake: FakeZalo, sleeps: Sleeps) -> AsyncIterator[ZaloBotClient]:
     async with ZaloBotClient(TOKEN, fake.api_url, sleep=sleeps) as zalo:
         yield zalo
-
-
-def free_port() -> int:
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 # --- the methods ---------------------------------------------------------------------------------
@@ -141,12 +134,9 @@ async def test_get_updates_waits_longer_than_other_calls(fake: FakeZalo) -> None
         return web.json_response({"ok": True, "result": {}})
 
     slow.router.add_post("/bot{token}/{method}", answer_late)
-    runner = web.AppRunner(slow, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    base = f"http://127.0.0.1:{runner.addresses[0][1]}/bot"
+    runner, base = await serve(slow)
     try:
-        async with ZaloBotClient(TOKEN, base, timeout=0.03) as client:
+        async with ZaloBotClient(TOKEN, base + "/bot", timeout=0.03) as client:
             assert await client.get_updates(0) is None  # allowed its timeout + 10 s
             with pytest.raises(ZaloTimeout) as caught:
                 await client.send_message(CHAT, "x")  # not retried: it may have gone through

@@ -3,7 +3,9 @@
 A server on 127.0.0.1 at `/bot{token}/{method}` (port chosen by the OS), every call recorded and
 countable, a way to wait until a method has been called, failures scripted per method, queued
 updates for long polling, and a client that plays the platform delivering a webhook. Each fake
-adds its methods and answers the way its platform does.
+adds its methods and answers the way its platform does. For the bot's side: `serve` puts any
+aiohttp app (a channel's webhook routes, a server that answers late) on 127.0.0.1, and
+`free_port` names a port where nothing answers.
 """
 
 from __future__ import annotations
@@ -11,12 +13,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import socket
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, Self, TypeVar
 
 import aiohttp
 from aiohttp import web
+
+
+async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
+    """`app` on 127.0.0.1 (port chosen by the OS): its runner, to clean up, and its base URL."""
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}"
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 nobody listens on (a connection to it is refused)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
 
 
 @dataclass(frozen=True)
@@ -70,9 +89,7 @@ class LoopbackBotApi(Generic[F]):
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        self._runner, _ = await serve(app)
         self.port = self._runner.addresses[0][1]
         self._client = aiohttp.ClientSession()
 
