@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import Membership, Ticket
+from bot.models import Membership, Person, Ticket
+from handlers import texts
 from handlers.tickets.rules import HANDLED_BY_DISTRICT, HANDLED_BY_STAFF
 
 STAFF_ROLES = ("principal", "district", "teacher")  # in order of precedence
@@ -80,11 +81,27 @@ async def handlers_of(session: AsyncSession, ticket: Ticket) -> list[int]:
     return await members_with_role(session, ticket.school_id, handler_role(ticket))
 
 
-async def school_staff(session: AsyncSession, school_id: int) -> list[tuple[int, str]]:
-    """(person id, role) of the school's teachers and principals, for assigning a ticket."""
-    rows = await session.execute(
-        select(Membership.person_id, Membership.role)
+async def holders_of(session: AsyncSession, ticket: Ticket) -> list[int]:
+    """Who is told what happens to the ticket: its assignee, else its handlers."""
+    if ticket.assignee_id is not None:
+        return [ticket.assignee_id]
+    return await handlers_of(session, ticket)
+
+
+async def school_staff(session: AsyncSession, school_id: int) -> list[int]:
+    """The school's teachers and principals, each once, for assigning a ticket."""
+    rows = await session.scalars(
+        select(Membership.person_id)
         .where(Membership.school_id == school_id, Membership.role.in_(("principal", "teacher")))
         .order_by(Membership.id)
     )
-    return list({person_id: role for person_id, role in rows}.items())
+    return list(dict.fromkeys(rows))
+
+
+async def staff_names(session: AsyncSession, people: list[int]) -> dict[int, str]:
+    """Each person's display name, or a placeholder naming their id when they gave none."""
+    rows = await session.execute(
+        select(Person.id, Person.display_name).where(Person.id.in_(people))
+    )
+    found = {person_id: name for person_id, name in rows}
+    return {p: found.get(p) or texts.STAFF_NO_NAME.format(id=p) for p in people}

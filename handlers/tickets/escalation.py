@@ -13,10 +13,10 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import table_of, upsert_statements
-from bot.models import Person, Ticket, TicketAlert
+from bot.models import Ticket, TicketAlert
 from bot.routing import JobContext
 from handlers import texts
-from handlers.tickets.access import handlers_of, members_with_role
+from handlers.tickets.access import handlers_of, holders_of, members_with_role, staff_names
 from handlers.tickets.deadlines import warn_on
 from handlers.tickets.rules import HANDLED_BY_DISTRICT, PENDING
 from handlers.tickets.store import (
@@ -73,16 +73,16 @@ async def check_ticket(
     if not await _first(session, ticket, f"{stage}_{'overdue' if overdue else 'warn'}", due, now):
         return
     if not overdue:
-        recipients = [ticket.assignee_id] if ticket.assignee_id else []
-        recipients = recipients or await handlers_of(session, ticket)
-        await notify_people(session, recipients, _text(texts.STAFF_WARN, ticket, terms), now)
+        text = _text(texts.STAFF_WARN, ticket, terms)
+        await notify_people(session, await holders_of(session, ticket), text, now)
         return
     recipients = await handlers_of(session, ticket)
+    assignee = texts.NOBODY
     if ticket.assignee_id is not None:
         recipients.append(ticket.assignee_id)
+        assignee = (await staff_names(session, [ticket.assignee_id]))[ticket.assignee_id]
     if district and ticket.handled_by != HANDLED_BY_DISTRICT:
         recipients += await members_with_role(session, ticket.school_id, "district")
-    assignee = await session.get(Person, ticket.assignee_id) if ticket.assignee_id else None
     text = _text(texts.STAFF_OVERDUE, ticket, terms, assignee)
     await notify_people(session, recipients, text, now)
 
@@ -95,14 +95,12 @@ async def _first(
     return (await session.execute(_RECORD(session), values)).first() is not None
 
 
-def _text(template: str, ticket: Ticket, terms: Terms, assignee: Person | None = None) -> str:
+def _text(template: str, ticket: Ticket, terms: Terms, assignee: str = "") -> str:
     return template.format(
         number=number_of(ticket),
         kind=kind_name(ticket),
         topic=texts.TOPIC_NAMES[ticket.topic],
         stage=texts.STAGE_NAMES[stage_of(ticket)],
         due=day_text(due_of(ticket), terms),
-        assignee=texts.NOBODY
-        if assignee is None
-        else assignee.display_name or texts.STAFF_NO_NAME.format(id=assignee.id),
+        assignee=assignee,
     )

@@ -10,7 +10,7 @@ from bot.channels.base import Choice
 from bot.context import Context
 from bot.models import Ticket
 from handlers import texts
-from handlers.tickets.access import handlers_of
+from handlers.tickets.access import holders_of
 from handlers.tickets.rules import TEXT_LIMIT
 from handlers.tickets.store import (
     SENDER,
@@ -103,11 +103,8 @@ async def add_photo(ctx: Context, media: str) -> None:
 
 async def _add(ctx: Context, ticket: Ticket, note: str) -> None:
     log_event(ctx.session, ticket, "info", SENDER, ctx.now, note)
-    recipients = (
-        [ticket.assignee_id] if ticket.assignee_id else await handlers_of(ctx.session, ticket)
-    )
     alert = texts.STAFF_INFO_ADDED.format(number=number_of(ticket), text=note)
-    await notify_people(ctx.session, recipients, alert, ctx.now)
+    await notify_people(ctx.session, await holders_of(ctx.session, ticket), alert, ctx.now)
 
 
 async def _show(ctx: Context, ticket: Ticket) -> None:
@@ -131,11 +128,8 @@ async def _rate(ctx: Context, ticket: Ticket, rating: int) -> None:
     ticket.rating, ticket.rated_at = rating, ctx.now
     log_event(ctx.session, ticket, "rated", SENDER, ctx.now, str(rating))
     ctx.reply(texts.RATED, edit=True)
-    recipients = (
-        [ticket.assignee_id] if ticket.assignee_id else await handlers_of(ctx.session, ticket)
-    )
     alert = texts.STAFF_RATED.format(number=number_of(ticket), rating=rating)
-    await notify_people(ctx.session, recipients, alert, ctx.now)
+    await notify_people(ctx.session, await holders_of(ctx.session, ticket), alert, ctx.now)
 
 
 async def _mine(ctx: Context, ticket_id: str) -> Ticket | None:

@@ -14,7 +14,7 @@ from bot.channels.base import Choice, Outbound
 from bot.context import Context
 from bot.models import Classroom, Person, SealedSender, Ticket
 from handlers import texts
-from handlers.tickets.access import Staff, school_staff, staff_of
+from handlers.tickets.access import Staff, school_staff, staff_names, staff_of
 from handlers.tickets.rules import CONCLUDED, NAMED_KINDS, PENDING, TEXT_LIMIT, can_change
 from handlers.tickets.store import (
     Actor,
@@ -235,25 +235,26 @@ async def _show_identity(ctx: Context, staff: Staff, ticket: Ticket) -> None:
 
 
 async def _ask_assignee(ctx: Context, staff: Staff, ticket: Ticket) -> None:
-    people = [p for p, _ in await school_staff(ctx.session, ticket.school_id)]
-    people = [p for p in people if p != ticket.assignee_id]
+    people = [
+        p for p in await school_staff(ctx.session, ticket.school_id) if p != ticket.assignee_id
+    ]
     if not people:
         ctx.reply(texts.STAFF_NO_ONE_TO_ASSIGN)
         return
-    names = await _names(ctx, people)
+    names = await staff_names(ctx.session, people)
     choices = [Choice(f"tk:to:{ticket.id}:{p}", names[p]) for p in people]
     ctx.reply(texts.STAFF_PICK_ASSIGNEE.format(number=number_of(ticket)), choices)
 
 
 async def _assign(ctx: Context, staff: Staff, ticket: Ticket, terms: Terms, who: str) -> None:
     """Gives the ticket to a teacher or principal of its school (the handler's decision)."""
-    people = {p for p, _ in await school_staff(ctx.session, ticket.school_id)}
+    people = await school_staff(ctx.session, ticket.school_id)
     allowed = staff.leads(ticket) and ticket.status != "closed"
     if not (allowed and who.isdigit() and int(who) in people):  # the school's own staff only
         ctx.reply(texts.STALE_BUTTON)
         return
     ticket.assignee_id = int(who)
-    name = (await _names(ctx, [int(who)]))[int(who)]
+    name = (await staff_names(ctx.session, [int(who)]))[int(who)]
     log_event(ctx.session, ticket, "assigned", _actor(staff, ticket), ctx.now, name)
     alert = texts.STAFF_ASSIGNED_TO_YOU.format(
         number=number_of(ticket), kind=kind_name(ticket), due=day_text(due_of(ticket), terms)
@@ -300,15 +301,7 @@ async def _assignee_name(ctx: Context, staff: Staff, ticket: Ticket) -> str:
         return texts.NOBODY
     if ticket.assignee_id == staff.person_id:
         return texts.ASSIGNEE_ME
-    return (await _names(ctx, [ticket.assignee_id]))[ticket.assignee_id]
-
-
-async def _names(ctx: Context, people: list[int]) -> dict[int, str]:
-    rows = await ctx.session.execute(
-        select(Person.id, Person.display_name).where(Person.id.in_(people))
-    )
-    found = {person_id: name for person_id, name in rows}
-    return {p: found.get(p) or texts.STAFF_NO_NAME.format(id=p) for p in people}
+    return (await staff_names(ctx.session, [ticket.assignee_id]))[ticket.assignee_id]
 
 
 def _actor(staff: Staff, ticket: Ticket) -> Actor:
