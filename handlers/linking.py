@@ -20,6 +20,7 @@ from bot.db import Base, table_of
 from bot.models import ChatAccount, CompletionReceipt, LinkCode, Person, SurveyRun
 from handlers import texts
 from handlers.codes import new_code
+from handlers.people import add_account
 
 LINK_CODE_LENGTH = 12
 LINK_CODE_TTL = timedelta(minutes=15)
@@ -96,7 +97,7 @@ async def redeem_link_code(ctx: Context, code: str) -> bool:
 
 
 async def _join(ctx: Context, owner_id: int) -> None:
-    inbound, account = ctx.inbound, ctx.account
+    account = ctx.account
     if ctx.person is not None and account is not None:
         await merge_people(ctx.session, keep_id=owner_id, gone_id=ctx.person.id)
         await ctx.session.refresh(account)
@@ -108,14 +109,7 @@ async def _join(ctx: Context, owner_id: int) -> None:
             )
         )
     else:
-        account = ChatAccount(
-            person_id=owner_id,
-            channel=inbound.channel,
-            user_id=inbound.user_id,
-            chat_id=inbound.chat_id,
-            created_at=ctx.now,
-        )
-        ctx.session.add(account)
+        account = add_account(ctx, owner_id)
         await ctx.session.flush()
     ctx.person, ctx.account = await ctx.session.get(Person, owner_id), account
     ctx.reply(texts.LINKED)
@@ -123,7 +117,7 @@ async def _join(ctx: Context, owner_id: int) -> None:
     others = await ctx.session.scalars(
         select(ChatAccount).where(ChatAccount.person_id == owner_id, ChatAccount.id != account.id)
     )
-    notice = texts.LINKED_ELSEWHERE.format(app=app_name(inbound.channel))
+    notice = texts.LINKED_ELSEWHERE.format(app=app_name(ctx.inbound.channel))
     for other in others:
         queue_outbound(ctx.session, other.channel, Outbound(other.chat_id, notice), ctx.now)
 

@@ -30,16 +30,22 @@ async def ensure_person(ctx: Context) -> Person:
     person = Person(display_name=inbound.user_name, created_at=ctx.now)
     ctx.session.add(person)
     await ctx.session.flush()
+    ctx.person, ctx.account = person, add_account(ctx, person.id)
+    return person
+
+
+def add_account(ctx: Context, person_id: int) -> ChatAccount:
+    """This chat's account, made the person's (added to the session, not yet flushed)."""
+    inbound = ctx.inbound
     account = ChatAccount(
-        person_id=person.id,
+        person_id=person_id,
         channel=inbound.channel,
         user_id=inbound.user_id,
         chat_id=inbound.chat_id,
         created_at=ctx.now,
     )
     ctx.session.add(account)
-    ctx.person, ctx.account = person, account
-    return person
+    return account
 
 
 async def places_of(session: AsyncSession, person_id: int, *roles: str) -> list[Place]:
