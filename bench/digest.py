@@ -126,7 +126,7 @@ async def _figures(
     db: Database, catalog: Catalog, settings: Settings, schools: Sequence[School]
 ) -> list[SchoolFigures]:
     async with db.sessions() as session:
-        return await school_figures(session, catalog, settings, schools, WEEK, TODAY)
+        return await school_figures(session, catalog, settings, schools, WEEK, TODAY, comments=True)
 
 
 async def _plain(db: Database) -> object:

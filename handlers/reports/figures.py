@@ -17,7 +17,7 @@ objects; rendering never computes a figure. Definitions:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -127,15 +127,14 @@ async def school_figures(
     )
     facts = await facts_by_school(session, ids, Terms.of(settings))
     outreach = await outreach_of(session, ids, so_far, zone)
+    chosen = {s.id: counted.surveys_of(s.id, catalog, settings.report_survey) for s in schools}
+    said = await comments_of(session, chosen, period) if comments else {}
     found = []
     for school in schools:
-        surveys = []
-        for survey in counted.surveys_of(school.id, catalog, settings.report_survey):
-            figures = _survey_figures(survey, counted, school.id, settings)
-            if comments and not figures.score.suppressed:  # the school's own report only
-                said = await comments_of(session, survey, school.id, period)
-                figures = replace(figures, comments=tuple(said))
-            surveys.append(figures)
+        surveys = [
+            _survey_figures(survey, counted, school.id, settings, said.get((school.id, survey.key)))
+            for survey in chosen[school.id]
+        ]
         found.append(
             SchoolFigures(
                 school_id=school.id,
@@ -177,7 +176,11 @@ class _Counted:
 
 
 def _survey_figures(
-    survey: Survey, counted: _Counted, school_id: int, settings: Settings
+    survey: Survey,
+    counted: _Counted,
+    school_id: int,
+    settings: Settings,
+    comments: Sequence[str] | None,
 ) -> SurveyFigures:
     def score(tally: Tally) -> WaveScore:
         return score_counts(
@@ -196,6 +199,7 @@ def _survey_figures(
     )
     enough = tuple(c for c in shown if c.answered >= settings.min_group_size)
     previous = counted.tallies.get((school_id, PREVIOUS, survey.key))
+    now = score(counted.tally(school_id, CURRENT, survey.key))
     return SurveyFigures(
         key=survey.key,
         title=survey.title,
@@ -203,9 +207,10 @@ def _survey_figures(
         answered=sum(t.answered for t in turnouts),
         classes=enough,
         hidden_classes=len(shown) - len(enough),
-        score=score(counted.tally(school_id, CURRENT, survey.key)),
+        score=now,
         previous=score(previous) if previous is not None else None,
         questions={question.key: question.text for question in survey.questions},
+        comments=tuple(comments or ()) if not now.suppressed else (),  # never when suppressed
     )
 
 

@@ -9,7 +9,7 @@ it: a comment is shown only in a school's own report (`comments_of`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -142,24 +142,34 @@ async def class_names(session: AsyncSession, school_ids: Sequence[int]) -> dict[
 
 
 async def comments_of(
-    session: AsyncSession, survey: Survey, school_id: int, period: Period
-) -> list[str]:
-    """The free-text answers of the period, alphabetically: no class, day or order of arrival
-    goes with them, so none points to its author."""
-    keys = [q.key for q in survey.questions if q.type == "text"]
-    found = await session.scalars(
-        select(Answer.value)
+    session: AsyncSession, surveys: Mapping[int, Sequence[Survey]], period: Period
+) -> dict[tuple[int, str], list[str]]:
+    """Per (school, survey): the free-text answers of the period, alphabetically; no class, day
+    or order of arrival goes with them, so none points to its author. One query for all."""
+    asked = {
+        (school_id, survey.key): {q.key for q in survey.questions if q.type == "text"}
+        for school_id, found in surveys.items()
+        for survey in found
+    }
+    keys = {key for wanted in asked.values() for key in wanted}
+    if not keys:
+        return {}
+    rows = await session.execute(
+        select(Wave.school_id, Wave.survey_key, Answer.question_key, Answer.value)
         .join(Response, Response.id == Answer.response_id)
         .join(Wave, Wave.id == Response.wave_id)
         .where(
-            Wave.school_id == school_id,
-            Wave.survey_key == survey.key,
+            Wave.school_id.in_(list(surveys)),
             Response.submitted_on.between(period.start, period.end),
             Answer.question_key.in_(keys),
             Answer.value != "",
         )
     )
-    return sorted(value.strip() for value in found if value.strip())
+    said: dict[tuple[int, str], list[str]] = {}
+    for school_id, survey_key, question, value in rows:
+        if question in asked.get((school_id, survey_key), ()) and value.strip():
+            said.setdefault((school_id, survey_key), []).append(value.strip())
+    return {key: sorted(values) for key, values in said.items()}
 
 
 def _responses_in(periods: Sequence[Period], wave_ids: Sequence[int]) -> Subquery:
