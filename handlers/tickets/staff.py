@@ -41,7 +41,6 @@ NOTE_FLOW = "pakn_staff"
 QUEUE_SIZE = 10
 # actions that need a typed note, and the status they lead to ("" = a message, no change)
 NOTED = {"msg": "", "fwd": "forwarded", "ref": "refused", "res": "resolved"}
-NOTE_PROMPTS = {"msg": "reply", "fwd": "forwarded", "ref": "refused", "res": "resolved"}
 
 
 async def queue(ctx: Context) -> None:
@@ -97,12 +96,11 @@ async def act(ctx: Context) -> None:
     action = parts[1]
     if action == "v":
         await show(ctx, staff, ticket, terms)
-    elif action not in {c.payload.split(":")[1] for c in actions(staff, ticket, terms)} | {"to"}:
-        status = texts.TICKET_STATUS_NAMES[ticket.status]
-        ctx.reply(texts.TICKET_NOT_ALLOWED.format(number=number_of(ticket), status=status))
+    elif action not in _allowed(staff, ticket, terms) | {"to"}:
+        _not_allowed(ctx, ticket)
     elif action in NOTED:
         ctx.set_flow(NOTE_FLOW, ticket=ticket.id, do=action)
-        prompt = texts.STAFF_ASK_NOTE[NOTE_PROMPTS[action]]
+        prompt = texts.STAFF_ASK_NOTE[NOTED[action] or "reply"]
         ctx.reply(prompt.format(number=number_of(ticket)))
     else:
         await _do(ctx, staff, ticket, terms, action, parts[3:])
@@ -119,10 +117,9 @@ async def note_typed(ctx: Context) -> None:
     terms = Terms.of(ctx.services.settings)
     action = str(data.get("do", ""))
     note = ctx.inbound.text.strip()
-    if action not in {c.payload.split(":")[1] for c in actions(staff, ticket, terms)}:
+    if action not in _allowed(staff, ticket, terms):
         ctx.end_flow()
-        status = texts.TICKET_STATUS_NAMES[ticket.status]
-        ctx.reply(texts.TICKET_NOT_ALLOWED.format(number=number_of(ticket), status=status))
+        _not_allowed(ctx, ticket)
     elif not note or len(note) > TEXT_LIMIT:
         ctx.reply(texts.STAFF_NOTE_EMPTY.format(limit=TEXT_LIMIT))
     elif action == "msg":
@@ -154,6 +151,16 @@ def actions(staff: Staff, ticket: Ticket, terms: Terms) -> list[Choice]:
         ("img", texts.SHOW_PHOTOS.format(count=len(ticket.photos)), bool(ticket.photos)),
     ]
     return [Choice(f"tk:{name}:{ticket.id}", label) for name, label, ok in wanted if ok]
+
+
+def _allowed(staff: Staff, ticket: Ticket, terms: Terms) -> set[str]:
+    """The names of the actions whose buttons `actions` offers."""
+    return {choice.payload.split(":")[1] for choice in actions(staff, ticket, terms)}
+
+
+def _not_allowed(ctx: Context, ticket: Ticket) -> None:
+    status = status_name(ticket)
+    ctx.reply(texts.TICKET_NOT_ALLOWED.format(number=number_of(ticket), status=status))
 
 
 async def show(ctx: Context, staff: Staff, ticket: Ticket, terms: Terms, done: str = "") -> None:
