@@ -64,11 +64,8 @@ class FloodControl:
         self.overall = _Bucket(overall, overall, stamp=clock())
         self._chats: dict[str, _Bucket] = {}
         self.delivered: Counter[str] = Counter()
-        self.first_at: float | None = None
-        self.last_at: float | None = None
         self.refused: list[tuple[float, str]] = []  # (when, chat) of every 429
         self.blocked: set[str] = set()
-        self.on_delivery: Callable[[int], None] | None = None
         self._hold_after: int | None = None
         self._released = asyncio.Event()
         self.held = 0
@@ -100,10 +97,6 @@ class FloodControl:
         self.overall.tokens -= 1
         chat.tokens -= 1
         self.delivered[chat_id] += 1
-        self.first_at = self.first_at if self.first_at is not None else now
-        self.last_at = now
-        if self.on_delivery is not None:
-            self.on_delivery(self.total)
         return None
 
     async def answer_later(self) -> None:

@@ -129,10 +129,6 @@ class LoopbackBotApi(Generic[F]):
     def method_names(self) -> list[str]:
         return [c.method for c in self.calls]
 
-    @property
-    def pending_updates(self) -> int:
-        return len(self._updates)
-
     async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
         """Waits until `method` has been called `count` times in all; returns those calls."""
         if self.counts[method] < count:
