@@ -88,16 +88,12 @@ def _error(
 
 def _seconds(value: object) -> float | None:
     """A retry hint as seconds: a number, or a string of one (an HTTP date is not used)."""
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
-    if isinstance(value, int | float):
+    try:
         return max(0.0, float(value))
-    if isinstance(value, str):
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            return None
-    return None
+    except ValueError:
+        return None
 
 
 def _retry_hint(data: dict[str, Any], header: str | None) -> float | None:
