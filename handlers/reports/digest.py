@@ -12,6 +12,7 @@ waits for the winner's commit, then inserts nothing), and the loser removes its 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,12 +20,13 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Outbound
-from bot.context import queue_to_person
+from bot.context import queue_outbound
 from bot.db import table_of, upsert_statements
 from bot.models import Digest, Membership, School
 from bot.routing import JobContext
 from bot.settings import Settings
 from handlers import texts
+from handlers.audience import latest_accounts
 from handlers.reports.figures import SchoolFigures, school_figures
 from handlers.reports.files import attachments, discard, school_forms, write_forms
 from handlers.reports.periods import Period, week_of
@@ -108,12 +110,13 @@ async def _send(job: JobContext, figures: SchoolFigures, readers: list[int], now
         if digest_id is None:
             discard(written)
             return
-        reached = 0
-        for person_id in readers:
-            queued = [await queue_to_person(session, person_id, m, now) for m in messages]
-            reached += all(queued)
+        accounts = await latest_accounts(session, readers)  # one query, not one a message
+        reached = [accounts[person_id] for person_id in readers if person_id in accounts]
+        for channel, chat_id in reached:
+            for message in messages:
+                queue_outbound(session, channel, replace(message, chat_id=chat_id), now)
         await session.execute(
-            update(Digest).where(Digest.id == digest_id).values(recipients=reached)
+            update(Digest).where(Digest.id == digest_id).values(recipients=len(reached))
         )
 
 
