@@ -228,7 +228,7 @@ async def test_a_parent_on_two_apps_is_one_respondent(
     code = (await last_reply(before)).split(": ", 1)[1].split()[0]
     await after.says(code)
     assert await last_reply(after) == texts.LINKED
-    assert await last_reply(before) == texts.LINKED_ELSEWHERE.format(app=app_label(then))
+    assert await last_reply(before) == texts.LINKED_ELSEWHERE.format(app=texts.APP_NAMES[then])
     await after.says("/khaosat")
     await after.chooses(texts.SURVEY_RESUME)
     assert (await last_reply(after)).startswith("Câu 2/")
@@ -237,7 +237,3 @@ async def test_a_parent_on_two_apps_is_one_respondent(
     await before.says("/khaosat")
     assert await last_reply(before) == texts.SURVEYS_NONE
     assert (await count(deployment, Person), await count(deployment, CompletionReceipt)) == (1, 1)
-
-
-def app_label(channel: str) -> str:
-    return texts.APP_NAMES[channel]
