@@ -24,7 +24,7 @@ def school_chart(figures: SchoolFigures, survey: SurveyFigures | None, min_group
     if elements:
         labels.append(texts.REPORT_CHART_OVERALL)
         now.append(survey.score.overall_index)
-        before.append(survey.previous.overall_index if survey.previous else None)
+        before.append(survey.previous_overall)
     elif survey.score.overall_question_index is not None:  # a survey without elements (pulse)
         labels = [texts.ROW_OVERALL_QUESTION]
         now = [survey.score.overall_question_index]

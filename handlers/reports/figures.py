@@ -83,9 +83,13 @@ class SurveyFigures:
         now = {e.key: e.index for e in self.score.elements}.get(key)
         return _difference(now, self.previous_index(key))
 
+    @property
+    def previous_overall(self) -> float | None:
+        """The previous period's overall index (None: no figure)."""
+        return self.previous.overall_index if self.previous else None
+
     def overall_change(self) -> float | None:
-        before = self.previous.overall_index if self.previous else None
-        return _difference(self.score.overall_index, before)
+        return _difference(self.score.overall_index, self.previous_overall)
 
 
 @dataclass(frozen=True)

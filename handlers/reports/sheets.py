@@ -78,24 +78,28 @@ def _indices(figures: SchoolFigures, min_group: int) -> list[list[Cell]]:
         for element in survey.score.elements:
             rows.append(
                 _index_row(
-                    survey, element.title, element.index,
-                    survey.previous_index(element.key), figures.target,
+                    survey, element.title, element.index, survey.previous_index(element.key),
+                    survey.element_change(element.key), figures.target,
                 )
             )  # fmt: skip
         if survey.score.elements:
-            before = survey.previous.overall_index if survey.previous else None
             rows.append(
                 _index_row(
-                    survey, texts.ROW_OVERALL, survey.score.overall_index, before, figures.target
+                    survey, texts.ROW_OVERALL, survey.score.overall_index,
+                    survey.previous_overall, survey.overall_change(), figures.target,
                 )
-            )
+            )  # fmt: skip
     return rows
 
 
 def _index_row(
-    survey: SurveyFigures, title: str, now: float | None, before: float | None, target: int
+    survey: SurveyFigures,
+    title: str,
+    now: float | None,
+    before: float | None,
+    change: float | None,
+    target: int,
 ) -> list[Cell]:
-    change = None if now is None or before is None else now - before
     met = None if now is None else texts.YES_WORD if meets(now, target) else texts.NO_WORD
     return [survey.title, title, pct(now), pct(before), pct(change), met]
 
