@@ -120,11 +120,6 @@ def value_counts(responses: Iterable[Mapping[str, str]]) -> ValueCounts:
     return counts
 
 
-def level_counts(responses: Iterable[Mapping[str, str]], key: str) -> Counter[int]:
-    """Count the stored scale levels (0-5) of one question; blanks and junk are not counted."""
-    return levels_of(value_counts(responses).get(key, {}))
-
-
 def levels_of(values: Mapping[str, int]) -> Counter[int]:
     """The scale levels (0-5) among one question's value counts; blanks and junk are dropped."""
     counts: Counter[int] = Counter()
