@@ -7,9 +7,10 @@ and sends nothing. An extended due date is a new due date, so it is watched afre
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import table_of, upsert_statements
@@ -17,7 +18,7 @@ from bot.models import Ticket, TicketAlert
 from bot.routing import JobContext
 from handlers import texts
 from handlers.tickets.access import handlers_of, holders_of, members_with_role, staff_names
-from handlers.tickets.deadlines import warn_on
+from handlers.tickets.deadlines import WARN_WORKING_DAYS, warn_on
 from handlers.tickets.rules import HANDLED_BY_DISTRICT, PENDING
 from handlers.tickets.store import (
     Terms,
@@ -52,25 +53,47 @@ async def watch_deadlines(job: JobContext) -> None:
     today = terms.today(now)
     if not terms.calendar.is_working_day(today):
         return  # nobody is at school to act; the next working day's run catches up
+    # today being worked, these are exactly the tickets to warn of or escalate today
+    horizon = terms.calendar.add_working_days(today, WARN_WORKING_DAYS)
+    watched = (
+        Ticket.status.in_(PENDING),
+        func.coalesce(Ticket.resolve_due, Ticket.decide_due) <= horizon,
+    )
     async with job.transaction() as session:
-        pending = await session.scalars(
-            select(Ticket).where(Ticket.status.in_(PENDING)).order_by(Ticket.id)
+        tickets = (await session.scalars(select(Ticket).where(*watched).order_by(Ticket.id))).all()
+        # read at once, so a ticket already alerted costs no statement on every run
+        sent = await session.execute(
+            select(TicketAlert.ticket_id, TicketAlert.stage, TicketAlert.due_on)
+            .join(Ticket, Ticket.id == TicketAlert.ticket_id)
+            .where(*watched)
         )
-        for ticket in pending.all():
+        alerted = {(ticket_id, stage, due_on) for ticket_id, stage, due_on in sent}
+        for ticket in tickets:
             await check_ticket(
-                session, ticket, terms, now, district=settings.ticket_escalate_district
+                session, ticket, terms, now, alerted, district=settings.ticket_escalate_district
             )
 
 
 async def check_ticket(
-    session: AsyncSession, ticket: Ticket, terms: Terms, now: datetime, *, district: bool
+    session: AsyncSession,
+    ticket: Ticket,
+    terms: Terms,
+    now: datetime,
+    alerted: Container[tuple[int, str, date]],
+    *,
+    district: bool,
 ) -> None:
-    """Sends the warning or the escalation the ticket is due for, unless already sent."""
+    """Sends the warning or the escalation the ticket is due for, unless already sent.
+
+    `alerted` holds the (ticket, stage, due date) of alerts known to be sent; any other is
+    recorded first, and sent only if no one else recorded it meanwhile.
+    """
     today, due, stage = terms.today(now), due_of(ticket), stage_of(ticket)
     overdue = today > due
     if not (overdue or today >= warn_on(terms.calendar, due)):
         return
-    if not await _first(session, ticket, f"{stage}_{'overdue' if overdue else 'warn'}", due, now):
+    alert = f"{stage}_{'overdue' if overdue else 'warn'}"
+    if (ticket.id, alert, due) in alerted or not await _first(session, ticket, alert, due, now):
         return
     if not overdue:
         text = _text(texts.STAFF_WARN, ticket, terms)
