@@ -73,11 +73,13 @@ def ticket_kpis(tickets: Iterable[TicketFacts], start: date, end: date) -> Ticke
       ÷ concluded in the period with a sender to tell (anonymous tickets have none).
     - open by age: tickets received by `end` and not concluded by then, by days since receipt
       (AGE_BUCKETS); overdue open: those of them whose due date has passed by the close of `end`;
-      oldest open: the
-      age in days of the oldest.
+      oldest open: the age in days of the oldest.
     - mean rating: the mean of the 1–5 ratings given in the period.
     """
-    within = _Period(start, end)
+
+    def within(day: date) -> bool:
+        return start <= day <= end
+
     received = due = on_time = concluded = with_sender = notified = 0
     acknowledged = overdue = 0
     ratings: list[int] = []
@@ -116,15 +118,6 @@ def ticket_kpis(tickets: Iterable[TicketFacts], start: date, end: date) -> Ticke
         ratings=len(ratings),
         mean_rating=sum(ratings) / len(ratings) if ratings else None,
     )
-
-
-@dataclass(frozen=True)
-class _Period:
-    start: date
-    end: date
-
-    def __call__(self, day: date) -> bool:
-        return self.start <= day <= self.end
 
 
 def _share(part: int, whole: int) -> float | None:
