@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, case, delete, null, or_, select, update
+from sqlalchemy import String, bindparam, case, delete, null, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import BindParameter
 
@@ -17,6 +17,7 @@ from bot.delivery.quiet import QuietHours
 from bot.models import Broadcast, CompletionReceipt, OutboxMessage, UnreachableChat
 
 ChatKey = tuple[str, str]
+GONE = "unreachable: "  # how the error of a message starts when its chat itself is unreachable
 
 _OUT = table_of(OutboxMessage)
 _COLUMNS = (
@@ -94,6 +95,15 @@ _MARK_UNREACHABLE = upsert_statements(
         index_elements=["channel", "chat_id"]
     )
 )
+_CLEAR_UNREACHABLE = delete(_UNREACHABLE).where(
+    _UNREACHABLE.c.channel == bindparam("u_channel"),
+    _UNREACHABLE.c.chat_id == bindparam("u_chat_id"),
+)
+
+
+def gone_error(reason: str) -> str:
+    """The error recorded for a message its chat could not take: blocked, removed, deleted."""
+    return GONE + reason
 
 
 @dataclass(frozen=True)
@@ -180,10 +190,7 @@ async def mark_unreachable(
 
 
 async def clear_unreachable(session: AsyncSession, chats: Sequence[ChatKey]) -> None:
-    """The chat took a message again (the person unblocked the bot)."""
-    for channel, chat_id in chats:
-        await session.execute(
-            delete(UnreachableChat).where(
-                and_(UnreachableChat.channel == channel, UnreachableChat.chat_id == chat_id)
-            )
-        )
+    """The chats took a message again (the person unblocked the bot)."""
+    if chats:
+        rows = [{"u_channel": channel, "u_chat_id": chat_id} for channel, chat_id in chats]
+        await session.execute(_CLEAR_UNREACHABLE, rows)
