@@ -229,6 +229,7 @@ async def _send(ctx: Context, poster: Poster) -> None:
         seen_button=bool(data.get("seen")),
         sender_id=poster.person_id,
     )
-    broadcast = await post(ctx.session, draft, settings, ctx.now)
+    # the audience just counted is the one it goes to: not built a second time by `post`
+    broadcast = await post(ctx.session, draft, settings, ctx.now, recipients=audience.recipients)
     ctx.end_flow()
     ctx.reply(texts.ANNOUNCE_QUEUED.format(total=broadcast.recipients), edit=True)
