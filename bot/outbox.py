@@ -34,7 +34,7 @@ from bot.db import Database
 from bot.delivery import store
 from bot.delivery.lease import Lease, lease_for
 from bot.delivery.queues import LANES, REPLY, Key, Lanes, Pending
-from bot.delivery.store import ChatKey, Template
+from bot.delivery.store import ChatKey, Template, gone_error
 from bot.ratelimit import RateLimiter
 
 __all__ = ["Outbox", "Pending"]
@@ -206,7 +206,7 @@ class Outbox:
                     self.lanes.later(key, delay, loop_now)
                     continue
                 if item.lane != REPLY and (reason := self._unreachable.get(key[:2])):
-                    self._settle(self.lanes.start(key), "skipped", error=f"unreachable: {reason}")
+                    self._settle(self.lanes.start(key), "skipped", error=gone_error(reason))
                     self.lanes.done(key)
                     continue
                 if limiter is not None:
@@ -285,7 +285,7 @@ class Outbox:
             log.info("outbox %s: chat unreachable: %s", item.id, error)
             self._gone.append(((item.channel, item.chat_id), str(error)))
             self._unreachable[(item.channel, item.chat_id)] = str(error)
-            self._settle(item, "failed", error=str(error))
+            self._settle(item, "failed", error=gone_error(str(error)))
         except Undeliverable as error:
             log.warning("outbox %s undeliverable: %s", item.id, error)
             self._settle(item, "failed", error=str(error))

@@ -20,7 +20,6 @@ from bot.models import (
     Classroom,
     Membership,
     OutboxMessage,
-    Person,
 )
 from bot.routing import JobContext
 from handlers import texts
@@ -29,7 +28,6 @@ from handlers.posters import Poster
 
 SHOWN_SENT = 8
 SHOWN_FAILURES = 5
-_GONE_WORDS = ("blocked", "unreachable", "forbidden", "kicked", "not found", "deactivated")
 _RECORD_SEEN = upsert_statements(
     lambda insert: insert(table_of(BroadcastSeen)).on_conflict_do_nothing(
         index_elements=["broadcast_id", "channel", "user_id"]
@@ -82,12 +80,10 @@ async def report_text(session: AsyncSession, broadcast: Broadcast) -> str:
     text = texts.REPORT.format(
         title=broadcast.title, delivered=counts.delivered, total=counts.total
     )
-    failed = sum(counts.counts.get(s, 0) for s in ("failed", "dead", "skipped"))
-    if failed:
-        names = [await _failure_name(session, f) for f in counts.failures]
-        listed = ", ".join(names)
-        if failed > len(names):
-            listed += texts.REPORT_MORE.format(count=failed - len(names))
+    if failed := counts.missed:
+        listed = ", ".join(_failure_name(f) for f in counts.failures)
+        if failed > len(counts.failures):
+            listed += texts.REPORT_MORE.format(count=failed - len(counts.failures))
         text += texts.REPORT_FAILED.format(count=failed, names=listed)
     if counts.waiting:
         text += texts.REPORT_WAITING.format(count=counts.waiting)
@@ -99,19 +95,12 @@ async def report_text(session: AsyncSession, broadcast: Broadcast) -> str:
     return text
 
 
-async def _failure_name(session: AsyncSession, failure: Failure) -> str:
+def _failure_name(failure: Failure) -> str:
     if failure.to_group:
-        title = await session.scalar(
-            select(ClassGroup.title).where(
-                ClassGroup.channel == failure.channel, ClassGroup.chat_id == failure.chat_id
-            )
-        )
-        who = texts.FAILURE_GROUP.format(title=title or failure.chat_id)
+        who = texts.FAILURE_GROUP.format(title=failure.name or failure.chat_id)
     else:
-        person = await session.get(Person, failure.person_id) if failure.person_id else None
-        who = person.display_name if person and person.display_name else texts.FAILURE_ERASED
-    gone = any(word in failure.error.lower() for word in _GONE_WORDS)
-    return f"{who} ({texts.FAILURE_BLOCKED if gone else texts.FAILURE_OTHER})"
+        who = failure.name or texts.FAILURE_ERASED
+    return f"{who} ({texts.FAILURE_BLOCKED if failure.gone else texts.FAILURE_OTHER})"
 
 
 async def _seen_lines(session: AsyncSession, broadcast: Broadcast) -> str:

@@ -6,18 +6,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import table_of
 from bot.delivery.queues import ANNOUNCEMENT, BULK
-from bot.models import Broadcast, OutboxMessage, UnreachableChat
+from bot.delivery.store import GONE, gone_error
+from bot.models import Broadcast, ClassGroup, OutboxMessage, Person, UnreachableChat
 
 _OUT = table_of(OutboxMessage)
 _INSERT = insert(_OUT)
 _CHUNK = 5000  # rows per INSERT: a 10,000-recipient broadcast is two statements
 WAITING = ("pending", "sending")
 DELIVERED = ("sent", "unconfirmed")
+MISSED = ("failed", "dead", "skipped")
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,8 @@ async def release(
 
     The sender finds the rows by its sweep; nothing is sent before this transaction commits.
     """
-    gone = await unreachable_among(session, recipients)
+    found = await unreachable_among(session, recipients)
+    gone = {chat: gone_error(reason) for chat, reason in found.items()}
     lane = lane_of(broadcast.kind)
     rows = [
         {
@@ -99,13 +102,16 @@ async def cancel_waiting(session: AsyncSession, broadcast_id: int) -> int:
 class Failure:
     """A recipient that did not get the message, and why."""
 
-    person_id: int | None
-    class_id: int | None
+    name: str  # the parent's or the group's ("" when none was given or the parent was erased)
     to_group: bool
-    channel: str
     chat_id: str
     status: str
     error: str
+
+    @property
+    def gone(self) -> bool:
+        """The chat itself was unreachable: the bot blocked or removed, the chat deleted."""
+        return self.error.startswith(GONE)
 
 
 @dataclass
@@ -124,6 +130,10 @@ class Tally:
         return sum(self.counts.get(s, 0) for s in DELIVERED)
 
     @property
+    def missed(self) -> int:
+        return sum(self.counts.get(s, 0) for s in MISSED)
+
+    @property
     def unconfirmed(self) -> int:
         return self.counts.get("unconfirmed", 0)
 
@@ -133,7 +143,7 @@ class Tally:
 
 
 async def tally(session: AsyncSession, broadcast_id: int, failures: int = 20) -> Tally:
-    """Counts per status, and the first recipients that did not get it."""
+    """Counts per status, and the first recipients that did not get it, with their names."""
     found = await session.execute(
         select(OutboxMessage.status, func.count())
         .where(OutboxMessage.broadcast_id == broadcast_id)
@@ -142,20 +152,33 @@ async def tally(session: AsyncSession, broadcast_id: int, failures: int = 20) ->
     result = Tally({status: int(count) for status, count in found})
     missed = await session.execute(
         select(
-            OutboxMessage.person_id,
-            OutboxMessage.class_id,
             OutboxMessage.to_group,
-            OutboxMessage.channel,
             OutboxMessage.chat_id,
             OutboxMessage.status,
             OutboxMessage.error,
+            Person.display_name,
+            ClassGroup.title,
         )
-        .where(
-            OutboxMessage.broadcast_id == broadcast_id,
-            OutboxMessage.status.in_(("failed", "dead", "skipped")),
+        .outerjoin(Person, Person.id == OutboxMessage.person_id)
+        .outerjoin(
+            ClassGroup,
+            and_(
+                ClassGroup.channel == OutboxMessage.channel,
+                ClassGroup.chat_id == OutboxMessage.chat_id,
+            ),
         )
+        .where(OutboxMessage.broadcast_id == broadcast_id, OutboxMessage.status.in_(MISSED))
         .order_by(OutboxMessage.id)
         .limit(failures)
     )
-    result.failures = [Failure(*row[:6], row.error or "") for row in missed]
+    result.failures = [
+        Failure(
+            (row.title if row.to_group else row.display_name) or "",
+            row.to_group,
+            row.chat_id,
+            row.status,
+            row.error or "",
+        )
+        for row in missed
+    ]
     return result

@@ -170,6 +170,7 @@ async def test_a_chat_that_blocked_the_bot_is_marked_and_skipped_next_time(
             report = await tally(session, first)
         assert blocked is not None and "blocked" in blocked
         assert (report.delivered, report.counts["failed"]) == (2, 1)
+        assert [f.gone for f in report.failures] == [True]  # told apart from other errors
         calls = fake.counts["sendMessage"]
 
         second = await broadcast_to(app, PRIVATE[:3], kind="news")
@@ -179,6 +180,7 @@ async def test_a_chat_that_blocked_the_bot_is_marked_and_skipped_next_time(
             report = await tally(session, second)
         assert report.counts == {"sent": 2, "skipped": 1}
         assert "blocked" in report.failures[0].error
+        assert [f.gone for f in report.failures] == [True]
     finally:
         await app.stop()
 
