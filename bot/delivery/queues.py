@@ -88,10 +88,6 @@ class Lanes:
                     return key
         return None
 
-    def push_back(self, key: Key) -> None:
-        """Returns a key taken by `pop_ready` to the front of its line (nothing was sent)."""
-        self._lines(key[0])[key[2]].appendleft(key)
-
     def has_ready(self) -> bool:
         return any(any(lines) for lines in self._ready.values())
 
