@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
 from bot.models import Answer, Response, Wave
-from handlers.reports.district import district_figures
+from handlers.reports.district import DistrictFigures, district_figures
 from handlers.reports.figures import SchoolFigures, school_figures
 from handlers.reports.periods import Period, quarter_of
 from handlers.reports.survey_counts import tally_answers
@@ -43,6 +43,13 @@ async def figures_of(app: App, seeded: Seeded, period: Period, *codes: str) -> l
             period,
             TODAY,
             comments=True,
+        )
+
+
+async def district_of(app: App, name: str) -> DistrictFigures:
+    async with app.db.sessions() as session:
+        return await district_figures(
+            session, app.services.catalog, app.services.settings, name, THIS_WEEK, TODAY
         )
 
 
@@ -120,10 +127,7 @@ async def test_a_quarter_to_date(app: App, seeded: Seeded) -> None:
 async def test_the_district_sets_its_schools_side_by_side_with_their_average(
     app: App, seeded: Seeded
 ) -> None:
-    async with app.db.sessions() as session:
-        district = await district_figures(
-            session, app.services.catalog, app.services.settings, DISTRICT, THIS_WEEK, TODAY
-        )
+    district = await district_of(app, DISTRICT)
     assert [row.code for row in district.rows] == ["MN-ANBINH", "MN-BINHAN"]  # not MN-KHAC
     a, b = district.rows
     assert (a.responses, a.answered, a.invited, a.turnout) == (6, 11, 16, 68.75)
@@ -140,12 +144,8 @@ async def test_the_district_sets_its_schools_side_by_side_with_their_average(
 
 
 async def test_an_unknown_district_is_named_in_the_error(app: App, seeded: Seeded) -> None:
-    async with app.db.sessions() as session:
-        with pytest.raises(LookupError, match="Quận Không Có"):
-            await district_figures(
-                session, app.services.catalog, app.services.settings, "Quận Không Có",
-                THIS_WEEK, TODAY,
-            )  # fmt: skip
+    with pytest.raises(LookupError, match="Quận Không Có"):
+        await district_of(app, "Quận Không Có")
 
 
 async def test_the_sql_counts_score_as_the_pure_functions_do_on_the_rows(

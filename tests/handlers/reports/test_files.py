@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from statistics import fmean
 from typing import Any
@@ -14,8 +13,7 @@ from PIL import Image
 
 from bot.app import App
 from bot.reports import render
-from handlers.reports.district import district_figures
-from handlers.reports.figures import SchoolFigures, school_figures
+from handlers.reports.figures import SchoolFigures
 from handlers.reports.files import Forms, district_forms, school_forms, write_forms
 from handlers.reports.periods import Period, quarter_of
 from handlers.reports.summary import district_text, school_text
@@ -27,9 +25,15 @@ from tests.handlers.reports.dataset import (
     THIS_WEEK,
     Seeded,
 )
-from tests.handlers.reports.test_figures import A_BEFORE, A_NOW, A_QUARTER
+from tests.handlers.reports.test_figures import (
+    A_BEFORE,
+    A_NOW,
+    A_QUARTER,
+    TODAY,
+    district_of,
+    figures_of,
+)
 
-TODAY = date(2026, 11, 23)
 ELEMENTS = [
     "Tiếp cận dịch vụ giáo dục",
     "Cơ sở vật chất",
@@ -53,11 +57,7 @@ def shown(share: float) -> str:
 async def forms_of(
     app: App, seeded: Seeded, code: str, period: Period
 ) -> tuple[SchoolFigures, Forms]:
-    async with app.db.sessions() as session:
-        (figures,) = await school_figures(
-            session, app.services.catalog, app.services.settings, [seeded.schools[code]],
-            period, TODAY, comments=True,
-        )  # fmt: skip
+    (figures,) = await figures_of(app, seeded, period, code)
     return figures, school_forms(figures, app.services.settings, TODAY)
 
 
@@ -162,10 +162,7 @@ async def test_the_quarterly_docx_has_the_seed_reports_sentence_with_the_real_fi
 
 
 async def test_the_district_sheet_and_chart(app: App, seeded: Seeded, tmp_path: Path) -> None:
-    async with app.db.sessions() as session:
-        district = await district_figures(
-            session, app.services.catalog, app.services.settings, DISTRICT, THIS_WEEK, TODAY
-        )
+    district = await district_of(app, DISTRICT)
     forms = district_forms(district, app.services.settings)
     xlsx, png = await write_forms(forms, tmp_path, [".xlsx", ".png"])
     rows = rows_of(xlsx.path, "Các trường")
