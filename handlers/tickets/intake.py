@@ -138,8 +138,7 @@ async def typed(ctx: Context) -> None:
     else:
         ctx.reply(texts.INVALID_CHOICE)
     ctx.set_flow(FLOW, **data)
-    places = await places_of(ctx.session, ctx.person.id, "parent") if ctx.person else []
-    await _ask(ctx, places)
+    await _ask(ctx)
 
 
 async def photo(ctx: Context) -> None:
@@ -164,8 +163,7 @@ async def _attach(ctx: Context, media: str) -> None:
     ctx.set_flow(FLOW, **{**data, "photos": photos})
     ctx.reply(texts.FEEDBACK_PHOTO_ADDED.format(count=len(photos), limit=PHOTO_LIMIT))
     if next_step(data) not in ("name", "contact", "text"):
-        places = await places_of(ctx.session, ctx.person.id, "parent") if ctx.person else []
-        await _ask(ctx, places)  # shows the step's choices again
+        await _ask(ctx)  # shows the step's choices again
 
 
 def _school_of(places: list[Place], school_id: int) -> dict[str, int]:
@@ -189,11 +187,16 @@ async def _choose_handler(ctx: Context, data: dict[str, Any], *, leaders: bool) 
     return False
 
 
-async def _ask(ctx: Context, places: list[Place], *, edit: bool = False) -> None:
-    """Asks for the next missing field (or shows the review) with its choices."""
+async def _ask(ctx: Context, places: list[Place] | None = None, *, edit: bool = False) -> None:
+    """Asks for the next missing field (or shows the review) with its choices.
+
+    Only the school question needs the parent's `places`; read here if the caller has none.
+    """
     data = ctx.dialog.data
     step = next_step(data)
-    text, choices = _question(step, data, places)
+    if places is None and step == "school" and ctx.person is not None:
+        places = await places_of(ctx.session, ctx.person.id, "parent")
+    text, choices = _question(step, data, places or [])
     ctx.reply(text + texts.FEEDBACK_HINT, choices, edit=edit)
 
 
