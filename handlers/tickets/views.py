@@ -22,7 +22,7 @@ def kind_name(ticket: Ticket) -> str:
 
 
 def day_text(value: date | datetime, terms: Terms) -> str:
-    local = value.astimezone(terms.zone).date() if isinstance(value, datetime) else value
+    local = terms.today(value) if isinstance(value, datetime) else value
     return local.strftime("%d/%m/%Y")
 
 
