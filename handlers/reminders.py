@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Choice
@@ -44,20 +44,28 @@ async def remind_waves(job: JobContext) -> None:
     if settings.survey_reminders <= 0:
         return
     async with job.transaction() as session:
-        waves = await session.scalars(
-            select(Wave).where(
-                Wave.invited_at.is_not(None), Wave.opens_at <= now, Wave.closes_at > now
-            )
-        )
-        for wave in waves.all():
-            round_ = due_round(wave, settings, now)
-            done = await session.scalar(
-                select(Broadcast.id).where(
-                    Broadcast.wave_id == wave.id, Broadcast.reminder_round >= round_
+        waves = list(
+            await session.scalars(
+                select(Wave).where(
+                    Wave.invited_at.is_not(None), Wave.opens_at <= now, Wave.closes_at > now
                 )
             )
-            if round_ and done is None:
+        )
+        sent = await _rounds_sent(session, [wave.id for wave in waves])
+        for wave in waves:
+            round_ = due_round(wave, settings, now)
+            if round_ > sent.get(wave.id, 0):
                 await _remind(job, session, wave, round_)
+
+
+async def _rounds_sent(session: AsyncSession, wave_ids: list[int]) -> dict[int, int]:
+    """The latest reminder round already written for each of the waves, in one query."""
+    rows = await session.execute(
+        select(Broadcast.wave_id, func.max(Broadcast.reminder_round))
+        .where(Broadcast.wave_id.in_(wave_ids), Broadcast.reminder_round.is_not(None))
+        .group_by(Broadcast.wave_id)
+    )
+    return {wave: latest for wave, latest in rows if wave is not None and latest is not None}
 
 
 async def _remind(job: JobContext, session: AsyncSession, wave: Wave, round_: int) -> None:
