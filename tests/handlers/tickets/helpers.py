@@ -12,7 +12,7 @@ from bot.routing import JobContext
 from handlers import texts
 from handlers.tickets.escalation import watch_deadlines
 from tests.chat import ChatUser
-from tests.factories import SchoolSetup, make_staff_code
+from tests.factories import SchoolSetup, make_school, make_staff_code
 from tests.handlers.test_survey_conversation import join_and_consent
 
 MEAL_TEXT = (
@@ -41,6 +41,16 @@ async def staff_of(
     await member.says(await make_staff_code(app, setup, role, class_name))
     assert member.last_reply.startswith("Chào thầy/cô!")
     return member
+
+
+async def parent_and_principal(
+    app: App, channel: MemoryChannel, clock: FixedClock, parent_chat: str, principal_chat: str
+) -> tuple[SchoolSetup, ChatUser, ChatUser]:
+    """A new school, a parent of its Lá 1 who has consented, and its principal."""
+    setup = await make_school(app)
+    parent = await parent_of(app, channel, clock, setup, parent_chat)
+    principal = await staff_of(app, channel, clock, setup, "principal", principal_chat)
+    return setup, parent, principal
 
 
 async def submit(

@@ -15,6 +15,7 @@ from handlers.tickets.register import export_rows, school_facts
 from handlers.tickets.store import Draft, Terms, create_ticket, number_of
 from tests.factories import make_school
 from tests.handlers.tickets.helpers import (
+    parent_and_principal,
     parent_of,
     run_deadline_watch,
     staff_of,
@@ -163,9 +164,7 @@ async def test_a_denunciation_stays_sealed_in_every_staff_view_and_export(
 async def test_a_denunciation_of_the_leaders_goes_to_the_district_or_is_not_taken(
     app: App, memory: MemoryChannel, clock: FixedClock
 ) -> None:
-    setup = await make_school(app)
-    parent = await parent_of(app, memory, clock, setup, "6201")
-    principal = await staff_of(app, memory, clock, setup, "principal", "6202")
+    setup, parent, principal = await parent_and_principal(app, memory, clock, "6201", "6202")
     await parent.says("/phananh")
     await parent.taps("Tố cáo")
     await parent.taps("Khác")

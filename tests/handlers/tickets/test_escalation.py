@@ -14,6 +14,7 @@ from handlers import texts
 from tests.chat import ChatUser
 from tests.factories import make_school
 from tests.handlers.tickets.helpers import (
+    parent_and_principal,
     parent_of,
     restart,
     run_deadline_watch,
@@ -116,9 +117,7 @@ async def test_unassigned_warnings_go_to_the_principal_and_the_district_when_con
     app = create_app(settings, channels=[memory], clock=clock, jobs=[])
     await app.start(scheduler=False, sender=False)
     try:
-        setup = await make_school(app)
-        parent = await parent_of(app, memory, clock, setup, "7101")
-        principal = await staff_of(app, memory, clock, setup, "principal", "7102")
+        setup, parent, principal = await parent_and_principal(app, memory, clock, "7101", "7102")
         district = await staff_of(app, memory, clock, setup, "district", "7103")
         await submit(
             parent, "Khiếu nại", "Học phí – các khoản thu", name="Lê Văn An", contact="0987"
@@ -139,9 +138,7 @@ async def test_unassigned_warnings_go_to_the_principal_and_the_district_when_con
 async def test_an_extended_complaint_is_watched_against_its_new_due_date(
     app: App, memory: MemoryChannel, clock: FixedClock
 ) -> None:
-    setup = await make_school(app)
-    parent = await parent_of(app, memory, clock, setup, "7201")
-    principal = await staff_of(app, memory, clock, setup, "principal", "7202")
+    _, parent, principal = await parent_and_principal(app, memory, clock, "7201", "7202")
     await submit(parent, "Khiếu nại", "Học phí – các khoản thu", name="Lê Văn An", contact="0987")
     await principal.says("/phieu")
     await principal.taps("PA-2026-0001")

@@ -14,6 +14,7 @@ from tests.factories import make_school
 from tests.handlers.test_linking import link_code_of, two_apps
 from tests.handlers.tickets.helpers import (
     MEAL_TEXT,
+    parent_and_principal,
     parent_of,
     restart,
     staff_of,
@@ -239,9 +240,7 @@ async def test_consent_is_asked_once_and_cancelling_drops_the_draft(
 async def test_an_anonymous_suggestion_has_no_person_and_is_followed_by_its_code(
     app: App, memory: MemoryChannel, clock: FixedClock
 ) -> None:
-    setup = await make_school(app)
-    parent = await parent_of(app, memory, clock, setup, "5401")
-    principal = await staff_of(app, memory, clock, setup, "principal", "5402")
+    _, parent, principal = await parent_and_principal(app, memory, clock, "5401", "5402")
     receipt = await submit(
         parent,
         "Góp ý – hỏi đáp",
@@ -277,9 +276,7 @@ async def test_an_anonymous_suggestion_has_no_person_and_is_followed_by_its_code
 async def test_a_parent_adds_information_and_the_handler_is_told(
     app: App, memory: MemoryChannel, clock: FixedClock
 ) -> None:
-    setup = await make_school(app)
-    parent = await parent_of(app, memory, clock, setup, "5501")
-    principal = await staff_of(app, memory, clock, setup, "principal", "5502")
+    setup, parent, principal = await parent_and_principal(app, memory, clock, "5501", "5502")
     await submit(parent, "Phản ánh – kiến nghị", "An toàn")
     await parent.says("/theodoi")
     await parent.taps("PA-2026-0001")
@@ -332,9 +329,7 @@ async def test_the_sender_hears_back_on_the_channel_they_wrote_from(
     two_apps: tuple[App, MemoryChannel, MemoryChannel], clock: FixedClock
 ) -> None:
     app, telegram, zalo = two_apps
-    setup = await make_school(app)
-    on_telegram = await parent_of(app, telegram, clock, setup, "5701")
-    principal = await staff_of(app, telegram, clock, setup, "principal", "5702")
+    _, on_telegram, principal = await parent_and_principal(app, telegram, clock, "5701", "5702")
     await submit(on_telegram, "Phản ánh – kiến nghị", "Bữa ăn")
     on_zalo = ChatUser(app, zalo, clock, "e4ea2cd5189df1c3a88d")
     await on_zalo.says(await link_code_of(on_telegram))  # the newer account is on Zalo
