@@ -19,6 +19,7 @@ from handlers.posting import (
     Draft,
     announcement_body,
     audience_for,
+    audience_summary,
     post,
     quiet_until,
     scope_name,
@@ -187,16 +188,7 @@ async def _preview(ctx: Context, poster: Poster) -> None:
     body = announcement_body(data["text"], data.get("image"), scope)["text"]
     settings = ctx.services.settings
     audience = await audience_for(ctx.session, poster.school, targets, settings)
-    lines = [
-        texts.AUDIENCE_LINE.format(
-            scope=scope,
-            parents=audience.parents,
-            groups=audience.groups,
-            total=len(audience.recipients),
-        )
-    ]
-    if audience.without_consent:
-        lines.append(texts.AUDIENCE_NO_CONSENT.format(count=audience.without_consent))
+    lines = [audience_summary(scope, audience)]
     if audience.unreachable:
         lines.append(texts.AUDIENCE_UNREACHABLE.format(count=audience.unreachable))
     if data.get("seen"):

@@ -16,7 +16,15 @@ from bot.context import Context
 from bot.models import Broadcast, NewsPost
 from handlers import texts
 from handlers.posters import Poster, button, poster_of
-from handlers.posting import Draft, audience_for, cancel, news_body, news_in_week, post
+from handlers.posting import (
+    Draft,
+    audience_for,
+    audience_summary,
+    cancel,
+    news_body,
+    news_in_week,
+    post,
+)
 
 FLOW = "tin"
 SHOWN_POSTS = 8
@@ -156,14 +164,7 @@ async def _save(ctx: Context, poster: Poster, link: str | None) -> None:
 async def _view(ctx: Context, poster: Poster, shown: NewsPost) -> None:
     settings = ctx.services.settings
     audience = await audience_for(ctx.session, poster.school, [], settings)
-    line = texts.AUDIENCE_LINE.format(
-        scope=poster.school.name,
-        parents=audience.parents,
-        groups=audience.groups,
-        total=len(audience.recipients),
-    )
-    if audience.without_consent:
-        line += texts.AUDIENCE_NO_CONSENT.format(count=audience.without_consent)
+    line = audience_summary(poster.school.name, audience)
     preview = texts.PREVIEW.format(body=news_body(shown)["text"], audience=line)
     choices = [
         Choice(f"n:now:{shown.id}", texts.NEWS_SEND_NOW),

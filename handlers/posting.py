@@ -161,6 +161,19 @@ async def cancel(session: AsyncSession, broadcast: Broadcast) -> int:
     return await cancel_waiting(session, broadcast.id)
 
 
+def audience_summary(scope: str, audience: Audience) -> str:
+    """The preview's "Gửi tới: … (25 tin)." line, and how many parents have not consented."""
+    text = texts.AUDIENCE_LINE.format(
+        scope=scope,
+        parents=audience.parents,
+        groups=audience.groups,
+        total=len(audience.recipients),
+    )
+    if audience.without_consent:
+        text += texts.AUDIENCE_NO_CONSENT.format(count=audience.without_consent)
+    return text
+
+
 def announcement_body(text: str, image: str | None, scope: str) -> dict[str, Any]:
     return {"text": texts.ANNOUNCE_HEADER.format(scope=scope, text=text), "image": image}
 
