@@ -10,7 +10,7 @@ responses giving it 4 or 5. The expected figures are in the tests, as fractions 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -33,6 +33,7 @@ from bot.models import (
     WaveInvite,
 )
 from handlers.reports.periods import Period
+from handlers.setup import create_school
 
 DISTRICT = "Phòng GD&ĐT Quận Hoa"
 THIS_WEEK = Period(date(2026, 11, 16), date(2026, 11, 22), "week")
@@ -91,18 +92,18 @@ def local(day: int, hour: int = 9, month: int = 11) -> datetime:
     return datetime(2026, month, day, hour, tzinfo=UTC) - timedelta(hours=7)
 
 
-class _Ids:
-    def __init__(self) -> None:
-        self.seq = itertools.count(1)
-
-
 async def seed(session: AsyncSession, channel: str = "memory") -> Seeded:
     """Writes the whole data set; principals get chat accounts on `channel` (chat = p-<code>-n)."""
     seeded = Seeded()
-    ids = _Ids()
-    a = await _school(session, "MN-ANBINH", "Trường Mầm non An Bình", DISTRICT)
-    b = await _school(session, "MN-BINHAN", "Trường Mầm non Bình An", DISTRICT)
-    c = await _school(session, "MN-KHAC", "Trường Mầm non Huyện Khác", "Phòng GD&ĐT Huyện Khác")
+    ids = itertools.count(1)  # the parents' numbers, over all schools
+    a, b, c = [
+        await create_school(session, code=code, name=name, district=district, now=FOUNDED)
+        for code, name, district in (
+            ("MN-ANBINH", "Trường Mầm non An Bình", DISTRICT),
+            ("MN-BINHAN", "Trường Mầm non Bình An", DISTRICT),
+            ("MN-KHAC", "Trường Mầm non Huyện Khác", "Phòng GD&ĐT Huyện Khác"),
+        )
+    ]
     seeded.schools = {"A": a, "B": b, "C": c}
     a_classes = await _classes(session, a, ("Lá 1", "Chồi 1", "Mầm 1"))
     # A: 8 parents in Lá 1, 6 in Chồi 1, 2 in Mầm 1 invited; 8, 3 and (after the week) 1 answered
@@ -124,13 +125,6 @@ async def seed(session: AsyncSession, channel: str = "memory") -> Seeded:
     return seeded
 
 
-async def _school(session: AsyncSession, code: str, name: str, district: str) -> School:
-    school = School(code=code, name=name, district=district, target_percent=90, created_at=FOUNDED)
-    session.add(school)
-    await session.flush()
-    return school
-
-
 async def _classes(
     session: AsyncSession, school: School, names: tuple[str, ...]
 ) -> dict[str, Classroom]:
@@ -149,7 +143,7 @@ async def _wave(
     classes: dict[str, Classroom],
     invited: dict[str, int],
     responses: Sequence[tuple[str, int, tuple[int, ...], str, str]],
-    ids: _Ids,
+    ids: Iterator[int],
 ) -> None:
     wave = Wave(
         school_id=school.id, survey_key="preschool_parents", survey_version=1,
@@ -160,9 +154,7 @@ async def _wave(
     await session.flush()
     parents: dict[str, list[Person]] = {}
     for class_name, count in invited.items():
-        people = [
-            Person(display_name=f"PH {next(ids.seq)}", created_at=FOUNDED) for _ in range(count)
-        ]
+        people = [Person(display_name=f"PH {next(ids)}", created_at=FOUNDED) for _ in range(count)]
         session.add_all(people)
         await session.flush()
         parents[class_name] = people
