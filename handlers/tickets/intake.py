@@ -84,7 +84,8 @@ async def choose(ctx: Context) -> None:
         ctx.reply(texts.FEEDBACK_GONE)
         return
     data = dict(ctx.dialog.data)
-    places = await places_of(ctx.session, ctx.person.id, "parent")
+    # read only for a tapped school ("sc"); the other steps do not need the parent's classes
+    places = await places_of(ctx.session, ctx.person.id, "parent") if action == "sc" else None
     if action == "send" and next_step(data) == "review":
         await _submit(ctx, data)
         return
@@ -96,7 +97,7 @@ async def choose(ctx: Context) -> None:
         if "ok" not in data:
             record_consent_event(ctx, ctx.person.id, "feedback", True)
             data["ok"] = True
-    elif action == "sc" and value.isdigit() and int(value) in {p.school.id for p in places}:
+    elif places and value.isdigit() and int(value) in {p.school.id for p in places}:
         data.update(_school_of(places, int(value)))
     elif action == "k" and value in KINDS:
         data = {k: v for k, v in data.items() if k not in DEPENDS_ON_KIND} | {"kind": value}
