@@ -143,20 +143,17 @@ async def report_finished(job: JobContext) -> None:
         .correlate(Broadcast)
     )
     async with job.transaction() as session:
-        found = await session.scalars(
-            select(Broadcast).where(Broadcast.status == "sending", ~exists(waiting))
+        # marked in one statement: a broadcast another process marked meanwhile is not returned
+        done = await session.scalars(
+            update(Broadcast)
+            .where(Broadcast.status == "sending", ~exists(waiting))
+            .values(status="done", finished_at=now)
+            .returning(Broadcast)
         )
-        for broadcast in found.all():
-            done = await session.execute(
-                update(Broadcast)
-                .where(Broadcast.id == broadcast.id, Broadcast.status == "sending")
-                .values(status="done", finished_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            if getattr(done, "rowcount", 0) != 1 or broadcast.sender_id is None:
-                continue
-            text = await report_text(session, broadcast)
-            await queue_to_person(session, broadcast.sender_id, Outbound("", text), now)
+        for broadcast in done.all():
+            if broadcast.sender_id is not None:
+                text = await report_text(session, broadcast)
+                await queue_to_person(session, broadcast.sender_id, Outbound("", text), now)
 
 
 async def seen(ctx: Context) -> None:

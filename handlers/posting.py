@@ -139,19 +139,14 @@ async def release_broadcasts(job: JobContext) -> None:
     """Releases the scheduled broadcasts whose time has come."""
     now = job.services.clock.now()
     async with job.transaction() as session:
+        # taken in one statement: a broadcast another process released meanwhile is not returned
         due = await session.scalars(
-            select(Broadcast.id).where(Broadcast.status == "scheduled", Broadcast.send_at <= now)
+            update(Broadcast)
+            .where(Broadcast.status == "scheduled", Broadcast.send_at <= now)
+            .values(status="sending")
+            .returning(Broadcast)
         )
-        for broadcast_id in due.all():
-            taken = await session.execute(
-                update(Broadcast)
-                .where(Broadcast.id == broadcast_id, Broadcast.status == "scheduled")
-                .values(status="sending")
-            )
-            if getattr(taken, "rowcount", 0) != 1:
-                continue  # another process released it
-            broadcast = await session.get(Broadcast, broadcast_id)
-            assert broadcast is not None
+        for broadcast in due.all():
             await release_now(session, broadcast, job.services.settings, now)
 
 
