@@ -85,7 +85,7 @@ def rating_choices(ticket: Ticket) -> list[Choice]:
 
 
 def kpi_text(kpis: TicketKpis, start: date, end: date, terms: Terms) -> str:
-    """The period's figures as the principal reads them (digest, CLI)."""
+    """The period's figures as the principal reads them (`hailong tickets kpi`)."""
     mean = "–" if kpis.mean_rating is None else f"{kpis.mean_rating:.2f}".replace(".", ",")
     return "\n".join(
         [
