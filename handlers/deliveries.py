@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -173,8 +172,10 @@ async def seen(ctx: Context) -> None:
                 "seen_at": ctx.now,
             },
         )
-    ack = Outbound(ctx.inbound.chat_id, "", kind="ack", notice=texts.SEEN_THANKS)
-    ctx.replies.append(replace(ack, meta={"group": ctx.inbound.in_group}))
+    meta = {"group": ctx.inbound.in_group}
+    ctx.replies.append(
+        Outbound(ctx.inbound.chat_id, "", kind="ack", notice=texts.SEEN_THANKS, meta=meta)
+    )
 
 
 async def _class_of_chat(ctx: Context, broadcast_id: int) -> int | None:
