@@ -12,7 +12,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import SystemClock
 from bot.delivery.quiet import normalise
@@ -131,7 +130,8 @@ async def cmd_news_publish(args: argparse.Namespace, settings: Settings) -> int:
         chosen = await session.get(NewsPost, args.post)
         if chosen is None:
             raise LookupError(f"no post {args.post}")
-        school = await _school_of(session, chosen.school_id)
+        school = await session.get(School, chosen.school_id)
+        assert school is not None  # a post is deleted with its school
         class_ids = [(await class_by_name(session, school, n)).id for n in args.classes]
         draft = Draft(school, "news", chosen.title, news_body(chosen), class_ids, post_id=chosen.id)
         sent = await post(session, draft, settings, now, send_at=at, repeat_days=args.every)
@@ -185,10 +185,3 @@ async def cmd_news_policy(args: argparse.Namespace, settings: Settings) -> int:
         quiet_now = quiet_hours_of(school, settings) or "none"
         print(f"{school.code}: quiet hours {quiet_now}, audience {policy_of(school, settings)}")
     return 0
-
-
-async def _school_of(session: AsyncSession, school_id: int) -> School:
-    school = await session.get(School, school_id)
-    if school is None:
-        raise LookupError(f"no school {school_id}")
-    return school
