@@ -54,19 +54,20 @@ async def _group(ctx: Context) -> ClassGroup | None:
     )
 
 
-async def _joined(ctx: Context) -> None:
+async def _this_group(ctx: Context) -> ClassGroup:
+    """This chat's group, registered now if the bot's joining it was never seen."""
     group = await _group(ctx)
     if group is None:
         group = ClassGroup(
-            channel=ctx.inbound.channel,
-            chat_id=ctx.inbound.chat_id,
-            title=ctx.inbound.text[:200],
-            active=True,
-            added_at=ctx.now,
+            channel=ctx.inbound.channel, chat_id=ctx.inbound.chat_id, title="", added_at=ctx.now
         )
         ctx.session.add(group)
-    else:
-        group.active, group.title = True, ctx.inbound.text[:200] or group.title
+    return group
+
+
+async def _joined(ctx: Context) -> None:
+    group = await _this_group(ctx)
+    group.active, group.title = True, ctx.inbound.text[:200] or group.title
     ctx.reply(texts.GROUP_HELLO)
 
 
@@ -83,12 +84,7 @@ async def _link(ctx: Context, typed: str) -> None:
     if classroom is None or school is None or not await _may_link(ctx, classroom):
         ctx.reply(texts.GROUP_CODE_NOT_YOURS)
         return
-    group = await _group(ctx)
-    if group is None:
-        group = ClassGroup(
-            channel=ctx.inbound.channel, chat_id=ctx.inbound.chat_id, title="", added_at=ctx.now
-        )
-        ctx.session.add(group)
+    group = await _this_group(ctx)
     group.class_id, group.active = classroom.id, True
     group.linked_at, group.linked_by = ctx.now, ctx.person.id if ctx.person else None
     await ctx.session.delete(code)  # used once
