@@ -40,6 +40,7 @@ class Context:
     dialog: DialogState
     account: ChatAccount | None = None
     person: Person | None = None
+    command: str = ""  # a /command's name, lower case, without @botname
     command_arg: str = ""
     replies: list[Outbound] = field(default_factory=list)
 

@@ -163,6 +163,10 @@ class Dispatcher:
 
     def _route(self, ctx: Context) -> Handler:
         inbound, routes = ctx.inbound, self.routes
+        if inbound.kind == "text" and inbound.text.startswith("/"):
+            name, *arg = inbound.text[1:].split(maxsplit=1) or [""]
+            ctx.command = name.split("@", 1)[0].lower()
+            ctx.command_arg = arg[0].strip() if arg else ""
         if inbound.in_group:
             return routes.group
         if inbound.kind == "choice" and inbound.choice:
@@ -170,9 +174,7 @@ class Dispatcher:
         if inbound.kind != "text":
             return routes.non_text
         if inbound.text.startswith("/"):
-            name, _, arg = inbound.text[1:].partition(" ")
-            ctx.command_arg = arg.strip()
-            return routes.commands.get(name.split("@", 1)[0].lower(), routes.fallback)
+            return routes.commands.get(ctx.command, routes.fallback)
         typed = match_typed_choice(inbound.text, ctx.dialog.choices)
         if typed is not None:
             # a typed reply answers like a tap, but there is no bot message of its own to edit

@@ -34,16 +34,10 @@ async def in_group(ctx: Context) -> None:
             group.active = False  # nothing more is sent there; a re-add turns it back on
     elif inbound.kind == "choice" and (inbound.choice or "").startswith("seen:"):
         await seen(ctx)
-    elif _command(inbound.text) == "lienket":
-        await _link(ctx, inbound.text.split(maxsplit=1)[1] if " " in inbound.text else "")
+    elif ctx.command == "lienket":
+        await _link(ctx, ctx.command_arg)
     else:
         await help.in_group(ctx)
-
-
-def _command(text: str) -> str:
-    if not text.startswith("/"):
-        return ""
-    return text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if text[1:] else ""
 
 
 async def _group(ctx: Context) -> ClassGroup | None:

@@ -24,7 +24,13 @@ from bot.models import Broadcast, Classroom, NewsPost, School
 from bot.routing import JobContext
 from bot.settings import Settings
 from handlers import texts
-from handlers.audience import Audience, audience_of, quiet_hours_of, school_class_ids
+from handlers.audience import (
+    Audience,
+    audience_of,
+    latest_accounts,
+    quiet_hours_of,
+    school_class_ids,
+)
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,19 @@ async def post(
     else:
         await release(session, broadcast, recipients, now)
     return broadcast
+
+
+async def post_privately(
+    session: AsyncSession, draft: Draft, settings: Settings, now: datetime, people: Sequence[int]
+) -> int:
+    """Posts `draft` now to each person's latest private chat; returns how many chats."""
+    accounts = await latest_accounts(session, people)
+    recipients = [
+        Recipient(channel, chat_id, person_id=person)
+        for person, (channel, chat_id) in accounts.items()
+    ]
+    await post(session, draft, settings, now, recipients=recipients)
+    return len(recipients)
 
 
 async def _add(session: AsyncSession, broadcast: Broadcast) -> None:

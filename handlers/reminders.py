@@ -16,14 +16,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Choice
-from bot.delivery.broadcasts import Recipient
 from bot.models import Broadcast, CompletionReceipt, School, Wave, WaveInvite
 from bot.routing import JobContext
 from bot.settings import Settings
 from handlers import texts
-from handlers.audience import latest_accounts
 from handlers.people import consenting
-from handlers.posting import Draft, post
+from handlers.posting import Draft, post_privately
 
 MINUTES = 5
 
@@ -81,7 +79,6 @@ async def _remind(job: JobContext, session: AsyncSession, wave: Wave, round_: in
         )
     )
     allowed = await consenting(session, invited, "surveys") if invited else set()
-    accounts = await latest_accounts(session, sorted(allowed))
     closes = wave.closes_at.astimezone(ZoneInfo(settings.timezone)).strftime("%d/%m/%Y")
     text = texts.SURVEY_REMINDER.format(title=wave.title, closes=closes, minutes=MINUTES)
     choice = Choice(f"s:{wave.id}", texts.SURVEY_ANSWER)
@@ -93,8 +90,4 @@ async def _remind(job: JobContext, session: AsyncSession, wave: Wave, round_: in
         wave_id=wave.id,
         reminder_round=round_,
     )
-    recipients = [
-        Recipient(channel, chat_id, person_id=person_id)
-        for person_id, (channel, chat_id) in accounts.items()
-    ]
-    await post(session, draft, settings, now, recipients=recipients)
+    await post_privately(session, draft, settings, now, sorted(allowed))

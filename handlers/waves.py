@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Choice
 from bot.context import Context
-from bot.delivery.broadcasts import Recipient
 from bot.models import (
     Classroom,
     CompletionReceipt,
@@ -24,9 +23,9 @@ from bot.models import (
 from bot.routing import JobContext
 from bot.settings import Settings
 from handlers import texts
-from handlers.audience import latest_accounts
+from handlers.audience import parents_of
 from handlers.people import consenting, has_consent, places_of
-from handlers.posting import Draft, post
+from handlers.posting import Draft, post_privately
 from handlers.results import wave_progress, wave_score_text
 from surveys.catalog import Catalog
 
@@ -78,16 +77,8 @@ async def invite_wave(session: AsyncSession, wave: Wave, now: datetime, settings
     replies of people who are talking to the bot meanwhile.
     """
     wave.invited_at = now
-    rows = await session.execute(
-        select(Membership.person_id, Membership.class_id)
-        .join(WaveClass, WaveClass.class_id == Membership.class_id)
-        .where(WaveClass.wave_id == wave.id, Membership.role == "parent")
-        .order_by(Membership.id)
-    )
-    class_of: dict[int, int] = {}
-    for person_id, class_id in rows:
-        if class_id is not None:
-            class_of.setdefault(person_id, class_id)  # a parent of two classes is invited once
+    scope = await session.scalars(select(WaveClass.class_id).where(WaveClass.wave_id == wave.id))
+    class_of = await parents_of(session, list(scope))  # a parent of two classes is invited once
     allowed = await consenting(session, list(class_of), "surveys")
     already = set(
         await session.scalars(select(WaveInvite.person_id).where(WaveInvite.wave_id == wave.id))
@@ -97,8 +88,7 @@ async def invite_wave(session: AsyncSession, wave: Wave, now: datetime, settings
         WaveInvite(wave_id=wave.id, person_id=person, class_id=class_of[person], invited_at=now)
         for person in new
     )
-    accounts = await latest_accounts(session, new)
-    if not accounts:
+    if not new:
         return 0
     school = await session.get(School, wave.school_id)
     assert school is not None
@@ -110,12 +100,7 @@ async def invite_wave(session: AsyncSession, wave: Wave, now: datetime, settings
         body={"text": _invite_text(wave, settings.timezone), "choices": [choice.__dict__.copy()]},
         wave_id=wave.id,  # a parent who answers before their turn is skipped
     )
-    recipients = [
-        Recipient(channel, chat_id, person_id=person)
-        for person, (channel, chat_id) in accounts.items()
-    ]
-    await post(session, draft, settings, now, recipients=recipients)
-    return len(recipients)
+    return await post_privately(session, draft, settings, now, new)
 
 
 async def invite_to_open_waves(session: AsyncSession, person_id: int, now: datetime) -> list[Wave]:

@@ -191,3 +191,12 @@ async def test_a_sent_reply_keeps_no_copy_of_its_text(
     async with app.db.sessions() as session:
         row = await session.scalar(select(OutboxMessage))
     assert row is not None and row.status == "sent" and row.body is None
+
+
+async def test_a_bare_slash_gets_an_answer_not_an_apology(
+    app: App, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    await memory.deliver(inbound_from(memory, "4009", clock.now(), text="/"))
+    await app.settle()
+    replies = [m.text for m in memory.chats["4009"]]
+    assert len(replies) == 1 and replies[0] != texts.FAILURE
