@@ -17,6 +17,8 @@ from bot.context import Services
 from bot.db import Database
 from bot.dispatch import Dispatcher
 from bot.inbox import InboxWriter
+from bot.interactions import Signer
+from bot.keys import button_key
 from bot.outbox import Outbox
 from bot.ratelimit import Limits, RateLimiter
 from bot.routing import Job, JobContext, Routes
@@ -41,6 +43,7 @@ class App:
     jobs: Sequence[Job]
     metrics: CollectorRegistry
     inbox: InboxWriter
+    signer: Signer
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _scheduler: AsyncIOScheduler | None = None
 
@@ -54,6 +57,8 @@ class App:
 
     async def start(self, *, scheduler: bool = True, sender: bool = True) -> None:
         """Recovers unhandled work, then starts the channels, the sender and the jobs."""
+        key = self.settings.button_key
+        self.signer.use(await button_key(self.db, key.get_secret_value() if key else None))
         await self.dispatcher.recover()
         if sender:
             self._tasks.append(asyncio.get_running_loop().create_task(self.outbox.run()))
@@ -104,6 +109,7 @@ def create_app(
         c.name: c for c in (channels if channels is not None else configured_channels(settings))
     }
     services = Services(settings, clock, catalog, _links(chosen))
+    signer = Signer()
     outbox = Outbox(
         db,
         chosen,
@@ -112,8 +118,9 @@ def create_app(
         max_attempts=settings.outbox_max_attempts,
         concurrency=settings.delivery_concurrency,
         timezone=settings.timezone,
+        signer=signer,
     )
-    dispatcher = Dispatcher(db, routes or handlers.ROUTES, services, outbox.enqueue)
+    dispatcher = Dispatcher(db, routes or handlers.ROUTES, services, outbox.enqueue, signer)
     registry = CollectorRegistry()
     application = web.Application(client_max_size=1024**2)
     app = App(
@@ -127,6 +134,7 @@ def create_app(
         handlers.JOBS if jobs is None else jobs,
         registry,
         InboxWriter(db),
+        signer,
     )
     _add_metrics(app)
     application.router.add_get("/healthz", _healthz)

@@ -13,10 +13,13 @@ from bot.channels.base import Choice, Inbound, Outbound
 from bot.clock import Clock
 from bot.db import table_of, written_before_commit
 from bot.dialogs import DialogState
+from bot.interactions import Flow, S, new_token
 from bot.models import ChatAccount, OutboxMessage, Person
 from bot.outbox import Pending
 from bot.settings import Settings
 from surveys.catalog import Catalog
+
+TOKEN = "_token"  # the open flow instance's token, kept beside its state
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,25 @@ class Context:
     def set_flow(self, flow: str, **data: object) -> None:
         self.dialog.flow = flow
         self.dialog.data = dict(data)
+
+    def flow_state(self, flow: Flow[S]) -> S | None:
+        """The state of `flow` if it is the one open in this chat."""
+        return flow.load(self.dialog.data) if self.dialog.flow == flow.name else None
+
+    def start_flow(self, flow: Flow[S], state: S) -> None:
+        """Opens a new instance of `flow`: buttons shown for an earlier one no longer act."""
+        self.dialog.flow = flow.name
+        self.dialog.data = {**state.model_dump(mode="json"), TOKEN: new_token()}
+
+    def save_flow(self, state: S) -> None:
+        """Stores the open flow's new state; its buttons already shown keep acting."""
+        self.dialog.data = {**state.model_dump(mode="json"), TOKEN: self.flow_token}
+
+    @property
+    def flow_token(self) -> str:
+        """The token of the open flow instance ("" when none is open)."""
+        token = self.dialog.data.get(TOKEN, "") if self.dialog.flow else ""
+        return token if isinstance(token, str) else ""
 
     def end_flow(self) -> None:
         self.set_flow("")

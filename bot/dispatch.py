@@ -23,6 +23,7 @@ from bot.context import Context, Services, queue_outbound, queued_rows
 from bot.db import Database
 from bot.dialogs import ChatKey, load_dialogs, save_dialogs
 from bot.inbox import claim_inbound, pending_inbound
+from bot.interactions import Buttons, Signer, Tap, bind
 from bot.models import ChatAccount, InboundMessage, Person
 from bot.outbox import Pending
 from bot.routing import Handler, Routes
@@ -50,6 +51,7 @@ class Dispatcher:
         routes: Routes,
         services: Services,
         on_commit: Callable[[list[Pending]], None],
+        signer: Signer,
         *,
         max_batch: int = 32,
         max_batches: int = 4,
@@ -58,6 +60,10 @@ class Dispatcher:
         self.routes = routes
         self.services = services
         self.on_commit = on_commit
+        self.signer = signer
+        self.buttons = Buttons(route.kind for route in routes.buttons)
+        self._taps = {route.kind: route for route in routes.buttons}
+        self._flows = {during.flow.name: during for during in routes.flows}
         self.max_batch = max_batch
         # fewer transactions at once than pooled connections, so the inbox and outbox get theirs
         self.max_batches = max_batches
@@ -167,20 +173,43 @@ class Dispatcher:
             name, *arg = inbound.text[1:].split(maxsplit=1) or [""]
             ctx.command = name.split("@", 1)[0].lower()
             ctx.command_arg = arg[0].strip() if arg else ""
+        if inbound.kind == "choice":
+            signed = inbound.choice or ""
+            return self._tapped(ctx, self.signer.open(inbound.channel, inbound.chat_id, signed))
         if inbound.in_group:
             return routes.group
-        if inbound.kind == "choice" and inbound.choice:
-            return routes.buttons.get(inbound.choice.split(":", 1)[0], routes.fallback)
         if inbound.kind != "text":
             return routes.non_text
         if inbound.text.startswith("/"):
             return routes.commands.get(ctx.command, routes.fallback)
-        typed = match_typed_choice(inbound.text, ctx.dialog.choices)
-        if typed is not None:
-            # a typed reply answers like a tap, but there is no bot message of its own to edit
-            ctx.inbound = replace(inbound, kind="choice", choice=typed, message_id=None)
-            return routes.buttons.get(typed.split(":", 1)[0], routes.fallback)
-        return routes.flows.get(ctx.dialog.flow, routes.fallback)
+        during = self._flows.get(ctx.dialog.flow)
+        if during is None or during.flow.reads_choices:
+            typed = match_typed_choice(inbound.text, ctx.dialog.choices)
+            if typed is not None:
+                # a typed reply names a choice we showed in this chat: it answers like a tap,
+                # but there is no bot message of its own to edit
+                ctx.inbound = replace(inbound, kind="choice", choice=typed, message_id=None)
+                return self._tapped(ctx, typed)
+        return during.typed if during is not None else routes.fallback
+
+    def _tapped(self, ctx: Context, payload: str | None) -> Handler:
+        """The handler of a tap on one of our buttons issued in this chat and state, or stale."""
+        tap = self.buttons.decode(payload) if payload is not None else None
+        if tap is None or not _issued_here(ctx, tap):
+            why = "unsigned" if payload is None else "unknown" if tap is None else "stale flow"
+            log.warning("%s tap refused (%s)", ctx.inbound.channel, why)
+            return self._stale
+        route, button = self._taps[type(tap.button)], tap.button
+        return lambda context: route.handler(context, button)
+
+    async def _stale(self, ctx: Context) -> None:
+        """Says the button is no longer valid; nothing else happens."""
+        if ctx.inbound.in_group:  # a short notice to the one who tapped, not the whole group
+            ctx.replies.append(
+                Outbound(ctx.inbound.chat_id, "", kind="ack", notice=self.routes.stale_text)
+            )
+        else:
+            ctx.reply(self.routes.stale_text)
 
     def _flush(self, ctx: Context) -> None:
         replies = ctx.replies
@@ -188,12 +217,13 @@ class Dispatcher:
         if callback_id:
             first = replies[0] if replies else Outbound(ctx.inbound.chat_id, "", kind="ack")
             replies[:1] = [replace(first, callback_id=callback_id)]
+        token = ctx.flow_token
         for message in replies:
+            if message.choices:
+                message = replace(message, choices=bind(message.choices, token))
             queue_outbound(ctx.session, ctx.inbound.channel, message, ctx.now)
-        if replies and not ctx.inbound.in_group:
-            shown = [r for r in replies if r.kind == "message"]
-            if shown:
-                ctx.dialog.choices = [_choice_json(c) for c in shown[-1].choices]
+            if message.kind == "message" and not ctx.inbound.in_group:
+                ctx.dialog.choices = [_choice_json(c) for c in message.choices]
 
     async def _record_failure(
         self, inbound_id: int, inbound: Inbound, error: Exception
@@ -229,6 +259,12 @@ def match_typed_choice(text: str, shown: list[dict[str, str]]) -> str | None:
         if wanted in (fold(key), fold(choice["label"])):
             return choice["payload"]
     return None
+
+
+def _issued_here(ctx: Context, tap: Tap) -> bool:
+    """A flow's button acts only in the instance of the flow it was shown in."""
+    flow = type(tap.button).flow
+    return flow is None or (ctx.dialog.flow == flow.name and tap.token == ctx.flow_token)
 
 
 def _choice_json(choice: Choice) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     JSON,
@@ -24,7 +24,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bot.db import Base, UTCDateTime
 
 ROLES = ("parent", "teacher", "principal", "district")
-PURPOSES = ("surveys", "news", "feedback")
+Purpose = Literal["surveys", "news", "feedback"]
+PURPOSES: tuple[Purpose, ...] = ("surveys", "news", "feedback")
 
 
 class School(Base):
@@ -497,3 +498,11 @@ class Digest(Base):
     week_start: Mapped[date] = mapped_column(Date)  # the Monday of the week reported
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     recipients: Mapped[int] = mapped_column(Integer, default=0)  # principals reached
+
+
+class AppKey(Base):
+    """A secret of the deployment itself (the key that signs buttons), made once, shared by all."""
+
+    __tablename__ = "app_keys"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))

@@ -35,6 +35,7 @@ from bot.delivery import store
 from bot.delivery.lease import Lease, lease_for
 from bot.delivery.queues import LANES, REPLY, Key, Lanes, Pending
 from bot.delivery.store import ChatKey, Template, gone_error
+from bot.interactions import Signer
 from bot.ratelimit import RateLimiter
 
 __all__ = ["Outbox", "Pending"]
@@ -61,6 +62,7 @@ class Outbox:
         timezone: str = "Asia/Ho_Chi_Minh",
         page: int = 2000,
         lease: Lease | None = None,
+        signer: Signer | None = None,
     ) -> None:
         self.db = db
         self.channels = channels
@@ -74,6 +76,7 @@ class Outbox:
         self.zone = ZoneInfo(timezone)
         self.page = page
         self.lease = lease or lease_for(db)
+        self.signer = signer or Signer()
         self.sent = 0
         self.idle = False  # waiting for work (between two turns of `run`)
         self.lanes = Lanes()
@@ -302,11 +305,14 @@ class Outbox:
             self._wakeup.set()
 
     def _outbound(self, item: Pending) -> Outbound:
+        """The message as it goes out: its buttons signed for the chat it goes to."""
         if item.body is not None:
-            return Outbound.from_json(item.body)
-        body = self._templates[item.broadcast_id or 0].body
-        meta = {"group": item.to_group, "broadcast": item.broadcast_id}
-        return Outbound.from_json({**body, "chat_id": item.chat_id, "meta": meta})
+            message = Outbound.from_json(item.body)
+        else:
+            body = self._templates[item.broadcast_id or 0].body
+            meta = {"group": item.to_group, "broadcast": item.broadcast_id}
+            message = Outbound.from_json({**body, "chat_id": item.chat_id, "meta": meta})
+        return self.signer.sign_for(item.channel, message)
 
     def _retry(self, item: Pending, seconds: float, error: str) -> None:
         if item.attempts >= self.max_attempts:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Context, Services
+from bot.interactions import Button, Flow
 
+B = TypeVar("B", bound=Button)
 Handler = Callable[[Context], Awaitable[None]]
 # reads, in one query, what the handlers of a whole dispatch batch are about to read one by one
 Prefetch = Callable[[Sequence[Context]], Awaitable[None]]
@@ -17,17 +20,47 @@ JobFunction = Callable[["JobContext"], Awaitable[None]]
 
 
 @dataclass(frozen=True)
+class OnTap(Generic[B]):
+    """A button type and the handler a tap on it runs."""
+
+    kind: type[B]
+    handler: Callable[[Context, B], Awaitable[None]]
+
+
+def on(kind: type[B], handler: Callable[[Context, B], Awaitable[None]]) -> OnTap[Any]:
+    """Routes taps on `kind` to `handler` (typed: the handler takes exactly that button)."""
+    return OnTap(kind, handler)
+
+
+@dataclass(frozen=True)
+class During:
+    """A flow and the handler of what is typed while it is open."""
+
+    flow: Flow[Any]
+    typed: Handler
+
+
+@dataclass(frozen=True)
 class Routes:
-    """Where an inbound goes: a command, a button prefix, the open flow, or the fallback."""
+    """Where an inbound goes: a command, a button type, the open flow, or the fallback."""
 
     commands: Mapping[str, Handler]
-    buttons: Mapping[str, Handler]
-    flows: Mapping[str, Handler]
+    buttons: Sequence[OnTap[Any]]
+    flows: Sequence[During]
     fallback: Handler
     non_text: Handler
     group: Handler
     failure_text: str
+    stale_text: str
     prefetch: Sequence[Prefetch] = ()
+
+    def __post_init__(self) -> None:
+        taps = [route.kind for route in self.buttons]
+        if len(set(taps)) != len(taps):
+            raise ValueError("a button type is routed twice")
+        names = [during.flow.name for during in self.flows]
+        if len(set(names)) != len(names):
+            raise ValueError("two flows share a name")
 
 
 @dataclass(frozen=True)

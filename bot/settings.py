@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     timezone: str = Field("Asia/Ho_Chi_Minh", description="Time zone for schedules and dates.")
     language: Literal["vi", "en"] = Field("vi", description="Default language of the copy.")
     log_level: str = Field("INFO", description="Python logging level.")
+    button_key: SecretStr | None = Field(
+        None,
+        description="Key that signs buttons; unset: one made once and kept in the database.",
+    )
 
     telegram_token: SecretStr | None = Field(None, description="Bot token from @BotFather.")
     telegram_api_url: str = Field(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.routing import Job, Routes
+from bot.routing import During, Job, Routes, on
 from handlers import (
     announcements,
     data_rights,
@@ -38,39 +38,29 @@ ROUTES = Routes(
         "trogiup": help.show_help,
         "help": help.show_help,
     },
-    buttons={
-        "join": onboarding.confirm_class,
-        "consent": onboarding.record_consent,
-        "data": data_rights.change_my_data,
-        "link": linking.link_action,
-        "s": surveys.open_survey,
-        "a": surveys.answer_button,
-        "m": surveys.toggle_button,
-        "d": surveys.finish_multi,
-        "r": surveys.review_action,
-        "e": surveys.change_answer,
-        "w": waves.staff_menu_action,
-        "fb": intake.choose,
-        "tt": follow.act,
-        "tk": staff.act,
-        "tb": announcements.act,
-        "n": news.act,
-        "seen": deliveries.seen,
-        "bc": report_chat.act,
-    },
-    flows={
-        "survey": surveys.answer_typed,
-        intake.FLOW: intake.typed,
-        follow.ADD_FLOW: follow.add_typed,
-        staff.NOTE_FLOW: staff.note_typed,
-        announcements.FLOW: announcements.typed,
-        news.FLOW: news.typed,
-        report_chat.FLOW: report_chat.typed,
-    },
+    buttons=[
+        on(onboarding.ConfirmJoin, onboarding.confirm_class),
+        on(onboarding.Consent, onboarding.record_consent),
+        # LEGACY (being converted to typed buttons):
+        # "data": data_rights.change_my_data, "link": linking.link_action,
+        # "s": surveys.open_survey, "a": surveys.answer_button, "m": surveys.toggle_button,
+        # "d": surveys.finish_multi, "r": surveys.review_action, "e": surveys.change_answer,
+        # "w": waves.staff_menu_action, "fb": intake.choose, "tt": follow.act, "tk": staff.act,
+        # "tb": announcements.act, "n": news.act, "seen": deliveries.seen, "bc": report_chat.act,
+    ],
+    flows=[
+        During(onboarding.JOIN, onboarding.code_or_help),
+        # LEGACY flows (to declare as Flow objects):
+        # "survey": surveys.answer_typed, intake.FLOW: intake.typed,
+        # follow.ADD_FLOW: follow.add_typed, staff.NOTE_FLOW: staff.note_typed,
+        # announcements.FLOW: announcements.typed, news.FLOW: news.typed,
+        # report_chat.FLOW: report_chat.typed,
+    ],
     fallback=onboarding.code_or_help,
     non_text=photos.route,
     group=groups.in_group,
     failure_text=texts.FAILURE,
+    stale_text=texts.STALE_BUTTON,
     prefetch=[surveys.prefetch_runs_of],
 )
 

@@ -4,14 +4,36 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.channels.base import Choice
 from bot.context import Context
-from bot.models import PURPOSES, Classroom, Membership, School, StaffInvite
+from bot.interactions import Button, Flow, FlowState, choice
+from bot.models import PURPOSES, Classroom, Membership, Purpose, School, StaffInvite
 from handlers import texts
 from handlers.codes import clean_code, looks_like_code
 from handlers.linking import redeem_link_code
 from handlers.people import consents_of, ensure_person, record_consent_event
 from handlers.waves import invite_to_open_waves, start_choices
+
+
+class Joining(FlowState):
+    """The class whose code was redeemed in this chat, awaiting the parent's yes or no."""
+
+    class_id: int
+
+
+JOIN = Flow("join", Joining, cancelled=texts.CANCELLED)
+
+
+class ConfirmJoin(Button, verb="join", flow=JOIN):
+    """ "Đúng lớp" / "Không phải": the answer to the class a code named, in this chat only."""
+
+    yes: bool
+
+
+class Consent(Button, verb="consent"):
+    """Agree or disagree to one purpose of data use."""
+
+    purpose: Purpose
+    yes: bool
 
 
 async def start(ctx: Context) -> None:
@@ -47,11 +69,12 @@ async def redeem_code(ctx: Context, typed: str) -> None:
         if not _serves(ctx, school):
             ctx.reply(texts.CODE_OTHER_SCHOOL)
             return
+        ctx.start_flow(JOIN, Joining(class_id=classroom.id))
         ctx.reply(
             texts.CONFIRM_CLASS.format(class_name=classroom.name, school_name=school.name),
             [
-                Choice(f"join:{classroom.id}:yes", texts.YES_CLASS),
-                Choice(f"join:{classroom.id}:no", texts.NO_CLASS),
+                choice(ConfirmJoin(yes=True), texts.YES_CLASS),
+                choice(ConfirmJoin(yes=False), texts.NO_CLASS),
             ],
         )
         return
@@ -99,17 +122,18 @@ async def _grant_staff_role(ctx: Context, invite: StaffInvite) -> None:
     ctx.reply(texts.STAFF_WELCOME.format(role=texts.ROLE_NAMES[invite.role], place=place))
 
 
-async def confirm_class(ctx: Context) -> None:
-    """Makes the parent a member of the confirmed class, then asks for consent."""
-    _, class_id, answer = (ctx.inbound.choice or "").split(":")
-    classroom = await ctx.session.get(Classroom, int(class_id))
+async def confirm_class(ctx: Context, tap: ConfirmJoin) -> None:
+    """Makes the parent a member of the class whose code they redeemed here, then asks consent."""
+    joining = ctx.flow_state(JOIN)
+    ctx.end_flow()
+    classroom = await ctx.session.get(Classroom, joining.class_id) if joining else None
     if classroom is None:
         ctx.reply(texts.STALE_BUTTON)
         return
     if not _serves(ctx, await ctx.session.get(School, classroom.school_id)):
         ctx.reply(texts.CODE_OTHER_SCHOOL)
         return
-    if answer != "yes":
+    if not tap.yes:
         ctx.reply(texts.NOT_MY_CLASS, edit=True)
         return
     person = await ensure_person(ctx)
@@ -147,8 +171,8 @@ async def ask_next_consent(ctx: Context, *, edit: bool = False) -> None:
             ctx.reply(
                 intro + texts.CONSENT_QUESTIONS[purpose],
                 [
-                    Choice(f"consent:{purpose}:yes", texts.AGREE),
-                    Choice(f"consent:{purpose}:no", texts.DISAGREE),
+                    choice(Consent(purpose, yes=True), texts.AGREE),
+                    choice(Consent(purpose, yes=False), texts.DISAGREE),
                 ],
                 edit=edit,
             )
@@ -156,15 +180,14 @@ async def ask_next_consent(ctx: Context, *, edit: bool = False) -> None:
     await _finish_onboarding(ctx, edit=edit)
 
 
-async def record_consent(ctx: Context) -> None:
+async def record_consent(ctx: Context, tap: Consent) -> None:
     """Logs the parent's explicit answer for one purpose and asks the next."""
-    _, purpose, answer = (ctx.inbound.choice or "").split(":")
-    if ctx.person is None or purpose not in PURPOSES:
+    if ctx.person is None:
         ctx.reply(texts.STALE_BUTTON)
         return
     decided = await consents_of(ctx.session, ctx.person.id)
-    if decided[purpose] is None:
-        record_consent_event(ctx, ctx.person.id, purpose, answer == "yes")
+    if decided[tap.purpose] is None:
+        record_consent_event(ctx, ctx.person.id, tap.purpose, tap.yes)
         await ctx.session.flush()
     await ask_next_consent(ctx, edit=True)
 

@@ -53,6 +53,8 @@ class Choice:
     payload: str
     label: str
     key: str = ""
+    # a flow's button, to be tied to the flow's instance when shown (see bot/interactions.py)
+    bound: bool = False
 
 
 @dataclass(frozen=True)
