@@ -13,7 +13,7 @@ from bot.channels.base import Choice, Inbound, Outbound
 from bot.clock import Clock
 from bot.db import table_of, written_before_commit
 from bot.dialogs import DialogState
-from bot.interactions import Flow, S, new_token
+from bot.interactions import Button, Flow, S, new_token
 from bot.models import ChatAccount, OutboxMessage, Person
 from bot.outbox import Pending
 from bot.settings import Settings
@@ -45,6 +45,7 @@ class Context:
     person: Person | None = None
     command: str = ""  # a /command's name, lower case, without @botname
     command_arg: str = ""
+    button: Button | None = None  # the tapped button, once verified and decoded
     replies: list[Outbound] = field(default_factory=list)
 
     def reply(

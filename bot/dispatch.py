@@ -200,6 +200,7 @@ class Dispatcher:
             log.warning("%s tap refused (%s)", ctx.inbound.channel, why)
             return self._stale
         route, button = self._taps[type(tap.button)], tap.button
+        ctx.button = button
         return lambda context: route.handler(context, button)
 
     async def _stale(self, ctx: Context) -> None:

@@ -173,7 +173,7 @@ class WaveInvite(Base):
 
 
 class SurveyRun(Base):
-    """A parent's unfinished questionnaire; deleted when submitted."""
+    """A parent's unfinished questionnaire; deleted when submitted (its answers: draft_answers)."""
 
     __tablename__ = "survey_runs"
     __table_args__ = (UniqueConstraint("wave_id", "person_id"),)
@@ -184,8 +184,8 @@ class SurveyRun(Base):
     class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
     survey_key: Mapped[str] = mapped_column(String(64))
     survey_version: Mapped[int] = mapped_column(Integer)
-    selecting: Mapped[str] = mapped_column(String(500), default="")
-    reviewing: Mapped[bool] = mapped_column(Boolean, default=False)
+    # where the run stands, but its answers: the engine's RunState.to_json() without them
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

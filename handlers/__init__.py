@@ -41,6 +41,15 @@ ROUTES = Routes(
     buttons=[
         on(onboarding.ConfirmJoin, onboarding.confirm_class),
         on(onboarding.Consent, onboarding.record_consent),
+        on(surveys.StartSurvey, surveys.open_survey),
+        on(surveys.PickAnswer, surveys.pick),
+        on(surveys.SkipAnswer, surveys.skip),
+        on(surveys.TickAnswer, surveys.tick),
+        on(surveys.DoneTicking, surveys.done_ticking),
+        on(surveys.SubmitRun, surveys.submit),
+        on(surveys.ChangeRun, surveys.change),
+        on(surveys.EditAnswer, surveys.edit),
+        on(surveys.ConfirmEdit, surveys.confirm),
         # LEGACY (being converted to typed buttons):
         # "data": data_rights.change_my_data, "link": linking.link_action,
         # "s": surveys.open_survey, "a": surveys.answer_button, "m": surveys.toggle_button,
@@ -50,6 +59,7 @@ ROUTES = Routes(
     ],
     flows=[
         During(onboarding.JOIN, onboarding.code_or_help),
+        During(surveys.SURVEY, surveys.answer_typed),
         # LEGACY flows (to declare as Flow objects):
         # "survey": surveys.answer_typed, intake.FLOW: intake.typed,
         # follow.ADD_FLOW: follow.add_typed, staff.NOTE_FLOW: staff.note_typed,

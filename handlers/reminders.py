@@ -15,13 +15,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.channels.base import Choice
+from bot.interactions import choice
 from bot.models import Broadcast, CompletionReceipt, School, Wave, WaveInvite
 from bot.routing import JobContext
 from bot.settings import Settings
 from handlers import texts
 from handlers.people import consenting
 from handlers.posting import Draft, post_privately
+from handlers.waves import StartSurvey
 
 MINUTES = 5
 
@@ -81,12 +82,12 @@ async def _remind(job: JobContext, session: AsyncSession, wave: Wave, round_: in
     allowed = await consenting(session, invited, "surveys") if invited else set()
     closes = wave.closes_at.astimezone(ZoneInfo(settings.timezone)).strftime("%d/%m/%Y")
     text = texts.SURVEY_REMINDER.format(title=wave.title, closes=closes, minutes=MINUTES)
-    choice = Choice(f"s:{wave.id}", texts.SURVEY_ANSWER)
+    answer = choice(StartSurvey(wave.id), texts.SURVEY_ANSWER)
     draft = Draft(
         school=school,
         kind="reminder",
         title=wave.title,
-        body={"text": text, "choices": [choice.__dict__.copy()]},
+        body={"text": text, "choices": [answer.__dict__.copy()]},
         wave_id=wave.id,
         reminder_round=round_,
     )

@@ -8,7 +8,7 @@ more than all the rest of handling it.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -19,8 +19,6 @@ from bot.context import Context
 from bot.db import json_object_agg, table_of, upsert_statements, written_before_commit
 from bot.models import CompletionReceipt, DraftAnswer, SurveyRun, Wave, WaveClass
 from handlers.people import places_of
-from surveys.engine import prune_hidden
-from surveys.schema import Survey
 
 DraftKey = tuple[int, str]
 
@@ -84,31 +82,27 @@ async def answers_of(ctx: Context, run: SurveyRun) -> dict[str, str]:
     return found[2] if found is not None else {}
 
 
-async def save_answer(
-    ctx: Context, run: SurveyRun, survey: Survey, answers: dict[str, str], key: str, value: str
-) -> dict[str, str]:
-    """Stores one answer at once and forgets answers an earlier change has hidden."""
-    answers = {**answers, key: value}
-    kept = prune_hidden(survey, answers)
+async def apply_changes(ctx: Context, run: SurveyRun, changed: Mapping[str, str | None]) -> None:
+    """Stores the answers the engine changed (None: an answer a change has hidden)."""
     staged = _staged(ctx.session)
     loaded = _loaded(ctx.session, run)
-    for gone in set(answers) - set(kept):
-        staged.pop((run.id, gone), None)
+    for key, value in changed.items():
+        if value is not None:
+            staged[(run.id, key)] = {
+                "run_id": run.id,
+                "question_key": key,
+                "value": value,
+                "answered_at": ctx.now,
+            }
+            if loaded is not None:
+                loaded[2][key] = value
+            continue
+        staged.pop((run.id, key), None)
         if loaded is not None:
-            loaded[2].pop(gone, None)
+            loaded[2].pop(key, None)
         await ctx.session.execute(
-            delete(DraftAnswer).where(
-                DraftAnswer.run_id == run.id, DraftAnswer.question_key == gone
-            )
+            delete(DraftAnswer).where(DraftAnswer.run_id == run.id, DraftAnswer.question_key == key)
         )
-    staged[(run.id, key)] = {
-        "run_id": run.id,
-        "question_key": key,
-        "value": value,
-        "answered_at": ctx.now,
-    }
-    clear_selection(run)
-    return kept
 
 
 def forget_staged(ctx: Context, run: SurveyRun) -> None:
@@ -117,12 +111,6 @@ def forget_staged(ctx: Context, run: SurveyRun) -> None:
     staged = _staged(ctx.session)
     for draft in [draft for draft in staged if draft[0] == run.id]:
         del staged[draft]
-
-
-def clear_selection(run: SurveyRun) -> None:
-    """Forgets the ticked options of a multiple-choice question (without dirtying the row)."""
-    if run.selecting:
-        run.selecting = ""
 
 
 def _loaded(session: AsyncSession, run: SurveyRun) -> Loaded | None:
@@ -165,8 +153,7 @@ async def find_or_start_run(ctx: Context, wave: Wave, person_id: int) -> SurveyR
         class_id=class_id,
         survey_key=wave.survey_key,
         survey_version=wave.survey_version,
-        selecting="",
-        reviewing=False,
+        state={},
         started_at=ctx.now,
         updated_at=ctx.now,
     )

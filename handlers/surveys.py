@@ -1,4 +1,10 @@
-"""A parent answering a questionnaire: ask, record each answer at once, review, submit."""
+"""A parent answering a questionnaire: load the run, take one step of the engine, save, show.
+
+Every tap and typed reply of a run goes through `_advance`: the engine (surveys/step.py) alone
+decides what the input means for the run's state — an answer, a repeat that changes nothing, a
+change to an earlier answer that must be confirmed, or a refusal — and this module stores what
+it changed and shows what it asks for.
+"""
 
 from __future__ import annotations
 
@@ -9,43 +15,136 @@ from sqlalchemy import delete, select
 
 from bot.channels.base import Choice
 from bot.context import Context
+from bot.interactions import Button, Flow, FlowState, choice
 from bot.models import Answer, CompletionReceipt, Response, SurveyRun, Wave
 from handlers import texts
 from handlers.people import has_consent, places_of
 from handlers.runs import (
-    answers_of,
-    clear_selection,
+    apply_changes,
     find_or_start_run,
     forget_staged,
     has_submitted,
     is_open,
     prefetch_runs,
     run_by_token,
-    save_answer,
 )
-from handlers.waves import open_waves_for, staff_menu, start_choices
-from surveys.engine import (
-    Accepted,
-    Rejected,
-    next_question,
-    number_of,
-    options_for,
-    parse_answer,
-    summary,
-    toggle_choice,
-    visible_questions,
+from handlers.waves import StartSurvey, open_waves_for, staff_menu, start_choices
+from surveys import labels
+from surveys.kinds import kind_of
+from surveys.schema import Survey
+from surveys.step import (
+    Ask,
+    Change,
+    ChangeList,
+    Confirm,
+    ConfirmChange,
+    Done,
+    Edit,
+    Input,
+    Pick,
+    Resume,
+    Review,
+    RunState,
+    Screen,
+    Submit,
+    Tick,
+    Typed,
+    step,
 )
-from surveys.options import split_choices
-from surveys.schema import Question, Survey
 
-# button prefixes whose payload's second field is a run token (see handlers/__init__.py)
-RUN_BUTTONS = frozenset({"a", "m", "d", "r", "e"})
+
+class Answering(FlowState):
+    """The run whose questions typed replies answer."""
+
+    run: str
+
+
+SURVEY = Flow("survey", Answering, cancelled=texts.CANCELLED, reads_choices=False)
+
+
+class PickAnswer(Button, verb="a"):
+    """One option of a question answered with one tap."""
+
+    wave: int
+    run: str
+    question: int
+    option: int
+
+
+class SkipAnswer(Button, verb="sk"):
+    """"Bỏ qua" on an optional question."""
+
+    wave: int
+    run: str
+    question: int
+
+
+class TickAnswer(Button, verb="m"):
+    """Ticks or unticks one option of a question with several answers."""
+
+    wave: int
+    run: str
+    question: int
+    option: int
+
+
+class DoneTicking(Button, verb="d"):
+    """"Xong" under a question with several answers."""
+
+    wave: int
+    run: str
+    question: int
+
+
+class SubmitRun(Button, verb="r"):
+    """"Gửi phiếu" under the review."""
+
+    wave: int
+    run: str
+
+
+class ChangeRun(Button, verb="rc"):
+    """"Sửa câu trả lời" under the review."""
+
+    wave: int
+    run: str
+
+
+class EditAnswer(Button, verb="e"):
+    """A question number picked from the review, to answer it again."""
+
+    wave: int
+    run: str
+    question: int
+
+
+class ConfirmEdit(Button, verb="cf"):
+    """Yes or no to changing an earlier answer."""
+
+    wave: int
+    run: str
+    yes: bool
+
+
+# the buttons of one parent's run: each carries the wave (to tell "already sent" from "gone")
+RUN_BUTTONS = (
+    PickAnswer,
+    SkipAnswer,
+    TickAnswer,
+    DoneTicking,
+    SubmitRun,
+    ChangeRun,
+    EditAnswer,
+    ConfirmEdit,
+)
 
 REJECTIONS = {
     "not_a_choice": texts.INVALID_CHOICE,
     "too_many": texts.INVALID_TOO_MANY,
     "empty": texts.INVALID_EMPTY,
     "too_long": texts.INVALID_TOO_LONG,
+    "stale": texts.STALE_BUTTON,
+    "hidden": texts.QUESTION_HIDDEN,
 }
 
 
@@ -53,12 +152,10 @@ async def prefetch_runs_of(contexts: Sequence[Context]) -> None:
     """Reads at once the questionnaires a batch of answers and survey buttons belong to."""
     tokens: set[str] = set()
     for ctx in contexts:
-        parts = (ctx.inbound.choice or "").split(":", 2) if ctx.inbound.kind == "choice" else []
-        token = ctx.dialog.data.get("token") if ctx.dialog.flow == "survey" else None
-        if len(parts) > 1 and parts[0] in RUN_BUTTONS:
-            tokens.add(parts[1])
-        elif isinstance(token, str):
-            tokens.add(token)
+        if isinstance(ctx.button, RUN_BUTTONS):
+            tokens.add(ctx.button.run)
+        elif (answering := ctx.flow_state(SURVEY)) is not None:
+            tokens.add(answering.run)
     if tokens:
         await prefetch_runs(contexts[0].session, tokens)
 
@@ -89,9 +186,9 @@ async def list_surveys(ctx: Context) -> None:
             ctx.reply(texts.SURVEYS_NONE)
 
 
-async def open_survey(ctx: Context) -> None:
-    """Starts the chosen wave, or resumes it at the first unanswered question."""
-    wave = await ctx.session.get(Wave, int((ctx.inbound.choice or "").split(":")[1]))
+async def open_survey(ctx: Context, tap: StartSurvey) -> None:
+    """Starts the chosen wave, or resumes it where the parent left off."""
+    wave = await ctx.session.get(Wave, tap.wave)
     person = ctx.person
     if wave is None or person is None:
         ctx.reply(texts.STALE_BUTTON)
@@ -103,111 +200,179 @@ async def open_survey(ctx: Context) -> None:
         ctx.reply(texts.SURVEYS_NEED_CONSENT)
     else:
         run = await find_or_start_run(ctx, wave, person.id)
-        if run is None:
+        if run is None:  # not a parent of a class this wave covers
             ctx.reply(texts.STALE_BUTTON)
             return
-        survey = _survey_of(ctx, run)
-        answers = await answers_of(ctx, run)
-        if not answers:
-            ctx.reply(texts.SURVEY_INTRO.format(title=wave.title, intro=survey.intro))
-        await show_next_step(ctx, run, survey, answers)
+        found = await run_by_token(ctx, run.token)
+        if not (found and found[2]):
+            intro = ctx.services.catalog.get(run.survey_key, run.survey_version).intro
+            ctx.reply(texts.SURVEY_INTRO.format(title=wave.title, intro=intro))
+        await _advance(ctx, wave.id, run.token, Resume())
 
 
-async def answer_button(ctx: Context) -> None:
-    """Records the tapped answer for its own question and moves on."""
-    found = await _run_from_button(ctx)
-    if found is None:
-        return
-    run, survey, answers, question, value = found
-    await _accept(ctx, run, survey, answers, question, parse_answer(question, value))
+async def pick(ctx: Context, tap: PickAnswer) -> None:
+    """Answers a question with the tapped option (or asks to confirm changing an earlier one)."""
+    await _advance(ctx, tap.wave, tap.run, Pick(tap.question, tap.option))
+
+
+async def skip(ctx: Context, tap: SkipAnswer) -> None:
+    """Skips an optional question."""
+    await _advance(ctx, tap.wave, tap.run, Pick(tap.question, -1))
+
+
+async def tick(ctx: Context, tap: TickAnswer) -> None:
+    """Ticks or unticks one option of a question with several answers."""
+    await _advance(ctx, tap.wave, tap.run, Tick(tap.question, tap.option))
+
+
+async def done_ticking(ctx: Context, tap: DoneTicking) -> None:
+    """Stores the ticked options and moves on."""
+    await _advance(ctx, tap.wave, tap.run, Done(tap.question))
+
+
+async def submit(ctx: Context, tap: SubmitRun) -> None:
+    """Sends the reviewed questionnaire."""
+    await _advance(ctx, tap.wave, tap.run, Submit())
+
+
+async def change(ctx: Context, tap: ChangeRun) -> None:
+    """Lists the questions the parent may change before sending."""
+    await _advance(ctx, tap.wave, tap.run, Change())
+
+
+async def edit(ctx: Context, tap: EditAnswer) -> None:
+    """Asks again the question picked from the review."""
+    await _advance(ctx, tap.wave, tap.run, Edit(tap.question))
+
+
+async def confirm(ctx: Context, tap: ConfirmEdit) -> None:
+    """Changes the earlier answer, or keeps it, as the parent confirmed."""
+    await _advance(ctx, tap.wave, tap.run, Confirm(tap.yes))
 
 
 async def answer_typed(ctx: Context) -> None:
-    """Records a typed answer to the question being asked, or asks again politely."""
-    if not isinstance(ctx.dialog.data.get("token"), str) or ctx.person is None:
+    """Answers the question being asked with what the parent typed."""
+    answering = ctx.flow_state(SURVEY)
+    if answering is None:
         ctx.end_flow()
         ctx.reply(texts.UNKNOWN_TEXT)
         return
-    found = await _current_run(ctx)
-    if found is None:
-        ctx.end_flow()
+    found = await run_by_token(ctx, answering.run)
+    wave_id = found[1].id if found else 0
+    await _advance(ctx, wave_id, answering.run, Typed(ctx.inbound.text))
+
+
+async def _advance(ctx: Context, wave_id: int, token: str, event: Input) -> None:
+    """Load the run, take one engine step, store what changed, show what comes next."""
+    found = await run_by_token(ctx, token)
+    person = ctx.person
+    if found is None or person is None or found[0].person_id != person.id:
+        gone = person is not None and await has_submitted(ctx, wave_id, person.id)
+        ctx.reply(texts.ALREADY_SUBMITTED if gone else texts.RUN_GONE)
         return
-    run, answers = found
-    survey = _survey_of(ctx, run)
-    question = _asked(ctx, survey, answers)
-    if question is None:
-        await show_next_step(ctx, run, survey, answers)
-        return
-    await _accept(ctx, run, survey, answers, question, parse_answer(question, ctx.inbound.text))
-
-
-async def toggle_button(ctx: Context) -> None:
-    """Ticks or unticks one option of a multiple-choice question."""
-    found = await _run_from_button(ctx)
-    if found is None:
-        return
-    run, survey, answers, question, value = found
-    result = toggle_choice(question, run.selecting, value)
-    if isinstance(result, Rejected):
-        ctx.reply(texts.INVALID_TOO_MANY.format(max=result.limit), edit=False)
-        await ask(ctx, run, survey, answers, question)
-        return
-    run.selecting = result.value
-    await ask(ctx, run, survey, answers, question, edit=True)
-
-
-async def finish_multi(ctx: Context) -> None:
-    """Stores the ticked options of a multiple-choice question."""
-    found = await _run_from_button(ctx)
-    if found is None:
-        return
-    run, survey, answers, question, _ = found
-    if not run.selecting:
-        ctx.reply(texts.INVALID_EMPTY)
-        await ask(ctx, run, survey, answers, question)
-        return
-    await _accept(ctx, run, survey, answers, question, Accepted(run.selecting))
-
-
-async def change_answer(ctx: Context) -> None:
-    """Asks again the question the parent picked from the review."""
-    found = await _run_from_button(ctx)
-    if found is None:
-        return
-    run, survey, answers, question, _ = found
-    run.selecting = answers.get(question.key, "") if question.type == "multi" else ""
-    await ask(ctx, run, survey, answers, question, edit=True)
-
-
-async def review_action(ctx: Context) -> None:
-    """Submits the reviewed questionnaire, or lists the questions to change."""
-    parts = (ctx.inbound.choice or "").split(":")
-    found = await _run_by_token(ctx, parts[1])
-    if found is None:
-        return
-    run, answers = found
-    survey = _survey_of(ctx, run)
-    if next_question(survey, answers) is not None:
-        await show_next_step(ctx, run, survey, answers)
-    elif parts[2] == "submit":
-        await submit(ctx, run, answers)
-    else:
-        lines = summary(survey, answers)
-        keys = {q.key: i for i, q in enumerate(survey.questions)}
-        choices = [
-            Choice(f"e:{run.token}:{keys[line.key]}", str(line.number), key=str(line.number))
-            for line in lines
-        ]
-        ctx.reply(texts.WHICH_TO_CHANGE, choices, edit=True)
-
-
-async def submit(ctx: Context, run: SurveyRun, answers: dict[str, str]) -> None:
-    """Turns the run into an anonymous response and a separate completion receipt."""
-    wave = await ctx.session.get(Wave, run.wave_id)
-    assert wave is not None and ctx.person is not None
+    run, wave, answers = found
     if not is_open(wave, ctx.now):
-        ctx.reply(texts.WAVE_CLOSED, edit=True)
+        ctx.end_flow()
+        ctx.reply(texts.WAVE_CLOSED)
         return
+    survey = ctx.services.catalog.get(run.survey_key, run.survey_version)
+    before = RunState.from_json({**run.state, "answers": answers})
+    outcome = step(survey, before, event)
+    if outcome.changed:
+        await apply_changes(ctx, run, outcome.changed)
+    after = outcome.state.to_json()
+    after.pop("answers", None)
+    if after != run.state:
+        run.state, run.updated_at = after, ctx.now
+    if outcome.submitted:
+        await _store_response(ctx, run, dict(outcome.state.answers))
+        return
+    replace_tapped = outcome.rejection is None and _replaces_tapped(survey, before, event)
+    if outcome.rejection is not None:
+        reason = outcome.rejection
+        ctx.reply(REJECTIONS[reason.reason].format(max=reason.limit))
+    if outcome.screen is not None:
+        answering = ctx.flow_state(SURVEY)
+        if answering is None or answering.run != run.token:
+            ctx.start_flow(SURVEY, Answering(run=run.token))
+        _show(ctx, wave.id, run.token, survey, outcome.screen, edit=replace_tapped)
+
+
+def _replaces_tapped(survey: Survey, before: RunState, event: Input) -> bool:
+    """Whether the next screen takes the place of the message whose button was tapped.
+
+    A tap on the question being asked, or on the review's buttons, moves that message on; a tap
+    on an earlier question's message gets its answer (a confirmation) as a new message.
+    """
+    if isinstance(event, Pick | Tick | Done):
+        questions = survey.questions
+        tapped = questions[event.question].key if 0 <= event.question < len(questions) else None
+        return tapped is not None and tapped == before.asked
+    return isinstance(event, Submit | Change | Edit | Confirm)
+
+
+def _show(ctx: Context, wave: int, run: str, survey: Survey, screen: Screen, *, edit: bool) -> None:
+    """Shows one screen of the run: a question, the review, the list to change, or a question."""
+    if isinstance(screen, Ask):
+        question = screen.question
+        kind = kind_of(question)
+        text = texts.QUESTION.format(number=screen.number, total=screen.total, text=question.text)
+        ctx.reply(text + kind.hint(question), _question_choices(wave, run, screen), edit=edit)
+    elif isinstance(screen, Review):
+        lines = [
+            texts.REVIEW_LINE.format(number=line.number, text=line.text, answer=line.answer)
+            for line in screen.lines
+        ]
+        choices = [
+            choice(SubmitRun(wave, run), labels.SUBMIT_LABEL, key="1"),
+            choice(ChangeRun(wave, run), labels.CHANGE_LABEL, key="2"),
+        ]
+        ctx.reply("\n".join([texts.REVIEW, *lines]), choices, edit=edit)
+    elif isinstance(screen, ChangeList):
+        index = {q.key: i for i, q in enumerate(survey.questions)}
+        choices = [
+            choice(EditAnswer(wave, run, index[line.key]), str(line.number), key=str(line.number))
+            for line in screen.lines
+        ]
+        ctx.reply(texts.WHICH_TO_CHANGE, choices, edit=edit)
+    elif isinstance(screen, ConfirmChange):
+        text = texts.CONFIRM_CHANGE.format(number=screen.number, old=screen.old, new=screen.new)
+        choices = [
+            choice(ConfirmEdit(wave, run, yes=True), labels.CONFIRM_YES_LABEL, key="1"),
+            choice(ConfirmEdit(wave, run, yes=False), labels.CONFIRM_NO_LABEL, key="2"),
+        ]
+        ctx.reply(text, choices, edit=edit)
+
+
+def _question_choices(wave: int, run: str, screen: Ask) -> list[Choice]:
+    question, index = screen.question, screen.index
+    kind = kind_of(question)
+    options = kind.options(question)
+    if kind.input == "ticks":
+        ticked = set(screen.ticked)
+        return [
+            *(
+                choice(
+                    TickAnswer(wave, run, index, n),
+                    ("✓ " if option.value in ticked else "") + option.label,
+                    kind.button_key(question, n + 1, option),
+                )
+                for n, option in enumerate(options)
+            ),
+            choice(DoneTicking(wave, run, index), labels.DONE_LABEL, key=labels.DONE_LABEL),
+        ]
+    if kind.input == "text":
+        skip_button = choice(SkipAnswer(wave, run, index), labels.SKIP_LABEL, key=labels.SKIP_LABEL)
+        return [skip_button] if question.optional else []
+    return [
+        choice(PickAnswer(wave, run, index, n), option.label, kind.button_key(question, n + 1, option))
+        for n, option in enumerate(options)
+    ]
+
+
+async def _store_response(ctx: Context, run: SurveyRun, answers: dict[str, str]) -> None:
+    """Turns the run into an anonymous response and a separate completion receipt."""
+    assert ctx.person is not None
     local_day = ctx.now.astimezone(ZoneInfo(ctx.services.settings.timezone)).date()
     response = Response(wave_id=run.wave_id, class_id=run.class_id, submitted_on=local_day)
     ctx.session.add(response)
@@ -224,142 +389,3 @@ async def submit(ctx: Context, run: SurveyRun, answers: dict[str, str]) -> None:
     await ctx.session.execute(delete(SurveyRun).where(SurveyRun.id == run.id))
     ctx.end_flow()
     ctx.reply(texts.SUBMITTED, edit=True)
-
-
-async def show_next_step(
-    ctx: Context, run: SurveyRun, survey: Survey, answers: dict[str, str], *, edit: bool = False
-) -> None:
-    """Asks the first unanswered question, or shows the review when all are answered."""
-    question = next_question(survey, answers)
-    if question is not None:
-        clear_selection(run)
-        await ask(ctx, run, survey, answers, question, edit=edit)
-        return
-    ctx.set_flow("survey", token=run.token, at="")
-    lines = [
-        texts.REVIEW_LINE.format(number=line.number, text=line.text, answer=line.answer)
-        for line in summary(survey, answers)
-    ]
-    ctx.reply(
-        "\n".join([texts.REVIEW, *lines]),
-        [
-            Choice(f"r:{run.token}:submit", texts.SUBMIT),
-            Choice(f"r:{run.token}:change", texts.CHANGE),
-        ],
-        edit=edit,
-    )
-
-
-async def ask(
-    ctx: Context,
-    run: SurveyRun,
-    survey: Survey,
-    answers: dict[str, str],
-    question: Question,
-    *,
-    edit: bool = False,
-) -> None:
-    """Shows one question with its choices and remembers that it is the one asked."""
-    number, total = number_of(survey, answers, question.key)
-    index = survey.questions.index(question)
-    text = texts.QUESTION.format(number=number, total=total, text=question.text)
-    ctx.set_flow("survey", token=run.token, at=question.key)
-    ctx.reply(text + _hint(question), _choices(run, index, question), edit=edit)
-
-
-def _choices(run: SurveyRun, index: int, question: Question) -> list[Choice]:
-    prefix = f"{run.token}:{index}"
-    options = options_for(question)
-    if question.type == "multi":
-        ticked = set(split_choices(run.selecting))
-        choices = [
-            Choice(f"m:{prefix}:{o.value}", ("✓ " if o.value in ticked else "") + o.label, str(n))
-            for n, o in enumerate(options, start=1)
-        ]
-        return [*choices, Choice(f"d:{prefix}", texts.DONE, key=texts.DONE)]
-    if question.type == "text":
-        return [Choice(f"a:{prefix}:-", texts.SKIP, key=texts.SKIP)] if question.optional else []
-    scale = question.type == "scale"
-    return [
-        Choice(f"a:{prefix}:{o.value}", o.label, o.value if scale else str(n))
-        for n, o in enumerate(options, start=1)
-    ]
-
-
-def _hint(question: Question) -> str:
-    if question.type == "multi":
-        return texts.QUESTION_MULTI_HINT.format(max=question.max_choices)
-    if question.type == "text":
-        return texts.QUESTION_TEXT_HINT + (
-            texts.QUESTION_OPTIONAL_HINT if question.optional else ""
-        )
-    return ""
-
-
-async def _accept(
-    ctx: Context,
-    run: SurveyRun,
-    survey: Survey,
-    answers: dict[str, str],
-    question: Question,
-    result: Accepted | Rejected,
-) -> None:
-    if isinstance(result, Rejected):
-        ctx.reply(REJECTIONS[result.reason].format(max=result.limit))
-        await ask(ctx, run, survey, answers, question)
-        return
-    was_asked = ctx.dialog.data.get("at") == question.key
-    answers = await save_answer(ctx, run, survey, answers, question.key, result.value)
-    await show_next_step(ctx, run, survey, answers, edit=was_asked)
-
-
-async def _run_from_button(
-    ctx: Context,
-) -> tuple[SurveyRun, Survey, dict[str, str], Question, str] | None:
-    """The run, survey, answers, question and value a survey button names, if still valid."""
-    token, index, *rest = (ctx.inbound.choice or "").split(":", 3)[1:]
-    found = await _run_by_token(ctx, token)
-    if found is None:
-        return None
-    run, answers = found
-    survey = _survey_of(ctx, run)
-    if not index.isdigit() or int(index) >= len(survey.questions):
-        ctx.reply(texts.STALE_BUTTON)
-        return None
-    question = survey.questions[int(index)]
-    if question not in visible_questions(survey, answers):
-        ctx.reply(texts.QUESTION_HIDDEN)
-        await show_next_step(ctx, run, survey, answers)
-        return None
-    return run, survey, answers, question, rest[0] if rest else ""
-
-
-async def _run_by_token(ctx: Context, token: str) -> tuple[SurveyRun, dict[str, str]] | None:
-    """The open run a button belongs to and its answers; says so when it is gone or closed."""
-    found = await run_by_token(ctx, token)
-    if found is None or ctx.person is None or found[0].person_id != ctx.person.id:
-        ctx.reply(texts.RUN_GONE)
-        return None
-    run, wave, answers = found
-    if not is_open(wave, ctx.now):
-        ctx.reply(texts.WAVE_CLOSED)
-        return None
-    return run, answers
-
-
-async def _current_run(ctx: Context) -> tuple[SurveyRun, dict[str, str]] | None:
-    """The run the typed reply continues (None when the flow holds no run token)."""
-    token = ctx.dialog.data.get("token")
-    if not isinstance(token, str) or ctx.person is None:
-        return None
-    return await _run_by_token(ctx, token)
-
-
-def _asked(ctx: Context, survey: Survey, answers: dict[str, str]) -> Question | None:
-    key = ctx.dialog.data.get("at")
-    visible = {q.key: q for q in visible_questions(survey, answers)}
-    return visible.get(key) if isinstance(key, str) else None
-
-
-def _survey_of(ctx: Context, run: SurveyRun) -> Survey:
-    return ctx.services.catalog.get(run.survey_key, run.survey_version)

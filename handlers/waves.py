@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Choice
 from bot.context import Context
+from bot.interactions import Button, choice
 from bot.models import (
     Classroom,
     CompletionReceipt,
@@ -92,12 +93,12 @@ async def invite_wave(session: AsyncSession, wave: Wave, now: datetime, settings
         return 0
     school = await session.get(School, wave.school_id)
     assert school is not None
-    choice = _start_choice(wave, resume=False)
+    start = _start_choice(wave, resume=False)
     draft = Draft(
         school=school,
         kind="invitation",
         title=wave.title,
-        body={"text": _invite_text(wave, settings.timezone), "choices": [choice.__dict__.copy()]},
+        body={"text": _invite_text(wave, settings.timezone), "choices": [start.__dict__.copy()]},
         wave_id=wave.id,  # a parent who answers before their turn is skipped
     )
     return await post_privately(session, draft, settings, now, new)
@@ -148,9 +149,15 @@ def start_choices(waves: Sequence[Wave], resumable: Collection[int]) -> list[Cho
     return [_start_choice(wave, resume=wave.id in resumable) for wave in waves]
 
 
+class StartSurvey(Button, verb="s"):
+    """"Bắt đầu" / "Làm tiếp" / "Trả lời khảo sát": opens a wave's questionnaire."""
+
+    wave: int
+
+
 def _start_choice(wave: Wave, *, resume: bool) -> Choice:
     verb = texts.SURVEY_RESUME if resume else texts.SURVEY_START
-    return Choice(f"s:{wave.id}", f"{verb}: {wave.title}")
+    return choice(StartSurvey(wave.id), f"{verb}: {wave.title}")
 
 
 def _invite_text(wave: Wave, timezone: str) -> str:

@@ -19,6 +19,7 @@ from bot.clock import FixedClock
 from bot.db import Base
 from bot.migrate import recreate, upgrade
 from bot.settings import Settings
+from tests.phones import Deployment
 
 POSTGRES_URL = os.environ.get("HAILONG_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
@@ -78,3 +79,12 @@ async def app(settings: Settings, memory: MemoryChannel, clock: FixedClock) -> A
     await application.start(scheduler=False, sender=False)
     yield application
     await application.stop()
+
+
+@pytest.fixture
+async def deployment(settings: Settings, clock: FixedClock) -> AsyncIterator[Deployment]:
+    """The app on Telegram, Zalo and web, served on 127.0.0.1 with the fake platforms."""
+    running = Deployment(settings, clock)
+    await running.start()
+    yield running
+    await running.close()

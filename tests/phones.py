@@ -169,13 +169,23 @@ class TelegramPhone:
         await self._deliver(update)
 
     async def chooses(self, label: str) -> None:
+        await self.taps(label)
+
+    async def taps(self, label: str, *, on: str = "", times: int = 1) -> None:
+        """Taps `label` on the newest message with buttons whose text starts with `on`.
+
+        `times=2` is a double tap: both arrive before the app answers either.
+        """
         for message_id, message in reversed(self._messages()):
             buttons = [b for row in _keyboard(message) for b in row]
-            if buttons:
+            if buttons and (message.get("text") or message.get("caption") or "").startswith(on):
                 data = _pick([(b["text"], b["callback_data"]) for b in buttons], label)
-                await self._deliver(self.api.callback_update(self.chat_id, data, message_id))
+                for _ in range(times):
+                    update = self.api.callback_update(self.chat_id, data, message_id)
+                    await self._post(update)
+                await self.deployment.settle()
                 return
-        raise AssertionError("no message with buttons")
+        raise AssertionError(f"no message with buttons starting {on!r}")
 
     async def screen(self) -> list[Bubble]:
         return [
@@ -189,9 +199,12 @@ class TelegramPhone:
         return [(mid, m) for (chat, mid), m in self.api.messages.items() if chat == mine]
 
     async def _deliver(self, update: dict[str, Any]) -> None:
+        await self._post(update)
+        await self.deployment.settle()
+
+    async def _post(self, update: dict[str, Any]) -> None:
         headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
         assert await self.deployment.post("/webhooks/telegram", update, headers) == 200
-        await self.deployment.settle()
 
 
 class ZaloPhone:
@@ -243,15 +256,19 @@ class WebPhone:
         await self._post({"chat_id": self.chat_id, "text": text})
 
     async def chooses(self, label: str) -> None:
+        await self.taps(label)
+
+    async def taps(self, label: str, *, on: str = "", times: int = 1) -> None:
+        """Taps `label` on the newest bot message with buttons whose text starts with `on`."""
         for message in reversed(await self._messages()):
-            if message["from"] == "bot" and message["choices"]:
+            if message["from"] == "bot" and message["choices"] and message["text"].startswith(on):
                 pairs = [(c["label"], c["payload"]) for c in message["choices"]]
-                payload = _pick(pairs, label)
-                await self._post(
-                    {"chat_id": self.chat_id, "choice": payload, "message_id": message["id"]}
-                )
+                body = {"chat_id": self.chat_id, "choice": _pick(pairs, label)}
+                for _ in range(times):
+                    await self._send({**body, "message_id": message["id"]})
+                await self.deployment.settle()
                 return
-        raise AssertionError("no message with buttons")
+        raise AssertionError(f"no message with buttons starting {on!r}")
 
     async def screen(self) -> list[Bubble]:
         return [
@@ -266,8 +283,11 @@ class WebPhone:
         return messages
 
     async def _post(self, body: dict[str, str]) -> None:
-        assert await self.deployment.post("/api/say", body) == 200
+        await self._send(body)
         await self.deployment.settle()
+
+    async def _send(self, body: dict[str, str]) -> None:
+        assert await self.deployment.post("/api/say", body) == 200
 
 
 def _keyboard(message: dict[str, Any]) -> list[list[dict[str, str]]]:
@@ -304,6 +324,15 @@ def _pick(options: list[tuple[str, str]], label: str) -> str:
         if shown.removeprefix("✓ ").startswith(label.removeprefix("✓ ")):
             return value
     raise AssertionError(f"no choice {label!r} in {[shown for shown, _ in options]}")
+
+
+def phone_on(deployment: Deployment, channel: str, person: int = 1) -> Phone:
+    """Person number `person`'s private chat on `channel`."""
+    if channel == "telegram":
+        return TelegramPhone(deployment, 8000 + person)
+    if channel == "zalo":
+        return ZaloPhone(deployment, f"e4ea2cd5189df1c3a8{person:02d}")
+    return WebPhone(deployment, f"web-new-parity{person}")
 
 
 async def last_reply(phone: Phone) -> str:

@@ -26,26 +26,11 @@ from tests.phones import (
     ZaloPhone,
     choices,
     last_reply,
+    phone_on,
 )
 
 SCALE = ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"]
 SURVEY = "Khảo sát sự hài lòng của cha mẹ trẻ"
-
-
-@pytest.fixture
-async def deployment(settings: Settings, clock: FixedClock) -> AsyncIterator[Deployment]:
-    running = Deployment(settings, clock)
-    await running.start()
-    yield running
-    await running.close()
-
-
-def phone_on(deployment: Deployment, channel: str, person: int = 1) -> Phone:
-    if channel == "telegram":
-        return TelegramPhone(deployment, 8000 + person)
-    if channel == "zalo":
-        return ZaloPhone(deployment, f"e4ea2cd5189df1c3a8{person:02d}")
-    return WebPhone(deployment, f"web-new-parity{person}")
 
 
 CHANNELS = pytest.mark.parametrize("channel", ["telegram", "zalo", "web"])
