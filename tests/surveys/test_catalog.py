@@ -109,7 +109,8 @@ def test_bad_question_type(tmp_path: Path) -> None:
     error = load_error(tmp_path, text)
     assert error.line == 10
     assert error.reason.startswith(
-        "questions[1].type: unknown question type 'rating' (known: scale, single, multi, yesno, text"
+        "questions[1].type: unknown question type 'rating' "
+        "(known: scale, single, multi, yesno, text"
     )
 
 
