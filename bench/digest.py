@@ -46,6 +46,7 @@ from handlers.reports.figures import SchoolFigures, school_figures
 from handlers.reports.files import school_forms, write_forms
 from handlers.reports.periods import week_of
 from surveys.catalog import Catalog, load_catalog
+from surveys.kinds import kind_of
 from surveys.schema import Survey
 from surveys.scoring import score_wave
 
@@ -195,7 +196,7 @@ def _responses_for(survey: Survey, answers: int) -> int:
 def _drawn(survey: Survey) -> Iterator[dict[str, str]]:
     """Responses as a parent might give them, the same every run."""
     draw = random.Random(2026)
-    scale = [q.key for q in survey.questions if q.type == "scale"]
+    scale = [q.key for q in survey.questions if kind_of(q).scored]
     wishes = [o.value for o in survey.question("wishes").options]
     while True:
         sent = draw.random() < 0.3

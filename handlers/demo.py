@@ -33,7 +33,9 @@ from handlers.texts import CONSENT_NOTICE_VERSION, DEMO_TICKETS
 from handlers.tickets.store import SYSTEM, Draft, Terms, apply_status, create_ticket, log_event
 from handlers.waves import launch_wave
 from surveys.catalog import Catalog
-from surveys.engine import options_for, visible_questions
+from surveys.engine import visible_questions
+from surveys.kinds import kind_of
+from surveys.options import join_choices
 
 DEMO_SCHOOL = "MN-HOASEN"
 CLASSES = (("Nhà trẻ 1", "nha_tre"), ("Mầm 1", "mam"), ("Chồi 1", "choi"), ("Lá 1", "la"))
@@ -182,12 +184,14 @@ async def _answer(
     for number, question in enumerate(survey.questions):
         if question not in visible_questions(survey, answers):
             continue
-        values = [o.value for o in options_for(question)]
-        if question.type == "scale":
+        kind = kind_of(question)
+        values = kind.choice_values(question)
+        if kind.scored:
             answers[question.key] = levels[number % len(levels)]
-        elif question.type == "multi":
-            answers[question.key] = ",".join(sorted(draw.sample(values, 2), key=values.index))
-        elif question.type in ("single", "yesno"):
+        elif kind.input == "ticks":
+            picked = draw.sample(values, min(2, question.max_choices or 2))
+            answers[question.key] = join_choices(question, picked)
+        elif kind.input == "tap":
             answers[question.key] = draw.choice(values)
     response = Response(wave_id=wave.id, class_id=classroom.id, submitted_on=day)
     session.add(response)

@@ -39,6 +39,7 @@ __all__ = [
     "RejectReason",
     "Rejected",
     "SummaryLine",
+    "answer_label",
     "label_of",
     "next_question",
     "number_of",
@@ -47,6 +48,7 @@ __all__ = [
     "prune_hidden",
     "summary",
     "toggle_choice",
+    "visible_indexes",
     "visible_questions",
 ]
 
@@ -65,14 +67,24 @@ class SummaryLine:
 
 def visible_questions(survey: Survey, answers: Answers) -> list[Question]:
     """Return the questions shown for these answers, in order."""
+    questions = survey.questions
+    return [questions[index] for index in visible_indexes(survey, answers)]
+
+
+def visible_indexes(survey: Survey, answers: Answers) -> list[int]:
+    """Return the positions in survey.questions of the questions shown for these answers.
+
+    A condition only looks at an earlier question that is itself shown, so a stale answer to a
+    hidden question reveals nothing.
+    """
     shown: set[str] = set()
-    visible: list[Question] = []
-    for question in survey.questions:
+    indexes: list[int] = []
+    for index, question in enumerate(survey.questions):
         condition = question.show_if
         if condition is None or (condition.question in shown and _holds(condition, answers)):
             shown.add(question.key)
-            visible.append(question)
-    return visible
+            indexes.append(index)
+    return indexes
 
 
 def next_question(survey: Survey, answers: Answers) -> Question | None:
@@ -99,7 +111,7 @@ def summary(survey: Survey, answers: Answers) -> list[SummaryLine]:
             number=number,
             key=question.key,
             text=question.text,
-            answer=_answer_label(question, answers.get(question.key)),
+            answer=answer_label(question, answers.get(question.key)),
         )
         for number, question in enumerate(visible_questions(survey, answers), start=1)
     ]
@@ -118,5 +130,6 @@ def _holds(condition: ShowIf, answers: Answers) -> bool:
     return not set(split_choices(given)).isdisjoint(condition.expected())
 
 
-def _answer_label(question: Question, value: str | None) -> str:
+def answer_label(question: Question, value: str | None) -> str:
+    """Return the label of a stored answer, or "(chưa trả lời)" when there is none."""
     return UNANSWERED_LABEL if value is None else label_of(question, value)

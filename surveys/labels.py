@@ -31,3 +31,20 @@ def scale_values(*, allow_unknown: bool) -> list[str]:
     """Return the stored values of a scale question, in display order."""
     levels = [str(level) for level in SCALE_LABELS]
     return [*levels, UNKNOWN] if allow_unknown else levels
+
+
+# The words of the engine's own buttons: the caller renders them, the engine accepts them typed.
+SKIP_LABEL: Final = "Bỏ qua"
+DONE_LABEL: Final = "Xong"
+SUBMIT_LABEL: Final = "Gửi phiếu"
+CHANGE_LABEL: Final = "Sửa câu trả lời"
+CONFIRM_YES_LABEL: Final = "Có, đổi"
+CONFIRM_NO_LABEL: Final = "Không đổi"
+# The number each two-way choice is typed as, in the order its buttons are shown.
+FIRST_KEY: Final = "1"
+SECOND_KEY: Final = "2"
+
+# Hints shown on their own line under a question.
+MULTI_HINT: Final = "(Chọn tối đa {max}, rồi chọn “" + DONE_LABEL + "”.)"
+TEXT_HINT: Final = "(Anh/chị gõ câu trả lời.)"
+OPTIONAL_HINT: Final = " Nếu không có ý kiến, chọn “" + SKIP_LABEL + "”."

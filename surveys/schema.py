@@ -1,55 +1,28 @@
 """Pydantic models of a survey definition, with the checks that make a definition usable."""
 
-import re
-from typing import Annotated, Literal, Self
+from collections.abc import Callable
+from typing import Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import Field, field_validator, model_validator
 
-from surveys.labels import NO, YES, scale_values
-from surveys.text import fold, nfc
+from surveys.fields import Copy, FieldPath, Model, Option, Slug, invalid
+from surveys.kinds import QuestionKind, kind_named, kind_of, known_kinds
 
-QuestionType = Literal["scale", "single", "multi", "yesno", "text"]
+__all__ = [
+    "QUESTION_TEXT_MAX",
+    "Element",
+    "FieldPath",
+    "Option",
+    "Question",
+    "ShowIf",
+    "Survey",
+    "invalid",
+]
+
 QUESTION_TEXT_MAX = 200
-MIN_OPTIONS = 2
-_SLUG = re.compile(r"[a-z0-9_]+")
-FieldPath = tuple[str | int, ...]
 
 
-def invalid(reason: str, *path: str | int) -> PydanticCustomError:
-    """Build a validation error whose ctx carries the path of the offending field."""
-    return PydanticCustomError("survey_definition", "{reason}", {"reason": reason, "path": path})
-
-
-def _check_slug(value: str) -> str:
-    if not _SLUG.fullmatch(value):
-        raise invalid(f"{value!r} is not a slug (use only a-z, 0-9 and _)")
-    return value
-
-
-def _clean_copy(value: str) -> str:
-    value = nfc(value).strip()
-    if not value:
-        raise PydanticCustomError("empty_text", "must not be empty")
-    return value
-
-
-Slug = Annotated[str, AfterValidator(_check_slug)]
-Copy = Annotated[str, AfterValidator(_clean_copy)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=True)
-
-
-class Option(_Model):
-    """One choice of a single or multiple choice question."""
-
-    value: Slug
-    label: Copy
-
-
-class ShowIf(_Model):
+class ShowIf(Model):
     """Show a question only when an earlier answer equals a value or is one of some values."""
 
     question: Slug
@@ -69,70 +42,54 @@ class ShowIf(_Model):
         return [self.equals] if self.equals is not None else list(self.any_of or [])
 
 
-class Question(_Model):
-    """One question; scale and yes/no questions get their options implicitly."""
+class Question(Model):
+    """One question; its `type` names a registered kind (surveys.kinds), which checks the rest."""
 
     key: Slug
-    type: QuestionType
+    type: str
     text: Copy
     element: Slug | None = None
-    options: list[Option] = []
+    options: list[Option] = Field(default_factory=list)
     max_choices: int | None = None
     allow_unknown: bool = True
     optional: bool = False
     show_if: ShowIf | None = None
 
+    @field_validator("type")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        try:
+            kind_named(value)
+        except KeyError:
+            known = ", ".join(kind.name for kind in known_kinds())
+            raise invalid(f"unknown question type {value!r} (known: {known})") from None
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if len(self.text) > QUESTION_TEXT_MAX:
             raise invalid(f"text is longer than {QUESTION_TEXT_MAX} characters", "text")
-        if self.element is not None and self.type != "scale":
-            raise invalid("only scale questions can belong to an element", "element")
-        if self.type in ("single", "multi"):
-            self._check_options()
-        elif self.options:
-            raise invalid(f"a {self.type} question takes no options", "options")
-        if self.type == "multi":
-            if self.max_choices is None or not 1 <= self.max_choices <= len(self.options):
-                raise invalid("a multi question needs 1 <= max_choices <= options", "max_choices")
-        elif self.max_choices is not None:
-            raise invalid("only multi questions take max_choices", "max_choices")
+        kind = kind_of(self)
+        if self.element is not None and not kind.scored:
+            raise invalid(
+                f"only {_kinds_that(_is_scored)} questions can belong to an element", "element"
+            )
+        kind.validate(self)
         return self
-
-    def _check_options(self) -> None:
-        if len(self.options) < MIN_OPTIONS:
-            reason = f"a {self.type} question needs at least {MIN_OPTIONS} options"
-            raise invalid(reason, "options")
-        values: set[str] = set()
-        labels: set[str] = set()
-        for index, option in enumerate(self.options):
-            if option.value.isdigit():
-                reason = "an option value must not be a number (typed numbers pick by position)"
-                raise invalid(reason, "options", index, "value")
-            if option.value in values:
-                raise invalid(f"duplicate option value {option.value!r}", "options", index, "value")
-            if fold(option.label) in labels:
-                raise invalid(f"duplicate option label {option.label!r}", "options", index, "label")
-            values.add(option.value)
-            labels.add(fold(option.label))
 
     def choice_values(self) -> list[str]:
         """Return the stored values this question accepts as a choice (empty for text)."""
-        if self.type == "scale":
-            return scale_values(allow_unknown=self.allow_unknown)
-        if self.type == "yesno":
-            return [YES, NO]
-        return [option.value for option in self.options]
+        return kind_of(self).choice_values(self)
 
 
-class Element(_Model):
+class Element(Model):
     """A group of scale items scored together (an element of SIPAS)."""
 
     key: Slug
     title: Copy
 
 
-class Survey(_Model):
+class Survey(Model):
     """A versioned questionnaire."""
 
     key: Slug
@@ -140,7 +97,7 @@ class Survey(_Model):
     title: Copy
     intro: Copy
     note: Copy | None = None
-    elements: list[Element] = []
+    elements: list[Element] = Field(default_factory=list)
     questions: list[Question] = Field(min_length=1)
     overall: Slug | None = None
     wishes: Slug | None = None
@@ -155,8 +112,8 @@ class Survey(_Model):
             if question.show_if is not None:
                 _check_condition(question.show_if, seen, ("questions", index, "show_if"))
             seen[question.key] = question
-        _check_role(seen, self.overall, "scale", "overall")
-        _check_role(seen, self.wishes, "multi", "wishes")
+        _check_role(seen, self.overall, _is_scored, "overall")
+        _check_role(seen, self.wishes, _is_ticked_and_tallied, "wishes")
         return self
 
     def _check_elements(self) -> None:
@@ -186,13 +143,30 @@ class Survey(_Model):
         return [question for question in self.questions if question.element == element]
 
 
+Role = Callable[[QuestionKind], bool]
+
+
+def _is_scored(kind: QuestionKind) -> bool:
+    return kind.scored
+
+
+def _is_ticked_and_tallied(kind: QuestionKind) -> bool:
+    return kind.input == "ticks" and kind.tallied
+
+
+def _kinds_that(role: Role) -> str:
+    """The names of the kinds that can play a role, for an error message: "scale"."""
+    return " or ".join(kind.name for kind in known_kinds() if role(kind))
+
+
 def _check_condition(show_if: ShowIf, earlier: dict[str, Question], path: FieldPath) -> None:
     target = earlier.get(show_if.question)
     if target is None:
         reason = f"show_if refers to {show_if.question!r}, which is not an earlier question"
         raise invalid(reason, *path, "question")
-    if target.type == "text":
-        raise invalid("show_if cannot depend on a text question", *path, "question")
+    if not kind_of(target).conditional:
+        reason = f"show_if cannot depend on a {target.type} question"
+        raise invalid(reason, *path, "question")
     allowed = target.choice_values()
     field = "equals" if show_if.equals is not None else "any_of"
     for value in show_if.expected():
@@ -201,11 +175,12 @@ def _check_condition(show_if: ShowIf, earlier: dict[str, Question], path: FieldP
             raise invalid(reason, *path, field)
 
 
-def _check_role(questions: dict[str, Question], key: str | None, kind: str, field: str) -> None:
+def _check_role(questions: dict[str, Question], key: str | None, role: Role, field: str) -> None:
     if key is None:
         return
     question = questions.get(key)
     if question is None:
         raise invalid(f"{field} refers to unknown question {key!r}", field)
-    if question.type != kind:
-        raise invalid(f"{field} must be a {kind} question, {key!r} is {question.type}", field)
+    if not role(kind_of(question)):
+        reason = f"{field} must be a {_kinds_that(role)} question, {key!r} is {question.type}"
+        raise invalid(reason, field)

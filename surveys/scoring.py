@@ -7,9 +7,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import fmean
 from typing import Literal
 
+from surveys.kinds import kind_of
 from surveys.labels import SATISFIED_LEVELS, SCALE_LABELS, UNKNOWN
 from surveys.options import options_for, split_choices
-from surveys.schema import Survey
+from surveys.schema import Question, Survey
 
 Method = Literal["mean", "pooled"]
 # question key → stored value → how many responses gave it
@@ -54,6 +55,15 @@ class WaveScore:
     mean_score: float | None
     wishes: tuple[tuple[str, int], ...]
     suppressed: bool
+
+
+@dataclass(frozen=True)
+class OptionTally:
+    """How many responses chose each option of one tallied question, in display order."""
+
+    key: str
+    text: str
+    counts: tuple[tuple[str, int], ...]  # (option label, responses)
 
 
 def item_index(counts: Mapping[int, int]) -> float | None:
@@ -135,13 +145,19 @@ def wish_counts(survey: Survey, counts: ValueCounts) -> list[tuple[str, int]]:
     if survey.wishes is None:
         return []
     question = survey.question(survey.wishes)
-    chosen: Counter[str] = Counter()
-    for value, n in counts.get(question.key, {}).items():
-        for part in split_choices(value):
-            chosen[part] += n
+    chosen = _chosen(counts.get(question.key, {}))
     options = options_for(question)
     ranked = sorted(enumerate(options), key=lambda pair: (-chosen[pair[1].value], pair[0]))
     return [(option.label, chosen[option.value]) for _, option in ranked]
+
+
+def tally_options(survey: Survey, counts: ValueCounts) -> tuple[OptionTally, ...]:
+    """Count the answers per option of every question whose kind is tallied (scale, choices)."""
+    return tuple(
+        _tally(question, _chosen(counts.get(question.key, {})))
+        for question in survey.questions
+        if kind_of(question).tallied
+    )
 
 
 def score_wave(
@@ -188,7 +204,7 @@ def score_counts(
         _score_element(survey, element.key, element.title, counts, method)
         for element in survey.elements
     )
-    scale_keys = [question.key for question in survey.questions if question.type == "scale"]
+    scale_keys = [question.key for question in survey.questions if kind_of(question).scored]
     all_levels = sum((levels_of(counts.get(key, {})) for key in scale_keys), Counter[int]())
     overall_question = survey.overall
     return WaveScore(
@@ -220,6 +236,21 @@ def _score_element(
         pooled_index=element_index(items, "pooled"),
         items=items,
     )
+
+
+def _chosen(values: Mapping[str, int]) -> Counter[str]:
+    """Responses per option value, a multiple choice counting for each option it names."""
+    chosen: Counter[str] = Counter()
+    for value, n in values.items():
+        for part in split_choices(value):
+            chosen[part] += n
+    return chosen
+
+
+def _tally(question: Question, chosen: Counter[str]) -> OptionTally:
+    options = options_for(question)
+    counts = tuple((option.label, chosen[option.value]) for option in options)
+    return OptionTally(question.key, question.text, counts)
 
 
 def _valid(counts: Mapping[int, int]) -> Counter[int]:

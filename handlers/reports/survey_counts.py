@@ -1,9 +1,10 @@
 """The survey figures of many schools, counted by the database (GROUP BY), never row by row.
 
-Every SIPAS index only needs how many responses gave each value to each question
-(`surveys.scoring.score_counts`), so the answers are grouped by wave, period and (question, value)
-in one statement, however many schools and answers there are. Free-text answers are left out of
-it: a comment is shown only in a school's own report (`comments_of`).
+Every SIPAS index and every per-option tally only needs how many responses gave each value to
+each question (`surveys.scoring.score_counts`, `tally_options`), so the answers are grouped by
+wave, period and (question, value) in one statement, however many schools and answers there are.
+Free-text answers are left out of it: a comment is shown only in a school's own report
+(`comments_of`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.models import Answer, Classroom, CompletionReceipt, Response, Wave, WaveInvite
 from handlers.reports.periods import Period
 from surveys.catalog import Catalog
+from surveys.kinds import QuestionKind, kind_of
 from surveys.schema import Survey
 
 
@@ -43,11 +45,15 @@ class Turnout:
 TallyKey = tuple[int, int, str]  # school id, period index, survey key
 
 
-def scored_keys(catalog: Catalog) -> list[str]:
-    """The questions an index or the wishes are computed from (scale items and wishes)."""
-    keys = {q.key for s in catalog.all() for q in s.questions if q.type == "scale"}
+def counted_keys(catalog: Catalog) -> list[str]:
+    """The questions whose answers are counted: scored items, tallied choices and the wishes."""
+    keys = {q.key for s in catalog.all() for q in s.questions if _counted(kind_of(q))}
     keys |= {s.wishes for s in catalog.all() if s.wishes}
     return sorted(keys)
+
+
+def _counted(kind: QuestionKind) -> bool:
+    return kind.scored or kind.tallied
 
 
 async def tally_answers(
@@ -70,7 +76,7 @@ async def tally_answers(
     counted = await session.execute(
         select(chosen.c.wave_id, chosen.c.period, Answer.question_key, Answer.value, func.count())
         .join(chosen, chosen.c.id == Answer.response_id)
-        .where(Answer.question_key.in_(scored_keys(catalog)))
+        .where(Answer.question_key.in_(counted_keys(catalog)))
         .group_by(chosen.c.wave_id, chosen.c.period, Answer.question_key, Answer.value)
     )
     tallies: dict[TallyKey, Tally] = {}
@@ -147,7 +153,7 @@ async def comments_of(
     """Per (school, survey): the free-text answers of the period, alphabetically; no class, day
     or order of arrival goes with them, so none points to its author. One query for all."""
     asked = {
-        (school_id, survey.key): {q.key for q in survey.questions if q.type == "text"}
+        (school_id, survey.key): {q.key for q in survey.questions if kind_of(q).input == "text"}
         for school_id, found in surveys.items()
         for survey in found
     }

@@ -108,7 +108,10 @@ def test_bad_question_type(tmp_path: Path) -> None:
     text = VALID + "  - key: q2\n    type: rating\n    text: Câu hai\n"
     error = load_error(tmp_path, text)
     assert error.line == 10
-    assert error.reason.startswith("questions[1].type: Input should be 'scale'")
+    assert error.reason.startswith(
+        "questions[1].type: unknown question type 'rating' "
+        "(known: scale, single, multi, yesno, text"
+    )
 
 
 def test_show_if_forward_reference(tmp_path: Path) -> None:
