@@ -182,14 +182,14 @@ class Dispatcher:
             return routes.non_text
         if inbound.text.startswith("/"):
             return routes.commands.get(ctx.command, routes.fallback)
+        shown = [c for c in ctx.dialog.choices if self.buttons.typable(c["payload"])]
+        typed = match_typed_choice(inbound.text, shown)
+        if typed is not None:
+            # a typed reply names a choice we showed in this chat: it answers like a tap, but
+            # there is no bot message of its own to edit
+            ctx.inbound = replace(inbound, kind="choice", choice=typed, message_id=None)
+            return self._tapped(ctx, typed)
         during = self._flows.get(ctx.dialog.flow)
-        if during is None or during.flow.reads_choices:
-            typed = match_typed_choice(inbound.text, ctx.dialog.choices)
-            if typed is not None:
-                # a typed reply names a choice we showed in this chat: it answers like a tap,
-                # but there is no bot message of its own to edit
-                ctx.inbound = replace(inbound, kind="choice", choice=typed, message_id=None)
-                return self._tapped(ctx, typed)
         return during.typed if during is not None else routes.fallback
 
     def _tapped(self, ctx: Context, payload: str | None) -> Handler:

@@ -56,16 +56,13 @@ S = TypeVar("S", bound=FlowState)
 class Flow(Generic[S]):
     """A multi-step conversation: its name, its state, and how it ends or is interrupted.
 
-    `cancelled` is what /huy says; `photos` whether a photo sent meanwhile belongs to it;
-    `reads_choices` whether a typed reply naming a shown choice counts as that choice (False when
-    the flow reads typed replies itself, as the survey engine does).
+    `cancelled` is what /huy says; `photos` whether a photo sent meanwhile belongs to it.
     """
 
     name: str
     state: type[S]
     cancelled: str
     photos: bool = False
-    reads_choices: bool = True
 
     def load(self, data: Mapping[str, Any]) -> S | None:
         """The stored state, or None when it no longer reads as this flow's state."""
@@ -81,13 +78,17 @@ class Button:
 
     verb: ClassVar[str]
     flow: ClassVar[Flow[Any] | None]
+    typed: ClassVar[bool]
     _fields: ClassVar[tuple[tuple[str, Callable[[str], object]], ...]]
 
-    def __init_subclass__(cls, *, verb: str, flow: Flow[Any] | None = None, **kw: Any) -> None:
+    def __init_subclass__(
+        cls, *, verb: str, flow: Flow[Any] | None = None, typed: bool = True, **kw: Any
+    ) -> None:
+        """`typed=False`: a typed reply never counts as this button; its flow reads it."""
         super().__init_subclass__(**kw)
         if not _VERB.fullmatch(verb):
             raise TypeError(f"button verb {verb!r} must be 1–8 lower-case letters or digits")
-        cls.verb, cls.flow = verb, flow
+        cls.verb, cls.flow, cls.typed = verb, flow, typed
         dataclass(frozen=True)(cls)
         hints = typing.get_type_hints(cls)
         cls._fields = tuple((f.name, _reader(hints[f.name])) for f in fields(cls))  # type: ignore[arg-type]
@@ -136,6 +137,11 @@ class Buttons:
         for kind in kinds:
             if self.kinds.setdefault(kind.verb, kind) is not kind:
                 raise ValueError(f"two button types use the verb {kind.verb!r}")
+
+    def typable(self, payload: str) -> bool:
+        """Whether a typed reply naming this shown choice counts as tapping it."""
+        kind = self.kinds.get(payload.split(":", 1)[0])
+        return kind is not None and kind.typed
 
     def decode(self, payload: str) -> Tap | None:
         """The button a payload names, or None for anything that is not one of ours."""

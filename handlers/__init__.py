@@ -41,7 +41,7 @@ ROUTES = Routes(
     buttons=[
         on(onboarding.ConfirmJoin, onboarding.confirm_class),
         on(onboarding.Consent, onboarding.record_consent),
-        on(surveys.StartSurvey, surveys.open_survey),
+        on(waves.StartSurvey, surveys.open_survey),
         on(surveys.PickAnswer, surveys.pick),
         on(surveys.SkipAnswer, surveys.skip),
         on(surveys.TickAnswer, surveys.tick),

@@ -33,6 +33,7 @@ from surveys import labels
 from surveys.kinds import kind_of
 from surveys.schema import Survey
 from surveys.step import (
+    SKIP_OPTION,
     Ask,
     Change,
     ChangeList,
@@ -59,10 +60,10 @@ class Answering(FlowState):
     run: str
 
 
-SURVEY = Flow("survey", Answering, cancelled=texts.CANCELLED, reads_choices=False)
+SURVEY = Flow("survey", Answering, cancelled=texts.CANCELLED)
 
 
-class PickAnswer(Button, verb="a"):
+class PickAnswer(Button, verb="a", typed=False):
     """One option of a question answered with one tap."""
 
     wave: int
@@ -71,15 +72,15 @@ class PickAnswer(Button, verb="a"):
     option: int
 
 
-class SkipAnswer(Button, verb="sk"):
-    """"Bỏ qua" on an optional question."""
+class SkipAnswer(Button, verb="sk", typed=False):
+    """ "Bỏ qua" on an optional question."""
 
     wave: int
     run: str
     question: int
 
 
-class TickAnswer(Button, verb="m"):
+class TickAnswer(Button, verb="m", typed=False):
     """Ticks or unticks one option of a question with several answers."""
 
     wave: int
@@ -88,29 +89,29 @@ class TickAnswer(Button, verb="m"):
     option: int
 
 
-class DoneTicking(Button, verb="d"):
-    """"Xong" under a question with several answers."""
+class DoneTicking(Button, verb="d", typed=False):
+    """ "Xong" under a question with several answers."""
 
     wave: int
     run: str
     question: int
 
 
-class SubmitRun(Button, verb="r"):
-    """"Gửi phiếu" under the review."""
+class SubmitRun(Button, verb="r", typed=False):
+    """ "Gửi phiếu" under the review."""
 
     wave: int
     run: str
 
 
-class ChangeRun(Button, verb="rc"):
-    """"Sửa câu trả lời" under the review."""
+class ChangeRun(Button, verb="rc", typed=False):
+    """ "Sửa câu trả lời" under the review."""
 
     wave: int
     run: str
 
 
-class EditAnswer(Button, verb="e"):
+class EditAnswer(Button, verb="e", typed=False):
     """A question number picked from the review, to answer it again."""
 
     wave: int
@@ -118,7 +119,7 @@ class EditAnswer(Button, verb="e"):
     question: int
 
 
-class ConfirmEdit(Button, verb="cf"):
+class ConfirmEdit(Button, verb="cf", typed=False):
     """Yes or no to changing an earlier answer."""
 
     wave: int
@@ -126,7 +127,8 @@ class ConfirmEdit(Button, verb="cf"):
     yes: bool
 
 
-# the buttons of one parent's run: each carries the wave (to tell "already sent" from "gone")
+# the buttons of one parent's run: each carries the wave (to tell "already sent" from "gone");
+# none is matched by the dispatcher to typed text, which only the engine reads (typed=False)
 RUN_BUTTONS = (
     PickAnswer,
     SkipAnswer,
@@ -217,7 +219,7 @@ async def pick(ctx: Context, tap: PickAnswer) -> None:
 
 async def skip(ctx: Context, tap: SkipAnswer) -> None:
     """Skips an optional question."""
-    await _advance(ctx, tap.wave, tap.run, Pick(tap.question, -1))
+    await _advance(ctx, tap.wave, tap.run, Pick(tap.question, SKIP_OPTION))
 
 
 async def tick(ctx: Context, tap: TickAnswer) -> None:
@@ -365,7 +367,9 @@ def _question_choices(wave: int, run: str, screen: Ask) -> list[Choice]:
         skip_button = choice(SkipAnswer(wave, run, index), labels.SKIP_LABEL, key=labels.SKIP_LABEL)
         return [skip_button] if question.optional else []
     return [
-        choice(PickAnswer(wave, run, index, n), option.label, kind.button_key(question, n + 1, option))
+        choice(
+            PickAnswer(wave, run, index, n), option.label, kind.button_key(question, n + 1, option)
+        )
         for n, option in enumerate(options)
     ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from surveys import labels
+
 CONSENT_NOTICE_VERSION = "2026-11-v1"
 
 HELP = (
@@ -145,11 +147,8 @@ SURVEY_INVITE = (
 )
 SURVEY_INTRO = "{title}\n{intro}\nAnh/chị có thể dừng bất cứ lúc nào và quay lại sau bằng /khaosat."
 QUESTION = "Câu {number}/{total}. {text}"
-QUESTION_MULTI_HINT = "\n(Chọn tối đa {max}, rồi chọn “Xong”.)"
-QUESTION_TEXT_HINT = "\n(Anh/chị gõ câu trả lời.)"
-QUESTION_OPTIONAL_HINT = " Nếu không có ý kiến, chọn “Bỏ qua”."
-SKIP = "Bỏ qua"
-DONE = "Xong"
+SKIP = labels.SKIP_LABEL
+DONE = labels.DONE_LABEL
 ANSWER_SAVED = "Đã lưu"
 INVALID_CHOICE = (
     "Xin lỗi, tôi chưa nhận ra câu trả lời. Anh/chị vui lòng chọn một trong các mục dưới đây."
@@ -159,8 +158,8 @@ INVALID_EMPTY = "Anh/chị vui lòng gõ câu trả lời, hoặc chọn “Bỏ
 INVALID_TOO_LONG = "Câu trả lời dài quá, anh/chị vui lòng viết ngắn hơn (tối đa 2000 ký tự)."
 REVIEW = "Anh/chị xem lại câu trả lời trước khi gửi:"
 REVIEW_LINE = "{number}. {text}\n   → {answer}"
-SUBMIT = "Gửi phiếu"
-CHANGE = "Sửa câu trả lời"
+SUBMIT = labels.SUBMIT_LABEL
+CHANGE = labels.CHANGE_LABEL
 WHICH_TO_CHANGE = "Anh/chị muốn sửa câu số mấy?"
 CONFIRM_CHANGE = "Đổi câu {number} từ «{old}» thành «{new}»?"
 SUBMITTED = "Cảm ơn anh/chị đã gửi phiếu! Ý kiến của anh/chị giúp nhà trường phục vụ tốt hơn."

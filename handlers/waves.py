@@ -150,7 +150,7 @@ def start_choices(waves: Sequence[Wave], resumable: Collection[int]) -> list[Cho
 
 
 class StartSurvey(Button, verb="s"):
-    """"Bắt đầu" / "Làm tiếp" / "Trả lời khảo sát": opens a wave's questionnaire."""
+    """ "Bắt đầu" / "Làm tiếp" / "Trả lời khảo sát": opens a wave's questionnaire."""
 
     wave: int
 

@@ -22,6 +22,8 @@ The rules, as the parent sees them:
 5. Ticks (multiple choice): a tick toggles an option of the question being asked (refused as
    "too_many" past max_choices); "Xong" stores the ticked options ("empty" if none). Ticks on
    an earlier question are stale: a multiple choice is changed through the review ("Sửa").
+   Typed, one option ("3", a label) is a tick, "xong" is "Xong", and several ("1, 3", "13")
+   are the whole answer at once.
 6. Typed text is read by the stage: asking → the asked question's kind parses it; review →
    "1"/"gửi" submits, "2"/"sửa" lists the questions to change; choosing → a number picks the
    question to change; confirming → yes/no words. Anything else is refused ("not_a_choice")
@@ -51,6 +53,7 @@ from surveys.labels import (
     CHANGE_LABEL,
     CONFIRM_NO_LABEL,
     CONFIRM_YES_LABEL,
+    DONE_LABEL,
     FIRST_KEY,
     SECOND_KEY,
     SKIPPED,
@@ -98,6 +101,7 @@ _STAGES: dict[object, Stage] = {
 }
 _WORD_MAX = 40  # longer text is no command word; no need to fold it
 _SUBMIT_WORDS = frozenset({fold(SUBMIT_LABEL), "gui", FIRST_KEY})
+_DONE_WORDS = frozenset({fold(DONE_LABEL), "xong", "done"})
 _CHANGE_WORDS = frozenset({fold(CHANGE_LABEL), "sua", SECOND_KEY})
 _YES_WORDS = frozenset(
     {fold(CONFIRM_YES_LABEL), "co", "c", "dong y", "doi", "yes", "y", "ok", FIRST_KEY}
@@ -402,10 +406,17 @@ class _Run:
             return self.refuse("not_a_choice")
         if stage == "asking" and self.state.asked is not None:
             question = self.view.question(self.state.asked)
+            index = self.survey.questions.index(question)
+            ticks = kind_of(question).input == "ticks"
+            if ticks and _word(text) in _DONE_WORDS:
+                return self.done(index)
             result = parse_answer(question, text)
-            if isinstance(result, Accepted):
-                return self.answer(question, result.value)
-            return self.refuse(result.reason, result.limit)
+            if not isinstance(result, Accepted):
+                return self.refuse(result.reason, result.limit)
+            options = [option.value for option in kind_of(question).options(question)]
+            if ticks and result.value in options:  # one option typed: a tick, as on the list
+                return self.tick(index, options.index(result.value))
+            return self.answer(question, result.value)
         word = _word(text)
         if stage == "review" and word in _SUBMIT_WORDS:
             return self.submit()

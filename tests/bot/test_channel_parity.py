@@ -8,21 +8,16 @@ diacritics), and every message the app would edit arrives as a new one.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy import func, select
 
-from bot.clock import FixedClock
 from bot.models import Answer, CompletionReceipt, Person, Response, SurveyRun, Ticket
-from bot.settings import Settings
 from handlers import texts
 from tests.factories import make_school, open_wave
 from tests.phones import (
     Deployment,
     Phone,
     TelegramPhone,
-    WebPhone,
     ZaloPhone,
     choices,
     last_reply,

@@ -7,8 +7,9 @@ from sqlalchemy import select
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import DraftAnswer, Response, Wave
+from bot.models import DraftAnswer, Response
 from handlers import texts
+from surveys import labels
 from tests.chat import ChatUser
 from tests.factories import make_school, open_wave
 from tests.handlers.test_survey_conversation import answer_until_review, count, join_and_consent
@@ -36,7 +37,7 @@ async def test_a_wrong_reply_re_asks_the_same_question_politely(
     assert parent.last_reply.startswith("Câu 2/")
 
 
-async def test_an_earlier_button_changes_its_own_question_and_the_survey_goes_on(
+async def test_an_earlier_button_changes_its_own_question_once_confirmed(
     app: App, memory: MemoryChannel, clock: FixedClock
 ) -> None:
     parent = await started_parent(app, memory, clock)
@@ -45,8 +46,10 @@ async def test_an_earlier_button_changes_its_own_question_and_the_survey_goes_on
     await parent.says("3")
     await parent.says("3")
     assert parent.last_reply.startswith("Câu 3/")
-    # an old keyboard for question 1 (e.g. scrolled up in the chat) still answers question 1
+    # an old keyboard for question 1 (e.g. scrolled up in the chat) asks before changing it
     await parent.taps_payload(payload_for_4, message_id="old-message")
+    assert parent.last_reply == "Đổi câu 1 từ «Bình thường» thành «Hài lòng»?"
+    await parent.taps(labels.CONFIRM_YES_LABEL)
     assert parent.last_reply.startswith("Câu 3/")
     async with app.db.sessions() as session:
         values = dict(
@@ -70,21 +73,18 @@ async def test_a_second_submission_is_refused(
     app: App, memory: MemoryChannel, clock: FixedClock
 ) -> None:
     parent = await started_parent(app, memory, clock)
-    start_payload = "s:" + str(await only_wave_id(app))
+    start = next(
+        c.payload for m in parent.messages for c in m.choices if c.label.startswith("Bắt đầu")
+    )
     await answer_until_review(parent)
     _, submit = parent.button("Gửi phiếu")
     await parent.taps("Gửi phiếu")
     assert parent.last_reply == texts.SUBMITTED
-    await parent.taps_payload(submit.payload)
-    assert parent.last_reply == texts.RUN_GONE
-    await parent.taps_payload(start_payload)
+    await parent.taps_payload(submit.payload)  # the same button again: the form was sent
+    assert parent.last_reply == texts.ALREADY_SUBMITTED
+    await parent.taps_payload(start)
     assert parent.last_reply == texts.ALREADY_SUBMITTED
     assert await count(app, Response) == 1
-
-
-async def only_wave_id(app: App) -> int:
-    async with app.db.sessions() as session:
-        return int(await session.scalar(select(Wave.id)) or 0)
 
 
 async def test_multi_choice_accepts_at_most_its_maximum(

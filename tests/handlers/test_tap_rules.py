@@ -147,4 +147,3 @@ async def test_a_change_from_the_review_needs_no_confirmation(
     await parent.chooses("Rất hài lòng")
     assert (await last_reply(parent)).startswith(texts.REVIEW)
     assert (await drafts(deployment))["tc_cong_khai"] == "5"
-
