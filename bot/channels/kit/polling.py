@@ -70,7 +70,7 @@ class Poller:
 
     @property
     def running(self) -> bool:
-        return self._task is not None
+        return self._task is not None and not self._task.done()
 
     def start(self, receive: Receiver) -> None:
         if self._task is not None:
