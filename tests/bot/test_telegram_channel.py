@@ -558,6 +558,8 @@ async def test_token_never_reaches_the_logs(
     await wrong.stop()
 
     assert "Set Bot API URL" in caplog.text  # PTB's own debug line, now masked
+    assert "Calling Bot API endpoint `setWebhook`" in caplog.text  # with the secret, masked
+    assert SECRET not in caplog.text
     assert "getUpdates failed" in caplog.text
     assert "not recorded" in caplog.text
     assert secret_part not in caplog.text
