@@ -11,7 +11,8 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 
-from bot.channels.base import Channel, Inbound, platform_of
+from bot.channels.base import Channel, Inbound
+from bot.channels.registry import configured_channels, rate_limiters
 from bot.clock import Clock, SystemClock
 from bot.context import Services
 from bot.db import Database
@@ -20,7 +21,6 @@ from bot.inbox import InboxWriter
 from bot.interactions import Signer
 from bot.keys import button_key
 from bot.outbox import Outbox
-from bot.ratelimit import Limits, RateLimiter
 from bot.routing import Job, JobContext, Routes
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
@@ -113,7 +113,7 @@ def create_app(
     outbox = Outbox(
         db,
         chosen,
-        _limiters(settings, chosen),
+        rate_limiters(settings, chosen),
         clock,
         max_attempts=settings.outbox_max_attempts,
         concurrency=settings.delivery_concurrency,
@@ -141,60 +141,6 @@ def create_app(
     for channel in chosen.values():
         application.add_routes(channel.routes())
     return app
-
-
-def configured_channels(settings: Settings) -> list[Channel]:
-    """The real platform channels whose tokens are set."""
-    found: list[Channel] = []
-    if settings.telegram_token is not None:
-        from bot.channels.telegram import TelegramChannel
-
-        found.append(
-            TelegramChannel(
-                token=settings.telegram_token.get_secret_value(),
-                api_url=settings.telegram_api_url,
-                webhook_url=settings.telegram_webhook_url,
-                webhook_secret=(
-                    settings.telegram_webhook_secret.get_secret_value()
-                    if settings.telegram_webhook_secret
-                    else None
-                ),
-            )
-        )
-    endpoints = settings.zalo_endpoints()
-    if endpoints:
-        from bot.channels.zalo import ZaloChannel
-
-        found.extend(
-            ZaloChannel(
-                e.token,
-                e.api_url,
-                e.webhook_url,
-                e.webhook_secret,
-                name=e.name,
-                webhook_path=e.webhook_path,
-            )
-            for e in endpoints
-        )
-    return found
-
-
-def _limiters(settings: Settings, channels: Mapping[str, Channel]) -> dict[str, RateLimiter]:
-    """One limiter per bot token: Telegram's, and each Zalo bot's (Zalo limits per bot)."""
-    telegram = Limits(
-        settings.telegram_rate_overall,
-        settings.telegram_rate_per_chat,
-        settings.telegram_rate_per_group,
-    )
-    zalo = Limits(
-        settings.zalo_rate_overall, settings.zalo_rate_per_chat, settings.zalo_rate_per_group
-    )
-    limits = {"telegram": telegram, "zalo": zalo}
-    return {
-        name: RateLimiter(limits[platform_of(name)], settings.delivery_pace)
-        for name in channels
-        if platform_of(name) in limits
-    }
 
 
 def _links(channels: Mapping[str, Channel]) -> Callable[[str], Awaitable[str | None]]:

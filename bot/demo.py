@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.app import App, configured_channels, create_app
+from bot.app import App, create_app
 from bot.channels.base import Channel
+from bot.channels.registry import configured_channels
 from bot.channels.web import Persona, WebChannel
 from bot.migrate import upgrade
 from bot.settings import Settings

@@ -9,7 +9,6 @@ call goes through here. One `aiohttp.ClientSession` (one connection pool) lives 
 from __future__ import annotations
 
 import json
-import re
 from datetime import timedelta
 
 import aiohttp
@@ -18,18 +17,9 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from bot.channels.redaction import TOKEN_IN_URL
-
-# The Bot API puts the token in the URL path (/bot<token>/method); aiohttp puts URLs in some of
-# its error messages. Anything that looks like a token or such a path segment is masked.
-_TOKEN_SHAPE = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
+from bot.channels.kit.redaction import redact
 
 _JSON_HEADERS = {"Content-Type": "application/json"}
-
-
-def scrub(text: str) -> str:
-    """Masks Bot API tokens and /bot<token> URL segments in a message meant for logs."""
-    return _TOKEN_SHAPE.sub("<token>", TOKEN_IN_URL.sub("/bot<token>", text))
 
 
 class FloodWait(RetryAfter):
@@ -217,7 +207,8 @@ class AiohttpRequest(BaseRequest):
             # aiohttp names the URL (and so the token) in some timeout messages: never chain them.
             raise TimedOut(f"Timed out talking to the Bot API ({method})") from None
         except aiohttp.ClientError as exc:
-            raise NetworkError(f"aiohttp.{type(exc).__name__}: {scrub(str(exc))}") from None
+            # the Bot API puts the token in the URL path; aiohttp names URLs in some errors
+            raise NetworkError(f"aiohttp.{type(exc).__name__}: {redact(str(exc))}") from None
         if status == 429 and (flood := _flood_wait(payload)) is not None:
             raise flood
         return status, payload

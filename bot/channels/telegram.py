@@ -1,25 +1,21 @@
-"""Telegram: verify and translate updates to Inbound, render Outbound through the Bot API.
+"""Telegram: translate updates to Inbound, render Outbound through the Bot API.
 
 python-telegram-bot is used only as the API client (`Bot`) and parser (`Update.de_json`); the
-conversation state lives in our database, so none of `telegram.ext` is involved. Webhooks are
-served by the app's aiohttp server; without a webhook URL a long-poll task feeds the receiver.
-Either way an update is acknowledged (HTTP 200 or a higher getUpdates offset) only after
-`receive` has recorded it.
+conversation state lives in our database, so none of `telegram.ext` is involved. Receiving —
+the webhook on the app's aiohttp server, or the long-poll loop without a webhook URL — is the
+channel kit's (bot/channels/kit): an update is acknowledged (HTTP 200 or a higher getUpdates
+offset) only after it was recorded, and garbage is skipped without a traceback.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import hmac
-import json
 import logging
 import re
 import warnings
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -49,7 +45,7 @@ from telegram.request import BaseRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels import splitting
-from bot.channels.aiohttp_request import AiohttpRequest, FloodWait, scrub
+from bot.channels.aiohttp_request import AiohttpRequest, FloodWait
 from bot.channels.base import (
     ChatGone,
     Choice,
@@ -62,7 +58,10 @@ from bot.channels.base import (
     Undeliverable,
     normalize_text,
 )
-from bot.channels.redaction import TokenFilter, mask_token
+from bot.channels.kit.intake import Malformed
+from bot.channels.kit.polling import LONG, Pause, Polled, Poller
+from bot.channels.kit.redaction import describe, protect
+from bot.channels.kit.webhook import Webhook, webhook_route
 from bot.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
@@ -81,24 +80,15 @@ _GROUPS: Final = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 _PRESENT: Final = frozenset({"member", "administrator", "creator", "restricted"})
 
 
-# --- keeping the token out of logs ---------------------------------------------------------------
-
-
-def redact(text: str, token: str) -> str:
-    """`text` with the bot token (plain or URL-quoted) and token-shaped strings masked."""
-    return scrub(mask_token(text, token))
-
-
-_REDACTOR = TokenFilter(redact)
-# PTB's Bot logs its base URL (token included) at DEBUG when constructed.
-_PTB_LOGGERS = ("telegram.Bot", "telegram.request.BaseRequest", __name__)
-
-
-def _guard_logs(token: str) -> None:
-    _REDACTOR.guard(token, *_PTB_LOGGERS)
-
-
 # --- Update → Inbound ----------------------------------------------------------------------------
+
+
+def parse_update(data: object, bot: Bot | None, now: datetime) -> Inbound | None:
+    """The Inbound of one decoded update (webhook body or getUpdates item); Malformed when it is
+    not an update at all."""
+    if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+        raise Malformed("not a Telegram update (no integer update_id)")
+    return to_inbound(Update.de_json(data, bot), now)
 
 
 def to_inbound(update: Update, now: datetime | None = None) -> Inbound | None:
@@ -229,6 +219,31 @@ def _retry_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+def _pause_for(exc: Exception) -> Pause:
+    """How the poll loop takes a failed getUpdates."""
+    if isinstance(exc, RetryAfter):
+        return Pause(logging.INFO, "flood control", _retry_seconds(exc))
+    if isinstance(exc, InvalidToken | Conflict):  # needs an operator, not a quick retry
+        return Pause(logging.ERROR, "refused", LONG)
+    return Pause()
+
+
+def _confirming(update: object) -> int | None:
+    """The getUpdates offset that confirms `update`."""
+    update_id = update.get("update_id") if isinstance(update, dict) else None
+    return update_id + 1 if type(update_id) is int else None
+
+
+class _Bot(Bot):
+    """PTB's Bot, with getUpdates read as plain JSON: each update is then parsed on its own, so
+    one that PTB cannot read is skipped alone (`Bot.get_updates` fails the whole batch, and logs
+    it, personal text included, at CRITICAL)."""
+
+    async def get_raw_updates(self, offset: int | None, timeout: int, read_timeout: float) -> Any:
+        data = {"offset": offset, "timeout": timeout, "allowed_updates": list(ALLOWED_UPDATES)}
+        return await self._post("getUpdates", data, read_timeout=read_timeout)
+
+
 class TelegramChannel:
     """One Telegram bot token: webhook or long polling in, Bot API calls out."""
 
@@ -252,27 +267,32 @@ class TelegramChannel:
     ) -> None:
         if not token:
             raise ValueError("a Telegram bot token is required")
-        _guard_logs(token)
-        self._token = token
-        self._webhook_url = webhook_url
-        self._webhook_secret = webhook_secret.encode() if webhook_secret else None
+        protect(token, webhook_secret)  # before the Bot: PTB logs its URL when built
         self._request = request or AiohttpRequest()
         self._updates_request = get_updates_request or AiohttpRequest(pool_size=1)
         file_url = api_url[: -len("bot")] + "file/bot" if api_url.endswith("/bot") else api_url
-        self._bot = Bot(
+        self._bot = _Bot(
             token,
             base_url=api_url,
             base_file_url=file_url,
             request=self._request,
             get_updates_request=self._updates_request,
         )
+        self._webhook_url = webhook_url
+        path = urlsplit(webhook_url).path if webhook_url else ""
+        self._webhook = Webhook(self.name, path or "/", SECRET_HEADER, webhook_secret)
+        self._poller = Poller(
+            self.name,
+            self._fetch,
+            self._translate,
+            classify=_pause_for,
+            retry_delay=retry_delay,
+            max_retry_delay=max_retry_delay,
+        )
         self._poll_timeout = poll_timeout
-        self._retry_delay = retry_delay
-        self._max_retry_delay = max_retry_delay
         self._username = username
         self._clock = clock or SystemClock()
         self._receive: Receiver | None = None
-        self._poller: asyncio.Task[None] | None = None
         self._ready = False
         if webhook_url and not webhook_secret:
             log.warning("telegram webhook has no secret: anyone can post updates to it")
@@ -286,7 +306,7 @@ class TelegramChannel:
     def routes(self) -> list[web.RouteDef]:
         if not self._webhook_url:
             return []
-        return [web.post(urlsplit(self._webhook_url).path or "/", self._on_webhook)]
+        return [webhook_route(self._webhook, self._translate, lambda: self._receive)]
 
     async def start(self, receive: Receiver) -> None:
         """Registers the webhook, or clears it and starts long polling."""
@@ -296,29 +316,27 @@ class TelegramChannel:
         self._receive = receive
         try:
             if self._webhook_url:
-                secret = self._webhook_secret.decode() if self._webhook_secret else None
                 await self._bot.set_webhook(
-                    self._webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+                    self._webhook_url,
+                    secret_token=self._webhook.secret,
+                    allowed_updates=ALLOWED_UPDATES,
                 )
                 log.info("telegram webhook set to %s", self._webhook_url)
                 return
             await self._bot.delete_webhook()
         except TelegramError as exc:
             self._receive = None
-            raise RuntimeError(f"telegram start failed: {self._safe(exc)}") from None
-        self._poller = asyncio.create_task(self._poll(receive), name="telegram-poll")
+            raise RuntimeError(f"telegram start failed: {describe(exc)}") from None
+        self._poller.start(receive)
         log.info("telegram long polling started")
 
     async def stop(self) -> None:
         """Stops polling (an update being received is redelivered later) and closes HTTP."""
-        poller, self._poller = self._poller, None
-        if poller is not None:
-            poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await poller
+        await self._poller.stop()
         self._receive = None
         self._ready = False
-        await asyncio.gather(self._request.shutdown(), self._updates_request.shutdown())
+        await self._request.shutdown()
+        await self._updates_request.shutdown()
 
     async def _open(self) -> None:
         if not self._ready:  # a flag, not a gather: this runs before every send
@@ -326,80 +344,15 @@ class TelegramChannel:
             await self._updates_request.initialize()
             self._ready = True
 
-    async def _on_webhook(self, request: web.Request) -> web.Response:
-        if self._webhook_secret is not None:
-            given = request.headers.get(SECRET_HEADER, "").encode()
-            if not hmac.compare_digest(given, self._webhook_secret):
-                log.warning("telegram webhook: missing or wrong secret from %s", request.remote)
-                return web.Response(status=401)
-        receive = self._receive
-        if receive is None:  # not started yet: Telegram will deliver again
-            return web.Response(status=503)
-        update = self._parse(await request.read())
-        inbound = to_inbound(update, self._clock.now()) if update is not None else None
-        if inbound is None:
-            return web.Response(status=200)
-        try:
-            await receive(inbound)
-        except Exception as exc:
-            log.error("telegram update %s not recorded: %s", inbound.external_id, self._safe(exc))
-            return web.Response(status=500)
-        return web.Response(status=200)
+    def _translate(self, data: object) -> Inbound | None:
+        return parse_update(data, self._bot, self._clock.now())
 
-    def _parse(self, body: bytes) -> Update | None:
-        try:
-            data = json.loads(body)
-            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-                raise ValueError("not a Telegram update")
-            return Update.de_json(data, self._bot)
-        except Exception as exc:
-            log.warning("telegram webhook: skipping malformed body: %s", self._safe(exc))
-            return None
-
-    async def _poll(self, receive: Receiver) -> None:
-        offset: int | None = None
-        failures = 0
-        while True:
-            try:
-                updates = await self._bot.get_updates(
-                    offset=offset, timeout=self._poll_timeout, allowed_updates=ALLOWED_UPDATES
-                )
-            except RetryAfter as exc:
-                await asyncio.sleep(_retry_seconds(exc))
-                continue
-            except (InvalidToken, Conflict) as exc:  # needs an operator, not a quick retry
-                log.error("telegram getUpdates refused: %s", self._safe(exc))
-                await asyncio.sleep(self._max_retry_delay)
-                continue
-            except Exception as exc:
-                log.warning("telegram getUpdates failed, retrying: %s", self._safe(exc))
-                updates, failures = (), failures + 1
-            else:
-                offset, delivered = await self._deliver_all(receive, updates, offset)
-                failures = 0 if delivered else failures + 1
-            if failures:
-                await asyncio.sleep(
-                    min(self._retry_delay * 2 ** (failures - 1), self._max_retry_delay)
-                )
-
-    async def _deliver_all(
-        self, receive: Receiver, updates: Sequence[Update], offset: int | None
-    ) -> tuple[int | None, bool]:
-        """The offset confirming what was recorded; False when an update must come again."""
-        for update in updates:
-            inbound = to_inbound(update, self._clock.now())
-            if inbound is not None and not await self._deliver(receive, inbound):
-                return offset, False
-            offset = update.update_id + 1
-        return offset, True
-
-    async def _deliver(self, receive: Receiver, inbound: Inbound) -> bool:
-        try:
-            await receive(inbound)
-        except Exception as exc:
-            log.error("telegram update %s not recorded: %s", inbound.external_id, self._safe(exc))
-            return False
-        return True
+    async def _fetch(self, offset: int | None) -> list[Polled]:
+        read_timeout = (self._updates_request.read_timeout or 0.0) + self._poll_timeout
+        updates = await self._bot.get_raw_updates(offset, self._poll_timeout, read_timeout)
+        if not isinstance(updates, list):
+            raise Malformed("getUpdates did not answer a list")
+        return [Polled(update, _confirming(update)) for update in updates]
 
     # --- sending ---------------------------------------------------------------------------------
 
@@ -410,7 +363,7 @@ class TelegramChannel:
             try:
                 me = await self._bot.get_me()
             except TelegramError as exc:
-                raise RuntimeError(f"telegram getMe failed: {self._safe(exc)}") from None
+                raise RuntimeError(f"telegram getMe failed: {describe(exc)}") from None
             self._username = me.username or ""
         return self._username
 
@@ -425,23 +378,23 @@ class TelegramChannel:
                 try:
                     await self._answer(message.callback_id, message.notice)
                 except TelegramError as exc:  # callbacks expire after a while; the reply matters
-                    log.info("telegram callback answer failed: %s", self._safe(exc))
+                    log.info("telegram callback answer failed: %s", describe(exc))
             return await self._render(message)
         except RetryAfter as exc:
             raise RetryLater(_retry_seconds(exc), "telegram flood control", flood=True) from None
         except ChatMigrated as exc:
             raise ChatGone(f"group moved to chat {exc.new_chat_id}") from None
         except Forbidden as exc:  # blocked by the person, removed from the group, deactivated
-            raise ChatGone(self._safe(exc)) from None
+            raise ChatGone(describe(exc)) from None
         except BadRequest as exc:
             gone = "chat not found" in exc.message.lower()
-            raise (ChatGone if gone else Undeliverable)(self._safe(exc)) from None
+            raise (ChatGone if gone else Undeliverable)(describe(exc)) from None
         except InvalidToken as exc:
-            raise RetryLater(60.0, f"telegram token rejected: {self._safe(exc)}") from None
+            raise RetryLater(60.0, f"telegram token rejected: {describe(exc)}") from None
         except TimedOut as exc:  # the request was written; Telegram may have taken it
-            raise Unconfirmed(self._safe(exc)) from None
+            raise Unconfirmed(describe(exc)) from None
         except (NetworkError, TelegramError) as exc:
-            raise RetryLater(2.0, self._safe(exc)) from None
+            raise RetryLater(2.0, describe(exc)) from None
 
     async def _answer(self, callback_id: str, notice: str) -> None:
         await self._bot.answer_callback_query(
@@ -530,6 +483,3 @@ class TelegramChannel:
             last = i == len(pieces) - 1
             message_id = await self._send_text(chat_id, piece, markup if last else None)
         return message_id
-
-    def _safe(self, exc: BaseException) -> str:
-        return redact(f"{type(exc).__name__}: {exc}", self._token)

@@ -30,6 +30,7 @@ from aiohttp import web
 
 from bot.channels import zalo
 from bot.channels.base import Choice, Inbound, Outbound, Receiver, normalize_text
+from bot.channels.kit.intake import Malformed, checked
 from bot.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
@@ -262,15 +263,20 @@ class WebChannel:
         receive = self._receive
         if receive is None:
             return _error(503, "not started")
-        inbound = Inbound(
-            channel=self.name,
-            external_id=uuid.uuid4().hex,
-            chat_id=chat_id,
-            user_id=chat_id,
-            received_at=self._clock.now(),
-            callback_id=None,
-            **inbound_fields,
-        )
+        try:  # the same checks as a platform's webhook: what the inbox cannot store
+            inbound = checked(
+                Inbound(
+                    channel=self.name,
+                    external_id=uuid.uuid4().hex,
+                    chat_id=chat_id,
+                    user_id=chat_id,
+                    received_at=self._clock.now(),
+                    callback_id=None,
+                    **inbound_fields,
+                )
+            )
+        except Malformed as error:
+            return _error(400, str(error))
         chat = self._chat(chat_id)
         # shown first, so the person's words always come before our answer
         mine = self._append(chat, "me", echo)

@@ -3,22 +3,19 @@
 Zalo's bots are Telegram-like but poorer: no buttons, no edits, 2000-character messages. Choices
 become a numbered list the person answers by typing a number (dispatch matches it back); an
 edit becomes a new message. Several schools may each run their own bot in one deployment, so
-the channel's name and webhook path are per instance. A webhook update is acknowledged (HTTP
-200) only after `receive` recorded it; a polled one is acknowledged by Zalo when handed out, so
-the poll loop keeps trying a failing `receive` (and takes no more updates) until it succeeds.
+the channel's name and webhook path are per instance. Receiving is the channel kit's
+(bot/channels/kit): a webhook update is acknowledged (HTTP 200) only after it was recorded; a
+polled one Zalo acknowledged when it handed it out, so the poll loop holds it until it is.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hashlib
-import hmac
-import json
 import logging
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -36,7 +33,10 @@ from bot.channels.base import (
     Undeliverable,
     normalize_text,
 )
-from bot.channels.redaction import mask_token
+from bot.channels.kit.intake import ID_LIMIT, Malformed, take
+from bot.channels.kit.polling import LONG, Pause, Polled, Poller
+from bot.channels.kit.redaction import describe, protect
+from bot.channels.kit.webhook import Webhook, webhook_route
 from bot.channels.splitting import split_text, units
 from bot.channels.zalo_client import (
     DEFAULT_BASE_URL,
@@ -46,7 +46,6 @@ from bot.channels.zalo_client import (
     ZaloTimeout,
     ZaloUnauthorized,
     ZaloUnavailable,
-    guard_logs,
 )
 
 log = logging.getLogger(__name__)
@@ -56,7 +55,6 @@ TEXT_LIMIT: Final = 2000
 SECRET_LENGTH: Final = range(8, 257)
 REPLY_HINT: Final = "Trả lời {options}"
 HINT_OR: Final = " hoặc "
-ID_LIMIT: Final = 64  # chat, user and external ids are stored in 64-character columns
 # 403: the person blocked or left the bot; 404: no such chat ([verify] on a live bot)
 CHAT_GONE: Final = frozenset({403, 404})
 # the Zalo Bot API sends no files (domain/zalo-api.md): say so, and where the file can be had
@@ -74,20 +72,18 @@ EVENT_KINDS: Final[dict[str, InboundKind]] = {
 }
 
 
-class Malformed(ValueError):
-    """An update body that is not what Zalo documents."""
-
-
 # --- update → Inbound ----------------------------------------------------------------------------
 
 
 def to_inbound(payload: object, channel_name: str = "zalo") -> Inbound | None:
-    """The neutral form of one update (wrapped or flat), or None for what the bot ignores."""
-    try:
-        return _translate(_unwrap(payload), channel_name)
-    except Malformed as exc:
-        log.warning("%s: skipping malformed update: %s", channel_name, exc)
-        return None
+    """The neutral form of one update (wrapped or flat), or None for what the bot ignores;
+    malformed ones are said at WARNING (by the kit's intake, as for every channel)."""
+    return take(channel_name, partial(parse_update, channel_name=channel_name), payload)
+
+
+def parse_update(payload: object, channel_name: str) -> Inbound | None:
+    """The Inbound of one update, None for what the bot ignores; Malformed for garbage."""
+    return _translate(_unwrap(payload), channel_name)
 
 
 def _unwrap(payload: object) -> dict[str, Any]:
@@ -170,9 +166,7 @@ def _id(parent: dict[str, Any], key: str) -> str:
     value = parent.get(key)
     if isinstance(value, bool) or not isinstance(value, str | int) or str(value) == "":
         raise Malformed(f"{key} is missing or not an id")
-    if len(str(value)) > ID_LIMIT:  # longer than the id columns: it could never be recorded
-        raise Malformed(f"{key} is longer than {ID_LIMIT} characters")
-    return str(value)
+    return str(value)  # its length and characters are checked by the kit, as for every channel
 
 
 def _string(parent: dict[str, Any], key: str) -> str:
@@ -240,6 +234,20 @@ def render_pieces(text: str, choices: Sequence[Choice], limit: int = TEXT_LIMIT)
 # --- the channel ---------------------------------------------------------------------------------
 
 
+def _pause_for(exc: Exception) -> Pause:
+    """How the poll loop takes a failed getUpdates."""
+    if isinstance(exc, ZaloUnauthorized):
+        return Pause(logging.ERROR, "refused: the token was rejected, reset it", LONG)
+    if isinstance(exc, ZaloApiError) and exc.code == 400:
+        reason = (
+            "refused: a webhook is set for this bot (another deployment?); polling needs it deleted"
+        )
+        return Pause(logging.ERROR, reason, LONG)
+    if isinstance(exc, ZaloRateLimited) and exc.retry_after is not None:
+        return Pause(logging.WARNING, "rate limited", exc.retry_after)
+    return Pause()
+
+
 class ZaloChannel:
     """One Zalo bot (shared, or a school's own): long polling or a webhook in, API calls out."""
 
@@ -263,18 +271,22 @@ class ZaloChannel:
             raise ValueError("a Zalo bot token is required")
         if webhook_url and len(webhook_secret or "") not in SECRET_LENGTH:
             raise ValueError("a Zalo webhook needs a secret of 8 to 256 characters")
-        guard_logs(token, __name__)
+        protect(token, webhook_secret)
         self.name = name
-        self._token = token
         self._client = client or ZaloBotClient(token, api_url)
         self._webhook_url = webhook_url
-        self._webhook_secret = webhook_secret or ""
-        self._webhook_path = webhook_path or _path_of(webhook_url) or f"/zalo/bot/{name}"
+        path = webhook_path or _path_of(webhook_url) or f"/zalo/bot/{name}"
+        self._webhook = Webhook(name, path, SECRET_HEADER, webhook_secret or "")
+        self._poller = Poller(
+            name,
+            self._fetch,
+            partial(parse_update, channel_name=name),
+            classify=_pause_for,
+            retry_delay=retry_delay,
+            max_retry_delay=max_retry_delay,
+        )
         self._poll_timeout = poll_timeout
-        self._retry_delay = retry_delay
-        self._max_retry_delay = max_retry_delay
         self._receive: Receiver | None = None
-        self._poller: asyncio.Task[None] | None = None
 
     @property
     def client(self) -> ZaloBotClient:
@@ -282,14 +294,15 @@ class ZaloChannel:
 
     @property
     def webhook_path(self) -> str:
-        return self._webhook_path
+        return self._webhook.path
 
     # --- receiving -------------------------------------------------------------------------------
 
     def routes(self) -> list[web.RouteDef]:
         if not self._webhook_url:
             return []
-        return [web.post(self._webhook_path, self._on_webhook)]
+        translate = partial(parse_update, channel_name=self.name)
+        return [webhook_route(self._webhook, translate, lambda: self._receive)]
 
     async def start(self, receive: Receiver) -> None:
         """Registers the webhook, or clears it and starts long polling."""
@@ -298,110 +311,27 @@ class ZaloChannel:
         await self._client.start()
         try:
             if self._webhook_url:
-                await self._client.set_webhook(self._webhook_url, self._webhook_secret)
+                await self._client.set_webhook(self._webhook_url, self._webhook.secret or "")
                 log.info("%s webhook set to %s", self.name, self._webhook_url)
             else:
                 await self._client.delete_webhook()
         except ZaloApiError as exc:
-            raise RuntimeError(f"{self.name} start failed: {self._safe(exc)}") from None
+            raise RuntimeError(f"{self.name} start failed: {describe(exc)}") from None
         self._receive = receive
         if not self._webhook_url:
-            self._poller = asyncio.create_task(self._poll(receive), name=f"{self.name}-poll")
+            self._poller.start(receive)
             log.info("%s long polling started", self.name)
 
     async def stop(self) -> None:
         """Stops polling and closes the HTTP session; safe to call twice."""
-        poller, self._poller = self._poller, None
-        if poller is not None:
-            poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await poller
+        await self._poller.stop()
         self._receive = None
         await self._client.close()
 
-    async def _on_webhook(self, request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "").encode()
-        if not hmac.compare_digest(given, self._webhook_secret.encode()):
-            log.warning("%s webhook: missing or wrong secret from %s", self.name, request.remote)
-            return web.Response(status=401)
-        receive = self._receive
-        if receive is None:  # not started yet: Zalo will deliver again
-            return web.Response(status=503)
-        if request.content_type != "application/json":
-            log.warning("%s webhook: refusing a %s body", self.name, request.content_type)
-            return web.Response(status=415)
-        try:
-            body = json.loads(await request.read())
-        except ValueError:
-            log.warning("%s webhook: body is not JSON", self.name)
-            return web.Response(status=400)
-        inbound = to_inbound(body, self.name)
-        if inbound is None:
-            return web.Response(status=200)
-        try:
-            await receive(inbound)
-        except Exception as exc:
-            log.error(
-                "%s update %s not recorded: %s", self.name, inbound.external_id, self._safe(exc)
-            )
-            return web.Response(status=500)
-        return web.Response(status=200)
-
-    async def _poll(self, receive: Receiver) -> None:
-        failures = 0
-        while True:
-            try:
-                update = await self._client.get_updates(self._poll_timeout)
-            except Exception as exc:
-                failures += 1
-                await asyncio.sleep(self._poll_failed(exc, failures))
-                continue
-            failures = 0
-            inbound = to_inbound(update, self.name) if update is not None else None
-            if inbound is not None:
-                await self._deliver(receive, inbound)
-
-    def _poll_failed(self, exc: Exception, failures: int) -> float:
-        """Logs a failed getUpdates; returns how long to wait before the next one."""
-        if isinstance(exc, ZaloUnauthorized):
-            log.error("%s getUpdates: token rejected, reset it: %s", self.name, self._safe(exc))
-            return self._max_retry_delay
-        if isinstance(exc, ZaloApiError) and exc.code == 400:
-            log.error(
-                "%s getUpdates refused: a webhook is set for this bot (another deployment?); "
-                "polling needs it deleted: %s",
-                self.name, self._safe(exc),
-            )  # fmt: skip
-            return self._max_retry_delay
-        if isinstance(exc, ZaloRateLimited) and exc.retry_after is not None:
-            return min(exc.retry_after, self._max_retry_delay)
-        log.warning("%s getUpdates failed, retrying: %s", self.name, self._safe(exc))
-        return min(self._retry_delay * 2.0 ** (failures - 1), self._max_retry_delay)
-
-    async def _deliver(self, receive: Receiver, inbound: Inbound) -> None:
-        """Hands `inbound` to `receive` until it is recorded: Zalo will not send it again.
-
-        Polling waits meanwhile, so nothing more is taken from Zalo than can be kept.
-        """
-        failures = 0
-        while True:
-            try:
-                await receive(inbound)
-                return
-            except asyncio.CancelledError:
-                log.error(
-                    "%s update %s lost: stopped before it was recorded",
-                    self.name,
-                    inbound.external_id,
-                )
-                raise
-            except Exception as exc:
-                failures += 1
-                log.error(
-                    "%s update %s not recorded (attempt %d), retrying: %s",
-                    self.name, inbound.external_id, failures, self._safe(exc),
-                )  # fmt: skip
-            await asyncio.sleep(min(self._retry_delay * 2 ** (failures - 1), self._max_retry_delay))
+    async def _fetch(self, offset: int | None) -> list[Polled]:
+        """The next update, if any: Zalo hands out one at a time and needs no offset."""
+        update = await self._client.get_updates(self._poll_timeout)
+        return [] if update is None else [Polled(update)]
 
     # --- sending ---------------------------------------------------------------------------------
 
@@ -413,18 +343,20 @@ class ZaloChannel:
                 return await self._send_texts(message.chat_id, notice) if notice else None
             return await self._render(message)
         except ZaloRateLimited as exc:
-            raise RetryLater(exc.retry_after or 5.0, self._safe(exc), flood=True) from None
+            raise RetryLater(exc.retry_after or 5.0, describe(exc), flood=True) from None
         except ZaloUnauthorized as exc:
-            log.error("%s token rejected, reset it in Zalo Bot Manager: %s", self.name, exc)
-            raise RetryLater(60.0, f"{self.name} token rejected: {self._safe(exc)}") from None
+            log.error(
+                "%s token rejected, reset it in Zalo Bot Manager: %s", self.name, describe(exc)
+            )
+            raise RetryLater(60.0, f"{self.name} token rejected: {describe(exc)}") from None
         except ZaloTimeout as exc:  # the request went out: it may have been delivered
-            raise Unconfirmed(self._safe(exc)) from None
+            raise Unconfirmed(describe(exc)) from None
         except ZaloUnavailable as exc:
-            raise RetryLater(2.0, self._safe(exc)) from None
+            raise RetryLater(2.0, describe(exc)) from None
         except ZaloApiError as exc:
             if exc.code in CHAT_GONE:
-                raise ChatGone(self._safe(exc)) from None
-            raise Undeliverable(self._safe(exc)) from None  # 400: a bad chat id or text
+                raise ChatGone(describe(exc)) from None
+            raise Undeliverable(describe(exc)) from None  # 400: a bad chat id or text
 
     async def _render(self, message: Outbound) -> str:
         text = message.text
@@ -450,9 +382,6 @@ class ZaloChannel:
         for piece in pieces:
             message_id = _message_id(await self._client.send_message(chat_id, piece))
         return message_id
-
-    def _safe(self, exc: BaseException) -> str:
-        return mask_token(f"{type(exc).__name__}: {exc}", self._token)
 
 
 def _message_id(result: dict[str, Any]) -> str:

@@ -4,8 +4,8 @@ Zalo's Bot API is Telegram-shaped but not Telegram: `getUpdates` hands out one u
 and acknowledges it server-side, 408 means "no update", and there are no keyboards or edits. No
 third-party SDK fits (see the Zalo notes), so this is the whole client: one pooled session, one
 `_call` that reads the `{ok, result, error_code, description}` envelope, typed errors, and a few
-retries with backoff for rate limits and gateway failures. The token is in every URL, so it is
-masked in every error and log line this module produces.
+retries for rate limits and gateway failures. The token is in every URL, so it is protected by
+the kit's redactor (bot/channels/kit/redaction.py) from the moment a client is built.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any, Final, Self
 
 import aiohttp
 
-from bot.channels.redaction import TokenFilter, mask_token
+from bot.channels.kit.redaction import protect, redact
 
 log = logging.getLogger(__name__)
 
@@ -27,16 +27,6 @@ POLL_GRACE: Final = 10.0  # getUpdates may hold the request this long past its o
 PHOTO_TIMEOUT_FACTOR: Final = 2.0
 
 Sleep = Callable[[float], Awaitable[None]]
-
-
-# --- keeping the token out of logs ---------------------------------------------------------------
-
-_REDACTOR = TokenFilter(mask_token)
-
-
-def guard_logs(token: str, *loggers: str) -> None:
-    """Masks `token` in everything this module's logger (and the named ones) writes."""
-    _REDACTOR.guard(token, __name__, *loggers)
 
 
 # --- errors --------------------------------------------------------------------------------------
@@ -125,7 +115,7 @@ class ZaloBotClient:
     ) -> None:
         if not token:
             raise ValueError("a Zalo bot token is required")
-        guard_logs(token)
+        protect(token)
         self._token = token
         self._base_url = base_url
         self._timeout = timeout
@@ -176,6 +166,7 @@ class ZaloBotClient:
 
     async def set_webhook(self, url: str, secret: str) -> dict[str, Any]:
         """Points updates at `url`; Zalo will send `secret` in X-Bot-Api-Secret-Token."""
+        protect(secret)
         return _as_dict(await self._call("setWebhook", {"url": url, "secret_token": secret}))
 
     async def delete_webhook(self) -> dict[str, Any]:
@@ -254,7 +245,7 @@ class ZaloBotClient:
             # aiohttp may name the URL (and so the token) in its errors: never chain them.
             raise ZaloTimeout(0, f"no answer within {timeout:g}s", method) from None
         except aiohttp.ClientError as exc:
-            detail = mask_token(f"{type(exc).__name__}: {exc}", self._token)
+            detail = redact(f"{type(exc).__name__}: {exc}")
             raise ZaloUnavailable(0, detail, method) from None
         return self._result(method, status, raw, retry_header)
 
@@ -271,7 +262,7 @@ class ZaloBotClient:
         code = data.get("error_code")
         if not isinstance(code, int) or isinstance(code, bool) or code <= 0:
             code = status if status >= 400 else 500
-        description = mask_token(str(data.get("description") or "no description"), self._token)
+        description = redact(str(data.get("description") or "no description"))
         raise _error(code, description, method, _retry_hint(data, retry_header))
 
     def _not_the_api(self, method: str, status: int, retry_header: str | None) -> ZaloApiError:

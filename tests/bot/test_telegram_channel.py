@@ -18,7 +18,8 @@ from telegram.error import NetworkError, TimedOut
 
 from bot.channels.aiohttp_request import AiohttpRequest
 from bot.channels.base import ChatGone, Choice, Outbound, RetryLater, Unconfirmed, Undeliverable
-from bot.channels.telegram import TelegramChannel, redact, split_text, to_inbound
+from bot.channels.kit.redaction import redact
+from bot.channels.telegram import TelegramChannel, split_text, to_inbound
 from tests.fakes.flood import FloodControl
 from tests.fakes.loopback import free_port, serve
 from tests.fakes.receiver import Recorder
@@ -164,9 +165,10 @@ def test_split_leaves_short_text_alone() -> None:
 
 
 def test_redact_masks_the_token_in_any_form() -> None:
+    TelegramChannel(TOKEN)  # a channel protects its token from the moment it is built
     url = f"http://127.0.0.1:1/bot{TOKEN}/getMe"
     for text in (url, url.replace(":", "%3A"), f"token {TOKEN} leaked"):
-        assert TOKEN.split(":")[1] not in redact(text, TOKEN)
+        assert TOKEN.split(":")[1] not in redact(text)
 
 
 # --- sending -------------------------------------------------------------------------------------
@@ -556,6 +558,8 @@ async def test_token_never_reaches_the_logs(
     await wrong.stop()
 
     assert "Set Bot API URL" in caplog.text  # PTB's own debug line, now masked
+    assert "Calling Bot API endpoint `setWebhook`" in caplog.text  # with the secret, masked
+    assert SECRET not in caplog.text
     assert "getUpdates failed" in caplog.text
     assert "not recorded" in caplog.text
     assert secret_part not in caplog.text

@@ -218,6 +218,16 @@ async def test_broken_json_and_other_content_types_are_refused(
     assert bot.seen == []
 
 
+async def test_lone_surrogates_are_replaced_so_the_inbox_can_store_them(
+    client: Client, bot: EchoBot
+) -> None:
+    """Valid JSON (an escaped half of a pair), invalid UTF-8: the kit's checks, as on webhooks."""
+    assert (await say(client, {"chat_id": FRESH, "text": "bé \ud83d ốm"}))[0] == 200
+    [inbound] = bot.seen
+    assert inbound.text == "bé \ufffd ốm"
+    inbound.text.encode()  # storable
+
+
 async def test_the_longest_text_allowed_goes_through(client: Client, bot: EchoBot) -> None:
     assert (await say(client, {"chat_id": PARENT, "text": "ạ" * 4000}))[0] == 200
     assert bot.seen[0].text == "ạ" * 4000

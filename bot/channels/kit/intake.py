@@ -1,0 +1,114 @@
+"""The one path from a decoded update to a recorded Inbound, shared by webhooks and long polls.
+
+An adapter's `translate` turns one decoded update into an Inbound, returns None for what the bot
+ignores on purpose (logged at DEBUG by the adapter), or raises `Malformed` with a short reason.
+Whatever it returns is checked here, field by field, against what the inbox can store: garbage is
+skipped and said once at WARNING with its reason (never the person's text, never a traceback),
+so that the platform is told "received" and does not deliver it again forever.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import datetime
+from typing import Final
+
+from bot.channels.base import Inbound, Receiver
+from bot.channels.kit.redaction import describe
+
+log = logging.getLogger(__name__)
+
+ID_LIMIT: Final = 64  # the width of the inbox's id columns
+CHOICE_LIMIT: Final = 256  # bytes of a button payload (Telegram allows 64, the web page 256)
+TEXT_LIMITS: Final = {"text": 4096, "user_name": 256, "media": 2048}
+_IDS: Final = ("external_id", "chat_id", "user_id")
+_OPTIONAL_IDS: Final = ("message_id", "callback_id")
+_LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+Translate = Callable[[object], Inbound | None]
+
+
+class Malformed(ValueError):
+    """An update that is not what the platform documents; the message is a short reason that
+    names fields, never their values (they may be a person's words)."""
+
+
+def take(channel: str, translate: Translate, update: object) -> Inbound | None:
+    """The checked Inbound of one decoded update, or None when it is skipped (garbage said once)."""
+    try:
+        inbound = translate(update)
+        return None if inbound is None else checked(inbound)
+    except Malformed as exc:
+        reason = str(exc)
+    except Exception as exc:  # a parser choking on a shape it never saw: the type says enough
+        reason = f"unreadable update ({type(exc).__name__})"
+    log.warning("%s: skipping update: %s", channel, reason)
+    return None
+
+
+async def record(channel: str, receive: Receiver, inbound: Inbound) -> bool:
+    """Hands `inbound` to the inbox; False (logged) when it could not be recorded."""
+    try:
+        await receive(inbound)
+    except Exception as exc:
+        log.error("%s update %s not recorded: %s", channel, inbound.external_id, describe(exc))
+        return False
+    return True
+
+
+def checked(inbound: Inbound) -> Inbound:
+    """`inbound` as the inbox can store it: ids must be clean, lone surrogates in words become
+    U+FFFD; Malformed when a field cannot be stored or used (an id too long, a NUL in a payload)."""
+    for name in _IDS:
+        _check_id(name, getattr(inbound, name))
+    for name in _OPTIONAL_IDS:
+        if getattr(inbound, name) is not None:
+            _check_id(name, getattr(inbound, name))
+    if not isinstance(inbound.received_at, datetime) or inbound.received_at.tzinfo is None:
+        raise Malformed("received_at is not an aware datetime")
+    if inbound.choice is not None:
+        _check_choice(inbound.choice)
+    text, user_name = _words("text", inbound.text), _words("user_name", inbound.user_name)
+    media = None if inbound.media is None else _words("media", inbound.media)
+    if (text, user_name, media) == (inbound.text, inbound.user_name, inbound.media):
+        return inbound
+    return dataclasses.replace(inbound, text=text, user_name=user_name, media=media)
+
+
+def _check_id(name: str, value: object) -> None:
+    if not isinstance(value, str) or not value:
+        raise Malformed(f"{name} is missing or not a string")
+    if len(value) > ID_LIMIT:
+        raise Malformed(f"{name} is longer than {ID_LIMIT} characters")
+    if not _is_printable(value):
+        raise Malformed(f"{name} holds control characters or lone surrogates")
+
+
+def _check_choice(choice: object) -> None:
+    """A button payload is opaque here, but it must be a short clean string to be refused
+    politely later: an oversized or binary one cannot come from a button we sent."""
+    if not isinstance(choice, str) or not choice:
+        raise Malformed("callback data is missing or not a string")
+    if len(choice.encode(errors="surrogatepass")) > CHOICE_LIMIT:
+        raise Malformed(f"callback data is longer than {CHOICE_LIMIT} bytes")
+    if not _is_printable(choice):
+        raise Malformed("callback data holds control characters or lone surrogates")
+
+
+def _words(name: str, value: object) -> str:
+    """A text field with lone surrogates (valid JSON, invalid UTF-8) replaced."""
+    if not isinstance(value, str):
+        raise Malformed(f"{name} is not a string")
+    if len(value) > TEXT_LIMITS[name]:
+        raise Malformed(f"{name} is longer than {TEXT_LIMITS[name]} characters")
+    if "\x00" in value:
+        raise Malformed(f"{name} holds a NUL character")
+    return _LONE_SURROGATE.sub("\ufffd", value)
+
+
+def _is_printable(value: str) -> bool:
+    return not any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value)

@@ -1,0 +1,90 @@
+"""The webhook skeleton every platform channel serves: secret, size, parse, record, then ack.
+
+The answer is what tells the platform whether to deliver again, so it is chosen with care:
+401 for a wrong or missing secret (no detail), 503 before the channel started, 413 for a body
+over the limit, 500 only when the inbox could not record the update (the platform retries),
+and 200 for everything else — garbage included, said once at WARNING, or the platform would
+send it again forever. An update is acknowledged only after it was recorded.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Final
+
+from aiohttp import web
+
+from bot.channels.base import Receiver
+from bot.channels.kit.intake import Translate, record, take
+
+log = logging.getLogger(__name__)
+
+MAX_BODY: Final = 256 * 1024  # a Telegram or Zalo update is a few kilobytes at most
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Where one channel takes updates, and the secret header that proves the platform sent them.
+
+    `secret` None means unchecked (a Telegram webhook set without one; its channel warns).
+    """
+
+    channel: str
+    path: str
+    secret_header: str
+    secret: str | None = field(repr=False)
+    max_body: int = MAX_BODY
+
+
+def webhook_route(
+    hook: Webhook, translate: Translate, receiver: Callable[[], Receiver | None]
+) -> web.RouteDef:
+    """The POST route of `hook`; `receiver()` is the channel's receive, None until it started."""
+
+    async def take_update(request: web.Request) -> web.Response:
+        if not _secret_matches(hook, request):
+            log.warning("%s webhook: missing or wrong secret from %s", hook.channel, request.remote)
+            return web.Response(status=401)
+        receive = receiver()
+        if receive is None:  # not started yet: the platform will deliver again
+            return web.Response(status=503)
+        body = await _read_capped(request, hook.max_body)
+        if body is None:
+            log.warning("%s webhook: skipping a body over %d bytes", hook.channel, hook.max_body)
+            return web.Response(status=413)
+        try:
+            update = json.loads(body)
+        except (ValueError, RecursionError):
+            log.warning("%s webhook: skipping a body that is not JSON", hook.channel)
+            return web.Response(status=200)
+        inbound = take(hook.channel, translate, update)
+        if inbound is not None and not await record(hook.channel, receive, inbound):
+            return web.Response(status=500)
+        return web.Response(status=200)
+
+    return web.post(hook.path, take_update)
+
+
+def _secret_matches(hook: Webhook, request: web.Request) -> bool:
+    if hook.secret is None:
+        return True
+    given = request.headers.get(hook.secret_header, "").encode(errors="surrogateescape")
+    return hmac.compare_digest(given, hook.secret.encode())
+
+
+async def _read_capped(request: web.Request, limit: int) -> bytes | None:
+    """The whole body, or None as soon as it is known to be longer than `limit` bytes."""
+    if request.content_length is not None and request.content_length > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.content.iter_any():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
