@@ -23,6 +23,19 @@ from handlers.reports import chat as report_chat
 from handlers.reports import digest
 from handlers.tickets import escalation, follow, intake, staff
 
+# every multi-step conversation: typed text (and photos, where the flow takes them) goes there
+FLOWS = [
+    During(onboarding.JOIN, onboarding.code_or_help),
+    During(surveys.SURVEY, surveys.answer_typed),
+    During(intake.FEEDBACK, intake.typed),
+    During(follow.ADD_INFO, follow.add_typed),
+    During(staff.STAFF_NOTE, staff.note_typed),
+    During(announcements.ANNOUNCE, announcements.typed),
+    During(news.NEWS_POST, news.typed),
+    During(report_chat.REPORT_RANGE, report_chat.typed),
+    During(waves.NEW_WAVE, waves.launch_typed),
+]
+
 ROUTES = Routes(
     commands={
         "start": onboarding.start,
@@ -34,13 +47,15 @@ ROUTES = Routes(
         "thongbao": announcements.start,
         "tin": news.menu,
         "baocao": report_chat.menu,
-        "huy": help.cancel,
+        "huy": help.cancel_in(FLOWS),
         "trogiup": help.show_help,
         "help": help.show_help,
     },
     buttons=[
+        # joining a class and consenting
         on(onboarding.ConfirmJoin, onboarding.confirm_class),
         on(onboarding.Consent, onboarding.record_consent),
+        # answering a survey (the engine decides what each tap means)
         on(waves.StartSurvey, surveys.open_survey),
         on(surveys.PickAnswer, surveys.pick),
         on(surveys.SkipAnswer, surveys.skip),
@@ -50,24 +65,70 @@ ROUTES = Routes(
         on(surveys.ChangeRun, surveys.change),
         on(surveys.EditAnswer, surveys.edit),
         on(surveys.ConfirmEdit, surveys.confirm),
-        # LEGACY (being converted to typed buttons):
-        # "data": data_rights.change_my_data, "link": linking.link_action,
-        # "s": surveys.open_survey, "a": surveys.answer_button, "m": surveys.toggle_button,
-        # "d": surveys.finish_multi, "r": surveys.review_action, "e": surveys.change_answer,
-        # "w": waves.staff_menu_action, "fb": intake.choose, "tt": follow.act, "tk": staff.act,
-        # "tb": announcements.act, "n": news.act, "seen": deliveries.seen, "bc": report_chat.act,
+        # a person's own data and accounts (/dulieu)
+        on(data_rights.ChangeConsent, data_rights.change_consent),
+        on(data_rights.AskDeleteMe, data_rights.ask_delete_me),
+        on(data_rights.DeleteMe, data_rights.delete_me),
+        on(linking.LinkAnotherApp, linking.offer_code),
+        on(linking.Unlink, linking.unlink),
+        # survey waves (staff menu in /khaosat)
+        on(waves.NewWave, waves.new_wave),
+        on(waves.WaveSurvey, waves.pick_survey),
+        on(waves.WaveDays, waves.launch),
+        on(waves.WaveResults, waves.show_results),
+        # a parent's feedback (/phananh) and following it (/theodoi)
+        on(intake.FeedbackConsent, intake.take_consent),
+        on(intake.FeedbackSchool, intake.take_school),
+        on(intake.FeedbackKind, intake.take_kind),
+        on(intake.FeedbackTopic, intake.take_topic),
+        on(intake.FeedbackConcerns, intake.take_concerns),
+        on(intake.FeedbackNamed, intake.take_named),
+        on(intake.SendFeedback, intake.send),
+        on(follow.MyTicket, follow.show_mine),
+        on(follow.AddTicketInfo, follow.start_adding),
+        on(follow.AskRating, follow.ask_rating),
+        on(follow.RateTicket, follow.rate),
+        # staff working tickets (/phieu)
+        on(staff.TicketView, staff.view),
+        on(staff.TicketTake, staff.take),
+        on(staff.TicketAccept, staff.accept),
+        on(staff.TicketResolve, staff.ask_note),
+        on(staff.TicketForward, staff.ask_note),
+        on(staff.TicketRefuse, staff.ask_note),
+        on(staff.TicketMessage, staff.ask_note),
+        on(staff.TicketClose, staff.close),
+        on(staff.TicketExtend, staff.extend_deadline),
+        on(staff.TicketAssign, staff.ask_assignee),
+        on(staff.TicketAssignTo, staff.assign),
+        on(staff.TicketIdentity, staff.show_identity),
+        on(staff.TicketPhotos, staff.show_photos),
+        # announcements (/thongbao), their reports, "Đã xem", class groups
+        on(announcements.PickClass, announcements.pick_class),
+        on(announcements.PickWholeSchool, announcements.pick_whole_school),
+        on(announcements.ClassesChosen, announcements.classes_chosen),
+        on(announcements.AskSeen, announcements.choose_seen),
+        on(announcements.SendAnnouncement, announcements.send),
+        on(announcements.EditAnnouncement, announcements.edit),
+        on(announcements.CancelAnnouncement, announcements.cancel),
+        on(deliveries.SentList, deliveries.show_sent),
+        on(deliveries.BroadcastReport, deliveries.show_report),
+        on(deliveries.Seen, deliveries.seen),
+        on(groups.LinkGroup, groups.offer_link),
+        on(groups.LinkGroupOf, groups.offer_link_of),
+        # news (/tin)
+        on(news.NewsView, news.view),
+        on(news.NewsNew, news.new_post),
+        on(news.NewsNoLink, news.skip_link),
+        on(news.NewsPublish, news.publish),
+        on(news.NewsSchedule, news.show_schedule),
+        on(news.NewsUnschedule, news.unschedule),
+        # reports (/baocao)
+        on(report_chat.Report, report_chat.send_report),
+        on(report_chat.ReportRange, report_chat.ask_range),
     ],
-    flows=[
-        During(onboarding.JOIN, onboarding.code_or_help),
-        During(surveys.SURVEY, surveys.answer_typed),
-        # LEGACY flows (to declare as Flow objects):
-        # "survey": surveys.answer_typed, intake.FLOW: intake.typed,
-        # follow.ADD_FLOW: follow.add_typed, staff.NOTE_FLOW: staff.note_typed,
-        # announcements.FLOW: announcements.typed, news.FLOW: news.typed,
-        # report_chat.FLOW: report_chat.typed,
-    ],
+    flows=FLOWS,
     fallback=onboarding.code_or_help,
-    non_text=photos.route,
+    non_text=photos.photos_to(FLOWS),
     group=groups.in_group,
     failure_text=texts.FAILURE,
     stale_text=texts.STALE_BUTTON,

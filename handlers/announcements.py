@@ -7,14 +7,16 @@ another teacher's class.
 
 from __future__ import annotations
 
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.channels.base import Choice
 from bot.context import Context
+from bot.interactions import Button, Flow, FlowState, choice
 from handlers import texts
-from handlers.deliveries import show_report, show_sent
-from handlers.groups import offer_link
-from handlers.posters import Poster, button, poster_of
+from handlers.deliveries import SentList
+from handlers.groups import LinkGroup
+from handlers.posters import Poster, poster_of
 from handlers.posting import (
     Draft,
     announcement_body,
@@ -25,7 +27,51 @@ from handlers.posting import (
     scope_name,
 )
 
-FLOW = "tb"
+
+class AnnouncementDraft(FlowState):
+    """The announcement being written: its text, photo, classes and whether it asks "Đã xem"."""
+
+    step: Literal["text", "classes", "seen", "confirm"] = "text"
+    text: str = ""
+    image: str | None = None
+    classes: tuple[int, ...] = ()
+    whole_school: bool = False
+    seen: bool = False
+
+
+ANNOUNCE = Flow("tb", AnnouncementDraft, cancelled=texts.ANNOUNCE_CANCELLED, photos=True)
+
+
+class PickClass(Button, verb="tbclass", flow=ANNOUNCE):
+    """Adds or removes one class (one the poster may address) from the announcement's."""
+
+    classroom: int
+
+
+class PickWholeSchool(Button, verb="tball", flow=ANNOUNCE):
+    """The whole school (a principal's choice only)."""
+
+
+class ClassesChosen(Button, verb="tbnext", flow=ANNOUNCE):
+    """ "Tiếp tục" once the classes are picked."""
+
+
+class AskSeen(Button, verb="tbseen", flow=ANNOUNCE):
+    """Whether the announcement carries a "Đã xem" button; then the preview."""
+
+    yes: bool
+
+
+class SendAnnouncement(Button, verb="tbsend", flow=ANNOUNCE):
+    pass
+
+
+class EditAnnouncement(Button, verb="tbedit", flow=ANNOUNCE):
+    """Back to writing the text."""
+
+
+class CancelAnnouncement(Button, verb="tbcancel", flow=ANNOUNCE):
+    pass
 
 
 async def start(ctx: Context) -> None:
@@ -33,28 +79,24 @@ async def start(ctx: Context) -> None:
     if await poster_of(ctx) is None:
         ctx.reply(texts.STAFF_ONLY)
         return
-    ctx.set_flow(FLOW, step="text")
+    ctx.start_flow(ANNOUNCE, AnnouncementDraft())
     ctx.reply(
         texts.ANNOUNCE_ASK_TEXT.format(limit=texts.ANNOUNCE_LIMIT),
-        [Choice("tb:sent", texts.ANNOUNCE_SENT_LIST), Choice("tb:link", texts.GROUP_LINK)],
+        [choice(SentList(), texts.ANNOUNCE_SENT_LIST), choice(LinkGroup(), texts.GROUP_LINK)],
     )
 
 
 async def typed(ctx: Context) -> None:
-    """Takes the announcement's text; at a later step, points to the buttons."""
-    if ctx.dialog.data.get("step") == "text":
-        await _take_text(ctx, ctx.inbound.text, ctx.dialog.data.get("image"))
+    """Takes the announcement's text (or a photo); at a later step, points to the buttons."""
+    draft = ctx.flow_state(ANNOUNCE) or AnnouncementDraft()
+    photo = ctx.inbound.media if ctx.inbound.kind == "photo" else None
+    if draft.step != "text":
+        ctx.reply(texts.ANNOUNCE_USE_BUTTONS, _step_choices(draft))
+    elif photo and not ctx.inbound.text:  # the text follows, or was typed before
+        ctx.save_flow(draft.model_copy(update={"image": photo}))
+        ctx.reply(texts.ANNOUNCE_PHOTO_ADDED)
     else:
-        ctx.reply(texts.ANNOUNCE_USE_BUTTONS, _step_choices(ctx))
-
-
-async def photo(ctx: Context) -> None:
-    """Attaches a photo to the announcement being written (its caption is the text)."""
-    if ctx.inbound.text:
-        await _take_text(ctx, ctx.inbound.text, ctx.inbound.media)
-        return
-    ctx.set_flow(FLOW, **{**ctx.dialog.data, "image": ctx.inbound.media})
-    ctx.reply(texts.ANNOUNCE_PHOTO_ADDED)
+        await _take_text(ctx, ctx.inbound.text, photo or draft.image)
 
 
 async def _take_text(ctx: Context, text: str, image: str | None) -> None:
@@ -71,41 +113,74 @@ async def _take_text(ctx: Context, text: str, image: str | None) -> None:
     elif len(text) > limit:
         ctx.reply(texts.ANNOUNCE_TOO_LONG.format(limit=limit))
     elif len(poster.classes) == 1 and not poster.principal:
-        ctx.set_flow(FLOW, step="seen", text=text, image=image, classes=list(poster.classes))
-        ctx.reply(texts.ANNOUNCE_ASK_SEEN, _step_choices(ctx))
+        classes = tuple(poster.classes)
+        draft = AnnouncementDraft(step="seen", text=text, image=image, classes=classes)
+        ctx.save_flow(draft)
+        ctx.reply(texts.ANNOUNCE_ASK_SEEN, _step_choices(draft))
     else:
-        ctx.set_flow(FLOW, step="classes", text=text, image=image, classes=[], all=False)
-        ctx.reply(texts.ANNOUNCE_PICK_CLASSES, await _class_choices(ctx, poster))
+        draft = AnnouncementDraft(step="classes", text=text, image=image)
+        ctx.save_flow(draft)
+        ctx.reply(texts.ANNOUNCE_PICK_CLASSES, _class_choices(draft, poster))
 
 
-async def act(ctx: Context) -> None:
-    """Handles the announcement buttons: classes, seen button, preview, send, reports, linking."""
-    poster = await poster_of(ctx)
-    if poster is None:
-        ctx.reply(texts.STAFF_ONLY)
+async def pick_class(ctx: Context, tap: PickClass) -> None:
+    """Adds or removes a class the poster may address; any other class is refused."""
+    if (writing := await _writing(ctx)) is None:
         return
-    action, arg = button(ctx)
-    if action in ("sent", "r"):
-        await (show_report(ctx, poster, arg) if action == "r" else show_sent(ctx, poster))
-    elif action in ("link", "lk"):
-        await offer_link(ctx, poster, arg)
-    elif ctx.dialog.flow != FLOW:
-        ctx.reply(texts.STALE_BUTTON)
-    elif action == "c":
-        await _toggle(ctx, poster, arg)
-    elif action == "next":
-        await _after_classes(ctx, poster)
-    elif action == "seen":
-        ctx.set_flow(FLOW, **{**ctx.dialog.data, "step": "confirm", "seen": arg == "1"})
-        await _preview(ctx, poster)
-    elif action == "send":
-        await _send(ctx, poster)
-    elif action == "edit":
-        ctx.set_flow(FLOW, step="text", image=ctx.dialog.data.get("image"))
-        ctx.reply(texts.ANNOUNCE_ASK_TEXT.format(limit=texts.ANNOUNCE_LIMIT), edit=True)
-    else:
-        ctx.end_flow()
-        ctx.reply(texts.ANNOUNCE_CANCELLED, edit=True)
+    poster, draft = writing
+    if tap.classroom not in poster.classes:
+        ctx.reply(texts.ANNOUNCE_NOT_YOURS)
+        return
+    chosen = set(draft.classes) ^ {tap.classroom}
+    await _show_classes(ctx, poster, draft, classes=tuple(sorted(chosen)), whole_school=False)
+
+
+async def pick_whole_school(ctx: Context, tap: PickWholeSchool) -> None:
+    """Toggles the whole school, for a principal only."""
+    if (writing := await _writing(ctx)) is None:
+        return
+    poster, draft = writing
+    if not poster.principal:
+        ctx.reply(texts.ANNOUNCE_NOT_YOURS)
+        return
+    await _show_classes(ctx, poster, draft, classes=(), whole_school=not draft.whole_school)
+
+
+async def classes_chosen(ctx: Context, tap: ClassesChosen) -> None:
+    """Goes on to the "Đã xem" question once at least one class is picked."""
+    if (writing := await _writing(ctx)) is None:
+        return
+    poster, draft = writing
+    if not draft.classes and not draft.whole_school:
+        ctx.reply(texts.ANNOUNCE_PICK_ONE, _class_choices(draft, poster))
+        return
+    draft = draft.model_copy(update={"step": "seen"})
+    ctx.save_flow(draft)
+    ctx.reply(texts.ANNOUNCE_ASK_SEEN, _step_choices(draft), edit=True)
+
+
+async def choose_seen(ctx: Context, tap: AskSeen) -> None:
+    """Takes whether a "Đã xem" button goes with it, then shows the preview."""
+    if (writing := await _writing(ctx)) is None:
+        return
+    poster, draft = writing
+    draft = draft.model_copy(update={"step": "confirm", "seen": tap.yes})
+    ctx.save_flow(draft)
+    await _preview(ctx, poster, draft)
+
+
+async def edit(ctx: Context, tap: EditAnnouncement) -> None:
+    """Back to the text; the photo stays."""
+    if (writing := await _writing(ctx)) is None:
+        return
+    _, draft = writing
+    ctx.save_flow(AnnouncementDraft(image=draft.image))
+    ctx.reply(texts.ANNOUNCE_ASK_TEXT.format(limit=texts.ANNOUNCE_LIMIT), edit=True)
+
+
+async def cancel(ctx: Context, tap: CancelAnnouncement) -> None:
+    ctx.end_flow()
+    ctx.reply(texts.ANNOUNCE_CANCELLED, edit=True)
 
 
 def short_title(text: str, limit: int = 60) -> str:
@@ -116,112 +191,113 @@ def short_title(text: str, limit: int = 60) -> str:
     return line[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
-async def _toggle(ctx: Context, poster: Poster, arg: str) -> None:
-    data = dict(ctx.dialog.data)
-    chosen = set(data.get("classes", []))
-    if arg == "all" and poster.principal:
-        data["all"], chosen = not data.get("all", False), set()
-    elif arg.isdigit() and int(arg) in poster.classes:
-        chosen ^= {int(arg)}
-        data["all"] = False
+async def _writing(ctx: Context) -> tuple[Poster, AnnouncementDraft] | None:
+    """Who is writing (still staff, checked at every tap) and the draft the button belongs to."""
+    poster = await poster_of(ctx)
+    draft = ctx.flow_state(ANNOUNCE)
+    if poster is None:
+        ctx.end_flow()
+        ctx.reply(texts.STAFF_ONLY)
+    elif draft is None:
+        ctx.end_flow()
+        ctx.reply(texts.STALE_BUTTON)
     else:
-        ctx.reply(texts.ANNOUNCE_NOT_YOURS)
-        return
-    data["classes"] = sorted(chosen)
-    ctx.set_flow(FLOW, **data)
-    ctx.reply(texts.ANNOUNCE_PICK_CLASSES, await _class_choices(ctx, poster), edit=True)
+        return poster, draft
+    return None
 
 
-async def _after_classes(ctx: Context, poster: Poster) -> None:
-    if not ctx.dialog.data.get("classes") and not ctx.dialog.data.get("all"):
-        ctx.reply(texts.ANNOUNCE_PICK_ONE, await _class_choices(ctx, poster))
-        return
-    ctx.set_flow(FLOW, **{**ctx.dialog.data, "step": "seen"})
-    ctx.reply(texts.ANNOUNCE_ASK_SEEN, _step_choices(ctx), edit=True)
+async def _show_classes(
+    ctx: Context, poster: Poster, draft: AnnouncementDraft, **picked: object
+) -> None:
+    draft = draft.model_copy(update=picked)
+    ctx.save_flow(draft)
+    ctx.reply(texts.ANNOUNCE_PICK_CLASSES, _class_choices(draft, poster), edit=True)
 
 
-async def _class_choices(ctx: Context, poster: Poster) -> list[Choice]:
-    chosen = set(ctx.dialog.data.get("classes", []))
+def _class_choices(draft: AnnouncementDraft, poster: Poster) -> list[Choice]:
     choices = []
     if poster.principal:
         label = texts.WHOLE_SCHOOL
-        picked = bool(ctx.dialog.data.get("all"))
-        choices.append(Choice("tb:c:all", texts.PICKED.format(label=label) if picked else label))
+        picked = texts.PICKED.format(label=label) if draft.whole_school else label
+        choices.append(choice(PickWholeSchool(), picked))
     for class_id, classroom in poster.classes.items():
         label = classroom.name
-        if class_id in chosen:
+        if class_id in draft.classes:
             label = texts.PICKED.format(label=label)
-        choices.append(Choice(f"tb:c:{class_id}", label))
-    choices.append(Choice("tb:next", texts.CONTINUE))
+        choices.append(choice(PickClass(class_id), label))
+    choices.append(choice(ClassesChosen(), texts.CONTINUE))
     return choices
 
 
-def _step_choices(ctx: Context) -> list[Choice]:
-    step = ctx.dialog.data.get("step")
-    if step == "seen":
-        return [Choice("tb:seen:1", texts.SEEN_YES), Choice("tb:seen:0", texts.SEEN_NO)]
-    if step == "confirm":
+def _step_choices(draft: AnnouncementDraft) -> list[Choice]:
+    if draft.step == "seen":
         return [
-            Choice("tb:send", texts.SEND),
-            Choice("tb:edit", texts.EDIT_TEXT),
-            Choice("tb:x", texts.CANCEL),
+            choice(AskSeen(yes=True), texts.SEEN_YES),
+            choice(AskSeen(yes=False), texts.SEEN_NO),
         ]
-    return [Choice("tb:next", texts.CONTINUE), Choice("tb:x", texts.CANCEL)]
+    if draft.step == "confirm":
+        return [
+            choice(SendAnnouncement(), texts.SEND),
+            choice(EditAnnouncement(), texts.EDIT_TEXT),
+            choice(CancelAnnouncement(), texts.CANCEL),
+        ]
+    return [choice(ClassesChosen(), texts.CONTINUE), choice(CancelAnnouncement(), texts.CANCEL)]
 
 
-def _targets(ctx: Context, poster: Poster) -> list[int] | None:
+def _targets(draft: AnnouncementDraft, poster: Poster) -> list[int] | None:
     """The chosen classes ([] = whole school), or None if any is not this poster's."""
-    data = ctx.dialog.data
-    if data.get("all") and poster.principal:
+    if draft.whole_school and poster.principal:
         return []
-    chosen = [int(c) for c in data.get("classes", [])]
+    chosen = list(draft.classes)
     return chosen if chosen and set(chosen) <= set(poster.classes) else None
 
 
-async def _preview(ctx: Context, poster: Poster) -> None:
-    targets = _targets(ctx, poster)
+async def _preview(ctx: Context, poster: Poster, draft: AnnouncementDraft) -> None:
+    targets = _targets(draft, poster)
     if targets is None:
         ctx.reply(texts.ANNOUNCE_NOT_YOURS)
         return
-    data = ctx.dialog.data
     scope = await scope_name(ctx.session, poster.school, targets)
-    body = announcement_body(data["text"], data.get("image"), scope)["text"]
+    body = announcement_body(draft.text, draft.image, scope)["text"]
     settings = ctx.services.settings
     audience = await audience_for(ctx.session, poster.school, targets, settings)
     lines = [audience_summary(scope, audience)]
     if audience.unreachable:
         lines.append(texts.AUDIENCE_UNREACHABLE.format(count=audience.unreachable))
-    if data.get("seen"):
+    if draft.seen:
         lines.append(texts.AUDIENCE_WITH_SEEN)
     if quiet := quiet_until(poster.school, settings, ctx.now):
         until = quiet[1].astimezone(ZoneInfo(settings.timezone)).strftime("%H:%M %d/%m")
         lines.append(texts.AUDIENCE_QUIET.format(quiet=quiet[0].replace("-", "–"), until=until))
     preview = texts.PREVIEW.format(body=body, audience="".join(lines))
-    ctx.reply(preview, _step_choices(ctx), edit=True)
+    ctx.reply(preview, _step_choices(draft), edit=True)
 
 
-async def _send(ctx: Context, poster: Poster) -> None:
-    targets = _targets(ctx, poster)
-    if targets is None or ctx.dialog.data.get("step") != "confirm":
+async def send(ctx: Context, tap: SendAnnouncement) -> None:
+    """Sends the previewed announcement to the classes the poster may still address."""
+    if (writing := await _writing(ctx)) is None:
+        return
+    poster, draft = writing
+    targets = _targets(draft, poster)
+    if targets is None or draft.step != "confirm":
         ctx.reply(texts.ANNOUNCE_NOT_YOURS if targets is None else texts.STALE_BUTTON)
         return
-    data = ctx.dialog.data
     settings = ctx.services.settings
     audience = await audience_for(ctx.session, poster.school, targets, settings)
     if not audience.recipients:
         ctx.reply(texts.AUDIENCE_NOBODY)
         return
     scope = await scope_name(ctx.session, poster.school, targets)
-    draft = Draft(
+    posted = Draft(
         school=poster.school,
         kind="announcement",
-        title=short_title(data["text"]),
-        body=announcement_body(data["text"], data.get("image"), scope),
+        title=short_title(draft.text),
+        body=announcement_body(draft.text, draft.image, scope),
         class_ids=targets,
-        seen_button=bool(data.get("seen")),
+        seen_button=draft.seen,
         sender_id=poster.person_id,
     )
     # the audience just counted is the one it goes to: not built a second time by `post`
-    broadcast = await post(ctx.session, draft, settings, ctx.now, recipients=audience.recipients)
+    broadcast = await post(ctx.session, posted, settings, ctx.now, recipients=audience.recipients)
     ctx.end_flow()
     ctx.reply(texts.ANNOUNCE_QUEUED.format(total=broadcast.recipients), edit=True)

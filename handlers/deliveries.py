@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, exists, func, select, update
+from sqlalchemy import Row, Select, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.channels.base import Choice, Outbound
+from bot.channels.base import Outbound
 from bot.context import Context, queue_to_person
 from bot.db import table_of, upsert_statements
 from bot.delivery.broadcasts import WAITING, Failure, tally
+from bot.interactions import Button, choice
 from bot.models import (
     Broadcast,
     BroadcastSeen,
-    ClassGroup,
     Classroom,
     Membership,
     OutboxMessage,
@@ -23,7 +23,7 @@ from bot.models import (
 from bot.routing import JobContext
 from handlers import texts
 from handlers.audience import school_class_ids
-from handlers.posters import Poster
+from handlers.posters import poster_of
 
 SHOWN_SENT = 8
 SHOWN_FAILURES = 5
@@ -34,8 +34,28 @@ _RECORD_SEEN = upsert_statements(
 )
 
 
-async def show_sent(ctx: Context, poster: Poster) -> None:
+class SentList(Button, verb="sent"):
+    """ "Thông báo đã gửi": the recent broadcasts the one tapping may see the reports of."""
+
+
+class BroadcastReport(Button, verb="bcast"):
+    """Where one broadcast stands; only its school's principal or its sender may read it."""
+
+    broadcast: int
+
+
+class Seen(Button, verb="seen"):
+    """ "Đã xem" under an announcement; counts only from a chat it was sent to."""
+
+    broadcast: int
+
+
+async def show_sent(ctx: Context, tap: SentList) -> None:
     """Lists the recent broadcasts of the school (principal) or of this teacher, to pick one."""
+    poster = await poster_of(ctx)
+    if poster is None:
+        ctx.reply(texts.STAFF_ONLY)
+        return
     query = select(Broadcast).where(
         Broadcast.school_id == poster.school.id, Broadcast.kind != "reminder"
     )
@@ -47,8 +67,8 @@ async def show_sent(ctx: Context, poster: Poster) -> None:
         return
     zone = ZoneInfo(ctx.services.settings.timezone)
     choices = [
-        Choice(
-            f"tb:r:{b.id}",
+        choice(
+            BroadcastReport(b.id),
             texts.SENT_LINE.format(
                 date=b.send_at.astimezone(zone).strftime("%d/%m"), title=b.title[:50]
             ),
@@ -58,19 +78,18 @@ async def show_sent(ctx: Context, poster: Poster) -> None:
     ctx.reply(texts.SENT_HEADER, choices)
 
 
-async def show_report(ctx: Context, poster: Poster, arg: str) -> None:
+async def show_report(ctx: Context, tap: BroadcastReport) -> None:
     """Shows where one broadcast stands: delivered, failed, waiting, seen per class."""
-    broadcast = await ctx.session.get(Broadcast, int(arg)) if arg.isdigit() else None
-    mine = broadcast is not None and broadcast.school_id == poster.school.id
-    if broadcast is None or not mine or not (poster.principal or _sent_by(broadcast, poster)):
+    poster = await poster_of(ctx)
+    broadcast = await ctx.session.get(Broadcast, tap.broadcast) if poster else None
+    if poster is None or broadcast is None or broadcast.school_id != poster.school.id:
+        ctx.reply(texts.STAFF_ONLY)
+        return
+    if not poster.principal and broadcast.sender_id != poster.person_id:
         ctx.reply(texts.STAFF_ONLY)
         return
     state = texts.BROADCAST_STATES.get(broadcast.status, broadcast.status)
     ctx.reply(f"{await report_text(ctx.session, broadcast)} ({state})")
-
-
-def _sent_by(broadcast: Broadcast, poster: Poster) -> bool:
-    return broadcast.sender_id == poster.person_id
 
 
 async def report_text(session: AsyncSession, broadcast: Broadcast) -> str:
@@ -155,44 +174,40 @@ async def report_finished(job: JobContext) -> None:
                 await queue_to_person(session, broadcast.sender_id, Outbound("", text), now)
 
 
-async def seen(ctx: Context) -> None:
-    """Records that someone has seen an announcement (once per account), with a short thanks."""
-    arg = (ctx.inbound.choice or "").partition(":")[2]
-    broadcast = await ctx.session.get(Broadcast, int(arg)) if arg.isdigit() else None
-    if broadcast is not None and broadcast.seen_button:
-        class_id = await _class_of_chat(ctx, broadcast.id)
+async def seen(ctx: Context, tap: Seen) -> None:
+    """Records that someone has seen an announcement (once per account), with a short thanks.
+
+    It counts only in a chat the broadcast was sent to: a parent's private chat, or a class
+    group it went to (any member of the group may tap there). Anywhere else nothing is written.
+    """
+    broadcast = await ctx.session.get(Broadcast, tap.broadcast)
+    sent = await _sent_here(ctx, tap.broadcast) if broadcast and broadcast.seen_button else None
+    if sent is not None:
         await ctx.session.execute(
             _RECORD_SEEN(ctx.session),
             {
-                "broadcast_id": broadcast.id,
+                "broadcast_id": tap.broadcast,
                 "channel": ctx.inbound.channel,
                 "user_id": ctx.inbound.user_id,
                 "person_id": ctx.person.id if ctx.person else None,
-                "class_id": class_id,
+                "class_id": sent.class_id,
                 "seen_at": ctx.now,
             },
         )
+    notice = texts.STALE_BUTTON if sent is None else texts.SEEN_THANKS
     meta = {"group": ctx.inbound.in_group}
-    ctx.replies.append(
-        Outbound(ctx.inbound.chat_id, "", kind="ack", notice=texts.SEEN_THANKS, meta=meta)
-    )
+    ctx.replies.append(Outbound(ctx.inbound.chat_id, "", kind="ack", notice=notice, meta=meta))
 
 
-async def _class_of_chat(ctx: Context, broadcast_id: int) -> int | None:
-    """The class the message was sent for: the group's class, or the parent's row's class."""
-    inbound = ctx.inbound
-    if inbound.in_group:
-        return await ctx.session.scalar(
-            select(ClassGroup.class_id).where(
-                ClassGroup.channel == inbound.channel, ClassGroup.chat_id == inbound.chat_id
-            )
-        )
-    return await ctx.session.scalar(
+async def _sent_here(ctx: Context, broadcast_id: int) -> Row[int | None] | None:
+    """The broadcast's message to this very chat (private or group), with the class it was for."""
+    found = await ctx.session.execute(
         select(OutboxMessage.class_id)
         .where(
             OutboxMessage.broadcast_id == broadcast_id,
-            OutboxMessage.channel == inbound.channel,
-            OutboxMessage.chat_id == inbound.chat_id,
+            OutboxMessage.channel == ctx.inbound.channel,
+            OutboxMessage.chat_id == ctx.inbound.chat_id,
         )
         .limit(1)
     )
+    return found.first()

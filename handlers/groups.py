@@ -11,20 +11,32 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.channels.base import Choice
 from bot.context import Context
+from bot.interactions import Button, choice
 from bot.models import ClassGroup, Classroom, GroupLinkCode, Membership, School
 from handlers import help, texts
 from handlers.codes import clean_code, new_code
-from handlers.deliveries import seen
-from handlers.posters import Poster
+from handlers.posters import poster_of
 
 CODE_LENGTH = 8
 CODE_HOURS = 24
 
 
+class LinkGroup(Button, verb="grplink"):
+    """ "Liên kết nhóm lớp": a code for the poster's class, or the choice of class first."""
+
+
+class LinkGroupOf(Button, verb="grpclass"):
+    """The class to link a group to; only one the one tapping may post to."""
+
+    classroom: int
+
+
 async def in_group(ctx: Context) -> None:
-    """Registers the group the bot joins or leaves, links it by code, counts "Đã xem" taps."""
+    """Registers the group the bot joins or leaves and links it by code.
+
+    Taps in a group ("Đã xem") are buttons like any other: they arrive through the routes' table.
+    """
     inbound = ctx.inbound
     if inbound.kind == "joined":
         await _joined(ctx)
@@ -32,8 +44,6 @@ async def in_group(ctx: Context) -> None:
         group = await _group(ctx)
         if group is not None:
             group.active = False  # nothing more is sent there; a re-add turns it back on
-    elif inbound.kind == "choice" and (inbound.choice or "").startswith("seen:"):
-        await seen(ctx)
     elif ctx.command == "lienket":
         await _link(ctx, ctx.command_arg)
     else:
@@ -102,20 +112,34 @@ async def _may_link(ctx: Context, classroom: Classroom) -> bool:
     return found is not None
 
 
-async def offer_link(ctx: Context, poster: Poster, arg: str) -> None:
+async def offer_link(ctx: Context, tap: LinkGroup) -> None:
     """Gives staff a one-time code to type in their class's group, picking the class first."""
-    if arg.isdigit() and int(arg) in poster.classes:
-        classroom = poster.classes[int(arg)]
+    poster = await poster_of(ctx)
+    if poster is None:
+        ctx.reply(texts.STAFF_ONLY)
     elif len(poster.classes) == 1:
-        classroom = next(iter(poster.classes.values()))
+        await _give_code(ctx, poster.person_id, next(iter(poster.classes.values())))
     else:
-        choices = [Choice(f"tb:lk:{c.id}", c.name) for c in poster.classes.values()]
+        choices = [choice(LinkGroupOf(c.id), c.name) for c in poster.classes.values()]
         ctx.reply(texts.GROUP_PICK_CLASS, choices)
-        return
+
+
+async def offer_link_of(ctx: Context, tap: LinkGroupOf) -> None:
+    """Gives the code for the tapped class, if the one tapping may post to it."""
+    poster = await poster_of(ctx)
+    if poster is None:
+        ctx.reply(texts.STAFF_ONLY)
+    elif tap.classroom not in poster.classes:
+        ctx.reply(texts.ANNOUNCE_NOT_YOURS)
+    else:
+        await _give_code(ctx, poster.person_id, poster.classes[tap.classroom])
+
+
+async def _give_code(ctx: Context, person_id: int, classroom: Classroom) -> None:
     code = GroupLinkCode(
         code=new_code(CODE_LENGTH),
         class_id=classroom.id,
-        person_id=poster.person_id,
+        person_id=person_id,
         expires_at=ctx.now + timedelta(hours=CODE_HOURS),
     )
     ctx.session.add(code)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.context import Context
+from bot.routing import During, Handler
 from handlers import texts
 from handlers.people import places_of
 
@@ -15,24 +18,20 @@ async def show_help(ctx: Context) -> None:
     ctx.reply(texts.HELP + (texts.HELP_STAFF if staff else ""))
 
 
-async def cancel(ctx: Context) -> None:
-    """Leaves the current step; saved answers stay for later."""
-    if ctx.dialog.flow or ctx.dialog.choices:
-        # a feedback draft or a staff note is dropped; survey answers are kept
-        flow = ctx.dialog.flow
-        cancelled = (
-            texts.FEEDBACK_CANCELLED
-            if flow.startswith("pakn")
-            else texts.ANNOUNCE_CANCELLED
-            if flow in ("tb", "tin")  # an announcement or a news post being written
-            else texts.REPORT_CANCELLED
-            if flow == "baocao"  # a report's date range being asked
-            else texts.CANCELLED
-        )
-        ctx.end_flow()
-        ctx.reply(cancelled)
-    else:
-        ctx.reply(texts.NOTHING_TO_CANCEL)
+def cancel_in(flows: Sequence[During]) -> Handler:
+    """/huy: leaves the open flow, saying what its declaration says becomes of it."""
+    said = {during.flow.name: during.flow.cancelled for during in flows}
+
+    async def cancel(ctx: Context) -> None:
+        """Leaves the current step (a draft is dropped; saved survey answers stay)."""
+        if ctx.dialog.flow or ctx.dialog.choices:
+            cancelled = said.get(ctx.dialog.flow, texts.CANCELLED)
+            ctx.end_flow()
+            ctx.reply(cancelled)
+        else:
+            ctx.reply(texts.NOTHING_TO_CANCEL)
+
+    return cancel
 
 
 async def not_text(ctx: Context) -> None:

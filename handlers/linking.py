@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels.base import Choice, Outbound, platform_of
 from bot.context import Context, queue_outbound
 from bot.db import Base, table_of
+from bot.interactions import Button, choice
 from bot.models import ChatAccount, CompletionReceipt, LinkCode, Person, SurveyRun
 from handlers import texts
 from handlers.codes import new_code
@@ -24,6 +25,16 @@ from handlers.people import add_account
 
 LINK_CODE_LENGTH = 12
 LINK_CODE_TTL = timedelta(minutes=15)
+
+
+class LinkAnotherApp(Button, verb="lnknew"):
+    """ "Liên kết thêm ứng dụng": a one-time code for the person who taps."""
+
+
+class Unlink(Button, verb="unlink"):
+    """ "Bỏ liên kết …": detaches another chat account of the same person."""
+
+    account: int
 
 
 def app_name(channel: str) -> str:
@@ -36,28 +47,17 @@ def link_choices(accounts: Sequence[ChatAccount], current: ChatAccount | None) -
     """The /dulieu choices to link one more app, and to detach each other linked account."""
     others = [a for a in accounts if current is None or a.id != current.id]
     return [
-        Choice("link:new", texts.LINK_ANOTHER),
-        *(
-            Choice(f"link:drop:{a.id}", texts.UNLINK.format(app=app_name(a.channel)))
-            for a in others
-        ),
+        choice(LinkAnotherApp(), texts.LINK_ANOTHER),
+        *(choice(Unlink(a.id), texts.UNLINK.format(app=app_name(a.channel))) for a in others),
     ]
 
 
-async def link_action(ctx: Context) -> None:
-    """Gives a one-time link code, or detaches another account from this person."""
-    parts = (ctx.inbound.choice or "").split(":")
-    if ctx.person is None:
+async def offer_code(ctx: Context, tap: LinkAnotherApp) -> None:
+    """Gives the person a one-time code to type on their other app."""
+    person = ctx.person
+    if person is None:
         ctx.reply(texts.MY_DATA_NONE)
-    elif parts[1:] == ["new"]:
-        await _offer_code(ctx, ctx.person)
-    elif len(parts) == 3 and parts[1] == "drop" and parts[2].isdigit():
-        await _detach(ctx, ctx.person, int(parts[2]))
-    else:
-        ctx.reply(texts.STALE_BUTTON)
-
-
-async def _offer_code(ctx: Context, person: Person) -> None:
+        return
     # one live code a person: asking again replaces it
     await ctx.session.execute(delete(LinkCode).where(LinkCode.person_id == person.id))
     code = new_code(LINK_CODE_LENGTH)
@@ -70,10 +70,15 @@ async def _offer_code(ctx: Context, person: Person) -> None:
     ctx.reply(texts.LINK_CODE.format(code=code, minutes=minutes), edit=True)
 
 
-async def _detach(ctx: Context, person: Person, account_id: int) -> None:
-    account = await ctx.session.get(ChatAccount, account_id)
-    mine = account is not None and account.person_id == person.id
-    if account is None or not mine or (ctx.account is not None and account.id == ctx.account.id):
+async def unlink(ctx: Context, tap: Unlink) -> None:
+    """Detaches another account of the person who taps; anyone else's account is refused."""
+    if ctx.person is None:
+        ctx.reply(texts.MY_DATA_NONE)
+        return
+    account = await ctx.session.get(ChatAccount, tap.account)
+    mine = account is not None and account.person_id == ctx.person.id
+    this_one = ctx.account is not None and tap.account == ctx.account.id
+    if account is None or not mine or this_one:
         ctx.reply(texts.STALE_BUTTON)
         return
     await ctx.session.delete(account)

@@ -7,15 +7,16 @@ audience policy. The menu shows whether this week's "at least one post" of the s
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.channels.base import Choice
 from bot.context import Context
+from bot.interactions import Button, Flow, FlowState, choice
 from bot.models import Broadcast, NewsPost
 from handlers import texts
-from handlers.posters import Poster, button, poster_of
+from handlers.posters import Poster, poster_of
 from handlers.posting import (
     Draft,
     audience_for,
@@ -26,9 +27,50 @@ from handlers.posting import (
     post,
 )
 
-FLOW = "tin"
 SHOWN_POSTS = 8
 MORNING = time(8, 0)
+
+
+class NewsDraft(FlowState):
+    """A new post being written: title, then text, then an optional link."""
+
+    step: Literal["title", "text", "link"] = "title"
+    title: str = ""
+    text: str = ""
+
+
+NEWS_POST = Flow("tin", NewsDraft, cancelled=texts.ANNOUNCE_CANCELLED)
+
+
+class NewsView(Button, verb="nview"):
+    """One post of the school's library, previewed with its audience."""
+
+    post: int
+
+
+class NewsNew(Button, verb="nnew"):
+    """ "Viết bài mới": starts writing a post."""
+
+
+class NewsNoLink(Button, verb="nnolink", flow=NEWS_POST):
+    """ "Bỏ qua" at the link step: saves the post being written without a link."""
+
+
+class NewsPublish(Button, verb="npub"):
+    """Sends a post of the school's library now, tomorrow morning, or every Monday."""
+
+    post: int
+    when: Literal["now", "am", "wk"]
+
+
+class NewsSchedule(Button, verb="nsched"):
+    """The school's scheduled posts."""
+
+
+class NewsUnschedule(Button, verb="nunsch"):
+    """Cancels one scheduled post of the school."""
+
+    broadcast: int
 
 
 async def menu(ctx: Context) -> None:
@@ -60,62 +102,87 @@ async def menu(ctx: Context) -> None:
     )
     if not posts:
         text += texts.NEWS_EMPTY_LIBRARY
-    choices = [Choice(f"n:v:{p.id}", p.title[:60]) for p in posts]
-    choices += [Choice("n:new", texts.NEWS_NEW), Choice("n:sched", texts.NEWS_SCHEDULE_LIST)]
+    choices = [choice(NewsView(p.id), p.title[:60]) for p in posts]
+    choices += [choice(NewsNew(), texts.NEWS_NEW), choice(NewsSchedule(), texts.NEWS_SCHEDULE_LIST)]
     ctx.reply(text, choices)
 
 
-async def act(ctx: Context) -> None:
-    """Handles the news buttons: view a post, send it now or later, the schedule, a new post."""
-    poster = await _principal(ctx)
-    if poster is None:
-        return
-    action, arg = button(ctx)
-    if action == "new":
-        ctx.set_flow(FLOW, step="title")
+async def new_post(ctx: Context, tap: NewsNew) -> None:
+    """Starts writing a new post (a principal only)."""
+    if await _principal(ctx) is not None:
+        ctx.start_flow(NEWS_POST, NewsDraft())
         ctx.reply(texts.NEWS_ASK_TITLE.format(limit=texts.NEWS_TITLE_LIMIT))
-    elif action == "sched":
-        await _show_schedule(ctx, poster)
-    elif action == "cx":
-        await _unschedule(ctx, poster, arg)
-    elif action == "nolink" and ctx.dialog.flow == FLOW:
-        await _save(ctx, poster, None)
-    elif (found := await _post_of(ctx, poster, arg)) is None:
-        ctx.reply(texts.STALE_BUTTON)
-    elif action == "v":
+
+
+async def view(ctx: Context, tap: NewsView) -> None:
+    """Previews a post of the principal's own school with the ways to send it."""
+    poster = await _principal(ctx)
+    if poster is not None and (found := await _post_of(ctx, poster, tap.post)) is not None:
         await _view(ctx, poster, found)
-    elif action in ("now", "am", "wk"):
-        await _publish(ctx, poster, found, action)
-    else:
+
+
+async def publish(ctx: Context, tap: NewsPublish) -> None:
+    """Sends or schedules a post of the principal's own school."""
+    poster = await _principal(ctx)
+    if poster is not None and (found := await _post_of(ctx, poster, tap.post)) is not None:
+        await _publish(ctx, poster, found, tap.when)
+
+
+async def show_schedule(ctx: Context, tap: NewsSchedule) -> None:
+    if (poster := await _principal(ctx)) is not None:
+        await _show_schedule(ctx, poster)
+
+
+async def unschedule(ctx: Context, tap: NewsUnschedule) -> None:
+    """Cancels a scheduled post of the principal's own school."""
+    if (poster := await _principal(ctx)) is None:
+        return
+    found = await ctx.session.get(Broadcast, tap.broadcast)
+    mine = found is not None and found.school_id == poster.school.id and found.kind == "news"
+    if found is None or not mine or found.status != "scheduled":
         ctx.reply(texts.STALE_BUTTON)
+        return
+    await cancel(ctx.session, found)
+    ctx.reply(texts.NEWS_UNSCHEDULED.format(title=found.title), edit=True)
+
+
+async def skip_link(ctx: Context, tap: NewsNoLink) -> None:
+    """Saves the post being written without a link."""
+    draft = ctx.flow_state(NEWS_POST)
+    if (poster := await _principal(ctx)) is None:
+        ctx.end_flow()
+    elif draft is None or draft.step != "link":
+        ctx.reply(texts.STALE_BUTTON)
+    else:
+        await _save(ctx, poster, draft, None)
 
 
 async def typed(ctx: Context) -> None:
     """Takes a new post's title, text and link, one after the other."""
     poster = await _principal(ctx)
-    if poster is None:
+    draft = ctx.flow_state(NEWS_POST)
+    if poster is None or draft is None:
         ctx.end_flow()
         return
-    data, text = ctx.dialog.data, ctx.inbound.text.strip()
-    step = data.get("step")
-    if step == "title":
+    text = ctx.inbound.text.strip()
+    if draft.step == "title":
         if not text or len(text) > texts.NEWS_TITLE_LIMIT:
             ctx.reply(texts.NEWS_TOO_LONG.format(limit=texts.NEWS_TITLE_LIMIT))
         elif await _title_taken(ctx, poster, text):
             ctx.reply(texts.NEWS_TITLE_TAKEN)
         else:
-            ctx.set_flow(FLOW, step="text", title=text)
+            ctx.save_flow(NewsDraft(step="text", title=text))
             ctx.reply(texts.NEWS_ASK_TEXT.format(limit=texts.NEWS_TEXT_LIMIT))
-    elif step == "text":
+    elif draft.step == "text":
         if not text or len(text) > texts.NEWS_TEXT_LIMIT:
             ctx.reply(texts.NEWS_TOO_LONG.format(limit=texts.NEWS_TEXT_LIMIT))
         else:
-            ctx.set_flow(FLOW, **{**data, "step": "link", "text": text})
-            ctx.reply(texts.NEWS_ASK_LINK, [Choice("n:nolink", texts.SKIP)])
+            ctx.save_flow(draft.model_copy(update={"step": "link", "text": text}))
+            ctx.reply(texts.NEWS_ASK_LINK, [choice(NewsNoLink(), texts.SKIP)])
     elif text.startswith(("https://", "http://")) and len(text) <= 500 and " " not in text:
-        await _save(ctx, poster, text)
+        await _save(ctx, poster, draft, text)
     else:
-        ctx.reply(texts.NEWS_BAD_LINK, [Choice("n:nolink", texts.SKIP)])
+        ctx.reply(texts.NEWS_BAD_LINK, [choice(NewsNoLink(), texts.SKIP)])
 
 
 async def _principal(ctx: Context) -> Poster | None:
@@ -129,9 +196,13 @@ async def _principal(ctx: Context) -> Poster | None:
     return None
 
 
-async def _post_of(ctx: Context, poster: Poster, arg: str) -> NewsPost | None:
-    found = await ctx.session.get(NewsPost, int(arg)) if arg.isdigit() else None
-    return found if found is not None and found.school_id == poster.school.id else None
+async def _post_of(ctx: Context, poster: Poster, post_id: int) -> NewsPost | None:
+    """The post if it is of the poster's own school; else a stale answer."""
+    found = await ctx.session.get(NewsPost, post_id)
+    if found is None or found.school_id != poster.school.id:
+        ctx.reply(texts.STALE_BUTTON)
+        return None
+    return found
 
 
 async def _title_taken(ctx: Context, poster: Poster, title: str) -> bool:
@@ -141,15 +212,11 @@ async def _title_taken(ctx: Context, poster: Poster, title: str) -> bool:
     return taken is not None
 
 
-async def _save(ctx: Context, poster: Poster, link: str | None) -> None:
-    data = ctx.dialog.data
-    if data.get("step") != "link":
-        ctx.reply(texts.STALE_BUTTON)
-        return
+async def _save(ctx: Context, poster: Poster, draft: NewsDraft, link: str | None) -> None:
     saved = NewsPost(
         school_id=poster.school.id,
-        title=data["title"],
-        text=data["text"],
+        title=draft.title,
+        text=draft.text,
         link=link,
         created_by=poster.person_id,
         created_at=ctx.now,
@@ -167,14 +234,16 @@ async def _view(ctx: Context, poster: Poster, shown: NewsPost) -> None:
     line = audience_summary(poster.school.name, audience)
     preview = texts.PREVIEW.format(body=news_body(shown)["text"], audience=line)
     choices = [
-        Choice(f"n:now:{shown.id}", texts.NEWS_SEND_NOW),
-        Choice(f"n:am:{shown.id}", texts.NEWS_TOMORROW),
-        Choice(f"n:wk:{shown.id}", texts.NEWS_WEEKLY),
+        choice(NewsPublish(shown.id, "now"), texts.NEWS_SEND_NOW),
+        choice(NewsPublish(shown.id, "am"), texts.NEWS_TOMORROW),
+        choice(NewsPublish(shown.id, "wk"), texts.NEWS_WEEKLY),
     ]
     ctx.reply(preview, choices)
 
 
-async def _publish(ctx: Context, poster: Poster, chosen: NewsPost, when: str) -> None:
+async def _publish(
+    ctx: Context, poster: Poster, chosen: NewsPost, when: Literal["now", "am", "wk"]
+) -> None:
     settings = ctx.services.settings
     draft = Draft(
         school=poster.school,
@@ -234,18 +303,10 @@ async def _show_schedule(ctx: Context, poster: Poster) -> None:
             )
         )
     choices = [
-        Choice(f"n:cx:{b.id}", texts.NEWS_UNSCHEDULE.format(title=b.title[:40])) for b in upcoming
+        choice(NewsUnschedule(b.id), texts.NEWS_UNSCHEDULE.format(title=b.title[:40]))
+        for b in upcoming
     ]
     ctx.reply("\n".join(lines), choices)
-
-
-async def _unschedule(ctx: Context, poster: Poster, arg: str) -> None:
-    found = await ctx.session.get(Broadcast, int(arg)) if arg.isdigit() else None
-    if found is None or found.school_id != poster.school.id or found.status != "scheduled":
-        ctx.reply(texts.STALE_BUTTON)
-        return
-    await cancel(ctx.session, found)
-    ctx.reply(texts.NEWS_UNSCHEDULED.format(title=found.title), edit=True)
 
 
 def _local(ctx: Context, at: datetime) -> str:

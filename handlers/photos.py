@@ -1,16 +1,24 @@
-"""A photo goes to the flow that asked for one: an announcement being written, else feedback."""
+"""A photo goes to the open flow that takes photos (its `photos` flag); elsewhere it is declined."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.context import Context
-from handlers import announcements
-from handlers.tickets import intake
+from bot.routing import During, Handler
+from handlers.help import not_text
 
 
-async def route(ctx: Context) -> None:
-    """Attaches a photo to the announcement being written, or hands it to the feedback flow."""
-    writing = ctx.dialog.flow == announcements.FLOW and ctx.dialog.data.get("step") == "text"
-    if writing and ctx.inbound.kind == "photo" and ctx.inbound.media:
-        await announcements.photo(ctx)
-    else:
-        await intake.photo(ctx)
+def photos_to(flows: Sequence[During]) -> Handler:
+    """The handler of what is not text: a photo goes to the open flow if it takes photos."""
+    taking = {during.flow.name: during.typed for during in flows if during.flow.photos}
+
+    async def route(ctx: Context) -> None:
+        """Hands a photo to the open flow that takes one, or says only text is read here."""
+        handler = taking.get(ctx.dialog.flow)
+        if handler is not None and ctx.inbound.kind == "photo" and ctx.inbound.media:
+            await handler(ctx)
+        else:
+            await not_text(ctx)
+
+    return route

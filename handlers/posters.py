@@ -42,9 +42,3 @@ async def poster_of(ctx: Context) -> Poster | None:
             if p.role == "teacher" and p.classroom and p.school.id == school.id
         }
     return Poster(ctx.person.id, school, principal, classes)
-
-
-def button(ctx: Context) -> tuple[str, str]:
-    """The action and argument of a tapped staff button such as `tb:c:12` → ("c", "12")."""
-    parts = (ctx.inbound.choice or "").split(":")
-    return (parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else "")

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.broadcasts import Recipient, cancel_waiting, release
 from bot.delivery.quiet import QuietHours
+from bot.interactions import choice
 from bot.models import Broadcast, Classroom, NewsPost, School
 from bot.routing import JobContext
 from bot.settings import Settings
@@ -31,6 +32,7 @@ from handlers.audience import (
     quiet_hours_of,
     school_class_ids,
 )
+from handlers.deliveries import Seen
 
 
 @dataclass(frozen=True)
@@ -106,8 +108,8 @@ async def _add(session: AsyncSession, broadcast: Broadcast) -> None:
     session.add(broadcast)
     await session.flush()
     if broadcast.seen_button:  # the button names this broadcast
-        seen = {"payload": f"seen:{broadcast.id}", "label": texts.SEEN, "key": ""}
-        broadcast.body = {**broadcast.body, "choices": [seen]}
+        seen = choice(Seen(broadcast.id), texts.SEEN)
+        broadcast.body = {**broadcast.body, "choices": [seen.__dict__.copy()]}
 
 
 async def audience_for(

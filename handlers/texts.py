@@ -175,6 +175,7 @@ STAFF_PICK_SURVEY = "Chọn bộ câu hỏi:"
 STAFF_PICK_DAYS = "Khảo sát mở trong bao lâu?"
 STAFF_DAYS = "{days} ngày"
 STAFF_LAUNCHED = "Đã mở “{title}” đến {closes}; đã mời {invited} phụ huynh."
+WAVE_CANCELLED = "Đã dừng, chưa mở đợt khảo sát nào."
 STAFF_ONLY = "Chức năng này dành cho cán bộ nhà trường."
 TEACHER_PROGRESS = "Lớp {class_name}: {answered}/{invited} phụ huynh đã trả lời “{title}”."
 RESULTS_SUPPRESSED = (

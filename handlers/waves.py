@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Choice
 from bot.context import Context
-from bot.interactions import Button, choice
+from bot.interactions import Button, Flow, FlowState, choice
 from bot.models import (
     Classroom,
     CompletionReceipt,
@@ -29,6 +30,40 @@ from handlers.people import consenting, has_consent, places_of
 from handlers.posting import Draft, post_privately
 from handlers.results import wave_progress, wave_score_text
 from surveys.catalog import Catalog
+
+
+class WaveDraft(FlowState):
+    """A wave a principal is launching: the school (checked when tapped) and the survey picked."""
+
+    school: int
+    survey: str = ""
+
+
+NEW_WAVE = Flow("wave", WaveDraft, cancelled=texts.WAVE_CANCELLED)
+
+
+class NewWave(Button, verb="wnew"):
+    """ "Mở đợt khảo sát mới" in the staff menu of one school."""
+
+    school: int
+
+
+class WaveSurvey(Button, verb="wsurvey", flow=NEW_WAVE):
+    """The survey of the wave being launched."""
+
+    survey: str
+
+
+class WaveDays(Button, verb="wdays", flow=NEW_WAVE):
+    """How long the wave being launched stays open; launches it."""
+
+    days: Literal[7, 14]
+
+
+class WaveResults(Button, verb="wres"):
+    """ "Kết quả …" of one wave in the staff menu."""
+
+    wave: int
 
 
 async def launch_wave(
@@ -206,62 +241,103 @@ async def staff_menu(ctx: Context) -> None:
             )
         )
         if principal:
-            choices.append(Choice(f"w:res:{wave.id}", texts.STAFF_RESULTS.format(title=wave.title)))
+            results = texts.STAFF_RESULTS.format(title=wave.title)
+            choices.append(choice(WaveResults(wave.id), results))
     if principal:
-        choices.append(Choice("w:new", texts.STAFF_NEW_WAVE))
+        choices.append(choice(NewWave(school.id), texts.STAFF_NEW_WAVE))
     ctx.reply("\n".join(lines), choices)
 
 
-async def staff_menu_action(ctx: Context) -> None:
-    """Walks a principal through launching a wave, or shows a wave's results."""
-    parts = (ctx.inbound.choice or "").split(":")
-    school_id = await _principal_school(ctx)
-    if school_id is None:
+async def new_wave(ctx: Context, tap: NewWave) -> None:
+    """Starts launching a wave in the tapped school, for a principal of that school only."""
+    if not await _leads(ctx, tap.school):
         ctx.reply(texts.STAFF_ONLY)
         return
-    catalog = ctx.services.catalog
-    if parts[1] == "new":
-        choices = [Choice(f"w:s:{s.key}", s.title) for s in catalog.all()]
-        ctx.reply(texts.STAFF_PICK_SURVEY, choices, edit=True)
-    elif parts[1] == "s" and parts[2] in {s.key for s in catalog.all()}:
-        choices = [
-            Choice(f"w:d:{parts[2]}:{days}", texts.STAFF_DAYS.format(days=days)) for days in (7, 14)
-        ]
-        ctx.reply(texts.STAFF_PICK_DAYS, choices, edit=True)
-    elif parts[1] == "d" and parts[2] in {s.key for s in catalog.all()} and parts[3].isdigit():
-        tz = ctx.services.settings.timezone
-        closes = ctx.now + timedelta(days=int(parts[3]))
-        wave, invited = await launch_wave(
-            ctx.session,
-            catalog,
-            school_id=school_id,
-            survey_key=parts[2],
-            opens_at=ctx.now,
-            closes_at=closes,
-            now=ctx.now,
-            settings=ctx.services.settings,
-        )
-        local = closes.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y")
-        ctx.reply(
-            texts.STAFF_LAUNCHED.format(title=wave.title, closes=local, invited=invited), edit=True
-        )
-    elif parts[1] == "res" and parts[2].isdigit():
-        chosen = await ctx.session.get(Wave, int(parts[2]))
-        if chosen is None or chosen.school_id != school_id:
-            ctx.reply(texts.STAFF_ONLY)
-            return
-        settings = ctx.services.settings
-        text = await wave_score_text(
-            ctx.session, catalog, chosen, settings.scoring_method, settings.min_group_size
-        )
-        ctx.reply(text)
-    else:
+    ctx.start_flow(NEW_WAVE, WaveDraft(school=tap.school))
+    await _ask_launch_step(ctx, WaveDraft(school=tap.school), edit=True)
+
+
+async def pick_survey(ctx: Context, tap: WaveSurvey) -> None:
+    """Takes the survey of the wave being launched, then asks how long it stays open."""
+    draft = ctx.flow_state(NEW_WAVE)
+    if draft is None or not await _leads(ctx, draft.school):
+        ctx.end_flow()
+        ctx.reply(texts.STAFF_ONLY)
+        return
+    if tap.survey not in {s.key for s in ctx.services.catalog.all()}:
         ctx.reply(texts.STALE_BUTTON)
+        return
+    draft = draft.model_copy(update={"survey": tap.survey})
+    ctx.save_flow(draft)
+    await _ask_launch_step(ctx, draft, edit=True)
 
 
-async def _principal_school(ctx: Context) -> int | None:
+async def launch(ctx: Context, tap: WaveDays) -> None:
+    """Opens the wave being launched for as many days as tapped, once."""
+    draft = ctx.flow_state(NEW_WAVE)
+    ctx.end_flow()  # a second tap on a day button is stale: one wave per launch
+    if draft is None or not await _leads(ctx, draft.school):
+        ctx.reply(texts.STAFF_ONLY)
+        return
+    if not draft.survey:
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    closes = ctx.now + timedelta(days=tap.days)
+    wave, invited = await launch_wave(
+        ctx.session,
+        ctx.services.catalog,
+        school_id=draft.school,
+        survey_key=draft.survey,
+        opens_at=ctx.now,
+        closes_at=closes,
+        now=ctx.now,
+        settings=ctx.services.settings,
+    )
+    local = closes.astimezone(ZoneInfo(ctx.services.settings.timezone)).strftime("%d/%m/%Y")
+    ctx.reply(
+        texts.STAFF_LAUNCHED.format(title=wave.title, closes=local, invited=invited), edit=True
+    )
+
+
+async def launch_typed(ctx: Context) -> None:
+    """While a wave is being launched, points to the buttons of the step it is at."""
+    draft = ctx.flow_state(NEW_WAVE)
+    if draft is None:
+        ctx.end_flow()
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    await _ask_launch_step(ctx, draft, prefix=texts.ANNOUNCE_USE_BUTTONS)
+
+
+async def _ask_launch_step(
+    ctx: Context, draft: WaveDraft, *, edit: bool = False, prefix: str = ""
+) -> None:
+    if not draft.survey:
+        choices = [choice(WaveSurvey(s.key), s.title) for s in ctx.services.catalog.all()]
+        text = texts.STAFF_PICK_SURVEY
+    else:
+        days: tuple[Literal[7, 14], ...] = (7, 14)
+        choices = [choice(WaveDays(d), texts.STAFF_DAYS.format(days=d)) for d in days]
+        text = texts.STAFF_PICK_DAYS
+    ctx.reply(f"{prefix}\n\n{text}" if prefix else text, choices, edit=edit)
+
+
+async def show_results(ctx: Context, tap: WaveResults) -> None:
+    """A wave's results, for a principal of the wave's own school only."""
+    chosen = await ctx.session.get(Wave, tap.wave)
+    if chosen is None or not await _leads(ctx, chosen.school_id):
+        ctx.reply(texts.STAFF_ONLY)
+        return
+    settings = ctx.services.settings
+    text = await wave_score_text(
+        ctx.session, ctx.services.catalog, chosen, settings.scoring_method, settings.min_group_size
+    )
+    ctx.reply(text)
+
+
+async def _leads(ctx: Context, school_id: int) -> bool:
+    """Whether the one tapping is a principal of this school (checked at every tap)."""
     if ctx.person is None:
-        return None
-    for place in await places_of(ctx.session, ctx.person.id, "principal"):
-        return place.school.id
-    return None
+        return False
+    places = await places_of(ctx.session, ctx.person.id, "principal")
+    return any(place.school.id == school_id for place in places)

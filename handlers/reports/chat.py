@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.channels.base import Choice
 from bot.context import Context
+from bot.interactions import Button, Flow, FlowState, choice
 from bot.models import School
 from handlers import texts
 from handlers.people import places_of
-from handlers.posters import button
 from handlers.reports.district import district_figures
 from handlers.reports.figures import school_figures
 from handlers.reports.files import (
@@ -29,9 +30,11 @@ from handlers.reports.files import (
 from handlers.reports.periods import Period, parse_typed_range, quarter_of, week_of
 from handlers.reports.summary import district_text, school_text
 
-FLOW = "baocao"
 RANGE_LIMIT_DAYS = 366
-SCHOOL, DISTRICT = "s", "d"
+Scope = Literal["s", "d"]
+SCHOOL: Scope = "s"
+DISTRICT: Scope = "d"
+Named = Literal["w0", "w1", "q0", "q1"]  # this or last week, this or last quarter
 _FILES = {"week": (".png", ".xlsx"), "range": (".png", ".xlsx"), "quarter": (".docx", ".xlsx")}
 
 
@@ -42,8 +45,30 @@ class Reader:
     school: School | None
     district: str | None
 
-    def may(self, scope: str) -> bool:
+    def may(self, scope: Scope) -> bool:
         return self.school is not None if scope == SCHOOL else bool(self.district)
+
+
+class AskingRange(FlowState):
+    """A typed date range is awaited for the school's or the district's report."""
+
+    scope: Scope
+
+
+REPORT_RANGE = Flow("baocao", AskingRange, cancelled=texts.REPORT_CANCELLED)
+
+
+class Report(Button, verb="report"):
+    """A report of the reader's own school (s) or district (d) for a named period."""
+
+    scope: Scope
+    period: Named
+
+
+class ReportRange(Button, verb="reprange"):
+    """Asks for the date range of a report of the reader's school or district."""
+
+    scope: Scope
 
 
 async def menu(ctx: Context) -> None:
@@ -59,44 +84,45 @@ async def menu(ctx: Context) -> None:
     choices: list[Choice] = []
     if reader.school is not None:
         choices += [
-            Choice("bc:s:w0", texts.REPORT_THIS_WEEK),
-            Choice("bc:s:w1", texts.REPORT_LAST_WEEK),
-            Choice("bc:s:r", texts.REPORT_PICK_RANGE),
-            Choice("bc:s:q0", texts.REPORT_THIS_QUARTER),
-            Choice("bc:s:q1", texts.REPORT_LAST_QUARTER),
+            choice(Report(SCHOOL, "w0"), texts.REPORT_THIS_WEEK),
+            choice(Report(SCHOOL, "w1"), texts.REPORT_LAST_WEEK),
+            choice(ReportRange(SCHOOL), texts.REPORT_PICK_RANGE),
+            choice(Report(SCHOOL, "q0"), texts.REPORT_THIS_QUARTER),
+            choice(Report(SCHOOL, "q1"), texts.REPORT_LAST_QUARTER),
         ]
     if reader.district:
         choices += [
-            Choice("bc:d:w1", texts.REPORT_DISTRICT_WEEK),
-            Choice("bc:d:q0", texts.REPORT_DISTRICT_QUARTER),
+            choice(Report(DISTRICT, "w1"), texts.REPORT_DISTRICT_WEEK),
+            choice(Report(DISTRICT, "q0"), texts.REPORT_DISTRICT_QUARTER),
         ]
     place = reader.school.name if reader.school else reader.district
     ctx.reply(texts.REPORT_MENU.format(place=place), choices)
 
 
-async def act(ctx: Context) -> None:
-    """Sends the report a button names, or asks for the date range to report on."""
-    scope, which = button(ctx)
+async def send_report(ctx: Context, tap: Report) -> None:
+    """Sends the tapped period's report of the reader's own school or district."""
     reader = await _reader(ctx)
-    if reader is None or not reader.may(scope):
+    if reader is None or not reader.may(tap.scope):
         ctx.reply(texts.REPORT_FOR_STAFF)
         return
-    if which == "r":
-        ctx.set_flow(FLOW, scope=scope)
-        ctx.reply(texts.REPORT_ASK_RANGE.format(days=RANGE_LIMIT_DAYS))
+    await _send(ctx, reader, tap.scope, _named_period(tap.period, _today(ctx)))
+
+
+async def ask_range(ctx: Context, tap: ReportRange) -> None:
+    """Asks for the date range to report on."""
+    reader = await _reader(ctx)
+    if reader is None or not reader.may(tap.scope):
+        ctx.reply(texts.REPORT_FOR_STAFF)
         return
-    period = _named_period(which, _today(ctx))
-    if period is None:
-        ctx.reply(texts.STALE_BUTTON)
-        return
-    await _send(ctx, reader, scope, period)
+    ctx.start_flow(REPORT_RANGE, AskingRange(scope=tap.scope))
+    ctx.reply(texts.REPORT_ASK_RANGE.format(days=RANGE_LIMIT_DAYS))
 
 
 async def typed(ctx: Context) -> None:
     """Takes the typed date range and sends that period's report."""
     reader = await _reader(ctx)
-    scope = str(ctx.dialog.data.get("scope", SCHOOL))
-    if reader is None or not reader.may(scope):
+    asking = ctx.flow_state(REPORT_RANGE)
+    if reader is None or asking is None or not reader.may(asking.scope):
         ctx.end_flow()
         ctx.reply(texts.REPORT_FOR_STAFF)
         return
@@ -105,7 +131,7 @@ async def typed(ctx: Context) -> None:
         ctx.reply(texts.REPORT_BAD_RANGE.format(days=RANGE_LIMIT_DAYS))
         return
     ctx.end_flow()
-    await _send(ctx, reader, scope, period)
+    await _send(ctx, reader, asking.scope, period)
 
 
 async def _reader(ctx: Context) -> Reader | None:
@@ -117,13 +143,13 @@ async def _reader(ctx: Context) -> Reader | None:
     return Reader(school, district) if school or district else None
 
 
-def _named_period(which: str, today: date) -> Period | None:
+def _named_period(which: Named, today: date) -> Period:
     week, quarter = week_of(today), quarter_of(today)
     named = {"w0": week, "w1": week.previous(), "q0": quarter, "q1": quarter.previous()}
-    return named.get(which)
+    return named[which]
 
 
-async def _send(ctx: Context, reader: Reader, scope: str, period: Period) -> None:
+async def _send(ctx: Context, reader: Reader, scope: Scope, period: Period) -> None:
     """The report's text, then its files (chart and XLSX, or the DOCX draft and XLSX)."""
     services, today = ctx.services, _today(ctx)
     settings = services.settings

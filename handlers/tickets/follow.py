@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Literal, get_args
 
 from sqlalchemy import select
 
 from bot.channels.base import Choice
 from bot.context import Context
+from bot.interactions import Button, Flow, FlowState, choice
 from bot.models import Ticket
 from handlers import texts
 from handlers.tickets.access import holders_of
@@ -23,11 +25,52 @@ from handlers.tickets.store import (
     sender_of,
     tickets_of,
 )
-from handlers.tickets.views import kind_name, parent_view, rating_choices, status_name
+from handlers.tickets.views import kind_name, parent_view, status_name
 
-ADD_FLOW = "pakn_add"
 LISTED = 10
 _LOOKUP = re.compile(r"PA-?(\d{4})-?(\d{1,6})-?([A-Z0-9]{6})")
+Stars = Literal[1, 2, 3, 4, 5]
+
+
+class AddingInfo(FlowState):
+    """The ticket the parent is adding information (text or photos) to."""
+
+    ticket: int
+
+
+ADD_INFO = Flow("pakn_add", AddingInfo, cancelled=texts.FEEDBACK_CANCELLED, photos=True)
+
+
+class MyTicket(Button, verb="ttview"):
+    """One of the parent's own tickets, from /theodoi."""
+
+    ticket: int
+
+
+class AddTicketInfo(Button, verb="ttadd"):
+    """ "Bổ sung thông tin" on the parent's own open ticket."""
+
+    ticket: int
+
+
+class AskRating(Button, verb="ttrate"):
+    """ "Đánh giá" on the parent's own closed ticket."""
+
+    ticket: int
+
+
+class RateTicket(Button, verb="ttstars"):
+    """The parent's 1–5 rating of their own closed ticket."""
+
+    ticket: int
+    stars: Stars
+
+
+def rating_choices(ticket: Ticket) -> list[Choice]:
+    return [
+        choice(RateTicket(ticket.id, stars), texts.RATING_LABELS[stars], key=str(stars))
+        for stars in get_args(Stars)
+    ]
 
 
 async def list_mine(ctx: Context) -> None:
@@ -49,56 +92,74 @@ async def list_mine(ctx: Context) -> None:
         )
         for ticket in tickets[:LISTED]
     ]
-    choices = [Choice(f"tt:v:{ticket.id}", number_of(ticket)) for ticket in tickets[:LISTED]]
+    choices = [choice(MyTicket(ticket.id), number_of(ticket)) for ticket in tickets[:LISTED]]
     ctx.reply("\n".join(lines), choices)
 
 
-async def act(ctx: Context) -> None:
-    """Shows one of the parent's tickets, starts adding information to it, or records a rating."""
-    parts = (ctx.inbound.choice or "").split(":")
-    ticket = await _mine(ctx, parts[2] if len(parts) > 2 else "")
-    if ticket is None:
-        ctx.reply(texts.STALE_BUTTON)
-    elif parts[1] == "v":
+async def show_mine(ctx: Context, tap: MyTicket) -> None:
+    """Shows one of the parent's own tickets with its public history."""
+    if (ticket := await _mine(ctx, tap.ticket)) is not None:
         await _show(ctx, ticket)
-    elif parts[1] == "add" and ticket.status == "closed":
+
+
+async def start_adding(ctx: Context, tap: AddTicketInfo) -> None:
+    """Asks for the information to add to the parent's own open ticket."""
+    ticket = await _mine(ctx, tap.ticket)
+    if ticket is None:
+        return
+    if ticket.status == "closed":
         ctx.reply(texts.FEEDBACK_TICKET_CLOSED.format(number=number_of(ticket)))
-    elif parts[1] == "add":
-        ctx.set_flow(ADD_FLOW, ticket=ticket.id)
-        ctx.reply(texts.FEEDBACK_ASK_INFO.format(number=number_of(ticket)))
-    elif parts[1] == "rate" and len(parts) == 3 and ticket.status == "closed":
-        ctx.reply(texts.RATE_ASK.format(number=number_of(ticket)), rating_choices(ticket))
-    elif parts[1] == "rate" and len(parts) == 4 and parts[3] in ("1", "2", "3", "4", "5"):
-        await _rate(ctx, ticket, int(parts[3]))
-    else:
+        return
+    ctx.start_flow(ADD_INFO, AddingInfo(ticket=ticket.id))
+    ctx.reply(texts.FEEDBACK_ASK_INFO.format(number=number_of(ticket)))
+
+
+async def ask_rating(ctx: Context, tap: AskRating) -> None:
+    """Offers the 1–5 rating of the parent's own closed ticket."""
+    ticket = await _mine(ctx, tap.ticket)
+    if ticket is None:
+        return
+    if ticket.status != "closed":
         ctx.reply(texts.STALE_BUTTON)
+        return
+    ctx.reply(texts.RATE_ASK.format(number=number_of(ticket)), rating_choices(ticket))
+
+
+async def rate(ctx: Context, tap: RateTicket) -> None:
+    """Stores the sender's 1–5 rating of their own closed ticket, once."""
+    ticket = await _mine(ctx, tap.ticket)
+    if ticket is None:
+        return
+    if ticket.status != "closed":
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    if ticket.rating is not None:
+        ctx.reply(texts.ALREADY_RATED, edit=True)
+        return
+    ticket.rating, ticket.rated_at = tap.stars, ctx.now
+    log_event(ctx.session, ticket, "rated", SENDER, ctx.now, str(tap.stars))
+    ctx.reply(texts.RATED, edit=True)
+    alert = texts.STAFF_RATED.format(number=number_of(ticket), rating=tap.stars)
+    await notify_people(ctx.session, await holders_of(ctx.session, ticket), alert, ctx.now)
 
 
 async def add_typed(ctx: Context) -> None:
-    """Adds the typed information to the ticket and tells whoever handles it."""
-    ticket = await _mine(ctx, str(ctx.dialog.data.get("ticket", "")))
-    words = ctx.inbound.text.strip()
+    """Adds the typed information (or a photo) to the ticket and tells whoever handles it."""
+    adding = ctx.flow_state(ADD_INFO)
+    ticket = await _mine(ctx, adding.ticket, quiet=True) if adding else None
     if ticket is None or ticket.status == "closed":
         ctx.end_flow()
         ctx.reply(texts.FEEDBACK_GONE)
-    elif not words or len(words) > TEXT_LIMIT:
+    elif ctx.inbound.kind == "photo" and ctx.inbound.media:
+        ticket.photos = [*ticket.photos, ctx.inbound.media]
+        await _add(ctx, ticket, texts.INFO_PHOTO)
+        ctx.reply(texts.FEEDBACK_INFO_ADDED.format(number=number_of(ticket)))
+    elif not (words := ctx.inbound.text.strip()) or len(words) > TEXT_LIMIT:
         ctx.reply(texts.FEEDBACK_TOO_LONG.format(limit=TEXT_LIMIT))
     else:
         await _add(ctx, ticket, words)
         ctx.end_flow()
         ctx.reply(texts.FEEDBACK_INFO_ADDED.format(number=number_of(ticket)))
-
-
-async def add_photo(ctx: Context, media: str) -> None:
-    """Attaches a photo to the ticket information is being added to."""
-    ticket = await _mine(ctx, str(ctx.dialog.data.get("ticket", "")))
-    if ticket is None or ticket.status == "closed":
-        ctx.end_flow()
-        ctx.reply(texts.FEEDBACK_GONE)
-        return
-    ticket.photos = [*ticket.photos, media]
-    await _add(ctx, ticket, texts.INFO_PHOTO)
-    ctx.reply(texts.FEEDBACK_INFO_ADDED.format(number=number_of(ticket)))
 
 
 async def _add(ctx: Context, ticket: Ticket, note: str) -> None:
@@ -111,33 +172,22 @@ async def _show(ctx: Context, ticket: Ticket) -> None:
     events = await events_of(ctx.session, ticket, public_only=True)
     choices = []
     if ticket.status != "closed":
-        choices.append(Choice(f"tt:add:{ticket.id}", texts.ADD_INFO))
+        choices.append(choice(AddTicketInfo(ticket.id), texts.ADD_INFO))
     elif ticket.rating is None:
-        choices.append(Choice(f"tt:rate:{ticket.id}", texts.RATE))
+        choices.append(choice(AskRating(ticket.id), texts.RATE))
     ctx.reply(parent_view(ticket, events, Terms.of(ctx.services.settings)), choices)
 
 
-async def _rate(ctx: Context, ticket: Ticket, rating: int) -> None:
-    """Stores the sender's 1–5 rating of a closed ticket, once."""
-    if ticket.status != "closed":
-        ctx.reply(texts.STALE_BUTTON)
-        return
-    if ticket.rating is not None:
-        ctx.reply(texts.ALREADY_RATED, edit=True)
-        return
-    ticket.rating, ticket.rated_at = rating, ctx.now
-    log_event(ctx.session, ticket, "rated", SENDER, ctx.now, str(rating))
-    ctx.reply(texts.RATED, edit=True)
-    alert = texts.STAFF_RATED.format(number=number_of(ticket), rating=rating)
-    await notify_people(ctx.session, await holders_of(ctx.session, ticket), alert, ctx.now)
+async def _mine(ctx: Context, ticket_id: int, *, quiet: bool = False) -> Ticket | None:
+    """The ticket if the one tapping sent it with their name (never someone else's).
 
-
-async def _mine(ctx: Context, ticket_id: str) -> Ticket | None:
-    """The ticket if this person sent it with their name (never someone else's)."""
-    if ctx.person is None or not ticket_id.isdigit():
-        return None
-    ticket = await ctx.session.get(Ticket, int(ticket_id), with_for_update=True)
-    if ticket is None or await sender_of(ctx.session, ticket) != ctx.person.id:
+    Anyone else's ticket reads as a stale button (unless `quiet`), so nobody learns it exists.
+    """
+    person = ctx.person
+    ticket = await ctx.session.get(Ticket, ticket_id, with_for_update=True) if person else None
+    if ticket is None or person is None or await sender_of(ctx.session, ticket) != person.id:
+        if not quiet:
+            ctx.reply(texts.STALE_BUTTON)
         return None
     return ticket
 

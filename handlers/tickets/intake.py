@@ -1,19 +1,17 @@
 """A parent sending feedback (/phananh): kind, topic, named or anonymous, text, photos, receipt.
 
-The draft lives in the chat's dialog (flow "pakn"), so it survives a restart; each answer fills
-one field and the next missing field is asked.
+The draft is the state of the chat's FEEDBACK flow, so it survives a restart; each answer fills
+one field and the next missing field is asked. Its buttons act only on the draft they were shown
+for, and every value tapped is checked again (a school must be one of the parent's own).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.channels.base import Choice
 from bot.context import Context
+from bot.interactions import Button, Flow, FlowState, choice
 from handlers import texts
-from handlers.help import not_text
 from handlers.people import Place, has_consent, places_of, record_consent_event
-from handlers.tickets import follow
 from handlers.tickets.access import handlers_of, members_with_role
 from handlers.tickets.rules import (
     HANDLED_BY_DISTRICT,
@@ -24,6 +22,8 @@ from handlers.tickets.rules import (
     PHOTO_LIMIT,
     TEXT_LIMIT,
     TOPICS,
+    Kind,
+    Topic,
 )
 from handlers.tickets.store import (
     Draft,
@@ -35,30 +35,82 @@ from handlers.tickets.store import (
 )
 from handlers.tickets.views import day_text, kind_name
 
-FLOW = "pakn"
 MIN_TEXT = 10
 FIELD_LIMIT = 200
-# a kind chosen anew makes the answers that depended on it void
-DEPENDS_ON_KIND = ("by", "anon", "name", "contact")
 
 
-def next_step(data: dict[str, Any]) -> str:
+class FeedbackDraft(FlowState):
+    """What the parent has said so far; None: not asked yet."""
+
+    ok: bool = False  # the parent consents to feedback being processed
+    school: int | None = None
+    class_id: int | None = None
+    kind: Kind | None = None
+    topic: Topic | None = None
+    by: str | None = None  # who handles a denunciation (HANDLED_BY_…)
+    anon: bool | None = None
+    name: str | None = None
+    contact: str | None = None
+    text: str | None = None
+    photos: tuple[str, ...] = ()
+
+
+FEEDBACK = Flow("pakn", FeedbackDraft, cancelled=texts.FEEDBACK_CANCELLED, photos=True)
+
+
+class FeedbackConsent(Button, verb="fbok", flow=FEEDBACK):
+    """Agree or not to feedback being processed (asked once)."""
+
+    yes: bool
+
+
+class FeedbackSchool(Button, verb="fbschool", flow=FEEDBACK):
+    """The school it is about, for a parent of several schools."""
+
+    school: int
+
+
+class FeedbackKind(Button, verb="fbkind", flow=FEEDBACK):
+    """Suggestion, report, complaint or denunciation."""
+
+    kind: Kind
+
+
+class FeedbackTopic(Button, verb="fbtopic", flow=FEEDBACK):
+    topic: Topic
+
+
+class FeedbackConcerns(Button, verb="fbabout", flow=FEEDBACK):
+    """Whom a denunciation concerns: staff (the principal handles it) or the leaders."""
+
+    leaders: bool
+
+
+class FeedbackNamed(Button, verb="fbanon", flow=FEEDBACK):
+    """Sent with the parent's name, or anonymously."""
+
+    anonymous: bool
+
+
+class SendFeedback(Button, verb="fbsend", flow=FEEDBACK):
+    """ "Gửi" under the review: files the ticket."""
+
+
+def next_step(draft: FeedbackDraft) -> str:
     """The first thing the draft still lacks."""
-    kind = data.get("kind")
+    named = draft.kind in NAMED_KINDS and not draft.anon
     missing = [
-        ("ok", "consent"),
-        ("school", "school"),
-        ("kind", "kind"),
-        ("topic", "topic"),
-        *([("by", "concerns")] if kind == "to_cao" else []),
-        ("anon", "named"),
-        *([("name", "name"), ("contact", "contact")] if kind in NAMED_KINDS else []),
-        ("text", "text"),
+        (not draft.ok, "consent"),
+        (draft.school is None, "school"),
+        (draft.kind is None, "kind"),
+        (draft.topic is None, "topic"),
+        (draft.kind == "to_cao" and draft.by is None, "concerns"),
+        (draft.anon is None, "named"),
+        (named and draft.name is None, "name"),
+        (named and draft.contact is None, "contact"),
+        (draft.text is None, "text"),
     ]
-    for key, step in missing:
-        if key not in data and not (key in ("name", "contact") and data.get("anon")):
-            return step
-    return "review"
+    return next((step for lacking, step in missing if lacking), "review")
 
 
 async def start(ctx: Context) -> None:
@@ -67,55 +119,99 @@ async def start(ctx: Context) -> None:
     if ctx.person is None or not places:
         ctx.reply(texts.FEEDBACK_NEED_CLASS)
         return
-    data: dict[str, Any] = {"photos": []}
-    if await has_consent(ctx.session, ctx.person.id, "feedback"):
-        data["ok"] = True
+    draft = FeedbackDraft(ok=await has_consent(ctx.session, ctx.person.id, "feedback"))
     schools = {place.school.id for place in places}
     if len(schools) == 1:
-        data.update(_school_of(places, schools.pop()))
-    ctx.set_flow(FLOW, **data)
-    await _ask(ctx, places)
+        draft = _in_school(draft, places, schools.pop())
+    ctx.start_flow(FEEDBACK, draft)
+    await _ask(ctx, draft, places)
 
 
-async def choose(ctx: Context) -> None:
-    """Takes a tapped answer for the step it belongs to, then asks what is still missing."""
-    _, action, value = ((ctx.inbound.choice or "") + "::").split(":")[:3]
-    if ctx.dialog.flow != FLOW or ctx.person is None:
+async def take_consent(ctx: Context, tap: FeedbackConsent) -> None:
+    """Records the parent's consent to feedback, or drops the draft when they decline."""
+    draft = _draft(ctx)
+    if draft is None or ctx.person is None:
+        return
+    if not tap.yes:
+        ctx.end_flow()
+        ctx.reply(texts.FEEDBACK_NO_CONSENT, edit=True)
+        return
+    if not draft.ok:
+        record_consent_event(ctx, ctx.person.id, "feedback", True)
+    await _update(ctx, draft, ok=True)
+
+
+async def take_school(ctx: Context, tap: FeedbackSchool) -> None:
+    """Takes the school, which must be one where the one tapping is a parent."""
+    draft = _draft(ctx)
+    if draft is None or ctx.person is None:
+        return
+    places = await places_of(ctx.session, ctx.person.id, "parent")
+    if tap.school not in {place.school.id for place in places}:
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    draft = _in_school(draft, places, tap.school)
+    ctx.save_flow(draft)
+    await _ask(ctx, draft, places, edit=True)
+
+
+async def take_kind(ctx: Context, tap: FeedbackKind) -> None:
+    """Takes the kind; the answers that depended on an earlier kind are asked again."""
+    if (draft := _draft(ctx)) is not None:
+        await _update(ctx, draft, kind=tap.kind, by=None, anon=None, name=None, contact=None)
+
+
+async def take_topic(ctx: Context, tap: FeedbackTopic) -> None:
+    if (draft := _draft(ctx)) is not None:
+        await _update(ctx, draft, topic=tap.topic)
+
+
+async def take_concerns(ctx: Context, tap: FeedbackConcerns) -> None:
+    """A denunciation of staff goes to the principal, of the leaders to the district (if any)."""
+    draft = _draft(ctx)
+    if draft is None:
+        return
+    if draft.school is None:
+        ctx.reply(texts.STALE_BUTTON)
+    elif not tap.leaders:
+        await _update(ctx, draft, by=HANDLED_BY_PRINCIPAL)
+    elif await members_with_role(ctx.session, draft.school, "district"):
+        await _update(ctx, draft, by=HANDLED_BY_DISTRICT)
+    else:
+        ctx.end_flow()
+        ctx.reply(texts.FEEDBACK_LEADERS_ELSEWHERE, edit=True)
+
+
+async def take_named(ctx: Context, tap: FeedbackNamed) -> None:
+    if (draft := _draft(ctx)) is not None:
+        await _update(ctx, draft, anon=tap.anonymous)
+
+
+async def send(ctx: Context, tap: SendFeedback) -> None:
+    """Files the reviewed draft, if the sender is still a parent of its school."""
+    draft = _draft(ctx)
+    if draft is None or ctx.person is None:
+        return
+    if next_step(draft) != "review":
+        await _ask(ctx, draft, edit=True)
+        return
+    places = await places_of(ctx.session, ctx.person.id, "parent")
+    if draft.school not in {place.school.id for place in places}:
+        ctx.end_flow()
         ctx.reply(texts.FEEDBACK_GONE)
         return
-    data = dict(ctx.dialog.data)
-    # read only for a tapped school ("sc"); the other steps do not need the parent's classes
-    places = await places_of(ctx.session, ctx.person.id, "parent") if action == "sc" else None
-    if action == "send" and next_step(data) == "review":
-        await _submit(ctx, data)
-        return
-    if action == "ok":
-        if value != "yes":
-            ctx.end_flow()
-            ctx.reply(texts.FEEDBACK_NO_CONSENT, edit=True)
-            return
-        if "ok" not in data:
-            record_consent_event(ctx, ctx.person.id, "feedback", True)
-            data["ok"] = True
-    elif places and value.isdigit() and int(value) in {p.school.id for p in places}:
-        data.update(_school_of(places, int(value)))
-    elif action == "k" and value in KINDS:
-        data = {k: v for k, v in data.items() if k not in DEPENDS_ON_KIND} | {"kind": value}
-    elif action == "t" and value in TOPICS:
-        data["topic"] = value
-    elif action == "c" and value in ("staff", "leaders") and "school" in data:
-        if not await _choose_handler(ctx, data, leaders=value == "leaders"):
-            return
-    elif action == "n" and value in ("named", "anon"):
-        data["anon"] = value == "anon"
-    ctx.set_flow(FLOW, **data)
-    await _ask(ctx, places, edit=True)
+    await _submit(ctx, draft)
 
 
 async def typed(ctx: Context) -> None:
-    """Takes a typed name, contact or text; words typed at the review are added to the text."""
-    data = dict(ctx.dialog.data)
-    step = next_step(data)
+    """Takes a typed name, contact or text, or a photo; words typed at the review are added."""
+    draft = _draft(ctx)
+    if draft is None:
+        return
+    if ctx.inbound.kind == "photo" and ctx.inbound.media:
+        await _attach(ctx, draft, ctx.inbound.media)
+        return
+    step = next_step(draft)
     words = ctx.inbound.text.strip()
     if step in ("name", "contact"):
         if not 2 <= len(words) <= FIELD_LIMIT:
@@ -125,106 +221,100 @@ async def typed(ctx: Context) -> None:
                 else texts.FEEDBACK_TOO_LONG.format(limit=FIELD_LIMIT)
             )
             return
-        data[step] = words
+        draft = draft.model_copy(update={step: words})
     elif step in ("text", "review"):
         if step == "review":
-            words = f"{data['text']}\n{words}"
+            words = f"{draft.text}\n{words}"
         if len(words) < MIN_TEXT:
             ctx.reply(texts.FEEDBACK_TOO_SHORT)
             return
         if len(words) > TEXT_LIMIT:
             ctx.reply(texts.FEEDBACK_TOO_LONG.format(limit=TEXT_LIMIT))
             return
-        data["text"] = words
+        draft = draft.model_copy(update={"text": words})
     else:
         ctx.reply(texts.INVALID_CHOICE)
-    ctx.set_flow(FLOW, **data)
-    await _ask(ctx)
+    ctx.save_flow(draft)
+    await _ask(ctx, draft)
 
 
-async def photo(ctx: Context) -> None:
-    """Attaches a photo to the feedback being written or added to; else asks for text."""
-    if ctx.inbound.kind == "photo" and ctx.inbound.media:
-        if ctx.dialog.flow == FLOW:
-            await _attach(ctx, ctx.inbound.media)
-            return
-        if ctx.dialog.flow == follow.ADD_FLOW:
-            await follow.add_photo(ctx, ctx.inbound.media)
-            return
-    await not_text(ctx)
+def _draft(ctx: Context) -> FeedbackDraft | None:
+    """The draft being written in this chat; when it is unreadable, it is dropped politely."""
+    draft = ctx.flow_state(FEEDBACK)
+    if draft is None or ctx.person is None:
+        ctx.end_flow()
+        ctx.reply(texts.FEEDBACK_GONE)
+        return None
+    return draft
 
 
-async def _attach(ctx: Context, media: str) -> None:
-    data = dict(ctx.dialog.data)
-    photos = list(data.get("photos", []))
-    if len(photos) >= PHOTO_LIMIT:
+async def _update(ctx: Context, draft: FeedbackDraft, **values: object) -> None:
+    """Stores a tapped answer and asks what is still missing, in place of the question."""
+    draft = draft.model_copy(update=values)
+    ctx.save_flow(draft)
+    await _ask(ctx, draft, edit=True)
+
+
+async def _attach(ctx: Context, draft: FeedbackDraft, media: str) -> None:
+    if len(draft.photos) >= PHOTO_LIMIT:
         ctx.reply(texts.FEEDBACK_TOO_MANY_PHOTOS.format(limit=PHOTO_LIMIT))
         return
-    photos.append(media)
-    ctx.set_flow(FLOW, **{**data, "photos": photos})
-    ctx.reply(texts.FEEDBACK_PHOTO_ADDED.format(count=len(photos), limit=PHOTO_LIMIT))
-    if next_step(data) not in ("name", "contact", "text"):
-        await _ask(ctx)  # shows the step's choices again
+    draft = draft.model_copy(update={"photos": (*draft.photos, media)})
+    ctx.save_flow(draft)
+    ctx.reply(texts.FEEDBACK_PHOTO_ADDED.format(count=len(draft.photos), limit=PHOTO_LIMIT))
+    if next_step(draft) not in ("name", "contact", "text"):
+        await _ask(ctx, draft)  # shows the step's choices again
 
 
-def _school_of(places: list[Place], school_id: int) -> dict[str, int]:
-    """The chosen school and the parent's (first) class there."""
-    for place in places:
-        if place.school.id == school_id and place.classroom is not None:
-            return {"school": school_id, "class": place.classroom.id}
-    return {"school": school_id}
+def _in_school(draft: FeedbackDraft, places: list[Place], school_id: int) -> FeedbackDraft:
+    """The draft about this school and the parent's (first) class there."""
+    class_id = next(
+        (p.classroom.id for p in places if p.school.id == school_id and p.classroom is not None),
+        None,
+    )
+    return draft.model_copy(update={"school": school_id, "class_id": class_id})
 
 
-async def _choose_handler(ctx: Context, data: dict[str, Any], *, leaders: bool) -> bool:
-    """Sends a denunciation of staff to the principal, of the leaders to the district (if any)."""
-    if not leaders:
-        data["by"] = HANDLED_BY_PRINCIPAL
-        return True
-    if await members_with_role(ctx.session, data["school"], "district"):
-        data["by"] = HANDLED_BY_DISTRICT
-        return True
-    ctx.end_flow()
-    ctx.reply(texts.FEEDBACK_LEADERS_ELSEWHERE, edit=True)
-    return False
-
-
-async def _ask(ctx: Context, places: list[Place] | None = None, *, edit: bool = False) -> None:
+async def _ask(
+    ctx: Context, draft: FeedbackDraft, places: list[Place] | None = None, *, edit: bool = False
+) -> None:
     """Asks for the next missing field (or shows the review) with its choices.
 
     Only the school question needs the parent's `places`; read here if the caller has none.
     """
-    data = ctx.dialog.data
-    step = next_step(data)
+    step = next_step(draft)
     if places is None and step == "school" and ctx.person is not None:
         places = await places_of(ctx.session, ctx.person.id, "parent")
-    text, choices = _question(step, data, places or [])
+    text, choices = _question(step, draft, places or [])
     ctx.reply(text + texts.FEEDBACK_HINT, choices, edit=edit)
 
 
-def _question(step: str, data: dict[str, Any], places: list[Place]) -> tuple[str, list[Choice]]:
-    kind = data.get("kind", "")
+def _question(step: str, draft: FeedbackDraft, places: list[Place]) -> tuple[str, list[Choice]]:
     if step == "consent":
         return texts.FEEDBACK_ASK_CONSENT, [
-            Choice("fb:ok:yes", texts.AGREE),
-            Choice("fb:ok:no", texts.DISAGREE),
+            choice(FeedbackConsent(yes=True), texts.AGREE),
+            choice(FeedbackConsent(yes=False), texts.DISAGREE),
         ]
     if step == "school":
         schools = {p.school.id: p.school.name for p in places}
-        return texts.FEEDBACK_PICK_SCHOOL, [Choice(f"fb:sc:{i}", n) for i, n in schools.items()]
+        return texts.FEEDBACK_PICK_SCHOOL, [
+            choice(FeedbackSchool(i), name) for i, name in schools.items()
+        ]
     if step == "kind":
-        return texts.FEEDBACK_PICK_KIND, [Choice(f"fb:k:{k}", texts.KIND_NAMES[k]) for k in KINDS]
+        kinds = [choice(FeedbackKind(k), texts.KIND_NAMES[k]) for k in KINDS]
+        return texts.FEEDBACK_PICK_KIND, kinds
     if step == "topic":
-        topics = [Choice(f"fb:t:{t}", texts.TOPIC_NAMES[t]) for t in TOPICS]
+        topics = [choice(FeedbackTopic(t), texts.TOPIC_NAMES[t]) for t in TOPICS]
         return texts.FEEDBACK_PICK_TOPIC, topics
     if step == "concerns":
         return texts.FEEDBACK_PICK_CONCERNS, [
-            Choice("fb:c:staff", texts.CONCERNS_STAFF),
-            Choice("fb:c:leaders", texts.CONCERNS_LEADERS),
+            choice(FeedbackConcerns(leaders=False), texts.CONCERNS_STAFF),
+            choice(FeedbackConcerns(leaders=True), texts.CONCERNS_LEADERS),
         ]
     if step == "named":
-        return _named_question(kind, data.get("by", "")), [
-            Choice("fb:n:named", texts.SEND_NAMED),
-            Choice("fb:n:anon", texts.SEND_ANONYMOUS),
+        return _named_question(draft.kind, draft.by), [
+            choice(FeedbackNamed(anonymous=False), texts.SEND_NAMED),
+            choice(FeedbackNamed(anonymous=True), texts.SEND_ANONYMOUS),
         ]
     if step in ("name", "contact", "text"):
         prompts = {
@@ -233,10 +323,10 @@ def _question(step: str, data: dict[str, Any], places: list[Place]) -> tuple[str
             "text": texts.FEEDBACK_ASK_TEXT.format(photos=PHOTO_LIMIT),
         }
         return prompts[step], []
-    return _review(data), [Choice("fb:send", texts.FEEDBACK_SEND)]
+    return _review(draft), [choice(SendFeedback(), texts.FEEDBACK_SEND)]
 
 
-def _named_question(kind: str, handled_by: str) -> str:
+def _named_question(kind: Kind | None, handled_by: str | None) -> str:
     if kind not in NAMED_KINDS:
         return texts.FEEDBACK_PICK_NAMED
     legal = texts.FEEDBACK_PICK_NAMED_LEGAL.format(kind=texts.KIND_NAMES[kind].lower())
@@ -246,43 +336,44 @@ def _named_question(kind: str, handled_by: str) -> str:
     return legal
 
 
-def _review(data: dict[str, Any]) -> str:
-    if data.get("anon"):
+def _review(draft: FeedbackDraft) -> str:
+    assert draft.kind is not None and draft.topic is not None
+    if draft.anon:
         sender = texts.SENDER_ANONYMOUS
-    elif data["kind"] in NAMED_KINDS:
-        sender = texts.SENDER_NAMED.format(name=data["name"], contact=data["contact"])
+    elif draft.kind in NAMED_KINDS:
+        sender = texts.SENDER_NAMED.format(name=draft.name, contact=draft.contact)
     else:
         sender = texts.SENDER_ACCOUNT
-    kind = data["kind"]
-    named_only = data.get("anon") and kind in NAMED_KINDS
+    named_only = draft.anon and draft.kind in NAMED_KINDS
     return texts.FEEDBACK_REVIEW.format(
-        kind=(texts.ANONYMOUS_KIND_NAMES if named_only else texts.KIND_NAMES)[kind],
-        topic=texts.TOPIC_NAMES[data["topic"]],
+        kind=(texts.ANONYMOUS_KIND_NAMES if named_only else texts.KIND_NAMES)[draft.kind],
+        topic=texts.TOPIC_NAMES[draft.topic],
         sender=sender,
-        text=data["text"],
-        photos=len(data.get("photos", [])),
+        text=draft.text,
+        photos=len(draft.photos),
     )
 
 
-async def _submit(ctx: Context, data: dict[str, Any]) -> None:
+async def _submit(ctx: Context, draft: FeedbackDraft) -> None:
     """Files the ticket, gives the receipt number at once and tells the handlers."""
-    assert ctx.person is not None
+    assert ctx.person is not None and draft.school is not None
+    assert draft.kind is not None and draft.topic is not None and draft.text is not None
     terms = Terms.of(ctx.services.settings)
-    draft = Draft(
-        school_id=data["school"],
-        kind=data["kind"],
-        topic=data["topic"],
-        anonymous=bool(data["anon"]),
-        handled_by=data.get("by", HANDLED_BY_STAFF),
+    filed = Draft(
+        school_id=draft.school,
+        kind=draft.kind,
+        topic=draft.topic,
+        anonymous=bool(draft.anon),
+        handled_by=draft.by or HANDLED_BY_STAFF,
         channel=ctx.inbound.channel,
-        text=data["text"],
-        photos=tuple(data.get("photos", [])),
-        class_id=data.get("class"),
+        text=draft.text,
+        photos=draft.photos,
+        class_id=draft.class_id,
         person_id=ctx.person.id,
-        name=data.get("name"),
-        contact=data.get("contact"),
+        name=draft.name,
+        contact=draft.contact,
     )
-    ticket = await create_ticket(ctx.session, draft, terms, ctx.now)
+    ticket = await create_ticket(ctx.session, filed, terms, ctx.now)
     ctx.end_flow()
     number, due = number_of(ticket), day_text(ticket.decide_due, terms)
     if ticket.anonymous:

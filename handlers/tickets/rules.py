@@ -7,12 +7,14 @@ The deadlines are the school-level reading of the law (see README, "Feedback and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
-KINDS = ("gop_y", "phan_anh", "khieu_nai", "to_cao")
+Kind = Literal["gop_y", "phan_anh", "khieu_nai", "to_cao"]
+KINDS: tuple[Kind, ...] = get_args(Kind)
 # a complaint or a denunciation is one only with the sender's name and contact (Luật Khiếu nại
 # 2011 Art. 8, 11; Luật Tố cáo 2018 Art. 23, 25); sent anonymously it is kept as information
 NAMED_KINDS = frozenset({"khieu_nai", "to_cao"})
-TOPICS = (
+Topic = Literal[
     "tuyen_sinh",
     "hoc_phi",
     "bua_an",
@@ -21,7 +23,8 @@ TOPICS = (
     "co_so",
     "thu_tuc",
     "khac",
-)
+]
+TOPICS: tuple[Topic, ...] = get_args(Topic)
 TEXT_LIMIT = 2000  # characters of a submission or a reply
 PHOTO_LIMIT = 5  # photos a parent may attach to a submission
 STATUSES = ("received", "accepted", "forwarded", "refused", "resolved", "closed")

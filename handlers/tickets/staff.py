@@ -2,19 +2,23 @@
 
 Every button is checked against the actions the reader may take on the ticket as it stands now,
 so a stale button, another school's staff or a teacher cannot do more than the view offers.
+Each action is its own button type; the ticket id in it only names the ticket, it decides nothing.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from sqlalchemy import select
 
 from bot.channels.base import Choice, Outbound
 from bot.context import Context
+from bot.interactions import Button, Flow, FlowState, choice
 from bot.models import Classroom, Person, SealedSender, Ticket
 from handlers import texts
 from handlers.tickets.access import Staff, school_staff, staff_names, staff_of
+from handlers.tickets.follow import rating_choices
 from handlers.tickets.rules import CONCLUDED, NAMED_KINDS, PENDING, TEXT_LIMIT, can_change
 from handlers.tickets.store import (
     Actor,
@@ -28,19 +32,100 @@ from handlers.tickets.store import (
     notify_sender,
     number_of,
 )
-from handlers.tickets.views import (
-    day_text,
-    kind_name,
-    rating_choices,
-    staff_view,
-    status_name,
-    update_text,
-)
+from handlers.tickets.views import day_text, kind_name, staff_view, status_name, update_text
 
-NOTE_FLOW = "pakn_staff"
 QUEUE_SIZE = 10
-# actions that need a typed note, and the status they lead to ("" = a message, no change)
-NOTED = {"msg": "", "fwd": "forwarded", "ref": "refused", "res": "resolved"}
+Noted = Literal["msg", "fwd", "ref", "res"]
+
+
+class Noting(FlowState):
+    """The ticket a staff member is typing a note for, and what the note is for."""
+
+    ticket: int
+    do: Noted
+
+
+STAFF_NOTE = Flow("pakn_staff", Noting, cancelled=texts.FEEDBACK_CANCELLED)
+
+
+class TicketView(Button, verb="tkview"):
+    """A ticket of the queue, as this reader may see it."""
+
+    ticket: int
+
+
+class TicketTake(Button, verb="tktake"):
+    ticket: int
+
+
+class TicketAccept(Button, verb="tkacc"):
+    ticket: int
+
+
+class TicketResolve(Button, verb="tkres"):
+    """Asks for the result, then resolves."""
+
+    ticket: int
+
+
+class TicketForward(Button, verb="tkfwd"):
+    """Asks where to, then forwards."""
+
+    ticket: int
+
+
+class TicketRefuse(Button, verb="tkref"):
+    """Asks for the reason, then refuses."""
+
+    ticket: int
+
+
+class TicketMessage(Button, verb="tkmsg"):
+    """Asks for a message, then relays it to the sender."""
+
+    ticket: int
+
+
+class TicketClose(Button, verb="tkclose"):
+    ticket: int
+
+
+class TicketExtend(Button, verb="tkext"):
+    ticket: int
+
+
+class TicketAssign(Button, verb="tkasg"):
+    """Asks whom to give the ticket to."""
+
+    ticket: int
+
+
+class TicketAssignTo(Button, verb="tkto"):
+    """Gives the ticket to one of its school's staff."""
+
+    ticket: int
+    person: int
+
+
+class TicketIdentity(Button, verb="tkwho"):
+    """Shows a denouncer's identity to the ticket's handler (logged)."""
+
+    ticket: int
+
+
+class TicketPhotos(Button, verb="tkimg"):
+    ticket: int
+
+
+NoteButton = TicketMessage | TicketForward | TicketRefuse | TicketResolve
+# the button asking for each note, and the status the note leads to ("" = a message, no change)
+NOTED: dict[Noted, tuple[type[NoteButton], str]] = {
+    "msg": (TicketMessage, ""),
+    "fwd": (TicketForward, "forwarded"),
+    "ref": (TicketRefuse, "refused"),
+    "res": (TicketResolve, "resolved"),
+}
+_NOTE_OF: dict[type[Button], Noted] = {kind: name for name, (kind, _) in NOTED.items()}
 
 
 async def queue(ctx: Context) -> None:
@@ -65,7 +150,7 @@ async def queue(ctx: Context) -> None:
     lines += [_queue_line(ticket, staff, terms, today) for ticket in tickets[:QUEUE_SIZE]]
     if len(tickets) > QUEUE_SIZE:
         lines.append(texts.QUEUE_MORE.format(count=len(tickets) - QUEUE_SIZE))
-    choices = [Choice(f"tk:v:{t.id}", number_of(t)) for t in tickets[:QUEUE_SIZE]]
+    choices = [choice(TicketView(t.id), number_of(t)) for t in tickets[:QUEUE_SIZE]]
     ctx.reply("\n".join(lines), choices)
 
 
@@ -85,77 +170,185 @@ def _queue_line(ticket: Ticket, staff: Staff, terms: Terms, today: date) -> str:
     )
 
 
-async def act(ctx: Context) -> None:
-    """Shows a ticket, or does what its button names if the reader may still do it."""
-    parts = (ctx.inbound.choice or "").split(":")
-    found = await _load(ctx, parts[2] if len(parts) > 2 else "")
-    if found is None:
+async def view(ctx: Context, tap: TicketView) -> None:
+    """Shows a ticket the reader may see, with what they can do next."""
+    if (found := await _load(ctx, tap.ticket)) is not None:
+        staff, ticket = found
+        await show(ctx, staff, ticket, Terms.of(ctx.services.settings))
+
+
+async def ask_note(ctx: Context, tap: NoteButton) -> None:
+    """Asks for the message, result, reason or destination the tapped action needs."""
+    if (offered := await _offered(ctx, type(tap), tap.ticket)) is None:
         return
-    staff, ticket = found
-    terms = Terms.of(ctx.services.settings)
-    action = parts[1]
-    if action == "v":
-        await show(ctx, staff, ticket, terms)
-    elif action not in _allowed(staff, ticket, terms) | {"to"}:
-        _not_allowed(ctx, ticket)
-    elif action in NOTED:
-        ctx.set_flow(NOTE_FLOW, ticket=ticket.id, do=action)
-        prompt = texts.STAFF_ASK_NOTE[NOTED[action] or "reply"]
-        ctx.reply(prompt.format(number=number_of(ticket)))
-    else:
-        await _do(ctx, staff, ticket, terms, action, parts[3:])
+    _, ticket, _ = offered
+    do = _NOTE_OF[type(tap)]
+    ctx.start_flow(STAFF_NOTE, Noting(ticket=ticket.id, do=do))
+    prompt = texts.STAFF_ASK_NOTE[NOTED[do][1] or "reply"]
+    ctx.reply(prompt.format(number=number_of(ticket)))
 
 
 async def note_typed(ctx: Context) -> None:
     """Sends the typed message to the parent, or records the typed reason or result."""
-    data = ctx.dialog.data
-    found = await _load(ctx, str(data.get("ticket", "")))
-    if found is None:
+    noting = ctx.flow_state(STAFF_NOTE)
+    if noting is None:
         ctx.end_flow()
+        ctx.reply(texts.STALE_BUTTON)
         return
-    staff, ticket = found
-    terms = Terms.of(ctx.services.settings)
-    action = str(data.get("do", ""))
+    kind, status = NOTED[noting.do]
+    offered = await _offered(ctx, kind, noting.ticket)
     note = ctx.inbound.text.strip()
-    if action not in _allowed(staff, ticket, terms):
+    if offered is None:
         ctx.end_flow()
-        _not_allowed(ctx, ticket)
     elif not note or len(note) > TEXT_LIMIT:
         ctx.reply(texts.STAFF_NOTE_EMPTY.format(limit=TEXT_LIMIT))
-    elif action == "msg":
+    elif not status:
         ctx.end_flow()
-        await _message_sender(ctx, staff, ticket, terms, note)
+        await _message_sender(ctx, *offered, note)
     else:
         ctx.end_flow()
-        await change(ctx, staff, ticket, terms, NOTED[action], note)
+        await change(ctx, *offered, status, note)
+
+
+async def take(ctx: Context, tap: TicketTake) -> None:
+    if (offered := await _offered(ctx, TicketTake, tap.ticket)) is not None:
+        staff, ticket, terms = offered
+        ticket.assignee_id = staff.person_id
+        log_event(ctx.session, ticket, "taken", _actor(staff, ticket), ctx.now)
+        await show(ctx, staff, ticket, terms, texts.STAFF_TOOK.format(number=number_of(ticket)))
+
+
+async def accept(ctx: Context, tap: TicketAccept) -> None:
+    if (offered := await _offered(ctx, TicketAccept, tap.ticket)) is not None:
+        await change(ctx, *offered, "accepted")
+
+
+async def close(ctx: Context, tap: TicketClose) -> None:
+    if (offered := await _offered(ctx, TicketClose, tap.ticket)) is not None:
+        await change(ctx, *offered, "closed")
+
+
+async def extend_deadline(ctx: Context, tap: TicketExtend) -> None:
+    """Extends the deadline once, as the law allows, and tells the sender."""
+    if (offered := await _offered(ctx, TicketExtend, tap.ticket)) is None:
+        return
+    staff, ticket, terms = offered
+    extend(ticket, terms)
+    log_event(ctx.session, ticket, "extended", _actor(staff, ticket), ctx.now)
+    message = update_text(ticket, "extended", "", terms)
+    await notify_sender(ctx.session, ticket, message, ctx.now)
+    due = day_text(due_of(ticket), terms)
+    done = texts.STAFF_EXTENDED.format(number=number_of(ticket), due=due)
+    await show(ctx, staff, ticket, terms, done)
+
+
+async def show_identity(ctx: Context, tap: TicketIdentity) -> None:
+    """Shows a denouncer's identity to the ticket's handler alone, and logs that it was seen."""
+    if (offered := await _offered(ctx, TicketIdentity, tap.ticket)) is None:
+        return
+    staff, ticket, _ = offered
+    sealed = await ctx.session.get(SealedSender, ticket.id)
+    log_event(ctx.session, ticket, "identity", _actor(staff, ticket), ctx.now)
+    if sealed is None:
+        ctx.reply(texts.IDENTITY_ERASED)
+        return
+    ctx.reply(
+        texts.STAFF_IDENTITY.format(
+            number=number_of(ticket), name=sealed.name, contact=sealed.contact
+        )
+    )
+
+
+async def show_photos(ctx: Context, tap: TicketPhotos) -> None:
+    if (offered := await _offered(ctx, TicketPhotos, tap.ticket)) is None:
+        return
+    _, ticket, _ = offered
+    number = number_of(ticket)
+    for index, media in enumerate(ticket.photos, start=1):
+        caption = texts.STAFF_PHOTO.format(index=index, count=len(ticket.photos), number=number)
+        ctx.replies.append(Outbound(ctx.inbound.chat_id, caption, image=media))
+
+
+async def ask_assignee(ctx: Context, tap: TicketAssign) -> None:
+    """Offers the ticket's school's staff to give it to."""
+    if (offered := await _offered(ctx, TicketAssign, tap.ticket)) is None:
+        return
+    _, ticket, _ = offered
+    people = [
+        p for p in await school_staff(ctx.session, ticket.school_id) if p != ticket.assignee_id
+    ]
+    if not people:
+        ctx.reply(texts.STAFF_NO_ONE_TO_ASSIGN)
+        return
+    names = await staff_names(ctx.session, people)
+    choices = [choice(TicketAssignTo(ticket.id, p), names[p]) for p in people]
+    ctx.reply(texts.STAFF_PICK_ASSIGNEE.format(number=number_of(ticket)), choices)
+
+
+async def assign(ctx: Context, tap: TicketAssignTo) -> None:
+    """Gives the ticket to a teacher or principal of its school (the handler's decision)."""
+    if (offered := await _offered(ctx, TicketAssign, tap.ticket)) is None:
+        return
+    staff, ticket, terms = offered
+    if tap.person not in await school_staff(ctx.session, ticket.school_id):  # its own staff only
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    ticket.assignee_id = tap.person
+    name = (await staff_names(ctx.session, [tap.person]))[tap.person]
+    log_event(ctx.session, ticket, "assigned", _actor(staff, ticket), ctx.now, name)
+    alert = texts.STAFF_ASSIGNED_TO_YOU.format(
+        number=number_of(ticket), kind=kind_name(ticket), due=day_text(due_of(ticket), terms)
+    )
+    await notify_people(ctx.session, [tap.person], alert, ctx.now)
+    done = texts.STAFF_ASSIGNED.format(number=number_of(ticket), name=name)
+    await show(ctx, staff, ticket, terms, done)
 
 
 def actions(staff: Staff, ticket: Ticket, terms: Terms) -> list[Choice]:
     """The buttons this reader may use on the ticket now."""
+    return [choice(button, label) for button, label in _offers(staff, ticket, terms)]
+
+
+def _offers(staff: Staff, ticket: Ticket, terms: Terms) -> list[tuple[Button, str]]:
     status, leads, mine = ticket.status, staff.leads(ticket), ticket.assignee_id == staff.person_id
     # the district reads every ticket of the school but acts only on those it handles
     acting = leads or mine or staff.role_at(ticket.school_id) != "district"
     # accepting, refusing or forwarding a complaint or denunciation is the head's decision
     formal = ticket.kind in NAMED_KINDS and not ticket.anonymous
-    wanted = [
-        ("take", texts.TAKE, acting and status in PENDING and not mine),
-        ("acc", texts.ACCEPT, leads and status == "received" and ticket.kind != "gop_y"),
-        ("res", texts.RESOLVE, acting and status in PENDING and (leads or not formal)),
-        ("fwd", texts.FORWARD, leads and status in PENDING),
-        ("ref", texts.REFUSE, leads and status == "received"),
-        ("msg", texts.MESSAGE_SENDER, acting and status != "closed"),
-        ("close", texts.CLOSE, acting and status in CONCLUDED and (leads or not formal)),
-        ("ext", texts.EXTEND, leads and can_extend(ticket, terms)),
-        ("asg", texts.ASSIGN, leads and status != "closed"),
-        ("who", texts.SHOW_IDENTITY, staff.sees_identity(ticket)),
-        ("img", texts.SHOW_PHOTOS.format(count=len(ticket.photos)), bool(ticket.photos)),
+    t = ticket.id
+    photos = texts.SHOW_PHOTOS.format(count=len(ticket.photos))
+    wanted: list[tuple[Button, str, bool]] = [
+        (TicketTake(t), texts.TAKE, acting and status in PENDING and not mine),
+        (TicketAccept(t), texts.ACCEPT, leads and status == "received" and ticket.kind != "gop_y"),
+        (TicketResolve(t), texts.RESOLVE, acting and status in PENDING and (leads or not formal)),
+        (TicketForward(t), texts.FORWARD, leads and status in PENDING),
+        (TicketRefuse(t), texts.REFUSE, leads and status == "received"),
+        (TicketMessage(t), texts.MESSAGE_SENDER, acting and status != "closed"),
+        (TicketClose(t), texts.CLOSE, acting and status in CONCLUDED and (leads or not formal)),
+        (TicketExtend(t), texts.EXTEND, leads and can_extend(ticket, terms)),
+        (TicketAssign(t), texts.ASSIGN, leads and status != "closed"),
+        (TicketIdentity(t), texts.SHOW_IDENTITY, staff.sees_identity(ticket)),
+        (TicketPhotos(t), photos, bool(ticket.photos)),
     ]
-    return [Choice(f"tk:{name}:{ticket.id}", label) for name, label, ok in wanted if ok]
+    return [(button, label) for button, label, ok in wanted if ok]
 
 
-def _allowed(staff: Staff, ticket: Ticket, terms: Terms) -> set[str]:
-    """The names of the actions whose buttons `actions` offers."""
-    return {choice.payload.split(":")[1] for choice in actions(staff, ticket, terms)}
+async def _offered(
+    ctx: Context, kind: type[Button], ticket_id: int
+) -> tuple[Staff, Ticket, Terms] | None:
+    """The reader, the ticket and the terms, if the reader's view of it offers `kind` now.
+
+    Otherwise the reader is told politely and nothing is written.
+    """
+    found = await _load(ctx, ticket_id)
+    if found is None:
+        return None
+    staff, ticket = found
+    terms = Terms.of(ctx.services.settings)
+    if kind not in {type(button) for button, _ in _offers(staff, ticket, terms)}:
+        _not_allowed(ctx, ticket)
+        return None
+    return staff, ticket, terms
 
 
 def _not_allowed(ctx: Context, ticket: Ticket) -> None:
@@ -186,35 +379,6 @@ async def change(
     await show(ctx, staff, ticket, terms, done)
 
 
-async def _do(
-    ctx: Context, staff: Staff, ticket: Ticket, terms: Terms, action: str, rest: list[str]
-) -> None:
-    number = number_of(ticket)
-    if action == "take":
-        ticket.assignee_id = staff.person_id
-        log_event(ctx.session, ticket, "taken", _actor(staff, ticket), ctx.now)
-        await show(ctx, staff, ticket, terms, texts.STAFF_TOOK.format(number=number))
-    elif action in ("acc", "close"):
-        await change(ctx, staff, ticket, terms, "accepted" if action == "acc" else "closed")
-    elif action == "ext":
-        extend(ticket, terms)
-        log_event(ctx.session, ticket, "extended", _actor(staff, ticket), ctx.now)
-        message = update_text(ticket, "extended", "", terms)
-        await notify_sender(ctx.session, ticket, message, ctx.now)
-        done = texts.STAFF_EXTENDED.format(number=number, due=day_text(due_of(ticket), terms))
-        await show(ctx, staff, ticket, terms, done)
-    elif action == "who":
-        await _show_identity(ctx, staff, ticket)
-    elif action == "img":
-        for index, media in enumerate(ticket.photos, start=1):
-            caption = texts.STAFF_PHOTO.format(index=index, count=len(ticket.photos), number=number)
-            ctx.replies.append(Outbound(ctx.inbound.chat_id, caption, image=media))
-    elif action == "asg":
-        await _ask_assignee(ctx, staff, ticket)
-    elif action == "to":
-        await _assign(ctx, staff, ticket, terms, rest[0] if rest else "")
-
-
 async def _message_sender(
     ctx: Context, staff: Staff, ticket: Ticket, terms: Terms, note: str
 ) -> None:
@@ -227,56 +391,12 @@ async def _message_sender(
     await show(ctx, staff, ticket, terms, done.format(number=number))
 
 
-async def _show_identity(ctx: Context, staff: Staff, ticket: Ticket) -> None:
-    """Shows a denouncer's identity to the ticket's handler alone, and logs that it was seen."""
-    sealed = await ctx.session.get(SealedSender, ticket.id)
-    log_event(ctx.session, ticket, "identity", _actor(staff, ticket), ctx.now)
-    if sealed is None:
-        ctx.reply(texts.IDENTITY_ERASED)
-        return
-    ctx.reply(
-        texts.STAFF_IDENTITY.format(
-            number=number_of(ticket), name=sealed.name, contact=sealed.contact
-        )
-    )
-
-
-async def _ask_assignee(ctx: Context, staff: Staff, ticket: Ticket) -> None:
-    people = [
-        p for p in await school_staff(ctx.session, ticket.school_id) if p != ticket.assignee_id
-    ]
-    if not people:
-        ctx.reply(texts.STAFF_NO_ONE_TO_ASSIGN)
-        return
-    names = await staff_names(ctx.session, people)
-    choices = [Choice(f"tk:to:{ticket.id}:{p}", names[p]) for p in people]
-    ctx.reply(texts.STAFF_PICK_ASSIGNEE.format(number=number_of(ticket)), choices)
-
-
-async def _assign(ctx: Context, staff: Staff, ticket: Ticket, terms: Terms, who: str) -> None:
-    """Gives the ticket to a teacher or principal of its school (the handler's decision)."""
-    people = await school_staff(ctx.session, ticket.school_id)
-    allowed = staff.leads(ticket) and ticket.status != "closed"
-    if not (allowed and who.isdigit() and int(who) in people):  # the school's own staff only
-        ctx.reply(texts.STALE_BUTTON)
-        return
-    ticket.assignee_id = int(who)
-    name = (await staff_names(ctx.session, [int(who)]))[int(who)]
-    log_event(ctx.session, ticket, "assigned", _actor(staff, ticket), ctx.now, name)
-    alert = texts.STAFF_ASSIGNED_TO_YOU.format(
-        number=number_of(ticket), kind=kind_name(ticket), due=day_text(due_of(ticket), terms)
-    )
-    await notify_people(ctx.session, [int(who)], alert, ctx.now)
-    done = texts.STAFF_ASSIGNED.format(number=number_of(ticket), name=name)
-    await show(ctx, staff, ticket, terms, done)
-
-
-async def _load(ctx: Context, ticket_id: str) -> tuple[Staff, Ticket] | None:
+async def _load(ctx: Context, ticket_id: int) -> tuple[Staff, Ticket] | None:
     """The ticket and the reader's roles, if the reader may see it (else a polite refusal)."""
     staff = await staff_of(ctx.session, ctx.person.id) if ctx.person else None
     ticket = (
-        await ctx.session.get(Ticket, int(ticket_id), with_for_update=True)
-        if staff is not None and ticket_id.isdigit()
+        await ctx.session.get(Ticket, ticket_id, with_for_update=True)
+        if staff is not None
         else None
     )
     if staff is None or ticket is None or not staff.can_see(ticket):

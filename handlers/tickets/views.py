@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from bot.channels.base import Choice
 from bot.models import Ticket, TicketEvent
 from handlers import texts
 from handlers.results import percent
@@ -75,13 +74,6 @@ def update_text(ticket: Ticket, action: str, note: str, terms: Terms) -> str:
     )
     detail = texts.TICKET_UPDATE_NOTES.get(action, "")
     return head + detail.format(note=note, due=day_text(due_of(ticket), terms))
-
-
-def rating_choices(ticket: Ticket) -> list[Choice]:
-    return [
-        Choice(f"tt:rate:{ticket.id}:{value}", label, key=str(value))
-        for value, label in texts.RATING_LABELS.items()
-    ]
 
 
 def kpi_text(kpis: TicketKpis, start: date, end: date, terms: Terms) -> str:
