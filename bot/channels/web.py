@@ -88,7 +88,9 @@ class WebMessage:
             "id": self.message_id,
             "from": self.sender,
             "text": self.text,
-            "choices": [asdict(choice) for choice in self.choices],
+            "choices": [
+                {"payload": c.payload, "label": c.label, "key": c.key} for c in self.choices
+            ],
             "edits": self.edits,
             "file": asdict(self.file) if self.file else None,
         }
