@@ -204,6 +204,8 @@ class Signer:
 
     def open(self, channel: str, chat_id: str, signed: str) -> str | None:
         """The payload, if it was signed for this chat; None for a forged or foreign one."""
+        if not signed.isascii() or len(signed) > PAYLOAD_LIMIT:  # ours are short and ASCII
+            return None
         mac, payload = signed[:SIGNATURE_LENGTH], signed[SIGNATURE_LENGTH:]
         if not payload or not hmac.compare_digest(mac, self._mac(channel, chat_id, payload)):
             return None

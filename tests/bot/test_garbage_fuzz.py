@@ -250,11 +250,6 @@ async def test_any_callback_data_is_recorded_as_given_or_skipped_once(
     assert all(r.levelno == logging.WARNING and not r.exc_info for r in said)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="handlers still split payloads by hand and raise on `a`, `join:…` (issue 11, items "
-    "1 and 7); this passes once typed interactions land: then drop this mark",
-)
 @FUZZ
 @given(data=CALLBACK_DATA)
 async def test_any_callback_data_is_refused_politely_or_skipped(
