@@ -32,7 +32,7 @@ from tests.conftest import START
 from tests.phones import SECRET, Deployment
 
 PAYLOADS = Path(__file__).parents[1] / "payloads"
-EXAMPLES = 200
+EXAMPLES = 150
 
 
 @dataclass(frozen=True)
