@@ -140,7 +140,7 @@ class Buttons:
 
     def typable(self, payload: str) -> bool:
         """Whether a typed reply naming this shown choice counts as tapping it."""
-        kind = self.kinds.get(payload.split(":", 1)[0])
+        kind = self.kinds.get(payload.partition("~")[0].split(":", 1)[0])
         return kind is not None and kind.typed
 
     def decode(self, payload: str) -> Tap | None:
