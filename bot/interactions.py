@@ -199,7 +199,9 @@ class Signer:
     def open(self, channel: str, chat_id: str, signed: str) -> str | None:
         """The payload, if it was signed for this chat; None for a forged or foreign one."""
         mac, payload = signed[:SIGNATURE_LENGTH], signed[SIGNATURE_LENGTH:]
-        if not payload or not hmac.compare_digest(mac, self._mac(channel, chat_id, payload)):
+        expected = self._mac(channel, chat_id, payload).encode()
+        # compared as bytes: compare_digest refuses str with non-ASCII characters (an emoji)
+        if not payload or not hmac.compare_digest(mac.encode(), expected):
             return None
         return payload
 

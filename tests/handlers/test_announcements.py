@@ -9,6 +9,7 @@ from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
 from bot.models import ClassGroup, School
 from handlers import texts
+from handlers.announcements import PickClass, PickWholeSchool
 from tests.factories import make_school
 from tests.handlers.posting_helpers import TEXT, announce, in_group, parent, run_jobs, shown, staff
 
@@ -77,9 +78,9 @@ async def test_a_teacher_cannot_announce_to_another_teachers_class(
     await teacher.taps(texts.CONTINUE)
     assert teacher.last_reply == texts.ANNOUNCE_PICK_ONE
     other = setup.classes["Mầm 1"].id
-    await teacher.taps_payload(f"tb:c:{other}")  # a forged button
+    await teacher.taps_forged(PickClass(other))  # a forged button
     assert teacher.last_reply == texts.ANNOUNCE_NOT_YOURS
-    await teacher.taps_payload("tb:c:all")  # the whole school is for principals
+    await teacher.taps_forged(PickWholeSchool())  # the whole school is for principals
     assert teacher.last_reply == texts.ANNOUNCE_NOT_YOURS
 
     await teacher.taps("Chồi 1")

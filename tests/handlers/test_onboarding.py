@@ -9,6 +9,7 @@ from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
 from bot.models import ChatAccount, CompletionReceipt, ConsentEvent, Membership, Person, Response
 from handlers import texts
+from handlers.waves import NewWave
 from tests.chat import ChatUser
 from tests.factories import make_school, make_staff_code, open_wave
 from tests.handlers.test_survey_conversation import answer_until_review, join_and_consent
@@ -114,9 +115,11 @@ async def test_a_principal_launches_a_wave_and_sees_only_their_school(
     await principal.taps("Kết quả")
     assert texts.RESULTS_SUPPRESSED.format(n=0, min=5) in principal.last_reply
 
-    # a parent cannot use staff buttons
-    await parent_b.taps_payload("w:new")
+    # a parent cannot use staff buttons, nor a principal another school's
+    await parent_b.taps_forged(NewWave(school_b.school.id))
     assert parent_b.last_reply == texts.STAFF_ONLY
+    await principal.taps_forged(NewWave(school_b.school.id))
+    assert principal.last_reply == texts.STAFF_ONLY
 
 
 async def test_a_teacher_sees_only_the_counts_of_their_class(
