@@ -41,8 +41,11 @@ async def test_a_teacher_previews_confirms_and_gets_the_delivery_report(
     assert teacher.choices == [texts.SEND, texts.EDIT_TEXT, texts.CANCEL]
     assert shown(lan)[-1] != HEADER  # nothing goes before the confirmation
 
+    _, send = teacher.button(texts.SEND)
     await teacher.taps(texts.SEND)
     assert teacher.last_reply == texts.ANNOUNCE_QUEUED.format(total=2)
+    await teacher.taps_payload(send.payload)  # a double tap sends nothing more
+    assert teacher.last_reply == texts.STALE_BUTTON
     await app.settle()
     for reached in (lan, minh):
         assert reached.last_reply == HEADER and reached.choices == [texts.SEEN]
