@@ -207,7 +207,9 @@ class Signer:
         if not signed.isascii() or len(signed) > PAYLOAD_LIMIT:  # ours are short and ASCII
             return None
         mac, payload = signed[:SIGNATURE_LENGTH], signed[SIGNATURE_LENGTH:]
-        if not payload or not hmac.compare_digest(mac, self._mac(channel, chat_id, payload)):
+        expected = self._mac(channel, chat_id, payload).encode()
+        # compared as bytes: compare_digest refuses str with non-ASCII characters (an emoji)
+        if not payload or not hmac.compare_digest(mac.encode(), expected):
             return None
         return payload
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.app import App
-from bot.channels.base import Choice
+from bot.channels.base import Choice, Outbound
 from bot.channels.memory import MemoryChannel, Shown, inbound_from
 from bot.clock import FixedClock
+from bot.interactions import Button
 
 
 class ChatUser:
@@ -53,10 +54,36 @@ class ChatUser:
         await self._deliver(inbound)
 
     async def taps_payload(self, payload: str, message_id: str | None = None) -> None:
+        """Sends callback data as it is: a payload the app did not sign (a forgery, or garbage)."""
         inbound = inbound_from(
             self.channel, self.chat_id, self.clock.now(), choice=payload, message_id=message_id
         )
         await self._deliver(inbound)
+
+    async def taps_signed(self, payload: str, message_id: str | None = None) -> None:
+        """Taps a payload the app signs for this chat, as if it had been shown here.
+
+        For a deliberate forgery that passes the signature, so the handler's own checks are tested.
+        """
+        signed = sign_for(self.app, self.channel.name, self.chat_id, payload)
+        await self.taps_payload(signed, message_id)
+
+    async def taps_forged(self, button: Button) -> None:
+        """Taps a button never shown here, yet signed for this chat and, for a flow's button,
+        bound to the flow shown here last: only the handler's own checks stand in its way."""
+        payload = button.encode()
+        if type(button).flow is not None:
+            payload += "~" + self.flow_token
+        await self.taps_signed(payload)
+
+    @property
+    def flow_token(self) -> str:
+        """The flow token of the newest flow button shown in this chat ("" if none)."""
+        for message in reversed(self.messages):
+            for shown in message.choices:
+                if "~" in shown.payload:
+                    return shown.payload.rpartition("~")[2]
+        return ""
 
     def button(self, label: str) -> tuple[Shown, Choice]:
         return self._find(label, None)
@@ -73,3 +100,9 @@ class ChatUser:
     async def _deliver(self, inbound: object) -> None:
         await self.channel.deliver(inbound)  # type: ignore[arg-type]
         await self.app.settle()
+
+
+def sign_for(app: App, channel: str, chat_id: str, payload: str) -> str:
+    """`payload` signed by the app for one chat, as the sender signs what it shows there."""
+    signed = app.signer.sign_for(channel, Outbound(chat_id, "", choices=(Choice(payload, ""),)))
+    return signed.choices[0].payload

@@ -9,6 +9,7 @@ from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
 from bot.models import ClassGroup, School
 from handlers import texts
+from handlers.announcements import PickClass, PickWholeSchool
 from tests.factories import make_school
 from tests.handlers.posting_helpers import TEXT, announce, in_group, parent, run_jobs, shown, staff
 
@@ -40,8 +41,11 @@ async def test_a_teacher_previews_confirms_and_gets_the_delivery_report(
     assert teacher.choices == [texts.SEND, texts.EDIT_TEXT, texts.CANCEL]
     assert shown(lan)[-1] != HEADER  # nothing goes before the confirmation
 
+    _, send = teacher.button(texts.SEND)
     await teacher.taps(texts.SEND)
     assert teacher.last_reply == texts.ANNOUNCE_QUEUED.format(total=2)
+    await teacher.taps_payload(send.payload)  # a double tap sends nothing more
+    assert teacher.last_reply == texts.STALE_BUTTON
     await app.settle()
     for reached in (lan, minh):
         assert reached.last_reply == HEADER and reached.choices == [texts.SEEN]
@@ -77,9 +81,9 @@ async def test_a_teacher_cannot_announce_to_another_teachers_class(
     await teacher.taps(texts.CONTINUE)
     assert teacher.last_reply == texts.ANNOUNCE_PICK_ONE
     other = setup.classes["Mầm 1"].id
-    await teacher.taps_payload(f"tb:c:{other}")  # a forged button
+    await teacher.taps_forged(PickClass(other))  # a forged button
     assert teacher.last_reply == texts.ANNOUNCE_NOT_YOURS
-    await teacher.taps_payload("tb:c:all")  # the whole school is for principals
+    await teacher.taps_forged(PickWholeSchool())  # the whole school is for principals
     assert teacher.last_reply == texts.ANNOUNCE_NOT_YOURS
 
     await teacher.taps("Chồi 1")

@@ -23,6 +23,7 @@ from bot.models import (
 )
 from bot.settings import Settings, ZaloBot
 from handlers import texts
+from handlers.linking import Unlink
 from tests.chat import ChatUser
 from tests.factories import make_school, make_staff_code, open_wave
 from tests.handlers.test_survey_conversation import answer_until_review, join_and_consent
@@ -177,7 +178,9 @@ async def test_an_account_linked_by_mistake_is_detached_in_my_data(
     async with app.db.sessions() as session:
         assert list(await session.scalars(select(ChatAccount.channel))) == ["telegram"]
     # a forged or stale detach button changes nothing
-    await on_telegram.taps_payload("link:drop:999")
+    await on_telegram.taps_payload(Unlink(999).encode())  # not signed
+    assert on_telegram.last_reply == texts.STALE_BUTTON
+    await on_telegram.taps_signed(Unlink(999).encode())  # signed, but no account of theirs
     assert on_telegram.last_reply == texts.STALE_BUTTON
 
 
@@ -197,9 +200,9 @@ async def test_a_schools_own_zalo_bot_enrols_only_into_that_school(
         assert parent.last_reply == texts.CODE_OTHER_SCHOOL
         await parent.says(await make_staff_code(app, school_b, "principal"))
         assert parent.last_reply == texts.CODE_OTHER_SCHOOL
-        # a forged tap on another school's class is refused too
+        # a forged tap naming another school's class joins nothing either
         await parent.taps_payload(f"join:{school_b.classes['Lá 1'].id}:yes")
-        assert parent.last_reply == texts.CODE_OTHER_SCHOOL
+        assert parent.last_reply == texts.STALE_BUTTON
         await join_and_consent(parent, school_a)
         # the deployment's other channels still serve every school
         elsewhere = ChatUser(app, telegram, clock, "6002")

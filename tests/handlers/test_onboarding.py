@@ -7,8 +7,17 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import ChatAccount, CompletionReceipt, ConsentEvent, Membership, Person, Response
+from bot.models import (
+    ChatAccount,
+    CompletionReceipt,
+    ConsentEvent,
+    Membership,
+    Person,
+    Response,
+    Wave,
+)
 from handlers import texts
+from handlers.waves import NewWave
 from tests.chat import ChatUser
 from tests.factories import make_school, make_staff_code, open_wave
 from tests.handlers.test_survey_conversation import answer_until_review, join_and_consent
@@ -104,8 +113,13 @@ async def test_a_principal_launches_a_wave_and_sees_only_their_school(
     assert principal.last_reply == "Khảo sát của Trường Mầm non MN-A:"
     await principal.taps("Mở đợt khảo sát mới")
     await principal.taps("Khảo sát nhanh")
+    _, seven_days = principal.button("7 ngày")
     await principal.taps("7 ngày")
     assert "đã mời 1 phụ huynh" in principal.last_reply
+    await principal.taps_payload(seven_days.payload)  # a double tap launches no second wave
+    assert principal.last_reply == texts.STALE_BUTTON
+    async with app.db.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Wave)) == 1
     assert any("mời anh/chị tham gia" in m.text for m in parent_a.messages)
     assert not any("mời anh/chị tham gia" in m.text for m in parent_b.messages)
 
@@ -114,9 +128,11 @@ async def test_a_principal_launches_a_wave_and_sees_only_their_school(
     await principal.taps("Kết quả")
     assert texts.RESULTS_SUPPRESSED.format(n=0, min=5) in principal.last_reply
 
-    # a parent cannot use staff buttons
-    await parent_b.taps_payload("w:new")
+    # a parent cannot use staff buttons, nor a principal another school's
+    await parent_b.taps_forged(NewWave(school_b.school.id))
     assert parent_b.last_reply == texts.STAFF_ONLY
+    await principal.taps_forged(NewWave(school_b.school.id))
+    assert principal.last_reply == texts.STAFF_ONLY
 
 
 async def test_a_teacher_sees_only_the_counts_of_their_class(

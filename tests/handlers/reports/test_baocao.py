@@ -10,6 +10,7 @@ from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
 from handlers import texts
+from handlers.reports.chat import Report
 from tests.chat import ChatUser
 from tests.handlers.reports.dataset import Seeded, staff
 from tests.handlers.reports.test_digest import A_DIGEST
@@ -119,7 +120,7 @@ async def test_teachers_and_parents_are_told_who_reports_are_for(
     assert stranger.last_reply == texts.REPORT_FOR_STAFF
     # a principal cannot reach the district view with a forged button
     principal = ChatUser(app, memory, clock, PRINCIPAL)
-    await principal.taps_payload("bc:d:w1")
+    await principal.taps_signed(Report("d", "w1").encode())
     assert principal.last_reply == texts.REPORT_FOR_STAFF
-    await principal.taps_payload("bc:s:zz")
+    await principal.taps_signed("report:s:zz")
     assert principal.last_reply == texts.STALE_BUTTON

@@ -12,6 +12,15 @@ from bot.clock import FixedClock
 from bot.models import ChatAccount, SealedSender, Ticket, TicketEvent
 from handlers import texts
 from handlers.tickets.register import export_rows, school_facts
+from handlers.tickets.staff import (
+    TicketAccept,
+    TicketAssignTo,
+    TicketIdentity,
+    TicketMessage,
+    TicketPhotos,
+    TicketResolve,
+    TicketView,
+)
 from handlers.tickets.store import Draft, Terms, create_ticket, number_of
 from tests.factories import make_school
 from tests.handlers.tickets.helpers import (
@@ -43,21 +52,28 @@ async def test_another_schools_staff_and_other_classes_cannot_read_a_ticket(
     for reader in (other_principal, other_class):
         await reader.says("/phieu")
         assert reader.last_reply == texts.QUEUE_EMPTY
-        for action in ("v", "res", "msg", "who", "img", "to"):
-            await reader.taps_payload(f"tk:{action}:{ticket.id}")
-            assert reader.last_reply == texts.TICKET_NOT_FOUND, action
+        for button in (
+            TicketView(ticket.id),
+            TicketResolve(ticket.id),
+            TicketMessage(ticket.id),
+            TicketIdentity(ticket.id),
+            TicketPhotos(ticket.id),
+            TicketAssignTo(ticket.id, await person_of(app, "6004")),
+        ):
+            await reader.taps_signed(button.encode())  # a forged button, signed for this chat
+            assert reader.last_reply == texts.TICKET_NOT_FOUND, button
         assert "Bữa trưa" not in texts_to(reader)
     # a stale note flow cannot be used to reach it either
-    await other_principal.taps_payload(f"tk:res:{ticket.id}")
+    await other_principal.taps_signed(TicketResolve(ticket.id).encode())
     await other_principal.says("Đã xử lý.")
     assert (await tickets(app))[0].status == "received"
 
     # the class teacher may answer it, but deciding is the principal's
-    await class_teacher.taps_payload(f"tk:acc:{ticket.id}")
+    await class_teacher.taps_signed(TicketAccept(ticket.id).encode())
     assert class_teacher.last_reply == texts.TICKET_NOT_ALLOWED.format(
         number="PA-2026-0001", status="đã tiếp nhận"
     )
-    await parent.taps_payload(f"tk:v:{ticket.id}")
+    await parent.taps_signed(TicketView(ticket.id).encode())
     assert parent.last_reply == texts.STAFF_ONLY
 
 
@@ -98,7 +114,7 @@ async def test_a_denunciation_stays_sealed_in_every_staff_view_and_export(
     # the teacher it may concern never sees it at all
     await concerned.says("/phieu")
     assert concerned.last_reply == texts.QUEUE_EMPTY
-    await concerned.taps_payload(f"tk:v:{ticket.id}")
+    await concerned.taps_signed(TicketView(ticket.id).encode())
     assert concerned.last_reply == texts.TICKET_NOT_FOUND
 
     # the principal handles it; the identity is one deliberate, logged step away
@@ -115,10 +131,10 @@ async def test_a_denunciation_stays_sealed_in_every_staff_view_and_export(
     await verifier.taps("PA-2026-0001")
     assert DENUNCIATION in verifier.last_reply
     assert texts.SHOW_IDENTITY not in verifier.choices
-    await verifier.taps_payload(f"tk:who:{ticket.id}")
+    await verifier.taps_signed(TicketIdentity(ticket.id).encode())
     assert verifier.last_reply.startswith("Thầy/cô không làm được việc này")
 
-    await principal.taps_payload(f"tk:who:{ticket.id}")
+    await principal.taps_signed(TicketIdentity(ticket.id).encode())
     assert principal.last_reply.startswith("Danh tính người tố cáo, phiếu PA-2026-0001")
     assert NAME in principal.last_reply and PHONE in principal.last_reply
     async with app.db.sessions() as session:
@@ -157,7 +173,7 @@ async def test_a_denunciation_stays_sealed_in_every_staff_view_and_export(
     async with app.db.sessions() as session:
         assert await session.get(SealedSender, ticket.id) is None
         assert await session.get(Ticket, ticket.id) is not None
-    await principal.taps_payload(f"tk:who:{ticket.id}")
+    await principal.taps_signed(TicketIdentity(ticket.id).encode())
     assert principal.last_reply == texts.IDENTITY_ERASED
 
 
@@ -189,7 +205,7 @@ async def test_a_denunciation_of_the_leaders_goes_to_the_district_or_is_not_take
     assert "PA-2026-0001" not in texts_to(principal)
     await principal.says("/phieu")
     assert principal.last_reply == texts.QUEUE_EMPTY
-    await principal.taps_payload(f"tk:v:{ticket.id}")
+    await principal.taps_signed(TicketView(ticket.id).encode())
     assert principal.last_reply == texts.TICKET_NOT_FOUND
     await district.says("/phieu")
     await district.taps("PA-2026-0001")

@@ -9,6 +9,7 @@ from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
 from bot.models import ConsentEvent, Ticket, TicketEvent
 from handlers import texts
+from handlers.tickets.follow import AddTicketInfo, MyTicket, RateTicket
 from tests.chat import ChatUser
 from tests.factories import make_school
 from tests.handlers.test_linking import link_code_of, two_apps
@@ -120,7 +121,7 @@ async def test_a_petition_is_answered_through_the_bot_and_rated(
     await parent.taps("5 – Rất hài lòng")
     assert parent.last_reply == texts.RATED
     assert texts.STAFF_RATED.format(number="PA-2026-0001", rating=5) in texts_to(teacher)
-    await parent.taps_payload(f"tt:rate:{(await tickets(app))[0].id}:1")
+    await parent.taps_forged(RateTicket((await tickets(app))[0].id, 1))  # a second rating
     assert parent.last_reply == texts.ALREADY_RATED
 
     await parent.says("/theodoi")
@@ -222,8 +223,8 @@ async def test_consent_is_asked_once_and_cancelling_drops_the_draft(
     send = parent.messages[-1]
     await parent.says("/huy")
     assert parent.last_reply == texts.FEEDBACK_CANCELLED
-    await parent.taps("Khác", message=send)
-    assert parent.last_reply == texts.FEEDBACK_GONE
+    await parent.taps("Khác", message=send)  # a button of the dropped draft
+    assert parent.last_reply == texts.STALE_BUTTON
     await parent.sends_photo("tg-photo-2")
     assert parent.last_reply == texts.NOT_TEXT
     assert await tickets(app) == []
@@ -291,7 +292,9 @@ async def test_a_parent_adds_information_and_the_handler_is_told(
     (ticket,) = await tickets(app)
     assert ticket.photos == ["tg-photo-3"]
     other = await parent_of(app, memory, clock, setup, "5503")
-    await other.taps_payload(f"tt:v:{ticket.id}")
+    await other.taps_forged(MyTicket(ticket.id))  # not theirs
+    assert other.last_reply == texts.STALE_BUTTON
+    await other.taps_forged(AddTicketInfo(ticket.id))
     assert other.last_reply == texts.STALE_BUTTON
 
 
