@@ -6,6 +6,7 @@ from surveys.labels import (
     CHANGE_LABEL,
     CONFIRM_NO_LABEL,
     CONFIRM_YES_LABEL,
+    DONE_LABEL,
     SKIPPED,
     SUBMIT_LABEL,
 )
@@ -415,6 +416,20 @@ def test_typed_multiple_choice_and_its_limit(preschool: Survey) -> None:
     assert too_many.screen == current.screen
     outcome = step(preschool, current.state, Typed("7 1"))
     assert outcome.changed == {"wishes": "tiep_can,pakn"}
+
+
+def test_typed_keys_and_labels_tick_a_multiple_choice_as_its_buttons_do(
+    preschool: Survey,
+) -> None:
+    current = run(preschool, state=settled(preschool, dict(BEFORE_WISHES)))
+    ticked = run(preschool, Typed("7"), Typed("cơ sở vật chất"), Typed("2"), state=current.state)
+    assert ticked.changed == {}
+    assert ticked.state.ticked == ("pakn",)
+    assert ticked.screen == Ask(preschool.questions[15], 15, 14, 15, ("pakn",))
+    done = step(preschool, ticked.state, Typed("xong"))
+    assert done.changed == {"wishes": "pakn"}
+    empty = step(preschool, current.state, Typed(DONE_LABEL))
+    assert empty.rejection == Rejection("empty")
 
 
 def test_typed_text_too_long(preschool: Survey) -> None:

@@ -34,7 +34,7 @@ KEYS = ["food", "sleep", "has_sent", "channel", "channel_why", "topics", "meals_
 VALUES = ["1", "4", "0", "9", "yes", "no", "zalo", "letter", "meals", "meals,play", "", "x"]
 WORDS = [
     "1", "2", "3", "4", "5", "0", "10", "có", "không", "đồng ý", "gửi", "sửa", "bỏ qua", "-",
-    "1, 3", "13", "123", "Zalo", "An toàn, bữa ăn", "1️⃣", "x" * 3000, "", "  ",
+    "1, 3", "13", "123", "xong", "Zalo", "An toàn, bữa ăn", "1️⃣", "x" * 3000, "", "  ",
 ]  # fmt: skip
 
 # runs well under way, where changing an answer hides or reveals questions
