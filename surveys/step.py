@@ -22,8 +22,8 @@ The rules, as the parent sees them:
 5. Ticks (multiple choice): a tick toggles an option of the question being asked (refused as
    "too_many" past max_choices); "Xong" stores the ticked options ("empty" if none). Ticks on
    an earlier question are stale: a multiple choice is changed through the review ("Sửa").
-   Typed, one option ("3", a label) is a tick, "xong" is "Xong", and several ("1, 3", "13")
-   are the whole answer at once.
+   Typed, one option's key or label ticks it and "Xong" finishes, as the buttons do; a list
+   ("1, 3") answers at once.
 6. Typed text is read by the stage: asking → the asked question's kind parses it; review →
    "1"/"gửi" submits, "2"/"sửa" lists the questions to change; choosing → a number picks the
    question to change; confirming → yes/no words. Anything else is refused ("not_a_choice")
@@ -42,11 +42,22 @@ The rules, as the parent sees them:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from dataclasses import dataclass, replace
 
 from surveys.answers import Accepted, parse_answer
-from surveys.engine import SummaryLine, answer_label, visible_indexes
+from surveys.inputs import (
+    SKIP_OPTION,
+    Change,
+    Confirm,
+    Done,
+    Edit,
+    Input,
+    Pick,
+    Resume,
+    Submit,
+    Tick,
+    Typed,
+)
 from surveys.kinds import join_values, kind_of, split_choices
 from surveys.kinds.choice import DECORATION
 from surveys.labels import (
@@ -59,7 +70,18 @@ from surveys.labels import (
     SKIPPED,
     SUBMIT_LABEL,
 )
-from surveys.options import label_of
+from surveys.outcomes import (
+    Ask,
+    ChangeList,
+    ConfirmChange,
+    Outcome,
+    Rejection,
+    RejectionReason,
+    Review,
+    Screen,
+)
+from surveys.run_state import Proposal, RunState, Stage, initial_state
+from surveys.run_view import View, screen_of, settled
 from surveys.schema import Question, Survey
 from surveys.text import fold
 
@@ -90,18 +112,9 @@ __all__ = [
     "step",
 ]
 
-Stage = Literal["asking", "review", "choosing", "confirming"]
-RejectionReason = Literal["not_a_choice", "too_many", "empty", "too_long", "stale", "hidden"]
-SKIP_OPTION = -1  # Pick's option for "Bỏ qua" on an optional question
-_STAGES: dict[object, Stage] = {
-    "asking": "asking",
-    "review": "review",
-    "choosing": "choosing",
-    "confirming": "confirming",
-}
 _WORD_MAX = 40  # longer text is no command word; no need to fold it
+_DONE_WORD = fold(DONE_LABEL)
 _SUBMIT_WORDS = frozenset({fold(SUBMIT_LABEL), "gui", FIRST_KEY})
-_DONE_WORDS = frozenset({fold(DONE_LABEL), "xong", "done"})
 _CHANGE_WORDS = frozenset({fold(CHANGE_LABEL), "sua", SECOND_KEY})
 _YES_WORDS = frozenset(
     {fold(CONFIRM_YES_LABEL), "co", "c", "dong y", "doi", "yes", "y", "ok", FIRST_KEY}
@@ -109,191 +122,6 @@ _YES_WORDS = frozenset(
 _NO_WORDS = frozenset(
     {fold(CONFIRM_NO_LABEL), "khong", "k", "ko", "no", "n", "giu nguyen", SECOND_KEY}
 )
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """A change to an earlier answer, awaiting yes or no."""
-
-    question: str
-    value: str
-
-
-@dataclass(frozen=True)
-class RunState:
-    """Where a parent's run stands: answers so far, the stage, the question asked, ticks."""
-
-    answers: Mapping[str, str] = field(default_factory=dict)
-    stage: Stage = "asking"
-    asked: str | None = None  # the question on screen (stages asking and confirming)
-    ticked: tuple[str, ...] = ()  # options ticked so far on the asked multiple choice
-    proposal: Proposal | None = None  # stage confirming
-
-    def to_json(self) -> dict[str, Any]:
-        """The state as JSON data; from_json reads it back."""
-        proposal = self.proposal
-        return {
-            "answers": dict(self.answers),
-            "stage": self.stage,
-            "asked": self.asked,
-            "ticked": list(self.ticked),
-            "proposal": None if proposal is None else [proposal.question, proposal.value],
-        }
-
-    @classmethod
-    def from_json(cls, data: object) -> RunState:
-        """Read a state saved by to_json; anything missing or malformed reads as a fresh run."""
-        if not isinstance(data, Mapping):
-            return cls()
-        answers = data.get("answers")
-        ticked = data.get("ticked")
-        proposal = data.get("proposal")
-        asked = data.get("asked")
-        return cls(
-            answers=_strings(answers) if isinstance(answers, Mapping) else {},
-            stage=_STAGES.get(data.get("stage"), "asking"),
-            asked=asked if isinstance(asked, str) else None,
-            ticked=tuple(t for t in ticked if isinstance(t, str))
-            if isinstance(ticked, list | tuple)
-            else (),
-            proposal=Proposal(*proposal)
-            if isinstance(proposal, list | tuple)
-            and len(proposal) == 2
-            and all(isinstance(part, str) for part in proposal)
-            else None,
-        )
-
-
-def initial_state() -> RunState:
-    """The state of a run not started: step it with Resume() to ask question 1."""
-    return RunState()
-
-
-# Inputs; `question` is the question's index in survey.questions, as buttons carry it.
-
-
-@dataclass(frozen=True)
-class Typed:
-    """The parent typed a reply."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Pick:
-    """A tap on option #option (0-based) of a question; SKIP_OPTION is "Bỏ qua"."""
-
-    question: int
-    option: int
-
-
-@dataclass(frozen=True)
-class Tick:
-    """A tap toggling option #option of a multiple choice."""
-
-    question: int
-    option: int
-
-
-@dataclass(frozen=True)
-class Done:
-    """The "Xong" button of a multiple choice."""
-
-    question: int
-
-
-@dataclass(frozen=True)
-class Submit:
-    """The "Gửi phiếu" button of the review."""
-
-
-@dataclass(frozen=True)
-class Change:
-    """The "Sửa câu trả lời" button of the review."""
-
-
-@dataclass(frozen=True)
-class Edit:
-    """A question picked from the list of questions to change."""
-
-    question: int
-
-
-@dataclass(frozen=True)
-class Confirm:
-    """The answer to a proposed change."""
-
-    yes: bool
-
-
-@dataclass(frozen=True)
-class Resume:
-    """Show where the run stands (opening or reopening it); changes nothing."""
-
-
-Input = Typed | Pick | Tick | Done | Submit | Change | Edit | Confirm | Resume
-
-
-# Screens: what the caller shows next.
-
-
-@dataclass(frozen=True)
-class Ask:
-    """Ask one question: "Câu number/total"; ticked are the options ticked so far."""
-
-    question: Question
-    index: int
-    number: int
-    total: int
-    ticked: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Review:
-    """Every visible question answered: the answers to review before sending."""
-
-    lines: tuple[SummaryLine, ...]
-
-
-@dataclass(frozen=True)
-class ChangeList:
-    """Which question to change (by its number)."""
-
-    lines: tuple[SummaryLine, ...]
-
-
-@dataclass(frozen=True)
-class ConfirmChange:
-    """Ask "Đổi câu number từ «old» thành «new»?" (old and new are labels)."""
-
-    question: Question
-    index: int
-    number: int
-    old: str
-    new: str
-
-
-Screen = Ask | Review | ChangeList | ConfirmChange
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """Why an input was refused; limit is max_choices (too_many) or the text cap (too_long)."""
-
-    reason: RejectionReason
-    limit: int | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Outcome:
-    """The result of one input."""
-
-    state: RunState  # the new state (the same object when nothing changed)
-    changed: Mapping[str, str | None]  # answers written, or dropped (None) as now hidden
-    screen: Screen | None  # what to show next; None: send nothing
-    rejection: Rejection | None = None  # said before the screen
-    submitted: bool = False  # the answers are final: the caller stores the response
-    visible: tuple[Question, ...]  # the visible questions for the new answers
 
 
 def step(survey: Survey, state: RunState, event: Input) -> Outcome:
@@ -321,51 +149,23 @@ def step(survey: Survey, state: RunState, event: Input) -> Outcome:
 
 
 @dataclass(frozen=True)
-class _View:
-    """The visible questions for some answers, with their indexes and 1-based numbers."""
-
-    questions: tuple[Question, ...]
-    indexes: tuple[int, ...]
-    numbers: Mapping[str, int]
-
-    @classmethod
-    def of(cls, survey: Survey, answers: Mapping[str, str]) -> _View:
-        indexes = visible_indexes(survey, answers)
-        questions = tuple(survey.questions[index] for index in indexes)
-        numbers = {question.key: number for number, question in enumerate(questions, start=1)}
-        return cls(questions, tuple(indexes), numbers)
-
-    def question(self, key: str) -> Question:
-        return self.questions[self.numbers[key] - 1]
-
-    def first_unanswered(self, answers: Mapping[str, str]) -> str | None:
-        return next((q.key for q in self.questions if q.key not in answers), None)
-
-    def lines(self, answers: Mapping[str, str]) -> tuple[SummaryLine, ...]:
-        return tuple(
-            SummaryLine(number, q.key, q.text, answer_label(q, answers.get(q.key)))
-            for number, q in enumerate(self.questions, start=1)
-        )
-
-
-@dataclass(frozen=True)
 class _Run:
     """One step's work: the survey, the settled state and its view, the answers it dropped."""
 
     survey: Survey
     state: RunState
-    view: _View
+    view: View
     dropped: Mapping[str, str | None]
 
     @classmethod
     def of(cls, survey: Survey, state: RunState) -> _Run:
         """Settle the state: drop answers to hidden or unknown questions, repair the stage."""
-        view = _View.of(survey, state.answers)
+        view = View.of(survey, state.answers)
         answers = state.answers
         dropped: dict[str, str | None] = {k: None for k in answers if k not in view.numbers}
         if dropped:
             answers = {k: v for k, v in answers.items() if k in view.numbers}
-        return cls(survey, _settled(view, state, answers), view, dropped)
+        return cls(survey, settled(view, state, answers), view, dropped)
 
     # What to show
 
@@ -375,13 +175,13 @@ class _Run:
         rejection: Rejection | None = None,
         *,
         changed: Mapping[str, str | None] | None = None,
-        view: _View | None = None,
+        view: View | None = None,
     ) -> Outcome:
         view = view or self.view
         return Outcome(
             state=state,
             changed=self.dropped if changed is None else changed,
-            screen=_screen(state, view),
+            screen=screen_of(state, view),
             rejection=rejection,
             visible=view.questions,
         )
@@ -406,17 +206,13 @@ class _Run:
             return self.refuse("not_a_choice")
         if stage == "asking" and self.state.asked is not None:
             question = self.view.question(self.state.asked)
-            index = self.survey.questions.index(question)
-            ticks = kind_of(question).input == "ticks"
-            if ticks and _word(text) in _DONE_WORDS:
-                return self.done(index)
+            ticked = self.typed_tick(question, _word(text))
+            if ticked is not None:
+                return ticked
             result = parse_answer(question, text)
-            if not isinstance(result, Accepted):
-                return self.refuse(result.reason, result.limit)
-            options = [option.value for option in kind_of(question).options(question)]
-            if ticks and result.value in options:  # one option typed: a tick, as on the list
-                return self.tick(index, options.index(result.value))
-            return self.answer(question, result.value)
+            if isinstance(result, Accepted):
+                return self.answer(question, result.value)
+            return self.refuse(result.reason, result.limit)
         word = _word(text)
         if stage == "review" and word in _SUBMIT_WORDS:
             return self.submit()
@@ -427,6 +223,19 @@ class _Run:
         if stage == "confirming" and word in _YES_WORDS | _NO_WORDS:
             return self.confirm(word in _YES_WORDS)
         return self.refuse("not_a_choice")
+
+    def typed_tick(self, question: Question, word: str) -> Outcome | None:
+        """On a multiple choice, one option's key or label typed ticks it; "Xong" is Done."""
+        kind = kind_of(question)
+        if kind.input != "ticks" or not word:
+            return None
+        index = self.view.indexes[self.view.numbers[question.key] - 1]
+        if word == _DONE_WORD:
+            return self.done(index)
+        for position, option in enumerate(kind.options(question), start=1):
+            if word in (fold(kind.button_key(question, position, option)), fold(option.label)):
+                return self.tick(index, position - 1)
+        return None
 
     def pick(self, index: int, option: int) -> Outcome:
         question = self.target(index)
@@ -550,7 +359,7 @@ class _Run:
         if answers.get(question.key) != value:
             answers[question.key] = value
             changed[question.key] = value
-            view = _View.of(self.survey, answers)
+            view = View.of(self.survey, answers)
             for key in [key for key in answers if key not in view.numbers]:
                 del answers[key]
                 changed[key] = None
@@ -561,53 +370,6 @@ class _Run:
             keep = first == before.asked and question.key != before.asked
             state = RunState(answers, "asking", first, before.ticked if keep else ())
         return self.show(state, changed=changed, view=view)
-
-
-def _settled(view: _View, state: RunState, answers: Mapping[str, str]) -> RunState:
-    """The state made consistent with the visible questions (rule 9)."""
-    stage = _STAGES.get(state.stage, "asking")
-    asked = state.asked if state.asked in view.numbers else None
-    proposal = state.proposal if stage == "confirming" else None
-    if proposal is not None and not _proposable(view, answers, proposal):
-        proposal = None
-    if stage == "confirming" and proposal is None:
-        stage = "asking" if asked is not None else "review"
-    first = view.first_unanswered(answers)
-    if first is not None:
-        asked = first
-        stage = "confirming" if stage == "confirming" else "asking"
-    elif stage == "asking" and asked is None:
-        stage = "review"
-    if stage in ("review", "choosing"):
-        asked = None
-    ticked = state.ticked if asked == state.asked and state.ticked else ()
-    if ticked and asked is not None:
-        ticked = _valid_ticks(view.question(asked), ticked)
-    settled = RunState(answers, stage, asked, ticked, proposal)
-    return state if settled == state else settled
-
-
-def _proposable(view: _View, answers: Mapping[str, str], proposal: Proposal) -> bool:
-    """Whether a proposal still changes an answered, visible question to one of its options."""
-    key, value = proposal.question, proposal.value
-    stored = answers.get(key)
-    if key not in view.numbers or stored is None or stored == value:
-        return False
-    question = view.question(key)
-    if value == SKIPPED:
-        return question.optional
-    kind = kind_of(question)
-    return kind.input == "tap" and value in kind.choice_values(question)
-
-
-def _valid_ticks(question: Question, ticked: tuple[str, ...]) -> tuple[str, ...]:
-    """The ticks that are options of this multiple choice, once each, within max_choices."""
-    kind = kind_of(question)
-    if kind.input != "ticks":
-        return ()
-    known = kind.choice_values(question)
-    valid = tuple(dict.fromkeys(value for value in ticked if value in known))
-    return valid[: question.max_choices] if question.max_choices is not None else valid
 
 
 def _picked(question: Question, option: int) -> str | None:
@@ -621,33 +383,8 @@ def _picked(question: Question, option: int) -> str | None:
     return options[option].value if 0 <= option < len(options) else None
 
 
-def _screen(state: RunState, view: _View) -> Screen:
-    """What a settled state shows."""
-    answers = state.answers
-    if state.stage == "review":
-        return Review(view.lines(answers))
-    if state.stage == "choosing":
-        return ChangeList(view.lines(answers))
-    proposal = state.proposal
-    if state.stage == "confirming" and proposal is not None:
-        question = view.question(proposal.question)
-        number = view.numbers[question.key]
-        old = label_of(question, answers[question.key])
-        new = label_of(question, proposal.value)
-        return ConfirmChange(question, view.indexes[number - 1], number, old, new)
-    position = view.numbers.get(state.asked or "")
-    if position is None:  # not reached: a settled state asking names a visible question
-        return Review(view.lines(answers))
-    question = view.questions[position - 1]
-    return Ask(question, view.indexes[position - 1], position, len(view.questions), state.ticked)
-
-
 def _word(text: str) -> str:
     """A typed command word, folded: "Gửi" → "gui", "1️⃣" → "1"; "" for long text."""
     if len(text) > _WORD_MAX:
         return ""
     return fold(text.translate(DECORATION)).rstrip(".!").strip()
-
-
-def _strings(mapping: Mapping[Any, Any]) -> dict[str, str]:
-    return {k: v for k, v in mapping.items() if isinstance(k, str) and isinstance(v, str)}

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from surveys.schema import Question
 
 __all__ = [
+    "BUILT_IN",
     "MAX_CHOICE_LENGTH",
     "MAX_TEXT_LENGTH",
     "Accepted",
