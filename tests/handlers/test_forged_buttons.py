@@ -30,6 +30,7 @@ from bot.models import (
     InboundMessage,
     Membership,
     NewsPost,
+    SurveyRun,
     Ticket,
 )
 from handlers import texts
@@ -49,6 +50,16 @@ from handlers.linking import LinkAnotherApp, Unlink
 from handlers.news import NewsNew, NewsNoLink, NewsPublish, NewsSchedule, NewsUnschedule, NewsView
 from handlers.onboarding import ConfirmJoin, Consent
 from handlers.reports.chat import Report, ReportRange
+from handlers.surveys import (
+    ChangeRun,
+    ConfirmEdit,
+    DoneTicking,
+    EditAnswer,
+    PickAnswer,
+    SkipAnswer,
+    SubmitRun,
+    TickAnswer,
+)
 from handlers.tickets.follow import AddTicketInfo, AskRating, MyTicket, RateTicket
 from handlers.tickets.intake import (
     FeedbackConcerns,
@@ -74,7 +85,7 @@ from handlers.tickets.staff import (
     TicketTake,
     TicketView,
 )
-from handlers.waves import NewWave, WaveDays, WaveResults, WaveSurvey
+from handlers.waves import NewWave, StartSurvey, WaveDays, WaveResults, WaveSurvey
 from tests.chat import ChatUser, sign_for
 from tests.factories import SchoolSetup, make_school, open_wave
 from tests.handlers.posting_helpers import TEXT, in_group, parent, staff
@@ -97,6 +108,7 @@ class World:
     post: int
     scheduled: int
     wave: int
+    run: str  # p1's run of the wave
     other_account: int
     teacher: int  # school A's teacher, a person a ticket may be assigned to
 
@@ -119,6 +131,11 @@ ATTACKER_IN_FLOW = {PickClass, PickWholeSchool, FeedbackSchool}
 def on_ticket(kind: Callable[[int], Button]) -> Case:
     """A staff action on school A's ticket, forged by school B's principal."""
     return Case(lambda w: kind(w.ticket), "pa", "pb", texts.TICKET_NOT_FOUND)
+
+
+def on_run(button: Callable[[World], Button]) -> Case:
+    """A tap on p1's survey run, forged by a parent of school B."""
+    return Case(button, "p1", "p2", texts.RUN_GONE)
 
 
 # owners: pa (principal of A, writing news), pa2 (principal of A, launching a wave), ta (teacher of
@@ -188,6 +205,15 @@ CASES: dict[type[Button], Case] = {
     NewsSchedule: Case(lambda w: NewsSchedule(), "pa", "p2", texts.STAFF_ONLY),
     NewsUnschedule: Case(lambda w: NewsUnschedule(w.scheduled), "pa", "pb", STALE),
     Report: Case(lambda w: Report("s", "w0"), "pa", "ta", texts.REPORT_FOR_STAFF),
+    StartSurvey: Case(lambda w: StartSurvey(w.wave), "p1", "p2", STALE),
+    PickAnswer: on_run(lambda w: PickAnswer(w.wave, w.run, 0, 3)),
+    SkipAnswer: on_run(lambda w: SkipAnswer(w.wave, w.run, 0)),
+    TickAnswer: on_run(lambda w: TickAnswer(w.wave, w.run, 0, 0)),
+    DoneTicking: on_run(lambda w: DoneTicking(w.wave, w.run, 0)),
+    SubmitRun: on_run(lambda w: SubmitRun(w.wave, w.run)),
+    ChangeRun: on_run(lambda w: ChangeRun(w.wave, w.run)),
+    EditAnswer: on_run(lambda w: EditAnswer(w.wave, w.run, 0)),
+    ConfirmEdit: on_run(lambda w: ConfirmEdit(w.wave, w.run, yes=True)),
     ReportRange: Case(lambda w: ReportRange("s"), "pa", "ta", texts.REPORT_FOR_STAFF),
 }
 
@@ -351,6 +377,8 @@ async def build_world(app: App, memory: MemoryChannel, clock: FixedClock) -> Wor
     await app.settle()
     post, scheduled = await news_of(app, a, pa)
     wave = await open_wave(app, a, "pulse")
+    await p1.says("/khaosat")
+    await p1.taps(texts.SURVEY_START)
     await users["pa2"].says("/khaosat")
     await users["pa2"].taps(texts.STAFF_NEW_WAVE)
     # the flows whose buttons are forged: open for their owners, and for two attackers
@@ -372,10 +400,11 @@ async def build_world(app: App, memory: MemoryChannel, clock: FixedClock) -> Wor
         session.add(account)
         await session.flush()
         ticket = await session.scalar(select(Ticket.id))
+        run = await session.scalar(select(SurveyRun.token))
         announcement = await session.scalar(
             select(Broadcast.id).where(Broadcast.kind == "announcement")
         )
-    assert ticket is not None and announcement is not None
+    assert ticket is not None and announcement is not None and run is not None
     return World(
         a,
         b,
@@ -385,6 +414,7 @@ async def build_world(app: App, memory: MemoryChannel, clock: FixedClock) -> Wor
         post,
         scheduled,
         wave.id,
+        run,
         account.id,
         await person(app, "ta"),
     )
