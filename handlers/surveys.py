@@ -319,7 +319,9 @@ def _show(ctx: Context, wave: int, run: str, survey: Survey, screen: Screen, *, 
         question = screen.question
         kind = kind_of(question)
         text = texts.QUESTION.format(number=screen.number, total=screen.total, text=question.text)
-        ctx.reply(text + kind.hint(question), _question_choices(wave, run, screen), edit=edit)
+        hint = kind.hint(question)
+        text += f"\n{hint}" if hint else ""
+        ctx.reply(text, _question_choices(wave, run, screen), edit=edit)
     elif isinstance(screen, Review):
         lines = [
             texts.REVIEW_LINE.format(number=line.number, text=line.text, answer=line.answer)
