@@ -19,9 +19,11 @@ from bot.dispatch import Dispatcher
 from bot.inbox import InboxWriter
 from bot.outbox import Outbox
 from bot.ratelimit import Limits, RateLimiter
-from bot.routing import Job, JobContext, Routes
+from bot.routing import AnyWork, Job, JobContext, Routes
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
+from bot.unit_of_work import handing_on
+from bot.work_runner import WorkRunner
 from surveys.catalog import load_catalog
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,8 @@ class App:
     jobs: Sequence[Job]
     metrics: CollectorRegistry
     inbox: InboxWriter
+    worker: WorkRunner
+    job_context: JobContext  # what jobs and queued work run with
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _scheduler: AsyncIOScheduler | None = None
 
@@ -53,16 +57,18 @@ class App:
         return True
 
     async def start(self, *, scheduler: bool = True, sender: bool = True) -> None:
-        """Recovers unhandled work, then starts the channels, the sender and the jobs."""
+        """Recovers unhandled work, then starts the channels, the sender, the work runner and
+        the jobs (without `sender`, tests run the last two by `settle`)."""
         await self.dispatcher.recover()
         if sender:
-            self._tasks.append(asyncio.get_running_loop().create_task(self.outbox.run()))
+            loop = asyncio.get_running_loop()
+            self._tasks.append(loop.create_task(self.outbox.run()))
+            self._tasks.append(loop.create_task(self.worker.run(self.job_context)))
         for channel in self.channels.values():
             await channel.start(self.receive)
         if scheduler and self.jobs:
-            job_context = JobContext(self.services, self.db.transaction)
             sched = build_scheduler(
-                self.jobs, job_context, self.settings.timezone, self.outbox.wake
+                self.jobs, self.job_context, self.settings.timezone, self.outbox.wake
             )
             sched.start()
             self._scheduler = sched
@@ -72,6 +78,7 @@ class App:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
         await self.dispatcher.idle()
+        await self.worker.stop()
         await self.outbox.stop()
         for task in self._tasks:
             task.cancel()
@@ -81,8 +88,10 @@ class App:
         await self.db.dispose()
 
     async def settle(self) -> None:
-        """Handles everything received and sends everything due (tests, demo seeding)."""
+        """Handles everything received, runs the work it queued and sends everything due (tests,
+        demo seeding)."""
         await self.dispatcher.idle()
+        await self.worker.drain(self.job_context)
         await self.outbox.drain()
 
 
@@ -93,6 +102,7 @@ def create_app(
     clock: Clock | None = None,
     routes: Routes | None = None,
     jobs: Sequence[Job] | None = None,
+    work: Sequence[AnyWork] | None = None,
 ) -> App:
     """Wires one deployment from its settings; channels default to those with a token set."""
     import handlers
@@ -113,7 +123,9 @@ def create_app(
         concurrency=settings.delivery_concurrency,
         timezone=settings.timezone,
     )
-    dispatcher = Dispatcher(db, routes or handlers.ROUTES, services, outbox.enqueue)
+    worker = WorkRunner(handlers.WORK if work is None else work)
+    after_commit = handing_on(outbox.enqueue, worker.wake)
+    dispatcher = Dispatcher(db, routes or handlers.ROUTES, services, after_commit)
     registry = CollectorRegistry()
     application = web.Application(client_max_size=1024**2)
     app = App(
@@ -127,6 +139,8 @@ def create_app(
         handlers.JOBS if jobs is None else jobs,
         registry,
         InboxWriter(db),
+        worker,
+        JobContext(services, db, after_commit),
     )
     _add_metrics(app)
     application.router.add_get("/healthz", _healthz)

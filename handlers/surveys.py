@@ -60,7 +60,7 @@ async def prefetch_runs_of(contexts: Sequence[Context]) -> None:
         elif isinstance(token, str):
             tokens.add(token)
     if tokens:
-        await prefetch_runs(contexts[0].session, tokens)
+        await prefetch_runs(contexts[0].work, tokens)
 
 
 async def list_surveys(ctx: Context) -> None:

@@ -104,7 +104,7 @@ async def add_photo(ctx: Context, media: str) -> None:
 async def _add(ctx: Context, ticket: Ticket, note: str) -> None:
     log_event(ctx.session, ticket, "info", SENDER, ctx.now, note)
     alert = texts.STAFF_INFO_ADDED.format(number=number_of(ticket), text=note)
-    await notify_people(ctx.session, await holders_of(ctx.session, ticket), alert, ctx.now)
+    await notify_people(ctx.work, await holders_of(ctx.session, ticket), alert)
 
 
 async def _show(ctx: Context, ticket: Ticket) -> None:
@@ -129,7 +129,7 @@ async def _rate(ctx: Context, ticket: Ticket, rating: int) -> None:
     log_event(ctx.session, ticket, "rated", SENDER, ctx.now, str(rating))
     ctx.reply(texts.RATED, edit=True)
     alert = texts.STAFF_RATED.format(number=number_of(ticket), rating=rating)
-    await notify_people(ctx.session, await holders_of(ctx.session, ticket), alert, ctx.now)
+    await notify_people(ctx.work, await holders_of(ctx.session, ticket), alert)
 
 
 async def _mine(ctx: Context, ticket_id: str) -> Ticket | None:

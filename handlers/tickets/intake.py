@@ -297,4 +297,4 @@ async def _submit(ctx: Context, data: dict[str, Any]) -> None:
     alert = texts.STAFF_NEW_TICKET.format(
         number=number, kind=kind_name(ticket), topic=texts.TOPIC_NAMES[ticket.topic], due=due
     )
-    await notify_people(ctx.session, await handlers_of(ctx.session, ticket), alert, ctx.now)
+    await notify_people(ctx.work, await handlers_of(ctx.session, ticket), alert)

@@ -171,7 +171,12 @@ async def test_chats_waiting_behind_a_full_house_of_batches_are_handled(
     from bot.inbox import record_inbound
 
     dispatcher = Dispatcher(
-        app.db, handlers.ROUTES, app.services, app.outbox.enqueue, max_batch=1, max_batches=1
+        app.db,
+        handlers.ROUTES,
+        app.services,
+        app.job_context.after_commit,
+        max_batch=1,
+        max_batches=1,
     )
     for chat in ("4101", "4102", "4103"):
         inbound = inbound_from(memory, chat, clock.now(), text="/trogiup")

@@ -137,7 +137,7 @@ async def test_reminders_go_only_to_those_who_have_not_answered_at_most_twice_ne
     clock.advance(hours=13)  # three days and 12 hours after: 21:00 in Hà Nội, quiet hours
     await run_jobs(app)
     assert reminder not in shown(waiting)
-    await has_answered(app, "p3", wave.id)  # during the night, after the reminder was written
+    await has_answered(app, "p3", wave.id)  # during the night, while the reminder waits
     clock.advance(hours=9, minutes=31)  # 06:31
     await run_jobs(app)
     assert shown(waiting).count(reminder) == 1

@@ -15,6 +15,8 @@ from tests.handlers.reports.dataset import Seeded, staff
 from tests.handlers.reports.test_digest import A_DIGEST
 
 LAST_WEEK_TEXT = A_DIGEST.removesuffix("\n\n" + texts.REPORT_ATTACHED)
+CHART_COMING = "\n\n" + texts.REPORT_FILES_COMING.format(files=texts.REPORT_FILES_CHART)
+DOCX_COMING = "\n\n" + texts.REPORT_FILES_COMING.format(files=texts.REPORT_FILES_DOCX)
 PRINCIPAL = "p-MN-ANBINH-1"
 
 
@@ -38,7 +40,7 @@ async def test_a_principal_reads_last_weeks_report_with_its_chart_and_xlsx(
     ]
     await principal.taps("Tuần trước")
     text, chart, table = principal.messages[-3:]
-    assert text.text == LAST_WEEK_TEXT
+    assert text.text == LAST_WEEK_TEXT + CHART_COMING  # the files follow, drawn after commit
     assert chart.image is not None and chart.text.endswith("tuần 16/11–22/11/2026")
     with Image.open(chart.image) as image:
         image.verify()
@@ -67,6 +69,7 @@ async def test_a_typed_range_and_the_quarter_draft(
     await principal.taps("Báo cáo quý này (DOCX)")
     text, draft, table = principal.messages[-3:]
     assert text.text.startswith("📊 Báo cáo quý IV năm 2026 – Trường Mầm non An Bình")
+    assert text.text.endswith(DOCX_COMING)
     assert draft.document is not None and draft.document_name is not None
     assert draft.document_name.endswith(".docx")
     assert draft.text == texts.REPORT_DOCX_CAPTION.format(period="quý IV năm 2026")
