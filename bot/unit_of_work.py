@@ -154,7 +154,14 @@ def decode_item(item_type: type[T], values: dict[str, Any]) -> T:
 
 
 _OUTBOX = table_of(OutboxMessage)
-_INSERT_OUTBOX = insert(_OUTBOX).returning(_OUTBOX.c.id, sort_by_parameter_order=True)
+# one INSERT for all the rows (SQLAlchemy's "insertmanyvalues"). SQLite cannot return the ids in
+# the order of the rows given, so it would send one INSERT a row; but it numbers the rows of one
+# INSERT in their order (one more than the largest id, row after row, by the one writer), so
+# there the ids returned are sorted instead
+_INSERT_OUTBOX = {
+    "postgresql": insert(_OUTBOX).returning(_OUTBOX.c.id, sort_by_parameter_order=True),
+    "sqlite": insert(_OUTBOX).returning(_OUTBOX.c.id),
+}
 _INSERT_WORK = insert(table_of(WorkItem))
 
 
@@ -174,7 +181,10 @@ async def _write_outbox(session: AsyncSession, queued: Sequence[Pending]) -> Non
         }
         for item in queued
     ]
-    ids = (await session.execute(_INSERT_OUTBOX, values)).scalars().all()
+    dialect = session.get_bind().dialect.name
+    ids = (await session.execute(_INSERT_OUTBOX[dialect], values)).scalars().all()
+    if dialect == "sqlite":
+        ids = sorted(ids)
     for item, row_id in zip(queued, ids, strict=True):
         item.id = row_id
 

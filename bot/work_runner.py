@@ -21,7 +21,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, or_, select, update
@@ -92,6 +92,7 @@ class WorkRunner:
         self.done = 0
         self._wakeup = asyncio.Event()
         self._due = True  # at start: what a dead runner left, or another process wrote
+        self._retries: list[datetime] = []  # when the items this runner put back come due
         self._stopping = False
         self._running: set[asyncio.Task[None]] = set()
 
@@ -108,16 +109,21 @@ class WorkRunner:
                 await self._turn(job)
             except Exception:  # the database may be down: the rows stay, try again soon
                 log.exception("work runner: claiming failed")
+            pause = self.sweep_seconds
+            if self._retries:
+                soonest = (min(self._retries) - job.services.clock.now()).total_seconds()
+                pause = min(pause, max(soonest, 0.0))
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), timeout=self.sweep_seconds)
+                await asyncio.wait_for(self._wakeup.wait(), timeout=pause)
             self._due = True
 
     async def drain(self, job: JobContext) -> None:
         """Runs everything due now, and what that leaves due, until nothing is (tests, settle)."""
-        while self._due or self._running:
+        while True:
             await self._turn(job)
-            if self._running:
-                await asyncio.wait(set(self._running))
+            if not self._running:
+                return
+            await asyncio.wait(set(self._running))
 
     async def stop(self) -> None:
         """Lets the items being run finish (their outcome recorded), then stops."""
@@ -129,6 +135,10 @@ class WorkRunner:
     async def _turn(self, job: JobContext) -> None:
         """Claims as many due items as there is room for and starts them."""
         room = self.concurrency - len(self._running)
+        now = job.services.clock.now()
+        if any(at <= now for at in self._retries):  # a retry has come due
+            self._retries = [at for at in self._retries if at > now]
+            self._due = True
         if room <= 0 or not self._due or self._stopping:
             return
         self._due = False
@@ -191,8 +201,9 @@ class WorkRunner:
         last = kind is None or claimed.attempts >= self.max_attempts
         if not last:
             log.info("work item %s (%s) failed, will retry: %r", claimed.id, claimed.kind, error)
-            wait = self.backoff_seconds * 4 ** (claimed.attempts - 1)
-            values = {"w_status": "pending", "w_due": now + timedelta(seconds=wait)}
+            due = now + timedelta(seconds=self.backoff_seconds * 4 ** (claimed.attempts - 1))
+            values: dict[str, object] = {"w_status": "pending", "w_due": due}
+            self._retries.append(due)
         else:
             log.warning(
                 "work item %s (%s) given up after %d attempts: %r",

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import docx
 from openpyxl import load_workbook
 from PIL import Image
+from sqlalchemy import select
 
 from bot.app import App
-from bot.channels.memory import MemoryChannel
+from bot.channels.memory import MemoryChannel, inbound_from
 from bot.clock import FixedClock
+from bot.models import OutboxMessage, WorkItem
+from bot.settings import Settings
 from handlers import texts
 from tests.chat import ChatUser
 from tests.handlers.reports.dataset import Seeded, staff
 from tests.handlers.reports.test_digest import A_DIGEST
+from tests.statements import statements
 
 LAST_WEEK_TEXT = A_DIGEST.removesuffix("\n\n" + texts.REPORT_ATTACHED)
 CHART_COMING = "\n\n" + texts.REPORT_FILES_COMING.format(files=texts.REPORT_FILES_CHART)
@@ -126,3 +132,77 @@ async def test_teachers_and_parents_are_told_who_reports_are_for(
     assert principal.last_reply == texts.REPORT_FOR_STAFF
     await principal.taps_payload("bc:s:zz")
     assert principal.last_reply == texts.STALE_BUTTON
+
+
+async def test_the_files_are_drawn_after_the_reply_commits_while_the_inbox_takes_updates(
+    app: App, seeded: Seeded, memory: MemoryChannel, clock: FixedClock, settings: Settings
+) -> None:
+    principal = ChatUser(app, memory, clock, PRINCIPAL)
+    asked = "/baocao 16/11/2026 - 22/11/2026"
+    await memory.deliver(inbound_from(memory, PRINCIPAL, clock.now(), text=asked))
+    await app.dispatcher.idle()  # the handling transaction has committed
+    (reply,) = await pending_texts(app)
+    assert reply.startswith("📊 Báo cáo từ 16/11/2026 đến 22/11/2026") and reply.endswith(
+        CHART_COMING
+    )
+    assert not settings.reports_dir.exists()  # nothing drawn inside it
+    drawing = asyncio.create_task(app.worker.drain(app.job_context))
+    while await work_statuses(app) != ["running"]:
+        await asyncio.sleep(0.001)
+    # an update arriving meanwhile is recorded at once: no transaction is held while drawing
+    parent = inbound_from(memory, "parent-1", clock.now(), text="/trogiup")
+    assert await asyncio.wait_for(app.receive(parent), timeout=5)
+    assert not drawing.done() and await work_statuses(app) == ["running"]
+    await drawing
+    await app.settle()
+    text, chart, table = principal.messages[-3:]
+    assert text.text == reply
+    assert chart.image is not None and table.document_name is not None
+    assert memory.chats["parent-1"][-1].text == texts.HELP
+
+
+async def test_files_that_cannot_be_made_end_in_an_apology_not_silence(
+    app: App, seeded: Seeded, memory: MemoryChannel, clock: FixedClock, settings: Settings
+) -> None:
+    settings.reports_dir.parent.mkdir(parents=True, exist_ok=True)
+    settings.reports_dir.write_text("not a folder")  # every file fails to be written
+    principal = ChatUser(app, memory, clock, PRINCIPAL)
+    await principal.says("/baocao 16/11/2026 - 22/11/2026")
+    assert principal.last_reply.endswith(CHART_COMING)
+    for _ in range(app.worker.max_attempts):
+        clock.advance(hours=1)
+        await app.settle()
+    assert principal.last_reply == texts.REPORT_FILES_FAILED.format(
+        files=texts.REPORT_FILES_CHART, period="từ 16/11/2026 đến 22/11/2026"
+    )
+    assert [m.image or m.document for m in principal.messages] == [None, None]
+
+
+async def pending_texts(app: App) -> list[str]:
+    async with app.db.sessions() as session:
+        bodies = await session.scalars(
+            select(OutboxMessage.body).where(OutboxMessage.status == "pending")
+        )
+        return [body["text"] for body in bodies if body]
+
+
+async def work_statuses(app: App) -> list[str]:
+    async with app.db.sessions() as session:
+        return list(await session.scalars(select(WorkItem.status).order_by(WorkItem.id)))
+
+
+async def test_reports_asked_together_queue_their_files_in_one_statement(
+    app: App, seeded: Seeded, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    asked = "/baocao 16/11/2026 - 22/11/2026"
+    principals = [PRINCIPAL, "p-MN-ANBINH-2"]
+    with statements(app) as seen:
+        await asyncio.gather(
+            *(memory.deliver(inbound_from(memory, p, clock.now(), text=asked)) for p in principals)
+        )
+        await app.dispatcher.idle()
+    assert seen["INSERT INTO work_items"] == 1 and seen["INSERT INTO outbox_messages"] == 1
+    await app.settle()
+    for chat_id in principals:
+        text, chart, table = memory.chats[chat_id][-3:]
+        assert text.text.endswith(CHART_COMING) and chart.image and table.document
