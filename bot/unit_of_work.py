@@ -77,8 +77,8 @@ class UnitOfWork:
 
     def later(self, item: object) -> None:
         """Leaves a work item (a kind listed in handlers.WORK) to run after this commits."""
-        if not dataclasses.is_dataclass(item) or isinstance(item, type):
-            raise TypeError(f"a work item is a dataclass instance, not {item!r}")
+        if not _is_frozen_dataclass(item):
+            raise TypeError(f"a work item is a frozen dataclass instance, not {item!r}")
         self.deferred.append(item)
 
     def staged(self, kind: type[S]) -> S:
@@ -120,6 +120,13 @@ def handing_on(send: Callable[[Sequence[Pending]], None], wake: Callable[[], Non
             wake()
 
     return after_commit
+
+
+def _is_frozen_dataclass(item: object) -> bool:
+    if not dataclasses.is_dataclass(item) or isinstance(item, type):
+        return False
+    params = getattr(type(item), "__dataclass_params__", None)
+    return bool(getattr(params, "frozen", False))
 
 
 def kind_of(item: object) -> str:

@@ -34,18 +34,21 @@ from bot.unit_of_work import Message, UnitOfWork, decode_item
 log = logging.getLogger(__name__)
 
 _ITEMS = table_of(WorkItem)
+# pending and due, or claimed by a runner whose claim has run out
+_IS_DUE = (
+    or_(_ITEMS.c.status == "pending", _ITEMS.c.status == "running"),
+    _ITEMS.c.not_before <= bindparam("now"),
+)
 _DUE = (
     select(_ITEMS.c.id)
-    .where(
-        or_(_ITEMS.c.status == "pending", _ITEMS.c.status == "running"),
-        _ITEMS.c.not_before <= bindparam("now"),
-    )
+    .where(*_IS_DUE)
     .order_by(_ITEMS.c.id)
     .limit(bindparam("limit"))
     .with_for_update(skip_locked=True)  # PostgreSQL; SQLite's one writer needs no row lock
 )
 _CLAIM = (
     update(_ITEMS)
+    # the rows the subquery returns are locked by this transaction: no other claim takes them
     .where(_ITEMS.c.id.in_(_DUE.scalar_subquery()))
     .values(status="running", attempts=_ITEMS.c.attempts + 1, not_before=bindparam("until"))
     .returning(_ITEMS.c.id, _ITEMS.c.kind, _ITEMS.c.args, _ITEMS.c.attempts)
@@ -84,6 +87,8 @@ class WorkRunner:
         concurrency: int = 2,
     ) -> None:
         self.kinds = {kind.name: kind for kind in kinds}
+        if len(self.kinds) != len(kinds):
+            raise ValueError("two kinds of work share a name")
         self.max_attempts = max_attempts
         self.backoff_seconds = backoff_seconds
         self.lease_seconds = lease_seconds

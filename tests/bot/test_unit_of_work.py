@@ -100,12 +100,19 @@ async def test_a_rolled_back_unit_of_work_writes_and_hands_on_nothing(app: App) 
         assert await session.scalar(select(func.count()).select_from(WorkItem)) == 0
 
 
-def test_work_items_are_dataclass_instances() -> None:
+@dataclass
+class Unfrozen:
+    n: int
+
+
+def test_work_items_are_frozen_dataclass_instances() -> None:
     work = UnitOfWork(None, None)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         work.later("render the report")
     with pytest.raises(TypeError):
         work.later(Probe)
+    with pytest.raises(TypeError):
+        work.later(Unfrozen(1))
 
 
 async def test_a_dispatch_batch_keeps_nothing_in_the_session(
