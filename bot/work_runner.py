@@ -100,6 +100,7 @@ class WorkRunner:
         self._retries: list[datetime] = []  # when the items this runner put back come due
         self._stopping = False
         self._running: set[asyncio.Task[None]] = set()
+        self._claiming = asyncio.Lock()  # one claim at a time; `stop` waits for the one under way
 
     def wake(self) -> None:
         """A committed unit of work has queued work: look for it now."""
@@ -134,11 +135,17 @@ class WorkRunner:
         """Lets the items being run finish (their outcome recorded), then stops."""
         self._stopping = True
         self._wakeup.set()
+        async with self._claiming:
+            pass
         if self._running:
             await asyncio.gather(*set(self._running), return_exceptions=True)
 
     async def _turn(self, job: JobContext) -> None:
         """Claims as many due items as there is room for and starts them."""
+        async with self._claiming:
+            await self._claim_and_start(job)
+
+    async def _claim_and_start(self, job: JobContext) -> None:
         room = self.concurrency - len(self._running)
         now = job.services.clock.now()
         if any(at <= now for at in self._retries):  # a retry has come due

@@ -176,3 +176,24 @@ async def test_a_failing_item_is_retried_then_given_up_with_a_warning_and_a_poli
         clock.advance(days=1)
         await app.settle()
         assert [m.text for m in memory.chats["c4"]] == ["xin lỗi 4"]  # given up means given up
+
+
+async def test_a_running_app_runs_queued_work_as_soon_as_it_commits(
+    settings: Settings, clock: FixedClock
+) -> None:
+    async def greet(item: Greet, job: JobContext) -> Sequence[Message]:
+        return said(item)
+
+    memory = MemoryChannel()
+    work = [Work(Greet, greet, sorry)]
+    app = create_app(settings, channels=[memory], clock=clock, jobs=[], work=work)
+    await app.start(scheduler=False)  # the sender and the work runner run on their own
+    try:
+        await asyncio.sleep(0.05)  # both idle now, waiting (the runner for 15 s)
+        await queue(app, Greet("c5", 5))
+        async with asyncio.timeout(5):
+            while "c5" not in memory.chats:
+                await asyncio.sleep(0.01)
+        assert [m.text for m in memory.chats["c5"]] == ["xong 5 23/11"]
+    finally:
+        await app.stop()
