@@ -1,1 +1,1 @@
-"""Survey engine: versioned definitions, answer parsing, navigation and SIPAS scoring."""
+"""Survey engine: versioned definitions, question kinds, the step of a run, and SIPAS scoring."""

@@ -123,13 +123,13 @@ def prune_hidden(survey: Survey, answers: Answers) -> dict[str, str]:
     return {key: value for key, value in answers.items() if key in keep}
 
 
+def answer_label(question: Question, value: str | None) -> str:
+    """Return the label of a stored answer, or "(chưa trả lời)" when there is none."""
+    return UNANSWERED_LABEL if value is None else label_of(question, value)
+
+
 def _holds(condition: ShowIf, answers: Answers) -> bool:
     given = answers.get(condition.question)
     if not given:
         return False
     return not set(split_choices(given)).isdisjoint(condition.expected())
-
-
-def answer_label(question: Question, value: str | None) -> str:
-    """Return the label of a stored answer, or "(chưa trả lời)" when there is none."""
-    return UNANSWERED_LABEL if value is None else label_of(question, value)

@@ -15,7 +15,8 @@ The rules, as the parent sees them:
 3. A tap with another value on an earlier answered question never changes it silently: it is
    proposed ("Đổi câu 1 từ «Hài lòng» thành «Rất hài lòng»?"); yes applies it (then as rule
    1), no shows again what was on screen. A new such tap replaces the proposal. Typed "có",
-   "đồng ý", "1" / "không", "2" answer the proposal too.
+   "đồng ý", "1" / "không", "2" answer the proposal too. While it waits, a tap on the question
+   asked still answers it (dropping the proposal); "Gửi", "Sửa" and the list are stale.
 4. A tap on a hidden question (reason "hidden"), an unknown question or option, an input that
    does not fit the question's kind, or a visible question neither asked nor answered (reason
    "stale") is refused: nothing changes and the current screen is shown again.
@@ -41,6 +42,7 @@ The rules, as the parent sees them:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -112,6 +114,7 @@ __all__ = [
     "step",
 ]
 
+_NUMBER = re.compile(r"[0-9]{1,4}")  # ASCII only: int() also reads "٣" but refuses "²"
 _WORD_MAX = 40  # longer text is no command word; no need to fold it
 _DONE_WORD = fold(DONE_LABEL)
 _SUBMIT_WORDS = frozenset({fold(SUBMIT_LABEL), "gui", FIRST_KEY})
@@ -177,6 +180,7 @@ class _Run:
         changed: Mapping[str, str | None] | None = None,
         view: View | None = None,
     ) -> Outcome:
+        """Show what this state shows."""
         view = view or self.view
         return Outcome(
             state=state,
@@ -187,9 +191,11 @@ class _Run:
         )
 
     def refuse(self, reason: RejectionReason, limit: int | None = None) -> Outcome:
+        """Refuse the input: nothing changes, the current screen is shown again."""
         return self.show(self.state, Rejection(reason, limit))
 
     def nothing(self, *, submitted: bool = False) -> Outcome:
+        """Change nothing and send nothing (a repeat, or the submission the caller thanks for)."""
         return Outcome(
             state=self.state,
             changed=self.dropped,
@@ -201,6 +207,7 @@ class _Run:
     # Inputs
 
     def typed(self, text: str) -> Outcome:
+        """Read a typed reply by the stage (rule 6)."""
         stage = self.state.stage
         if not isinstance(text, str):
             return self.refuse("not_a_choice")
@@ -218,8 +225,9 @@ class _Run:
             return self.submit()
         if stage == "review" and word in _CHANGE_WORDS:
             return self.change()
-        if stage == "choosing" and word.isdigit() and 1 <= int(word) <= len(self.view.questions):
-            return self.edit(self.view.indexes[int(word) - 1])
+        number = int(word) if _NUMBER.fullmatch(word) else 0
+        if stage == "choosing" and 1 <= number <= len(self.view.questions):
+            return self.edit(self.view.indexes[number - 1])
         if stage == "confirming" and word in _YES_WORDS | _NO_WORDS:
             return self.confirm(word in _YES_WORDS)
         return self.refuse("not_a_choice")
@@ -238,6 +246,7 @@ class _Run:
         return None
 
     def pick(self, index: int, option: int) -> Outcome:
+        """A tap on an option: answer, repeat, proposal or refusal (rules 1-4)."""
         question = self.target(index)
         if isinstance(question, Outcome):
             return question
@@ -256,6 +265,7 @@ class _Run:
         return self.show(replace(state, stage="confirming", proposal=proposal))
 
     def tick(self, index: int, option: int) -> Outcome:
+        """Toggle one option of the multiple choice asked (rule 5)."""
         question = self.target(index)
         if isinstance(question, Outcome):
             return question
@@ -277,6 +287,7 @@ class _Run:
         return self.show(replace(state, ticked=ticked))
 
     def done(self, index: int) -> Outcome:
+        """Store the ticked options of the multiple choice asked (rule 5)."""
         question = self.target(index)
         if isinstance(question, Outcome):
             return question
@@ -292,6 +303,7 @@ class _Run:
         return self.answer(question, join_values(kind.options(question), ticked))
 
     def submit(self) -> Outcome:
+        """Send the answers if every visible question has one (rule 7)."""
         if self.state.stage == "confirming":
             return self.refuse("stale")
         if not self.complete():
@@ -299,6 +311,7 @@ class _Run:
         return self.nothing(submitted=True)
 
     def change(self) -> Outcome:
+        """List the questions to change (rule 8)."""
         stage = self.state.stage
         if stage == "confirming":
             return self.refuse("stale")
@@ -309,6 +322,7 @@ class _Run:
         return self.show(RunState(self.state.answers, "choosing"))
 
     def edit(self, index: int) -> Outcome:
+        """Ask an answered question again, from the list (rule 8)."""
         question = self.target(index)
         if isinstance(question, Outcome):
             return question
@@ -324,6 +338,7 @@ class _Run:
         return self.show(RunState(state.answers, "asking", question.key, ticked))
 
     def confirm(self, yes: bool) -> Outcome:
+        """Apply or drop the proposed change (rule 3)."""
         state = self.state
         proposal = state.proposal
         if state.stage != "confirming" or proposal is None:
@@ -348,6 +363,7 @@ class _Run:
         return self.state.asked == question.key and self.state.stage in ("asking", "confirming")
 
     def complete(self) -> bool:
+        """Whether every visible question has an answer."""
         return self.view.first_unanswered(self.state.answers) is None
 
     def answer(self, question: Question, value: str) -> Outcome:

@@ -35,6 +35,7 @@ VALUES = ["1", "4", "0", "9", "yes", "no", "zalo", "letter", "meals", "meals,pla
 WORDS = [
     "1", "2", "3", "4", "5", "0", "10", "có", "không", "đồng ý", "gửi", "sửa", "bỏ qua", "-",
     "1, 3", "13", "123", "xong", "Zalo", "An toàn, bữa ăn", "1️⃣", "x" * 3000, "", "  ",
+    "²", "٣", "９", "\ud800", "\x00",
 ]  # fmt: skip
 
 # runs well under way, where changing an answer hides or reveals questions
@@ -89,6 +90,8 @@ def event_for(
     earlier = answered[a % len(answered)]
     if what <= 1 and state.stage == "confirming":
         return Confirm(yes=b % 3 != 0)
+    if what <= 1 and state.stage in ("review", "choosing"):
+        return Typed(WORDS[a % len(WORDS)])
     if what <= 3:  # answer the question asked (-1: skip)
         return Pick(asked, b % (len(option_list(survey, asked)) + 1) - 1)
     if what <= 6:  # tap an earlier answered question
@@ -239,3 +242,40 @@ def is_valid(survey: Survey, key: str, value: str) -> bool:
     parts = split_choices(value)
     limit = question.max_choices or 1
     return 1 <= len(parts) <= limit and set(parts) <= set(kind.choice_values(question))
+
+
+def stage_samples(survey: Survey) -> list[RunState]:
+    """One settled state of every kind: each question asked, a proposal, the review, the list."""
+    complete = UNDER_WAY[1]
+    states = [
+        step(survey, RunState(answers=dict(list(complete.items())[:n])), Resume()).state
+        for n in range(len(complete) + 1)
+    ]
+    review = states[-1]
+    proposed = step(survey, review, Pick(0, 0)).state
+    listed = step(survey, review, Change()).state
+    editing = step(survey, listed, Edit(5)).state
+    ticking = step(survey, states[5], Tick(5, 0)).state
+    return [*states, proposed, listed, editing, ticking]
+
+
+def test_every_input_in_every_stage_keeps_the_invariants(toy: Survey) -> None:
+    """Exhaustively: every word and every button index, garbage included, in every stage."""
+    indexes = range(-2, len(toy.questions) + 2)
+    inputs: list[Input] = [
+        *(Typed(word) for word in WORDS),
+        *(Pick(at, option) for at in indexes for option in range(-2, 8)),
+        *(Tick(at, option) for at in indexes for option in range(-2, 5)),
+        *(event(at) for at in indexes for event in (Done, Edit)),
+        *(Confirm(yes) for yes in (True, False)),
+        Submit(),
+        Change(),
+        Resume(),
+    ]
+    for state in stage_samples(toy):
+        for event in inputs:
+            outcome = step(toy, state, event)
+            check_answers(toy, state, state, event, outcome)
+            check_stage(toy, outcome)
+            check_screen(toy, state, event, outcome)
+            check_repeat(toy, event, outcome)
