@@ -21,9 +21,11 @@ from bot.inbox import InboxWriter
 from bot.interactions import Signer
 from bot.keys import button_key
 from bot.outbox import Outbox
-from bot.routing import Job, JobContext, Routes
+from bot.routing import AnyWork, Job, JobContext, Routes
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
+from bot.unit_of_work import handing_on
+from bot.work_runner import WorkRunner
 from surveys.catalog import load_catalog
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,8 @@ class App:
     metrics: CollectorRegistry
     inbox: InboxWriter
     signer: Signer
+    worker: WorkRunner
+    job_context: JobContext  # what jobs and queued work run with
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _scheduler: AsyncIOScheduler | None = None
 
@@ -56,18 +60,20 @@ class App:
         return True
 
     async def start(self, *, scheduler: bool = True, sender: bool = True) -> None:
-        """Recovers unhandled work, then starts the channels, the sender and the jobs."""
+        """Recovers unhandled work, then starts the channels, the sender, the work runner and
+        the jobs (without `sender`, tests run the last two by `settle`)."""
         key = self.settings.button_key
         self.signer.use(await button_key(self.db, key.get_secret_value() if key else None))
         await self.dispatcher.recover()
         if sender:
-            self._tasks.append(asyncio.get_running_loop().create_task(self.outbox.run()))
+            loop = asyncio.get_running_loop()
+            self._tasks.append(loop.create_task(self.outbox.run()))
+            self._tasks.append(loop.create_task(self.worker.run(self.job_context)))
         for channel in self.channels.values():
             await channel.start(self.receive)
         if scheduler and self.jobs:
-            job_context = JobContext(self.services, self.db.transaction)
             sched = build_scheduler(
-                self.jobs, job_context, self.settings.timezone, self.outbox.wake
+                self.jobs, self.job_context, self.settings.timezone, self.outbox.wake
             )
             sched.start()
             self._scheduler = sched
@@ -77,6 +83,7 @@ class App:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
         await self.dispatcher.idle()
+        await self.worker.stop()
         await self.outbox.stop()
         for task in self._tasks:
             task.cancel()
@@ -86,8 +93,10 @@ class App:
         await self.db.dispose()
 
     async def settle(self) -> None:
-        """Handles everything received and sends everything due (tests, demo seeding)."""
+        """Handles everything received, runs the work it queued and sends everything due (tests,
+        demo seeding)."""
         await self.dispatcher.idle()
+        await self.worker.drain(self.job_context)
         await self.outbox.drain()
 
 
@@ -98,6 +107,7 @@ def create_app(
     clock: Clock | None = None,
     routes: Routes | None = None,
     jobs: Sequence[Job] | None = None,
+    work: Sequence[AnyWork] | None = None,
 ) -> App:
     """Wires one deployment from its settings; channels default to those with a token set."""
     import handlers
@@ -120,7 +130,9 @@ def create_app(
         timezone=settings.timezone,
         signer=signer,
     )
-    dispatcher = Dispatcher(db, routes or handlers.ROUTES, services, outbox.enqueue, signer)
+    worker = WorkRunner(handlers.WORK if work is None else work)
+    after_commit = handing_on(outbox.enqueue, worker.wake)
+    dispatcher = Dispatcher(db, routes or handlers.ROUTES, services, after_commit, signer)
     registry = CollectorRegistry()
     application = web.Application(client_max_size=1024**2)
     app = App(
@@ -135,6 +147,8 @@ def create_app(
         registry,
         InboxWriter(db),
         signer,
+        worker,
+        JobContext(services, db, after_commit),
     )
     _add_metrics(app)
     application.router.add_get("/healthz", _healthz)

@@ -1,13 +1,13 @@
-"""Engine, sessions and the one-transaction-per-event helper."""
+"""Engine, sessions and transactions (bot/unit_of_work.py makes a transaction a unit of work)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -84,15 +84,13 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: commits on success, rolls back on any error."""
+        """One transaction: commits on success, rolls back on any error."""
         if self._write_lock is None:
             async with self.sessions.begin() as session:
                 yield session
-                await _run_before_commit(session)
             return
         async with self._write_lock, self.sessions.begin() as session:
             yield session
-            await _run_before_commit(session)
 
     @asynccontextmanager
     async def single_statement(self) -> AsyncIterator[AsyncConnection]:
@@ -105,27 +103,6 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
-
-
-CommitHook = Callable[[AsyncSession], Awaitable[None]]
-T = TypeVar("T")
-
-
-def written_before_commit(
-    session: AsyncSession, key: str, empty: Callable[[], T], write: CommitHook
-) -> T:
-    """This transaction's buffer `key` (from `empty`), stored by `write` just before commit."""
-    buffer: T | None = session.info.get(key)
-    if buffer is None:
-        buffer = session.info[key] = empty()
-        session.info.setdefault("before_commit", []).append(write)
-    return buffer
-
-
-async def _run_before_commit(session: AsyncSession) -> None:
-    hooks: list[CommitHook] = session.info.pop("before_commit", [])
-    for hook in hooks:
-        await hook(session)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -12,21 +12,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from sqlalchemy import bindparam, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Choice, Inbound, Outbound
-from bot.context import Context, Services, queue_outbound, queued_rows
+from bot.context import Context, Services
 from bot.db import Database
 from bot.dialogs import ChatKey, load_dialogs, save_dialogs
 from bot.inbox import claim_inbound, pending_inbound
 from bot.interactions import Buttons, Signer, Tap, bind
 from bot.models import ChatAccount, InboundMessage, Person
-from bot.outbox import Pending
 from bot.routing import Handler, Routes
+from bot.unit_of_work import AfterCommit, begin_work
 from surveys.text import fold
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class Dispatcher:
         db: Database,
         routes: Routes,
         services: Services,
-        on_commit: Callable[[list[Pending]], None],
+        after_commit: AfterCommit,
         signer: Signer,
         *,
         max_batch: int = 32,
@@ -59,7 +59,7 @@ class Dispatcher:
         self.db = db
         self.routes = routes
         self.services = services
-        self.on_commit = on_commit
+        self.after_commit = after_commit
         self.signer = signer
         self.buttons = Buttons(route.kind for route in routes.buttons)
         self._taps = {route.kind: route for route in routes.buttons}
@@ -128,7 +128,7 @@ class Dispatcher:
     async def handle(self, events: Sequence[Event]) -> None:
         """Runs the routes of several chats' events in one transaction, or one by one on error."""
         try:
-            handled, queued = await self._handle_together(events)
+            handled = await self._handle_together(events)
         except Exception as error:
             if len(events) > 1:
                 log.warning("a batch of %d failed (%r); handling it one by one", len(events), error)
@@ -137,26 +137,26 @@ class Dispatcher:
                 return
             inbound_id, inbound = events[0]
             log.exception("inbound %s failed", inbound_id)
-            handled, queued = 1, await self._record_failure(inbound_id, inbound, error)
+            await self._record_failure(inbound_id, inbound, error)
+            handled = 1
         self.handled += handled
-        self.on_commit(queued)
 
-    async def _handle_together(self, events: Sequence[Event]) -> tuple[int, list[Pending]]:
+    async def _handle_together(self, events: Sequence[Event]) -> int:
+        """One unit of work for the batch: its handlers share it, it is flushed before commit."""
         now = self.services.clock.now()
-        async with self.db.transaction() as session:
+        async with begin_work(self.db, now, self.after_commit) as work:
+            session = work.session
             claimed = await claim_inbound(session, [inbound_id for inbound_id, _ in events], now)
             todo = [inbound for inbound_id, inbound in events if inbound_id in claimed]
             if not todo:
-                return 0, []
+                return 0
             dialogs = await load_dialogs(session, ((i.channel, i.chat_id) for i in todo))
             senders = await _load_senders(session, ((i.channel, i.user_id) for i in todo))
             contexts = []
             for inbound in todo:
                 account, person = senders.get((inbound.channel, inbound.user_id), (None, None))
                 dialog = dialogs[(inbound.channel, inbound.chat_id)]
-                contexts.append(
-                    Context(session, inbound, self.services, now, dialog, account, person)
-                )
+                contexts.append(Context(work, inbound, self.services, now, dialog, account, person))
             chosen = [self._route(context) for context in contexts]
             for prefetch in self.routes.prefetch:
                 await prefetch(contexts)
@@ -164,8 +164,7 @@ class Dispatcher:
                 await handler(context)
                 self._flush(context)
             await save_dialogs(session, [c.dialog for c in contexts], now)
-            queued = queued_rows(session)
-        return len(todo), queued
+        return len(todo)
 
     def _route(self, ctx: Context) -> Handler:
         inbound, routes = ctx.inbound, self.routes
@@ -222,24 +221,22 @@ class Dispatcher:
         for message in replies:
             if message.choices:
                 message = replace(message, choices=bind(message.choices, token))
-            queue_outbound(ctx.session, ctx.inbound.channel, message, ctx.now)
+            ctx.work.send(ctx.inbound.channel, message)
             if message.kind == "message" and not ctx.inbound.in_group:
                 ctx.dialog.choices = [_choice_json(c) for c in message.choices]
 
-    async def _record_failure(
-        self, inbound_id: int, inbound: Inbound, error: Exception
-    ) -> list[Pending]:
+    async def _record_failure(self, inbound_id: int, inbound: Inbound, error: Exception) -> None:
         now = self.services.clock.now()
-        async with self.db.transaction() as session:
-            await session.execute(
+        async with begin_work(self.db, now, self.after_commit) as work:
+            await work.session.execute(
                 update(InboundMessage)
                 .where(InboundMessage.id == inbound_id)
                 .values(status="failed", error=repr(error)[:2000], handled_at=now)
             )
             text = self.routes.failure_text
-            message = Outbound(inbound.chat_id, text, callback_id=inbound.callback_id)
-            queue_outbound(session, inbound.channel, message, now)
-            return queued_rows(session)
+            work.send(
+                inbound.channel, Outbound(inbound.chat_id, text, callback_id=inbound.callback_id)
+            )
 
 
 async def _load_senders(

@@ -257,8 +257,8 @@ class OutboxMessage(Base):
     """A message to one chat: a reply queued by a handler, or one recipient of a broadcast.
 
     Status: pending → sending (claimed, committed before the platform is called) → sent, failed
-    (the platform refused it for good), skipped (not sent: chat known unreachable, survey already
-    answered), dead (retries used up), or unconfirmed (the sender died between claim and outcome;
+    (the platform refused it for good), skipped (not sent: chat known unreachable, broadcast
+    cancelled), dead (retries used up), or unconfirmed (the sender died between claim and outcome;
     never sent again, see bot/delivery).
     """
 
@@ -506,3 +506,23 @@ class AppKey(Base):
     __tablename__ = "app_keys"
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[str] = mapped_column(String(128))
+
+
+class WorkItem(Base):
+    """Work a transaction left for after its commit (a report's files), run by the work runner.
+
+    Status: pending (due at `not_before`) → running (claimed; `not_before` is then the end of the
+    claim, after which a runner that died is presumed gone and the item is run again) → deleted
+    when done, or failed once its attempts are used up.
+    """
+
+    __tablename__ = "work_items"
+    __table_args__ = (Index("ix_work_items_due", "status", "not_before"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))  # the item's type, as listed in handlers.WORK
+    args: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(Text)

@@ -248,7 +248,7 @@ class Outbox:
                 await store.record(session, [values for _, values in outcomes])
                 await store.mark_unreachable(session, gone, self.clock.now())
                 await store.clear_unreachable(session, back)
-                claimed = await self._claim(session, [item for _, item in batch])
+                claimed = await store.claim(session, [item.id for _, item in batch])
         except BaseException:
             self._outcomes[:0], self._gone[:0], self._back[:0] = outcomes, gone, back
             for key, item in batch:
@@ -259,18 +259,6 @@ class Outbox:
             if values["status"] in _FINAL:
                 self.lanes.forget(item)
         return claimed
-
-    async def _claim(self, session: Any, items: list[Pending]) -> set[int]:
-        ids = [item.id for item in items]
-        waves: dict[int, list[int]] = {}
-        for item in items:
-            template = self._templates.get(item.broadcast_id or 0)
-            if template is not None and template.wave_id is not None:
-                waves.setdefault(template.wave_id, []).append(item.id)
-        answered: set[int] = set()
-        for wave_id, wave_ids in waves.items():
-            answered |= await store.skip_answered(session, wave_id, wave_ids)
-        return await store.claim(session, [i for i in ids if i not in answered])
 
     # --- one message -----------------------------------------------------------------------------
 

@@ -1,8 +1,8 @@
-"""The whole product surface: every command, button, open flow and scheduled job."""
+"""The whole product surface: every command, button, open flow, scheduled job and queued work."""
 
 from __future__ import annotations
 
-from bot.routing import During, Job, Routes, on
+from bot.routing import AnyWork, During, Job, Routes, Work, on
 from handlers import (
     announcements,
     data_rights,
@@ -145,4 +145,9 @@ JOBS = [
     Job("survey_reminders", reminders.remind_waves, cron={"minute": "5"}),
     # every 5 minutes: the digest goes once its day and time have come (or the bot is back)
     Job("weekly_digest", digest.send_weekly_digests, cron={"minute": "*/5"}),
+]
+
+# work left by a handler for after its transaction commits (`ctx.work.later(item)`)
+WORK: list[AnyWork] = [
+    Work(report_chat.RenderReport, report_chat.render_report, report_chat.report_files_failed),
 ]

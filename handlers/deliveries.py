@@ -9,7 +9,7 @@ from sqlalchemy import Row, Select, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Outbound
-from bot.context import Context, queue_to_person
+from bot.context import Context
 from bot.db import table_of, upsert_statements
 from bot.delivery.broadcasts import WAITING, Failure, tally
 from bot.interactions import Button, choice
@@ -160,7 +160,8 @@ async def report_finished(job: JobContext) -> None:
         .where(OutboxMessage.broadcast_id == Broadcast.id, OutboxMessage.status.in_(WAITING))
         .correlate(Broadcast)
     )
-    async with job.transaction() as session:
+    async with job.transaction() as work:
+        session = work.session
         # marked in one statement: a broadcast another process marked meanwhile is not returned
         done = await session.scalars(
             update(Broadcast)
@@ -171,7 +172,7 @@ async def report_finished(job: JobContext) -> None:
         for broadcast in done.all():
             if broadcast.sender_id is not None:
                 text = await report_text(session, broadcast)
-                await queue_to_person(session, broadcast.sender_id, Outbound("", text), now)
+                await work.send_to_person(broadcast.sender_id, Outbound("", text))
 
 
 async def seen(ctx: Context, tap: Seen) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import Column, Table, UniqueConstraint, and_, delete, exists, se
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Choice, Outbound, platform_of
-from bot.context import Context, queue_outbound
+from bot.context import Context
 from bot.db import Base, table_of
 from bot.interactions import Button, choice
 from bot.models import ChatAccount, CompletionReceipt, LinkCode, Person, SurveyRun
@@ -124,7 +124,7 @@ async def _join(ctx: Context, owner_id: int) -> None:
     )
     notice = texts.LINKED_ELSEWHERE.format(app=app_name(ctx.inbound.channel))
     for other in others:
-        queue_outbound(ctx.session, other.channel, Outbound(other.chat_id, notice), ctx.now)
+        ctx.work.send(other.channel, Outbound(other.chat_id, notice))
 
 
 async def merge_people(session: AsyncSession, *, keep_id: int, gone_id: int) -> None:

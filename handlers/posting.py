@@ -5,6 +5,10 @@ the sender finds them, and the school's quiet hours, copied onto the broadcast, 
 at night. A scheduled broadcast is released by the `release_broadcasts` job once its time has
 come: the audience is the one of that moment, and a repeating one schedules its next occurrence
 in the same transaction, so a restart or a second replica never releases one twice.
+
+A survey invitation or reminder (a broadcast with a wave) is released when the school's quiet
+hours are over, to the wave's invited parents who have not answered by then: a parent who
+answers during the night gets no reminder in the morning. The sender knows nothing of surveys.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.delivery.broadcasts import Recipient, cancel_waiting, release
 from bot.delivery.quiet import QuietHours
 from bot.interactions import choice
-from bot.models import Broadcast, Classroom, NewsPost, School
+from bot.models import Broadcast, Classroom, CompletionReceipt, NewsPost, School, Wave, WaveInvite
 from bot.routing import JobContext
 from bot.settings import Settings
 from handlers import texts
@@ -33,6 +37,7 @@ from handlers.audience import (
     school_class_ids,
 )
 from handlers.deliveries import Seen
+from handlers.people import consenting
 
 
 @dataclass(frozen=True)
@@ -40,14 +45,14 @@ class Draft:
     """What to post, to whom (no classes: the whole school), and by whom."""
 
     school: School
-    kind: str  # announcement, news
+    kind: str  # announcement, news, invitation, reminder
     title: str
     body: dict[str, Any]  # an Outbound without its chat: text, image
     class_ids: list[int] = field(default_factory=list)
     seen_button: bool = False
     sender_id: int | None = None
     post_id: int | None = None
-    wave_id: int | None = None  # a survey reminder: those who answer meanwhile are skipped
+    wave_id: int | None = None  # an invitation or a reminder: to the wave's parents (see above)
     reminder_round: int | None = None
 
 
@@ -91,17 +96,39 @@ async def post(
     return broadcast
 
 
-async def post_privately(
-    session: AsyncSession, draft: Draft, settings: Settings, now: datetime, people: Sequence[int]
-) -> int:
-    """Posts `draft` now to each person's latest private chat; returns how many chats."""
-    accounts = await latest_accounts(session, people)
-    recipients = [
+async def post_to_wave(
+    session: AsyncSession, draft: Draft, settings: Settings, now: datetime
+) -> Broadcast:
+    """Posts a wave's invitation or reminder: now, or when the school's quiet hours end."""
+    assert draft.wave_id is not None
+    quiet = quiet_until(draft.school, settings, now)
+    return await post(session, draft, settings, now, send_at=quiet[1] if quiet else None)
+
+
+async def wave_recipients(
+    session: AsyncSession, broadcast: Broadcast, now: datetime
+) -> list[Recipient]:
+    """The private chats of the wave's parents invited by the time the broadcast was written who
+    have not answered, still consent to surveys, and the wave is still open; none otherwise."""
+    wave = await session.get(Wave, broadcast.wave_id)
+    if wave is None or wave.closes_at <= now:
+        return []
+    answered = select(CompletionReceipt.person_id).where(CompletionReceipt.wave_id == wave.id)
+    invited = list(
+        await session.scalars(
+            select(WaveInvite.person_id).where(
+                WaveInvite.wave_id == wave.id,
+                WaveInvite.invited_at <= broadcast.created_at,
+                WaveInvite.person_id.not_in(answered),
+            )
+        )
+    )
+    allowed = await consenting(session, invited, "surveys") if invited else set()
+    accounts = await latest_accounts(session, sorted(allowed))
+    return [
         Recipient(channel, chat_id, person_id=person)
         for person, (channel, chat_id) in accounts.items()
     ]
-    await post(session, draft, settings, now, recipients=recipients)
-    return len(recipients)
 
 
 async def _add(session: AsyncSession, broadcast: Broadcast) -> None:
@@ -124,6 +151,10 @@ async def release_now(
     session: AsyncSession, broadcast: Broadcast, settings: Settings, now: datetime
 ) -> int:
     """Writes the rows of a broadcast's current audience; schedules the next one if it repeats."""
+    if broadcast.wave_id is not None:
+        return await release(
+            session, broadcast, await wave_recipients(session, broadcast, now), now
+        )
     school = await session.get(School, broadcast.school_id)
     assert school is not None
     audience = await audience_for(session, school, broadcast.class_ids, settings)
@@ -159,7 +190,8 @@ def _next_of(broadcast: Broadcast, send_at: datetime, now: datetime) -> Broadcas
 async def release_broadcasts(job: JobContext) -> None:
     """Releases the scheduled broadcasts whose time has come."""
     now = job.services.clock.now()
-    async with job.transaction() as session:
+    async with job.transaction() as work:
+        session = work.session
         # taken in one statement: a broadcast another process released meanwhile is not returned
         due = await session.scalars(
             update(Broadcast)

@@ -2,9 +2,9 @@
 
 Reminder k of a wave is due `k × HAILONG_SURVEY_REMINDER_DAYS` days after its invitations and is
 one broadcast (unique per wave and round, so a restart or a second replica never sends it twice)
-to the invited parents who still consent to surveys and have not answered. Its rows wait out the
-school's quiet hours like any broadcast, and a parent who answers in the meantime is skipped when
-the row's turn comes (bot/delivery checks the completion receipt at the claim).
+to the invited parents who still consent to surveys and have not answered. During the school's
+quiet hours it waits, unreleased, for their end, and the parents are chosen when it is released
+(handlers/posting.py): one who answers during the night gets no reminder in the morning.
 """
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.interactions import choice
-from bot.models import Broadcast, CompletionReceipt, School, Wave, WaveInvite
+from bot.models import Broadcast, School, Wave
 from bot.routing import JobContext
 from bot.settings import Settings
 from handlers import texts
-from handlers.people import consenting
-from handlers.posting import Draft, post_privately
+from handlers.posting import Draft, post_to_wave
 from handlers.waves import StartSurvey
 
 MINUTES = 5
@@ -42,7 +41,8 @@ async def remind_waves(job: JobContext) -> None:
     settings, now = job.services.settings, job.services.clock.now()
     if settings.survey_reminders <= 0:
         return
-    async with job.transaction() as session:
+    async with job.transaction() as work:
+        session = work.session
         waves = list(
             await session.scalars(
                 select(Wave).where(
@@ -71,15 +71,6 @@ async def _remind(job: JobContext, session: AsyncSession, wave: Wave, round_: in
     settings, now = job.services.settings, job.services.clock.now()
     school = await session.get(School, wave.school_id)
     assert school is not None
-    answered = select(CompletionReceipt.person_id).where(CompletionReceipt.wave_id == wave.id)
-    invited = list(
-        await session.scalars(
-            select(WaveInvite.person_id).where(
-                WaveInvite.wave_id == wave.id, WaveInvite.person_id.not_in(answered)
-            )
-        )
-    )
-    allowed = await consenting(session, invited, "surveys") if invited else set()
     closes = wave.closes_at.astimezone(ZoneInfo(settings.timezone)).strftime("%d/%m/%Y")
     text = texts.SURVEY_REMINDER.format(title=wave.title, closes=closes, minutes=MINUTES)
     answer = choice(StartSurvey(wave.id), texts.SURVEY_ANSWER)
@@ -91,4 +82,4 @@ async def _remind(job: JobContext, session: AsyncSession, wave: Wave, round_: in
         wave_id=wave.id,
         reminder_round=round_,
     )
-    await post_privately(session, draft, settings, now, sorted(allowed))
+    await post_to_wave(session, draft, settings, now)

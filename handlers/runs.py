@@ -1,14 +1,16 @@
 """Loading and saving a parent's unfinished questionnaire.
 
-An answer is staged in the transaction and written with the other answers of the same dispatch
+An answer is staged on the unit of work and written with the other answers of the same dispatch
 batch, in one statement just before commit: every tap runs this, and a database round trip costs
-more than all the rest of handling it.
+more than all the rest of handling it. The runs read for a batch are kept there too (`RunDrafts`),
+so each handler of the batch finds its run without another query.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -16,8 +18,9 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Context
-from bot.db import json_object_agg, table_of, upsert_statements, written_before_commit
+from bot.db import json_object_agg, table_of, upsert_statements
 from bot.models import CompletionReceipt, DraftAnswer, SurveyRun, Wave, WaveClass
+from bot.unit_of_work import UnitOfWork
 from handlers.people import places_of
 
 DraftKey = tuple[int, str]
@@ -54,13 +57,29 @@ def _draft_upsert(insert: Any) -> Any:
 _UPSERT_DRAFT = upsert_statements(_draft_upsert)
 
 
-async def prefetch_runs(session: AsyncSession, tokens: Collection[str]) -> None:
-    """Reads the runs of these tokens with their waves and answers, once per transaction."""
-    loaded: dict[str, Loaded | None] = session.info.setdefault("runs", {})
+@dataclass
+class RunDrafts:
+    """A unit of work's runs read so far (by token; None: no such run) and its staged answers."""
+
+    runs: dict[str, Loaded | None] = field(default_factory=dict)
+    drafts: dict[DraftKey, dict[str, Any]] = field(default_factory=dict)
+
+    async def write(self, session: AsyncSession) -> None:
+        """Upserts the staged answers of the whole batch in one statement."""
+        if self.drafts:
+            await session.execute(_UPSERT_DRAFT(session), list(self.drafts.values()))
+
+    def answers_of(self, run_id: int) -> dict[str, str]:
+        return {key: row["value"] for (run, key), row in self.drafts.items() if run == run_id}
+
+
+async def prefetch_runs(work: UnitOfWork, tokens: Collection[str]) -> None:
+    """Reads the runs of these tokens with their waves and answers, once per unit of work."""
+    loaded = work.staged(RunDrafts).runs
     wanted = [token for token in tokens if token not in loaded]
     if not wanted:
         return
-    for run, wave, stored in await session.execute(_RUNS_BY_TOKEN, {"tokens": wanted}):
+    for run, wave, stored in await work.session.execute(_RUNS_BY_TOKEN, {"tokens": wanted}):
         loaded[run.token] = (run, wave, dict(stored or {}))
     for token in wanted:
         loaded.setdefault(token, None)
@@ -68,24 +87,19 @@ async def prefetch_runs(session: AsyncSession, tokens: Collection[str]) -> None:
 
 async def run_by_token(ctx: Context, token: str) -> Loaded | None:
     """The run a button or typed reply belongs to, its wave and its answers so far."""
-    await prefetch_runs(ctx.session, [token])
-    found: Loaded | None = ctx.session.info["runs"][token]
+    await prefetch_runs(ctx.work, [token])
+    state = ctx.work.staged(RunDrafts)
+    found = state.runs[token]
     if found is None:
         return None
     run, wave, stored = found
-    return run, wave, {**stored, **_staged_answers(ctx.session, run.id)}
-
-
-async def answers_of(ctx: Context, run: SurveyRun) -> dict[str, str]:
-    """The run's answers so far, read the one way a button or a typed reply reads them."""
-    found = await run_by_token(ctx, run.token)
-    return found[2] if found is not None else {}
+    return run, wave, {**stored, **state.answers_of(run.id)}
 
 
 async def apply_changes(ctx: Context, run: SurveyRun, changed: Mapping[str, str | None]) -> None:
     """Stores the answers the engine changed (None: an answer a change has hidden)."""
-    staged = _staged(ctx.session)
-    loaded = _loaded(ctx.session, run)
+    state = ctx.work.staged(RunDrafts)
+    staged, loaded = state.drafts, state.runs.get(run.token)
     for key, value in changed.items():
         if value is not None:
             staged[(run.id, key)] = {
@@ -106,34 +120,11 @@ async def apply_changes(ctx: Context, run: SurveyRun, changed: Mapping[str, str 
 
 
 def forget_staged(ctx: Context, run: SurveyRun) -> None:
-    """Drops what this transaction holds of a run that is being deleted in it."""
-    ctx.session.info.get("runs", {}).pop(run.token, None)
-    staged = _staged(ctx.session)
-    for draft in [draft for draft in staged if draft[0] == run.id]:
-        del staged[draft]
-
-
-def _loaded(session: AsyncSession, run: SurveyRun) -> Loaded | None:
-    loaded: dict[str, Loaded | None] = session.info.get("runs", {})
-    return loaded.get(run.token)
-
-
-def _staged(session: AsyncSession) -> dict[DraftKey, dict[str, Any]]:
-    staged: dict[DraftKey, dict[str, Any]] = written_before_commit(
-        session, "drafts", dict, _write_staged
-    )
-    return staged
-
-
-def _staged_answers(session: AsyncSession, run_id: int) -> dict[str, str]:
-    staged: dict[DraftKey, dict[str, Any]] = session.info.get("drafts", {})
-    return {key: row["value"] for (run, key), row in staged.items() if run == run_id}
-
-
-async def _write_staged(session: AsyncSession) -> None:
-    staged: dict[DraftKey, dict[str, Any]] = session.info.pop("drafts")
-    if staged:
-        await session.execute(_UPSERT_DRAFT(session), list(staged.values()))
+    """Drops what this unit of work holds of a run that is being deleted in it."""
+    state = ctx.work.staged(RunDrafts)
+    state.runs.pop(run.token, None)
+    for draft in [draft for draft in state.drafts if draft[0] == run.id]:
+        del state.drafts[draft]
 
 
 async def find_or_start_run(ctx: Context, wave: Wave, person_id: int) -> SurveyRun | None:

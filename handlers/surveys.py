@@ -159,7 +159,7 @@ async def prefetch_runs_of(contexts: Sequence[Context]) -> None:
         elif (answering := ctx.flow_state(SURVEY)) is not None:
             tokens.add(answering.run)
     if tokens:
-        await prefetch_runs(contexts[0].session, tokens)
+        await prefetch_runs(contexts[0].work, tokens)
 
 
 async def list_surveys(ctx: Context) -> None:

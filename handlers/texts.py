@@ -657,6 +657,13 @@ REPORT_NEWS_WEEK_MET = "đạt kế hoạch ít nhất 1 tin mỗi tuần ✓"
 REPORT_NEWS_WEEK_MISSED = "chưa đạt kế hoạch ít nhất 1 tin mỗi tuần ✗"
 REPORT_NEWS_WEEKS = "{met}/{weeks} tuần có ít nhất 1 tin"
 REPORT_ATTACHED = "Biểu đồ và tệp số liệu (XLSX) ở các tin nhắn tiếp theo."
+REPORT_FILES_COMING = "⏳ Đang chuẩn bị {files}; thầy/cô sẽ nhận được ngay sau tin này."
+REPORT_FILES_CHART = "biểu đồ và tệp số liệu (XLSX)"
+REPORT_FILES_DOCX = "dự thảo báo cáo (DOCX) và tệp số liệu (XLSX)"
+REPORT_FILES_FAILED = (
+    "Xin lỗi thầy/cô, hệ thống chưa tạo được {files} của báo cáo {period}. "
+    "Thầy/cô vui lòng gõ /baocao để thử lại sau ít phút."
+)
 REPORT_CHART_CAPTION = "Biểu đồ chỉ số hài lòng – {period}"
 REPORT_XLSX_CAPTION = "Số liệu {period} (XLSX)"
 REPORT_DOCX_CAPTION = "Dự thảo báo cáo {period} (DOCX): thầy/cô chỉnh sửa, ký rồi gửi Phòng GD&ĐT."

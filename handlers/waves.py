@@ -27,7 +27,7 @@ from bot.settings import Settings
 from handlers import texts
 from handlers.audience import parents_of
 from handlers.people import consenting, has_consent, places_of
-from handlers.posting import Draft, post_privately
+from handlers.posting import Draft, post_to_wave
 from handlers.results import wave_progress, wave_score_text
 from surveys.catalog import Catalog
 
@@ -109,8 +109,9 @@ async def launch_wave(
 async def invite_wave(session: AsyncSession, wave: Wave, now: datetime, settings: Settings) -> int:
     """Invites every consenting parent of the wave's classes once; returns how many.
 
-    The invitations are one broadcast, so they wait out the school's quiet hours and go behind the
-    replies of people who are talking to the bot meanwhile.
+    The invitations are one broadcast, so they go behind the replies of people who are talking to
+    the bot meanwhile; during the school's quiet hours it is released when they end, to those
+    invited now who have not answered by then (handlers/posting.py).
     """
     wave.invited_at = now
     scope = await session.scalars(select(WaveClass.class_id).where(WaveClass.wave_id == wave.id))
@@ -134,9 +135,10 @@ async def invite_wave(session: AsyncSession, wave: Wave, now: datetime, settings
         kind="invitation",
         title=wave.title,
         body={"text": _invite_text(wave, settings.timezone), "choices": [start.__dict__.copy()]},
-        wave_id=wave.id,  # a parent who answers before their turn is skipped
+        wave_id=wave.id,
     )
-    return await post_privately(session, draft, settings, now, new)
+    await post_to_wave(session, draft, settings, now)
+    return len(new)
 
 
 async def invite_to_open_waves(session: AsyncSession, person_id: int, now: datetime) -> list[Wave]:
@@ -203,14 +205,14 @@ def _invite_text(wave: Wave, timezone: str) -> str:
 async def open_due_waves(job: JobContext) -> None:
     """Invites parents to waves whose opening time has come."""
     now = job.services.clock.now()
-    async with job.transaction() as session:
-        due = await session.scalars(
+    async with job.transaction() as work:
+        due = await work.session.scalars(
             select(Wave).where(
                 Wave.invited_at.is_(None), Wave.opens_at <= now, Wave.closes_at > now
             )
         )
         for wave in due.all():
-            await invite_wave(session, wave, now, job.services.settings)
+            await invite_wave(work.session, wave, now, job.services.settings)
 
 
 async def staff_menu(ctx: Context) -> None:

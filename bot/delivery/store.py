@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import BindParameter
 from bot.db import table_of, upsert_statements
 from bot.delivery.queues import REPLY, Pending
 from bot.delivery.quiet import QuietHours
-from bot.models import Broadcast, CompletionReceipt, OutboxMessage, UnreachableChat
+from bot.models import Broadcast, OutboxMessage, UnreachableChat
 
 ChatKey = tuple[str, str]
 GONE = "unreachable: "  # how the error of a message starts when its chat itself is unreachable
@@ -55,15 +55,6 @@ _CLAIM = (
     update(_OUT)
     .where(_OUT.c.id.in_(_IDS), _OUT.c.status == "pending")
     .values(status="sending", attempts=_OUT.c.attempts + 1)
-    .returning(_OUT.c.id)
-)
-_ANSWERED = select(CompletionReceipt.person_id).where(
-    CompletionReceipt.wave_id == bindparam("wave_id")
-)
-_SKIP_ANSWERED = (
-    update(_OUT)
-    .where(_OUT.c.id.in_(_IDS), _OUT.c.status == "pending", _OUT.c.person_id.in_(_ANSWERED))
-    .values(status="skipped", error="survey already answered")
     .returning(_OUT.c.id)
 )
 _OUTCOME = bindparam("status", type_=String)
@@ -112,7 +103,6 @@ class Template:
 
     body: dict[str, Any]
     quiet: QuietHours | None
-    wave_id: int | None  # a survey reminder: skipped for those who have answered the wave
 
 
 def _pending(row: Any) -> Pending:
@@ -135,13 +125,11 @@ async def load_lane(
 
 async def load_templates(session: AsyncSession, ids: Collection[int]) -> dict[int, Template]:
     found = await session.execute(
-        select(Broadcast.id, Broadcast.body, Broadcast.quiet_hours, Broadcast.wave_id).where(
+        select(Broadcast.id, Broadcast.body, Broadcast.quiet_hours).where(
             Broadcast.id.in_(list(ids))
         )
     )
-    return {
-        row.id: Template(row.body, QuietHours.parse(row.quiet_hours), row.wave_id) for row in found
-    }
+    return {row.id: Template(row.body, QuietHours.parse(row.quiet_hours)) for row in found}
 
 
 async def claim(session: AsyncSession, ids: Sequence[int]) -> set[int]:
@@ -149,12 +137,6 @@ async def claim(session: AsyncSession, ids: Sequence[int]) -> set[int]:
     if not ids:
         return set()
     return set((await session.execute(_CLAIM, {"ids": list(ids)})).scalars())
-
-
-async def skip_answered(session: AsyncSession, wave_id: int, ids: Sequence[int]) -> set[int]:
-    """Skips reminder rows whose recipient has answered the wave since they were written."""
-    found = await session.execute(_SKIP_ANSWERED, {"ids": list(ids), "wave_id": wave_id})
-    return set(found.scalars())
 
 
 async def record(session: AsyncSession, outcomes: Sequence[dict[str, Any]]) -> None:

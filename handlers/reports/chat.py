@@ -1,21 +1,25 @@
 """/baocao: a principal's school report, or a district officer's view of the district's schools.
 
 This week (to date), last week, a typed date range, this or last quarter (with the DOCX draft);
-a district officer gets the schools side by side. The files are written before the transaction
-commits and sent after it, like every reply.
+a district officer gets the schools side by side. The text goes at once, saying the files follow;
+drawing the files is left to the work runner (`RenderReport`), after the handling transaction has
+committed, so it never holds that transaction (on SQLite, the write lock the inbox needs).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from bot.channels.base import Choice
+from bot.channels.base import Choice, Outbound
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
 from bot.models import School
+from bot.routing import JobContext
+from bot.unit_of_work import Message
 from handlers import texts
 from handlers.people import places_of
 from handlers.reports.district import district_figures
@@ -27,8 +31,9 @@ from handlers.reports.files import (
     school_forms,
     write_forms,
 )
-from handlers.reports.periods import Period, parse_typed_range, quarter_of, week_of
+from handlers.reports.periods import Kind, Period, parse_typed_range, quarter_of, week_of
 from handlers.reports.summary import district_text, school_text
+from handlers.reports.wording import period_label
 
 RANGE_LIMIT_DAYS = 366
 Scope = Literal["s", "d"]
@@ -69,6 +74,35 @@ class ReportRange(Button, verb="reprange"):
     """Asks for the date range of a report of the reader's school or district."""
 
     scope: Scope
+
+
+@dataclass(frozen=True)
+class RenderReport:
+    """The files of one /baocao report, drawn by the work runner once the reply has committed."""
+
+    channel: str
+    chat_id: str
+    school_id: int | None  # a school's report, or
+    district: str  # the district's schools side by side
+    kind: Kind
+    start: date
+    end: date
+    today: date
+
+    @property
+    def period(self) -> Period:
+        return Period(self.start, self.end, self.kind)
+
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        """A school's quarter: the DOCX draft and the XLSX; otherwise the chart and the XLSX."""
+        return _FILES[self.kind] if self.school_id is not None else (".png", ".xlsx")
+
+    @property
+    def files(self) -> str:
+        """The files, named for the reader."""
+        docx = ".docx" in self.suffixes
+        return texts.REPORT_FILES_DOCX if docx else texts.REPORT_FILES_CHART
 
 
 async def menu(ctx: Context) -> None:
@@ -150,26 +184,66 @@ def _named_period(which: Named, today: date) -> Period:
 
 
 async def _send(ctx: Context, reader: Reader, scope: Scope, period: Period) -> None:
-    """The report's text, then its files (chart and XLSX, or the DOCX draft and XLSX)."""
+    """The report's text now; its files (chart and XLSX, or DOCX draft and XLSX) after commit."""
     services, today = ctx.services, _today(ctx)
     settings = services.settings
-    forms: Forms
-    if scope == SCHOOL and reader.school is not None:
+    school = reader.school if scope == SCHOOL else None
+    if school is not None:
         (figures,) = await school_figures(
-            ctx.session, services.catalog, settings, [reader.school], period, today, comments=True
+            ctx.session, services.catalog, settings, [school], period, today, comments=True
         )
         text = school_text(figures, settings.min_group_size)
-        forms = school_forms(figures, settings, today)
     else:
         district = await district_figures(
             ctx.session, services.catalog, settings, reader.district or "", period, today
         )
         text = district_text(district)
-        forms = district_forms(district, settings)
-    suffixes = _FILES[period.kind] if forms.document else (".png", ".xlsx")
-    written = await write_forms(forms, settings.reports_dir, suffixes)
-    ctx.reply(text)
-    ctx.replies.extend(attachments(forms, written, ctx.inbound.chat_id))
+    inbound = ctx.inbound
+    item = RenderReport(
+        inbound.channel,
+        inbound.chat_id,
+        school.id if school is not None else None,
+        reader.district or "",
+        period.kind,
+        period.start,
+        period.end,
+        today,
+    )
+    ctx.reply(text + "\n\n" + texts.REPORT_FILES_COMING.format(files=item.files))
+    ctx.work.later(item)
+
+
+async def render_report(item: RenderReport, job: JobContext) -> Sequence[Message]:
+    """Reads the report's figures again and draws its files: the messages that carry them."""
+    services = job.services
+    settings = services.settings
+    forms: Forms
+    async with job.reading() as session:
+        school = await session.get(School, item.school_id) if item.school_id else None
+        if school is not None:
+            (figures,) = await school_figures(
+                session,
+                services.catalog,
+                settings,
+                [school],
+                item.period,
+                item.today,
+                comments=True,
+            )
+            forms = school_forms(figures, settings, item.today)
+        else:
+            district = await district_figures(
+                session, services.catalog, settings, item.district, item.period, item.today
+            )
+            forms = district_forms(district, settings)
+    written = await write_forms(forms, settings.reports_dir, item.suffixes)
+    return [Message(item.channel, m) for m in attachments(forms, written, item.chat_id)]
+
+
+def report_files_failed(item: RenderReport) -> Sequence[Message]:
+    """Tells the reader the files could not be made, rather than leaving them waiting."""
+    text = texts.REPORT_FILES_FAILED.format(files=item.files, period=period_label(item.period))
+    return [Message(item.channel, Outbound(item.chat_id, text))]
 
 
 def _today(ctx: Context) -> date:

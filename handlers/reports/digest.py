@@ -7,6 +7,9 @@ unique on (school, week), is inserted in the transaction that queues the message
 (the job again, a restart, another replica) skips the schools that have one; two runs racing both
 render, but only the one whose insert lands queues anything (on PostgreSQL the loser's insert
 waits for the winner's commit, then inserts nothing), and the loser removes its files.
+
+The figures are read, and the files drawn, outside any write transaction (on SQLite that would
+hold the one write lock the inbox needs); only the claim and the messages are written, briefly.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Outbound
-from bot.context import queue_outbound
 from bot.db import table_of, upsert_statements
 from bot.models import Digest, Membership, School
 from bot.routing import JobContext
@@ -60,16 +62,19 @@ async def send_weekly_digests(job: JobContext) -> None:
     """Sends each school's principals the digest of the week that is due, once per school."""
     settings, now = job.services.settings, job.services.clock.now()
     week = due_week(now, settings)
-    async with job.transaction() as session:
+    async with job.reading() as session:
         schools = await _waiting(session, week, ZoneInfo(settings.timezone))
         if not schools:  # the usual case: this week's digests are out
             return
         readers = await principals_of(session, [school.id for school in schools])
-        for school in schools:
-            if not readers.get(school.id):  # no principal yet: nobody to send to, mark it done
-                await _claim(session, school.id, week, now)
-        schools = [school for school in schools if readers.get(school.id)]
-        today = now.astimezone(ZoneInfo(settings.timezone)).date()
+    unread = [school.id for school in schools if not readers.get(school.id)]
+    if unread:  # no principal yet: nobody to send to, mark it done
+        async with job.transaction() as work:
+            for school_id in unread:
+                await _claim(work.session, school_id, week, now)
+    schools = [school for school in schools if readers.get(school.id)]
+    today = now.astimezone(ZoneInfo(settings.timezone)).date()
+    async with job.reading() as session:
         found = await school_figures(
             session, job.services.catalog, settings, schools, week, today, comments=True
         )
@@ -105,7 +110,8 @@ async def _send(job: JobContext, figures: SchoolFigures, readers: list[int], now
     written = await write_forms(forms, settings.reports_dir, DIGEST_FILES)
     text = school_text(figures, settings.min_group_size) + "\n\n" + texts.REPORT_ATTACHED
     messages = [Outbound("", text), *attachments(forms, written)]
-    async with job.transaction() as session:
+    async with job.transaction() as work:
+        session = work.session
         digest_id = await _claim(session, figures.school_id, figures.period, now)
         if digest_id is None:
             discard(written)
@@ -114,7 +120,7 @@ async def _send(job: JobContext, figures: SchoolFigures, readers: list[int], now
         reached = [accounts[person_id] for person_id in readers if person_id in accounts]
         for channel, chat_id in reached:
             for message in messages:
-                queue_outbound(session, channel, replace(message, chat_id=chat_id), now)
+                work.send(channel, replace(message, chat_id=chat_id))
         await session.execute(
             update(Digest).where(Digest.id == digest_id).values(recipients=len(reached))
         )

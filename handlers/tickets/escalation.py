@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db import table_of, upsert_statements
 from bot.models import Ticket, TicketAlert
 from bot.routing import JobContext
+from bot.unit_of_work import UnitOfWork
 from handlers import texts
 from handlers.tickets.access import handlers_of, holders_of, members_with_role, staff_names
 from handlers.tickets.deadlines import WARN_WORKING_DAYS, warn_on
@@ -59,7 +60,8 @@ async def watch_deadlines(job: JobContext) -> None:
         Ticket.status.in_(PENDING),
         func.coalesce(Ticket.resolve_due, Ticket.decide_due) <= horizon,
     )
-    async with job.transaction() as session:
+    async with job.transaction() as work:
+        session = work.session
         tickets = (await session.scalars(select(Ticket).where(*watched).order_by(Ticket.id))).all()
         # read at once, so a ticket already alerted costs no statement on every run
         sent = await session.execute(
@@ -70,12 +72,12 @@ async def watch_deadlines(job: JobContext) -> None:
         alerted = {(ticket_id, stage, due_on) for ticket_id, stage, due_on in sent}
         for ticket in tickets:
             await check_ticket(
-                session, ticket, terms, now, alerted, district=settings.ticket_escalate_district
+                work, ticket, terms, now, alerted, district=settings.ticket_escalate_district
             )
 
 
 async def check_ticket(
-    session: AsyncSession,
+    work: UnitOfWork,
     ticket: Ticket,
     terms: Terms,
     now: datetime,
@@ -88,6 +90,7 @@ async def check_ticket(
     `alerted` holds the (ticket, stage, due date) of alerts known to be sent; any other is
     recorded first, and sent only if no one else recorded it meanwhile.
     """
+    session = work.session
     today, due, stage = terms.today(now), due_of(ticket), stage_of(ticket)
     overdue = today > due
     if not (overdue or today >= warn_on(terms.calendar, due)):
@@ -97,7 +100,7 @@ async def check_ticket(
         return
     if not overdue:
         text = _text(texts.STAFF_WARN, ticket, terms)
-        await notify_people(session, await holders_of(session, ticket), text, now)
+        await notify_people(work, await holders_of(session, ticket), text)
         return
     recipients = await handlers_of(session, ticket)
     assignee = texts.NOBODY
@@ -107,7 +110,7 @@ async def check_ticket(
     if district and ticket.handled_by != HANDLED_BY_DISTRICT:
         recipients += await members_with_role(session, ticket.school_id, "district")
     text = _text(texts.STAFF_OVERDUE, ticket, terms, assignee)
-    await notify_people(session, recipients, text, now)
+    await notify_people(work, recipients, text)
 
 
 async def _first(

@@ -140,7 +140,7 @@ async def rate(ctx: Context, tap: RateTicket) -> None:
     log_event(ctx.session, ticket, "rated", SENDER, ctx.now, str(tap.stars))
     ctx.reply(texts.RATED, edit=True)
     alert = texts.STAFF_RATED.format(number=number_of(ticket), rating=tap.stars)
-    await notify_people(ctx.session, await holders_of(ctx.session, ticket), alert, ctx.now)
+    await notify_people(ctx.work, await holders_of(ctx.session, ticket), alert)
 
 
 async def add_typed(ctx: Context) -> None:
@@ -165,7 +165,7 @@ async def add_typed(ctx: Context) -> None:
 async def _add(ctx: Context, ticket: Ticket, note: str) -> None:
     log_event(ctx.session, ticket, "info", SENDER, ctx.now, note)
     alert = texts.STAFF_INFO_ADDED.format(number=number_of(ticket), text=note)
-    await notify_people(ctx.session, await holders_of(ctx.session, ticket), alert, ctx.now)
+    await notify_people(ctx.work, await holders_of(ctx.session, ticket), alert)
 
 
 async def _show(ctx: Context, ticket: Ticket) -> None:

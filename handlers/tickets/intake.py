@@ -388,4 +388,4 @@ async def _submit(ctx: Context, draft: FeedbackDraft) -> None:
     alert = texts.STAFF_NEW_TICKET.format(
         number=number, kind=kind_name(ticket), topic=texts.TOPIC_NAMES[ticket.topic], due=due
     )
-    await notify_people(ctx.session, await handlers_of(ctx.session, ticket), alert, ctx.now)
+    await notify_people(ctx.work, await handlers_of(ctx.session, ticket), alert)

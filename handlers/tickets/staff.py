@@ -236,7 +236,7 @@ async def extend_deadline(ctx: Context, tap: TicketExtend) -> None:
     extend(ticket, terms)
     log_event(ctx.session, ticket, "extended", _actor(staff, ticket), ctx.now)
     message = update_text(ticket, "extended", "", terms)
-    await notify_sender(ctx.session, ticket, message, ctx.now)
+    await notify_sender(ctx.work, ticket, message)
     due = day_text(due_of(ticket), terms)
     done = texts.STAFF_EXTENDED.format(number=number_of(ticket), due=due)
     await show(ctx, staff, ticket, terms, done)
@@ -299,7 +299,7 @@ async def assign(ctx: Context, tap: TicketAssignTo) -> None:
     alert = texts.STAFF_ASSIGNED_TO_YOU.format(
         number=number_of(ticket), kind=kind_name(ticket), due=day_text(due_of(ticket), terms)
     )
-    await notify_people(ctx.session, [tap.person], alert, ctx.now)
+    await notify_people(ctx.work, [tap.person], alert)
     done = texts.STAFF_ASSIGNED.format(number=number_of(ticket), name=name)
     await show(ctx, staff, ticket, terms, done)
 
@@ -373,7 +373,7 @@ async def change(
     log_event(ctx.session, ticket, to, _actor(staff, ticket), ctx.now, note)
     choices = rating_choices(ticket) if to == "closed" and ticket.rating is None else []
     message = update_text(ticket, to, note, terms)
-    if await notify_sender(ctx.session, ticket, message, ctx.now, choices) and to in CONCLUDED:
+    if await notify_sender(ctx.work, ticket, message, choices) and to in CONCLUDED:
         ticket.notified_at = ctx.now
     done = texts.STAFF_DONE.format(number=number_of(ticket), status=status_name(ticket))
     await show(ctx, staff, ticket, terms, done)
@@ -386,7 +386,7 @@ async def _message_sender(
     log_event(ctx.session, ticket, "reply", _actor(staff, ticket), ctx.now, note)
     number = number_of(ticket)
     message = texts.TICKET_REPLY.format(number=number, note=note)
-    told = await notify_sender(ctx.session, ticket, message, ctx.now)
+    told = await notify_sender(ctx.work, ticket, message)
     done = texts.STAFF_REPLIED if told else texts.STAFF_REPLIED_ANONYMOUS
     await show(ctx, staff, ticket, terms, done.format(number=number))
 

@@ -11,10 +11,10 @@ from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Choice, Outbound
-from bot.context import queue_to_person
 from bot.db import table_of, upsert_statements
 from bot.models import SealedSender, Ticket, TicketCounter, TicketEvent
 from bot.settings import Settings
+from bot.unit_of_work import UnitOfWork
 from handlers.codes import new_code
 from handlers.tickets import deadlines
 from handlers.tickets.rules import (
@@ -235,25 +235,19 @@ async def tickets_of(session: AsyncSession, person_id: int) -> list[Ticket]:
 
 
 async def notify_sender(
-    session: AsyncSession,
-    ticket: Ticket,
-    text: str,
-    now: datetime,
-    choices: Sequence[Choice] = (),
+    work: UnitOfWork, ticket: Ticket, text: str, choices: Sequence[Choice] = ()
 ) -> bool:
     """Messages the sender in the channel they wrote from (their latest chat if gone)."""
-    person_id = await sender_of(session, ticket)
+    person_id = await sender_of(work.session, ticket)
     if person_id is None:
         return False
     message = Outbound("", text, tuple(choices))
-    return await queue_to_person(session, person_id, message, now, prefer_channel=ticket.channel)
+    return await work.send_to_person(person_id, message, prefer_channel=ticket.channel)
 
 
-async def notify_people(
-    session: AsyncSession, person_ids: Iterable[int], text: str, now: datetime
-) -> None:
+async def notify_people(work: UnitOfWork, person_ids: Iterable[int], text: str) -> None:
     for person_id in dict.fromkeys(person_ids):  # once each, in order
-        await queue_to_person(session, person_id, Outbound("", text), now)
+        await work.send_to_person(person_id, Outbound("", text))
 
 
 async def forget_sender(session: AsyncSession, person_id: int) -> None:

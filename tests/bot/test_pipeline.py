@@ -174,7 +174,7 @@ async def test_chats_waiting_behind_a_full_house_of_batches_are_handled(
         app.db,
         handlers.ROUTES,
         app.services,
-        app.outbox.enqueue,
+        app.job_context.after_commit,
         app.signer,
         max_batch=1,
         max_batches=1,

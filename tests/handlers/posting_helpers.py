@@ -7,7 +7,6 @@ from dataclasses import replace
 from bot.app import App
 from bot.channels.memory import MemoryChannel, inbound_from
 from bot.clock import FixedClock
-from bot.routing import JobContext
 from handlers import texts
 from handlers.deliveries import report_finished
 from handlers.posting import release_broadcasts
@@ -74,7 +73,7 @@ async def announce(teacher: ChatUser, text: str = TEXT, *, seen: bool = False) -
 
 async def run_jobs(app: App) -> None:
     """The broadcast jobs, as the scheduler runs them, then everything due is sent."""
-    job = JobContext(app.services, app.db.transaction)
+    job = app.job_context
     await release_broadcasts(job)
     await remind_waves(job)
     await app.settle()

@@ -137,7 +137,7 @@ async def test_reminders_go_only_to_those_who_have_not_answered_at_most_twice_ne
     clock.advance(hours=13)  # three days and 12 hours after: 21:00 in Hà Nội, quiet hours
     await run_jobs(app)
     assert reminder not in shown(waiting)
-    await has_answered(app, "p3", wave.id)  # during the night, after the reminder was written
+    await has_answered(app, "p3", wave.id)  # during the night, while the reminder waits
     clock.advance(hours=9, minutes=31)  # 06:31
     await run_jobs(app)
     assert shown(waiting).count(reminder) == 1
@@ -165,14 +165,17 @@ async def test_a_wave_opened_at_night_invites_parents_in_the_morning(
 ) -> None:
     setup = await make_school(app)
     waiting = await parent(app, memory, clock, setup, "p1")
+    early = await parent(app, memory, clock, setup, "p2")
     clock.advance(hours=13)  # 22:00 in Hà Nội: quiet hours
     wave = await open_wave(app, setup, days=14)
     invitation = texts.SURVEY_INVITE.format(title=wave.title, closes="07/12/2026", minutes=5)
     await run_jobs(app)
     assert invitation not in shown(waiting)
+    await has_answered(app, "p2", wave.id)  # found it in /khaosat during the night
     clock.advance(hours=8, minutes=31)  # 06:31
     await run_jobs(app)
     assert shown(waiting).count(invitation) == 1
+    assert invitation not in shown(early)
 
 
 async def has_answered(app: App, chat_id: str, wave_id: int) -> None:

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import docx
 from openpyxl import load_workbook
 from PIL import Image
+from sqlalchemy import select
 
 from bot.app import App
-from bot.channels.memory import MemoryChannel
+from bot.channels.memory import MemoryChannel, inbound_from
 from bot.clock import FixedClock
+from bot.models import OutboxMessage, WorkItem
+from bot.settings import Settings
 from handlers import texts
 from handlers.reports.chat import Report
 from tests.chat import ChatUser
 from tests.handlers.reports.dataset import Seeded, staff
 from tests.handlers.reports.test_digest import A_DIGEST
+from tests.statements import statements
 
 LAST_WEEK_TEXT = A_DIGEST.removesuffix("\n\n" + texts.REPORT_ATTACHED)
+CHART_COMING = "\n\n" + texts.REPORT_FILES_COMING.format(files=texts.REPORT_FILES_CHART)
+DOCX_COMING = "\n\n" + texts.REPORT_FILES_COMING.format(files=texts.REPORT_FILES_DOCX)
 PRINCIPAL = "p-MN-ANBINH-1"
 
 
@@ -39,7 +47,7 @@ async def test_a_principal_reads_last_weeks_report_with_its_chart_and_xlsx(
     ]
     await principal.taps("Tuần trước")
     text, chart, table = principal.messages[-3:]
-    assert text.text == LAST_WEEK_TEXT
+    assert text.text == LAST_WEEK_TEXT + CHART_COMING  # the files follow, drawn after commit
     assert chart.image is not None and chart.text.endswith("tuần 16/11–22/11/2026")
     with Image.open(chart.image) as image:
         image.verify()
@@ -68,6 +76,7 @@ async def test_a_typed_range_and_the_quarter_draft(
     await principal.taps("Báo cáo quý này (DOCX)")
     text, draft, table = principal.messages[-3:]
     assert text.text.startswith("📊 Báo cáo quý IV năm 2026 – Trường Mầm non An Bình")
+    assert text.text.endswith(DOCX_COMING)
     assert draft.document is not None and draft.document_name is not None
     assert draft.document_name.endswith(".docx")
     assert draft.text == texts.REPORT_DOCX_CAPTION.format(period="quý IV năm 2026")
@@ -124,3 +133,77 @@ async def test_teachers_and_parents_are_told_who_reports_are_for(
     assert principal.last_reply == texts.REPORT_FOR_STAFF
     await principal.taps_signed("report:s:zz")
     assert principal.last_reply == texts.STALE_BUTTON
+
+
+async def test_the_files_are_drawn_after_the_reply_commits_while_the_inbox_takes_updates(
+    app: App, seeded: Seeded, memory: MemoryChannel, clock: FixedClock, settings: Settings
+) -> None:
+    principal = ChatUser(app, memory, clock, PRINCIPAL)
+    asked = "/baocao 16/11/2026 - 22/11/2026"
+    await memory.deliver(inbound_from(memory, PRINCIPAL, clock.now(), text=asked))
+    await app.dispatcher.idle()  # the handling transaction has committed
+    (reply,) = await pending_texts(app)
+    assert reply.startswith("📊 Báo cáo từ 16/11/2026 đến 22/11/2026") and reply.endswith(
+        CHART_COMING
+    )
+    assert not settings.reports_dir.exists()  # nothing drawn inside it
+    drawing = asyncio.create_task(app.worker.drain(app.job_context))
+    while await work_statuses(app) != ["running"]:
+        await asyncio.sleep(0.001)
+    # an update arriving meanwhile is recorded at once: no transaction is held while drawing
+    parent = inbound_from(memory, "parent-1", clock.now(), text="/trogiup")
+    assert await asyncio.wait_for(app.receive(parent), timeout=5)
+    assert not drawing.done() and await work_statuses(app) == ["running"]
+    await drawing
+    await app.settle()
+    text, chart, table = principal.messages[-3:]
+    assert text.text == reply
+    assert chart.image is not None and table.document_name is not None
+    assert memory.chats["parent-1"][-1].text == texts.HELP
+
+
+async def test_files_that_cannot_be_made_end_in_an_apology_not_silence(
+    app: App, seeded: Seeded, memory: MemoryChannel, clock: FixedClock, settings: Settings
+) -> None:
+    settings.reports_dir.parent.mkdir(parents=True, exist_ok=True)
+    settings.reports_dir.write_text("not a folder")  # every file fails to be written
+    principal = ChatUser(app, memory, clock, PRINCIPAL)
+    await principal.says("/baocao 16/11/2026 - 22/11/2026")
+    assert principal.last_reply.endswith(CHART_COMING)
+    for _ in range(app.worker.max_attempts):
+        clock.advance(hours=1)
+        await app.settle()
+    assert principal.last_reply == texts.REPORT_FILES_FAILED.format(
+        files=texts.REPORT_FILES_CHART, period="từ 16/11/2026 đến 22/11/2026"
+    )
+    assert [m.image or m.document for m in principal.messages] == [None, None]
+
+
+async def pending_texts(app: App) -> list[str]:
+    async with app.db.sessions() as session:
+        bodies = await session.scalars(
+            select(OutboxMessage.body).where(OutboxMessage.status == "pending")
+        )
+        return [body["text"] for body in bodies if body]
+
+
+async def work_statuses(app: App) -> list[str]:
+    async with app.db.sessions() as session:
+        return list(await session.scalars(select(WorkItem.status).order_by(WorkItem.id)))
+
+
+async def test_reports_asked_together_queue_their_files_in_one_statement(
+    app: App, seeded: Seeded, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    asked = "/baocao 16/11/2026 - 22/11/2026"
+    principals = [PRINCIPAL, "p-MN-ANBINH-2"]
+    with statements(app) as seen:
+        await asyncio.gather(
+            *(memory.deliver(inbound_from(memory, p, clock.now(), text=asked)) for p in principals)
+        )
+        await app.dispatcher.idle()
+    assert seen["INSERT INTO work_items"] == 1 and seen["INSERT INTO outbox_messages"] == 1
+    await app.settle()
+    for chat_id in principals:
+        text, chart, table = memory.chats[chat_id][-3:]
+        assert text.text.endswith(CHART_COMING) and chart.image and table.document

@@ -15,7 +15,6 @@ from bot.app import App, create_app
 from bot.channels.memory import MemoryChannel, Shown
 from bot.clock import FixedClock
 from bot.models import Digest
-from bot.routing import JobContext
 from bot.settings import Settings
 from handlers import texts
 from handlers.reports.digest import due_week, send_weekly_digests
@@ -51,7 +50,7 @@ B_DIGEST_SURVEY = """Khảo sát “Khảo sát sự hài lòng của cha mẹ t
 
 
 async def run_digest(app: App) -> None:
-    await send_weekly_digests(JobContext(app.services, app.db.transaction))
+    await send_weekly_digests(app.job_context)
     await app.settle()
 
 

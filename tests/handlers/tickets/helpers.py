@@ -8,7 +8,6 @@ from bot.app import App, create_app
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
 from bot.models import Ticket
-from bot.routing import JobContext
 from handlers import texts
 from handlers.tickets.escalation import watch_deadlines
 from tests.chat import ChatUser
@@ -92,7 +91,7 @@ async def restart(app: App, memory: MemoryChannel, clock: FixedClock, *users: Ch
 
 
 async def run_deadline_watch(app: App) -> None:
-    await watch_deadlines(JobContext(app.services, app.db.transaction))
+    await watch_deadlines(app.job_context)
     await app.settle()
 
 
