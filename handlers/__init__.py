@@ -32,6 +32,7 @@ FLOWS = [
     During(staff.STAFF_NOTE, staff.note_typed),
     During(announcements.ANNOUNCE, announcements.typed),
     During(news.NEWS_POST, news.typed),
+    During(news.NEWS_PREVIEW, onboarding.code_or_help),  # buttons only: typing means leaving
     During(report_chat.REPORT_RANGE, report_chat.typed),
     During(waves.NEW_WAVE, waves.launch_typed),
 ]

@@ -56,10 +56,19 @@ class NewsNoLink(Button, verb="nnolink", flow=NEWS_POST):
     """ "Bỏ qua" at the link step: saves the post being written without a link."""
 
 
-class NewsPublish(Button, verb="npub"):
-    """Sends a post of the school's library now, tomorrow morning, or every Monday."""
+class Previewing(FlowState):
+    """A post of the library previewed, waiting for "send now", "tomorrow" or "every Monday"."""
 
     post: int
+
+
+NEWS_PREVIEW = Flow("tinxem", Previewing, cancelled=texts.CANCELLED)
+
+
+class NewsPublish(Button, verb="npub", flow=NEWS_PREVIEW):
+    """Sends the previewed post now, tomorrow morning, or every Monday (once: a second tap is
+    stale, as the preview ends with it)."""
+
     when: Literal["now", "am", "wk"]
 
 
@@ -123,8 +132,12 @@ async def view(ctx: Context, tap: NewsView) -> None:
 
 async def publish(ctx: Context, tap: NewsPublish) -> None:
     """Sends or schedules a post of the principal's own school."""
+    previewing = ctx.flow_state(NEWS_PREVIEW)
+    ctx.end_flow()
     poster = await _principal(ctx)
-    if poster is not None and (found := await _post_of(ctx, poster, tap.post)) is not None:
+    if poster is None or previewing is None:
+        return
+    if (found := await _post_of(ctx, poster, previewing.post)) is not None:
         await _publish(ctx, poster, found, tap.when)
 
 
@@ -233,10 +246,11 @@ async def _view(ctx: Context, poster: Poster, shown: NewsPost) -> None:
     audience = await audience_for(ctx.session, poster.school, [], settings)
     line = audience_summary(poster.school.name, audience)
     preview = texts.PREVIEW.format(body=news_body(shown)["text"], audience=line)
+    ctx.start_flow(NEWS_PREVIEW, Previewing(post=shown.id))
     choices = [
-        choice(NewsPublish(shown.id, "now"), texts.NEWS_SEND_NOW),
-        choice(NewsPublish(shown.id, "am"), texts.NEWS_TOMORROW),
-        choice(NewsPublish(shown.id, "wk"), texts.NEWS_WEEKLY),
+        choice(NewsPublish("now"), texts.NEWS_SEND_NOW),
+        choice(NewsPublish("am"), texts.NEWS_TOMORROW),
+        choice(NewsPublish("wk"), texts.NEWS_WEEKLY),
     ]
     ctx.reply(preview, choices)
 

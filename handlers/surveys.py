@@ -349,31 +349,30 @@ def _show(ctx: Context, wave: int, run: str, survey: Survey, screen: Screen, *, 
 
 
 def _question_choices(wave: int, run: str, screen: Ask) -> list[Choice]:
+    """A question's buttons: its options (ticks and "Xong" for several); "Bỏ qua" if optional."""
     question, index = screen.question, screen.index
     kind = kind_of(question)
-    options = kind.options(question)
-    if kind.input == "ticks":
-        ticked = set(screen.ticked)
-        return [
-            *(
-                choice(
-                    TickAnswer(wave, run, index, n),
-                    ("✓ " if option.value in ticked else "") + option.label,
-                    kind.button_key(question, n + 1, option),
-                )
-                for n, option in enumerate(options)
-            ),
-            choice(DoneTicking(wave, run, index), labels.DONE_LABEL, key=labels.DONE_LABEL),
-        ]
-    if kind.input == "text":
-        skip_button = choice(SkipAnswer(wave, run, index), labels.SKIP_LABEL, key=labels.SKIP_LABEL)
-        return [skip_button] if question.optional else []
-    return [
+    options = kind.options(question) if kind.input != "text" else []
+    ticked = set(screen.ticked)
+    choices = [
         choice(
-            PickAnswer(wave, run, index, n), option.label, kind.button_key(question, n + 1, option)
+            TickAnswer(wave, run, index, n)
+            if kind.input == "ticks"
+            else PickAnswer(wave, run, index, n),
+            ("✓ " if option.value in ticked else "") + option.label,
+            kind.button_key(question, n + 1, option),
         )
         for n, option in enumerate(options)
     ]
+    if kind.input == "ticks":
+        choices.append(
+            choice(DoneTicking(wave, run, index), labels.DONE_LABEL, key=labels.DONE_LABEL)
+        )
+    if question.optional:
+        choices.append(
+            choice(SkipAnswer(wave, run, index), labels.SKIP_LABEL, key=labels.SKIP_LABEL)
+        )
+    return choices
 
 
 async def _store_response(ctx: Context, run: SurveyRun, answers: dict[str, str]) -> None:

@@ -30,7 +30,17 @@ def _clean_copy(value: str) -> str:
     return value
 
 
+KEY_MAX = 32  # a survey's key travels in a button (Telegram allows 64 bytes in all)
+
+
+def _check_key_length(value: str) -> str:
+    if len(value) > KEY_MAX:
+        raise invalid(f"{value!r} is longer than {KEY_MAX} characters")
+    return value
+
+
 Slug = Annotated[str, AfterValidator(_check_slug)]
+SurveyKey = Annotated[str, AfterValidator(_check_slug), AfterValidator(_check_key_length)]
 Copy = Annotated[str, AfterValidator(_clean_copy)]
 
 

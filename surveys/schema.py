@@ -5,7 +5,7 @@ from typing import Self
 
 from pydantic import Field, field_validator, model_validator
 
-from surveys.fields import Copy, FieldPath, Model, Option, Slug, invalid
+from surveys.fields import Copy, FieldPath, Model, Option, Slug, SurveyKey, invalid
 from surveys.kinds import QuestionKind, kind_named, kind_of, known_kinds
 
 __all__ = [
@@ -92,7 +92,7 @@ class Element(Model):
 class Survey(Model):
     """A versioned questionnaire."""
 
-    key: Slug
+    key: SurveyKey
     version: int = Field(ge=1)
     title: Copy
     intro: Copy

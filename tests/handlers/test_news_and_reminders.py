@@ -50,10 +50,13 @@ async def test_a_principal_sends_a_sample_post_now_and_the_week_is_counted(
     await principal.taps(TITLE)
     assert principal.last_reply.startswith(f"Xem trước:\n———\n{BODY}\n———\n")
     assert "1 phụ huynh nhắn riêng, 0 nhóm lớp (1 tin)" in principal.last_reply
+    send_now = principal.button(texts.NEWS_SEND_NOW)
     await principal.taps(texts.NEWS_SEND_NOW)
     assert principal.last_reply == texts.ANNOUNCE_QUEUED.format(total=1)
+    await principal.taps_payload(send_now[1].payload)  # a double tap: the preview has ended
+    assert principal.last_reply == texts.STALE_BUTTON
     await app.settle()
-    assert lan.last_reply == BODY
+    assert lan.last_reply == BODY and shown(lan).count(BODY) == 1
     assert BODY not in shown(declined)
 
     await run_jobs(app)

@@ -40,6 +40,7 @@ def test_models_are_frozen() -> None:
     ("edit", "message"),
     [
         (lambda d: d.update(key="Toy-1"), "is not a slug"),
+        (lambda d: d.update(key="k" * 33), "longer than 32 characters"),  # it travels in buttons
         (lambda d: d.update(version=0), "greater than or equal to 1"),
         (lambda d: d.update(questions=[]), "at least 1 item"),
         (lambda d: d.update(extra_field=1), "Extra inputs are not permitted"),
