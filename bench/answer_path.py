@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import event
 
+from bench.buttons import opening
 from bench.machine import describe
 from bench.webhook_answers import ROOT, seed
 from bot.app import create_app
@@ -42,10 +43,14 @@ async def measure(db_url: str, users: int, rounds: int) -> None:
     app = create_app(settings, channels=[channel], jobs=[])
     await app.start(scheduler=False)
     chats = [str(200_000 + n) for n in range(users)]
-    opening = f"s:{wave_id}"
     now = datetime.now(UTC)
     await asyncio.gather(
-        *(channel.deliver(inbound_from(channel, c, now, choice=opening)) for c in chats)
+        *(
+            channel.deliver(
+                inbound_from(channel, c, now, choice=opening(app.signer, channel.name, c, wave_id))
+            )
+            for c in chats
+        )
     )
     await app.settle()
 

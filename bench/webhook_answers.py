@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import statistics
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,8 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy import delete
 
+from bench.buttons import KEY, signer_for
+from bench.buttons import opening as opening_of
 from bench.machine import describe
 
 TOKEN = "123456789:AAHbenchTokenForLoopbackOnly_0123456"
@@ -301,7 +305,7 @@ async def measure(kind: str, args: argparse.Namespace, api: FakeBotApi) -> dict[
             "--port",
             str(port),
         ]
-        opening = None
+        opening: Callable[[str], str] | None = None
     else:
         wave_id = await seed(args.db, args.users)
         env.update(
@@ -314,9 +318,11 @@ async def measure(kind: str, args: argparse.Namespace, api: FakeBotApi) -> dict[
             HAILONG_TELEGRAM_RATE_OVERALL="0",
             HAILONG_SURVEY_DIRS=json.dumps([str(ROOT / "bench" / "surveys")]),
             HAILONG_LOG_LEVEL="WARNING",
+            HAILONG_BUTTON_KEY=KEY,
         )
         command = [sys.executable, "-m", "bot", "run"]
-        opening = f"s:{wave_id}"
+        signer = signer_for(KEY)
+        opening = functools.partial(opening_of, signer, "telegram", wave_id=wave_id)
     process = subprocess.Popen(command, env=env, cwd=ROOT)
     try:
         await wait_healthy(port, process)
@@ -324,8 +330,9 @@ async def measure(kind: str, args: argparse.Namespace, api: FakeBotApi) -> dict[
         if opening:
             connector = aiohttp.TCPConnector(limit=0)
             async with aiohttp.ClientSession(connector=connector) as session:
+                chats = [200_000 + n for n in range(args.users)]
                 await asyncio.gather(
-                    *(load.warm(session, 200_000 + n, opening) for n in range(args.users))
+                    *(load.warm(session, chat, opening(str(chat))) for chat in chats)
                 )
         return await load.run(None)
     finally:

@@ -42,6 +42,7 @@ from surveys.step import (
     Done,
     Edit,
     Input,
+    Outcome,
     Pick,
     Resume,
     Review,
@@ -278,18 +279,17 @@ async def _advance(ctx: Context, wave_id: int, token: str, event: Input) -> None
         ctx.reply(texts.WAVE_CLOSED)
         return
     survey = ctx.services.catalog.get(run.survey_key, run.survey_version)
-    before = RunState.from_json({**run.state, "answers": answers})
-    outcome = step(survey, before, event)
+    state = RunState.from_json({**run.state, "answers": answers})
+    outcome = step(survey, state, event)
     if outcome.changed:
         await apply_changes(ctx, run, outcome.changed)
-    after = outcome.state.to_json()
-    after.pop("answers", None)
-    if after != run.state:
-        run.state, run.updated_at = after, ctx.now
+    saved = outcome.saved()
+    if saved != run.state:  # most answers change only the answers, not where the run stands
+        run.state = saved
     if outcome.submitted:
         await _store_response(ctx, run, dict(outcome.state.answers))
         return
-    replace_tapped = outcome.rejection is None and _replaces_tapped(survey, before, event)
+    replace_tapped = _replaces_tapped(event, outcome)
     if outcome.rejection is not None:
         reason = outcome.rejection
         ctx.reply(REJECTIONS[reason.reason].format(max=reason.limit))
@@ -300,17 +300,19 @@ async def _advance(ctx: Context, wave_id: int, token: str, event: Input) -> None
         _show(ctx, wave.id, run.token, survey, outcome.screen, edit=replace_tapped)
 
 
-def _replaces_tapped(survey: Survey, before: RunState, event: Input) -> bool:
+def _replaces_tapped(event: Input, outcome: Outcome) -> bool:
     """Whether the next screen takes the place of the message whose button was tapped.
 
-    A tap on the question being asked, or on the review's buttons, moves that message on; a tap
-    on an earlier question's message gets its answer (a confirmation) as a new message.
+    An accepted tap moves its own message on (the question asked, the review's buttons); a tap
+    with another value on an earlier question gets its confirmation as a new message, and a
+    refused one leaves the message as it was.
     """
-    if isinstance(event, Pick | Tick | Done):
-        questions = survey.questions
-        tapped = questions[event.question].key if 0 <= event.question < len(questions) else None
-        return tapped is not None and tapped == before.asked
-    return isinstance(event, Submit | Change | Edit | Confirm)
+    taps = Pick | Tick | Done | Submit | Change | Edit | Confirm
+    return (
+        isinstance(event, taps)
+        and outcome.rejection is None
+        and not isinstance(outcome.screen, ConfirmChange)
+    )
 
 
 def _show(ctx: Context, wave: int, run: str, survey: Survey, screen: Screen, *, edit: bool) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from surveys.engine import SummaryLine
 from surveys.run_state import RunState
@@ -70,3 +70,19 @@ class Outcome:
     rejection: Rejection | None = None  # said before the screen
     submitted: bool = False  # the answers are final: the caller stores the response
     visible: tuple[Question, ...]  # the visible questions for the new answers
+
+    def saved(self) -> dict[str, Any]:
+        """What to store of the new state besides its answers: nothing ({}) while the run just
+        asks its first unanswered question or shows its review, as the engine settles an empty
+        state to exactly that; so most answers leave the run's row untouched."""
+        state = self.state
+        first = next((q.key for q in self.visible if q.key not in state.answers), None)
+        plain = not state.ticked and state.proposal is None
+        if plain and (
+            (state.stage == "asking" and first is not None and state.asked == first)
+            or (state.stage == "review" and first is None)
+        ):
+            return {}
+        saved = state.to_json()
+        del saved["answers"]
+        return saved

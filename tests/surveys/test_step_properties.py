@@ -165,6 +165,9 @@ def check_answers(
     assert expected == answers
     assert len(written) <= 1
     assert RunState.from_json(outcome.state.to_json()) == outcome.state
+    # what the handler stores (the saved form and the answers) reads back as the same state
+    restored = RunState.from_json({**outcome.saved(), "answers": dict(answers)})
+    assert step(survey, restored, Resume()).state == outcome.state
     resumed = step(survey, outcome.state, Resume())
     assert resumed.state is outcome.state
     assert resumed.changed == {}
