@@ -116,22 +116,16 @@ async def start_adding(ctx: Context, tap: AddTicketInfo) -> None:
 
 async def ask_rating(ctx: Context, tap: AskRating) -> None:
     """Offers the 1–5 rating of the parent's own closed ticket."""
-    ticket = await _mine(ctx, tap.ticket)
+    ticket = await _closed_and_mine(ctx, tap.ticket)
     if ticket is None:
-        return
-    if ticket.status != "closed":
-        ctx.reply(texts.STALE_BUTTON)
         return
     ctx.reply(texts.RATE_ASK.format(number=number_of(ticket)), rating_choices(ticket))
 
 
 async def rate(ctx: Context, tap: RateTicket) -> None:
     """Stores the sender's 1–5 rating of their own closed ticket, once."""
-    ticket = await _mine(ctx, tap.ticket)
+    ticket = await _closed_and_mine(ctx, tap.ticket)
     if ticket is None:
-        return
-    if ticket.status != "closed":
-        ctx.reply(texts.STALE_BUTTON)
         return
     if ticket.rating is not None:
         ctx.reply(texts.ALREADY_RATED, edit=True)
@@ -176,6 +170,15 @@ async def _show(ctx: Context, ticket: Ticket) -> None:
     elif ticket.rating is None:
         choices.append(choice(AskRating(ticket.id), texts.RATE))
     ctx.reply(parent_view(ticket, events, Terms.of(ctx.services.settings)), choices)
+
+
+async def _closed_and_mine(ctx: Context, ticket_id: int) -> Ticket | None:
+    """The parent's own ticket if it is closed (only then is it rated); else the stale text."""
+    ticket = await _mine(ctx, ticket_id)
+    if ticket is not None and ticket.status != "closed":
+        ctx.reply(texts.STALE_BUTTON)
+        return None
+    return ticket
 
 
 async def _mine(ctx: Context, ticket_id: int, *, quiet: bool = False) -> Ticket | None:

@@ -77,6 +77,8 @@ class FeedbackKind(Button, verb="fbkind", flow=FEEDBACK):
 
 
 class FeedbackTopic(Button, verb="fbtopic", flow=FEEDBACK):
+    """What it is about: meals, safety, fees …"""
+
     topic: Topic
 
 

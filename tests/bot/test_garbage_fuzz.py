@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -25,9 +25,7 @@ from sqlalchemy import func, select
 from bot.channels import telegram, zalo
 from bot.channels.base import Inbound
 from bot.channels.kit.intake import take
-from bot.clock import FixedClock
 from bot.models import InboundMessage
-from bot.settings import Settings
 from tests.conftest import START
 from tests.phones import SECRET, Deployment
 
@@ -148,14 +146,6 @@ def bodies(target: Target) -> st.SearchStrategy[bytes]:
         st.binary(max_size=200),
         st.text(max_size=200).map(lambda text: text.encode("utf-8", "surrogatepass")),
     )
-
-
-@pytest.fixture
-async def deployment(settings: Settings, clock: FixedClock) -> AsyncIterator[Deployment]:
-    running = Deployment(settings, clock)
-    await running.start()
-    yield running
-    await running.close()
 
 
 async def post(deployment: Deployment, target: Target, body: bytes) -> int:
