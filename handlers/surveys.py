@@ -31,6 +31,7 @@ from handlers.runs import (
 from handlers.waves import StartSurvey, open_waves_for, staff_menu, start_choices
 from surveys import labels
 from surveys.kinds import kind_of
+from surveys.options import label_of
 from surveys.schema import Survey
 from surveys.step import (
     SKIP_OPTION,
@@ -297,7 +298,23 @@ async def _advance(ctx: Context, wave_id: int, token: str, event: Input) -> None
         answering = ctx.flow_state(SURVEY)
         if answering is None or answering.run != run.token:
             ctx.start_flow(SURVEY, Answering(run=run.token))
-        _show(ctx, wave.id, run.token, survey, outcome.screen, edit=replace_tapped)
+        note = _settled_change(event, state, outcome)
+        _show(ctx, wave.id, run.token, survey, outcome.screen, edit=replace_tapped, note=note)
+
+
+def _settled_change(event: Input, state: RunState, outcome: Outcome) -> str:
+    """After yes or no to changing an earlier answer, a line saying which way it went."""
+    proposal = state.proposal
+    if not isinstance(event, Confirm) or proposal is None or outcome.rejection is not None:
+        return ""
+    numbers = {question.key: n for n, question in enumerate(outcome.visible, start=1)}
+    number = numbers.get(proposal.question)
+    if number is None:
+        return ""
+    if not event.yes:
+        return texts.CHANGE_KEPT.format(number=number)
+    question = outcome.visible[number - 1]
+    return texts.CHANGE_MADE.format(number=number, new=label_of(question, proposal.value))
 
 
 def _replaces_tapped(event: Input, outcome: Outcome) -> bool:
@@ -315,14 +332,17 @@ def _replaces_tapped(event: Input, outcome: Outcome) -> bool:
     )
 
 
-def _show(ctx: Context, wave: int, run: str, survey: Survey, screen: Screen, *, edit: bool) -> None:
-    """Shows one screen of the run: a question, the review, the list to change, or a question."""
+def _show(
+    ctx: Context, wave: int, run: str, survey: Survey, screen: Screen, *, edit: bool, note: str
+) -> None:
+    """Shows one screen of the run (a question, the review, the list to change, a confirmation),
+    after `note` if there is one."""
     if isinstance(screen, Ask):
         question = screen.question
         kind = kind_of(question)
         text = texts.QUESTION.format(number=screen.number, total=screen.total, text=question.text)
         hint = kind.hint(question)
-        text += f"\n{hint}" if hint else ""
+        text = (f"{note}\n\n" if note else "") + text + (f"\n{hint}" if hint else "")
         ctx.reply(text, _question_choices(wave, run, screen), edit=edit)
     elif isinstance(screen, Review):
         lines = [
@@ -333,7 +353,8 @@ def _show(ctx: Context, wave: int, run: str, survey: Survey, screen: Screen, *, 
             choice(SubmitRun(wave, run), labels.SUBMIT_LABEL, key="1"),
             choice(ChangeRun(wave, run), labels.CHANGE_LABEL, key="2"),
         ]
-        ctx.reply("\n".join([texts.REVIEW, *lines]), choices, edit=edit)
+        head = [note, ""] if note else []
+        ctx.reply("\n".join([*head, texts.REVIEW, *lines]), choices, edit=edit)
     elif isinstance(screen, ChangeList):
         index = {q.key: i for i, q in enumerate(survey.questions)}
         choices = [

@@ -50,7 +50,7 @@ async def test_an_earlier_button_changes_its_own_question_once_confirmed(
     await parent.taps_payload(payload_for_4, message_id="old-message")
     assert parent.last_reply == "Đổi câu 1 từ «Bình thường» thành «Hài lòng»?"
     await parent.taps(labels.CONFIRM_YES_LABEL)
-    assert parent.last_reply.startswith("Câu 3/")
+    assert parent.last_reply.startswith("Đã đổi câu 1 thành «Hài lòng».\n\nCâu 3/")
     async with app.db.sessions() as session:
         values = dict(
             (await session.execute(select(DraftAnswer.question_key, DraftAnswer.value))).all()

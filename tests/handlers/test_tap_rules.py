@@ -71,7 +71,9 @@ async def test_a_tap_on_an_earlier_question_asks_before_changing_it(
 
     answer = labels.CONFIRM_YES_LABEL if confirmed else labels.CONFIRM_NO_LABEL
     await parent.taps(answer, on=question)
-    assert (await last_reply(parent)).startswith("Câu 3/")  # back where the parent was
+    said = texts.CHANGE_MADE.format(number=1, new="Rất hài lòng")
+    note = said if confirmed else texts.CHANGE_KEPT.format(number=1)
+    assert (await last_reply(parent)).startswith(f"{note}\n\nCâu 3/")  # back where it was
     assert (await drafts(deployment))["tc_cong_khai"] == ("5" if confirmed else "2")
 
 
