@@ -3,8 +3,9 @@
     python -m bench.digest --db postgresql+asyncpg://postgres@127.0.0.1:54330/hailong_bench
 
 The database's schema is dropped and recreated, then filled with COPY: one district of `--schools`
-schools with four classes each and one wave of the preschool questionnaire, open over two weeks;
-responses spread over those two weeks (the week reported and the week it is compared with) until
+schools with four classes each and two released waves of the preschool questionnaire, one a week
+(a response counts in the week its wave closed); responses spread over those two weeks (the week
+reported and the week it is compared with) until
 `--answers` answer rows exist (14 to 17 a response: the scale items, the handling items only for
 those who sent feedback, the wishes, a comment now and then); 20 tickets and two news posts of 50
 recipients per school. Every answer is in one of the two weeks, so the digest aggregates them all.
@@ -63,7 +64,7 @@ PLAIN = text(
     FROM answers a
     JOIN responses r ON r.id = a.response_id
     JOIN waves w ON w.id = r.wave_id
-    WHERE r.submitted_on BETWEEN :first AND :last
+    WHERE w.released_at IS NOT NULL AND w.closes_at BETWEEN :first AND :last
     GROUP BY w.school_id, a.question_key, a.value
     """
 )
@@ -132,7 +133,9 @@ async def _figures(
 
 async def _plain(db: Database) -> object:
     async with db.sessions() as session:
-        return (await session.execute(PLAIN, {"first": FIRST_DAY, "last": WEEK.end})).all()
+        first = datetime.combine(FIRST_DAY, day_time(), UTC)
+        last = datetime.combine(WEEK.end, day_time(23, 59), UTC)
+        return (await session.execute(PLAIN, {"first": first, "last": last})).all()
 
 
 async def _render(figures: SchoolFigures, settings: Settings) -> object:
@@ -150,7 +153,10 @@ async def check(db: Database, catalog: Catalog, settings: Settings, school: Scho
             select(Response.id, Answer.question_key, Answer.value)
             .join(Answer, Answer.response_id == Response.id)
             .join(Wave, Wave.id == Response.wave_id)
-            .where(Wave.school_id == school.id, Response.submitted_on.between(WEEK.start, WEEK.end))
+            .where(
+                Wave.school_id == school.id,
+                Wave.closes_at > datetime.combine(WEEK.start, day_time(), UTC),
+            )
         )
         loaded: dict[str, dict[str, str]] = {}
         for response_id, key, value in rows:
@@ -237,14 +243,17 @@ async def _copy_district(
     }
     for n in range(len(response_ids) * 4 // 3 + schools):
         school = n % schools + 1
-        wave, class_id = school, (school - 1) * CLASSES + (n // schools) % CLASSES + 1
+        days = (n // schools) % 14
+        # the first week's wave of a school is its number, the second's that plus `schools`
+        wave = school + (schools if days >= 7 else 0)
+        class_id = (school - 1) * CLASSES + (n // schools) % CLASSES + 1
         rows["people"].append((n + 1, "", founded))
         rows["invites"].append((wave, n + 1, class_id, opens))
         if n < len(response_ids):
-            day = FIRST_DAY + timedelta(days=(n // schools) % 14)
+            day = FIRST_DAY + timedelta(days=days)
             moment = datetime.combine(day, day_time(3), UTC)
             rows["receipts"].append((wave, n + 1, moment))
-            rows["responses"].append((response_ids[n], wave, class_id, day))
+            rows["responses"].append((response_ids[n], wave, class_id))
     schools_rows = [
         (s, f"MN-B{s:03d}", f"Trường Mầm non Số {s}", DISTRICT, 90, founded)
         for s in range(1, schools + 1)
@@ -278,19 +287,22 @@ async def _copy_district(
             "closes_at",
             "invited_at",
             "created_at",
+            "released_at",
         ),
         [
             (
-                s,
+                s + week * schools,
                 s,
                 "preschool_parents",
                 1,
-                "Khảo sát học kỳ I",
-                opens,
-                opens + timedelta(days=14),
-                opens,
+                f"Khảo sát tuần {week + 1}",
+                opens + timedelta(days=7 * week),
+                opens + timedelta(days=7 * week + 6, hours=10),
+                opens + timedelta(days=7 * week),
                 founded,
+                opens + timedelta(days=7 * week + 6, hours=11),
             )
+            for week in (0, 1)
             for s in range(1, schools + 1)
         ],
     )
@@ -307,8 +319,7 @@ async def _copy_district(
         ("wave_id", "person_id", "submitted_at"),
         rows["receipts"],
     )
-    await _copy(connection, "responses", ("id", "wave_id", "class_id", "submitted_on"),
-                rows["responses"])  # fmt: skip
+    await _copy(connection, "responses", ("id", "wave_id", "class_id"), rows["responses"])
     return {
         "schools": schools,
         "invited": len(rows["invites"]),

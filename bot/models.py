@@ -110,11 +110,16 @@ class LinkCode(Base):
 
 
 class ConsentEvent(Base):
-    """Every grant or withdrawal, with the version of the notice the person saw."""
+    """Every grant or withdrawal, with the version of the notice the person saw.
+
+    The trail outlives the person: erasing them empties `person_id`, the rest stays.
+    """
 
     __tablename__ = "consent_events"
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     purpose: Mapped[str] = mapped_column(String(20))
     granted: Mapped[bool] = mapped_column(Boolean)
     notice_version: Mapped[str] = mapped_column(String(32))
@@ -146,6 +151,8 @@ class Wave(Base):
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # every answer released after it closed (handlers/release.py): only then is it reported
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class WaveClass(Base):
@@ -170,6 +177,17 @@ class WaveInvite(Base):
     )
     class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ErasedInvite(Base):
+    """An invitation of a person since erased: still counted in participation, nobody's now."""
+
+    __tablename__ = "erased_invites"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"), index=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class SurveyRun(Base):
@@ -215,14 +233,31 @@ class CompletionReceipt(Base):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class PendingResponse(Base):
+    """A submitted questionnaire waiting to be released into `responses` (handlers/release.py).
+
+    Written with its completion receipt, so while it waits it is as linkable as that moment is:
+    it carries no person, chat or time, and waits only until its class has enough to release.
+    """
+
+    __tablename__ = "pending_responses"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"), index=True)
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id", ondelete="SET NULL"))
+    answers: Mapped[dict[str, str]] = mapped_column(JSON)
+
+
 class Response(Base):
-    """One anonymous submitted questionnaire: a random id, the class and the day only."""
+    """One anonymous submitted questionnaire: a random id, the wave and the class only.
+
+    Written by a release, with the rest of its class, in a random order under new random ids;
+    no class (NULL) for a class that had fewer than the minimum group of respondents.
+    """
 
     __tablename__ = "responses"
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
     wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"), index=True)
     class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id", ondelete="SET NULL"))
-    submitted_on: Mapped[date] = mapped_column(Date)
 
 
 class Answer(Base):
@@ -332,6 +367,9 @@ class Ticket(Base):
     concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the sender erased their data while the case was open: what the law keeps of them (name,
+    # contact, the sealed identity) is dropped when it closes
+    sender_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rating: Mapped[int | None] = mapped_column(Integer)
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -348,14 +386,18 @@ class TicketCounter(Base):
 
 
 class SealedSender(Base):
-    """Who sent a denunciation: kept apart, shown to its handler only (Luật Tố cáo 2018 Art. 56)."""
+    """Who sent a denunciation: kept apart, shown to its handler only (Luật Tố cáo 2018 Art. 56).
+
+    Erasing the person keeps the row of an open case (the law needs the denouncer's name and
+    contact until it is settled) without the person; the row goes when the case closes.
+    """
 
     __tablename__ = "sealed_senders"
     ticket_id: Mapped[int] = mapped_column(
         ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True
     )
     person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), index=True
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
     )
     name: Mapped[str] = mapped_column(String(200))
     contact: Mapped[str] = mapped_column(String(200))

@@ -14,6 +14,7 @@ from handlers import (
     onboarding,
     photos,
     posting,
+    release,
     reminders,
     surveys,
     texts,
@@ -138,6 +139,8 @@ ROUTES = Routes(
 
 JOBS = [
     Job("open_due_waves", waves.open_due_waves, every_seconds=60),
+    # survey answers reach `responses` a class at a time, and the rest when the wave closes
+    Job("release_responses", release.release_responses, every_seconds=60),
     # hourly in the working day, so a restart misses nothing; each alert is sent once
     Job("ticket_deadlines", escalation.watch_deadlines, cron={"hour": "7-17", "minute": "0"}),
     Job("release_broadcasts", posting.release_broadcasts, every_seconds=60),

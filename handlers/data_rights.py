@@ -1,19 +1,39 @@
-"""A parent's rights over their data: see it, withdraw or give consent, delete it."""
+"""A parent's rights over their data: see it, withdraw or give consent, delete it.
+
+Deleting keeps only what is no longer theirs or what another law requires: the anonymous
+answers; their invitations and receipts as anonymous counts (`erased_invites`), so participation
+never drops below the responses kept; the consent log without the person; and, for an open named
+complaint or denunciation, the name and contact it was filed with (the sealed identity of a
+denouncer) until the case closes (handlers/tickets/store.py).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, insert, select
 
 from bot.context import Context
 from bot.interactions import Button, choice
-from bot.models import PURPOSES, ChatAccount, CompletionReceipt, Person, Purpose, SurveyRun
+from bot.models import (
+    PURPOSES,
+    ChatAccount,
+    CompletionReceipt,
+    ErasedInvite,
+    Person,
+    Purpose,
+    SurveyRun,
+    Ticket,
+    WaveInvite,
+)
 from handlers import texts
 from handlers.linking import app_name, link_choices
 from handlers.people import Place, consents_of, places_of, record_consent_event
 from handlers.tickets import follow, intake
-from handlers.tickets.store import forget_sender, tickets_of
+from handlers.tickets.rules import NAMED_KINDS
+from handlers.tickets.store import forget_sender, number_of, tickets_of
+from handlers.tickets.views import kind_name
 
 
 class ChangeConsent(Button, verb="mycons"):
@@ -106,8 +126,14 @@ async def ask_delete_me(ctx: Context, tap: AskDeleteMe) -> None:
     if ctx.person is None:
         ctx.reply(texts.MY_DATA_NONE)
         return
+    open_cases = [
+        ticket
+        for ticket in await tickets_of(ctx.session, ctx.person.id)
+        if ticket.status != "closed" and ticket.kind in NAMED_KINDS and not ticket.anonymous
+    ]
+    note = texts.DELETE_KEEPS_CASES.format(cases=_cases(open_cases)) if open_cases else ""
     ctx.reply(
-        texts.DELETE_CONFIRM,
+        texts.DELETE_CONFIRM + note,
         [
             choice(DeleteMe(yes=True), texts.DELETE_YES),
             choice(DeleteMe(yes=False), texts.DELETE_NO),
@@ -124,13 +150,54 @@ async def delete_me(ctx: Context, tap: DeleteMe) -> None:
     elif tap.yes:
         # the anonymous responses have no link to the person, so they stay in the aggregates;
         # tickets stay in the school's register, their link, name and contact are dropped
-        await forget_sender(ctx.session, person.id)
+        kept = await forget_sender(ctx.session, person.id, ctx.now)
+        await _keep_counts(ctx, person.id)
+        await _close_consent_log(ctx, person.id)
         await ctx.session.execute(delete(Person).where(Person.id == person.id))
         ctx.person, ctx.account = None, None
         ctx.end_flow()
-        ctx.reply(texts.DELETED, edit=True)
+        note = texts.DELETED_KEPT_FOR_CASES.format(cases=_cases(kept)) if kept else ""
+        ctx.reply(texts.DELETED + note, edit=True)
     else:
         ctx.reply(texts.KEPT, edit=True)
+
+
+async def _keep_counts(ctx: Context, person_id: int) -> None:
+    """The person's invitations (answered or not) become anonymous counts before they go."""
+    answered = and_(
+        CompletionReceipt.wave_id == WaveInvite.wave_id,
+        CompletionReceipt.person_id == WaveInvite.person_id,
+    )
+    rows = await ctx.session.execute(
+        select(
+            WaveInvite.wave_id,
+            WaveInvite.class_id,
+            WaveInvite.invited_at,
+            CompletionReceipt.submitted_at,
+        )
+        .outerjoin(CompletionReceipt, answered)
+        .where(WaveInvite.person_id == person_id)
+    )
+    counted = [
+        {"wave_id": wave, "class_id": room, "invited_at": invited, "answered_at": answered_at}
+        for wave, room, invited, answered_at in rows
+    ]
+    if counted:
+        await ctx.session.execute(insert(ErasedInvite), counted)
+
+
+async def _close_consent_log(ctx: Context, person_id: int) -> None:
+    """Ends each standing consent with a withdrawal, so the anonymous trail says how it ended."""
+    for purpose, event in (await consents_of(ctx.session, person_id)).items():
+        if event is not None and event.granted:
+            record_consent_event(ctx, person_id, purpose, False)
+    await ctx.session.flush()  # before the person goes: the database then empties person_id
+
+
+def _cases(tickets: Sequence[Ticket]) -> str:
+    return ", ".join(
+        texts.DELETE_CASE.format(number=number_of(t), kind=kind_name(t).lower()) for t in tickets
+    )
 
 
 def _place_name(place: Place) -> str:

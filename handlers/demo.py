@@ -1,14 +1,15 @@
 """A demo school with classes, staff, parents who already answered, and an open wave.
 
-The wave has run for over two weeks, so /baocao and the weekly digest show a week-on-week change
-(the answers get better week after week), and a few tickets give the figures something to count.
+A wave closed each of the last two weeks, so /baocao and the weekly digest show a week-on-week
+change (the answers get better week after week); this week's wave is open, its answers so far
+waiting to be released (handlers/release.py); a few tickets give the figures something to count.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +22,7 @@ from bot.models import (
     CompletionReceipt,
     ConsentEvent,
     Membership,
+    PendingResponse,
     Person,
     Response,
     School,
@@ -138,27 +140,33 @@ async def _create(
             session, now, channel, "web-parent-la1", "Phụ huynh Lá 1", school, la1, "parent"
         )
     )
-    opened = now - timedelta(days=16)
-    wave, _ = await launch_wave(
-        session,
-        catalog,
-        school_id=school.id,
-        survey_key="preschool_parents",
-        opens_at=opened,
-        closes_at=now + timedelta(days=12),
-        now=opened,
-        settings=settings,
-        title="Khảo sát sự hài lòng học kỳ I",
-    )
     draw = random.Random(2026)
     today = terms.today(now) if terms else now.date()
     monday = today - timedelta(days=today.weekday())
+    waves = []
+    for weeks_ago in (2, 1, 0):  # one wave a week: the last two closed, this week's open
+        opened = now - timedelta(days=(today - monday).days + 7 * weeks_ago)
+        closes = opened + timedelta(days=6) if weeks_ago else now + timedelta(days=12)
+        wave, _ = await launch_wave(
+            session,
+            catalog,
+            school_id=school.id,
+            survey_key="preschool_parents",
+            opens_at=opened,
+            closes_at=closes,
+            now=opened,
+            settings=settings,
+            title=f"Khảo sát sự hài lòng tuần {(monday - timedelta(weeks=weeks_ago)):%d/%m}",
+        )
+        wave.released_at = closes if weeks_ago else None
+        waves.append(wave)
     for n, (person, classroom) in enumerate(answering):
         weeks_ago = 2 - n % len(WEEKLY_LEVELS)
         day = min(monday - timedelta(weeks=weeks_ago) + timedelta(days=n % 5), today)
         levels = WEEKLY_LEVELS[-1 - weeks_ago]
         turn = n % len(levels)  # parents of one week start at different levels
-        await _answer(session, catalog, wave, classroom, draw, levels[turn:] + levels[:turn], day)
+        wave = waves[2 - weeks_ago]
+        await _answer(session, catalog, wave, classroom, draw, levels[turn:] + levels[:turn])
         submitted = now - timedelta(days=(today - day).days)
         session.add(CompletionReceipt(wave_id=wave.id, person_id=person.id, submitted_at=submitted))
     if terms is not None:
@@ -173,9 +181,9 @@ async def _answer(
     classroom: Classroom,
     draw: random.Random,
     levels: tuple[str, ...],
-    day: date,
 ) -> None:
-    """One anonymous response, as a parent of the class might have given it that day.
+    """One anonymous response, as a parent of the class might have given it: released if the
+    wave has closed, else waiting in the pool as a submission would.
 
     The scale items take the levels in turn, so a week's indices follow its levels, not luck.
     """
@@ -193,7 +201,10 @@ async def _answer(
             answers[question.key] = join_choices(question, picked)
         elif kind.input == "tap":
             answers[question.key] = draw.choice(values)
-    response = Response(wave_id=wave.id, class_id=classroom.id, submitted_on=day)
+    if wave.released_at is None:
+        session.add(PendingResponse(wave_id=wave.id, class_id=classroom.id, answers=answers))
+        return
+    response = Response(wave_id=wave.id, class_id=classroom.id)
     session.add(response)
     await session.flush()
     session.add_all(

@@ -87,7 +87,7 @@ async def consenting(session: AsyncSession, person_ids: Sequence[int], purpose: 
         .order_by(ConsentEvent.id)
     )
     latest = {person_id: granted for person_id, granted in events}
-    return {person_id for person_id, granted in latest.items() if granted}
+    return {person_id for person_id, granted in latest.items() if granted and person_id}
 
 
 def record_consent_event(ctx: Context, person_id: int, purpose: str, granted: bool) -> None:

@@ -1,4 +1,9 @@
-"""Reading a wave's anonymous answers and scoring them the SIPAS way."""
+"""Reading a wave's anonymous answers and scoring them the SIPAS way.
+
+A wave's indices are shown once it has closed and all its answers are released (`released_at`,
+handlers/release.py): a figure shown of a part of a wave and then of the whole would give away
+the last few answers. Until then only participation, counted from the receipts.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,11 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import Answer, CompletionReceipt, Response, Wave, WaveInvite
+from bot.models import Answer, CompletionReceipt, ErasedInvite, Response, Wave, WaveInvite
 from handlers import texts
+from handlers.reports.small_groups import mark, score_shown
 from surveys.catalog import Catalog
-from surveys.scoring import Method, WaveScore, round2, score_wave
+from surveys.scoring import Method, WaveScore, round2, value_counts
 
 
 async def wave_responses(session: AsyncSession, wave_id: int) -> list[dict[str, str]]:
@@ -32,11 +38,12 @@ async def wave_responses(session: AsyncSession, wave_id: int) -> list[dict[str, 
 async def score_of(
     session: AsyncSession, catalog: Catalog, wave: Wave, method: Method, min_group: int
 ) -> WaveScore:
-    """The SIPAS indices of a wave (suppressed under `min_group` respondents)."""
+    """The SIPAS indices of a wave's released answers, with no figure from a small group."""
     survey = catalog.get(wave.survey_key, wave.survey_version)
     _, invited = await wave_progress(session, wave.id)
     responses = await wave_responses(session, wave.id)
-    return score_wave(survey, responses, invited, method=method, min_group=min_group)
+    counts = value_counts(responses)
+    return score_shown(survey, counts, len(responses), invited, method=method, min_group=min_group)
 
 
 def percent(value: float | None) -> str:
@@ -46,7 +53,14 @@ def percent(value: float | None) -> str:
 async def wave_score_text(
     session: AsyncSession, catalog: Catalog, wave: Wave, method: Method, min_group: int
 ) -> str:
-    """The wave's results as a short chat message."""
+    """The wave's results as a short chat message (its participation only, until released)."""
+    if wave.released_at is None:
+        answered, invited = await wave_progress(session, wave.id)
+        rate = percent(100 * answered / invited if invited else None)
+        header = texts.RESULTS_HEADER.format(
+            title=wave.title, answered=answered, invited=invited, rate=rate
+        )
+        return header + "\n" + texts.RESULTS_AFTER_CLOSE
     score = await score_of(session, catalog, wave, method, min_group)
     header = texts.RESULTS_HEADER.format(
         title=wave.title,
@@ -54,22 +68,31 @@ async def wave_score_text(
         invited=score.invited,
         rate=percent(score.participation_rate),
     )
+    hidden = mark(min_group)
     if score.suppressed:
-        return header + "\n" + texts.RESULTS_SUPPRESSED.format(n=score.respondents, min=min_group)
+        return header + "\n" + texts.RESULTS_SUPPRESSED.format(n=score.respondents, mark=hidden)
     lines = [header]
     lines += [
-        texts.RESULTS_ELEMENT.format(title=element.title, index=percent(element.index))
+        texts.RESULTS_ELEMENT.format(title=element.title, index=percent_or(element.index, hidden))
         for element in score.elements
     ]
-    mean = "–" if score.mean_score is None else f"{score.mean_score:.2f}".replace(".", ",")
-    lines.append(texts.RESULTS_OVERALL.format(index=percent(score.overall_index), mean=mean))
+    mean = hidden if score.mean_score is None else f"{score.mean_score:.2f}".replace(".", ",")
+    lines.append(
+        texts.RESULTS_OVERALL.format(index=percent_or(score.overall_index, hidden), mean=mean)
+    )
     return "\n".join(lines)
+
+
+def percent_or(value: float | None, hidden: str) -> str:
+    """A percentage, or the mark where too few answers left no figure."""
+    return hidden if value is None else percent(value)
 
 
 async def wave_progress(
     session: AsyncSession, wave_id: int, class_ids: Sequence[int] | None = None
 ) -> tuple[int, int]:
-    """(answered, invited) for a wave, optionally only some classes (counts only)."""
+    """(answered, invited) for a wave, optionally only some classes (counts only); parents
+    erased since still count."""
     invited_q = select(func.count()).select_from(WaveInvite).where(WaveInvite.wave_id == wave_id)
     answered_q = (
         select(func.count())
@@ -81,7 +104,13 @@ async def wave_progress(
         )
         .where(CompletionReceipt.wave_id == wave_id)
     )
+    erased_q = select(func.count(), func.count(ErasedInvite.answered_at)).where(
+        ErasedInvite.wave_id == wave_id
+    )
     if class_ids is not None:
         invited_q = invited_q.where(WaveInvite.class_id.in_(class_ids))
         answered_q = answered_q.where(WaveInvite.class_id.in_(class_ids))
-    return int(await session.scalar(answered_q) or 0), int(await session.scalar(invited_q) or 0)
+        erased_q = erased_q.where(ErasedInvite.class_id.in_(class_ids))
+    erased_invited, erased_answered = (await session.execute(erased_q)).one()
+    answered = int(await session.scalar(answered_q) or 0) + erased_answered
+    return answered, int(await session.scalar(invited_q) or 0) + erased_invited

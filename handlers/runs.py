@@ -119,12 +119,14 @@ async def apply_changes(ctx: Context, run: SurveyRun, changed: Mapping[str, str 
         )
 
 
-def forget_staged(ctx: Context, run: SurveyRun) -> None:
-    """Drops what this unit of work holds of a run that is being deleted in it."""
+async def drop_run(ctx: Context, run: SurveyRun) -> None:
+    """Deletes a submitted run and its draft answers (and what this unit of work holds of them)."""
     state = ctx.work.staged(RunDrafts)
     state.runs.pop(run.token, None)
     for draft in [draft for draft in state.drafts if draft[0] == run.id]:
         del state.drafts[draft]
+    await ctx.session.execute(delete(DraftAnswer).where(DraftAnswer.run_id == run.id))
+    await ctx.session.execute(delete(SurveyRun).where(SurveyRun.id == run.id))
 
 
 async def find_or_start_run(ctx: Context, wave: Wave, person_id: int) -> SurveyRun | None:

@@ -9,20 +9,20 @@ it changed and shows what it asks for.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from bot.channels.base import Choice
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
-from bot.models import Answer, CompletionReceipt, Response, SurveyRun, Wave
+from bot.models import CompletionReceipt, SurveyRun, Wave
 from handlers import texts
 from handlers.people import has_consent, places_of
+from handlers.release import hold_answers
 from handlers.runs import (
     apply_changes,
+    drop_run,
     find_or_start_run,
-    forget_staged,
     has_submitted,
     is_open,
     prefetch_runs,
@@ -399,21 +399,19 @@ def _question_choices(wave: int, run: str, screen: Ask) -> list[Choice]:
 
 
 async def _store_response(ctx: Context, run: SurveyRun, answers: dict[str, str]) -> None:
-    """Turns the run into an anonymous response and a separate completion receipt."""
+    """Records who has answered, and leaves the answers, without them, to be released later.
+
+    The answers wait in a pool that carries no person, chat or time (handlers/release.py) and
+    reach `responses` in another transaction, with at least the minimum group of their class.
+    """
     assert ctx.person is not None
-    local_day = ctx.now.astimezone(ZoneInfo(ctx.services.settings.timezone)).date()
-    response = Response(wave_id=run.wave_id, class_id=run.class_id, submitted_on=local_day)
-    ctx.session.add(response)
-    await ctx.session.flush()
-    ctx.session.add_all(
-        Answer(response_id=response.id, question_key=key, value=value)
-        for key, value in answers.items()
-        if value
-    )
+    if not await hold_answers(ctx.session, run.wave_id, run.class_id, answers):
+        ctx.end_flow()
+        ctx.reply(texts.WAVE_CLOSED)
+        return
     ctx.session.add(
         CompletionReceipt(wave_id=run.wave_id, person_id=ctx.person.id, submitted_at=ctx.now)
     )
-    forget_staged(ctx, run)
-    await ctx.session.execute(delete(SurveyRun).where(SurveyRun.id == run.id))
+    await drop_run(ctx, run)
     ctx.end_flow()
     ctx.reply(texts.SUBMITTED, edit=True)

@@ -103,9 +103,21 @@ DELETE_CONFIRM = (
     "sổ theo dõi của nhà trường nhưng không còn tên, cách liên hệ của anh/chị, và nhà trường không "
     "nhắn kết quả cho anh/chị được nữa."
 )
+# erasing during an open named complaint or denunciation: what the law keeps until it closes
+DELETE_KEEPS_CASES = (
+    "\n\nLưu ý: anh/chị đang có {cases} chưa giải quyết xong. Theo Luật Khiếu nại và Luật Tố "
+    "cáo, nhà trường phải giữ họ tên và cách liên hệ anh/chị đã ghi trong đơn đến khi vụ việc "
+    "kết thúc (danh tính người tố cáo vẫn được giữ bí mật); khi đó các thông tin này sẽ được xóa."
+)
+DELETE_CASE = "phiếu {number} ({kind})"
 DELETE_YES = "Xóa"
 DELETE_NO = "Giữ lại"
 DELETED = "Đã xóa dữ liệu của anh/chị. Cảm ơn anh/chị đã đồng hành cùng nhà trường."
+DELETED_KEPT_FOR_CASES = (
+    "\n\nRiêng họ tên và cách liên hệ anh/chị ghi trong {cases} được nhà trường giữ lại đến khi "
+    "vụ việc kết thúc, theo Luật Khiếu nại và Luật Tố cáo, rồi sẽ xóa. Kết quả giải quyết sẽ được "
+    "báo qua cách liên hệ đó."
+)
 KEPT = "Đã giữ nguyên dữ liệu."
 CONSENT_CHANGED = "Đã cập nhật: {state} {purpose}."
 APP_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "web": "trang web"}
@@ -180,9 +192,8 @@ STAFF_LAUNCHED = "Đã mở “{title}” đến {closes}; đã mời {invited} 
 WAVE_CANCELLED = "Đã dừng, chưa mở đợt khảo sát nào."
 STAFF_ONLY = "Chức năng này dành cho cán bộ nhà trường."
 TEACHER_PROGRESS = "Lớp {class_name}: {answered}/{invited} phụ huynh đã trả lời “{title}”."
-RESULTS_SUPPRESSED = (
-    "Mới có {n} phiếu; cần ít nhất {min} phiếu mới hiển thị kết quả (bảo vệ ẩn danh)."
-)
+RESULTS_SUPPRESSED = "{n} phiếu: chỉ số {mark}, để giữ ẩn danh."
+RESULTS_AFTER_CLOSE = "Chỉ số hài lòng được tính khi đợt khảo sát kết thúc, để giữ ẩn danh."
 RESULTS_HEADER = "{title}: {answered}/{invited} phụ huynh trả lời ({rate})."
 RESULTS_ELEMENT = "• {title}: {index}"
 RESULTS_OVERALL = "Chỉ số hài lòng chung: {index}; điểm trung bình {mean}/5."
@@ -638,7 +649,10 @@ REPORT_CLASSES_HIDDEN = "{count} lớp dưới {min} phiếu không hiển thị
 REPORT_RESPONSES = (
     "• {n} phiếu trong kỳ. Chỉ số hài lòng (mục tiêu {target} %; thay đổi so với {previous}):"
 )
-REPORT_SUPPRESSED = "• {n} phiếu trong kỳ: dưới {min} phiếu nên chưa tính chỉ số, để giữ ẩn danh."
+# the one mark of a figure counted from too few answers (handlers/reports/small_groups.py)
+SUPPRESSED_MARK = "ẩn (dưới {min} câu trả lời)"
+REPORT_SUPPRESSED = "• {n} phiếu trong kỳ: chỉ số {mark}, để giữ ẩn danh."
+REPORT_OPEN_WAVES = "• Đợt khảo sát đang mở: chỉ số được tính khi đợt kết thúc, để giữ ẩn danh."
 REPORT_ELEMENT = "  – {title}: {index}{change} {mark}"
 REPORT_OVERALL = "  – Chỉ số chung (trung bình các nội dung): {index}{change} {mark}"
 REPORT_OVERALL_QUESTION = "  – Hài lòng với nhà trường nói chung: {index} phụ huynh"
@@ -672,7 +686,7 @@ REPORT_DOCX_CAPTION = "Dự thảo báo cáo {period} (DOCX): thầy/cô chỉnh
 REPORT_CHART_TITLE = "Chỉ số hài lòng theo nội dung – {school}, {period}"
 REPORT_CHART_TARGET = "Mục tiêu {target} %"
 REPORT_CHART_OVERALL = "Chỉ số chung"
-REPORT_CHART_SUPPRESSED = "Dưới {min} phiếu trong kỳ: chưa tính chỉ số, để giữ ẩn danh."
+REPORT_CHART_SUPPRESSED = "Chỉ số hài lòng: {mark}, để giữ ẩn danh."
 REPORT_NOTHING_YET = "Chưa có số liệu."
 
 REPORT_MENU = "Báo cáo – {place}. Thầy/cô chọn kỳ báo cáo:"
@@ -709,7 +723,7 @@ REPORT_DISTRICT_DETAILS = "Từng trường: biểu đồ và tệp XLSX ở cá
 REPORT_DISTRICT_CHART = "Các trường của {district} – {period}"
 REPORT_DISTRICT_AVERAGE_LINE = "Chỉ số chung trung bình: {value} %"
 REPORT_DISTRICT_CHART_NOTE = (
-    "Trường có dưới {min} phiếu trong kỳ không có chỉ số (để trống), để giữ ẩn danh."
+    "Chỉ số của trường có dưới {min} phiếu trong kỳ: {mark}, để giữ ẩn danh."
 )
 REPORT_NO_DISTRICT = "Trường của thầy/cô chưa ghi thuộc quận/huyện nào."
 
@@ -766,7 +780,7 @@ ROW_MEAN = "Điểm trung bình (1–5)"
 ROW_RESPONSES = "Phiếu trong kỳ"
 ROW_TOTAL = "Cả trường"
 ROW_HIDDEN = "{count} lớp dưới {min} phiếu: không hiển thị riêng"
-ROW_SUPPRESSED = "Dưới {min} phiếu trong kỳ: chưa tính chỉ số (giữ ẩn danh)"
+ROW_SUPPRESSED = "Chỉ số hài lòng: {mark}"
 ROW_AVERAGE = "Trung bình các trường"
 TICKET_ROWS = (
     ("received", "Phiếu mới nhận"),
@@ -791,7 +805,8 @@ ROW_NEWS_TARGET = "Đạt kế hoạch ít nhất 1 tin mỗi tuần"
 DISTRICT_NOTES = (
     "Chỉ số hài lòng: tỷ lệ câu trả lời mức 4–5 trên câu trả lời hợp lệ (1–5) của từng câu; "
     "chỉ số nội dung là trung bình các câu; chỉ số chung là trung bình các nội dung (SIPAS).",
-    "Chỉ tính các phiếu nộp trong kỳ; trường có dưới {min} phiếu không có chỉ số, để giữ ẩn danh.",
+    "Chỉ tính các đợt khảo sát kết thúc trong kỳ; số liệu tính từ dưới {min} câu trả lời được ghi "
+    "“{mark}”, để giữ ẩn danh.",
     "Tỷ lệ tham gia: phụ huynh đã trả lời / phụ huynh được mời, các đợt khảo sát mở trong kỳ.",
     "Tỷ lệ đúng hạn: phiếu phản ánh giải quyết đúng hạn / phiếu đến hạn trong kỳ.",
     "Trung bình các trường: trung bình cộng số liệu của các trường có số liệu "
@@ -827,8 +842,8 @@ DOCX_TARGET_MET = "đạt"
 DOCX_TARGET_MISSED = "chưa đạt"
 DOCX_SURVEY_SUPPRESSED = (
     "- Nhà trường đã triển khai khảo sát lấy ý kiến mức độ hài lòng của CMHS qua trợ lý Hài Lòng, "
-    "phiếu không ghi tên. Số CMHS tham gia khảo sát {answered}/{invited} CMHS. Số phiếu trong kỳ "
-    "({n}) dưới {min} nên chưa công bố tỷ lệ hài lòng, để giữ ẩn danh."
+    "phiếu không ghi tên. Số CMHS tham gia khảo sát {answered}/{invited} CMHS. Số phiếu trong kỳ: "
+    "{n}; tỷ lệ hài lòng: {mark}, để giữ ẩn danh."
 )
 DOCX_SURVEY_NONE = "- Trong kỳ, nhà trường không tổ chức đợt khảo sát sự hài lòng."
 DOCX_ELEMENTS = "- Tỷ lệ hài lòng theo từng nội dung:"

@@ -6,6 +6,7 @@ from bot.reports.model import BarChart, Line, Series
 from handlers import texts
 from handlers.reports.district import DistrictFigures
 from handlers.reports.figures import SchoolFigures, SurveyFigures
+from handlers.reports.small_groups import mark
 from handlers.reports.wording import decimal, period_label
 
 
@@ -14,8 +15,9 @@ def school_chart(figures: SchoolFigures, survey: SurveyFigures | None, min_group
     period = period_label(figures.period)
     title = texts.REPORT_CHART_TITLE.format(school=figures.name, period=period)
     target = Line(figures.target, texts.REPORT_CHART_TARGET.format(target=figures.target))
+    hidden = mark(min_group)
     if survey is None or survey.score.suppressed:
-        note = texts.REPORT_CHART_SUPPRESSED.format(min=min_group) if survey else ""
+        note = texts.REPORT_CHART_SUPPRESSED.format(mark=hidden) if survey else ""
         return BarChart(title, [], [], note=note or texts.REPORT_NOTHING_YET)
     elements = survey.score.elements
     labels = [e.title for e in elements]
@@ -25,10 +27,15 @@ def school_chart(figures: SchoolFigures, survey: SurveyFigures | None, min_group
         labels.append(texts.REPORT_CHART_OVERALL)
         now.append(survey.score.overall_index)
         before.append(survey.previous_overall)
-    elif survey.score.overall_question_index is not None:  # a survey without elements (pulse)
+    elif survey.has_overall:  # a survey without elements (pulse)
         labels = [texts.ROW_OVERALL_QUESTION]
         now = [survey.score.overall_question_index]
         before = [survey.previous.overall_question_index if survey.previous else None]
+    # a bar that too few answers leave without a figure says so under its name
+    labels = [
+        f"{label} ({hidden})" if value is None else label
+        for label, value in zip(labels, now, strict=True)
+    ]
     series = [Series(_capitalised(period), now)]
     if any(value is not None for value in before):
         series.append(Series(_capitalised(period_label(figures.period.previous())), before))
@@ -50,8 +57,10 @@ def district_chart(district: DistrictFigures, min_group: int) -> BarChart:
     if average is not None:
         label = texts.REPORT_DISTRICT_AVERAGE_LINE.format(value=decimal(average))
         lines.append(Line(average, label, "dotted"))
-    note = texts.REPORT_DISTRICT_CHART_NOTE.format(min=min_group)
-    return BarChart(title, [row.name for row in rows], series, lines, note=note)
+    hidden = mark(min_group)
+    note = texts.REPORT_DISTRICT_CHART_NOTE.format(min=min_group, mark=hidden)
+    names = [row.name if row.overall is not None else f"{row.name} ({hidden})" for row in rows]
+    return BarChart(title, names, series, lines, note=note)
 
 
 def _capitalised(label: str) -> str:

@@ -3,9 +3,10 @@
 The digest, `/baocao`, the CLI's files, the quarterly draft and the district view all read these
 objects; rendering never computes a figure. Definitions:
 
-- Survey indices (SIPAS, `surveys.scoring`) over the responses submitted in the period; a survey
-  with fewer than `min_group_size` such responses shows none (`score.suppressed`). The change is
-  against the previous period (the week or quarter before), scored by the same definition.
+- Survey indices (SIPAS, `surveys.scoring`) over the responses of the waves that closed in the
+  period and have been released (`survey_counts`); no figure from fewer than `min_group_size`
+  valid answers (`small_groups`: a survey's, a question's, the wishes'). The change is against the
+  previous period (the week or quarter before), scored by the same definition.
 - Participation: parents invited to the school's waves that were open at some time in the period,
   and those of them who had answered by its end; by class only where a class has at least
   `min_group_size` answers (the others are only counted).
@@ -16,6 +17,7 @@ objects; rendering never computes a figure. Definitions:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,12 +29,15 @@ from bot.models import School
 from bot.settings import Settings
 from handlers.reports.outreach import Outreach, outreach_of
 from handlers.reports.periods import Period
+from handlers.reports.small_groups import score_shown, wishes_withheld
 from handlers.reports.survey_counts import (
     Tally,
     TallyKey,
     Turnout,
     class_names,
     comments_of,
+    open_waves,
+    reported_waves,
     survey_for,
     tally_answers,
     turnout,
@@ -42,7 +47,7 @@ from handlers.tickets.register import facts_by_school
 from handlers.tickets.store import Terms
 from surveys.catalog import Catalog
 from surveys.schema import Survey
-from surveys.scoring import WaveScore, participation_rate, score_counts
+from surveys.scoring import WaveScore, participation_rate
 
 CURRENT, PREVIOUS = 0, 1
 
@@ -68,6 +73,9 @@ class SurveyFigures:
     previous: WaveScore | None
     questions: Mapping[str, str]  # key → text, to name the items
     comments: tuple[str, ...] = ()  # the school's own report only; never when suppressed
+    has_overall: bool = False  # the survey asks the overall question
+    wishes_withheld: bool = False  # too few answered the wishes question to show its counts
+    open_waves: int = 0  # waves open in the period whose results come when they close
 
     @property
     def turnout(self) -> float | None:
@@ -124,15 +132,18 @@ async def school_figures(
     ids = [school.id for school in schools]
     zone = ZoneInfo(settings.timezone)
     so_far = Period(period.start, max(period.start, min(period.end, today)))
+    waves = await reported_waves(session, ids, [period, period.previous()], zone)
     counted = _Counted(
-        await tally_answers(session, catalog, ids, [period, period.previous()]),
+        await tally_answers(session, catalog, waves),
         await turnout(session, ids, period, zone),
         await class_names(session, ids),
+        await open_waves(session, ids, period, zone),
     )
     facts = await facts_by_school(session, ids, Terms.of(settings))
     outreach = await outreach_of(session, ids, so_far, zone)
     chosen = {s.id: counted.surveys_of(s.id, catalog, settings.report_survey) for s in schools}
-    said = await comments_of(session, chosen, period) if comments else {}
+    now = [wave for wave in waves if wave.period == CURRENT]
+    said = await comments_of(session, chosen, now) if comments else {}
     found = []
     for school in schools:
         surveys = [
@@ -162,11 +173,13 @@ class _Counted:
     tallies: dict[TallyKey, Tally]
     turnouts: dict[tuple[int, str], list[Turnout]]
     names: dict[int, str]
+    open: Counter[tuple[int, str]]
 
     def surveys_of(self, school_id: int, catalog: Catalog, first: str) -> list[Survey]:
         """The surveys a school answered in the period or had a wave open; `first` first."""
         keys = {k for (s, i, k) in self.tallies if s == school_id and i == CURRENT}
         keys |= {k for (s, k) in self.turnouts if s == school_id}
+        keys |= {k for (s, k) in self.open if s == school_id}
         found = []
         for key in sorted(keys, key=lambda k: (k != first, k)):
             version = self.tally(school_id, CURRENT, key).version
@@ -187,7 +200,7 @@ def _survey_figures(
     comments: Sequence[str] | None,
 ) -> SurveyFigures:
     def score(tally: Tally) -> WaveScore:
-        return score_counts(
+        return score_shown(
             survey,
             tally.counts,
             tally.respondents,
@@ -203,7 +216,8 @@ def _survey_figures(
     )
     enough = tuple(c for c in shown if c.answered >= settings.min_group_size)
     previous = counted.tallies.get((school_id, PREVIOUS, survey.key))
-    now = score(counted.tally(school_id, CURRENT, survey.key))
+    tally = counted.tally(school_id, CURRENT, survey.key)
+    now = score(tally)
     return SurveyFigures(
         key=survey.key,
         title=survey.title,
@@ -215,6 +229,10 @@ def _survey_figures(
         previous=score(previous) if previous is not None else None,
         questions={question.key: question.text for question in survey.questions},
         comments=tuple(comments or ()) if not now.suppressed else (),  # never when suppressed
+        has_overall=survey.overall is not None,
+        wishes_withheld=not now.suppressed
+        and wishes_withheld(survey, tally.counts, settings.min_group_size),
+        open_waves=counted.open[(school_id, survey.key)],
     )
 
 

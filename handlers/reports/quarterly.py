@@ -13,8 +13,9 @@ from datetime import date
 from bot.reports.model import Block, Columns, Document, Para, Table
 from handlers import texts
 from handlers.reports.figures import SchoolFigures, SurveyFigures
+from handlers.reports.small_groups import mark
 from handlers.reports.summary import top_wishes
-from handlers.reports.wording import day_text, meets, percent, period_label, signed
+from handlers.reports.wording import day_text, meets, percent, percent_or, period_label, signed
 
 
 def report_document(
@@ -76,9 +77,10 @@ def _survey_blocks(
     if survey is None:
         return [Para(texts.DOCX_SURVEY_NONE, indent=True)]
     score = survey.score
+    hidden = mark(min_group)
     if score.suppressed:
         text = texts.DOCX_SURVEY_SUPPRESSED.format(
-            answered=survey.answered, invited=survey.invited, n=score.respondents, min=min_group
+            answered=survey.answered, invited=survey.invited, n=score.respondents, mark=hidden
         )
         return [Para(text, indent=True)]
     overall = score.overall_index
@@ -88,8 +90,8 @@ def _survey_blocks(
             texts.DOCX_SURVEY.format(
                 answered=survey.answered,
                 invited=survey.invited,
-                satisfied=percent(score.overall_question_index),
-                overall=percent(overall),
+                satisfied=percent_or(score.overall_question_index, hidden),
+                overall=percent_or(overall, hidden),
                 target=figures.target,
                 mark=texts.DOCX_TARGET_MET if met else texts.DOCX_TARGET_MISSED,
             ),
@@ -97,22 +99,24 @@ def _survey_blocks(
         )
     ]
     if score.elements:
-        blocks += [Para(texts.DOCX_ELEMENTS, indent=True), _elements_table(figures, survey)]
+        blocks += [Para(texts.DOCX_ELEMENTS, indent=True), _elements_table(figures, survey, hidden)]
     wishes = [texts.REPORT_WISH.format(label=w, count=n) for w, n in top_wishes(survey)]
+    if survey.wishes_withheld:
+        wishes = [hidden]
     if wishes:
         blocks.append(Para(texts.DOCX_WISHES.format(wishes=", ".join(wishes)), indent=True))
     return blocks
 
 
-def _elements_table(figures: SchoolFigures, survey: SurveyFigures) -> Table:
+def _elements_table(figures: SchoolFigures, survey: SurveyFigures, hidden: str) -> Table:
     previous = texts.REPORT_PREVIOUS[figures.period.kind]
     header = [column.format(previous=previous) for column in texts.DOCX_ELEMENT_HEADER]
     rows = [
-        [e.title, percent(e.index), signed(survey.element_change(e.key))]
+        [e.title, percent_or(e.index, hidden), signed(survey.element_change(e.key))]
         for e in survey.score.elements
     ]
     overall = survey.score.overall_index
-    rows.append([texts.ROW_OVERALL, percent(overall), signed(survey.overall_change())])
+    rows.append([texts.ROW_OVERALL, percent_or(overall, hidden), signed(survey.overall_change())])
     return Table([header, *rows])
 
 

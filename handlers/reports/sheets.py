@@ -8,6 +8,7 @@ from bot.reports.model import Cell, Sheet
 from handlers import texts
 from handlers.reports.district import DistrictFigures, DistrictRow
 from handlers.reports.figures import SchoolFigures, SurveyFigures
+from handlers.reports.small_groups import mark, withheld
 from handlers.reports.wording import meets, period_label
 from handlers.tickets.kpi import TicketKpis
 from surveys.scoring import round2
@@ -18,9 +19,9 @@ def school_sheets(figures: SchoolFigures, min_group: int) -> list[Sheet]:
     sheets = [
         _summary(figures, min_group),
         Sheet(texts.SHEET_INDICES, _indices(figures, min_group)),
-        Sheet(texts.SHEET_ITEMS, _items(figures)),
+        Sheet(texts.SHEET_ITEMS, _items(figures, min_group)),
         Sheet(texts.SHEET_TURNOUT, _turnout(figures, min_group)),
-        Sheet(texts.SHEET_WISHES, _wishes(figures)),
+        Sheet(texts.SHEET_WISHES, _wishes(figures, min_group)),
         Sheet(texts.SHEET_TICKETS, [[texts.COL_ITEM, texts.COL_VALUE], *ticket_rows(figures)]),
         Sheet(texts.SHEET_NEWS, [[texts.COL_ITEM, texts.COL_VALUE], *news_rows(figures)]),
     ]
@@ -33,6 +34,11 @@ def school_sheets(figures: SchoolFigures, min_group: int) -> list[Sheet]:
 def pct(value: float | None) -> float | None:
     """A percentage as stored in a cell: two decimals, as shown everywhere else."""
     return None if value is None else round2(value)
+
+
+def figure(value: float | None, hidden: str) -> Cell:
+    """A figure that exists whenever there are answers enough: the mark where it does not."""
+    return hidden if value is None else round2(value)
 
 
 def _summary(figures: SchoolFigures, min_group: int) -> Sheet:
@@ -53,14 +59,15 @@ def _summary(figures: SchoolFigures, min_group: int) -> Sheet:
             [texts.COL_TURNOUT, pct(survey.turnout)],
             [texts.ROW_RESPONSES, score.respondents],
         ]
+        hidden = mark(min_group)
         if score.suppressed:
-            rows.append([texts.ROW_SUPPRESSED.format(min=min_group), None])
-        else:
-            rows += [
-                [texts.ROW_OVERALL, pct(score.overall_index)],
-                [texts.ROW_OVERALL_QUESTION, pct(score.overall_question_index)],
-                [texts.ROW_MEAN, pct(score.mean_score)],
-            ]
+            rows.append([texts.ROW_SUPPRESSED.format(mark=hidden), None])
+            continue
+        if score.elements:
+            rows.append([texts.ROW_OVERALL, figure(score.overall_index, hidden)])
+        if survey.has_overall:
+            rows.append([texts.ROW_OVERALL_QUESTION, figure(score.overall_question_index, hidden)])
+        rows.append([texts.ROW_MEAN, figure(score.mean_score, hidden)])
     return Sheet(texts.SHEET_SUMMARY, rows)
 
 
@@ -71,22 +78,23 @@ def _indices(figures: SchoolFigures, min_group: int) -> list[list[Cell]]:
             texts.COL_PREVIOUS, texts.COL_CHANGE, texts.COL_TARGET_MET,
         ]
     ]  # fmt: skip
+    hidden = mark(min_group)
     for survey in figures.surveys:
         if survey.score.suppressed:
-            rows.append([survey.title, texts.ROW_SUPPRESSED.format(min=min_group)])
+            rows.append([survey.title, texts.ROW_SUPPRESSED.format(mark=hidden)])
             continue
         for element in survey.score.elements:
             rows.append(
                 _index_row(
                     survey, element.title, element.index, survey.previous_index(element.key),
-                    survey.element_change(element.key), figures.target,
+                    figures.target, hidden,
                 )
             )  # fmt: skip
         if survey.score.elements:
             rows.append(
                 _index_row(
                     survey, texts.ROW_OVERALL, survey.score.overall_index,
-                    survey.previous_overall, survey.overall_change(), figures.target,
+                    survey.previous_overall, figures.target, hidden,
                 )
             )  # fmt: skip
     return rows
@@ -97,27 +105,41 @@ def _index_row(
     title: str,
     now: float | None,
     before: float | None,
-    change: float | None,
     target: int,
+    hidden: str,
 ) -> list[Cell]:
+    """This period's index, the previous one and the change; a previous period with answers
+    too few for the figure shows the mark, one without answers nothing."""
     met = None if now is None else texts.YES_WORD if meets(now, target) else texts.NO_WORD
-    return [survey.title, title, pct(now), pct(before), pct(change), met]
+    earlier: Cell = pct(before) if before is not None or survey.previous is None else hidden
+    change: Cell = None if survey.previous is None else hidden
+    if now is not None and before is not None:
+        change = round2(now - before)
+    return [survey.title, title, figure(now, hidden), earlier, change, met]
 
 
-def _items(figures: SchoolFigures) -> list[list[Cell]]:
+def _items(figures: SchoolFigures, min_group: int) -> list[list[Cell]]:
+    """Each question's figures; those of a question with too few valid answers are the mark."""
     rows: list[list[Cell]] = [
         [
             texts.COL_SURVEY, texts.COL_ELEMENT, texts.COL_QUESTION, texts.COL_VALID,
             texts.COL_SATISFIED, texts.COL_INDEX, texts.COL_MEAN,
         ]
     ]  # fmt: skip
+    hidden = mark(min_group)
     for survey in figures.surveys:
+        if survey.score.suppressed:
+            rows.append([survey.title, texts.ROW_SUPPRESSED.format(mark=hidden)])
         for element in survey.score.elements:
             for item in element.items:
+                question = survey.questions.get(item.key, item.key)
+                if withheld(item.n_valid, min_group):
+                    rows.append([survey.title, element.title, question, *[hidden] * 4])
+                    continue
                 rows.append(
                     [
-                        survey.title, element.title, survey.questions.get(item.key, item.key),
-                        item.n_valid, item.n_satisfied, pct(item.index), pct(item.mean),
+                        survey.title, element.title, question, item.n_valid, item.n_satisfied,
+                        pct(item.index), pct(item.mean),
                     ]
                 )  # fmt: skip
     return rows
@@ -141,9 +163,12 @@ def _turnout(figures: SchoolFigures, min_group: int) -> list[list[Cell]]:
     return rows
 
 
-def _wishes(figures: SchoolFigures) -> list[list[Cell]]:
+def _wishes(figures: SchoolFigures, min_group: int) -> list[list[Cell]]:
     rows: list[list[Cell]] = [[texts.COL_SURVEY, texts.COL_WISH, texts.COL_CHOSEN]]
     for survey in figures.surveys:
+        if survey.score.suppressed or survey.wishes_withheld:
+            rows.append([survey.title, mark(min_group), mark(min_group)])
+            continue
         rows += [[survey.title, label, n] for label, n in survey.score.wishes]
     return rows
 
@@ -187,15 +212,25 @@ def district_sheets(district: DistrictFigures, min_group: int) -> list[Sheet]:
         texts.COL_DUE, texts.COL_ON_TIME, texts.COL_ON_TIME_RATE, texts.COL_NEWS,
     ]  # fmt: skip
     average = replace(district.average, name=texts.ROW_AVERAGE)
-    rows = [header, *(_district_row(row) for row in (*district.rows, average))]
-    notes = [[texts.SHEET_NOTES], *([note.format(min=min_group)] for note in texts.DISTRICT_NOTES)]
+    hidden = mark(min_group)
+    schools = [_district_row(row, hidden) for row in district.rows]
+    rows = [header, *schools, _district_row(average, None)]
+    notes = [
+        [texts.SHEET_NOTES],
+        *([note.format(min=min_group, mark=hidden)] for note in texts.DISTRICT_NOTES),
+    ]
     return [Sheet(texts.SHEET_DISTRICT, rows), Sheet(texts.SHEET_NOTES, notes)]
 
 
-def _district_row(row: DistrictRow) -> list[Cell]:
+def _district_row(row: DistrictRow, hidden: str | None) -> list[Cell]:
+    """A school's line (a missing index is the mark: too few answers) or the average's."""
+
+    def index(value: float | None) -> Cell:
+        return pct(value) if hidden is None else figure(value, hidden)
+
     return [
         row.name, row.code, row.responses, row.answered, row.invited, pct(row.turnout),
-        *(pct(value) for value in row.elements),
-        pct(row.overall), pct(row.satisfied),
+        *(index(value) for value in row.elements),
+        index(row.overall), index(row.satisfied),
         row.due, row.on_time, pct(row.on_time_rate), row.news,
     ]  # fmt: skip

@@ -5,7 +5,8 @@ from __future__ import annotations
 from handlers import texts
 from handlers.reports.district import DistrictFigures
 from handlers.reports.figures import SchoolFigures, SurveyFigures
-from handlers.reports.wording import change_text, percent, period_label, target_mark
+from handlers.reports.small_groups import mark
+from handlers.reports.wording import change_text, percent, percent_or, period_label, target_mark
 
 TOP_WISHES = 3
 
@@ -40,8 +41,12 @@ def survey_lines(survey: SurveyFigures, figures: SchoolFigures, min_group: int) 
     if classes:
         lines.append(texts.REPORT_CLASSES.format(classes="; ".join(classes)))
     score = survey.score
+    hidden = mark(min_group)
+    if survey.open_waves:
+        lines.append(texts.REPORT_OPEN_WAVES)
     if score.suppressed:
-        lines.append(texts.REPORT_SUPPRESSED.format(n=score.respondents, min=min_group))
+        if score.respondents or not survey.open_waves:
+            lines.append(texts.REPORT_SUPPRESSED.format(n=score.respondents, mark=hidden))
         return lines
     previous = texts.REPORT_PREVIOUS[figures.period.kind]
     lines.append(
@@ -51,7 +56,7 @@ def survey_lines(survey: SurveyFigures, figures: SchoolFigures, min_group: int) 
         lines.append(
             texts.REPORT_ELEMENT.format(
                 title=element.title,
-                index=percent(element.index),
+                index=percent_or(element.index, hidden),
                 change=change_text(survey.element_change(element.key)),
                 mark=target_mark(element.index, figures.target),
             ).rstrip()
@@ -59,16 +64,20 @@ def survey_lines(survey: SurveyFigures, figures: SchoolFigures, min_group: int) 
     if score.elements:
         lines.append(
             texts.REPORT_OVERALL.format(
-                index=percent(score.overall_index),
+                index=percent_or(score.overall_index, hidden),
                 change=change_text(survey.overall_change()),
                 mark=target_mark(score.overall_index, figures.target),
             ).rstrip()
         )
-    if score.overall_question_index is not None:
+    if survey.has_overall:
         lines.append(
-            texts.REPORT_OVERALL_QUESTION.format(index=percent(score.overall_question_index))
+            texts.REPORT_OVERALL_QUESTION.format(
+                index=percent_or(score.overall_question_index, hidden)
+            )
         )
     wishes = [texts.REPORT_WISH.format(label=w, count=n) for w, n in top_wishes(survey)]
+    if survey.wishes_withheld:
+        wishes = [hidden]
     if wishes:
         lines.append(texts.REPORT_WISHES.format(wishes=", ".join(wishes)))
     return lines

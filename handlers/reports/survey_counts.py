@@ -2,9 +2,14 @@
 
 Every SIPAS index and every per-option tally only needs how many responses gave each value to
 each question (`surveys.scoring.score_counts`, `tally_options`), so the answers are grouped by
-wave, period and (question, value) in one statement, however many schools and answers there are.
+wave and (question, value) in one statement, however many schools and answers there are.
 Free-text answers are left out of it: a comment is shown only in a school's own report
 (`comments_of`).
+
+A response carries no time, only its wave: a wave's answers count in the period that contains
+the (local) day it closes, once they have all been released (`waves.released_at`,
+handlers/release.py). Participation is counted from the completion receipts, which are about
+people and say when each answered: a parent erased since still counts (`erased_invites`).
 """
 
 from __future__ import annotations
@@ -14,14 +19,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Subquery, and_, case, func, or_, select
+from sqlalchemy import BindParameter, and_, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import Answer, Classroom, CompletionReceipt, Response, Wave, WaveInvite
+from bot.models import (
+    Answer,
+    Classroom,
+    CompletionReceipt,
+    ErasedInvite,
+    Response,
+    Wave,
+    WaveInvite,
+)
 from handlers.reports.periods import Period
 from surveys.catalog import Catalog
 from surveys.kinds import QuestionKind, kind_of
 from surveys.schema import Survey
+
+_WAVE_IDS: BindParameter[int] = bindparam("wave_ids", expanding=True)
 
 
 @dataclass
@@ -42,6 +57,17 @@ class Turnout:
     answered: int
 
 
+@dataclass(frozen=True)
+class ReportedWave:
+    """A wave whose answers a report counts: its school, survey and the period it falls in."""
+
+    id: int
+    school_id: int
+    survey_key: str
+    version: int
+    period: int  # the index of the period that contains its closing day
+
+
 TallyKey = tuple[int, int, str]  # school id, period index, survey key
 
 
@@ -56,47 +82,80 @@ def _counted(kind: QuestionKind) -> bool:
     return kind.scored or kind.tallied
 
 
+async def reported_waves(
+    session: AsyncSession, school_ids: Sequence[int], periods: Sequence[Period], zone: ZoneInfo
+) -> list[ReportedWave]:
+    """The released waves of these schools that closed in one of the periods."""
+    rows = await session.execute(
+        select(Wave.id, Wave.school_id, Wave.survey_key, Wave.survey_version, Wave.closes_at).where(
+            Wave.school_id.in_(school_ids), Wave.released_at.is_not(None)
+        )
+    )
+    found = []
+    for wave_id, school_id, key, version, closes_at in rows:
+        day = closes_at.astimezone(zone).date()
+        index = next((i for i, p in enumerate(periods) if p.start <= day <= p.end), None)
+        if index is not None:
+            found.append(ReportedWave(wave_id, school_id, key, version, index))
+    return found
+
+
+async def open_waves(
+    session: AsyncSession, school_ids: Sequence[int], period: Period, zone: ZoneInfo
+) -> Counter[tuple[int, str]]:
+    """Per (school, survey): the waves open at some time in the period, not released yet."""
+    first, after = period.bounds(zone)
+    rows = await session.execute(
+        select(Wave.school_id, Wave.survey_key, func.count())
+        .where(
+            Wave.school_id.in_(school_ids),
+            Wave.released_at.is_(None),
+            Wave.opens_at < after,
+            Wave.closes_at > first,
+        )
+        .group_by(Wave.school_id, Wave.survey_key)
+    )
+    return Counter({(school_id, key): n for school_id, key, n in rows})
+
+
 async def tally_answers(
-    session: AsyncSession, catalog: Catalog, school_ids: Sequence[int], periods: Sequence[Period]
+    session: AsyncSession, catalog: Catalog, waves: Sequence[ReportedWave]
 ) -> dict[TallyKey, Tally]:
-    """Value counts and respondents per (school, period, survey), each period by submission day.
+    """Value counts and respondents per (school, period, survey) of the reported waves.
 
     Grouped by wave, the narrowest key, and only then told apart by school and survey: the
     database aggregates the answers without joining each of them to its wave.
     """
-    waves = {
-        wave_id: (school_id, key, version)
-        for wave_id, school_id, key, version in await session.execute(
-            select(Wave.id, Wave.school_id, Wave.survey_key, Wave.survey_version).where(
-                Wave.school_id.in_(school_ids)
-            )
-        )
-    }
-    chosen = _responses_in(periods, list(waves))
+    by_id = {wave.id: wave for wave in waves}
+    if not by_id:
+        return {}
+    ids = {"wave_ids": list(by_id)}
     counted = await session.execute(
-        select(chosen.c.wave_id, chosen.c.period, Answer.question_key, Answer.value, func.count())
-        .join(chosen, chosen.c.id == Answer.response_id)
-        .where(Answer.question_key.in_(counted_keys(catalog)))
-        .group_by(chosen.c.wave_id, chosen.c.period, Answer.question_key, Answer.value)
+        select(Response.wave_id, Answer.question_key, Answer.value, func.count())
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.wave_id.in_(_WAVE_IDS), Answer.question_key.in_(counted_keys(catalog)))
+        .group_by(Response.wave_id, Answer.question_key, Answer.value),
+        ids,
     )
     tallies: dict[TallyKey, Tally] = {}
 
-    def tally_of(wave_id: int, index: int) -> Tally:
-        school_id, key, version = waves[wave_id]
-        tally = tallies.setdefault((school_id, index, key), Tally())
-        tally.version = max(tally.version, version)
+    def tally_of(wave_id: int) -> Tally:
+        wave = by_id[wave_id]
+        tally = tallies.setdefault((wave.school_id, wave.period, wave.survey_key), Tally())
+        tally.version = max(tally.version, wave.version)
         return tally
 
-    for wave_id, index, question, value, n in counted:
-        tally_of(wave_id, index).counts.setdefault(question, Counter())[value] += n
+    for wave_id, question, value, n in counted:
+        tally_of(wave_id).counts.setdefault(question, Counter())[value] += n
     # a response whose every answer was skipped has no answer rows, yet it counts
     responded = await session.execute(
-        select(chosen.c.wave_id, chosen.c.period, func.count())
-        .select_from(chosen)
-        .group_by(chosen.c.wave_id, chosen.c.period)
+        select(Response.wave_id, func.count())
+        .where(Response.wave_id.in_(_WAVE_IDS))
+        .group_by(Response.wave_id),
+        ids,
     )
-    for wave_id, index, n in responded:
-        tally_of(wave_id, index).respondents += n
+    for wave_id, n in responded:
+        tally_of(wave_id).respondents += n
     return tallies
 
 
@@ -134,9 +193,34 @@ async def turnout(
         )
         .group_by(Wave.school_id, Wave.survey_key, WaveInvite.class_id)
     )  # fmt: skip
-    found: dict[tuple[int, str], list[Turnout]] = {}
+    counts: Counter[tuple[int, str, int, str]] = Counter()
     for school_id, key, class_id, invited, answered in rows:
-        found.setdefault((school_id, key), []).append(Turnout(class_id, invited, answered))
+        counts[(school_id, key, class_id, "invited")] += invited
+        counts[(school_id, key, class_id, "answered")] += answered
+    erased = await session.execute(
+        select(
+            Wave.school_id, Wave.survey_key, ErasedInvite.class_id,
+            func.count(), func.count(case((ErasedInvite.answered_at < after, 1))),
+        )
+        .join(Wave, Wave.id == ErasedInvite.wave_id)
+        .where(
+            Wave.school_id.in_(school_ids),
+            Wave.opens_at < after,
+            Wave.closes_at > first,
+            ErasedInvite.invited_at < after,
+        )
+        .group_by(Wave.school_id, Wave.survey_key, ErasedInvite.class_id)
+    )  # fmt: skip
+    for school_id, key, class_id, invited, answered in erased:
+        counts[(school_id, key, class_id, "invited")] += invited
+        counts[(school_id, key, class_id, "answered")] += answered
+    found: dict[tuple[int, str], list[Turnout]] = {}
+    for school_id, key, class_id, what in sorted(counts):
+        if what == "invited":
+            answered = counts[(school_id, key, class_id, "answered")]
+            found.setdefault((school_id, key), []).append(
+                Turnout(class_id, counts[(school_id, key, class_id, what)], answered)
+            )
     return found
 
 
@@ -148,49 +232,29 @@ async def class_names(session: AsyncSession, school_ids: Sequence[int]) -> dict[
 
 
 async def comments_of(
-    session: AsyncSession, surveys: Mapping[int, Sequence[Survey]], period: Period
+    session: AsyncSession, surveys: Mapping[int, Sequence[Survey]], waves: Sequence[ReportedWave]
 ) -> dict[tuple[int, str], list[str]]:
-    """Per (school, survey): the free-text answers of the period, alphabetically; no class, day
-    or order of arrival goes with them, so none points to its author. One query for all."""
+    """Per (school, survey): the free-text answers of the reported waves, alphabetically; no
+    class, wave or order of arrival goes with them, so none points to its author. One query."""
     asked = {
         (school_id, survey.key): {q.key for q in survey.questions if kind_of(q).input == "text"}
         for school_id, found in surveys.items()
         for survey in found
     }
     keys = {key for wanted in asked.values() for key in wanted}
-    if not keys:
+    by_id = {wave.id: wave for wave in waves if wave.school_id in surveys}
+    if not keys or not by_id:
         return {}
     rows = await session.execute(
-        select(Wave.school_id, Wave.survey_key, Answer.question_key, Answer.value)
+        select(Response.wave_id, Answer.question_key, Answer.value)
         .join(Response, Response.id == Answer.response_id)
-        .join(Wave, Wave.id == Response.wave_id)
-        .where(
-            Wave.school_id.in_(list(surveys)),
-            Response.submitted_on.between(period.start, period.end),
-            Answer.question_key.in_(keys),
-            Answer.value != "",
-        )
+        .where(Response.wave_id.in_(_WAVE_IDS), Answer.question_key.in_(keys), Answer.value != ""),
+        {"wave_ids": list(by_id)},
     )
     said: dict[tuple[int, str], list[str]] = {}
-    for school_id, survey_key, question, value in rows:
-        if question in asked.get((school_id, survey_key), ()) and value.strip():
-            said.setdefault((school_id, survey_key), []).append(value.strip())
+    for wave_id, question, value in rows:
+        wave = by_id[wave_id]
+        key = (wave.school_id, wave.survey_key)
+        if question in asked.get(key, ()) and value.strip():
+            said.setdefault(key, []).append(value.strip())
     return {key: sorted(values) for key, values in said.items()}
-
-
-def _responses_in(periods: Sequence[Period], wave_ids: Sequence[int]) -> Subquery:
-    """The responses to these waves submitted in one of the periods, with that period's index.
-
-    A subquery, so that GROUP BY names its column rather than repeating the CASE (whose bound
-    dates PostgreSQL would not recognise as the same expression).
-    """
-    day = Response.submitted_on
-    period = case(*((day.between(p.start, p.end), i) for i, p in enumerate(periods)))
-    return (
-        select(Response.id, Response.wave_id, period.label("period"))
-        .where(
-            Response.wave_id.in_(wave_ids),
-            or_(*(day.between(p.start, p.end) for p in periods)),
-        )
-        .subquery()
-    )

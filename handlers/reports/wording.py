@@ -6,12 +6,12 @@ from datetime import date
 
 from handlers import texts
 from handlers.reports.periods import Period, quarter_number
-from handlers.results import percent
+from handlers.results import percent, percent_or
 from surveys.scoring import round2
 
 __all__ = [
-    "change_text", "day_text", "decimal", "meets", "percent", "period_label", "signed",
-    "target_mark",
+    "change_text", "day_text", "decimal", "meets", "percent", "percent_or", "period_label",
+    "signed", "target_mark",
 ]  # fmt: skip
 
 

@@ -25,6 +25,7 @@ from handlers.tickets.store import (
     Terms,
     apply_status,
     can_extend,
+    drop_kept_sender,
     due_of,
     extend,
     log_event,
@@ -371,6 +372,8 @@ async def change(
     assert can_change(ticket.status, to)
     apply_status(ticket, to, terms, ctx.now, note)
     log_event(ctx.session, ticket, to, _actor(staff, ticket), ctx.now, note)
+    if to == "closed":
+        await drop_kept_sender(ctx.session, ticket)
     choices = rating_choices(ticket) if to == "closed" and ticket.rating is None else []
     message = update_text(ticket, to, note, terms)
     if await notify_sender(ctx.work, ticket, message, choices) and to in CONCLUDED:

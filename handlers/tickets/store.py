@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Choice, Outbound
@@ -19,6 +19,7 @@ from handlers.codes import new_code
 from handlers.tickets import deadlines
 from handlers.tickets.rules import (
     CONCLUDED,
+    NAMED_KINDS,
     Policy,
     Rule,
     rule_for,
@@ -250,10 +251,29 @@ async def notify_people(work: UnitOfWork, person_ids: Iterable[int], text: str) 
         await work.send_to_person(person_id, Outbound("", text))
 
 
-async def forget_sender(session: AsyncSession, person_id: int) -> None:
-    """Before a person is erased: their tickets stay in the register without name or contact."""
-    await session.execute(
-        update(Ticket)
-        .where(Ticket.person_id == person_id)
-        .values(sender_name=None, sender_contact=None)
-    )
+async def forget_sender(session: AsyncSession, person_id: int, now: datetime) -> list[Ticket]:
+    """Before a person is erased: their tickets stay in the register without name or contact,
+    but for their open named complaints and denunciations, which keep them (the sealed identity
+    too) until they close (Luật Khiếu nại 2011 Art. 8; Luật Tố cáo 2018 Art. 23, 47): those
+    are returned, marked `sender_erased_at`."""
+    mine = await tickets_of(session, person_id)
+    kept = [t for t in mine if t.status != "closed" and t.kind in NAMED_KINDS and not t.anonymous]
+    for ticket in kept:
+        ticket.sender_erased_at = now
+    others = [t.id for t in mine if t not in kept]
+    if others:
+        await session.execute(
+            update(Ticket)
+            .where(Ticket.id.in_(others))
+            .values(sender_name=None, sender_contact=None)
+        )
+        await session.execute(delete(SealedSender).where(SealedSender.ticket_id.in_(others)))
+    return kept
+
+
+async def drop_kept_sender(session: AsyncSession, ticket: Ticket) -> None:
+    """When a case closes: what was kept of a sender who has since erased their data goes."""
+    if ticket.sender_erased_at is None:
+        return
+    ticket.sender_name = ticket.sender_contact = None
+    await session.execute(delete(SealedSender).where(SealedSender.ticket_id == ticket.id))

@@ -52,7 +52,7 @@ def test_a_weekly_xlsx_a_quarterly_docx_and_the_district_chart(
     assert code == 0
     text = "\n".join(p.text for p in docx.Document(str(seeded_env / "quy4.docx")).paragraphs)
     assert "quý IV năm 2026" in text
-    assert "Số CMHS tham gia khảo sát 12/16 CMHS. Kết quả: 83,33 % CMHS" in text
+    assert "Số CMHS tham gia khảo sát 12/32 CMHS. Kết quả: 81,82 % CMHS" in text
 
     code, _, _ = run(
         capsys, "report", "district", "--school", "MN-ANBINH", "--from", "2026-11-16",
@@ -66,7 +66,7 @@ def test_a_weekly_xlsx_a_quarterly_docx_and_the_district_chart(
         "2026-11-16", "--out", "quan.csv",
     )  # fmt: skip
     table = (seeded_env / "quan.csv").read_text(encoding="utf-8-sig")
-    assert code == 0 and "Trường Mầm non An Bình,MN-ANBINH,6,11,16,68.75" in table
+    assert code == 0 and "Trường Mầm non An Bình,MN-ANBINH,6,6,16,37.50" in table
     assert "Trung bình các trường" in table and "MN-KHAC" not in table
 
 

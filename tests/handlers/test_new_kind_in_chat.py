@@ -11,17 +11,16 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from bot.app import App, create_app
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import Answer
 from bot.settings import Settings
 from handlers import texts
 from tests.chat import ChatUser
 from tests.factories import make_school, open_wave
 from tests.handlers.test_survey_conversation import join_and_consent
+from tests.submitted import submitted_answers
 from tests.surveys.kinds_nps import NPS_HINT
 from tests.surveys.test_new_kind import YAML
 
@@ -74,5 +73,4 @@ async def test_a_parent_answers_a_new_kind_by_tap_and_by_typing(
     assert parent.last_reply == texts.SUBMITTED
 
     async with app.db.sessions() as session:
-        answers = dict((await session.execute(select(Answer.question_key, Answer.value))).all())
-    assert answers == {"overall": "4", "recommend": "9"}
+        assert await submitted_answers(session) == [{"overall": "4", "recommend": "9"}]

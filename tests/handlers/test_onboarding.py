@@ -11,9 +11,9 @@ from bot.models import (
     ChatAccount,
     CompletionReceipt,
     ConsentEvent,
+    ErasedInvite,
     Membership,
     Person,
-    Response,
     Wave,
 )
 from handlers import texts
@@ -21,6 +21,7 @@ from handlers.waves import NewWave
 from tests.chat import ChatUser
 from tests.factories import make_school, make_staff_code, open_wave
 from tests.handlers.test_survey_conversation import answer_until_review, join_and_consent
+from tests.submitted import submitted_answers
 
 
 async def test_a_wrong_code_and_the_wrong_class_are_answered_kindly(
@@ -89,10 +90,16 @@ async def test_my_data_shows_withdraws_and_deletes(
     await parent.taps("Xóa")
     assert parent.last_reply == texts.DELETED
     async with app.db.sessions() as session:
-        for model in (Person, ChatAccount, Membership, ConsentEvent, CompletionReceipt):
+        for model in (Person, ChatAccount, Membership, CompletionReceipt):
             assert await session.scalar(select(func.count()).select_from(model)) == 0, model
-        # the anonymous answer stays in the aggregates
-        assert await session.scalar(select(func.count()).select_from(Response)) == 1
+        # the consent log stays, nobody's: each standing consent ended by a withdrawal
+        trail = (await session.execute(select(ConsentEvent.person_id, ConsentEvent.granted))).all()
+        assert trail and {person for person, _ in trail} == {None}
+        assert not trail[-1][1]
+        # the anonymous answer stays (waiting to be released), and so does the count of it
+        assert len(await submitted_answers(session)) == 1
+        erased = (await session.execute(select(ErasedInvite.answered_at))).scalars().all()
+        assert len(erased) == 1 and erased[0] is not None
     await parent.says("/dulieu")
     assert parent.last_reply == texts.MY_DATA_NONE
 
@@ -126,7 +133,7 @@ async def test_a_principal_launches_a_wave_and_sees_only_their_school(
     await principal.says("/khaosat")
     assert "0/1 phụ huynh đã trả lời" in principal.last_reply
     await principal.taps("Kết quả")
-    assert texts.RESULTS_SUPPRESSED.format(n=0, min=5) in principal.last_reply
+    assert principal.last_reply.endswith(texts.RESULTS_AFTER_CLOSE)  # open: no index yet
 
     # a parent cannot use staff buttons, nor a principal another school's
     await parent_b.taps_forged(NewWave(school_b.school.id))

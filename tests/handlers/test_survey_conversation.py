@@ -7,10 +7,17 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import Answer, CompletionReceipt, ConsentEvent, Response, SurveyRun
+from bot.models import (
+    CompletionReceipt,
+    ConsentEvent,
+    DraftAnswer,
+    PendingResponse,
+    SurveyRun,
+)
 from handlers import texts
 from tests.chat import ChatUser
 from tests.factories import SchoolSetup, make_school, open_wave
+from tests.submitted import submitted_answers
 
 
 async def join_and_consent(parent: ChatUser, setup: SchoolSetup, class_name: str = "Lá 1") -> None:
@@ -84,9 +91,10 @@ async def test_join_consent_and_whole_survey_with_resume_review_and_submit(
         assert parent.last_reply == texts.SUBMITTED
 
         async with restarted.db.sessions() as session:
-            answers = dict((await session.execute(select(Answer.question_key, Answer.value))).all())
+            (answers,) = await submitted_answers(session)  # waiting for the class's others
         assert answers["tc_cong_khai"] == "5" and answers["tc_thu_tuc"] == "5"
-        assert await count(restarted, Response) == 1
+        assert await count(restarted, PendingResponse) == 1
+        assert await count(restarted, DraftAnswer) == 0
         assert await count(restarted, CompletionReceipt) == 1
         assert await count(restarted, SurveyRun) == 0
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import DraftAnswer, Response
+from bot.models import DraftAnswer, PendingResponse
 from handlers import texts
 from surveys import labels
 from tests.chat import ChatUser
@@ -84,7 +84,7 @@ async def test_a_second_submission_is_refused(
     assert parent.last_reply == texts.ALREADY_SUBMITTED
     await parent.taps_payload(start)
     assert parent.last_reply == texts.ALREADY_SUBMITTED
-    assert await count(app, Response) == 1
+    assert await count(app, PendingResponse) == 1
 
 
 async def test_multi_choice_accepts_at_most_its_maximum(

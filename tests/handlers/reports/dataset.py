@@ -5,6 +5,8 @@ Two schools of "Phòng GD&ĐT Quận Hoa" and one of another district. The week 
 in Hà Nội.
 Each response gives one level to all items of an element, so an element's index is the share of
 responses giving it 4 or 5. The expected figures are in the tests, as fractions of these counts.
+A response counts in the week its wave closed: school A ran a wave each week (the third, opened
+today, still open, its one answer waiting to be released); B and C one closing this week.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from bot.models import (
     CompletionReceipt,
     Membership,
     OutboxMessage,
+    PendingResponse,
     Person,
     Response,
     School,
@@ -106,15 +109,17 @@ async def seed(session: AsyncSession, channel: str = "memory") -> Seeded:
     ]
     seeded.schools = {"A": a, "B": b, "C": c}
     a_classes = await _classes(session, a, ("Lá 1", "Chồi 1", "Mầm 1"))
-    # A: 8 parents in Lá 1, 6 in Chồi 1, 2 in Mầm 1 invited; 8, 3 and (after the week) 1 answered
+    # A: last week 8 parents in Lá 1 and 6 in Chồi 1 invited, 3 and 2 answered; this week 8, 6
+    # and 2 in Mầm 1 invited, 5, 1 and none answered; today's wave 2 of Mầm 1, 1 answered
+    await _wave(session, a, a_classes, {"Lá 1": 8, "Chồi 1": 6}, A_LAST_WEEK, ids, LAST_WEEK)
     await _wave(
-        session, a, a_classes, {"Lá 1": 8, "Chồi 1": 6, "Mầm 1": 2},
-        [*A_LAST_WEEK, *A_THIS_WEEK, *A_AFTER], ids,
-    )  # fmt: skip
+        session, a, a_classes, {"Lá 1": 8, "Chồi 1": 6, "Mầm 1": 2}, A_THIS_WEEK, ids, THIS_WEEK
+    )
+    await _wave(session, a, a_classes, {"Mầm 1": 2}, A_AFTER, ids, None)
     b_classes = await _classes(session, b, ("Lá 1",))
-    await _wave(session, b, b_classes, {"Lá 1": 10}, B_THIS_WEEK, ids)
+    await _wave(session, b, b_classes, {"Lá 1": 10}, B_THIS_WEEK, ids, THIS_WEEK)
     c_classes = await _classes(session, c, ("Lá 1",))
-    await _wave(session, c, c_classes, {"Lá 1": 5}, C_THIS_WEEK, ids)
+    await _wave(session, c, c_classes, {"Lá 1": 5}, C_THIS_WEEK, ids, THIS_WEEK)
     seeded.principals = {
         "A": [await staff(session, a, f"p-{a.code}-{n}", channel) for n in (1, 2)],
         "B": [await staff(session, b, f"p-{b.code}-1", channel)],
@@ -144,11 +149,15 @@ async def _wave(
     invited: dict[str, int],
     responses: Sequence[tuple[str, int, tuple[int, ...], str, str]],
     ids: Iterator[int],
+    week: Period | None,
 ) -> None:
+    """A wave open over the week and released at its end; with no week, open from today on."""
+    opens = local(week.start.day, 8) if week else local(23, 8)
+    closes = local(week.end.day, 17) if week else local(30, 17)
     wave = Wave(
         school_id=school.id, survey_key="preschool_parents", survey_version=1,
-        title="Khảo sát học kỳ I", opens_at=local(9, 8), closes_at=local(30, 17),
-        invited_at=local(9, 8), created_at=local(9, 8),
+        title="Khảo sát học kỳ I", opens_at=opens, closes_at=closes,
+        invited_at=opens, created_at=opens, released_at=closes if week else None,
     )  # fmt: skip
     session.add(wave)
     await session.flush()
@@ -161,7 +170,7 @@ async def _wave(
         session.add_all(
             WaveInvite(
                 wave_id=wave.id, person_id=p.id, class_id=classes[class_name].id,
-                invited_at=local(9, 8),
+                invited_at=opens,
             )
             for p in people
         )  # fmt: skip
@@ -172,14 +181,17 @@ async def _wave(
         session.add(
             CompletionReceipt(wave_id=wave.id, person_id=person.id, submitted_at=local(day))
         )
-        response = Response(
-            wave_id=wave.id, class_id=classes[class_name].id, submitted_on=date(2026, 11, day)
-        )
+        answers = answers_of(levels, wishes, comment)
+        class_id = classes[class_name].id
+        if week is None:  # waiting for the class's others, or for the wave to close
+            session.add(PendingResponse(wave_id=wave.id, class_id=class_id, answers=answers))
+            continue
+        response = Response(wave_id=wave.id, class_id=class_id)
         session.add(response)
         await session.flush()
         session.add_all(
             Answer(response_id=response.id, question_key=key, value=value)
-            for key, value in answers_of(levels, wishes, comment).items()
+            for key, value in answers.items()
         )
 
 

@@ -81,7 +81,7 @@ async def test_a_typed_range_and_the_quarter_draft(
     assert draft.document_name.endswith(".docx")
     assert draft.text == texts.REPORT_DOCX_CAPTION.format(period="quý IV năm 2026")
     written = "\n".join(p.text for p in docx.Document(draft.document).paragraphs)
-    assert "Số CMHS tham gia khảo sát 12/16 CMHS." in written
+    assert "Số CMHS tham gia khảo sát 12/32 CMHS." in written
     assert table.document_name and table.document_name.endswith(".xlsx")
 
 

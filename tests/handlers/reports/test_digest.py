@@ -24,8 +24,8 @@ from tests.handlers.reports.dataset import LAST_WEEK, THIS_WEEK, Seeded
 A_DIGEST = """📊 Báo cáo tuần 16/11–22/11/2026 – Trường Mầm non An Bình
 
 Khảo sát “Khảo sát sự hài lòng của cha mẹ trẻ”
-• Tham gia: 11/16 phụ huynh được mời đã trả lời (68,75 %).
-• Theo lớp: Lá 1 8/8; 2 lớp dưới 5 phiếu không hiển thị riêng.
+• Tham gia: 6/16 phụ huynh được mời đã trả lời (37,50 %).
+• Theo lớp: Lá 1 5/8; 2 lớp dưới 5 phiếu không hiển thị riêng.
 • 6 phiếu trong kỳ. Chỉ số hài lòng (mục tiêu 90 %; thay đổi so với tuần trước):
   – Tiếp cận dịch vụ giáo dục: 83,33 % (+23,33) ✗ dưới mục tiêu
   – Cơ sở vật chất: 66,67 % (+6,67) ✗ dưới mục tiêu
@@ -46,7 +46,7 @@ Biểu đồ và tệp số liệu (XLSX) ở các tin nhắn tiếp theo."""
 B_DIGEST_SURVEY = """Khảo sát “Khảo sát sự hài lòng của cha mẹ trẻ”
 • Tham gia: 3/10 phụ huynh được mời đã trả lời (30,00 %).
 • Theo lớp: 1 lớp dưới 5 phiếu không hiển thị riêng.
-• 3 phiếu trong kỳ: dưới 5 phiếu nên chưa tính chỉ số, để giữ ẩn danh."""
+• 3 phiếu trong kỳ: chỉ số ẩn (dưới 5 câu trả lời), để giữ ẩn danh."""
 
 
 async def run_digest(app: App) -> None:

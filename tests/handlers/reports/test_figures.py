@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from statistics import fmean
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -18,15 +19,15 @@ from bot.models import Answer, Response, Wave
 from handlers.reports.district import DistrictFigures, district_figures
 from handlers.reports.figures import SchoolFigures, school_figures
 from handlers.reports.periods import Period, quarter_of
-from handlers.reports.survey_counts import tally_answers
+from handlers.reports.survey_counts import reported_waves, tally_answers
 from surveys.scoring import WaveScore, score_counts, score_wave
 from tests.handlers.reports.dataset import COMMENTS, DISTRICT, LAST_WEEK, THIS_WEEK, Seeded
 
 TODAY = date(2026, 11, 23)
-A_NOW = [5 / 6, 4 / 6, 5 / 5, 4 / 6, 5 / 6, 4 / 5]  # tiếp cận … PAKN, responses 16–22/11
-A_BEFORE = [3 / 5, 3 / 5, 4 / 5, 3 / 5, 4 / 5, 4 / 5]  # 9–15/11
-# the quarter to date: the two weeks and the response of 23/11 (all 5)
-A_QUARTER = [9 / 12, 8 / 12, 10 / 11, 8 / 12, 10 / 12, 9 / 11]
+A_NOW = [5 / 6, 4 / 6, 5 / 5, 4 / 6, 5 / 6, 4 / 5]  # tiếp cận … PAKN, the wave closed 22/11
+A_BEFORE = [3 / 5, 3 / 5, 4 / 5, 3 / 5, 4 / 5, 4 / 5]  # the wave closed 15/11
+# the quarter to date: the two weeks' waves; the response of 23/11 waits in an open wave
+A_QUARTER = [8 / 11, 7 / 11, 9 / 10, 7 / 11, 9 / 11, 8 / 10]
 
 
 def percent(shares: list[float]) -> list[float]:
@@ -81,10 +82,10 @@ async def test_participation_counts_answers_by_the_end_of_the_period_and_hides_s
 ) -> None:
     a, b = await figures_of(app, seeded, THIS_WEEK, "A", "B")
     (survey,) = a.surveys
-    assert (survey.answered, survey.invited) == (11, 16)  # Mầm 1's answer of 23/11 is later
-    assert survey.turnout == pytest.approx(68.75)
-    assert [(c.name, c.answered, c.invited) for c in survey.classes] == [("Lá 1", 8, 8)]
-    assert survey.hidden_classes == 2  # Chồi 1 (3 answers), Mầm 1 (none)
+    assert (survey.answered, survey.invited) == (6, 16)  # the wave open this week
+    assert survey.turnout == pytest.approx(37.5)
+    assert [(c.name, c.answered, c.invited) for c in survey.classes] == [("Lá 1", 5, 8)]
+    assert survey.hidden_classes == 2  # Chồi 1 (1 answer), Mầm 1 (none)
     (small,) = b.surveys
     assert (small.answered, small.invited, small.hidden_classes) == (3, 10, 1)
     assert small.score.suppressed and small.score.respondents == 3
@@ -113,9 +114,11 @@ async def test_comments_come_alphabetically_without_class_or_day(app: App, seede
 async def test_a_quarter_to_date(app: App, seeded: Seeded) -> None:
     (a,) = await figures_of(app, seeded, quarter_of(TODAY), "A")
     (survey,) = a.surveys
-    assert (survey.score.respondents, survey.answered, survey.invited) == (12, 12, 16)
+    # all three waves were open in the quarter; the third's answer is counted, not yet scored
+    assert (survey.score.respondents, survey.answered, survey.invited) == (11, 12, 32)
     assert [e.index for e in survey.score.elements] == pytest.approx(percent(A_QUARTER))
-    assert survey.score.overall_question_index == pytest.approx(100 * 10 / 12)
+    assert survey.score.overall_question_index == pytest.approx(100 * 9 / 11)
+    assert survey.open_waves == 1
     assert survey.previous is None  # nothing in the third quarter
     # tickets due by today: t1 and t5 on time, t2 late; the 9 weeks so far, 2 with news
     assert (a.tickets.received, a.tickets.due, a.tickets.on_time) == (5, 3, 2)
@@ -130,14 +133,14 @@ async def test_the_district_sets_its_schools_side_by_side_with_their_average(
     district = await district_of(app, DISTRICT)
     assert [row.code for row in district.rows] == ["MN-ANBINH", "MN-BINHAN"]  # not MN-KHAC
     a, b = district.rows
-    assert (a.responses, a.answered, a.invited, a.turnout) == (6, 11, 16, 68.75)
+    assert (a.responses, a.answered, a.invited, a.turnout) == (6, 6, 16, 37.5)
     assert list(a.elements) == pytest.approx(percent(A_NOW))
     assert (a.overall, a.satisfied) == pytest.approx((80.0, 100 * 5 / 6))
     assert (a.due, a.on_time, a.on_time_rate, a.news) == (2, 1, 50.0, 1)
     assert (b.responses, b.turnout, b.overall, b.satisfied) == (3, 30.0, None, None)
     assert b.elements == (None,) * 6
     average = district.average
-    assert average.turnout == pytest.approx((68.75 + 30.0) / 2)
+    assert average.turnout == pytest.approx((37.5 + 30.0) / 2)
     assert average.overall == pytest.approx(80.0)  # only A has an index
     assert average.on_time_rate == pytest.approx(75.0)
     assert district.target == 90
@@ -156,11 +159,13 @@ async def test_the_sql_counts_score_as_the_pure_functions_do_on_the_rows(
     ids = [school.id for school in seeded.schools.values()]
     catalog = app.services.catalog
     survey = catalog.get("preschool_parents", 1)
+    zone = ZoneInfo(app.services.settings.timezone)
     async with app.db.sessions() as session:
-        tallies = await tally_answers(session, catalog, ids, [THIS_WEEK, LAST_WEEK])
+        waves = await reported_waves(session, ids, [THIS_WEEK, LAST_WEEK], zone)
+        tallies = await tally_answers(session, catalog, waves)
         for school_id in ids:
             for index, period in enumerate([THIS_WEEK, LAST_WEEK]):
-                rows = await _responses(session, school_id, period)
+                rows = await _responses(session, school_id, period, zone)
                 tally = tallies.get((school_id, index, "preschool_parents"))
                 for method in ("mean", "pooled"):
                     expected = score_wave(survey, rows, 0, method=method)
@@ -173,13 +178,20 @@ async def test_the_sql_counts_score_as_the_pure_functions_do_on_the_rows(
 
 
 async def _responses(
-    session: AsyncSession, school_id: int, period: Period
+    session: AsyncSession, school_id: int, period: Period, zone: ZoneInfo
 ) -> list[Mapping[str, str]]:
+    """The responses of the school's released waves that closed in the period, row by row."""
+    first, after = period.bounds(zone)
     found = await session.execute(
         select(Response.id, Answer.question_key, Answer.value)
         .join(Wave, Wave.id == Response.wave_id)
         .outerjoin(Answer, Answer.response_id == Response.id)
-        .where(Wave.school_id == school_id, Response.submitted_on.between(period.start, period.end))
+        .where(
+            Wave.school_id == school_id,
+            Wave.released_at.is_not(None),
+            Wave.closes_at >= first,
+            Wave.closes_at < after,
+        )
     )
     responses: dict[str, dict[str, str]] = {}
     for response_id, key, value in found:

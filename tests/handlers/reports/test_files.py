@@ -43,6 +43,7 @@ ELEMENTS = [
     "Tiếp nhận, xử lý phản ánh – kiến nghị",
 ]
 SURVEY = "Khảo sát sự hài lòng của cha mẹ trẻ"
+HIDDEN = "ẩn (dưới 5 câu trả lời)"  # the mark of a figure from too few answers
 
 
 def two(share: float) -> float:
@@ -88,9 +89,9 @@ async def test_the_weekly_xlsx_reads_back_with_every_figure(
     expected.append((SURVEY, "Chỉ số chung (trung bình các nội dung)", 80.0, 70.0, 10.0, "Chưa"))
     assert indices[1:] == expected
     assert rows_of(xlsx.path, "Tham gia theo lớp")[1:] == [
-        (SURVEY, "Lá 1", 8, 8, 100.0),
+        (SURVEY, "Lá 1", 5, 8, 62.5),
         (SURVEY, "2 lớp dưới 5 phiếu: không hiển thị riêng", None, None, None),
-        (SURVEY, "Cả trường", 11, 16, 68.75),
+        (SURVEY, "Cả trường", 6, 16, 37.5),
     ]
     summary = dict(row[:2] for row in rows_of(xlsx.path, "Tổng hợp"))
     assert summary["Phiếu trong kỳ"] == 6
@@ -136,11 +137,11 @@ async def test_the_quarterly_docx_has_the_seed_reports_sentence_with_the_real_fi
     overall = shown(fmean(A_QUARTER))
     assert "BÁO CÁO" in text and "Kính gửi: Phòng GD&ĐT Quận Hoa." in text
     assert (
-        "Số CMHS tham gia khảo sát 12/16 CMHS. Kết quả: 83,33 % CMHS được khảo sát hài lòng với "
+        "Số CMHS tham gia khảo sát 12/32 CMHS. Kết quả: 81,82 % CMHS được khảo sát hài lòng với "
         f"nhà trường nói chung; chỉ số hài lòng chung theo các nội dung đạt {overall} "
         "(mục tiêu 90 %: chưa đạt)."
     ) in text
-    assert overall == "77,40 %"
+    assert overall == "75,30 %"
     assert (
         "tiếp nhận 5 ý kiến, phản ánh – kiến nghị của CMHS qua trợ lý Hài Lòng, 100,00 % được cấp "
         "số phiếu ngay khi nhận. Số phiếu đến hạn giải quyết: 3; giải quyết đúng hạn: 2 (tỷ lệ "
@@ -169,15 +170,15 @@ async def test_the_district_sheet_and_chart(app: App, seeded: Seeded, tmp_path: 
     assert rows[0][:6] == ("Trường", "Mã trường", "Phiếu trong kỳ", "Đã trả lời", "Được mời",
                            "Tỷ lệ tham gia (%)")  # fmt: skip
     assert rows[1] == (
-        "Trường Mầm non An Bình", "MN-ANBINH", 6, 11, 16, 68.75, *[two(v) for v in A_NOW],
+        "Trường Mầm non An Bình", "MN-ANBINH", 6, 6, 16, 37.5, *[two(v) for v in A_NOW],
         80.0, two(5 / 6), 2, 1, 50.0, 1,
     )  # fmt: skip
     assert rows[2] == (
-        "Trường Mầm non Bình An", "MN-BINHAN", 3, 3, 10, 30.0, *[None] * 6, None, None,
+        "Trường Mầm non Bình An", "MN-BINHAN", 3, 3, 10, 30.0, *[HIDDEN] * 6, HIDDEN, HIDDEN,
         1, 1, 100.0, 0,
     )  # fmt: skip
     assert rows[3] == (
-        "Trung bình các trường", None, None, None, None, 49.38, *[two(v) for v in A_NOW],
+        "Trung bình các trường", None, None, None, None, 33.75, *[two(v) for v in A_NOW],
         80.0, two(5 / 6), None, None, 75.0, None,
     )  # fmt: skip
     assert len(rows) == 4  # the school of another district is not there
@@ -185,7 +186,7 @@ async def test_the_district_sheet_and_chart(app: App, seeded: Seeded, tmp_path: 
         assert image.format == "PNG" and image.width > 600
         image.verify()
     assert district_text(district).splitlines()[1] == (
-        "Trung bình các trường: chỉ số chung 80,00 %, tham gia 49,38 %, "
+        "Trung bình các trường: chỉ số chung 80,00 %, tham gia 33,75 %, "
         "giải quyết đúng hạn 75,00 %."
     )
 
@@ -223,5 +224,5 @@ async def test_small_groups_comments_and_sealed_senders_appear_nowhere(
     assert DENOUNCER not in everything and "0901234567" not in everything
     assert HIDDEN_COMMENT not in everything
     assert "Chồi 1" not in everything and "Mầm 1" not in everything
-    assert "3 phiếu trong kỳ: dưới 5 phiếu nên chưa tính chỉ số" in everything
-    assert "Số phiếu trong kỳ (3) dưới 5 nên chưa công bố tỷ lệ hài lòng" in everything
+    assert "3 phiếu trong kỳ: chỉ số ẩn (dưới 5 câu trả lời)" in everything
+    assert "Số phiếu trong kỳ: 3; tỷ lệ hài lòng: ẩn (dưới 5 câu trả lời)" in everything

@@ -182,12 +182,15 @@ async def test_a_complaint_in_progress_survives_a_restart(
         assert (ticket.sender_name, ticket.sender_contact) == ("Nguyễn Thị Hoa", "0903 123 456")
         assert ticket.person_id is not None
 
-        # erasing the parent keeps the complaint in the register, without who sent it
+        # erasing the parent keeps the open complaint in the register, without the person but
+        # with the name and contact the law needs until it is settled
         await parent.says("/dulieu")
         await parent.taps("Xóa dữ liệu của tôi")
         await parent.taps("Xóa")
+        assert "Luật Khiếu nại" in parent.last_reply
         (ticket,) = await tickets(app)
-        assert (ticket.person_id, ticket.sender_name, ticket.sender_contact) == (None, None, None)
+        assert (ticket.person_id, ticket.sender_name) == (None, "Nguyễn Thị Hoa")
+        assert ticket.sender_erased_at is not None
         assert ticket.text.startswith("Nhà trường thu tiền học thêm")
     finally:
         await app.stop()
