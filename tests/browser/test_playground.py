@@ -26,16 +26,10 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.demo import build_demo
-from bot.models import (
-    Answer,
-    ChatAccount,
-    CompletionReceipt,
-    InboundMessage,
-    OutboxMessage,
-    Response,
-)
+from bot.models import ChatAccount, CompletionReceipt, InboundMessage, OutboxMessage
 from bot.settings import Settings
 from handlers.demo import seed_demo
+from tests.submitted import submitted_answers
 
 pytestmark = pytest.mark.browser
 
@@ -294,10 +288,11 @@ async def _seeded(app: App) -> Any:
 
 
 async def _totals(app: App) -> tuple[int, int]:
+    """Questionnaires sent (waiting to be released, or released) and receipts."""
     async with app.db.sessions() as session:
-        responses = await session.scalar(select(func.count()).select_from(Response))
+        responses = len(await submitted_answers(session))
         receipts = await session.scalar(select(func.count()).select_from(CompletionReceipt))
-    return int(responses or 0), int(receipts or 0)
+    return responses, int(receipts or 0)
 
 
 async def _outcome(app: App, chat_id: str) -> tuple[int, int, int, list[str], int]:
@@ -311,9 +306,8 @@ async def _outcome(app: App, chat_id: str) -> tuple[int, int, int, list[str], in
             .join(ChatAccount, ChatAccount.person_id == CompletionReceipt.person_id)
             .where(ChatAccount.channel == "web", ChatAccount.chat_id == chat_id)
         )
-        comments = list(
-            await session.scalars(select(Answer.value).where(Answer.question_key == "comment"))
-        )
+        sent = await submitted_answers(session)
+        comments = [answers["comment"] for answers in sent if "comment" in answers]
         failed_in = await session.scalar(
             select(func.count())
             .select_from(InboundMessage)
