@@ -1,8 +1,9 @@
 """The district view: every school of a district side by side, and the schools' average.
 
 The survey compared is `HAILONG_REPORT_SURVEY` (the preschool questionnaire by default). A school
-with fewer than `min_group_size` responses in the period shows no index. The average is the plain
-mean of the schools that have the figure, each school counting once (as SIPAS averages units).
+with fewer than `min_group_size` responses in the period shows no index (the sheet and the chart
+put the mark of `small_groups` in its place). The average is the plain mean of the schools that
+have the figure, each school counting once (as SIPAS averages units).
 """
 
 from __future__ import annotations

@@ -254,7 +254,7 @@ async def notify_people(work: UnitOfWork, person_ids: Iterable[int], text: str) 
 async def forget_sender(session: AsyncSession, person_id: int, now: datetime) -> list[Ticket]:
     """Before a person is erased: their tickets stay in the register without name or contact,
     but for their open named complaints and denunciations, which keep them (the sealed identity
-    too) until they close (Luật Khiếu nại 2011 Art. 8; Luật Tố cáo 2018 Art. 23, 47): those
+    too) until they close (Luật Khiếu nại 2011 Art. 8; Luật Tố cáo 2018 Art. 23): those
     are returned, marked `sender_erased_at`."""
     mine = await tickets_of(session, person_id)
     kept = [t for t in mine if t.status != "closed" and t.kind in NAMED_KINDS and not t.anonymous]
