@@ -19,6 +19,7 @@ import logging
 import sys
 import traceback
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Final, TextIO
 from zoneinfo import ZoneInfo
 
@@ -76,10 +77,12 @@ def ours_or_serious(record: logging.LogRecord) -> bool:
 
 
 def describe_error(error: BaseException) -> str:
-    """An error as a short line fit to store or show: its type, where it was raised, and its
-    first line of message with secrets and quoted values masked."""
+    """An error as a short line fit to store or show: its type, the last place in our code it
+    passed through, and its first line of message with secrets and quoted values masked."""
     frames = traceback.extract_tb(error.__traceback__)
-    where = f" at {_short(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
+    ours = [frame for frame in frames if _short(frame.filename) != Path(frame.filename).name]
+    last = (ours or frames)[-1] if frames else None
+    where = f" at {_short(last.filename)}:{last.lineno}" if last else ""
     message = str(error).strip().splitlines()
     first = f": {message[0][:300]}" if message else ""
     return REDACTOR.clean(f"{type(error).__name__}{where}{first}")

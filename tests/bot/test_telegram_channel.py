@@ -458,6 +458,14 @@ async def test_stop_ends_the_poll_task(channel: TelegramChannel, fake: FakeTeleg
 # --- webhook -------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("secret", [None, "", "short", "with spaces ok?", "x" * 257])
+def test_a_webhook_needs_a_secret_telegram_accepts(secret: str | None) -> None:
+    """Issue 12: a webhook without one took updates from anyone, as any parent or principal."""
+    with pytest.raises(ValueError, match="secret of 8 to 256 characters"):
+        TelegramChannel(TOKEN, webhook_url=WEBHOOK_URL, webhook_secret=secret)
+    assert TelegramChannel(TOKEN, webhook_secret=secret).routes() == []  # polling needs none
+
+
 async def test_webhook_is_registered_with_secret_and_update_types(
     webhook: tuple[TelegramChannel, str], fake: FakeTelegram
 ) -> None:
