@@ -71,15 +71,15 @@ async def test_wrong_codes_spread_wider_than_the_window_are_never_refused(
         clock.advance(minutes=4 if n % 4 < 3 else 10)  # at most 4 in any 10 minutes
 
 
-async def test_a_thousand_guesses_get_five_answers_and_leave_one_row(
+async def test_three_hundred_guesses_get_five_answers_and_leave_one_row(
     app: App, memory: MemoryChannel, clock: FixedClock
 ) -> None:
     """The issue's probe (12,561 guesses in 30 s, each checked and answered), scaled down."""
     await make_school(app)
     script = ChatUser(app, memory, clock, "4004")
-    for n in range(1000):
+    for n in range(300):
         await memory.deliver(inbound_from(memory, "4004", clock.now(), text=f"GUESS{n:04d}"))
-        if n % 100 == 99:
+        if n % 50 == 49:
             await app.settle()
     await app.settle()
     answers = [m.text for m in script.messages]
