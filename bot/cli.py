@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -14,6 +13,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import qrcode
+from pydantic import ValidationError
+from sqlalchemy import make_url
 
 from bot.app import App, create_app
 from bot.cli_news import add_commands as add_news_commands
@@ -21,12 +22,15 @@ from bot.cli_reports import add_commands as add_report_commands
 from bot.cli_tickets import add_commands as add_ticket_commands
 from bot.clock import SystemClock
 from bot.db import Database
+from bot.logs import configure_logging
 from bot.migrate import upgrade
 from bot.models import Wave
-from bot.settings import Settings, load_settings
+from bot.settings import Settings, load_settings, settings_problem
 from surveys.catalog import SurveyFileError, load_catalog, load_survey
 
 Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+# the demo's own file: never the deployment's database, whatever HAILONG_DATABASE_URL says
+DEMO_DATABASE_URL = "sqlite+aiosqlite:///var/demo.db"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,12 +42,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         settings = load_settings()
-    except Exception as error:  # pydantic's message names the variable and the problem
-        print(f"hailong: invalid settings: {error}", file=sys.stderr)
+    except ValidationError as error:  # one line naming each variable; never the values given
+        print(f"hailong: invalid settings: {settings_problem(error)}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_format, settings.timezone)
     try:
         with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
             code: int = runner.run(args.command(args, settings))
@@ -73,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run everything configured").set_defaults(command=cmd_run)
     demo = sub.add_parser("demo", help="SQLite, a seeded demo school and the web playground")
     demo.add_argument("--port", type=int, help="HTTP port (default HAILONG_HTTP_PORT)")
+    demo.add_argument(
+        "--database-url",
+        help=f"the demo's database (default {DEMO_DATABASE_URL}, never HAILONG_DATABASE_URL)",
+    )
     demo.set_defaults(command=cmd_demo)
 
     db = sub.add_parser("db", help="database").add_subparsers(metavar="ACTION")
@@ -154,12 +160,26 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from bot.demo import build_demo
 
+    changes: dict[str, object] = {"database_url": args.database_url or DEMO_DATABASE_URL}
     if args.port is not None:
-        settings = settings.model_copy(update={"http_port": args.port})
+        changes["http_port"] = args.port
+    settings = settings.model_copy(update=changes)
     app = await build_demo(settings)
     print(f"Hài Lòng demo: http://{settings.http_host}:{settings.http_port}/  (Ctrl+C to stop)")
+    print(
+        f"Demo data: {_where(settings.database_url)}, apart from the deployment's database "
+        "(HAILONG_DATABASE_URL is not used; --database-url chooses another)"
+    )
     await serve(app)
     return 0
+
+
+def _where(database_url: str) -> str:
+    """A database as a person names it: the SQLite file, else the URL without its password."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database:
+        return url.database
+    return url.render_as_string(hide_password=True)
 
 
 async def serve(app: App) -> None:

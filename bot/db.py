@@ -70,6 +70,8 @@ class Database:
     def __init__(self, url: str, **engine_options: Any) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        # an error's text names its statement, never its values (a parent's words, a phone)
+        engine_options.setdefault("hide_parameters", True)
         if self.is_sqlite:
             engine_options.setdefault("connect_args", {"timeout": 30})
         else:

@@ -1,4 +1,7 @@
-"""The embedded demo: SQLite, the seeded demo school and the web playground."""
+"""The embedded demo: its own database, the seeded demo school and the web playground.
+
+`hailong demo` gives it `var/demo.db` unless told otherwise with `--database-url`, so the demo
+school is never seeded into a deployment's database (bot/cli.py)."""
 
 from __future__ import annotations
 
@@ -14,8 +17,6 @@ from handlers.tickets.store import Terms
 
 async def build_demo(settings: Settings) -> App:
     """Migrates, seeds once, and wires the playground beside any configured real channels."""
-    if not settings.database_url.startswith("sqlite"):
-        settings = settings.model_copy(update={"database_url": "sqlite+aiosqlite:///var/demo.db"})
     await upgrade(settings.database_url)
     web = WebChannel()
     channels: list[Channel] = [web, *configured_channels(settings)]

@@ -24,6 +24,7 @@ from bot.db import Database
 from bot.dialogs import ChatKey, load_dialogs, save_dialogs
 from bot.inbox import claim_inbound, pending_inbound
 from bot.interactions import Buttons, Signer, Tap, bind
+from bot.logs import describe_error
 from bot.models import ChatAccount, InboundMessage, Person
 from bot.routing import Handler, Routes
 from bot.unit_of_work import AfterCommit, begin_work
@@ -231,7 +232,7 @@ class Dispatcher:
             await work.session.execute(
                 update(InboundMessage)
                 .where(InboundMessage.id == inbound_id)
-                .values(status="failed", error=repr(error)[:2000], handled_at=now)
+                .values(status="failed", error=describe_error(error)[:2000], handled_at=now)
             )
             text = self.routes.failure_text
             work.send(

@@ -109,6 +109,18 @@ class LinkCode(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class CodeAttempts(Base):
+    """Wrong codes typed in one chat in its current window, and until when it is refused more
+    (handlers/code_guard.py); kept in the database so that every replica counts the same."""
+
+    __tablename__ = "code_attempts"
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    failures: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class ConsentEvent(Base):
     """Every grant or withdrawal, with the version of the notice the person saw.
 

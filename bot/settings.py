@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Literal, Self
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.delivery.quiet import normalise as normalise_quiet_hours
@@ -22,6 +30,8 @@ ZALO_CHANNEL = "zalo"
 _CHANNEL_NAME = re.compile(r"zalo(-[a-z0-9]+)*")
 _CHANNEL_NAME_LIMIT = 20  # the width of the channel columns
 _WEBHOOK_SECRET_LENGTH = range(8, 257)  # what Zalo's setWebhook accepts
+# what Telegram's setWebhook accepts as secret_token (1-256 of these; we ask for 8 at least)
+_TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{8,256}")
 
 
 class ZaloBot(BaseModel):
@@ -65,6 +75,9 @@ class Settings(BaseSettings):
     timezone: str = Field("Asia/Ho_Chi_Minh", description="Time zone for schedules and dates.")
     language: Literal["vi", "en"] = Field("vi", description="Default language of the copy.")
     log_level: str = Field("INFO", description="Python logging level.")
+    log_format: Literal["text", "json"] = Field(
+        "text", description="Log lines as text, or one JSON object per line."
+    )
     button_key: SecretStr | None = Field(
         None,
         description="Key that signs buttons; unset: one made once and kept in the database.",
@@ -176,9 +189,33 @@ class Settings(BaseSettings):
             raise ValueError(f"digest_time must be HH:MM, not {value!r}")
         return f"{int(hour):02d}:{int(minute):02d}"
 
+    @field_validator("log_level")
+    @classmethod
+    def _log_level_known(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError(
+                f"log_level must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {value!r}"
+            )
+        return level
+
     @model_validator(mode="after")
-    def _zalo_bots_do_not_clash(self) -> Self:
-        self.zalo_endpoints()
+    def _webhooks_have_secrets(self) -> Self:
+        """A webhook without a secret would take updates from anyone, as any parent or principal."""
+        secret = _plain(self.telegram_webhook_secret)
+        if self.telegram_webhook_url and not _TELEGRAM_SECRET.fullmatch(secret or ""):
+            raise ValueError(
+                "HAILONG_TELEGRAM_WEBHOOK_URL is set, so HAILONG_TELEGRAM_WEBHOOK_SECRET must be "
+                "8 to 256 characters of A-Z, a-z, 0-9, _ and - "
+                "(without it anyone could post updates)"
+            )
+        secret = _plain(self.zalo_webhook_secret)
+        if self.zalo_webhook_url and len(secret or "") not in _WEBHOOK_SECRET_LENGTH:
+            raise ValueError(
+                "HAILONG_ZALO_WEBHOOK_URL is set, so HAILONG_ZALO_WEBHOOK_SECRET must be "
+                "8 to 256 characters (without it anyone could post updates)"
+            )
+        self.zalo_endpoints()  # each school's bot: the same rule, and no two bots clash
         return self
 
     def zalo_endpoints(self) -> list[ZaloEndpoint]:
@@ -233,9 +270,12 @@ def _endpoint(
             f"Zalo bot name {name!r}: 'zalo-' and a-z, 0-9 or '-', at most 20 characters "
             '(set "name" in HAILONG_ZALO_BOTS)'
         )
-    secret = webhook_secret.get_secret_value() if webhook_secret else None
+    secret = _plain(webhook_secret)
     if webhook_url and len(secret or "") not in _WEBHOOK_SECRET_LENGTH:
-        raise ValueError(f"Zalo bot {name!r}: a webhook needs a secret of 8 to 256 characters")
+        raise ValueError(
+            f"HAILONG_ZALO_BOTS: the Zalo bot {name!r} has a webhook_url, so its webhook_secret "
+            "must be a secret of 8 to 256 characters (without it anyone could post updates)"
+        )
     path = urlsplit(webhook_url).path if webhook_url else ""
     return ZaloEndpoint(
         name=name,
@@ -248,6 +288,24 @@ def _endpoint(
     )
 
 
+def _plain(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
 def load_settings(**overrides: object) -> Settings:
     """Reads the settings once, from the environment, `.env` and overrides."""
     return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def settings_problem(error: ValidationError) -> str:
+    """What is wrong with the settings, on one line: each variable and its problem, never the
+    values given (pydantic's own text repeats every input, tokens included)."""
+    problems = []
+    for found in error.errors(include_url=False, include_input=False, include_context=False):
+        message = str(found["msg"]).removeprefix("Value error, ")
+        names = [str(part) for part in found["loc"]]
+        where = (
+            f"HAILONG_{names[0].upper()}" + "".join(f"[{n}]" for n in names[1:]) if names else ""
+        )
+        problems.append(f"{where}: {message}" if where else message)
+    return "; ".join(" ".join(p.split()) for p in problems)

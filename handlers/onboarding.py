@@ -8,6 +8,7 @@ from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
 from bot.models import PURPOSES, Classroom, Membership, Purpose, School, StaffInvite
 from handlers import texts
+from handlers.code_guard import attempts_of, count_wrong_code, refused, try_later
 from handlers.codes import clean_code, looks_like_code
 from handlers.linking import redeem_link_code
 from handlers.people import consents_of, ensure_person, record_consent_event
@@ -55,7 +56,11 @@ async def code_or_help(ctx: Context) -> None:
 
 
 async def redeem_code(ctx: Context, typed: str) -> None:
-    """Asks a parent to confirm the class of a class code, or grants a staff code's role."""
+    """Asks a parent to confirm the class of a class code, or grants a staff code's role; a chat
+    that typed too many wrong codes is told once to wait, then not answered (code_guard)."""
+    attempts = await attempts_of(ctx)
+    if refused(ctx, attempts):
+        return
     code = clean_code(typed)
     found = (
         await ctx.session.execute(
@@ -82,7 +87,11 @@ async def redeem_code(ctx: Context, typed: str) -> None:
         select(StaffInvite).where(StaffInvite.code == code).with_for_update()
     )
     if invite is None:
-        if not await redeem_link_code(ctx, code):
+        if await redeem_link_code(ctx, code):
+            return
+        if await count_wrong_code(ctx, attempts):
+            try_later(ctx)
+        else:
             ctx.reply(texts.CODE_UNKNOWN.format(code=typed.strip()[:20]))
     elif invite.used_at is not None or invite.expires_at <= ctx.now:
         ctx.reply(texts.CODE_EXPIRED)

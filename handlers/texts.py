@@ -44,6 +44,8 @@ STALE_BUTTON = "Nút này đã cũ. Anh/chị vui lòng dùng tin nhắn mới n
 
 CODE_UNKNOWN = "Mã “{code}” không đúng. Anh/chị kiểm tra lại mã giáo viên gửi giúp tôi nhé."
 CODE_EXPIRED = "Mã này đã hết hạn hoặc đã được dùng. Vui lòng xin nhà trường mã mới."
+# after 5 wrong codes in 10 minutes (handlers/code_guard.py): said once, then no answer at all
+CODE_TRY_LATER = "Anh/chị đã nhập sai mã nhiều lần. Vui lòng thử lại sau {minutes} phút."
 CODE_OTHER_SCHOOL = (
     "Mã này thuộc trường khác nên không dùng được ở đây. "
     "Anh/chị vui lòng nhắn mã cho trợ lý Hài Lòng của trường con đang học."

@@ -5,8 +5,9 @@ SQLite always runs; PostgreSQL runs when HAILONG_TEST_POSTGRES_URL is set (`.ci/
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -17,6 +18,7 @@ from bot.app import App, create_app
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
 from bot.db import Base
+from bot.logs import CAPS, LogHandler
 from bot.migrate import recreate, upgrade
 from bot.settings import Settings
 from tests.phones import Deployment
@@ -24,6 +26,19 @@ from tests.phones import Deployment
 POSTGRES_URL = os.environ.get("HAILONG_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 in Hà Nội
+
+
+@pytest.fixture(autouse=True)
+def logging_as_pytest_set_it() -> Iterator[None]:
+    """`hailong` commands configure the process's logging (bot/logs.py); each test starts over."""
+    root = logging.getLogger()
+    level, levels = root.level, {name: logging.getLogger(name).level for name in CAPS}
+    yield
+    for handler in [h for h in root.handlers if isinstance(h, LogHandler)]:
+        root.removeHandler(handler)
+    root.setLevel(level)
+    for name, was in levels.items():
+        logging.getLogger(name).setLevel(was)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

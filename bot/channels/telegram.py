@@ -58,7 +58,7 @@ from bot.channels.base import (
     Undeliverable,
     normalize_text,
 )
-from bot.channels.kit.intake import Malformed
+from bot.channels.kit.intake import Malformed, numbers_checked
 from bot.channels.kit.polling import LONG, Pause, Polled, Poller
 from bot.channels.kit.redaction import describe, protect
 from bot.channels.kit.webhook import Webhook, webhook_route
@@ -67,7 +67,10 @@ from bot.clock import Clock, SystemClock
 log = logging.getLogger(__name__)
 
 SECRET_HEADER: Final = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_SHAPE: Final = re.compile(r"[A-Za-z0-9_-]{8,256}")  # what setWebhook's secret_token takes
 ALLOWED_UPDATES: Final = ("message", "callback_query", "my_chat_member")
+# Telegram's ids are integers of at most 52 bits (chats) or 32 (messages); a callback's is a string
+NUMERIC_IDS: Final = ("external_id", "chat_id", "user_id", "message_id")
 TEXT_LIMIT: Final = 4096
 CAPTION_LIMIT: Final = 1024
 # a bare token, not a URL or a path: a file id Telegram gave us (a parent's photo), sent as is
@@ -88,7 +91,8 @@ def parse_update(data: object, bot: Bot | None, now: datetime) -> Inbound | None
     not an update at all."""
     if not isinstance(data, dict) or type(data.get("update_id")) is not int:
         raise Malformed("not a Telegram update (no integer update_id)")
-    return to_inbound(Update.de_json(data, bot), now)
+    inbound = to_inbound(Update.de_json(data, bot), now)
+    return None if inbound is None else numbers_checked(inbound, NUMERIC_IDS)
 
 
 def to_inbound(update: Update, now: datetime | None = None) -> Inbound | None:
@@ -267,6 +271,11 @@ class TelegramChannel:
     ) -> None:
         if not token:
             raise ValueError("a Telegram bot token is required")
+        if webhook_url and not (webhook_secret and SECRET_SHAPE.fullmatch(webhook_secret)):
+            raise ValueError(
+                "a Telegram webhook needs a secret of 8 to 256 characters of A-Z, a-z, 0-9, _ "
+                "and - (without it anyone could post updates)"
+            )
         protect(token, webhook_secret)  # before the Bot: PTB logs its URL when built
         self._request = request or AiohttpRequest()
         self._updates_request = get_updates_request or AiohttpRequest(pool_size=1)
@@ -279,8 +288,13 @@ class TelegramChannel:
             get_updates_request=self._updates_request,
         )
         self._webhook_url = webhook_url
+        # a webhook always has a secret: Webhook refuses to be made without one
         path = urlsplit(webhook_url).path if webhook_url else ""
-        self._webhook = Webhook(self.name, path or "/", SECRET_HEADER, webhook_secret)
+        self._webhook = (
+            Webhook(self.name, path or "/", SECRET_HEADER, webhook_secret)
+            if webhook_url and webhook_secret
+            else None
+        )
         self._poller = Poller(
             self.name,
             self._fetch,
@@ -294,8 +308,6 @@ class TelegramChannel:
         self._clock = clock or SystemClock()
         self._receive: Receiver | None = None
         self._ready = False
-        if webhook_url and not webhook_secret:
-            log.warning("telegram webhook has no secret: anyone can post updates to it")
 
     @property
     def bot(self) -> Bot:
@@ -304,7 +316,7 @@ class TelegramChannel:
     # --- receiving -------------------------------------------------------------------------------
 
     def routes(self) -> list[web.RouteDef]:
-        if not self._webhook_url:
+        if self._webhook is None:
             return []
         return [webhook_route(self._webhook, self._translate, lambda: self._receive)]
 
@@ -315,7 +327,7 @@ class TelegramChannel:
         await self._open()
         self._receive = receive
         try:
-            if self._webhook_url:
+            if self._webhook is not None and self._webhook_url:
                 await self._bot.set_webhook(
                     self._webhook_url,
                     secret_token=self._webhook.secret,

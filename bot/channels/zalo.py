@@ -33,7 +33,7 @@ from bot.channels.base import (
     Undeliverable,
     normalize_text,
 )
-from bot.channels.kit.intake import ID_LIMIT, Malformed, take
+from bot.channels.kit.intake import ID_LIMIT, Malformed, is_int64, take
 from bot.channels.kit.polling import LONG, Pause, Polled, Poller
 from bot.channels.kit.redaction import describe, protect
 from bot.channels.kit.webhook import Webhook, webhook_route
@@ -164,8 +164,10 @@ def _object(parent: dict[str, Any], key: str) -> dict[str, Any]:
 def _id(parent: dict[str, Any], key: str) -> str:
     """Zalo ids are opaque strings; a number is taken as its digits."""
     value = parent.get(key)
-    if isinstance(value, bool) or not isinstance(value, str | int) or str(value) == "":
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
         raise Malformed(f"{key} is missing or not an id")
+    if isinstance(value, int) and not is_int64(value):
+        raise Malformed(f"{key} is a number beyond 64 bits")
     return str(value)  # its length and characters are checked by the kit, as for every channel
 
 
@@ -275,8 +277,11 @@ class ZaloChannel:
         self.name = name
         self._client = client or ZaloBotClient(token, api_url)
         self._webhook_url = webhook_url
-        path = webhook_path or _path_of(webhook_url) or f"/zalo/bot/{name}"
-        self._webhook = Webhook(name, path, SECRET_HEADER, webhook_secret or "")
+        self._path = webhook_path or _path_of(webhook_url) or f"/zalo/bot/{name}"
+        # a webhook always has a secret: Webhook refuses to be made without one
+        self._webhook = (
+            Webhook(name, self._path, SECRET_HEADER, webhook_secret or "") if webhook_url else None
+        )
         self._poller = Poller(
             name,
             self._fetch,
@@ -294,12 +299,12 @@ class ZaloChannel:
 
     @property
     def webhook_path(self) -> str:
-        return self._webhook.path
+        return self._path
 
     # --- receiving -------------------------------------------------------------------------------
 
     def routes(self) -> list[web.RouteDef]:
-        if not self._webhook_url:
+        if self._webhook is None:
             return []
         translate = partial(parse_update, channel_name=self.name)
         return [webhook_route(self._webhook, translate, lambda: self._receive)]
@@ -310,8 +315,8 @@ class ZaloChannel:
             raise RuntimeError(f"{self.name} channel already started")
         await self._client.start()
         try:
-            if self._webhook_url:
-                await self._client.set_webhook(self._webhook_url, self._webhook.secret or "")
+            if self._webhook_url and self._webhook is not None:
+                await self._client.set_webhook(self._webhook_url, self._webhook.secret)
                 log.info("%s webhook set to %s", self.name, self._webhook_url)
             else:
                 await self._client.delete_webhook()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from bot.cli import main
+from tests.fakes.loopback import free_port
 
 
 @pytest.fixture
@@ -115,3 +118,60 @@ def test_a_bad_roster_names_file_and_line_and_writes_nothing(
     (env / "fixed.csv").write_text("school,class\nMN-SEN,Lá 1\n", encoding="utf-8")
     code, out, _ = run(capsys, "roster", "import", "fixed.csv")  # Lá 1 was not half-created
     assert code == 0 and "MN-SEN\tLá 1\t" in out
+
+
+def test_a_webhook_without_a_secret_stops_hailong_run_with_one_line(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12: it used to start with a warning, and an unauthenticated POST opened a wave."""
+    monkeypatch.setenv("HAILONG_TELEGRAM_TOKEN", "123456:AAH-token-of-the-school-bot-0123")
+    monkeypatch.setenv("HAILONG_TELEGRAM_WEBHOOK_URL", "https://hl.example.org/webhooks/telegram")
+    code, out, err = run(capsys, "run")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("hailong: invalid settings: ")
+    assert "HAILONG_TELEGRAM_WEBHOOK_SECRET must be 8 to 256 characters" in err
+    assert "AAH-token" not in err
+    assert not (env / "cli.db").exists()  # stopped before anything was touched
+
+    monkeypatch.delenv("HAILONG_TELEGRAM_WEBHOOK_URL")
+    monkeypatch.setenv(
+        "HAILONG_ZALO_BOTS",
+        '[{"school": "MN-SEN", "token": "77:sen-bot-token", "webhook_url": "https://h.org/z"}]',
+    )
+    code, _, err = run(capsys, "run")
+    assert code == 2 and "its webhook_secret must be a secret of 8 to 256" in err
+    assert "sen-bot-token" not in err
+
+
+def test_the_demo_seeds_its_own_file_never_the_deployments_database(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`hailong demo` in a folder whose environment names the production database."""
+    monkeypatch.setenv("HAILONG_HTTP_PORT", str(free_port()))
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parents[2]))
+    demo = subprocess.Popen(
+        [sys.executable, "-u", "-m", "bot", "demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert demo.stdout is not None
+        banner = [demo.stdout.readline(), demo.stdout.readline()]
+    finally:
+        demo.terminate()
+        demo.communicate(timeout=30)
+    assert banner[0].startswith("Hài Lòng demo: http://127.0.0.1:"), banner
+    assert banner[1].startswith("Demo data: var/demo.db, apart from the deployment's database")
+    assert (env / "var" / "demo.db").exists()
+    assert not (env / "cli.db").exists()  # HAILONG_DATABASE_URL: untouched
+    assert not (env / "var" / "hailong.db").exists()  # the default: untouched
+
+
+def test_the_demo_database_is_only_chosen_on_its_command_line() -> None:
+    from bot.cli import DEMO_DATABASE_URL, build_parser
+
+    args = build_parser().parse_args(["demo"])
+    assert args.database_url is None and DEMO_DATABASE_URL == "sqlite+aiosqlite:///var/demo.db"
+    args = build_parser().parse_args(["demo", "--database-url", "sqlite+aiosqlite:///x.db"])
+    assert args.database_url == "sqlite+aiosqlite:///x.db"

@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
-from bot.settings import Settings
+from bot.settings import Settings, settings_problem
 
 README = Path(__file__).parents[2] / "README.md"
 
@@ -95,3 +95,78 @@ def test_zalo_bots_that_would_clash_are_refused_at_start(
 ) -> None:
     with pytest.raises(ValueError, match=problem):
         Settings(_env_file=None, zalo_bots=bots)
+
+
+TELEGRAM_HOOK = "https://hl.example.org/webhooks/telegram"
+
+
+@pytest.mark.parametrize(
+    ("settings", "problem"),
+    [
+        ({"telegram_webhook_url": TELEGRAM_HOOK}, "HAILONG_TELEGRAM_WEBHOOK_SECRET must be 8"),
+        (
+            {"telegram_webhook_url": TELEGRAM_HOOK, "telegram_webhook_secret": "short"},
+            "HAILONG_TELEGRAM_WEBHOOK_SECRET must be 8",
+        ),
+        (
+            {"telegram_webhook_url": TELEGRAM_HOOK, "telegram_webhook_secret": "has spaces in it"},
+            "A-Z, a-z, 0-9, _ and -",
+        ),
+        (
+            {"zalo_token": "1:a", "zalo_webhook_url": "https://hl.example.org/z"},
+            "HAILONG_ZALO_WEBHOOK_SECRET must be 8",
+        ),
+        (  # no token yet: the URL alone is already a mistake worth stopping for
+            {"zalo_webhook_url": "https://hl.example.org/z", "zalo_webhook_secret": "x" * 257},
+            "HAILONG_ZALO_WEBHOOK_SECRET must be 8",
+        ),
+        (
+            {"zalo_bots": [{"school": "A", "token": "1:a", "webhook_url": "https://h.org/z"}]},
+            "HAILONG_ZALO_BOTS: the Zalo bot 'zalo-a' has a webhook_url",
+        ),
+        ({"log_format": "yaml"}, "HAILONG_LOG_FORMAT: Input should be 'text' or 'json'"),
+        ({"log_level": "LOUD"}, "log_level must be DEBUG"),
+    ],
+)
+def test_a_webhook_without_a_secret_of_8_to_256_characters_is_refused_on_every_channel(
+    settings: dict[str, object], problem: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None, **settings)  # type: ignore[arg-type]
+    assert problem in settings_problem(caught.value)
+
+
+def test_webhooks_with_their_secrets_and_polling_without_are_fine() -> None:
+    settings = Settings(
+        _env_file=None,
+        telegram_token="1:t",
+        telegram_webhook_url=TELEGRAM_HOOK,
+        telegram_webhook_secret="A_good-secret_42",
+        zalo_token="2:z",
+        zalo_webhook_url="https://hl.example.org/z",
+        zalo_webhook_secret="any 8+ chars: Zalo takes them",
+        zalo_bots=[{"school": "B", "token": "3:b"}],  # long polling: no secret needed
+        log_level="debug",
+        log_format="json",
+    )
+    assert (settings.log_level, settings.log_format) == ("DEBUG", "json")
+    assert [e.webhook_secret for e in settings.zalo_endpoints()] == [
+        "any 8+ chars: Zalo takes them",
+        None,
+    ]
+
+
+def test_the_problem_is_one_line_naming_each_variable_never_a_value(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HAILONG_ZALO_BOTS", '[{"token": "123:VERY-SECRET-TOKEN"}]')
+    monkeypatch.setenv("HAILONG_HTTP_PORT", "eighty")
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None)
+    assert "VERY-SECRET" in str(caught.value)  # pydantic's own text repeats every input
+    problem = settings_problem(caught.value)
+    assert "\n" not in problem and "VERY-SECRET" not in problem and "eighty" not in problem
+    assert problem == (
+        "HAILONG_HTTP_PORT: Input should be a valid integer, unable to parse string as an "
+        "integer; HAILONG_ZALO_BOTS[0][school]: Field required"
+    )

@@ -458,6 +458,14 @@ async def test_stop_ends_the_poll_task(channel: TelegramChannel, fake: FakeTeleg
 # --- webhook -------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("secret", [None, "", "short", "with spaces ok?", "x" * 257])
+def test_a_webhook_needs_a_secret_telegram_accepts(secret: str | None) -> None:
+    """Issue 12: a webhook without one took updates from anyone, as any parent or principal."""
+    with pytest.raises(ValueError, match="secret of 8 to 256 characters"):
+        TelegramChannel(TOKEN, webhook_url=WEBHOOK_URL, webhook_secret=secret)
+    assert TelegramChannel(TOKEN, webhook_secret=secret).routes() == []  # polling needs none
+
+
 async def test_webhook_is_registered_with_secret_and_update_types(
     webhook: tuple[TelegramChannel, str], fake: FakeTelegram
 ) -> None:
@@ -492,15 +500,64 @@ async def test_webhook_without_the_secret_is_refused(
     assert receiver.seen == []
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'{"message": {}}', b"\xff\xfe"])
-async def test_webhook_skips_malformed_bodies_with_200(
-    webhook: tuple[TelegramChannel, str], fake: FakeTelegram, body: bytes
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b"{not json", 400),  # no update at all
+        (b"[1, 2]", 400),
+        (b"\xff\xfe", 400),
+        (b'{"message": {}}', 200),  # an object of an unknown shape: skipped, said once
+        (b'{"update_id": 1, "message": {"message_id": 1, "date": 1, "chat": {"id": 1e3}}}', 200),
+    ],
+)
+async def test_webhook_refuses_what_is_no_update_and_skips_an_unknown_shape(
+    webhook: tuple[TelegramChannel, str],
+    fake: FakeTelegram,
+    body: bytes,
+    status: int,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     tg, url = webhook
     receiver = Recorder()
     await tg.start(receiver)
-    assert await fake.post_update(url, body, SECRET) == 200
+    assert await fake.post_update(url, body, SECRET) == status
     assert receiver.seen == []
+    [warned] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warned.levelno == logging.WARNING and warned.exc_info is None
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [
+        ("update_id", 2**63),
+        ("chat", 2**63),
+        ("chat", -(2**63) - 1),
+        ("from", 10**30),
+        ("message_id", 2**64),
+        ("chat", "12ab"),
+    ],
+)
+async def test_webhook_skips_an_update_whose_ids_are_out_of_range(
+    webhook: tuple[TelegramChannel, str],
+    fake: FakeTelegram,
+    where: str,
+    value: object,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    tg, url = webhook
+    receiver = Recorder()
+    await tg.start(receiver)
+    update = payload("text_message")
+    if where == "update_id":
+        update["update_id"] = value
+    elif where == "message_id":
+        update["message"]["message_id"] = value
+    else:
+        update["message"][where]["id"] = value
+    assert await fake.post_update(url, json.dumps(update).encode(), SECRET) == 200
+    assert receiver.seen == []
+    [warned] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "64-bit integer" in warned.getMessage()
 
 
 async def test_webhook_skips_ignored_update_types_with_200(

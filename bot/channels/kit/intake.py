@@ -2,9 +2,11 @@
 
 An adapter's `translate` turns one decoded update into an Inbound, returns None for what the bot
 ignores on purpose (logged at DEBUG by the adapter), or raises `Malformed` with a short reason.
-Whatever it returns is checked here, field by field, against what the inbox can store: garbage is
-skipped and said once at WARNING with its reason (never the person's text, never a traceback),
-so that the platform is told "received" and does not deliver it again forever.
+Whatever it returns is checked here, field by field, against what the inbox can store: ids must
+be short clean strings (and, where a platform's ids are numbers, 64-bit integers), words lose
+NUL characters and lone surrogates (PostgreSQL and UTF-8 refuse them). Garbage is skipped and
+said once at WARNING with its reason (never the person's text, never a traceback), so that the
+platform is told "received" and does not deliver it again forever.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import dataclasses
 import logging
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Final
 
@@ -28,6 +30,8 @@ TEXT_LIMITS: Final = {"text": 4096, "user_name": 256, "media": 2048}
 _IDS: Final = ("external_id", "chat_id", "user_id")
 _OPTIONAL_IDS: Final = ("message_id", "callback_id")
 _LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+INT64: Final = range(-(2**63), 2**63)
+_INTEGER: Final = re.compile(r"-?[0-9]{1,19}")
 
 Translate = Callable[[object], Inbound | None]
 
@@ -61,8 +65,9 @@ async def record(channel: str, receive: Receiver, inbound: Inbound) -> bool:
 
 
 def checked(inbound: Inbound) -> Inbound:
-    """`inbound` as the inbox can store it: ids must be clean, lone surrogates in words become
-    U+FFFD; Malformed when a field cannot be stored or used (an id too long, a NUL in a payload)."""
+    """`inbound` as the inbox can store it: ids must be clean, words lose NUL characters and
+    their lone surrogates become U+FFFD; Malformed when a field cannot be stored or used (an id
+    too long, a control character in an id or a button payload)."""
     for name in _IDS:
         _check_id(name, getattr(inbound, name))
     for name in _OPTIONAL_IDS:
@@ -77,6 +82,23 @@ def checked(inbound: Inbound) -> Inbound:
     if (text, user_name, media) == (inbound.text, inbound.user_name, inbound.media):
         return inbound
     return dataclasses.replace(inbound, text=text, user_name=user_name, media=media)
+
+
+def numbers_checked(inbound: Inbound, names: Iterable[str]) -> Inbound:
+    """`inbound`, if each of its ids `names` (a platform's numeric ids) is a 64-bit integer;
+    Malformed otherwise: such an id cannot have come from the platform."""
+    for name in names:
+        value = getattr(inbound, name)
+        if value is not None and not is_int64(value):
+            raise Malformed(f"{name} is not a 64-bit integer")
+    return inbound
+
+
+def is_int64(value: object) -> bool:
+    """Whether `value` is a 64-bit integer, or the digits of one."""
+    if isinstance(value, str):
+        return _INTEGER.fullmatch(value) is not None and int(value) in INT64
+    return type(value) is int and value in INT64
 
 
 def _check_id(name: str, value: object) -> None:
@@ -100,14 +122,13 @@ def _check_choice(choice: object) -> None:
 
 
 def _words(name: str, value: object) -> str:
-    """A text field with lone surrogates (valid JSON, invalid UTF-8) replaced."""
+    """A text field without NUL characters (PostgreSQL refuses them in text) and with lone
+    surrogates (valid JSON, invalid UTF-8) replaced."""
     if not isinstance(value, str):
         raise Malformed(f"{name} is not a string")
     if len(value) > TEXT_LIMITS[name]:
         raise Malformed(f"{name} is longer than {TEXT_LIMITS[name]} characters")
-    if "\x00" in value:
-        raise Malformed(f"{name} holds a NUL character")
-    return _LONE_SURROGATE.sub("\ufffd", value)
+    return _LONE_SURROGATE.sub("\ufffd", value.replace("\x00", ""))
 
 
 def _is_printable(value: str) -> bool:

@@ -1,9 +1,13 @@
 """The webhook skeleton every platform channel serves: secret, size, parse, record, then ack.
 
+A webhook always has a secret (8-256 characters): without one anybody could post updates as
+any parent or principal, so `Webhook` refuses to be made without it, whatever the platform.
+
 The answer is what tells the platform whether to deliver again, so it is chosen with care:
 401 for a wrong or missing secret (no detail), 503 before the channel started, 413 for a body
-over the limit, 500 only when the inbox could not record the update (the platform retries),
-and 200 for everything else — garbage included, said once at WARNING, or the platform would
+over the limit, 400 for a body that is not a JSON object (no platform sends one), 500 only when
+the inbox could not record the update (the platform retries), and 200 for everything else — an
+update of a shape the adapter does not know included, said once at WARNING, or the platform would
 send it again forever. An update is acknowledged only after it was recorded.
 """
 
@@ -24,20 +28,25 @@ from bot.channels.kit.intake import Translate, record, take
 log = logging.getLogger(__name__)
 
 MAX_BODY: Final = 256 * 1024  # a Telegram or Zalo update is a few kilobytes at most
+SECRET_LENGTH: Final = range(8, 257)  # Zalo's bounds; Telegram takes up to 256 as well
 
 
 @dataclass(frozen=True)
 class Webhook:
-    """Where one channel takes updates, and the secret header that proves the platform sent them.
-
-    `secret` None means unchecked (a Telegram webhook set without one; its channel warns).
-    """
+    """Where one channel takes updates, and the secret header that proves the platform sent them."""
 
     channel: str
     path: str
     secret_header: str
-    secret: str | None = field(repr=False)
+    secret: str = field(repr=False)
     max_body: int = MAX_BODY
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.secret, str) or len(self.secret) not in SECRET_LENGTH:
+            raise ValueError(
+                f"the {self.channel} webhook needs a secret of 8 to 256 characters: "
+                "without it anyone could post updates"
+            )
 
 
 def webhook_route(
@@ -59,8 +68,10 @@ def webhook_route(
         try:
             update = json.loads(body)
         except (ValueError, RecursionError):
-            log.warning("%s webhook: skipping a body that is not JSON", hook.channel)
-            return web.Response(status=200)
+            update = None
+        if not isinstance(update, dict):
+            log.warning("%s webhook: refusing a body that is not a JSON object", hook.channel)
+            return web.Response(status=400)
         inbound = take(hook.channel, translate, update)
         if inbound is not None and not await record(hook.channel, receive, inbound):
             return web.Response(status=500)
@@ -70,8 +81,6 @@ def webhook_route(
 
 
 def _secret_matches(hook: Webhook, request: web.Request) -> bool:
-    if hook.secret is None:
-        return True
     given = request.headers.get(hook.secret_header, "").encode(errors="surrogateescape")
     return hmac.compare_digest(given, hook.secret.encode())
 
