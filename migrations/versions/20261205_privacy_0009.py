@@ -6,7 +6,7 @@ The responses already stored were written in the transaction of their receipt, i
 came: they are written again here, each wave's class in a random order under new random ids, so
 neither their transaction nor their position says who gave them.
 
-Revision ID: privacy
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-05 12:00:00
 """
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 from alembic.operations import BatchOperations
 
-revision: str = "privacy"
+revision: str = "0009"
 down_revision: str | Sequence[str] | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
