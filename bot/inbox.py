@@ -1,12 +1,15 @@
-"""Recording what arrives: once per (channel, external id), before it is acknowledged."""
+"""Recording what arrives, once per (channel, external id) before it is acknowledged; and
+claiming it: a chat's oldest pending event, by a transaction that holds the chat."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import hashlib
+from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Inbound
@@ -85,7 +88,17 @@ class InboxWriter:
 
 
 _INBOX = table_of(InboundMessage)
-# a table (not ORM) statement built once: this runs for every batch of events
+ChatKey = tuple[str, str]  # (channel, chat id)
+# table (not ORM) statements built once: these run for every batch of events
+_CHATS = tuple_(_INBOX.c.channel, _INBOX.c.chat_id).in_(bindparam("chats", expanding=True))
+_OLDEST = (
+    select(func.min(_INBOX.c.id))
+    .where(_INBOX.c.status == "pending", _CHATS)
+    .group_by(_INBOX.c.channel, _INBOX.c.chat_id)
+)
+_NEXT = select(_INBOX.c.id, _INBOX.c.channel, _INBOX.c.chat_id, _INBOX.c.payload).where(
+    _INBOX.c.id.in_(_OLDEST)
+)
 # what a person typed (an answer, a complaint) is not kept beside their chat id once handled:
 # the row stays only to recognise a redelivery
 _CLAIM = (
@@ -94,20 +107,76 @@ _CLAIM = (
     .values(status="handled", handled_at=bindparam("now"), payload={})
     .returning(_INBOX.c.id)
 )
+_FAIL = (
+    update(_INBOX)
+    .where(_INBOX.c.id == bindparam("failed"), _INBOX.c.status == "pending")
+    .values(status="failed", error=bindparam("error"), handled_at=bindparam("now"))
+)
+# a chat's lock lasts as long as the transaction that took it; taken only if free
+_LOCK = text(
+    "SELECT k FROM unnest(CAST(:keys AS BIGINT[])) AS k WHERE pg_try_advisory_xact_lock(k)"
+)
+_FIRST = func.min(_INBOX.c.id)
+_WAITING = (
+    select(_INBOX.c.channel, _INBOX.c.chat_id, _FIRST.label("first"))
+    .where(_INBOX.c.status == "pending")
+    .group_by(_INBOX.c.channel, _INBOX.c.chat_id)
+    .having(bindparam("after") < _FIRST)
+    .order_by(_FIRST)
+    .limit(bindparam("page"))
+)
+
+
+def chat_lock_key(key: ChatKey) -> int:
+    """The 64-bit advisory lock key of one chat's events (a collision only serialises two chats)."""
+    channel, chat_id = key
+    digest = hashlib.blake2b(f"{channel}\x1f{chat_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+async def lock_chats(session: AsyncSession, keys: Sequence[ChatKey]) -> set[ChatKey]:
+    """The chats whose events this transaction may handle: on PostgreSQL those no other
+    transaction holds (their lock is kept until commit); SQLite has one process, so all."""
+    if session.get_bind().dialect.name != "postgresql":
+        return set(keys)
+    by_lock = {chat_lock_key(key): key for key in keys}
+    held = await session.scalars(_LOCK, {"keys": list(by_lock)})
+    taken = set(held)
+    return {key for key in keys if chat_lock_key(key) in taken}
+
+
+async def next_inbound(
+    session: AsyncSession, keys: Collection[ChatKey]
+) -> dict[ChatKey, tuple[int, Inbound]]:
+    """The oldest pending inbound of each of the chats that has one."""
+    if not keys:
+        return {}
+    rows = await session.execute(_NEXT, {"chats": list(keys)})
+    return {(row.channel, row.chat_id): (row.id, Inbound.from_json(row.payload)) for row in rows}
 
 
 async def claim_inbound(session: AsyncSession, ids: Sequence[int], now: datetime) -> set[int]:
     """Marks pending inbounds as handled in this transaction; returns those not done already."""
+    if not ids:
+        return set()
     return set((await session.execute(_CLAIM, {"claimed": list(ids), "now": now})).scalars())
 
 
-async def pending_inbound(db: Database, limit: int = 1000) -> list[tuple[int, Inbound]]:
-    """The inbound rows not yet handled, oldest first (for recovery after a restart)."""
-    async with db.sessions() as session:
-        rows = await session.execute(
-            select(InboundMessage.id, InboundMessage.payload)
-            .where(InboundMessage.status == "pending")
-            .order_by(InboundMessage.id)
-            .limit(limit)
-        )
-        return [(row.id, Inbound.from_json(row.payload)) for row in rows]
+async def mark_failed(session: AsyncSession, inbound_id: int, error: str, now: datetime) -> bool:
+    """Records that handling an inbound failed for good; False if it is not pending any more."""
+    result: Any = await session.execute(
+        _FAIL, {"failed": inbound_id, "error": error[:2000], "now": now}
+    )
+    return bool(result.rowcount)
+
+
+async def pending_chats(db: Database, page: int = 1000) -> AsyncIterator[list[ChatKey]]:
+    """Every chat with a pending inbound, a page at a time, by its oldest pending one."""
+    after = 0
+    while True:
+        async with db.sessions() as session:
+            rows = (await session.execute(_WAITING, {"after": after, "page": page})).all()
+        if not rows:
+            return
+        yield [(row.channel, row.chat_id) for row in rows]
+        after = rows[-1].first
