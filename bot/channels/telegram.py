@@ -311,6 +311,11 @@ class TelegramChannel:
         """Long-polls only while holding `lease` (one replica polls a bot at a time)."""
         self._poller.poll_under(lease)
 
+    @property
+    def polling(self) -> bool:
+        """This process long-polls the bot now (no webhook, and not standing by)."""
+        return self._poller.running and self._poller.leading
+
     def routes(self) -> list[web.RouteDef]:
         if not self._webhook_url:
             return []

@@ -122,8 +122,8 @@ class Poller:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if self._lease is not None and self.leading:
-            self.leading = False
+        self.leading = False
+        if self._lease is not None:  # held or asked for: its connection closes either way
             with contextlib.suppress(Exception):
                 await self._lease.release()
 
