@@ -21,6 +21,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.delivery.lease import lease_for
 from bot.routing import Job, JobContext
+from bot.transient import describe_failure, is_transient
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,11 @@ async def run_job(job: Job, job_context: JobContext, after: Callable[[], None]) 
             log.debug("job %s: another replica runs it", job.name)
             return
         await job.function(job_context)
-    except Exception:
-        log.exception("job %s failed", job.name)
+    except Exception as error:
+        if is_transient(error):  # the database is away: the next run catches up
+            log.warning("job %s: a passing failure (%s)", job.name, describe_failure(error))
+        else:
+            log.exception("job %s failed", job.name)
     finally:
         if lease is not None:
             await lease.release()
