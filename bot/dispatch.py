@@ -32,7 +32,7 @@ from bot.channels.base import Choice, Inbound, Outbound
 from bot.context import Context, Services
 from bot.db import Database
 from bot.dialogs import ChatKey, load_dialogs, save_dialogs
-from bot.inbox import claim_inbound, lock_chats, mark_failed, next_inbound, pending_chats
+from bot.inbox import claim_inbound, mark_failed, next_inbound, pending_chats
 from bot.interactions import Buttons, Signer, Tap, bind
 from bot.models import ChatAccount, Person
 from bot.routing import Handler, Routes
@@ -153,19 +153,19 @@ class Dispatcher:
         """One unit of work for the batch: its handlers share it, it is flushed before commit."""
         now = self.services.clock.now()
         async with begin_work(self.db, now, self.after_commit) as work:
-            held = await lock_chats(work.session, keys)
-            trying.update(await next_inbound(work.session, held))
+            found = await next_inbound(work.session, keys)
+            trying.update(found.held)
             claimed = await claim_inbound(work.session, [i for i, _ in trying.values()], now)
             todo = [inbound for inbound_id, inbound in trying.values() if inbound_id in claimed]
             if todo:
                 await self._run_handlers(work, todo)
         self.handled += len(todo)
-        if held and self.announce is not None:
-            self.announce(sorted(held))
+        if trying and self.announce is not None:  # let go of: another replica may wait for one
+            self.announce(sorted(trying))
         return Attempt(
             handled={key: inbound_id for key, (inbound_id, _) in trying.items()},
-            idle=held - trying.keys(),
-            contested=set(keys) - held,
+            idle=set(keys) - trying.keys() - found.contested,
+            contested=found.contested,
         )
 
     async def _run_handlers(self, work: UnitOfWork, todo: Sequence[Inbound]) -> None:

@@ -4,12 +4,12 @@ claiming it: a chat's oldest pending event, by a transaction that holds the chat
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections.abc import AsyncIterator, Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, text, tuple_, update
+from sqlalchemy import bindparam, func, literal, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Inbound
@@ -99,6 +99,11 @@ _OLDEST = (
 _NEXT = select(_INBOX.c.id, _INBOX.c.channel, _INBOX.c.chat_id, _INBOX.c.payload).where(
     _INBOX.c.id.in_(_OLDEST)
 )
+# PostgreSQL: each chat's oldest pending event also takes the chat's advisory lock, for the rest
+# of the transaction, if no other transaction holds it (a function of the columns returned: it
+# runs once per row returned, so once per chat with a pending event)
+_CHAT_KEY = func.hashtextextended(_INBOX.c.channel + literal("\x1f") + _INBOX.c.chat_id, 0)
+_NEXT_HELD = _NEXT.add_columns(func.pg_try_advisory_xact_lock(_CHAT_KEY).label("held"))
 # what a person typed (an answer, a complaint) is not kept beside their chat id once handled:
 # the row stays only to recognise a redelivery
 _CLAIM = (
@@ -112,10 +117,6 @@ _FAIL = (
     .where(_INBOX.c.id == bindparam("failed"), _INBOX.c.status == "pending")
     .values(status="failed", error=bindparam("error"), handled_at=bindparam("now"))
 )
-# a chat's lock lasts as long as the transaction that took it; taken only if free
-_LOCK = text(
-    "SELECT k FROM unnest(CAST(:keys AS BIGINT[])) AS k WHERE pg_try_advisory_xact_lock(k)"
-)
 _FIRST = func.min(_INBOX.c.id)
 _WAITING = (
     select(_INBOX.c.channel, _INBOX.c.chat_id, _FIRST.label("first"))
@@ -127,32 +128,31 @@ _WAITING = (
 )
 
 
-def chat_lock_key(key: ChatKey) -> int:
-    """The 64-bit advisory lock key of one chat's events (a collision only serialises two chats)."""
-    channel, chat_id = key
-    digest = hashlib.blake2b(f"{channel}\x1f{chat_id}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+@dataclass(frozen=True)
+class Next:
+    """The chats a transaction may handle now, each with its oldest pending event, and those
+    another transaction holds (their events wait for it)."""
+
+    held: dict[ChatKey, tuple[int, Inbound]]
+    contested: set[ChatKey]
 
 
-async def lock_chats(session: AsyncSession, keys: Sequence[ChatKey]) -> set[ChatKey]:
-    """The chats whose events this transaction may handle: on PostgreSQL those no other
-    transaction holds (their lock is kept until commit); SQLite has one process, so all."""
-    if session.get_bind().dialect.name != "postgresql":
-        return set(keys)
-    by_lock = {chat_lock_key(key): key for key in keys}
-    held = await session.scalars(_LOCK, {"keys": list(by_lock)})
-    taken = set(held)
-    return {key for key in keys if chat_lock_key(key) in taken}
-
-
-async def next_inbound(
-    session: AsyncSession, keys: Collection[ChatKey]
-) -> dict[ChatKey, tuple[int, Inbound]]:
-    """The oldest pending inbound of each of the chats that has one."""
+async def next_inbound(session: AsyncSession, keys: Collection[ChatKey]) -> Next:
+    """The oldest pending inbound of each of the chats that has one, and, on PostgreSQL, the
+    chat held by this transaction until it ends; SQLite has one process, which holds them all."""
     if not keys:
-        return {}
-    rows = await session.execute(_NEXT, {"chats": list(keys)})
-    return {(row.channel, row.chat_id): (row.id, Inbound.from_json(row.payload)) for row in rows}
+        return Next({}, set())
+    locking = session.get_bind().dialect.name == "postgresql"
+    rows = await session.execute(_NEXT_HELD if locking else _NEXT, {"chats": list(keys)})
+    held: dict[ChatKey, tuple[int, Inbound]] = {}
+    contested: set[ChatKey] = set()
+    for row in rows:
+        key = (row.channel, row.chat_id)
+        if locking and not row.held:
+            contested.add(key)
+        else:
+            held[key] = (row.id, Inbound.from_json(row.payload))
+    return Next(held, contested)
 
 
 async def claim_inbound(session: AsyncSession, ids: Sequence[int], now: datetime) -> set[int]:

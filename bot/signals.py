@@ -55,6 +55,11 @@ class Signals:
         self._task: asyncio.Task[None] | None = None
         self.received = 0
 
+    @property
+    def backend_pid(self) -> int:
+        """The server process of the listening connection (as pg_stat_activity shows it)."""
+        return self._pid
+
     def listen(self, channel: str, listener: Listener) -> None:
         """Calls `listener(payload)` for each notification on `channel` from another process."""
         self._listeners.setdefault(channel, []).append(listener)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 import handlers
 from bot.app import App, create_app
@@ -280,3 +280,34 @@ async def test_a_second_process_on_a_sqlite_database_is_refused(
     message = stderr.decode()
     assert "another Hài Lòng process is running on the SQLite database" in message, message
     assert "Traceback" not in message
+
+
+@on_postgresql
+async def test_a_replica_hears_the_others_again_after_losing_its_listening_connection(
+    settings: Settings, clock: FixedClock
+) -> None:
+    apps = [create_app(settings, channels=[], clock=clock, jobs=[]) for _ in range(2)]
+    for replica in apps:
+        await replica.start(scheduler=False, sender=False)
+    listener = apps[1].signals
+    heard: list[str] = []
+    back = asyncio.Event()
+    listener.listen("hailong_test", heard.append)
+    listener.on_reconnect(back.set)
+    try:
+        await listener.stop()  # listening on the new channel too, from a fresh connection
+        await listener.start()
+        async with apps[0].db.engine.connect() as connection:  # the server drops it
+            await connection.execute(
+                text("SELECT pg_terminate_backend(:pid)"), {"pid": listener.backend_pid}
+            )
+        await asyncio.wait_for(back.wait(), 15)
+        apps[0].signals.publish("hailong_test", "xin chào")
+
+        async def heard_it() -> bool:
+            return heard == ["xin chào"]
+
+        await wait_until(heard_it, 5)
+    finally:
+        for replica in apps:
+            await replica.stop()
