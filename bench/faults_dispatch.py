@@ -533,7 +533,8 @@ async def kills(cluster: Cluster, api: BotApi, count: int) -> Row:
     found = await verdict(cluster.url, api, load)
     notes = (
         f"{count} kills, each restart {statistics.median(downtime):.1f} s (median); "
-        f"{found.outbox.get('unconfirmed', 0)} replies in flight at a kill left unconfirmed"
+        f"{found.outbox.get('unconfirmed', 0)} replies in flight at a kill left unconfirmed "
+        f"(never sent again), {found.outbox.get('sent', 0)} sent"
     )
     return Row(
         "kill -9",
