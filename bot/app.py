@@ -12,10 +12,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 
 from bot.channels.base import Channel, Inbound
+from bot.channels.kit.polling import LeasedPolling
 from bot.channels.registry import configured_channels, rate_limiters
 from bot.clock import Clock, SystemClock
 from bot.context import Services
 from bot.db import Database
+from bot.delivery.lease import ProcessLock, hold_database, lease_for
+from bot.delivery.queues import Pending
 from bot.dispatch import Dispatcher
 from bot.inbox import InboxWriter
 from bot.interactions import Signer
@@ -24,11 +27,14 @@ from bot.outbox import Outbox
 from bot.routing import AnyWork, Job, JobContext, Routes
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
+from bot.signals import INBOX, OUTBOX, Signals, chats_of, chats_payloads
 from bot.unit_of_work import handing_on
 from bot.work_runner import WorkRunner
 from surveys.catalog import load_catalog
 
 log = logging.getLogger(__name__)
+
+SWEEP_SECONDS = 30.0  # how often a replica looks for events left pending (a replica that died)
 
 
 @dataclass
@@ -48,8 +54,10 @@ class App:
     signer: Signer
     worker: WorkRunner
     job_context: JobContext  # what jobs and queued work run with
+    signals: Signals  # LISTEN/NOTIFY between replicas (bot/signals.py)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _scheduler: AsyncIOScheduler | None = None
+    _process: ProcessLock | None = None
 
     async def receive(self, inbound: Inbound) -> bool:
         """Records an inbound once and queues it for handling; False for a repeat."""
@@ -60,15 +68,19 @@ class App:
         return True
 
     async def start(self, *, scheduler: bool = True, sender: bool = True) -> None:
-        """Recovers unhandled work, then starts the channels, the sender, the work runner and
-        the jobs (without `sender`, tests run the last two by `settle`)."""
+        """Recovers unhandled work, then starts the channels, the sender, the work runner, the
+        sweep for events left pending and the jobs (without `sender`, tests run the sender and
+        the work runner by `settle`). On SQLite, a second process is refused (`AnotherProcess`)."""
+        self._process = hold_database(self.db)
         key = self.settings.button_key
         self.signer.use(await button_key(self.db, key.get_secret_value() if key else None))
+        await self.signals.start()
         await self.dispatcher.recover()
         if sender:
             loop = asyncio.get_running_loop()
             self._tasks.append(loop.create_task(self.outbox.run()))
             self._tasks.append(loop.create_task(self.worker.run(self.job_context)))
+            self._tasks.append(loop.create_task(self._sweep_now_and_then()))
         for channel in self.channels.values():
             await channel.start(self.receive)
         if scheduler and self.jobs:
@@ -82,7 +94,7 @@ class App:
         """Finishes what was received and sending in flight, then closes the channels."""
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
-        await self.dispatcher.idle()
+        await self.dispatcher.stop()
         await self.worker.stop()
         await self.outbox.stop()
         for task in self._tasks:
@@ -90,7 +102,28 @@ class App:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         for channel in self.channels.values():
             await channel.stop()
+        await self.signals.stop()
         await self.db.dispose()
+        if self._process is not None:
+            self._process.release()
+
+    def look_again(self) -> None:
+        """Sweeps for pending events and replies now (notifications may have been missed)."""
+        self.outbox.wake()
+        task = asyncio.get_running_loop().create_task(self._sweep())
+        self._tasks.append(task)
+        task.add_done_callback(lambda done: self._tasks.remove(done))
+
+    async def _sweep_now_and_then(self) -> None:
+        while True:
+            await asyncio.sleep(SWEEP_SECONDS)
+            await self._sweep()
+
+    async def _sweep(self) -> None:
+        try:
+            await self.dispatcher.sweep()
+        except Exception as error:  # the database may be down: the next sweep finds them
+            log.warning("sweeping for pending events failed: %s", type(error).__name__)
 
     async def settle(self) -> None:
         """Handles everything received, runs the work it queued and sends everything due (tests,
@@ -131,8 +164,16 @@ def create_app(
         signer=signer,
     )
     worker = WorkRunner(handlers.WORK if work is None else work)
-    after_commit = handing_on(outbox.enqueue, worker.wake)
-    dispatcher = Dispatcher(db, routes or handlers.ROUTES, services, after_commit, signer)
+    signals = Signals(db)
+    after_commit = handing_on(_to_sender(outbox, signals), worker.wake)
+    dispatcher = Dispatcher(
+        db,
+        routes or handlers.ROUTES,
+        services,
+        after_commit,
+        signer,
+        announce=_announcing(signals) if signals.shared else None,
+    )
     registry = CollectorRegistry()
     application = web.Application(client_max_size=1024**2)
     app = App(
@@ -149,12 +190,45 @@ def create_app(
         signer,
         worker,
         JobContext(services, db, after_commit),
+        signals,
     )
+    _listen(app)
+    for channel in chosen.values():
+        if isinstance(channel, LeasedPolling):  # several replicas: one of them polls
+            channel.poll_under(lease_for(db, "poller"))
     _add_metrics(app)
     application.router.add_get("/healthz", _healthz)
     for channel in chosen.values():
         application.add_routes(channel.routes())
     return app
+
+
+def _to_sender(outbox: Outbox, signals: Signals) -> Callable[[Sequence[Pending]], None]:
+    """Hands committed replies to this process's sender; for a channel whose lease another
+    replica holds, wakes that one (it reads them from the table at once)."""
+
+    def hand_on(rows: Sequence[Pending]) -> None:
+        outbox.enqueue(rows)
+        for channel in sorted({row.channel for row in rows if row.channel not in outbox.held}):
+            signals.publish(OUTBOX, channel)
+
+    return hand_on
+
+
+def _announcing(signals: Signals) -> Callable[[Sequence[tuple[str, str]]], None]:
+    def announce(keys: Sequence[tuple[str, str]]) -> None:
+        for payload in chats_payloads(keys):
+            signals.publish(INBOX, payload)
+
+    return announce
+
+
+def _listen(app: App) -> None:
+    """What this replica does when another tells it something (bot/signals.py)."""
+    outbox = app.outbox
+    app.signals.listen(INBOX, lambda payload: app.dispatcher.free(chats_of(payload)))
+    app.signals.listen(OUTBOX, lambda channel: outbox.wake() if channel in outbox.held else None)
+    app.signals.on_reconnect(app.look_again)
 
 
 def _links(channels: Mapping[str, Channel]) -> Callable[[str], Awaitable[str | None]]:

@@ -22,6 +22,7 @@ from bot.cli_reports import add_commands as add_report_commands
 from bot.cli_tickets import add_commands as add_ticket_commands
 from bot.clock import SystemClock
 from bot.db import Database
+from bot.delivery.lease import AnotherProcess
 from bot.logs import configure_logging
 from bot.migrate import upgrade
 from bot.models import Wave
@@ -50,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
             code: int = runner.run(args.command(args, settings))
         return code
-    except (LookupError, ValueError, SurveyFileError) as error:
+    except (LookupError, ValueError, SurveyFileError, AnotherProcess) as error:
         print(f"hailong: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

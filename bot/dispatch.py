@@ -1,39 +1,51 @@
-"""Handles recorded inbounds in order per chat; replies are handed to the sender after commit.
+"""Handles recorded inbounds in order per chat, across replicas; replies go to the sender after
+commit.
 
 Under load, the first waiting event of up to `max_batch` chats is handled in one transaction: the
-inbound rows are claimed, the chats' dialogs and senders loaded, and the dialogs saved back with
-one statement each for the whole batch, so the cost of a database round trip is shared. Each
-event still runs its own handler with its own context, and a batch that fails is handled again
-one event per transaction, so one broken event never takes another one's answer with it.
+chats are locked, their oldest pending inbound rows claimed, their dialogs and senders loaded, and
+the dialogs saved back with one statement each for the whole batch, so the cost of a database
+round trip is shared. Each event still runs its own handler with its own context, and a batch that
+fails is handled again one chat per transaction, so one broken event never takes another one's
+answer with it.
+
+Order per chat is held by the database, not by this process: a transaction handles a chat's event
+only while it holds the chat's advisory lock (PostgreSQL; SQLite has one process) and only the
+oldest pending event of that chat. A replica that records an event tries its chat itself; if
+another replica holds the chat, it waits until that one announces the chat free
+(`announce`/`free`, LISTEN/NOTIFY in bot/signals.py) or, at the latest, `CONTESTED_SECONDS`
+later. A failure that passes by itself (bot/transient.py) is tried again after a capped, jittered
+backoff, the chat's later events waiting behind it; any other failure marks the event `failed`
+and sends the failure text once. `sweep` pages through every chat with a pending event (at start,
+and now and then as a safety net for rows whose replica died).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
-from sqlalchemy import bindparam, select, tuple_, update
+from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Choice, Inbound, Outbound
 from bot.context import Context, Services
 from bot.db import Database
 from bot.dialogs import ChatKey, load_dialogs, save_dialogs
-from bot.inbox import claim_inbound, pending_inbound
+from bot.inbox import claim_inbound, mark_failed, next_inbound, pending_chats
 from bot.interactions import Buttons, Signer, Tap, bind
 from bot.logs import describe_error
-from bot.models import ChatAccount, InboundMessage, Person
+from bot.models import ChatAccount, Person
 from bot.routing import Handler, Routes
-from bot.unit_of_work import AfterCommit, begin_work
+from bot.transient import describe_failure, is_transient
+from bot.turns import Attempt, Turns
+from bot.unit_of_work import AfterCommit, UnitOfWork, begin_work
 from surveys.text import fold
 
 log = logging.getLogger(__name__)
 
-Event = tuple[int, Inbound]
 Sender = tuple[ChatAccount, Person]
+Announce = Callable[[Sequence[ChatKey]], None]
 
 # built once: building an ORM statement costs more than running it
 _SENDERS = (
@@ -44,7 +56,7 @@ _SENDERS = (
 
 
 class Dispatcher:
-    """Per-chat queues of inbound events, drained a batch of chats at a time."""
+    """Routes and handles the next event of a batch of chats in one transaction."""
 
     def __init__(
         self,
@@ -56,6 +68,7 @@ class Dispatcher:
         *,
         max_batch: int = 32,
         max_batches: int = 4,
+        announce: Announce | None = None,
     ) -> None:
         self.db = db
         self.routes = routes
@@ -65,107 +78,114 @@ class Dispatcher:
         self.buttons = Buttons(route.kind for route in routes.buttons)
         self._taps = {route.kind: route for route in routes.buttons}
         self._flows = {during.flow.name: during for during in routes.flows}
-        self.max_batch = max_batch
-        # fewer transactions at once than pooled connections, so the inbox and outbox get theirs
-        self.max_batches = max_batches
-        self._queues: dict[ChatKey, deque[Event]] = {}
-        self._ready: deque[ChatKey] = deque()
-        self._batches: set[asyncio.Task[None]] = set()
-        self._pump_scheduled = False
+        # tells the other replicas which chats this one has let go of (after each commit)
+        self.announce = announce
+        self.turns = Turns(self._attempt, max_batch=max_batch, max_batches=max_batches)
         self.handled = 0
 
     def submit(self, inbound_id: int, inbound: Inbound) -> None:
-        """Queues a recorded inbound behind the earlier ones of the same chat."""
-        key = (inbound.channel, inbound.chat_id)
-        queue = self._queues.get(key)
-        if queue is None:
-            queue = self._queues[key] = deque()
-            self._ready.append(key)
-        queue.append((inbound_id, inbound))
-        if not self._pump_scheduled:  # after the other arrivals of this loop turn have queued
-            self._pump_scheduled = True
-            asyncio.get_running_loop().call_soon(self._pump)
+        """Has a recorded inbound handled, after the earlier ones of the same chat."""
+        self.turns.want((inbound.channel, inbound.chat_id), inbound_id)
 
-    async def recover(self) -> int:
-        """Re-queues what was recorded but not handled before a crash or restart."""
-        pending = await pending_inbound(self.db)
-        for inbound_id, inbound in pending:
-            self.submit(inbound_id, inbound)
-        return len(pending)
+    def free(self, keys: Iterable[ChatKey]) -> None:
+        """Another replica has let go of these chats: try those it held up here now."""
+        self.turns.free(keys)
+
+    async def sweep(self) -> int:
+        """Wants every chat with a pending event, oldest first (at start: what was recorded but
+        not handled before a crash or restart; later: what a replica that died left)."""
+        count = 0
+        async for page in pending_chats(self.db):
+            for key in page:
+                self.turns.want(key)
+            count += len(page)
+        return count
+
+    recover = sweep
 
     async def idle(self) -> None:
-        """Waits until every queued inbound has been handled (tests, shutdown)."""
-        while self._queues or self._batches:
-            if self._batches:
-                await asyncio.gather(*list(self._batches), return_exceptions=True)
-            else:
-                await asyncio.sleep(0)
+        """Waits until every wanted chat has been handled (tests, shutdown)."""
+        await self.turns.idle()
 
-    def _pump(self) -> None:
-        self._pump_scheduled = False
-        while self._ready and len(self._batches) < self.max_batches:
-            size = min(self.max_batch, len(self._ready))
-            keys = [self._ready.popleft() for _ in range(size)]
-            task = asyncio.get_running_loop().create_task(self._run(keys))
-            self._batches.add(task)
-            task.add_done_callback(self._batches.discard)
+    async def stop(self) -> None:
+        """Finishes the chats ready or being handled; those waiting to retry stay pending in the
+        database for the next start (or another replica)."""
+        await self.turns.stop()
 
-    async def _run(self, keys: list[ChatKey]) -> None:
+    # --- handling -------------------------------------------------------------------------------
+
+    async def _attempt(self, keys: Sequence[ChatKey]) -> Attempt:
+        """The next event of several chats in one transaction, or one chat at a time on error."""
+        trying: dict[ChatKey, tuple[int, Inbound]] = {}
         try:
-            await self.handle([self._queues[key][0] for key in keys])
-        finally:
-            for key in keys:
-                queue = self._queues[key]
-                queue.popleft()
-                if queue:
-                    self._ready.append(key)
-                else:
-                    del self._queues[key]
-            # leave the count of running batches before refilling it: when all of them end in
-            # one loop turn, each must see the room the others made, or the waiting chats stall
-            self._batches.discard(asyncio.current_task())
-            self._pump()
-
-    async def handle(self, events: Sequence[Event]) -> None:
-        """Runs the routes of several chats' events in one transaction, or one by one on error."""
-        try:
-            handled = await self._handle_together(events)
+            return await self._handle_together(keys, trying)
         except Exception as error:
-            if len(events) > 1:
-                log.warning("a batch of %d failed (%r); handling it one by one", len(events), error)
-                for event in events:
-                    await self.handle([event])
-                return
-            inbound_id, inbound = events[0]
-            log.exception("inbound %s failed", inbound_id)
-            await self._record_failure(inbound_id, inbound, error)
-            handled = 1
-        self.handled += handled
+            return await self._after_failure(keys, trying, error)
 
-    async def _handle_together(self, events: Sequence[Event]) -> int:
+    async def _after_failure(
+        self, keys: Sequence[ChatKey], trying: dict[ChatKey, tuple[int, Inbound]], error: Exception
+    ) -> Attempt:
+        if is_transient(error):
+            return Attempt(retry=set(keys), reason=describe_failure(error))
+        if len(keys) > 1:
+            log.warning("a batch of %d failed (%s); one by one", len(keys), describe_failure(error))
+            tried = Attempt()
+            for key in keys:
+                tried.add(await self._attempt([key]))
+            return tried
+        head = trying.get(keys[0])
+        if head is None:  # before an event was read: nothing to blame it on
+            log.exception("reading a chat's next event failed")
+            return Attempt(retry=set(keys), reason=describe_failure(error))
+        inbound_id, inbound = head
+        log.exception("inbound %s failed", inbound_id)
+        try:
+            await self._record_failure(inbound_id, inbound, error)
+        except Exception as again:
+            if not is_transient(again):
+                log.exception("recording that inbound %s failed, failed", inbound_id)
+            return Attempt(retry=set(keys), reason=describe_failure(again))
+        self.handled += 1
+        return Attempt(handled={keys[0]: inbound_id})
+
+    async def _handle_together(
+        self, keys: Sequence[ChatKey], trying: dict[ChatKey, tuple[int, Inbound]]
+    ) -> Attempt:
         """One unit of work for the batch: its handlers share it, it is flushed before commit."""
         now = self.services.clock.now()
         async with begin_work(self.db, now, self.after_commit) as work:
-            session = work.session
-            claimed = await claim_inbound(session, [inbound_id for inbound_id, _ in events], now)
-            todo = [inbound for inbound_id, inbound in events if inbound_id in claimed]
-            if not todo:
-                return 0
-            dialogs = await load_dialogs(session, ((i.channel, i.chat_id) for i in todo))
-            senders = await _load_senders(session, ((i.channel, i.user_id) for i in todo))
-            contexts = []
-            for inbound in todo:
-                account, person = senders.get((inbound.channel, inbound.user_id), (None, None))
-                dialog = dialogs[(inbound.channel, inbound.chat_id)]
-                contexts.append(Context(work, inbound, self.services, now, dialog, account, person))
-            chosen = [self._route(context) for context in contexts]
-            for prefetch in self.routes.prefetch:
-                await prefetch(contexts)
-            for context, handler in zip(contexts, chosen, strict=True):
-                await handler(context)
-                self._flush(context)
-            await save_dialogs(session, [c.dialog for c in contexts], now)
-        return len(todo)
+            found = await next_inbound(work.session, keys)
+            trying.update(found.held)
+            claimed = await claim_inbound(work.session, [i for i, _ in trying.values()], now)
+            todo = [inbound for inbound_id, inbound in trying.values() if inbound_id in claimed]
+            if todo:
+                await self._run_handlers(work, todo)
+        self.handled += len(todo)
+        if trying and self.announce is not None:  # let go of: another replica may wait for one
+            self.announce(sorted(trying))
+        return Attempt(
+            handled={key: inbound_id for key, (inbound_id, _) in trying.items()},
+            idle=set(keys) - trying.keys() - found.contested,
+            contested=found.contested,
+        )
+
+    async def _run_handlers(self, work: UnitOfWork, todo: Sequence[Inbound]) -> None:
+        """Each event's route, with the chats' dialogs and senders read for all at once."""
+        session, now = work.session, work.now
+        dialogs = await load_dialogs(session, ((i.channel, i.chat_id) for i in todo))
+        senders = await _load_senders(session, ((i.channel, i.user_id) for i in todo))
+        contexts = []
+        for inbound in todo:
+            account, person = senders.get((inbound.channel, inbound.user_id), (None, None))
+            dialog = dialogs[(inbound.channel, inbound.chat_id)]
+            contexts.append(Context(work, inbound, self.services, now, dialog, account, person))
+        chosen = [self._route(context) for context in contexts]
+        for prefetch in self.routes.prefetch:
+            await prefetch(contexts)
+        for context, handler in zip(contexts, chosen, strict=True):
+            await handler(context)
+            self._flush(context)
+        await save_dialogs(session, [c.dialog for c in contexts], now)
 
     def _route(self, ctx: Context) -> Handler:
         inbound, routes = ctx.inbound, self.routes
@@ -227,17 +247,17 @@ class Dispatcher:
                 ctx.dialog.choices = [_choice_json(c) for c in message.choices]
 
     async def _record_failure(self, inbound_id: int, inbound: Inbound, error: Exception) -> None:
+        """Marks the event failed and says so to the chat, once (another replica may have too)."""
         now = self.services.clock.now()
         async with begin_work(self.db, now, self.after_commit) as work:
-            await work.session.execute(
-                update(InboundMessage)
-                .where(InboundMessage.id == inbound_id)
-                .values(status="failed", error=describe_error(error)[:2000], handled_at=now)
-            )
-            text = self.routes.failure_text
-            work.send(
-                inbound.channel, Outbound(inbound.chat_id, text, callback_id=inbound.callback_id)
-            )
+            if await mark_failed(work.session, inbound_id, describe_error(error)[:2000], now):
+                text = self.routes.failure_text
+                work.send(
+                    inbound.channel,
+                    Outbound(inbound.chat_id, text, callback_id=inbound.callback_id),
+                )
+        if self.announce is not None:
+            self.announce([(inbound.channel, inbound.chat_id)])
 
 
 async def _load_senders(

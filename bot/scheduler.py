@@ -1,17 +1,31 @@
-"""Runs the scheduled jobs of `handlers.JOBS` with APScheduler 3."""
+"""Runs the scheduled jobs of `handlers.JOBS` with APScheduler 3, each run once among replicas.
+
+Every replica schedules every job; interval jobs are aligned to the clock (every 60 s at :00), so
+the replicas fire together. A run first takes the job's lease (bot/delivery/lease.py: a
+PostgreSQL advisory lock held for the run); a replica that finds it held skips that run. Each job
+decides what is due from committed rows (a wave's `invited_at`, the reminder rounds and digests
+written, the ticket alerts sent, a broadcast's status), so a run that starts after another has
+finished finds nothing left to do: whatever the timing, a job's effect happens once. On SQLite
+there is one process (`hold_database`), and APScheduler runs one instance of a job at a time.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.delivery.lease import lease_for
 from bot.routing import Job, JobContext
+from bot.transient import describe_failure, is_transient
 
 log = logging.getLogger(__name__)
+
+_ALIGNED = datetime(2026, 1, 1, tzinfo=UTC)  # interval runs fall at whole multiples after this
 
 
 def build_scheduler(
@@ -23,7 +37,9 @@ def build_scheduler(
         trigger = (
             CronTrigger(timezone=timezone, **job.cron)
             if job.cron
-            else IntervalTrigger(seconds=job.every_seconds or 60, timezone=timezone)
+            else IntervalTrigger(
+                seconds=job.every_seconds or 60, start_date=_ALIGNED, timezone=timezone
+            )
         )
         scheduler.add_job(
             run_job,
@@ -38,9 +54,20 @@ def build_scheduler(
 
 
 async def run_job(job: Job, job_context: JobContext, after: Callable[[], None]) -> None:
-    """Runs one job, logging rather than raising so the scheduler keeps going."""
+    """Runs one job unless another replica is running it; logs rather than raises, so the
+    scheduler keeps going."""
+    lease = lease_for(job_context.db, "job") if not job_context.db.is_sqlite else None
     try:
+        if lease is not None and not await lease.acquire(job.name):
+            log.debug("job %s: another replica runs it", job.name)
+            return
         await job.function(job_context)
-    except Exception:
-        log.exception("job %s failed", job.name)
+    except Exception as error:
+        if is_transient(error):  # the database is away: the next run catches up
+            log.warning("job %s: a passing failure (%s)", job.name, describe_failure(error))
+        else:
+            log.exception("job %s failed", job.name)
+    finally:
+        if lease is not None:
+            await lease.release()
     after()

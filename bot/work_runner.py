@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, or_, select, update
 
 from bot.db import table_of
+from bot.logs import describe_error
 from bot.models import WorkItem
 from bot.routing import AnyWork, JobContext
 from bot.unit_of_work import Message, UnitOfWork, decode_item
@@ -228,7 +229,7 @@ class WorkRunner:
             values = {"w_status": "failed", "w_due": now}
         notices = _failure_notices(kind, claimed) if last else ()
         async with job.transaction() as work:
-            values["w_error"] = repr(error)[:2000]
+            values["w_error"] = describe_error(error)[:2000]
             if not await _settled(work, _SETTLE, claimed, values):
                 raise _TakenOver
             _queue(work, notices)

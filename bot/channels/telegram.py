@@ -59,7 +59,7 @@ from bot.channels.base import (
     normalize_text,
 )
 from bot.channels.kit.intake import Malformed, numbers_checked
-from bot.channels.kit.polling import LONG, Pause, Polled, Poller
+from bot.channels.kit.polling import LONG, Pause, Polled, Poller, PollLease
 from bot.channels.kit.redaction import describe, protect
 from bot.channels.kit.webhook import Webhook, webhook_route
 from bot.clock import Clock, SystemClock
@@ -227,6 +227,10 @@ def _pause_for(exc: Exception) -> Pause:
     """How the poll loop takes a failed getUpdates."""
     if isinstance(exc, RetryAfter):
         return Pause(logging.INFO, "flood control", _retry_seconds(exc))
+    if isinstance(exc, Conflict) and "other getUpdates" in exc.message:
+        # a poller of another process (a replica taking over, or another deployment): not ours to
+        # fix, and the poll lease keeps our own replicas to one poller
+        return Pause(logging.WARNING, "conflict: another process polls this bot")
     if isinstance(exc, InvalidToken | Conflict):  # needs an operator, not a quick retry
         return Pause(logging.ERROR, "refused", LONG)
     return Pause()
@@ -314,6 +318,15 @@ class TelegramChannel:
         return self._bot
 
     # --- receiving -------------------------------------------------------------------------------
+
+    def poll_under(self, lease: PollLease) -> None:
+        """Long-polls only while holding `lease` (one replica polls a bot at a time)."""
+        self._poller.poll_under(lease)
+
+    @property
+    def polling(self) -> bool:
+        """This process long-polls the bot now (no webhook, and not standing by)."""
+        return self._poller.running and self._poller.leading
 
     def routes(self) -> list[web.RouteDef]:
         if self._webhook is None:

@@ -34,7 +34,7 @@ from bot.channels.base import (
     normalize_text,
 )
 from bot.channels.kit.intake import ID_LIMIT, Malformed, is_int64, take
-from bot.channels.kit.polling import LONG, Pause, Polled, Poller
+from bot.channels.kit.polling import LONG, Pause, Polled, Poller, PollLease
 from bot.channels.kit.redaction import describe, protect
 from bot.channels.kit.webhook import Webhook, webhook_route
 from bot.channels.splitting import split_text, units
@@ -302,6 +302,10 @@ class ZaloChannel:
         return self._path
 
     # --- receiving -------------------------------------------------------------------------------
+
+    def poll_under(self, lease: PollLease) -> None:
+        """Long-polls only while holding `lease` (one replica polls a bot at a time)."""
+        self._poller.poll_under(lease)
 
     def routes(self) -> list[web.RouteDef]:
         if self._webhook is None:

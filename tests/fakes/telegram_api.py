@@ -6,7 +6,8 @@
         await fake.wait_for("sendMessage")
 
 It serves `/bot{token}/{method}` for the methods the bot uses, answers like Telegram (Message
-JSON, error descriptions, 401 for a wrong token, 409 for getUpdates while a webhook is set),
+JSON, error descriptions, 401 for a wrong token, 409 for getUpdates while a webhook is set or
+while another getUpdates is waiting, as when two processes poll one bot),
 records every call, and can be told to fail the next calls of a method. It also plays Telegram
 delivering a webhook (`post_update`). The request path is kept light: benchmarks use it too.
 """
@@ -88,6 +89,9 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
         self.webhook_secret: str | None = None
         self.allowed_updates: list[str] = []
         self.confirmed_offset = 0
+        self.polling = 0  # getUpdates requests being answered now
+        self.most_polling = 0
+        self.conflicts = 0  # getUpdates refused because another one was waiting
         self._next_update_id = 10_000
         self._next_message_id = 100
         self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[web.Response]]] = {
@@ -231,6 +235,21 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
                 "Conflict: can't use getUpdates method while webhook is active; "
                 "use deleteWebhook to delete the webhook first",
             )
+        if self.polling:  # Telegram ends one of two concurrent long polls with a 409
+            self.conflicts += 1
+            return _error(
+                409,
+                "Conflict: terminated by other getUpdates request; "
+                "make sure that only one bot instance is running",
+            )
+        self.polling += 1
+        self.most_polling = max(self.most_polling, self.polling)
+        try:
+            return await self._poll(params)
+        finally:
+            self.polling -= 1
+
+    async def _poll(self, params: dict[str, Any]) -> web.Response:
         offset = int(params.get("offset") or 0)
         if offset:
             self.confirmed_offset = max(self.confirmed_offset, offset)
