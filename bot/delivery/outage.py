@@ -9,7 +9,7 @@ leave within a minute of the platform's return.
 
 A 429 is the platform asking for time, not failing: its `retry_after` holds the chat it named,
 and the whole channel once a second chat is told to wait while the first still waits (the token
-itself is over its limit). It never counts as a failure.
+itself is over its limit); then, too, one message goes alone first. It never counts as a failure.
 """
 
 from __future__ import annotations
@@ -34,14 +34,15 @@ class Outage:
     held_until: datetime | None = None
     backoff: Backoff = field(init=False)
     _floods: dict[str, datetime] = field(default_factory=dict, init=False)
+    _token_flooded: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
         self.backoff = Backoff(HOLD_BASE, HOLD_CAP, JITTER, self.rand)
 
     @property
     def probing(self) -> bool:
-        """After a failure, one message at a time until one goes through."""
-        return self.backoff.failures > 0
+        """After a failure or a 429 for the token, one message at a time until one goes through."""
+        return self.backoff.failures > 0 or self._token_flooded
 
     def wait(self, now: datetime) -> float:
         """Seconds until the channel may send again (0: now)."""
@@ -61,6 +62,7 @@ class Outage:
     def succeeded(self) -> None:
         """The platform answered: the outage, if any, is over."""
         self.backoff.reset()
+        self._token_flooded = False
 
     def flooded(self, now: datetime, chat_id: str, seconds: float) -> bool:
         """A 429 for this chat; True if it is news (no other 429's wait is running)."""
@@ -69,6 +71,7 @@ class Outage:
         news = not self._floods
         if any(chat != chat_id for chat in self._floods):  # the token, not one chat
             self._hold(until)
+            self._token_flooded = True
         self._floods[chat_id] = max(until, self._floods.get(chat_id, until))
         return news
 
