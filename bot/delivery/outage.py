@@ -2,10 +2,10 @@
 
 When a send fails for the platform's sake (an HTTP 5xx, no connection, no answer in time) the
 whole channel waits: 1 s after the first failure, then twice as long after each failed probe, at
-most a minute, less a random share so that a restarted fleet does not retry in step. Once the
-wait is over one message goes out alone, as a probe; its success opens the channel again. So a
-ten-minute outage costs a request or so a minute, not one per waiting message, and the messages
-leave within a minute of the platform's return.
+most 30 s, less a random share so that a restarted fleet does not retry in step. Once the wait
+is over one message goes out alone, as a probe; its success opens the channel again. So a
+ten-minute outage costs two requests a minute, not one per waiting message, and the messages
+leave within 30 s of the platform's return.
 
 A 429 is the platform asking for time, not failing: its `retry_after` holds the chat it named,
 and the whole channel once a second chat is told to wait while the first still waits (the token
@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from bot.channels.kit.backoff import Backoff
 
 HOLD_BASE = 1.0
-HOLD_CAP = 60.0
+HOLD_CAP = 30.0
 JITTER = 0.2
 
 
