@@ -18,7 +18,8 @@ bot counts as sent (row `sent`) that the platform never answered; from the bot: 
 statuses, its /metrics and its log lines.
 
 Kill run: the announcement is released and the bot is killed (SIGKILL) at `--kills` random points
-(a number of messages delivered, drawn at random) and started again each time. Counted: chats
+(a number of messages delivered, drawn at random, then a random part of two sends' time) and
+started again each time. Counted: chats
 that got nothing, chats that got it twice, rows left unconfirmed.
 """
 
@@ -307,6 +308,8 @@ async def kill_run(db_url: str, kills: int, scale: float, rng: random.Random) ->
             for n, point in enumerate(points, start=1):
                 while sum(fake.broadcast.values()) < point and time.monotonic() < deadline:
                     await asyncio.sleep(0.005)
+                # anywhere in the next two sends' time: claimed, in flight, answered or between
+                await asyncio.sleep(rng.uniform(0.0, 2 / (30 * scale)))
                 bot.process.send_signal(signal.SIGKILL)
                 bot.process.wait()
                 bot = start_bot(db_url, fake.api_url, scale, logs, n)
