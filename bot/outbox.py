@@ -229,7 +229,7 @@ class Outbox:
                 if key is None:
                     break
                 item = self.lanes.head(key)
-                if now >= self.retries.deadline(item):
+                if now >= self._deadline(item):
                     self._give_up(self.lanes.start(key), item.failure or "expired")
                     self.lanes.done(key)
                     continue
@@ -254,6 +254,14 @@ class Outbox:
             waits.append(0.0)
         timer = self.lanes.next_timer(loop_now)
         return batch, min([*waits, 1.0 if timer is None else timer])
+
+    def _deadline(self, item: Pending) -> datetime:
+        """When the message is given up; a broadcast released in its quiet hours counts from
+        their end, not from its release."""
+        template = self._templates.get(item.broadcast_id or 0)
+        quiet = template.quiet if template is not None else None
+        allowed = quiet.until(item.queued_at, self.zone) if quiet is not None else None
+        return self.retries.deadline(item, allowed)
 
     def _delay(self, item: Pending, now: datetime) -> float:
         """Seconds until this message may go: its retry time, or the end of quiet hours."""
@@ -376,7 +384,7 @@ class Outbox:
 
     def _retry(self, item: Pending, seconds: float, now: datetime) -> None:
         """Puts the message back to go in `seconds`, or at its time limit if that is sooner."""
-        item.not_before = min(now + timedelta(seconds=seconds), self.retries.deadline(item))
+        item.not_before = min(now + timedelta(seconds=seconds), self._deadline(item))
         self.lanes.put_back(item)
         self._settle(item, "pending", error=item.error)
 

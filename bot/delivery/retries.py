@@ -34,9 +34,10 @@ class Retries:
     max_errors: int = 8
     rand: Callable[[], float] = field(default=random.random, compare=False)
 
-    def deadline(self, item: Pending) -> datetime:
-        """When the message is given up if it has not gone by then."""
-        return item.queued_at + self.give_up_after
+    def deadline(self, item: Pending, allowed_from: datetime | None = None) -> datetime:
+        """When the message is given up if it has not gone by then: its time limit runs from
+        when it was queued, or from when it was first allowed to go (after quiet hours)."""
+        return max(item.queued_at, allowed_from or item.queued_at) + self.give_up_after
 
     def delay(self, attempts: int, hint: float = 0.0) -> float:
         """Seconds before the next try after `attempts` failed ones, at least the hint given."""

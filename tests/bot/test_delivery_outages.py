@@ -25,6 +25,7 @@ from bot.app import App, create_app
 from bot.channels.aiohttp_request import AiohttpRequest
 from bot.channels.base import Channel, Outbound
 from bot.channels.kit.backoff import delay_after
+from bot.channels.memory import MemoryChannel
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_client import ZaloBotClient
@@ -143,7 +144,7 @@ async def queue_replies(app: App, channel: str, chats: list[str]) -> None:
             work.send(channel, Outbound(chat, TEXT))
 
 
-async def announce(app: App, channel: str, chats: list[str]) -> int:
+async def announce(app: App, channel: str, chats: list[str], quiet: str = "") -> int:
     """An announcement released to one private chat each; returns its id."""
     setup = await make_school(app, code="MN-OUTAGE")
     now = app.services.clock.now()
@@ -151,7 +152,7 @@ async def announce(app: App, channel: str, chats: list[str]) -> int:
         broadcast = Broadcast(
             school_id=setup.school.id, kind="announcement", title="Tham quan",
             body={"text": "Kính gửi quý phụ huynh, ngày mai lớp đi tham quan."}, class_ids=[],
-            seen_button=False, quiet_hours="", status="scheduled", send_at=now, created_at=now,
+            seen_button=False, quiet_hours=quiet, status="scheduled", send_at=now, created_at=now,
         )  # fmt: skip
         session.add(broadcast)
         await session.flush()
@@ -278,6 +279,26 @@ async def test_a_message_is_given_up_at_its_time_limit_loudly(
     assert metric(page, "hailong_outbox_given_up_total", **labels) == 4
     assert texts.REPORT_FAILED.format(count=3, names="")[:-1] in report
     assert report.count(texts.FAILURE_GAVE_UP) == 3 and "đã gửi 0/3" in report
+
+
+async def test_quiet_hours_do_not_count_against_a_broadcasts_time_limit(
+    settings: Settings, clock: FixedClock
+) -> None:
+    channel = MemoryChannel()
+    limited = settings.model_copy(update={"outbox_give_up_hours": 2})
+    app = create_app(limited, channels=[channel], clock=clock, jobs=[])
+    await app.start(scheduler=False, sender=False)
+    try:
+        clock.at = clock.at.replace(hour=15)  # 22:00 in Hà Nội
+        await announce(app, channel.name, AUDIENCE[:3], quiet="21:00-06:30")
+        await app.settle()
+        clock.advance(hours=8, minutes=31)  # 06:31: 8.5 hours after the release
+        await app.settle()
+        found = await rows(app)
+    finally:
+        await app.stop()
+    assert {status for status, _ in found.values()} == {"sent"}
+    assert sorted(m.chat_id for m in channel.sent) == AUDIENCE[:3]
 
 
 async def _broadcast(session: AsyncSession, broadcast_id: int) -> Broadcast:
