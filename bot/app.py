@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
+from prometheus_client.core import CounterMetricFamily, Metric
+from prometheus_client.registry import Collector
 
 from bot.channels.base import Channel, Inbound
 from bot.channels.kit.polling import LeasedPolling
@@ -159,6 +161,7 @@ def create_app(
         rate_limiters(settings, chosen),
         clock,
         max_attempts=settings.outbox_max_attempts,
+        give_up_hours=settings.outbox_give_up_hours,
         concurrency=settings.delivery_concurrency,
         timezone=settings.timezone,
         signer=signer,
@@ -248,8 +251,9 @@ async def _healthz(request: web.Request) -> web.Response:
 
 def _add_metrics(app: App) -> None:
     handled = Counter("hailong_updates_handled", "Inbound events handled", registry=app.metrics)
-    sent = Counter("hailong_messages_sent", "Messages sent", registry=app.metrics)
+    sent = Counter("hailong_messages_sent", "Messages the platform confirmed", registry=app.metrics)
     depth = Gauge("hailong_outbox_depth", "Messages waiting in memory", registry=app.metrics)
+    app.metrics.register(_SenderCounts(app.outbox))
     seen = {"handled": 0, "sent": 0}
 
     async def metrics(request: web.Request) -> web.Response:
@@ -260,3 +264,34 @@ def _add_metrics(app: App) -> None:
         return web.Response(body=generate_latest(app.metrics), content_type="text/plain")
 
     app.web.router.add_get("/metrics", metrics)
+
+
+class _SenderCounts(Collector):
+    """The sender's tries again, give-ups and unconfirmed messages, read at each scrape."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
+
+    def collect(self) -> Iterator[Metric]:
+        retried = CounterMetricFamily(
+            "hailong_outbox_retried",
+            "Sends tried again (reason: unavailable, timeout, rate_limited, error)",
+            labels=["channel", "reason"],
+        )
+        for (channel, reason), count in sorted(self.outbox.retried.items()):
+            retried.add_metric([channel, reason], count)
+        given_up = CounterMetricFamily(
+            "hailong_outbox_given_up",
+            "Messages given up at their time limit (reason: the last failure, or expired)",
+            labels=["channel", "reason"],
+        )
+        for (channel, reason), count in sorted(self.outbox.given_up.items()):
+            given_up.add_metric([channel, reason], count)
+        unconfirmed = CounterMetricFamily(
+            "hailong_outbox_unconfirmed",
+            "Broadcast messages never confirmed by the platform (not sent again, not counted sent)",
+            labels=["channel"],
+        )
+        for channel, count in sorted(self.outbox.unconfirmed.items()):
+            unconfirmed.add_metric([channel], count)
+        yield from (retried, given_up, unconfirmed)

@@ -315,8 +315,9 @@ class OutboxMessage(Base):
 
     Status: pending → sending (claimed, committed before the platform is called) → sent, failed
     (the platform refused it for good), skipped (not sent: chat known unreachable, broadcast
-    cancelled), dead (retries used up), or unconfirmed (the sender died between claim and outcome;
-    never sent again, see bot/delivery).
+    cancelled), dead (given up: not sent within its time limit), or unconfirmed (a broadcast's
+    message the platform never confirmed: no answer in time, or the sender died between claim and
+    outcome; never sent again, see bot/delivery).
     """
 
     __tablename__ = "outbox_messages"

@@ -8,7 +8,11 @@ lease it holds (bot/delivery/lease.py: one sending process per bot token).
 Exactly once (see bot/delivery/__init__.py): a row is claimed (`sending`, attempt counted) in a
 committed transaction before the platform is called, and its outcome is committed as soon as the
 call returns, together with the next claims. A crash between the two leaves the row `sending`;
-the next holder of the lease marks it `unconfirmed` and never sends it again.
+the next holder of the lease sends a reply again and marks a broadcast's message `unconfirmed`.
+
+Through outages (bot/delivery/outage.py, bot/delivery/retries.py): a platform failure holds the
+channel and probes it, each failed message waits longer before its next try, a 429 waits what it
+asks without counting, and a message is given up only at its time limit (a WARNING and a count).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,7 +38,9 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.delivery import store
 from bot.delivery.lease import Lease, lease_for
+from bot.delivery.outage import Outage
 from bot.delivery.queues import LANES, REPLY, Key, Lanes, Pending
+from bot.delivery.retries import Reason, Retries
 from bot.delivery.store import ChatKey, Template, gone_error
 from bot.interactions import Signer
 from bot.ratelimit import RateLimiter
@@ -57,6 +64,7 @@ class Outbox:
         clock: Clock,
         *,
         max_attempts: int = 8,
+        give_up_hours: float = 24.0,
         concurrency: int = 48,
         sweep_seconds: float = 5.0,
         timezone: str = "Asia/Ho_Chi_Minh",
@@ -68,7 +76,7 @@ class Outbox:
         self.channels = channels
         self.limiters = limiters
         self.clock = clock
-        self.max_attempts = max_attempts
+        self.retries = Retries(timedelta(hours=give_up_hours), max_attempts)
         # no more sends in flight than the HTTP pool has connections: a claimed row must not
         # wait for a connection, or a crash would leave it unconfirmed without having gone out
         self.concurrency = concurrency
@@ -77,12 +85,18 @@ class Outbox:
         self.page = page
         self.lease = lease or lease_for(db)
         self.signer = signer or Signer()
-        self.sent = 0
+        self.sent = 0  # confirmed by the platform
+        # for /metrics: tries again and give-ups per (channel, reason), unconfirmed per channel
+        self.retried: Counter[tuple[str, Reason]] = Counter()
+        self.given_up: Counter[tuple[str, Reason]] = Counter()
+        self.unconfirmed: Counter[str] = Counter()
         self.idle = False  # waiting for work (between two turns of `run`)
         self.lanes = Lanes()
         self.held: set[str] = set()
         self._templates: dict[int, Template] = {}
         self._unreachable: dict[ChatKey, str] = {}
+        self._outages = {channel: Outage() for channel in channels}
+        self._in_flight: Counter[str] = Counter()
         self._outcomes: list[tuple[Pending, dict[str, Any]]] = []
         self._gone: list[tuple[ChatKey, str]] = []
         self._back: list[ChatKey] = []
@@ -180,6 +194,7 @@ class Outbox:
             for key, item in batch:
                 if item.id in claimed:
                     item.attempts += 1
+                    self._in_flight[item.channel] += 1
                     task = asyncio.get_running_loop().create_task(self._send(key, item))
                     self._tasks.add(task)
                     task.add_done_callback(self._tasks.discard)
@@ -194,9 +209,19 @@ class Outbox:
         now = self.clock.now()
         batch: list[tuple[Key, Pending]] = []
         waits: list[float] = []
+        stalled: set[str] = set()  # held after failures, or waiting for its probe's outcome
         for channel in self.lanes.channels():
             limiter = self.limiters.get(channel)
+            outage = self._outage(channel)
+            if (hold := outage.wait(now)) > 0:
+                waits.append(hold)
+                stalled.add(channel)
+                continue
+            taken = 0
             while len(self._tasks) + len(batch) < self.concurrency:
+                if outage.probing and self._in_flight[channel] + taken > 0:
+                    stalled.add(channel)
+                    break
                 if limiter is not None and (wait := limiter.overall_wait(loop_now)) > 0:
                     waits.append(wait)
                     break
@@ -204,6 +229,10 @@ class Outbox:
                 if key is None:
                     break
                 item = self.lanes.head(key)
+                if now >= self._deadline(item):
+                    self._give_up(self.lanes.start(key), item.failure or "expired")
+                    self.lanes.done(key)
+                    continue
                 delay = self._delay(item, now)
                 if delay > 0:
                     self.lanes.later(key, delay, loop_now)
@@ -219,10 +248,20 @@ class Outbox:
                         continue
                     limiter.take(item.chat_id, item.group, loop_now)
                 batch.append((key, self.lanes.start(key)))
-        if self.lanes.has_ready() and len(self._tasks) + len(batch) < self.concurrency:
+                taken += 1
+        ready = any(channel not in stalled for channel in self.lanes.channels())
+        if ready and len(self._tasks) + len(batch) < self.concurrency:
             waits.append(0.0)
         timer = self.lanes.next_timer(loop_now)
         return batch, min([*waits, 1.0 if timer is None else timer])
+
+    def _deadline(self, item: Pending) -> datetime:
+        """When the message is given up; a broadcast released in its quiet hours counts from
+        their end, not from its release."""
+        template = self._templates.get(item.broadcast_id or 0)
+        quiet = template.quiet if template is not None else None
+        allowed = quiet.until(item.queued_at, self.zone) if quiet is not None else None
+        return self.retries.deadline(item, allowed)
 
     def _delay(self, item: Pending, now: datetime) -> float:
         """Seconds until this message may go: its retry time, or the end of quiet hours."""
@@ -263,32 +302,37 @@ class Outbox:
     # --- one message -----------------------------------------------------------------------------
 
     async def _send(self, key: Key, item: Pending) -> None:
+        outage = self._outage(item.channel)
         try:
             external_id = await self.channels[item.channel].send(self._outbound(item))
         except RetryLater as error:
-            if error.flood and (limiter := self.limiters.get(item.channel)) is not None:
-                limiter.slow_down(asyncio.get_running_loop().time())
-            self._retry(item, error.seconds, str(error))
-        except Unconfirmed as error:  # written, unanswered: maybe delivered, never resent
-            log.warning("outbox %s unconfirmed: %s", item.id, error)
-            self._settle(item, "unconfirmed", error=str(error))
+            if error.flood:
+                self._flooded(item, error)
+            else:
+                self._failed(item, "unavailable", str(error), error.seconds)
+        except Unconfirmed as error:  # written, unanswered: maybe delivered
+            self._timed_out(item, str(error))
         except ChatGone as error:
+            outage.succeeded()
             log.info("outbox %s: chat unreachable: %s", item.id, error)
             self._gone.append(((item.channel, item.chat_id), str(error)))
             self._unreachable[(item.channel, item.chat_id)] = str(error)
             self._settle(item, "failed", error=gone_error(str(error)))
         except Undeliverable as error:
+            outage.succeeded()
             log.warning("outbox %s undeliverable: %s", item.id, error)
             self._settle(item, "failed", error=str(error))
         except Exception as error:
             log.exception("outbox %s failed", item.id)
-            self._retry(item, min(300.0, 2.0**item.attempts), repr(error))
+            self._failed(item, "error", repr(error))
         else:
+            outage.succeeded()
             self.sent += 1
             if self._unreachable.pop((item.channel, item.chat_id), None) is not None:
                 self._back.append((item.channel, item.chat_id))
             self._settle(item, "sent", external_id=external_id, sent_at=self.clock.now())
         finally:
+            self._in_flight[item.channel] -= 1
             self.lanes.done(key)
             self._wakeup.set()
 
@@ -302,13 +346,57 @@ class Outbox:
             message = Outbound.from_json({**body, "chat_id": item.chat_id, "meta": meta})
         return self.signer.sign_for(item.channel, message)
 
-    def _retry(self, item: Pending, seconds: float, error: str) -> None:
-        if item.attempts >= self.max_attempts:
-            self._settle(item, "dead", error=error)
+    def _outage(self, channel: str) -> Outage:
+        return self._outages.setdefault(channel, Outage())
+
+    def _flooded(self, item: Pending, error: RetryLater) -> None:
+        """A 429: the chat (or the token) waits what the platform asked; not a failed try."""
+        now = self.clock.now()
+        item.attempts -= 1
+        news = self._outage(item.channel).flooded(now, item.chat_id, error.seconds)
+        if news and (limiter := self.limiters.get(item.channel)) is not None:
+            limiter.slow_down(asyncio.get_running_loop().time())
+        item.failure, item.error = "rate_limited", str(error)
+        self.retried[(item.channel, "rate_limited")] += 1
+        self._retry(item, error.seconds, now)
+
+    def _timed_out(self, item: Pending, error: str) -> None:
+        """No answer in time: a reply is sent again, a broadcast's message is left unconfirmed."""
+        if item.lane == REPLY:  # a parent would rather see it twice than never
+            self._failed(item, "timeout", error)
             return
-        item.not_before = self.clock.now() + timedelta(seconds=seconds)
+        self._outage(item.channel).failed(self.clock.now())
+        log.warning("outbox %s unconfirmed: %s", item.id, error)
+        self.unconfirmed[item.channel] += 1
+        self._settle(item, "unconfirmed", error=error)
+
+    def _failed(self, item: Pending, reason: Reason, error: str, hint: float = 0.0) -> None:
+        """A failed try: the channel is held if the platform failed; the message tries again."""
+        now = self.clock.now()
+        if reason != "error":  # the bot's own error says nothing of the platform
+            self._outage(item.channel).failed(now)
+        item.failure, item.error = reason, error
+        if reason == "error" and self.retries.spent(item):
+            self._give_up(item, reason)
+            return
+        self.retried[(item.channel, reason)] += 1
+        self._retry(item, self.retries.delay(item.attempts, hint), now)
+
+    def _retry(self, item: Pending, seconds: float, now: datetime) -> None:
+        """Puts the message back to go in `seconds`, or at its time limit if that is sooner."""
+        item.not_before = min(now + timedelta(seconds=seconds), self._deadline(item))
         self.lanes.put_back(item)
-        self._settle(item, "pending", error=error)
+        self._settle(item, "pending", error=item.error)
+
+    def _give_up(self, item: Pending, reason: Reason) -> None:
+        """The message has not gone within its time limit (or keeps failing on our side)."""
+        hours = (self.clock.now() - item.queued_at).total_seconds() / 3600
+        log.warning(
+            "outbox %s given up: %s, %d attempts in %.1f h", item.id, reason, item.attempts, hours
+        )
+        self.given_up[(item.channel, reason)] += 1
+        last = f"; last error: {item.error}" if item.error else ""
+        self._settle(item, "dead", error=f"given up: {reason}{last}"[:1000])
 
     def _settle(self, item: Pending, status: str, **values: Any) -> None:
         """Records an outcome, committed with the next claim (at once: the loop is woken)."""
@@ -318,6 +406,7 @@ class Outbox:
                 {
                     "o_id": item.id,
                     "status": status,
+                    "attempts": item.attempts,
                     "sent_at": values.get("sent_at"),
                     "external_id": values.get("external_id"),
                     "not_before": item.not_before,
@@ -338,8 +427,14 @@ class Outbox:
         if new:
             async with self.db.transaction() as session:
                 for channel in new:
-                    if count := await store.recover(session, channel):
-                        log.warning("%s: %d in flight at a crash: unconfirmed", channel, count)
+                    found = await store.recover(session, channel)
+                    if found.resent or found.unconfirmed:
+                        log.warning(
+                            "%s: in flight at a crash: %d replies sent again, "
+                            "%d broadcast messages unconfirmed",
+                            channel, found.resent, found.unconfirmed,
+                        )  # fmt: skip
+                    self.unconfirmed[channel] += found.unconfirmed
                 self._unreachable.update(await store.unreachable(session, new))
             self.held.update(new)
         if not self.held:

@@ -128,7 +128,18 @@ class Settings(BaseSettings):
     )
     min_group_size: int = Field(5, description="Groups with fewer respondents are suppressed.")
     invite_ttl_hours: int = Field(72, description="Hours a staff invite code stays valid.")
-    outbox_max_attempts: int = Field(8, description="Send attempts before a message is dead.")
+    outbox_max_attempts: int = Field(
+        8,
+        ge=1,
+        description="Tries of a message that fails with an unexpected error of the bot's own "
+        "before it is given up (platform failures are tried until the time limit).",
+    )
+    outbox_give_up_hours: float = Field(
+        24.0,
+        gt=0,
+        description="Hours a reply, or a broadcast after its release, is tried before it is "
+        "given up.",
+    )
     delivery_pace: float = Field(
         0.96, gt=0, le=1, description="Fraction of each platform limit the sender aims at."
     )

@@ -93,7 +93,8 @@ async def show_report(ctx: Context, tap: BroadcastReport) -> None:
 
 
 async def report_text(session: AsyncSession, broadcast: Broadcast) -> str:
-    """ "Kết quả gửi “…”: đã gửi 187/190; 3 không gửi được: …", with seen counts if asked."""
+    """ "Kết quả gửi “…”: đã gửi 185/190; 3 tin không gửi được: …; 2 tin chưa xác nhận.",
+    with seen counts if asked; only what the platform confirmed counts as sent."""
     counts = await tally(session, broadcast.id, failures=SHOWN_FAILURES)
     text = texts.REPORT.format(
         title=broadcast.title, delivered=counts.delivered, total=counts.total
@@ -103,11 +104,13 @@ async def report_text(session: AsyncSession, broadcast: Broadcast) -> str:
         if failed > len(counts.failures):
             listed += texts.REPORT_MORE.format(count=failed - len(counts.failures))
         text += texts.REPORT_FAILED.format(count=failed, names=listed)
+    if counts.unconfirmed:
+        text += texts.REPORT_UNCONFIRMED.format(count=counts.unconfirmed)
     if counts.waiting:
         text += texts.REPORT_WAITING.format(count=counts.waiting)
     text += "."
     if counts.unconfirmed:
-        text += texts.REPORT_UNCONFIRMED.format(count=counts.unconfirmed)
+        text += texts.REPORT_UNCONFIRMED_NOTE
     if broadcast.seen_button:
         text += texts.REPORT_SEEN.format(lines=await _seen_lines(session, broadcast))
     return text
@@ -118,7 +121,11 @@ def _failure_name(failure: Failure) -> str:
         who = texts.FAILURE_GROUP.format(title=failure.name or failure.chat_id)
     else:
         who = failure.name or texts.FAILURE_ERASED
-    return f"{who} ({texts.FAILURE_BLOCKED if failure.gone else texts.FAILURE_OTHER})"
+    if failure.gone:
+        why = texts.FAILURE_BLOCKED
+    else:
+        why = texts.FAILURE_GAVE_UP if failure.given_up else texts.FAILURE_OTHER
+    return f"{who} ({why})"
 
 
 async def _seen_lines(session: AsyncSession, broadcast: Broadcast) -> str:

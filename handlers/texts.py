@@ -549,17 +549,19 @@ BROADCAST_STATES = {
 }
 
 REPORT = "Kết quả gửi “{title}”: đã gửi {delivered}/{total}"
-REPORT_FAILED = "; {count} không gửi được: {names}"
+REPORT_FAILED = "; {count} tin không gửi được: {names}"
 REPORT_WAITING = "; còn {count} tin đang chờ gửi"
-REPORT_UNCONFIRMED = (
-    "\n({count} tin chưa được nền tảng xác nhận vì trợ lý khởi động lại giữa chừng; "
-    "trợ lý không gửi lại để tránh trùng.)"
+REPORT_UNCONFIRMED = "; {count} tin chưa xác nhận"
+REPORT_UNCONFIRMED_NOTE = (
+    "\n(Tin chưa xác nhận: nền tảng không trả lời kịp hoặc trợ lý khởi động lại giữa chừng, "
+    "nên chưa rõ tin đã đến chưa; trợ lý không gửi lại để tránh trùng.)"
 )
 REPORT_SEEN = "\nĐã xem: {lines}."
 REPORT_SEEN_LINE = "lớp {class_name} {seen}/{parents}"
 REPORT_MORE = " và {count} người khác"
 FAILURE_BLOCKED = "đã chặn trợ lý"
 FAILURE_OTHER = "lỗi khi gửi"
+FAILURE_GAVE_UP = "nền tảng lỗi đến hết hạn gửi"
 FAILURE_GROUP = "nhóm “{title}”"
 FAILURE_ERASED = "một phụ huynh đã xóa dữ liệu"
 SEEN_THANKS = "Đã ghi nhận. Cảm ơn anh/chị!"

@@ -18,7 +18,9 @@ _OUT = table_of(OutboxMessage)
 _INSERT = insert(_OUT)
 _CHUNK = 5000  # rows per INSERT: a 10,000-recipient broadcast is two statements
 WAITING = ("pending", "sending")
-DELIVERED = ("sent", "unconfirmed")
+# only what the platform confirmed counts as sent: an `unconfirmed` message (no answer in time,
+# or the sender died while it was in flight) is reported as such, never as sent
+DELIVERED = ("sent",)
 MISSED = ("failed", "dead", "skipped")
 
 
@@ -107,6 +109,11 @@ class Failure:
     chat_id: str
     status: str
     error: str
+
+    @property
+    def given_up(self) -> bool:
+        """Not sent before its broadcast expired (the platform was failing all along)."""
+        return self.status == "dead"
 
     @property
     def gone(self) -> bool:

@@ -12,12 +12,14 @@ import heapq
 from collections import Counter, deque
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 REPLY, ANNOUNCEMENT, BULK = 0, 1, 2
 LANES = (REPLY, ANNOUNCEMENT, BULK)
 
 Key = tuple[str, str, int]  # channel, chat id, lane
+# why a message was tried again or given up (bot/delivery/retries.py; a label of the metrics)
+Reason = Literal["unavailable", "timeout", "rate_limited", "error", "expired"]
 
 
 @dataclass
@@ -34,6 +36,18 @@ class Pending:
     broadcast_id: int | None = None
     person_id: int | None = None
     to_group: bool = False
+    created_at: datetime | None = None  # None: queued now (`not_before`)
+    error: str | None = None  # the last failure's, as recorded
+    failure: Reason | None = None  # what kind of failure that was, if seen by this process
+
+    def __post_init__(self) -> None:
+        if self.created_at is None:
+            self.created_at = self.not_before
+
+    @property
+    def queued_at(self) -> datetime:
+        """When the message was queued: its time limit runs from here."""
+        return self.created_at or self.not_before
 
     @property
     def key(self) -> Key:

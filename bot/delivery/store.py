@@ -31,6 +31,8 @@ _COLUMNS = (
     _OUT.c.broadcast_id,
     _OUT.c.person_id,
     _OUT.c.to_group,
+    _OUT.c.created_at,
+    _OUT.c.error,
 )
 _CHANNELS: BindParameter[list[str]] = bindparam("channels", expanding=True)
 _IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
@@ -68,6 +70,7 @@ _RECORD = (
     )
     .values(
         status=_OUTCOME,
+        attempts=bindparam("attempts"),
         body=case((_OUTCOME == "pending", _OUT.c.body), else_=null()),
         sent_at=bindparam("sent_at"),
         external_id=bindparam("external_id"),
@@ -75,10 +78,17 @@ _RECORD = (
         error=bindparam("error"),
     )
 )
+_STOPPED = "the sender stopped between the claim and the outcome"
+# a reply is sent again (a parent would rather see it twice than never); a broadcast's message
+# is not, and its report says it is unconfirmed
 _RECOVER = (
     update(_OUT)
     .where(_OUT.c.status == "sending", _OUT.c.channel == bindparam("r_channel"))
-    .values(status="unconfirmed", error="the sender stopped between the claim and the outcome")
+    .values(
+        status=case((_OUT.c.lane == REPLY, "pending"), else_="unconfirmed"),
+        error=_STOPPED,
+    )
+    .returning(_OUT.c.lane)
 )
 _UNREACHABLE = table_of(UnreachableChat)
 _MARK_UNREACHABLE = upsert_statements(
@@ -103,6 +113,14 @@ class Template:
 
     body: dict[str, Any]
     quiet: QuietHours | None
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """Rows a dead sender had claimed: replies to send again, broadcast messages unconfirmed."""
+
+    resent: int
+    unconfirmed: int
 
 
 def _pending(row: Any) -> Pending:
@@ -140,15 +158,16 @@ async def claim(session: AsyncSession, ids: Sequence[int]) -> set[int]:
 
 
 async def record(session: AsyncSession, outcomes: Sequence[dict[str, Any]]) -> None:
-    """Writes outcomes: keys o_id, status, sent_at, external_id, not_before, error."""
+    """Writes outcomes: keys o_id, status, attempts, sent_at, external_id, not_before, error."""
     if outcomes:
         await session.execute(_RECORD, list(outcomes))
 
 
-async def recover(session: AsyncSession, channel: str) -> int:
-    """Rows a dead sender claimed without recording an outcome become `unconfirmed`."""
-    result: Any = await session.execute(_RECOVER, {"r_channel": channel})
-    return int(result.rowcount or 0)
+async def recover(session: AsyncSession, channel: str) -> Recovered:
+    """Rows a dead sender claimed and left: replies pending again, the rest unconfirmed."""
+    lanes = list((await session.execute(_RECOVER, {"r_channel": channel})).scalars())
+    resent = lanes.count(REPLY)
+    return Recovered(resent, len(lanes) - resent)
 
 
 async def unreachable(session: AsyncSession, channels: Iterable[str]) -> dict[ChatKey, str]:

@@ -25,8 +25,9 @@ KINDS = ("news", "announcement")
 class Outreach:
     """One school's posts to parents in a period.
 
-    `delivered` / `recipients`: the messages of those posts that reached a chat (sent, or handed
-    over unconfirmed) over all their recipients, as they stand when the report is made.
+    `delivered` / `recipients`: the messages of those posts the platform confirmed (an
+    unconfirmed one is not counted) over all their recipients, as they stand when the report is
+    made.
     `weeks_met` / `weeks`: the weeks of the period with at least one news post released.
     """
 

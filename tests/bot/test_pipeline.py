@@ -66,7 +66,7 @@ class FlakyChannel(MemoryChannel):
 async def test_retry_after_is_honoured_and_other_chats_are_not_stalled(
     settings: Settings, clock: FixedClock
 ) -> None:
-    channel = FlakyChannel([RetryLater(30)])
+    channel = FlakyChannel([RetryLater(30, flood=True)])  # a 429 for one chat
     app = create_app(settings, channels=[channel], clock=clock, jobs=[])
     await app.start(scheduler=False, sender=False)
     await channel.deliver(inbound_from(channel, "slow", clock.now(), text="/trogiup"))

@@ -153,6 +153,10 @@ class LoopbackBotApi(Generic[F]):
         """The next `failure.left` calls of `method` fail this way instead of being answered."""
         self._failures.setdefault(method, deque()).append(failure)
 
+    def heal(self, method: str) -> None:
+        """Forgets the failures still scripted for `method` (the end of an outage)."""
+        self._failures.pop(method, None)
+
     def _queue(self, update: dict[str, Any]) -> None:
         self._updates.append(update)
         self._update_arrived.set()

@@ -76,6 +76,8 @@ class FakeZalo(LoopbackBotApi[_Failure]):
         super().__init__(token, max_poll_wait=max_poll_wait)
         # seconds the next call of a method is held before it is answered (it still counts)
         self.stall_next: dict[str, float] = {}
+        # seconds every call of a method is held, while set (a stretch of answers too late)
+        self.stall: dict[str, float] = {}
         self.bot_account: dict[str, Any] = {
             "id": token.split(":", 1)[0],
             "account_name": account_name,
@@ -173,6 +175,8 @@ class FakeZalo(LoopbackBotApi[_Failure]):
             return self._failure(failure)
         if self.stall_next.get(method, 0.0) > 0:  # takes the message, answers too late
             await asyncio.sleep(self.stall_next.pop(method))
+        elif self.stall.get(method, 0.0) > 0:
+            await asyncio.sleep(self.stall[method])
         handler = self._methods.get(method)
         if handler is None:
             return self._error(404, "Not Found")

@@ -39,7 +39,7 @@ Khảo sát “Khảo sát sự hài lòng của cha mẹ trẻ”
 
 Phản ánh – kiến nghị: 3 phiếu mới; đến hạn 2, đúng hạn 1 (50,00 %); 1 phiếu quá hạn chưa xong; \
 phiếu mở lâu nhất 12 ngày.
-Tin CCHC: 1 tin, đạt kế hoạch ít nhất 1 tin mỗi tuần ✓; thông báo: 1; đã tới 5/6 lượt nhận.
+Tin CCHC: 1 tin, đạt kế hoạch ít nhất 1 tin mỗi tuần ✓; thông báo: 1; đã tới 4/6 lượt nhận.
 
 Biểu đồ và tệp số liệu (XLSX) ở các tin nhắn tiếp theo."""
 
