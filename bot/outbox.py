@@ -43,6 +43,7 @@ from bot.delivery.queues import LANES, REPLY, Key, Lanes, Pending
 from bot.delivery.retries import Reason, Retries
 from bot.delivery.store import ChatKey, Template, gone_error
 from bot.interactions import Signer
+from bot.logs import describe_error
 from bot.ratelimit import RateLimiter
 
 __all__ = ["Outbox", "Pending"]
@@ -324,7 +325,7 @@ class Outbox:
             self._settle(item, "failed", error=str(error))
         except Exception as error:
             log.exception("outbox %s failed", item.id)
-            self._failed(item, "error", repr(error))
+            self._failed(item, "error", describe_error(error))
         else:
             outage.succeeded()
             self.sent += 1
