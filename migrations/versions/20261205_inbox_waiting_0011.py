@@ -1,7 +1,7 @@
 """inbox waiting: a partial index on the pending events of each chat, oldest first
 
-Revision ID: inbox_waiting
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-05 12:00:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "inbox_waiting"
-down_revision: str | None = "0008"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
