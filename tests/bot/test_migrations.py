@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -26,6 +28,14 @@ async def test_migrated_schema_matches_the_models(database_url: str) -> None:
         tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
     await engine.dispose()
     assert {"inbound_messages", "outbox_messages", "responses", "completion_receipts"} <= tables
+
+
+def test_the_migrations_form_one_line() -> None:
+    """Every revision has one parent in the chain after the early merge, so there is one head."""
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parents[2] / "migrations"))
+    heads = ScriptDirectory.from_config(config).get_heads()
+    assert len(heads) == 1, heads
 
 
 async def test_upgrading_twice_is_harmless(database_url: str) -> None:
