@@ -343,6 +343,23 @@ async def run_until_drained(loop: Poller, platform: Platform, receive: Receiver)
         await loop.stop()
 
 
+async def test_a_database_outage_is_said_when_it_begins_and_ends_not_per_delivery(
+    hook: Hook, caplog: pytest.LogCaptureFixture
+) -> None:
+    """While the database is unreachable every delivery is refused (500, to come again), but the
+    log gets one WARNING when refusing begins and one when recording works again: no ERROR."""
+    hook.receive = Recorder(fail={str(i): 1 for i in range(50)}, error=ConnectionRefusedError)
+    answers = [(await hook.post(f'{{"id": {i}}}'))[0] for i in range(50)]
+    assert answers == [500] * 50
+    assert (await hook.post('{"id": 50}'))[0] == 200
+    said = [(r.levelno, r.getMessage()) for r in warnings_in(caplog)]
+    assert said == [
+        (logging.WARNING, "kit: the inbox cannot record updates (ConnectionRefusedError); "
+         "refusing them until it can"),
+        (logging.WARNING, "kit: recording again, after 50 refused"),
+    ]  # fmt: skip
+
+
 async def test_polling_skips_garbage_and_confirms_each_update_once_recorded(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -10,9 +10,12 @@ from bot.channels.base import Inbound
 class Recorder:
     """A receiver that remembers what arrived and can fail chosen updates a number of times."""
 
-    def __init__(self, fail: dict[str, int] | None = None) -> None:
+    def __init__(
+        self, fail: dict[str, int] | None = None, error: type[Exception] = RuntimeError
+    ) -> None:
         self.seen: list[Inbound] = []
         self._fail = dict(fail or {})
+        self._error = error
         self._arrived = asyncio.Event()
 
     async def __call__(self, inbound: Inbound) -> bool:
@@ -20,7 +23,7 @@ class Recorder:
         self._arrived.set()
         if self._fail.get(inbound.external_id, 0) > 0:
             self._fail[inbound.external_id] -= 1
-            raise RuntimeError("database is locked")
+            raise self._error("database is locked")
         return True
 
     @property
