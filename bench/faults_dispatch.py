@@ -455,6 +455,7 @@ class Row:
     found: Verdict
     notes: str
     errors: int
+    pollers: tuple[int, int] = (0, 0)  # replicas polling before and after the poller's kill
 
 
 async def seeded(cluster: Cluster, users: int) -> tuple[int, list[int]]:
@@ -619,6 +620,7 @@ async def polling(cluster: Cluster, api: BotApi) -> Row:
         found,
         notes,
         errors,
+        (len(leaders), polling_now),
     )
 
 
@@ -649,21 +651,13 @@ def print_table(rows: list[Row]) -> None:
         )
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--scenarios", default="outage,kill,replicas,polling")
-    parser.add_argument("--port", type=int, default=54391)
-    parser.add_argument("--outage", type=float, default=60.0)
-    parser.add_argument("--kills", type=int, default=20)
-    parser.add_argument("--users", type=int, default=200, help="parents in the replicas scenario")
-    args = parser.parse_args()
-    cluster = Cluster(args.port)
+async def run_scenarios(names: list[str], port: int, args: argparse.Namespace) -> list[Row]:
+    """Runs the named scenarios on a cluster of their own, printing each row as it is measured."""
+    cluster = Cluster(port)
     cluster.create()
     rows: list[Row] = []
     try:
-        for name in args.scenarios.split(","):
+        for name in names:
             api = BotApi()
             runner = await api.start()
             try:
@@ -676,12 +670,31 @@ async def main() -> None:
                 elif name == "polling":
                     rows.append(await polling(cluster, api))
                 else:
-                    parser.error(f"unknown scenario {name!r}")
+                    raise ValueError(f"unknown scenario {name!r}")
             finally:
                 await runner.cleanup()
             print_table(rows[-1:])
     finally:
         cluster.stop(quiet=True)
+    return rows
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """The options of these scenarios (also bench/faults.py's)."""
+    parser.add_argument("--port", type=int, default=54391, help="the throw-away cluster's port")
+    parser.add_argument("--outage", type=float, default=60.0, help="seconds the database is down")
+    parser.add_argument("--kills", type=int, default=20)
+    parser.add_argument("--users", type=int, default=200, help="parents in the replicas scenario")
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scenarios", default="outage,kill,replicas,polling")
+    add_options(parser)
+    args = parser.parse_args()
+    rows = await run_scenarios(args.scenarios.split(","), args.port, args)
     print()
     print_table(rows)
 
