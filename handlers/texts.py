@@ -102,14 +102,15 @@ DELETE_ME = "Xóa dữ liệu của tôi"
 DELETE_CONFIRM = (
     "Anh/chị chắc chắn muốn xóa? Tài khoản, lớp, lựa chọn đồng ý và phiếu đang làm dở sẽ bị xóa; "
     "các câu trả lời đã gửi vẫn giữ ẩn danh trong số liệu chung. Phiếu phản ánh đã gửi vẫn ở trong "
-    "sổ theo dõi của nhà trường nhưng không còn tên, cách liên hệ của anh/chị, và nhà trường không "
-    "nhắn kết quả cho anh/chị được nữa."
+    "sổ theo dõi của nhà trường nhưng không còn tên, cách liên hệ của anh/chị, và Trợ lý Hài Lòng "
+    "không nhắn cho anh/chị được nữa."
 )
 # erasing during an open named complaint or denunciation: what the law keeps until it closes
 DELETE_KEEPS_CASES = (
-    "\n\nLưu ý: anh/chị đang có {cases} chưa giải quyết xong. Theo Luật Khiếu nại và Luật Tố "
-    "cáo, nhà trường phải giữ họ tên và cách liên hệ anh/chị đã ghi trong đơn đến khi vụ việc "
-    "kết thúc (danh tính người tố cáo vẫn được giữ bí mật); khi đó các thông tin này sẽ được xóa."
+    "\n\nLưu ý: anh/chị đang có {cases} chưa giải quyết xong. Riêng với đơn đang giải quyết, "
+    "theo Luật Khiếu nại và Luật Tố cáo, nhà trường phải giữ họ tên và cách liên hệ anh/chị đã "
+    "ghi trong đơn đến khi vụ việc kết thúc và báo kết quả qua cách liên hệ đó (danh tính người "
+    "tố cáo vẫn được giữ bí mật); khi đó các thông tin này sẽ được xóa."
 )
 DELETE_CASE = "phiếu {number} ({kind})"
 DELETE_YES = "Xóa"
