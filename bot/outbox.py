@@ -45,6 +45,7 @@ from bot.delivery.store import ChatKey, Template, gone_error
 from bot.interactions import Signer
 from bot.logs import describe_error
 from bot.ratelimit import RateLimiter
+from bot.transient import Spell
 
 __all__ = ["Outbox", "Pending"]
 
@@ -97,6 +98,7 @@ class Outbox:
         self._templates: dict[int, Template] = {}
         self._unreachable: dict[ChatKey, str] = {}
         self._outages = {channel: Outage() for channel in channels}
+        self._spell = Spell(log, "outbox")
         self._in_flight: Counter[str] = Counter()
         self._outcomes: list[tuple[Pending, dict[str, Any]]] = []
         self._gone: list[tuple[ChatKey, str]] = []
@@ -472,8 +474,10 @@ class Outbox:
     async def _guarded(self, work: Any) -> float:
         try:
             pause: float = await work
-        except Exception:  # the database may be down: keep going, the rows stay as they are
-            log.exception("outbox bookkeeping failed")
+        except Exception as error:  # the database may be down: keep going, the rows stay
+            if not self._spell.failed(error):
+                log.exception("outbox bookkeeping failed")
             await asyncio.sleep(1.0)
             return 1.0
+        self._spell.passed()
         return pause

@@ -10,7 +10,9 @@ SQLite's busy or locked file. Everything else — a handler's bug, a constraint 
 from __future__ import annotations
 
 import errno
+import logging
 import socket
+from dataclasses import dataclass
 
 from sqlalchemy import exc
 
@@ -59,3 +61,32 @@ def describe_failure(error: BaseException) -> str:
         wrapped = getattr(current, "orig", None)
         current = wrapped if isinstance(wrapped, BaseException) else current.__cause__
     return " ← ".join(dict.fromkeys(codes))
+
+
+@dataclass
+class Spell:
+    """Says a spell of passing failures of one loop once when it begins and once when it ends
+    (with how many tries failed meanwhile), not at every try: a minute's database outage is two
+    WARNING lines per loop, not thousands of ERRORs."""
+
+    log: logging.Logger
+    what: str
+    failures: int = 0
+
+    def failed(self, error: BaseException) -> bool:
+        """True (said when the spell begins) if `error` passes; False for the caller to report."""
+        if not is_transient(error):
+            return False
+        if self.failures == 0:
+            self.log.warning(
+                "%s: the database is away (%s); trying again until it is back",
+                self.what, describe_failure(error),
+            )  # fmt: skip
+        self.failures += 1
+        return True
+
+    def passed(self) -> None:
+        """A try worked: ends the spell, if one was under way."""
+        if self.failures:
+            self.log.warning("%s: working again, after %d failed tries", self.what, self.failures)
+            self.failures = 0

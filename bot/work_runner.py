@@ -30,6 +30,7 @@ from bot.db import table_of
 from bot.logs import describe_error
 from bot.models import WorkItem
 from bot.routing import AnyWork, JobContext
+from bot.transient import Spell
 from bot.unit_of_work import Message, UnitOfWork, decode_item
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ class WorkRunner:
         self._stopping = False
         self._running: set[asyncio.Task[None]] = set()
         self._claiming = asyncio.Lock()  # one claim at a time; `stop` waits for the one under way
+        self._spell = Spell(log, "work runner")
 
     def wake(self) -> None:
         """A committed unit of work has queued work: look for it now."""
@@ -114,8 +116,10 @@ class WorkRunner:
             self._wakeup.clear()
             try:
                 await self._turn(job)
-            except Exception:  # the database may be down: the rows stay, try again soon
-                log.exception("work runner: claiming failed")
+                self._spell.passed()
+            except Exception as error:  # the database may be down: the rows stay, try again soon
+                if not self._spell.failed(error):
+                    log.exception("work runner: claiming failed")
             pause = self.sweep_seconds
             if self._retries:
                 soonest = (min(self._retries) - job.services.clock.now()).total_seconds()

@@ -354,9 +354,9 @@ async def test_a_database_outage_is_said_when_it_begins_and_ends_not_per_deliver
     assert (await hook.post('{"id": 50}'))[0] == 200
     said = [(r.levelno, r.getMessage()) for r in warnings_in(caplog)]
     assert said == [
-        (logging.WARNING, "kit: the inbox cannot record updates (ConnectionRefusedError); "
-         "refusing them until it can"),
-        (logging.WARNING, "kit: recording again, after 50 refused"),
+        (logging.WARNING, "kit inbox: the database is away (ConnectionRefusedError); "
+         "trying again until it is back"),
+        (logging.WARNING, "kit inbox: working again, after 50 failed tries"),
     ]  # fmt: skip
 
 

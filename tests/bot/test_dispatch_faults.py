@@ -3,6 +3,7 @@ handler's own failure is answered once, and recovery reads every pending event."
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Awaitable, Callable
 
@@ -20,7 +21,7 @@ from bot.inbox import record_many
 from bot.models import InboundMessage, OutboxMessage
 from bot.routing import Routes
 from bot.settings import Settings
-from bot.transient import is_transient
+from bot.transient import Spell, is_transient
 from handlers import texts
 from tests.fakes.loopback import free_port
 
@@ -187,3 +188,20 @@ async def test_only_database_faults_that_pass_by_themselves_count_as_passing(
         assert is_transient(timed_out.value)
     finally:
         await engine.dispose()
+
+
+def test_a_spell_of_passing_failures_is_said_when_it_begins_and_ends(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A loop that meets the database away 100 times logs two WARNINGs; a bug is left to it."""
+    spell = Spell(logging.getLogger("tests.spell"), "outbox")
+    with caplog.at_level(logging.DEBUG, "tests.spell"):
+        assert all(spell.failed(ConnectionRefusedError(111, "refused")) for _ in range(100))
+        spell.passed()
+        spell.passed()
+        assert not spell.failed(RuntimeError("a bug"))  # the caller reports it, with its traceback
+    assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
+        (logging.WARNING, "outbox: the database is away (ConnectionRefusedError); "
+         "trying again until it is back"),
+        (logging.WARNING, "outbox: working again, after 100 failed tries"),
+    ]  # fmt: skip

@@ -16,13 +16,12 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
 from bot.channels.base import Inbound, Receiver
 from bot.channels.kit.redaction import describe
-from bot.transient import describe_failure, is_transient
+from bot.transient import Spell
 
 log = logging.getLogger(__name__)
 
@@ -56,42 +55,22 @@ def take(channel: str, translate: Translate, update: object) -> Inbound | None:
     return None
 
 
-@dataclass
-class Refusals:
-    """What a channel says while its inbox cannot record: a passing database failure once when it
-    begins and once when it ends (with how many deliveries were refused meanwhile, which the
-    platform delivers again), not a line per delivery; any other failure at ERROR, every time."""
-
-    channel: str
-    refused: int = 0
-
-    def failed(self, inbound: Inbound, exc: Exception) -> None:
-        if not is_transient(exc):
-            log.error(
-                "%s update %s not recorded: %s", self.channel, inbound.external_id, describe(exc)
-            )
-            return
-        if self.refused == 0:
-            log.warning(
-                "%s: the inbox cannot record updates (%s); refusing them until it can",
-                self.channel, describe_failure(exc),
-            )  # fmt: skip
-        self.refused += 1
-
-    def recorded(self) -> None:
-        if self.refused:
-            log.warning("%s: recording again, after %d refused", self.channel, self.refused)
-            self.refused = 0
+def inbox_spell(channel: str) -> Spell:
+    """How a channel says its inbox cannot record (the database is away): once, not per update."""
+    return Spell(log, f"{channel} inbox")
 
 
-async def record(refusals: Refusals, receive: Receiver, inbound: Inbound) -> bool:
-    """Hands `inbound` to the inbox; False (said through `refusals`) when it was not recorded."""
+async def record(spell: Spell, receive: Receiver, inbound: Inbound) -> bool:
+    """Hands `inbound` to the inbox; False (said once per spell, or at ERROR) when not recorded."""
     try:
         await receive(inbound)
     except Exception as exc:
-        refusals.failed(inbound, exc)
+        if not spell.failed(exc):
+            log.error(
+                "%s update %s not recorded: %s", spell.what, inbound.external_id, describe(exc)
+            )
         return False
-    refusals.recorded()
+    spell.passed()
     return True
 
 

@@ -25,7 +25,7 @@ from typing import Protocol, runtime_checkable
 
 from bot.channels.base import Inbound, Receiver
 from bot.channels.kit.backoff import Backoff
-from bot.channels.kit.intake import Refusals, Translate, record, take
+from bot.channels.kit.intake import Translate, inbox_spell, record, take
 from bot.channels.kit.redaction import describe
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ class Poller:
         self.channel = channel
         self._fetch = fetch
         self._translate = translate
-        self._refusals = Refusals(channel)
+        self._inbox_spell = inbox_spell(channel)
         self._classify = classify
         self._delays = (retry_delay, max_retry_delay)
         self._task: asyncio.Task[None] | None = None
@@ -187,7 +187,7 @@ class Poller:
     ) -> None:
         failed = self._backoff()
         try:
-            while not await record(self._refusals, receive, inbound):
+            while not await record(self._inbox_spell, receive, inbound):
                 await asyncio.sleep(failed.next())
         except asyncio.CancelledError:
             if polled.confirm is None:

@@ -23,7 +23,7 @@ from typing import Final
 from aiohttp import web
 
 from bot.channels.base import Receiver
-from bot.channels.kit.intake import Refusals, Translate, record, take
+from bot.channels.kit.intake import Translate, inbox_spell, record, take
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def webhook_route(
     hook: Webhook, translate: Translate, receiver: Callable[[], Receiver | None]
 ) -> web.RouteDef:
     """The POST route of `hook`; `receiver()` is the channel's receive, None until it started."""
-    refusals = Refusals(hook.channel)
+    spell = inbox_spell(hook.channel)
 
     async def take_update(request: web.Request) -> web.Response:
         if not _secret_matches(hook, request):
@@ -74,7 +74,7 @@ def webhook_route(
             log.warning("%s webhook: refusing a body that is not a JSON object", hook.channel)
             return web.Response(status=400)
         inbound = take(hook.channel, translate, update)
-        if inbound is not None and not await record(refusals, receive, inbound):
+        if inbound is not None and not await record(spell, receive, inbound):
             return web.Response(status=500)
         return web.Response(status=200)
 
