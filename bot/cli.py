@@ -17,6 +17,8 @@ from pydantic import ValidationError
 from sqlalchemy import make_url
 
 from bot.app import App, create_app
+from bot.cli_authorities import add_commands as add_authority_commands
+from bot.cli_authorities import cmd_school_move, deprecated
 from bot.cli_news import add_commands as add_news_commands
 from bot.cli_reports import add_commands as add_report_commands
 from bot.cli_tickets import add_commands as add_ticket_commands
@@ -25,7 +27,7 @@ from bot.db import Database
 from bot.delivery.lease import AnotherProcess
 from bot.logs import configure_logging
 from bot.migrate import upgrade
-from bot.models import Wave
+from bot.models import Authority, School, Wave
 from bot.settings import Settings, load_settings, settings_problem
 from surveys.catalog import SurveyFileError, load_catalog, load_survey
 
@@ -89,11 +91,16 @@ def build_parser() -> argparse.ArgumentParser:
     create = school.add_parser("create", help="create a school")
     create.add_argument("--code", required=True, help="short code, e.g. MN-HOASEN")
     create.add_argument("--name", required=True)
-    create.add_argument("--district", default="")
+    create.add_argument("--authority", help="its managing authority (id or name)")
+    create.add_argument("--district", help=argparse.SUPPRESS)  # deprecated: --authority
     create.add_argument(
         "--target", type=int, help="satisfaction target in %% (default HAILONG_SATISFACTION_TARGET)"
     )
     create.set_defaults(command=cmd_school_create)
+    move = school.add_parser("move", help="set a school's managing authority")
+    move.add_argument("--school", required=True, help="school code")
+    move.add_argument("--authority", required=True, help="id or name")
+    move.set_defaults(command=cmd_school_move)
 
     classes = sub.add_parser("class", help="classes").add_subparsers(metavar="ACTION")
     create = classes.add_parser("create", help="create a class and its parent invite code")
@@ -103,14 +110,18 @@ def build_parser() -> argparse.ArgumentParser:
     create.set_defaults(command=cmd_class_create)
 
     invite = sub.add_parser("invite", help="print invite codes, links and QR codes")
-    invite.add_argument("role", choices=["parent", "teacher", "principal", "district"])
-    invite.add_argument("--school", required=True, help="school code")
+    # "district" is the old spelling of "officer" (deprecated)
+    invite.add_argument("role", choices=["parent", "teacher", "principal", "officer", "district"])
+    invite.add_argument("--school", help="school code (parent, teacher, principal)")
+    invite.add_argument("--authority", help="id or name (officer)")
     invite.add_argument("--class", dest="class_name", help="class name (parent, teacher)")
     invite.add_argument("--qr", type=Path, help="write a QR code PNG here")
     invite.set_defaults(command=cmd_invite)
 
     roster = sub.add_parser("roster", help="rosters").add_subparsers(metavar="ACTION")
-    load = roster.add_parser("import", help="classes from a CSV or XLSX: school,class,grade")
+    load = roster.add_parser(
+        "import", help="classes from a CSV or XLSX: school,class,grade[,authority]"
+    )
     load.add_argument("file", type=Path)
     load.set_defaults(command=cmd_roster_import)
 
@@ -130,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     results = survey.add_parser("results", help="SIPAS indices of a wave")
     results.add_argument("wave", type=int)
     results.set_defaults(command=cmd_survey_results)
+    add_authority_commands(sub)
     add_ticket_commands(sub)
     add_news_commands(sub)
     add_report_commands(sub)
@@ -203,20 +215,31 @@ async def serve(app: App) -> None:
 
 
 async def cmd_school_create(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.authorities.tree import authority_by_ref, authority_named
     from handlers.setup import create_school
 
     if args.target is not None and not 1 <= args.target <= 100:
         raise ValueError("--target: a percentage from 1 to 100")
+    if args.district is not None:
+        deprecated("--district", "--authority (hailong authority create|list)")
+        if args.authority:
+            raise ValueError("--district and --authority: give only --authority")
     async with _database(settings) as db, db.transaction() as session:
+        authority = None
+        if args.authority:
+            authority = await authority_by_ref(session, args.authority)
+        elif args.district and args.district.strip():  # the old text: an authority of that name
+            authority = await authority_named(session, args.district, _now())
         school = await create_school(
             session,
             code=args.code,
             name=args.name,
-            district=args.district,
+            authority=authority,
             now=_now(),
             target_percent=args.target or settings.satisfaction_target,
         )
-    print(f"school {school.code}: {school.name}")
+        under = f", managed by {authority.id}: {authority.name}" if authority else ""
+    print(f"school {school.code}: {school.name}{under}")
     return 0
 
 
@@ -233,6 +256,12 @@ async def cmd_class_create(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.setup import class_by_name, create_staff_invite, school_by_code
 
+    if args.role == "district":
+        deprecated("invite district", "invite officer --authority …")
+    if args.role in ("officer", "district"):
+        return await _invite_officer(args, settings)
+    if not args.school:
+        raise ValueError(f"a {args.role} invite needs --school")
     async with _database(settings) as db, db.transaction() as session:
         school = await school_by_code(session, args.school)
         classroom = (
@@ -250,16 +279,58 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
             code = invite.code
             expires = invite.expires_at.astimezone(ZoneInfo(settings.timezone))
             note = f"single use, expires {expires:%d/%m/%Y %H:%M}"
+    await _print_code(args, settings, code, note, zalo_instructions(settings, args.school, code))
+    return 0
+
+
+async def _invite_officer(args: argparse.Namespace, settings: Settings) -> int:
+    """An officer code for an authority (or, the old way, for a school's managing authority)."""
+    from sqlalchemy import select
+
+    from bot.models import Authority, School
+    from handlers.authorities.officers import create_officer_invite
+    from handlers.authorities.tree import authority_by_ref
+    from handlers.setup import school_by_code
+
+    if not (args.authority or (args.role == "district" and args.school)):
+        raise ValueError("an officer invite needs --authority")
+    async with _database(settings) as db, db.transaction() as session:
+        if args.authority:
+            authority = await authority_by_ref(session, args.authority)
+        else:
+            school = await school_by_code(session, args.school)
+            found = await session.scalar(
+                select(Authority)
+                .join(School, School.authority_id == Authority.id)
+                .where(School.id == school.id)
+            )
+            if found is None:
+                raise LookupError(f"{school.code} has no managing authority (hailong school move)")
+            authority = found
+        ttl = timedelta(hours=settings.invite_ttl_hours)
+        invite = await create_officer_invite(session, authority=authority, now=_now(), ttl=ttl)
+        expires = invite.expires_at.astimezone(ZoneInfo(settings.timezone))
+        note = f"single use, expires {expires:%d/%m/%Y %H:%M}; an officer of {authority.name}"
+        code = invite.code
+    zalo = "Zalo: send it as a message to the Zalo bot" if settings.zalo_endpoints() else ""
+    await _print_code(args, settings, code, note, zalo)
+    return 0
+
+
+async def _print_code(
+    args: argparse.Namespace, settings: Settings, code: str, note: str, zalo: str
+) -> None:
+    """The code, its Telegram link, how to join on Zalo and the web, and its QR code."""
     link = await telegram_link(settings, code)
     print(f"code: {code}  ({note})")
     print(f"Telegram: {link}" if link else "Telegram: set HAILONG_TELEGRAM_BOT_USERNAME for a link")
-    print(zalo_instructions(settings, args.school, code))
+    if zalo:
+        print(zalo)
     print(f"web: type {code} in the chat")
     if args.qr:
         args.qr.parent.mkdir(parents=True, exist_ok=True)
         qrcode.make(link or code).save(str(args.qr))
         print(f"QR code: {args.qr}")
-    return 0
 
 
 async def telegram_link(settings: Settings, code: str) -> str | None:
@@ -287,6 +358,7 @@ def zalo_instructions(settings: Settings, school_code: str, code: str) -> str:
 
 async def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.rosters import read_roster
+    from handlers.authorities.tree import authority_by_ref
     from handlers.setup import create_class, school_by_code
 
     rows = list(read_roster(args.file))  # the whole file is checked before anything is written
@@ -295,8 +367,11 @@ async def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int
         for line, row in rows:
             try:
                 school = await school_by_code(session, row["school"])
-            except LookupError as error:
-                raise LookupError(f"{args.file}:{line}: {error}") from None
+                if row["authority"]:
+                    authority = await authority_by_ref(session, row["authority"])
+                    _manage(school, authority)
+            except (LookupError, ValueError) as error:
+                raise type(error)(f"{args.file}:{line}: {error}") from None
             classroom = await create_class(
                 session, school=school, name=row["class"], grade=row["grade"]
             )
@@ -389,6 +464,17 @@ class _database:
     async def __aexit__(self, *exc: object) -> None:
         assert self.db is not None
         await self.db.dispose()
+
+
+def _manage(school: School, authority: Authority) -> None:
+    """Puts a school without an authority under the roster's; never moves one silently."""
+    if school.authority_id is None:
+        school.authority_id = authority.id
+    elif school.authority_id != authority.id:
+        raise ValueError(
+            f"{school.code} is managed by authority {school.authority_id}, not by {authority.id}: "
+            f"{authority.name} (hailong school move changes it)"
+        )
 
 
 def _now() -> datetime:

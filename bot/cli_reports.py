@@ -1,8 +1,9 @@
-"""`hailong report weekly|quarterly|district`: a school's or a district's report as a file.
+"""`hailong report weekly|quarterly|authority`: a school's report or an authority's view as a file.
 
 The format is the file's extension: .xlsx, .csv, .png (the chart) or .docx (the report draft;
-a school's only). The period is the last full week (weekly, district) or this quarter
-(quarterly), the week or quarter of --from, or exactly --from to --to.
+a school's only). The period is the last full week (weekly, authority) or this quarter
+(quarterly), the week or quarter of --from, or exactly --from to --to. `report district` is the
+old spelling of `report authority` (its --district names an authority), kept with a warning.
 """
 
 from __future__ import annotations
@@ -18,13 +19,18 @@ from bot.reports import FORMATS
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from bot.models import Authority, School
     from handlers.reports.periods import Period
 
 KINDS = {
     "weekly": "a school's week: indices with the change, participation, tickets, news",
-    "quarterly": "a school's quarter; .docx is the report draft for the district",
-    "district": "every school of a district side by side, with their average",
+    "quarterly": "a school's quarter; .docx is the report draft for its managing authority",
+    "authority": "every school beneath an authority side by side, ranked, against the target",
+    "district": "deprecated: report authority",
 }
+VIEWS = ("authority", "district")
 
 
 def add_commands(sub: Any) -> None:
@@ -33,9 +39,13 @@ def add_commands(sub: Any) -> None:
     kinds = report.add_subparsers(metavar="KIND")
     for kind, about in KINDS.items():
         parser = kinds.add_parser(kind, help=about)
-        parser.add_argument("--school", required=kind != "district", help="school code")
-        if kind == "district":
-            parser.add_argument("--district", help="district as stored (default: the school's)")
+        parser.add_argument("--school", required=kind not in VIEWS, help="school code")
+        if kind in VIEWS:
+            parser.add_argument(
+                f"--{kind}",
+                dest="authority",
+                help="id or name (default: the school's managing authority, or the only top one)",
+            )
         parser.add_argument("--from", dest="start", help="YYYY-MM-DD")
         parser.add_argument("--to", dest="end", help="YYYY-MM-DD (needs --from)")
         parser.add_argument("--out", type=Path, required=True, help="FILE.xlsx|.csv|.png|.docx")
@@ -44,25 +54,26 @@ def add_commands(sub: Any) -> None:
 
 async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import _database
+    from bot.cli_authorities import deprecated
     from bot.reports import render
-    from handlers.reports.district import district_figures
+    from handlers.reports.authority import authority_figures
     from handlers.reports.figures import school_figures
-    from handlers.reports.files import district_forms, school_forms
+    from handlers.reports.files import authority_forms, school_forms
     from handlers.setup import school_by_code
     from surveys.catalog import load_catalog
 
+    if args.kind == "district":
+        deprecated("report district [--district …]", "report authority [--authority …]")
     _check_format(args.out, args.kind)
-    if args.kind == "district" and not (args.district or args.school):
-        raise ValueError("a district report needs --district or --school")
     today = SystemClock().now().astimezone(ZoneInfo(settings.timezone)).date()
     period = period_of(args.kind, args.start, args.end, today)
     catalog = load_catalog(settings.survey_dirs)
     async with _database(settings) as db, db.sessions() as session:
         school = await school_by_code(session, args.school) if args.school else None
-        if args.kind == "district":
-            name = args.district or (school.district if school else "")
-            district = await district_figures(session, catalog, settings, name, period, today)
-            forms = district_forms(district, settings)
+        if args.kind in VIEWS:
+            authority = await _authority_of(session, args.authority, school)
+            view = await authority_figures(session, catalog, settings, authority, period, today)
+            forms = authority_forms(view, settings)
         else:
             assert school is not None
             (figures,) = await school_figures(
@@ -72,6 +83,23 @@ async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     render(args.out, sheets=forms.sheets, chart=forms.chart, document=forms.document)
     print(f"{args.out}: {args.kind} report, {period.start} – {period.end}")
     return 0
+
+
+async def _authority_of(session: AsyncSession, ref: str | None, school: School | None) -> Authority:
+    """The authority named, else the school's, else the only one at the top of the tree."""
+    from handlers.authorities.tree import authority_by_ref, load_tree
+
+    if ref:
+        return await authority_by_ref(session, ref)
+    if school is not None:
+        if school.authority_id is None:
+            raise LookupError(f"{school.code} has no managing authority (hailong school move)")
+        return await authority_by_ref(session, str(school.authority_id))
+    tops = (await load_tree(session)).children(None)
+    if len(tops) != 1:
+        names = "; ".join(f"{t.id}: {t.name}" for t in tops) or "none yet"
+        raise ValueError(f"--authority: which one? (top authorities: {names})")
+    return await authority_by_ref(session, str(tops[0].id))
 
 
 def period_of(kind: str, start: str | None, end: str | None, today: date) -> Period:
@@ -106,5 +134,5 @@ def _check_format(out: Path, kind: str) -> None:
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise ValueError(f"--out {out}: use a file ending in {', '.join(FORMATS)}")
-    if suffix == ".docx" and kind == "district":
-        raise ValueError("--out: a district report has no .docx form; use .xlsx, .csv or .png")
+    if suffix == ".docx" and kind in VIEWS:
+        raise ValueError("--out: an authority report has no .docx form; use .xlsx, .csv or .png")

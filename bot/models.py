@@ -24,9 +24,26 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db import Base, UTCDateTime
 
-ROLES = ("parent", "teacher", "principal", "district")
+ROLES = ("parent", "teacher", "principal")  # roles in a school; officers hold an authority
+# a province's Sở GD&ĐT (cấp tỉnh); a UBND of a xã, phường or đặc khu (cấp xã); anything else,
+# such as a private school group (see handlers/authorities/tree.py)
+AuthorityKind = Literal["province", "commune", "other"]
+AUTHORITY_KINDS: tuple[AuthorityKind, ...] = ("province", "commune", "other")
 Purpose = Literal["surveys", "news", "feedback"]
 PURPOSES: tuple[Purpose, ...] = ("surveys", "news", "feedback")
+
+
+class Authority(Base):
+    """A body that manages schools, in a tree: a Sở GD&ĐT above the UBND of its xã and phường,
+    each above the schools it manages directly (or any other shape, e.g. a private group)."""
+
+    __tablename__ = "authorities"
+    __table_args__ = (UniqueConstraint("parent_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))  # in full: "Ủy ban nhân dân phường Sài Gòn"
+    kind: Mapped[str] = mapped_column(String(16))  # AuthorityKind
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("authorities.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class School(Base):
@@ -34,7 +51,8 @@ class School(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    district: Mapped[str] = mapped_column(String(200), default="")
+    # the school's direct managing authority (cơ quan quản lý trực tiếp); None: not set yet
+    authority_id: Mapped[int | None] = mapped_column(ForeignKey("authorities.id"), index=True)
     target_percent: Mapped[int] = mapped_column(Integer, default=90)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # news and announcements: "21:00-06:30" ("" none), and who gets them; None = the setting's
@@ -85,13 +103,30 @@ class Membership(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class Officer(Base):
+    """An officer of an authority: sees the figures of every school beneath it, nothing else."""
+
+    __tablename__ = "officers"
+    __table_args__ = (UniqueConstraint("person_id", "authority_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    authority_id: Mapped[int] = mapped_column(
+        ForeignKey("authorities.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class StaffInvite(Base):
-    """A single-use, expiring code that grants a staff role."""
+    """A single-use, expiring code that grants a staff role in a school, or makes an officer of
+    an authority (role "officer", `authority_id` set, no school)."""
 
     __tablename__ = "staff_invites"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    authority_id: Mapped[int | None] = mapped_column(
+        ForeignKey("authorities.id", ondelete="CASCADE")
+    )
     class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(20))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

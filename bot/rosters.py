@@ -1,4 +1,5 @@
-"""Reading a class roster (school, class, grade) from the CSV or XLSX file a school keeps."""
+"""Reading a class roster (school, class, grade, and optionally the school's managing
+authority) from the CSV or XLSX file a school keeps."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-COLUMNS = ("school", "class", "grade")
+COLUMNS = ("school", "class", "grade", "authority")
 REQUIRED = ("school", "class")
 
 
@@ -28,7 +29,9 @@ def read_roster(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     names = [name.strip().lower() for name in header]
     for column in REQUIRED:
         if column not in names:
-            raise RosterError(path, 1, f"missing column {column!r} (columns: school,class,grade)")
+            raise RosterError(
+                path, 1, f"missing column {column!r} (columns: school,class,grade,authority)"
+            )
     for line, values in enumerate(rows, start=2):
         row = {name: value.strip() for name, value in zip(names, values, strict=False)}
         if not any(row.values()):

@@ -1,4 +1,5 @@
-"""A demo school with classes, staff, parents who already answered, and an open wave.
+"""A demo school with classes, staff, parents who already answered, and an open wave; its ward
+and province with two more schools and their officers (handlers/demo_authorities.py).
 
 A wave closed each of the last two weeks, so /baocao and the weekly digest show a week-on-week
 change (the answers get better week after week); this week's wave is open, its answers so far
@@ -41,6 +42,13 @@ from surveys.options import join_choices
 
 DEMO_SCHOOL = "MN-HOASEN"
 CLASSES = (("Nhà trẻ 1", "nha_tre"), ("Mầm 1", "mam"), ("Chồi 1", "choi"), ("Lá 1", "la"))
+# officers of the ward and the province the demo school is under (handlers/demo_authorities.py)
+WARD_OFFICER = "web-officer-ward"
+PROVINCE_OFFICER = "web-officer-province"
+OFFICER_PERSONAS = (
+    (WARD_OFFICER, "Cán bộ UBND phường Sài Gòn (/baocao, /phieu)"),
+    (PROVINCE_OFFICER, "Cán bộ Sở GD&ĐT TP. Hồ Chí Minh (/baocao)"),
+)
 ANSWERED_PARENTS = 8  # in Lá 1; as many again in Chồi 1 and in Mầm 1
 # the levels a seeded parent picks from, the oldest week first: the school gets better
 WEEKLY_LEVELS = (
@@ -76,9 +84,12 @@ async def seed_demo(
 
     With `terms` (the deadlines' calendar and time zone) it also files a few tickets.
     """
+    from handlers.demo_authorities import seed_authorities  # (it seeds with this module's helpers)
+
     school = await session.scalar(select(School).where(School.code == DEMO_SCHOOL))
     if school is None:
         school = await _create(session, catalog, now, settings, channel, terms)
+    await seed_authorities(session, catalog, now, settings, school, channel, terms)
     await add_samples(session, school.id, now)  # the news library /tin offers (by title, once)
     classes = await session.scalars(select(Classroom).where(Classroom.school_id == school.id))
     codes = {c.name: c.invite_code for c in classes}
@@ -93,6 +104,7 @@ def _personas(codes: dict[str, str]) -> list[DemoPersona]:
         DemoPersona(
             "web-principal", "Hiệu trưởng (/khaosat, /thongbao, /tin, /baocao)", "Ban giám hiệu"
         ),
+        *(DemoPersona(chat_id, label, "Cơ quan quản lý") for chat_id, label in OFFICER_PERSONAS),
     ]
 
 
@@ -108,7 +120,6 @@ async def _create(
         session,
         code=DEMO_SCHOOL,
         name="Trường Mầm non Hoa Sen",
-        district="Phòng GD&ĐT Quận 1",
         now=now - timedelta(days=35),  # there is history to report on: last week's digest goes
     )
     classes = {

@@ -7,13 +7,15 @@ from collections.abc import Sequence
 from bot.context import Context
 from bot.routing import During, Handler
 from handlers import texts
+from handlers.authorities.scope import officer_scope
 from handlers.people import places_of
 
 
 async def show_help(ctx: Context) -> None:
     """Lists what a parent (and staff) can do."""
-    staff = ctx.person and await places_of(
-        ctx.session, ctx.person.id, "teacher", "principal", "district"
+    staff = ctx.person is not None and bool(
+        await places_of(ctx.session, ctx.person.id, "teacher", "principal")
+        or await officer_scope(ctx.session, ctx.person.id)
     )
     ctx.reply(texts.HELP + (texts.HELP_STAFF if staff else ""))
 

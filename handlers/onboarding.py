@@ -8,6 +8,7 @@ from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
 from bot.models import PURPOSES, Classroom, Membership, Purpose, School, StaffInvite
 from handlers import texts
+from handlers.authorities.officers import grant_officer
 from handlers.code_guard import attempts_of, count_wrong_code, refused, try_later
 from handlers.codes import clean_code, looks_like_code
 from handlers.linking import redeem_link_code
@@ -95,7 +96,11 @@ async def redeem_code(ctx: Context, typed: str) -> None:
             ctx.reply(texts.CODE_UNKNOWN.format(code=typed.strip()[:20]))
     elif invite.used_at is not None or invite.expires_at <= ctx.now:
         ctx.reply(texts.CODE_EXPIRED)
-    elif not _serves(ctx, await ctx.session.get(School, invite.school_id)):
+    elif invite.authority_id is not None:
+        await grant_officer(ctx, invite)
+    elif invite.school_id is None or not _serves(
+        ctx, await ctx.session.get(School, invite.school_id)
+    ):
         ctx.reply(texts.CODE_OTHER_SCHOOL)
     else:
         await _grant_staff_role(ctx, invite)
@@ -108,6 +113,7 @@ def _serves(ctx: Context, school: School | None) -> bool:
 
 
 async def _grant_staff_role(ctx: Context, invite: StaffInvite) -> None:
+    assert invite.school_id is not None  # a school's role (an officer's is grant_officer's)
     person = await ensure_person(ctx)
     invite.used_at, invite.used_by = ctx.now, person.id
     ctx.session.add(

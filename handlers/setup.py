@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import Classroom, School, StaffInvite
+from bot.models import Authority, Classroom, School, StaffInvite
 from handlers.codes import CLASS_CODE_LENGTH, STAFF_CODE_LENGTH, new_code
 
-STAFF_ROLES = ("teacher", "principal", "district")
+STAFF_ROLES = ("teacher", "principal")  # an officer's invite: authorities.officers
 
 
 async def create_school(
@@ -19,12 +19,17 @@ async def create_school(
     code: str,
     name: str,
     now: datetime,
-    district: str = "",
+    authority: Authority | None = None,
     target_percent: int = 90,
 ) -> School:
-    """A school; its satisfaction target is what reports mark each index against."""
+    """A school under its managing authority; its satisfaction target is what reports mark each
+    index against."""
     school = School(
-        code=code, name=name, district=district, target_percent=target_percent, created_at=now
+        code=code,
+        name=name,
+        authority_id=authority.id if authority is not None else None,
+        target_percent=target_percent,
+        created_at=now,
     )
     session.add(school)
     await session.flush()

@@ -22,8 +22,9 @@ HELP_STAFF = (
     "/phieu – phiếu phản ánh, khiếu nại đang chờ xử lý\n"
     "/thongbao – gửi thông báo tới phụ huynh của lớp (kèm ảnh, nút “Đã xem”), liên kết nhóm lớp\n"
     "/tin – tin cải cách hành chính: gửi ngay hoặc theo lịch (ban giám hiệu)\n"
-    "/baocao – báo cáo tuần (biểu đồ, XLSX), dự thảo báo cáo quý (DOCX), các trường trong quận "
-    "(ban giám hiệu, Phòng GD&ĐT)"
+    "/baocao – báo cáo tuần (biểu đồ, XLSX), dự thảo báo cáo quý (DOCX) (ban giám hiệu); "
+    "các trường thuộc cơ quan quản lý, xếp hạng theo chỉ số hài lòng (cán bộ UBND xã, phường, "
+    "Sở GD&ĐT)"
 )
 WELCOME_NO_CODE = (
     "Kính chào quý phụ huynh! Đây là trợ lý Hài Lòng của nhà trường.\n"
@@ -57,7 +58,18 @@ NOT_MY_CLASS = "Đã hủy. Anh/chị vui lòng nhập lại đúng mã lớp c�
 ALREADY_IN_CLASS = "Anh/chị đã tham gia lớp {class_name} rồi."
 JOINED_CLASS = "Cảm ơn anh/chị! Đã ghi nhận anh/chị là phụ huynh lớp {class_name}."
 STAFF_WELCOME = "Chào thầy/cô! Đã ghi nhận vai trò {role} – {place}. Gõ /trogiup để xem các lệnh."
-ROLE_NAMES = {"teacher": "giáo viên", "principal": "hiệu trưởng", "district": "cán bộ Phòng GD&ĐT"}
+ROLE_NAMES = {"teacher": "giáo viên", "principal": "hiệu trưởng", "officer": "cán bộ"}
+OFFICER_WELCOME = (
+    "Chào thầy/cô! Đã ghi nhận thầy/cô là cán bộ của {authority}: thầy/cô xem số liệu của "
+    "{schools} trường thuộc cơ quan. Gõ /baocao để so sánh các trường, /trogiup để xem các lệnh."
+)
+# managing authorities (handlers/authorities/tree.py)
+AUTHORITY_KIND_NAMES = {
+    "province": "Sở GD&ĐT (cấp tỉnh)",
+    "commune": "UBND cấp xã (xã, phường, đặc khu)",
+    "other": "khác",
+}
+AUTHORITY_UNKNOWN = "Ủy ban nhân dân xã, phường hoặc đặc khu nơi trường đóng"
 
 CONSENT_INTRO = (
     "Trước khi bắt đầu, nhà trường xin phép anh/chị cho từng mục đích dưới đây "
@@ -276,9 +288,9 @@ FEEDBACK_PICK_CONCERNS = (
 CONCERNS_STAFF = "Giáo viên, nhân viên"
 CONCERNS_LEADERS = "Hiệu trưởng, phó hiệu trưởng"
 FEEDBACK_LEADERS_ELSEWHERE = (
-    "Tố cáo hiệu trưởng, phó hiệu trưởng do Phòng Giáo dục và Đào tạo giải quyết. Phòng chưa "
-    "nhận tố cáo qua trợ lý này, anh/chị vui lòng gửi trực tiếp đến Phòng GD&ĐT. "
-    "Nội dung chưa được lưu."
+    "Tố cáo hiệu trưởng, phó hiệu trưởng do cơ quan quản lý nhà trường giải quyết: {authority}. "
+    "Cơ quan chưa nhận tố cáo qua trợ lý Hài Lòng, anh/chị vui lòng gửi trực tiếp đến cơ quan. "
+    "Nội dung chưa được lưu. Gõ /phananh nếu anh/chị muốn gửi nội dung khác."
 )
 FEEDBACK_PICK_NAMED = (
     "Anh/chị muốn gửi kèm tên hay ẩn danh?\n"
@@ -292,7 +304,7 @@ FEEDBACK_PICK_NAMED_LEGAL = (
 FEEDBACK_SEALED_NOTE = (
     "\nDanh tính người tố cáo được giữ bí mật: chỉ {handler} xem được, không có trong báo cáo nào."
 )
-SEALED_HANDLER_NAMES = {"principal": "hiệu trưởng", "district": "Phòng GD&ĐT"}
+SEALED_HANDLER_NAMES = {"principal": "hiệu trưởng", "authority": "cơ quan quản lý nhà trường"}
 SEND_NAMED = "Gửi kèm tên"
 SEND_ANONYMOUS = "Gửi ẩn danh"
 FEEDBACK_ASK_NAME = "Anh/chị vui lòng gõ họ và tên."
@@ -394,6 +406,15 @@ QUEUE_OVERDUE = "⚠ "
 QUEUE_MINE = " · tôi xử lý"
 QUEUE_TAKEN = " · đã có người nhận"
 QUEUE_WAITING_CLOSE = "chờ đóng"
+# an officer's view of the schools beneath their authority: counts only (tickets/overview.py)
+OVERVIEW_HEADER = (
+    "Phản ánh – kiến nghị của {schools} trường thuộc cơ quan (chỉ số lượng; nội dung và người "
+    "gửi do nhà trường quản lý):"
+)
+OVERVIEW_LINE = "• {name}: {open} phiếu đang xử lý{overdue}, {answered} phiếu đã trả lời"
+OVERVIEW_OVERDUE = " ({count} quá hạn)"
+OVERVIEW_MORE = "… và {count} trường khác (xem /baocao)."
+OVERVIEW_NONE = "Chưa có phiếu nào."
 TICKET_STAFF_VIEW = (
     "{number} – {kind}\n"
     "Về: {topic}\n"
@@ -639,7 +660,7 @@ SURVEY_REMINDER = (
 )
 SURVEY_ANSWER = "Trả lời khảo sát"
 
-# --- reports: the weekly digest, /baocao, the quarterly draft (DOCX), the district view ---------
+# --- reports: the weekly digest, /baocao, the quarterly draft (DOCX), the authority view --------
 REPORT_WEEK = "tuần {start}–{end}"
 REPORT_QUARTER = "quý {number} năm {year}"
 REPORT_RANGE = "từ {start} đến {end}"
@@ -687,7 +708,9 @@ REPORT_FILES_FAILED = (
 )
 REPORT_CHART_CAPTION = "Biểu đồ chỉ số hài lòng – {period}"
 REPORT_XLSX_CAPTION = "Số liệu {period} (XLSX)"
-REPORT_DOCX_CAPTION = "Dự thảo báo cáo {period} (DOCX): thầy/cô chỉnh sửa, ký rồi gửi Phòng GD&ĐT."
+REPORT_DOCX_CAPTION = (
+    "Dự thảo báo cáo {period} (DOCX): thầy/cô chỉnh sửa, ký rồi gửi cơ quan quản lý nhà trường."
+)
 REPORT_CHART_TITLE = "Chỉ số hài lòng theo nội dung – {school}, {period}"
 REPORT_CHART_TARGET = "Mục tiêu {target} %"
 REPORT_CHART_OVERALL = "Chỉ số chung"
@@ -700,8 +723,10 @@ REPORT_LAST_WEEK = "Tuần trước"
 REPORT_PICK_RANGE = "Chọn khoảng ngày"
 REPORT_THIS_QUARTER = "Báo cáo quý này (DOCX)"
 REPORT_LAST_QUARTER = "Báo cáo quý trước (DOCX)"
-REPORT_DISTRICT_WEEK = "Các trường – tuần trước"
-REPORT_DISTRICT_QUARTER = "Các trường – quý này"
+REPORT_AUTHORITY_WEEK = "Các trường – tuần trước"
+REPORT_AUTHORITY_QUARTER = "Các trường – quý này"
+REPORT_AUTHORITY_RANGE = "Các trường – chọn khoảng ngày"
+REPORT_AUTHORITY_OF = "{label} ({authority})"  # an officer of several authorities
 REPORT_ASK_RANGE = (
     "Thầy/cô gõ khoảng ngày theo mẫu 01/11/2026 - 30/11/2026 (tối đa {days} ngày). "
     "/huy để thôi, /trogiup để xem hướng dẫn."
@@ -712,25 +737,39 @@ REPORT_BAD_RANGE = (
 )
 REPORT_CANCELLED = "Đã dừng. Gõ /baocao khi thầy/cô cần báo cáo."
 REPORT_FOR_STAFF = (
-    "Báo cáo dành cho ban giám hiệu và cán bộ Phòng GD&ĐT. "
+    "Báo cáo dành cho ban giám hiệu và cán bộ cơ quan quản lý (UBND xã, phường, Sở GD&ĐT). "
     "Thầy/cô xem tiến độ khảo sát của lớp bằng /khaosat."
 )
 REPORT_QUARTER_TEXT = (
-    "Dự thảo báo cáo {period} của {school}: tệp DOCX theo mẫu báo cáo gửi Phòng GD&ĐT, "
+    "Dự thảo báo cáo {period} của {school}: tệp DOCX theo mẫu báo cáo gửi cơ quan quản lý, "
     "đã điền số liệu thật; kèm tệp số liệu XLSX."
 )
-REPORT_DISTRICT_HEADER = "📊 {district} – {period}: {count} trường"
-REPORT_DISTRICT_AVERAGE = (
+REPORT_AUTHORITY_HEADER = "📊 {authority} – {period}: {count} trường"
+REPORT_AUTHORITY_AVERAGE = (
     "Trung bình các trường: chỉ số chung {index}, tham gia {turnout}, "
     "giải quyết đúng hạn {on_time}."
 )
-REPORT_DISTRICT_DETAILS = "Từng trường: biểu đồ và tệp XLSX ở các tin nhắn tiếp theo."
-REPORT_DISTRICT_CHART = "Các trường của {district} – {period}"
-REPORT_DISTRICT_AVERAGE_LINE = "Chỉ số chung trung bình: {value} %"
-REPORT_DISTRICT_CHART_NOTE = (
+REPORT_AUTHORITY_BANDS = "So với mục tiêu: {bands}."
+REPORT_AUTHORITY_BAND = "{label}: {count} trường"
+REPORT_AUTHORITY_UNITS = "Các đơn vị trực thuộc (trung bình các trường):"
+REPORT_AUTHORITY_UNIT = "• {name}: {index}; {schools} trường, {met} trường đạt mục tiêu"
+REPORT_AUTHORITY_RANKING = "Xếp hạng các trường theo chỉ số chung:"
+REPORT_AUTHORITY_SCHOOL = "{rank}. {name}: {index}{mark}; tham gia {turnout}"
+REPORT_AUTHORITY_UNRANKED = "–"
+REPORT_AUTHORITY_NO_RESPONSES = "chưa có phiếu trong kỳ"
+REPORT_AUTHORITY_MORE = "… và {count} trường khác (trong tệp XLSX)."
+REPORT_AUTHORITY_CHART = "Các trường thuộc {authority} – {period}"
+REPORT_AUTHORITY_UNITS_CHART = "Các đơn vị thuộc {authority} (trung bình các trường) – {period}"
+REPORT_AUTHORITY_AVERAGE_LINE = "Chỉ số chung trung bình: {value} %"
+REPORT_AUTHORITY_CHART_NOTE = (
     "Chỉ số của trường có dưới {min} phiếu trong kỳ: {mark}, để giữ ẩn danh."
 )
-REPORT_NO_DISTRICT = "Trường của thầy/cô chưa ghi thuộc quận/huyện nào."
+REPORT_NO_SCHOOLS = "{authority} chưa có trường nào trên Hài Lòng."
+# the distribution of schools against the target (handlers/reports/authority.py)
+BAND_MET = "từ {target} % trở lên"
+BAND_NEAR = "từ {low} % đến dưới {target} %"
+BAND_BELOW = "dưới {low} %"
+BAND_NONE = "chưa có chỉ số (ẩn hoặc chưa có phiếu)"
 
 # XLSX / CSV: sheet titles, headers and labels
 SHEET_SUMMARY = "Tổng hợp"
@@ -741,7 +780,9 @@ SHEET_WISHES = "Mong đợi"
 SHEET_TICKETS = "Phản ánh – kiến nghị"
 SHEET_NEWS = "Tin, thông báo"
 SHEET_COMMENTS = "Ý kiến khác"
-SHEET_DISTRICT = "Các trường"
+SHEET_SCHOOLS = "Các trường"
+SHEET_UNITS = "Các đơn vị"
+SHEET_BANDS = "Phân bố theo mục tiêu"
 SHEET_NOTES = "Ghi chú"
 COL_ITEM = "Nội dung"
 COL_VALUE = "Giá trị"
@@ -772,6 +813,15 @@ COL_DUE = "Phiếu đến hạn"
 COL_ON_TIME = "Đúng hạn"
 COL_ON_TIME_RATE = "Tỷ lệ đúng hạn (%)"
 COL_NEWS = "Tin CCHC"
+COL_RANK = "Hạng"
+COL_UNIT = "Cơ quan quản lý trực tiếp"
+COL_UNIT_NAME = "Đơn vị"
+COL_UNIT_KIND = "Loại"
+COL_SCHOOLS = "Số trường"
+COL_COUNTED = "Trường có chỉ số"
+COL_MET = "Trường đạt mục tiêu"
+COL_BAND = "Chỉ số chung"
+COL_SHARE = "Tỷ lệ (%)"
 YES_WORD = "Có"
 NO_WORD = "Chưa"
 ROW_SCHOOL = "Trường"
@@ -807,7 +857,7 @@ NEWS_ROWS = (
     ("weeks", "Số tuần trong kỳ"),
 )
 ROW_NEWS_TARGET = "Đạt kế hoạch ít nhất 1 tin mỗi tuần"
-DISTRICT_NOTES = (
+AUTHORITY_NOTES = (
     "Chỉ số hài lòng: tỷ lệ câu trả lời mức 4–5 trên câu trả lời hợp lệ (1–5) của từng câu; "
     "chỉ số nội dung là trung bình các câu; chỉ số chung là trung bình các nội dung (SIPAS).",
     "Chỉ tính các đợt khảo sát kết thúc trong kỳ; số liệu tính từ dưới {min} câu trả lời được ghi "
@@ -815,7 +865,11 @@ DISTRICT_NOTES = (
     "Tỷ lệ tham gia: phụ huynh đã trả lời / phụ huynh được mời, các đợt khảo sát mở trong kỳ.",
     "Tỷ lệ đúng hạn: phiếu phản ánh giải quyết đúng hạn / phiếu đến hạn trong kỳ.",
     "Trung bình các trường: trung bình cộng số liệu của các trường có số liệu "
-    "(mỗi trường tính như nhau).",
+    "(mỗi trường tính như nhau); trung bình của một đơn vị tính trên các trường thuộc đơn vị.",
+    "Hạng: theo chỉ số chung như hiển thị (2 chữ số thập phân); bằng nhau thì cùng hạng; "
+    "trường chưa có chỉ số không xếp hạng.",
+    "Mục tiêu: {target} %. Phân bố: từ {target} % trở lên, từ {low} % đến dưới {target} %, "
+    "dưới {low} %, chưa có chỉ số.",
 )
 
 # DOCX: the quarterly report draft, in the style of the schools' own reports to the district

@@ -1,13 +1,13 @@
-"""What the report charts show: a school's indices by element, or the schools of a district."""
+"""What a school report's chart shows: its indices by element (the authority view's chart is
+handlers/reports/authority_view.py)."""
 
 from __future__ import annotations
 
 from bot.reports.model import BarChart, Line, Series
 from handlers import texts
-from handlers.reports.district import DistrictFigures
 from handlers.reports.figures import SchoolFigures, SurveyFigures
 from handlers.reports.small_groups import mark
-from handlers.reports.wording import decimal, period_label
+from handlers.reports.wording import period_label
 
 
 def school_chart(figures: SchoolFigures, survey: SurveyFigures | None, min_group: int) -> BarChart:
@@ -40,27 +40,6 @@ def school_chart(figures: SchoolFigures, survey: SurveyFigures | None, min_group
     if any(value is not None for value in before):
         series.append(Series(_capitalised(period_label(figures.period.previous())), before))
     return BarChart(title, labels, series, [target])
-
-
-def district_chart(district: DistrictFigures, min_group: int) -> BarChart:
-    """Each school's overall index and participation, with the schools' average and the target."""
-    title = texts.REPORT_DISTRICT_CHART.format(
-        district=district.name, period=period_label(district.period)
-    )
-    rows = district.rows
-    series = [
-        Series(texts.COL_OVERALL, [row.overall for row in rows]),
-        Series(texts.COL_TURNOUT, [row.turnout for row in rows]),
-    ]
-    lines = [Line(district.target, texts.REPORT_CHART_TARGET.format(target=district.target))]
-    average = district.average.overall
-    if average is not None:
-        label = texts.REPORT_DISTRICT_AVERAGE_LINE.format(value=decimal(average))
-        lines.append(Line(average, label, "dotted"))
-    hidden = mark(min_group)
-    note = texts.REPORT_DISTRICT_CHART_NOTE.format(min=min_group, mark=hidden)
-    names = [row.name if row.overall is not None else f"{row.name} ({hidden})" for row in rows]
-    return BarChart(title, names, series, lines, note=note)
 
 
 def _capitalised(label: str) -> str:

@@ -1,9 +1,12 @@
-"""/baocao: a principal's school report, or a district officer's view of the district's schools.
+"""/baocao: a principal's school report, or an officer's view of the schools beneath their
+authority.
 
 This week (to date), last week, a typed date range, this or last quarter (with the DOCX draft);
-a district officer gets the schools side by side. The text goes at once, saying the files follow;
-drawing the files is left to the work runner (`RenderReport`), after the handling transaction has
-committed, so it never holds that transaction (on SQLite, the write lock the inbox needs).
+an officer gets the schools beneath each authority they hold side by side, ranked, against the
+target (handlers/reports/authority.py); which schools those are is decided by
+`handlers.authorities.scope` alone. The text goes at once, saying the files follow; drawing the
+files is left to the work runner (`RenderReport`), after the handling transaction has committed,
+so it never holds that transaction (on SQLite, the write lock the inbox needs).
 """
 
 from __future__ import annotations
@@ -17,63 +20,72 @@ from zoneinfo import ZoneInfo
 from bot.channels.base import Choice, Outbound
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
-from bot.models import School
+from bot.models import Authority, School
 from bot.routing import JobContext
 from bot.unit_of_work import Message
 from handlers import texts
+from handlers.authorities.scope import OfficerScope, officer_scope
 from handlers.people import places_of
-from handlers.reports.district import district_figures
+from handlers.reports.authority import authority_figures
+from handlers.reports.authority_view import authority_text
 from handlers.reports.figures import school_figures
 from handlers.reports.files import (
     Forms,
     attachments,
-    district_forms,
+    authority_forms,
     school_forms,
     write_forms,
 )
 from handlers.reports.periods import Kind, Period, parse_typed_range, quarter_of, week_of
-from handlers.reports.summary import district_text, school_text
+from handlers.reports.summary import school_text
 from handlers.reports.wording import period_label
 
 RANGE_LIMIT_DAYS = 366
-Scope = Literal["s", "d"]
+Scope = Literal["s", "a"]
 SCHOOL: Scope = "s"
-DISTRICT: Scope = "d"
+AUTHORITY: Scope = "a"
 Named = Literal["w0", "w1", "q0", "q1"]  # this or last week, this or last quarter
 _FILES = {"week": (".png", ".xlsx"), "range": (".png", ".xlsx"), "quarter": (".docx", ".xlsx")}
 
 
 @dataclass(frozen=True)
 class Reader:
-    """Whose reports someone may read: their school (principal), their district (officer)."""
+    """Whose reports someone may read: their school (principal), the schools beneath the
+    authorities they hold (officer)."""
 
     school: School | None
-    district: str | None
+    officer: OfficerScope | None
 
-    def may(self, scope: Scope) -> bool:
-        return self.school is not None if scope == SCHOOL else bool(self.district)
+    def may(self, scope: Scope, authority: int) -> bool:
+        if scope == SCHOOL:
+            return self.school is not None
+        return self.officer is not None and self.officer.holds(authority)
 
 
 class AskingRange(FlowState):
-    """A typed date range is awaited for the school's or the district's report."""
+    """A typed date range is awaited for the school's or an authority's report."""
 
     scope: Scope
+    authority: int = 0
 
 
 REPORT_RANGE = Flow("baocao", AskingRange, cancelled=texts.REPORT_CANCELLED)
 
 
 class Report(Button, verb="report"):
-    """A report of the reader's own school (s) or district (d) for a named period."""
+    """A report of the reader's own school (s) or of an authority they hold (a) for a period;
+    the authority is checked against the reader's scope, never taken on trust."""
 
     scope: Scope
     period: Named
+    authority: int = 0
 
 
 class ReportRange(Button, verb="reprange"):
-    """Asks for the date range of a report of the reader's school or district."""
+    """Asks for the date range of a report of the reader's school or authority."""
 
     scope: Scope
+    authority: int = 0
 
 
 @dataclass(frozen=True)
@@ -83,7 +95,7 @@ class RenderReport:
     channel: str
     chat_id: str
     school_id: int | None  # a school's report, or
-    district: str  # the district's schools side by side
+    authority_id: int | None  # the schools beneath an authority side by side
     kind: Kind
     start: date
     end: date
@@ -111,9 +123,13 @@ async def menu(ctx: Context) -> None:
     if reader is None:
         ctx.reply(texts.REPORT_FOR_STAFF)
         return
+    held = reader.officer.authorities if reader.officer else ()
     typed = parse_typed_range(ctx.command_arg) if ctx.command_arg else None
     if typed is not None and typed.days <= RANGE_LIMIT_DAYS:
-        await _send(ctx, reader, SCHOOL if reader.school else DISTRICT, typed)
+        if reader.school is not None:
+            await _send(ctx, SCHOOL, reader.school, None, typed)
+        else:
+            await _send(ctx, AUTHORITY, None, held[0].id, typed)
         return
     choices: list[Choice] = []
     if reader.school is not None:
@@ -124,31 +140,37 @@ async def menu(ctx: Context) -> None:
             choice(Report(SCHOOL, "q0"), texts.REPORT_THIS_QUARTER),
             choice(Report(SCHOOL, "q1"), texts.REPORT_LAST_QUARTER),
         ]
-    if reader.district:
-        choices += [
-            choice(Report(DISTRICT, "w1"), texts.REPORT_DISTRICT_WEEK),
-            choice(Report(DISTRICT, "q0"), texts.REPORT_DISTRICT_QUARTER),
+    for authority in held:
+        named = [
+            (Report(AUTHORITY, "w1", authority.id), texts.REPORT_AUTHORITY_WEEK),
+            (Report(AUTHORITY, "q0", authority.id), texts.REPORT_AUTHORITY_QUARTER),
+            (ReportRange(AUTHORITY, authority.id), texts.REPORT_AUTHORITY_RANGE),
         ]
-    place = reader.school.name if reader.school else reader.district
+        for button, label in named:
+            if len(held) > 1 or reader.school is not None:  # say which authority
+                label = texts.REPORT_AUTHORITY_OF.format(label=label, authority=authority.name)
+            choices.append(choice(button, label))
+    place = reader.school.name if reader.school else ", ".join(a.name for a in held)
     ctx.reply(texts.REPORT_MENU.format(place=place), choices)
 
 
 async def send_report(ctx: Context, tap: Report) -> None:
-    """Sends the tapped period's report of the reader's own school or district."""
+    """Sends the tapped period's report of the reader's own school or authority."""
     reader = await _reader(ctx)
-    if reader is None or not reader.may(tap.scope):
+    if reader is None or not reader.may(tap.scope, tap.authority):
         ctx.reply(texts.REPORT_FOR_STAFF)
         return
-    await _send(ctx, reader, tap.scope, _named_period(tap.period, _today(ctx)))
+    period = _named_period(tap.period, _today(ctx))
+    await _send(ctx, tap.scope, reader.school, tap.authority, period)
 
 
 async def ask_range(ctx: Context, tap: ReportRange) -> None:
     """Asks for the date range to report on."""
     reader = await _reader(ctx)
-    if reader is None or not reader.may(tap.scope):
+    if reader is None or not reader.may(tap.scope, tap.authority):
         ctx.reply(texts.REPORT_FOR_STAFF)
         return
-    ctx.start_flow(REPORT_RANGE, AskingRange(scope=tap.scope))
+    ctx.start_flow(REPORT_RANGE, AskingRange(scope=tap.scope, authority=tap.authority))
     ctx.reply(texts.REPORT_ASK_RANGE.format(days=RANGE_LIMIT_DAYS))
 
 
@@ -156,7 +178,7 @@ async def typed(ctx: Context) -> None:
     """Takes the typed date range and sends that period's report."""
     reader = await _reader(ctx)
     asking = ctx.flow_state(REPORT_RANGE)
-    if reader is None or asking is None or not reader.may(asking.scope):
+    if reader is None or asking is None or not reader.may(asking.scope, asking.authority):
         ctx.end_flow()
         ctx.reply(texts.REPORT_FOR_STAFF)
         return
@@ -165,16 +187,16 @@ async def typed(ctx: Context) -> None:
         ctx.reply(texts.REPORT_BAD_RANGE.format(days=RANGE_LIMIT_DAYS))
         return
     ctx.end_flow()
-    await _send(ctx, reader, asking.scope, period)
+    await _send(ctx, asking.scope, reader.school, asking.authority, period)
 
 
 async def _reader(ctx: Context) -> Reader | None:
     if ctx.person is None:
         return None
-    places = await places_of(ctx.session, ctx.person.id, "principal", "district")
-    school = next((p.school for p in places if p.role == "principal"), None)
-    district = next((p.school.district for p in places if p.role == "district"), None)
-    return Reader(school, district) if school or district else None
+    places = await places_of(ctx.session, ctx.person.id, "principal")
+    school = next((p.school for p in places), None)
+    officer = await officer_scope(ctx.session, ctx.person.id)
+    return Reader(school, officer) if school or officer else None
 
 
 def _named_period(which: Named, today: date) -> Period:
@@ -183,27 +205,37 @@ def _named_period(which: Named, today: date) -> Period:
     return named[which]
 
 
-async def _send(ctx: Context, reader: Reader, scope: Scope, period: Period) -> None:
+async def _send(
+    ctx: Context, scope: Scope, school: School | None, authority_id: int | None, period: Period
+) -> None:
     """The report's text now; its files (chart and XLSX, or DOCX draft and XLSX) after commit."""
     services, today = ctx.services, _today(ctx)
     settings = services.settings
-    school = reader.school if scope == SCHOOL else None
-    if school is not None:
+    if scope == SCHOOL:
+        assert school is not None
         (figures,) = await school_figures(
             ctx.session, services.catalog, settings, [school], period, today, comments=True
         )
         text = school_text(figures, settings.min_group_size)
+        item_school, item_authority = school.id, None
     else:
-        district = await district_figures(
-            ctx.session, services.catalog, settings, reader.district or "", period, today
-        )
-        text = district_text(district)
+        authority = await ctx.session.get(Authority, authority_id)
+        assert authority is not None
+        try:
+            view = await authority_figures(
+                ctx.session, services.catalog, settings, authority, period, today
+            )
+        except LookupError:
+            ctx.reply(texts.REPORT_NO_SCHOOLS.format(authority=authority.name))
+            return
+        text = authority_text(view, settings.min_group_size)
+        item_school, item_authority = None, authority.id
     inbound = ctx.inbound
     item = RenderReport(
         inbound.channel,
         inbound.chat_id,
-        school.id if school is not None else None,
-        reader.district or "",
+        item_school,
+        item_authority,
         period.kind,
         period.start,
         period.end,
@@ -232,10 +264,13 @@ async def render_report(item: RenderReport, job: JobContext) -> Sequence[Message
             )
             forms = school_forms(figures, settings, item.today)
         else:
-            district = await district_figures(
-                session, services.catalog, settings, item.district, item.period, item.today
+            authority = await session.get(Authority, item.authority_id)
+            if authority is None:
+                raise LookupError(f"authority {item.authority_id} is gone")
+            view = await authority_figures(
+                session, services.catalog, settings, authority, item.period, item.today
             )
-            forms = district_forms(district, settings)
+            forms = authority_forms(view, settings)
     written = await write_forms(forms, settings.reports_dir, item.suffixes)
     return [Message(item.channel, m) for m in attachments(forms, written, item.chat_id)]
 

@@ -1,6 +1,6 @@
 """A school's figures for a period — surveys, tickets, news — the one source of every report.
 
-The digest, `/baocao`, the CLI's files, the quarterly draft and the district view all read these
+The digest, `/baocao`, the CLI's files, the quarterly draft and the authority view all read these
 objects; rendering never computes a figure. Definitions:
 
 - Survey indices (SIPAS, `surveys.scoring`) over the responses of the waves that closed in the
@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import School
 from bot.settings import Settings
+from handlers.authorities.tree import AuthorityRef, load_tree
 from handlers.reports.outreach import Outreach, outreach_of
 from handlers.reports.periods import Period
 from handlers.reports.small_groups import score_shown, wishes_withheld
@@ -107,7 +108,7 @@ class SchoolFigures:
     school_id: int
     code: str
     name: str
-    district: str
+    authority: AuthorityRef | None  # the school's managing authority, with those above it
     target: int  # satisfaction target, %
     period: Period
     surveys: tuple[SurveyFigures, ...]
@@ -140,6 +141,7 @@ async def school_figures(
         await open_waves(session, ids, period, zone),
     )
     facts = await facts_by_school(session, ids, Terms.of(settings))
+    tree = await load_tree(session)
     outreach = await outreach_of(session, ids, so_far, zone)
     chosen = {s.id: counted.surveys_of(s.id, catalog, settings.report_survey) for s in schools}
     now = [wave for wave in waves if wave.period == CURRENT]
@@ -155,7 +157,7 @@ async def school_figures(
                 school_id=school.id,
                 code=school.code,
                 name=school.name,
-                district=school.district,
+                authority=tree.ref(school.authority_id) if school.authority_id else None,
                 target=school.target_percent,
                 period=period,
                 surveys=tuple(surveys),

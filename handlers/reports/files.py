@@ -15,11 +15,12 @@ from bot.reports import render
 from bot.reports.model import BarChart, Document, Sheet
 from bot.settings import Settings
 from handlers import texts
-from handlers.reports.charts import district_chart, school_chart
-from handlers.reports.district import DistrictFigures
+from handlers.reports.authority import AuthorityFigures
+from handlers.reports.authority_view import authority_chart, authority_sheets
+from handlers.reports.charts import school_chart
 from handlers.reports.figures import SchoolFigures
 from handlers.reports.quarterly import report_document
-from handlers.reports.sheets import district_sheets, school_sheets
+from handlers.reports.sheets import school_sheets
 from handlers.reports.wording import period_label
 from surveys.text import fold
 
@@ -54,14 +55,14 @@ def school_forms(figures: SchoolFigures, settings: Settings, today: date) -> For
     )
 
 
-def district_forms(district: DistrictFigures, settings: Settings) -> Forms:
-    """The district sheet and chart (there is no district document)."""
-    period = district.period
+def authority_forms(view: AuthorityFigures, settings: Settings) -> Forms:
+    """The authority view's sheets and chart (it has no document)."""
+    period = view.period
     return Forms(
-        stem=f"cac-truong-{_slug(district.name)}-{period.start}-{period.end}",
+        stem=f"cac-truong-{_slug(view.name)}-{period.start}-{period.end}",
         label=period_label(period),
-        sheets=district_sheets(district, settings.min_group_size),
-        chart=district_chart(district, settings.min_group_size),
+        sheets=authority_sheets(view, settings.min_group_size),
+        chart=authority_chart(view, settings.min_group_size),
     )
 
 
@@ -107,5 +108,5 @@ def _render_all(forms: Forms, paths: Sequence[Path]) -> None:
 
 
 def _slug(text: str) -> str:
-    """A file name part in plain ASCII: "Phòng GD&ĐT Quận 1" → "phong-gd-dt-quan-1"."""
+    """A file name part in plain ASCII: "UBND phường Sài Gòn" → "ubnd-phuong-sai-gon"."""
     return re.sub(r"[^a-z0-9_.-]+", "-", fold(text)).strip("-") or "bao-cao"

@@ -30,7 +30,7 @@ def report_document(
         Para(texts.DOCX_TITLE, "center", bold=True, size=14),
         Para(texts.DOCX_SUBJECT.format(period=period, school=figures.name), "center", bold=True),
         Para(""),
-        Para(texts.DOCX_TO.format(recipient=figures.district or texts.DOCX_RECIPIENT), "center"),
+        Para(texts.DOCX_TO.format(recipient=_authority(figures) or texts.DOCX_RECIPIENT), "center"),
         Para(texts.DOCX_BASIS.format(year=figures.period.end.year), indent=True, italic=True),
         Para(
             texts.DOCX_INTRO.format(
@@ -57,7 +57,7 @@ def report_document(
 def _letterhead(figures: SchoolFigures, today: date) -> Columns:
     dated = texts.DOCX_PLACE_DATE.format(day=f"{today.day:02d}", month=today.month, year=today.year)
     left = [
-        Para(figures.district.upper(), "center", size=12),
+        Para(_authority(figures).upper(), "center", size=12),
         Para(figures.name.upper(), "center", bold=True, size=12),
         Para("———", "center", size=12),
         Para(texts.DOCX_NUMBER.format(code=figures.code), "center", size=12),
@@ -158,3 +158,8 @@ def _signature() -> Columns:
         Para(texts.DOCX_SIGNER_NAME, "center", bold=True),
     ]
     return Columns(left, right, split=0.5)
+
+
+def _authority(figures: SchoolFigures) -> str:
+    """The managing authority's full name ("" when none is set)."""
+    return figures.authority.name if figures.authority is not None else ""

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.reports.model import Cell, Sheet
 from handlers import texts
-from handlers.reports.district import DistrictFigures, DistrictRow
 from handlers.reports.figures import SchoolFigures, SurveyFigures
 from handlers.reports.small_groups import mark, withheld
 from handlers.reports.wording import meets, period_label
@@ -200,37 +197,3 @@ def news_rows(figures: SchoolFigures) -> list[list[Cell]]:
     met = texts.YES_WORD if outreach.target_met else texts.NO_WORD
     rows.append([texts.ROW_NEWS_TARGET, met])
     return rows
-
-
-def district_sheets(district: DistrictFigures, min_group: int) -> list[Sheet]:
-    """One line per school and the schools' average; the definitions on a second sheet."""
-    header: list[Cell] = [
-        texts.COL_SCHOOL, texts.COL_CODE, texts.COL_RESPONSES, texts.COL_ANSWERED,
-        texts.COL_INVITED, texts.COL_TURNOUT,
-        *(f"{title} (%)" for title in district.elements),
-        texts.COL_OVERALL, texts.COL_OVERALL_QUESTION,
-        texts.COL_DUE, texts.COL_ON_TIME, texts.COL_ON_TIME_RATE, texts.COL_NEWS,
-    ]  # fmt: skip
-    average = replace(district.average, name=texts.ROW_AVERAGE)
-    hidden = mark(min_group)
-    schools = [_district_row(row, hidden) for row in district.rows]
-    rows = [header, *schools, _district_row(average, None)]
-    notes = [
-        [texts.SHEET_NOTES],
-        *([note.format(min=min_group, mark=hidden)] for note in texts.DISTRICT_NOTES),
-    ]
-    return [Sheet(texts.SHEET_DISTRICT, rows), Sheet(texts.SHEET_NOTES, notes)]
-
-
-def _district_row(row: DistrictRow, hidden: str | None) -> list[Cell]:
-    """A school's line (a missing index is the mark: too few answers) or the average's."""
-
-    def index(value: float | None) -> Cell:
-        return pct(value) if hidden is None else figure(value, hidden)
-
-    return [
-        row.name, row.code, row.responses, row.answered, row.invited, pct(row.turnout),
-        *(index(value) for value in row.elements),
-        index(row.overall), index(row.satisfied),
-        row.due, row.on_time, pct(row.on_time_rate), row.news,
-    ]  # fmt: skip

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from handlers import texts
-from handlers.reports.district import DistrictFigures
 from handlers.reports.figures import SchoolFigures, SurveyFigures
 from handlers.reports.small_groups import mark
 from handlers.reports.wording import change_text, percent, percent_or, period_label, target_mark
@@ -124,24 +123,4 @@ def news_line(figures: SchoolFigures) -> str:
         target=target,
         announcements=outreach.announcements,
         delivered=delivered,
-    )
-
-
-def district_text(district: DistrictFigures) -> str:
-    """The district's headline: how many schools, their average; the rest is in the files."""
-    average = district.average
-    return "\n".join(
-        [
-            texts.REPORT_DISTRICT_HEADER.format(
-                district=district.name,
-                period=period_label(district.period),
-                count=len(district.rows),
-            ),
-            texts.REPORT_DISTRICT_AVERAGE.format(
-                index=percent(average.overall),
-                turnout=percent(average.turnout),
-                on_time=percent(average.on_time_rate),
-            ),
-            texts.REPORT_DISTRICT_DETAILS,
-        ]
     )

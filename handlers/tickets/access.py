@@ -1,4 +1,11 @@
-"""Who may see and handle a ticket: its school's staff, and for a denunciation its handler only."""
+"""Who may see and handle a ticket: its school's staff, and for a denunciation its handler only.
+
+A denunciation of a teacher or employee is the principal's alone (a teacher sees it only when
+the principal assigns it to them, without the sender); one of the school's leaders belongs to the
+officers who handle it (`handling_officers`: the nearest managing authority with officers).
+Officers see no other ticket — no text, sender or photo — only counts by status
+(`handlers/tickets/overview.py`), for the schools beneath their authority (`officer_scope`).
+"""
 
 from __future__ import annotations
 
@@ -9,48 +16,58 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Membership, Person, Ticket
 from handlers import texts
-from handlers.tickets.rules import HANDLED_BY_DISTRICT, HANDLED_BY_STAFF
+from handlers.authorities.scope import OfficerScope, handling_officers, officer_scope
+from handlers.tickets.rules import HANDLED_BY_AUTHORITY, HANDLED_BY_STAFF
 
-STAFF_ROLES = ("principal", "district", "teacher")  # in order of precedence
+STAFF_ROLES = ("principal", "teacher")  # in order of precedence
+OFFICER = "officer"  # the role an officer acts in, in the ticket's log
 
 
 @dataclass(frozen=True)
 class Staff:
-    """What one staff member may see: their roles per school and their classes."""
+    """What one staff member may see: their roles per school, their classes, and as an officer
+    the schools beneath their authority."""
 
     person_id: int
     roles: dict[int, frozenset[str]]
     classes: frozenset[int]
+    officer: OfficerScope | None = None
 
     def role_at(self, school_id: int) -> str:
         roles = self.roles.get(school_id, frozenset())
-        return next(role for role in STAFF_ROLES if role in roles)
+        return next((role for role in STAFF_ROLES if role in roles), OFFICER)
 
     def can_see(self, ticket: Ticket) -> bool:
-        """Staff of the ticket's school only; a denunciation only its handler and assignee."""
+        """Its school's principal and, in their class, its teachers; a denunciation only its
+        handler and whom the handler gave it to; an officer only what they handle."""
         roles = self.roles.get(ticket.school_id, frozenset())
-        if not roles:
-            return False
-        if ticket.assignee_id == self.person_id or "district" in roles:
+        if ticket.assignee_id == self.person_id and roles:
             return True
+        if ticket.handled_by == HANDLED_BY_AUTHORITY:
+            return self.leads(ticket)
         if "principal" in roles:
-            return ticket.handled_by != HANDLED_BY_DISTRICT
+            return True
         return ticket.handled_by == HANDLED_BY_STAFF and ticket.class_id in self.classes
 
     def leads(self, ticket: Ticket) -> bool:
-        """Whether this person is the ticket's handler (principal, or district for leaders)."""
-        return handler_role(ticket) in self.roles.get(ticket.school_id, frozenset())
+        """Whether this person is the ticket's handler (the principal; for a denunciation of
+        the leaders, an officer of the authority that handles it)."""
+        if ticket.handled_by == HANDLED_BY_AUTHORITY:
+            return self.officer is not None and ticket.school_id in self.officer.handles
+        return "principal" in self.roles.get(ticket.school_id, frozenset())
 
     def sees_identity(self, ticket: Ticket) -> bool:
         return ticket.kind == "to_cao" and not ticket.anonymous and self.leads(ticket)
 
-
-def handler_role(ticket: Ticket) -> str:
-    return "district" if ticket.handled_by == HANDLED_BY_DISTRICT else "principal"
+    @property
+    def schools(self) -> list[int]:
+        """The schools whose tickets this person may find in the queue."""
+        handled = self.officer.handles if self.officer is not None else frozenset()
+        return sorted(set(self.roles) | handled)
 
 
 async def staff_of(session: AsyncSession, person_id: int) -> Staff | None:
-    """The person's staff roles, or None for a parent."""
+    """The person's staff roles and officer scope, or None for a parent."""
     rows = await session.execute(
         select(Membership.school_id, Membership.class_id, Membership.role).where(
             Membership.person_id == person_id, Membership.role.in_(STAFF_ROLES)
@@ -62,9 +79,11 @@ async def staff_of(session: AsyncSession, person_id: int) -> Staff | None:
         roles.setdefault(school_id, set()).add(role)
         if class_id is not None:
             classes.add(class_id)
-    if not roles:
+    officer = await officer_scope(session, person_id)
+    if not roles and officer is None:
         return None
-    return Staff(person_id, {k: frozenset(v) for k, v in roles.items()}, frozenset(classes))
+    frozen = {k: frozenset(v) for k, v in roles.items()}
+    return Staff(person_id, frozen, frozenset(classes), officer)
 
 
 async def members_with_role(session: AsyncSession, school_id: int, role: str) -> list[int]:
@@ -77,8 +96,11 @@ async def members_with_role(session: AsyncSession, school_id: int, role: str) ->
 
 
 async def handlers_of(session: AsyncSession, ticket: Ticket) -> list[int]:
-    """Who is responsible for the ticket: the principals, or the district for leaders."""
-    return await members_with_role(session, ticket.school_id, handler_role(ticket))
+    """Who is responsible for the ticket: the principals, or for a denunciation of the
+    leaders the officers who handle it."""
+    if ticket.handled_by == HANDLED_BY_AUTHORITY:
+        return await handling_officers(session, ticket.school_id)
+    return await members_with_role(session, ticket.school_id, "principal")
 
 
 async def holders_of(session: AsyncSession, ticket: Ticket) -> list[int]:

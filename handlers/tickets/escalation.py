@@ -18,9 +18,10 @@ from bot.models import Ticket, TicketAlert
 from bot.routing import JobContext
 from bot.unit_of_work import UnitOfWork
 from handlers import texts
-from handlers.tickets.access import handlers_of, holders_of, members_with_role, staff_names
+from handlers.authorities.scope import handling_officers
+from handlers.tickets.access import handlers_of, holders_of, staff_names
 from handlers.tickets.deadlines import WARN_WORKING_DAYS, warn_on
-from handlers.tickets.rules import HANDLED_BY_DISTRICT, PENDING
+from handlers.tickets.rules import HANDLED_BY_AUTHORITY, PENDING
 from handlers.tickets.store import (
     Terms,
     due_of,
@@ -72,7 +73,7 @@ async def watch_deadlines(job: JobContext) -> None:
         alerted = {(ticket_id, stage, due_on) for ticket_id, stage, due_on in sent}
         for ticket in tickets:
             await check_ticket(
-                work, ticket, terms, now, alerted, district=settings.ticket_escalate_district
+                work, ticket, terms, now, alerted, officers=settings.ticket_escalate_district
             )
 
 
@@ -83,7 +84,7 @@ async def check_ticket(
     now: datetime,
     alerted: Container[tuple[int, str, date]],
     *,
-    district: bool,
+    officers: bool,
 ) -> None:
     """Sends the warning or the escalation the ticket is due for, unless already sent.
 
@@ -107,8 +108,8 @@ async def check_ticket(
     if ticket.assignee_id is not None:
         recipients.append(ticket.assignee_id)
         assignee = (await staff_names(session, [ticket.assignee_id]))[ticket.assignee_id]
-    if district and ticket.handled_by != HANDLED_BY_DISTRICT:
-        recipients += await members_with_role(session, ticket.school_id, "district")
+    if officers and ticket.handled_by != HANDLED_BY_AUTHORITY:  # (they are its handlers)
+        recipients += await handling_officers(session, ticket.school_id)
     text = _text(texts.STAFF_OVERDUE, ticket, terms, assignee)
     await notify_people(work, recipients, text)
 

@@ -7,14 +7,18 @@ for, and every value tapped is checked again (a school must be one of the parent
 
 from __future__ import annotations
 
+from pydantic import field_validator
+
 from bot.channels.base import Choice
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
 from handlers import texts
+from handlers.authorities.scope import handling_officers
+from handlers.authorities.tree import managing_authority
 from handlers.people import Place, has_consent, places_of, record_consent_event
-from handlers.tickets.access import handlers_of, members_with_role
+from handlers.tickets.access import handlers_of
 from handlers.tickets.rules import (
-    HANDLED_BY_DISTRICT,
+    HANDLED_BY_AUTHORITY,
     HANDLED_BY_PRINCIPAL,
     HANDLED_BY_STAFF,
     KINDS,
@@ -53,6 +57,12 @@ class FeedbackDraft(FlowState):
     contact: str | None = None
     text: str | None = None
     photos: tuple[str, ...] = ()
+
+    @field_validator("by")
+    @classmethod
+    def _by_authority(cls, value: str | None) -> str | None:
+        # a draft begun before district offices became authorities (migration "authorities")
+        return HANDLED_BY_AUTHORITY if value == "district" else value
 
 
 FEEDBACK = Flow("pakn", FeedbackDraft, cancelled=texts.FEEDBACK_CANCELLED, photos=True)
@@ -169,7 +179,8 @@ async def take_topic(ctx: Context, tap: FeedbackTopic) -> None:
 
 
 async def take_concerns(ctx: Context, tap: FeedbackConcerns) -> None:
-    """A denunciation of staff goes to the principal, of the leaders to the district (if any)."""
+    """A denunciation of staff goes to the principal, of the leaders to the officers of the
+    school's managing authority (if it has any on the bot)."""
     draft = _draft(ctx)
     if draft is None:
         return
@@ -177,11 +188,13 @@ async def take_concerns(ctx: Context, tap: FeedbackConcerns) -> None:
         ctx.reply(texts.STALE_BUTTON)
     elif not tap.leaders:
         await _update(ctx, draft, by=HANDLED_BY_PRINCIPAL)
-    elif await members_with_role(ctx.session, draft.school, "district"):
-        await _update(ctx, draft, by=HANDLED_BY_DISTRICT)
+    elif await handling_officers(ctx.session, draft.school):
+        await _update(ctx, draft, by=HANDLED_BY_AUTHORITY)
     else:
         ctx.end_flow()
-        ctx.reply(texts.FEEDBACK_LEADERS_ELSEWHERE, edit=True)
+        authority = await managing_authority(ctx.session, draft.school)
+        name = authority.name if authority is not None else texts.AUTHORITY_UNKNOWN
+        ctx.reply(texts.FEEDBACK_LEADERS_ELSEWHERE.format(authority=name), edit=True)
 
 
 async def take_named(ctx: Context, tap: FeedbackNamed) -> None:

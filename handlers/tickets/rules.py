@@ -44,7 +44,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 # who handles a ticket, and so who may see it
 HANDLED_BY_STAFF = "staff"  # the school's staff (teachers only their classes' tickets)
 HANDLED_BY_PRINCIPAL = "principal"  # a denunciation of a teacher or employee
-HANDLED_BY_DISTRICT = "district"  # a denunciation of the school's leadership
+# a denunciation of the school's leadership: the officers of its managing authority
+HANDLED_BY_AUTHORITY = "authority"
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,15 @@ from bot.models import Classroom, Person, SealedSender, Ticket
 from handlers import texts
 from handlers.tickets.access import Staff, school_staff, staff_names, staff_of
 from handlers.tickets.follow import rating_choices
-from handlers.tickets.rules import CONCLUDED, NAMED_KINDS, PENDING, TEXT_LIMIT, can_change
+from handlers.tickets.overview import overview_text
+from handlers.tickets.rules import (
+    CONCLUDED,
+    HANDLED_BY_AUTHORITY,
+    NAMED_KINDS,
+    PENDING,
+    TEXT_LIMIT,
+    can_change,
+)
 from handlers.tickets.store import (
     Actor,
     Terms,
@@ -136,18 +144,21 @@ async def queue(ctx: Context) -> None:
         ctx.reply(texts.STAFF_ONLY)
         return
     found = await ctx.session.scalars(
-        select(Ticket).where(Ticket.school_id.in_(list(staff.roles)), Ticket.status != "closed")
+        select(Ticket).where(Ticket.school_id.in_(staff.schools), Ticket.status != "closed")
     )
     tickets = sorted(
         (t for t in found if staff.can_see(t)),
         key=lambda t: (t.status not in PENDING, due_of(t), t.id),
     )
-    if not tickets:
-        ctx.reply(texts.QUEUE_EMPTY)
-        return
     terms = Terms.of(ctx.services.settings)
     today = terms.today(ctx.now)
-    lines = [texts.QUEUE_HEADER.format(count=len(tickets))]
+    # an officer sees how the schools beneath them stand: counts by status, never a ticket
+    overview = await overview_text(ctx.session, staff.officer, today) if staff.officer else ""
+    if not tickets:
+        ctx.reply(overview or texts.QUEUE_EMPTY)
+        return
+    lines = [overview + "\n"] if overview else []
+    lines.append(texts.QUEUE_HEADER.format(count=len(tickets)))
     lines += [_queue_line(ticket, staff, terms, today) for ticket in tickets[:QUEUE_SIZE]]
     if len(tickets) > QUEUE_SIZE:
         lines.append(texts.QUEUE_MORE.format(count=len(tickets) - QUEUE_SIZE))
@@ -312,10 +323,11 @@ def actions(staff: Staff, ticket: Ticket, terms: Terms) -> list[Choice]:
 
 def _offers(staff: Staff, ticket: Ticket, terms: Terms) -> list[tuple[Button, str]]:
     status, leads, mine = ticket.status, staff.leads(ticket), ticket.assignee_id == staff.person_id
-    # the district reads every ticket of the school but acts only on those it handles
-    acting = leads or mine or staff.role_at(ticket.school_id) != "district"
+    # (an officer sees only the tickets they lead: a denunciation of a school's leaders)
+    acting = leads or mine or bool(staff.roles.get(ticket.school_id))
     # accepting, refusing or forwarding a complaint or denunciation is the head's decision
     formal = ticket.kind in NAMED_KINDS and not ticket.anonymous
+    by_authority = ticket.handled_by == HANDLED_BY_AUTHORITY
     t = ticket.id
     photos = texts.SHOW_PHOTOS.format(count=len(ticket.photos))
     wanted: list[tuple[Button, str, bool]] = [
@@ -327,7 +339,8 @@ def _offers(staff: Staff, ticket: Ticket, terms: Terms) -> list[tuple[Button, st
         (TicketMessage(t), texts.MESSAGE_SENDER, acting and status != "closed"),
         (TicketClose(t), texts.CLOSE, acting and status in CONCLUDED and (leads or not formal)),
         (TicketExtend(t), texts.EXTEND, leads and can_extend(ticket, terms)),
-        (TicketAssign(t), texts.ASSIGN, leads and status != "closed"),
+        # a denunciation of the leaders is not given to the staff they lead
+        (TicketAssign(t), texts.ASSIGN, leads and status != "closed" and not by_authority),
         (TicketIdentity(t), texts.SHOW_IDENTITY, staff.sees_identity(ticket)),
         (TicketPhotos(t), photos, bool(ticket.photos)),
     ]

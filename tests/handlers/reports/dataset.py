@@ -1,6 +1,7 @@
-"""A seeded district with known answers, tickets and news, whose figures are computed by hand.
+"""A seeded province with known answers, tickets and news, whose figures are computed by hand.
 
-Two schools of "Phòng GD&ĐT Quận Hoa" and one of another district. The week reported is
+Two schools of "Ủy ban nhân dân phường Hoa" and one of another commune, "Ủy ban nhân dân xã
+Khác", both under "Sở Giáo dục và Đào tạo tỉnh Hoa". The week reported is
 16–22/11/2026 (THIS_WEEK), compared with 9–15/11 (LAST_WEEK); "today" is Monday 23/11/2026 09:00
 in Hà Nội.
 Each response gives one level to all items of an element, so an element's index is the share of
@@ -20,11 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import (
     Answer,
+    Authority,
     Broadcast,
     ChatAccount,
     Classroom,
     CompletionReceipt,
     Membership,
+    Officer,
     OutboxMessage,
     PendingResponse,
     Person,
@@ -36,9 +39,12 @@ from bot.models import (
     WaveInvite,
 )
 from handlers.reports.periods import Period
+from handlers.authorities.tree import create_authority
 from handlers.setup import create_school
 
-DISTRICT = "Phòng GD&ĐT Quận Hoa"
+PROVINCE = "Sở Giáo dục và Đào tạo tỉnh Hoa"
+WARD = "Ủy ban nhân dân phường Hoa"
+OTHER_WARD = "Ủy ban nhân dân xã Khác"
 THIS_WEEK = Period(date(2026, 11, 16), date(2026, 11, 22), "week")
 LAST_WEEK = Period(date(2026, 11, 9), date(2026, 11, 15), "week")
 FOUNDED = datetime(2026, 9, 1, tzinfo=UTC)
@@ -57,7 +63,7 @@ ELEMENT_ITEMS = {
 ORDER = ("tiep_can", "co_so_vat_chat", "moi_truong", "hoat_dong", "ket_qua", "pakn", "overall")
 
 # (class, day, levels of the six elements and the overall question (0 = "không rõ"), wishes,
-# comment); school A of the district
+# comment); school A of the ward
 A_THIS_WEEK = [
     ("Lá 1", 17, (5, 4, 5, 5, 4, 4, 5), "co_so_vat_chat,hoat_dong", COMMENTS[0]),
     ("Lá 1", 17, (4, 3, 4, 4, 5, 3, 4), "co_so_vat_chat", ""),
@@ -87,6 +93,7 @@ class Seeded:
     """The rows a test refers to."""
 
     schools: dict[str, School] = field(default_factory=dict)
+    authorities: dict[str, Authority] = field(default_factory=dict)  # province, ward, other
     principals: dict[str, list[int]] = field(default_factory=dict)
 
 
@@ -99,12 +106,18 @@ async def seed(session: AsyncSession, channel: str = "memory") -> Seeded:
     """Writes the whole data set; principals get chat accounts on `channel` (chat = p-<code>-n)."""
     seeded = Seeded()
     ids = itertools.count(1)  # the parents' numbers, over all schools
+    province = await create_authority(session, name=PROVINCE, kind="province", now=FOUNDED)
+    ward, other = [
+        await create_authority(session, name=name, kind="commune", now=FOUNDED, parent=province)
+        for name in (WARD, OTHER_WARD)
+    ]
+    seeded.authorities = {"province": province, "ward": ward, "other": other}
     a, b, c = [
-        await create_school(session, code=code, name=name, district=district, now=FOUNDED)
-        for code, name, district in (
-            ("MN-ANBINH", "Trường Mầm non An Bình", DISTRICT),
-            ("MN-BINHAN", "Trường Mầm non Bình An", DISTRICT),
-            ("MN-KHAC", "Trường Mầm non Huyện Khác", "Phòng GD&ĐT Huyện Khác"),
+        await create_school(session, code=code, name=name, authority=authority, now=FOUNDED)
+        for code, name, authority in (
+            ("MN-ANBINH", "Trường Mầm non An Bình", ward),
+            ("MN-BINHAN", "Trường Mầm non Bình An", ward),
+            ("MN-KHAC", "Trường Mầm non Xã Khác", other),
         )
     ]
     seeded.schools = {"A": a, "B": b, "C": c}
@@ -220,6 +233,24 @@ async def staff(
         )
     )  # fmt: skip
     session.add(Membership(person_id=person.id, school_id=school.id, role=role, created_at=FOUNDED))
+    return person.id
+
+
+async def officer(
+    session: AsyncSession, authority: Authority, chat_id: str, channel: str = "memory"
+) -> int:
+    """An officer of the authority with a chat account; returns the person's id."""
+    person = Person(display_name=f"Cán bộ {chat_id}", created_at=FOUNDED)
+    session.add(person)
+    await session.flush()
+    session.add(
+        ChatAccount(
+            person_id=person.id, channel=channel, user_id=chat_id, chat_id=chat_id,
+            created_at=FOUNDED,
+        )
+    )  # fmt: skip
+    session.add(Officer(person_id=person.id, authority_id=authority.id, created_at=FOUNDED))
+    await session.flush()
     return person.id
 
 

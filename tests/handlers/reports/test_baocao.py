@@ -1,4 +1,5 @@
-"""/baocao as transcripts: principals, a district officer, and those who may not read reports."""
+"""/baocao as transcripts: principals, officers of a ward and of a province, and those who may
+not read reports."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from bot.clock import FixedClock
 from bot.models import OutboxMessage, WorkItem
 from bot.settings import Settings
 from handlers import texts
-from handlers.reports.chat import Report
+from handlers.reports.chat import Report, ReportRange
 from tests.chat import ChatUser
-from tests.handlers.reports.dataset import Seeded, staff
+from tests.handlers.reports.dataset import OTHER_WARD, PROVINCE, WARD, Seeded, officer, staff
 from tests.handlers.reports.test_digest import A_DIGEST
 from tests.statements import statements
 
@@ -100,20 +101,76 @@ async def test_a_range_can_follow_the_command_and_a_range_step_can_be_cancelled(
     assert not principal.last_reply.startswith("📊")
 
 
-async def test_a_district_officer_sees_the_schools_side_by_side(
+async def officer_of(
+    app: App, seeded: Seeded, memory: MemoryChannel, clock: FixedClock, which: str
+) -> ChatUser:
+    async with app.db.transaction() as session:
+        await officer(session, seeded.authorities[which], f"officer-{which}")
+    return ChatUser(app, memory, clock, f"officer-{which}")
+
+
+async def test_a_ward_officer_sees_the_wards_schools_side_by_side_and_nothing_else(
     app: App, seeded: Seeded, memory: MemoryChannel, clock: FixedClock
 ) -> None:
-    await member(app, seeded, "officer", "district")
-    officer = ChatUser(app, memory, clock, "officer")
-    await officer.says("/baocao")
-    assert officer.last_reply == "Báo cáo – Phòng GD&ĐT Quận Hoa. Thầy/cô chọn kỳ báo cáo:"
-    assert officer.choices == ["Các trường – tuần trước", "Các trường – quý này"]
-    await officer.taps("Các trường – tuần trước")
-    text, chart, table = officer.messages[-3:]
-    assert text.text.splitlines()[0] == "📊 Phòng GD&ĐT Quận Hoa – tuần 16/11–22/11/2026: 2 trường"
+    ward = await officer_of(app, seeded, memory, clock, "ward")
+    await ward.says("/baocao")
+    assert ward.last_reply == f"Báo cáo – {WARD}. Thầy/cô chọn kỳ báo cáo:"
+    assert ward.choices == [
+        "Các trường – tuần trước", "Các trường – quý này", "Các trường – chọn khoảng ngày",
+    ]  # fmt: skip
+    await ward.taps("Các trường – tuần trước")
+    text, chart, table = ward.messages[-3:]
+    lines = text.text.splitlines()
+    assert lines[0] == f"📊 {WARD} – tuần 16/11–22/11/2026: 2 trường"
+    assert "1. Trường Mầm non An Bình: 80,00 % ✗ dưới mục tiêu; tham gia 6/16 (37,50 %)" in lines
+    assert "Xã Khác" not in text.text  # the other commune's school
+    assert text.text.endswith(CHART_COMING)
+    assert chart.image is not None and table.document is not None
+    with Image.open(chart.image) as image:
+        assert image.format == "PNG" and image.width >= 800 and image.height >= 300
+    book = load_workbook(table.document, read_only=True)
+    assert book.sheetnames == ["Các trường", "Phân bố theo mục tiêu", "Ghi chú"]
+    names = [row[1] for row in book["Các trường"].iter_rows(min_row=2, values_only=True)]
+    book.close()
+    assert names == ["Trường Mầm non An Bình", "Trường Mầm non Bình An", "Trung bình các trường"]
+
+    # the other commune, or the province above, cannot be asked for with a forged button
+    for other in ("other", "province"):
+        forged = Report("a", "w1", seeded.authorities[other].id)
+        await ward.taps_signed(forged.encode())
+        assert ward.last_reply == texts.REPORT_FOR_STAFF
+    await ward.taps_signed(ReportRange("a", seeded.authorities["other"].id).encode())
+    assert ward.last_reply == texts.REPORT_FOR_STAFF
+    # a typed range after the command reports on the officer's own authority
+    await ward.says("/baocao 09/11/2026 - 22/11/2026")
+    assert ward.messages[-3].text.startswith(f"📊 {WARD} – từ 09/11/2026 đến 22/11/2026: 2 trường")
+
+
+async def test_a_province_officer_sees_every_school_beneath_ranked_and_its_wards(
+    app: App, seeded: Seeded, memory: MemoryChannel, clock: FixedClock
+) -> None:
+    province = await officer_of(app, seeded, memory, clock, "province")
+    await province.says("/baocao")
+    assert province.last_reply == f"Báo cáo – {PROVINCE}. Thầy/cô chọn kỳ báo cáo:"
+    await province.taps("Các trường – chọn khoảng ngày")
+    await province.says("16/11/2026 - 22/11/2026")
+    text, chart, table = province.messages[-3:]
+    assert text.text.splitlines()[:3] == [
+        f"📊 {PROVINCE} – từ 16/11/2026 đến 22/11/2026: 3 trường",
+        "Trung bình các trường: chỉ số chung 90,00 %, tham gia 55,83 %, "
+        "giải quyết đúng hạn 75,00 %.",
+        "So với mục tiêu: từ 90 % trở lên: 1 trường; từ 80 % đến dưới 90 %: 1 trường; "
+        "dưới 80 %: 0 trường; chưa có chỉ số (ẩn hoặc chưa có phiếu): 1 trường.",
+    ]
+    assert f"• {OTHER_WARD}: 100,00 %; 1 trường, 1 trường đạt mục tiêu" in text.text
+    assert f"• {WARD}: 80,00 %; 2 trường, 0 trường đạt mục tiêu" in text.text
+    ranking = text.text.split("Xếp hạng các trường theo chỉ số chung:\n")[1].splitlines()
+    assert [line.split(":")[0] for line in ranking[:3]] == [
+        "1. Trường Mầm non Xã Khác", "2. Trường Mầm non An Bình", "–. Trường Mầm non Bình An",
+    ]  # fmt: skip
     assert chart.image is not None and table.document is not None
     book = load_workbook(table.document, read_only=True)
-    assert book.sheetnames == ["Các trường", "Ghi chú"]
+    assert "Các đơn vị" in book.sheetnames
     book.close()
 
 
@@ -127,9 +184,9 @@ async def test_teachers_and_parents_are_told_who_reports_are_for(
     stranger = ChatUser(app, memory, clock, "stranger")
     await stranger.says("/baocao")
     assert stranger.last_reply == texts.REPORT_FOR_STAFF
-    # a principal cannot reach the district view with a forged button
+    # a principal cannot reach an authority's view with a forged button
     principal = ChatUser(app, memory, clock, PRINCIPAL)
-    await principal.taps_signed(Report("d", "w1").encode())
+    await principal.taps_signed(Report("a", "w1", seeded.authorities["ward"].id).encode())
     assert principal.last_reply == texts.REPORT_FOR_STAFF
     await principal.taps_signed("report:s:zz")
     assert principal.last_reply == texts.STALE_BUTTON

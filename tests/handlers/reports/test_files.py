@@ -14,13 +14,12 @@ from PIL import Image
 from bot.app import App
 from bot.reports import render
 from handlers.reports.figures import SchoolFigures
-from handlers.reports.files import Forms, district_forms, school_forms, write_forms
+from handlers.reports.files import Forms, school_forms, write_forms
 from handlers.reports.periods import Period, quarter_of
-from handlers.reports.summary import district_text, school_text
+from handlers.reports.summary import school_text
 from tests.handlers.reports.dataset import (
     COMMENTS,
     DENOUNCER,
-    DISTRICT,
     HIDDEN_COMMENT,
     THIS_WEEK,
     Seeded,
@@ -30,7 +29,6 @@ from tests.handlers.reports.test_figures import (
     A_NOW,
     A_QUARTER,
     TODAY,
-    district_of,
     figures_of,
 )
 
@@ -160,35 +158,6 @@ async def test_the_quarterly_docx_has_the_seed_reports_sentence_with_the_real_fi
         *[[t, shown(v), "–"] for t, v in zip(ELEMENTS, A_QUARTER, strict=True)],
         ["Chỉ số chung (trung bình các nội dung)", overall, "–"],
     ]
-
-
-async def test_the_district_sheet_and_chart(app: App, seeded: Seeded, tmp_path: Path) -> None:
-    district = await district_of(app, DISTRICT)
-    forms = district_forms(district, app.services.settings)
-    xlsx, png = await write_forms(forms, tmp_path, [".xlsx", ".png"])
-    rows = rows_of(xlsx.path, "Các trường")
-    assert rows[0][:6] == ("Trường", "Mã trường", "Phiếu trong kỳ", "Đã trả lời", "Được mời",
-                           "Tỷ lệ tham gia (%)")  # fmt: skip
-    assert rows[1] == (
-        "Trường Mầm non An Bình", "MN-ANBINH", 6, 6, 16, 37.5, *[two(v) for v in A_NOW],
-        80.0, two(5 / 6), 2, 1, 50.0, 1,
-    )  # fmt: skip
-    assert rows[2] == (
-        "Trường Mầm non Bình An", "MN-BINHAN", 3, 3, 10, 30.0, *[HIDDEN] * 6, HIDDEN, HIDDEN,
-        1, 1, 100.0, 0,
-    )  # fmt: skip
-    assert rows[3] == (
-        "Trung bình các trường", None, None, None, None, 33.75, *[two(v) for v in A_NOW],
-        80.0, two(5 / 6), None, None, 75.0, None,
-    )  # fmt: skip
-    assert len(rows) == 4  # the school of another district is not there
-    with Image.open(png.path) as image:
-        assert image.format == "PNG" and image.width > 600
-        image.verify()
-    assert district_text(district).splitlines()[1] == (
-        "Trung bình các trường: chỉ số chung 80,00 %, tham gia 33,75 %, "
-        "giải quyết đúng hạn 75,00 %."
-    )
 
 
 async def test_every_form_opens(app: App, seeded: Seeded, tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 """No output shows a figure counted from 1–4 answers: chat, XLSX, CSV, DOCX, the chart's data,
-the district view and a wave's results; each such figure is the same mark, and the answers behind
+the authority view and a wave's results; each such figure is the same mark, and the answers behind
 it count in no other figure either.
 
 Every answer here is the top level, so any figure that leaked from them would read 100 (or a mean
@@ -19,21 +19,22 @@ from openpyxl import load_workbook
 
 from bot.app import App
 from bot.clock import FixedClock
-from bot.models import CompletionReceipt, Person, School, Wave, WaveInvite
+from bot.models import Authority, CompletionReceipt, Person, School, Wave, WaveInvite
 from handlers import texts
 from handlers.release import hold_answers, release_responses
-from handlers.reports.district import district_figures
+from handlers.authorities.tree import create_authority
+from handlers.reports.authority import authority_figures
+from handlers.reports.authority_view import authority_sheets, authority_text
 from handlers.reports.figures import SchoolFigures, school_figures
-from handlers.reports.files import district_forms, school_forms, write_forms
+from handlers.reports.files import authority_forms, school_forms, write_forms
 from handlers.reports.periods import Period, week_of
-from handlers.reports.sheets import district_sheets
 from handlers.reports.summary import school_text
 from handlers.results import wave_score_text
 from handlers.setup import create_class, create_school
 from handlers.waves import launch_wave
 
 MARK = texts.SUPPRESSED_MARK.format(min=5)
-DISTRICT = "Phòng GD&ĐT Quận Nhỏ"
+WARD = "Ủy ban nhân dân phường Nhỏ"
 SCALE = (
     "tc_cong_khai", "tc_thu_tuc", "tc_lien_he", "csvc_phong_hoc", "csvc_bep_ve_sinh",
     "mt_an_toan", "mt_than_thien", "hd_cham_soc", "hd_hoc_choi", "kq_tien_bo", "pakn_kenh",
@@ -42,11 +43,12 @@ ALL_TOP = {**dict.fromkeys(SCALE, "5"), "overall": "5", "pakn_da_gui": "no"}
 
 
 async def seeded(app: App, clock: FixedClock, responses: list[dict[str, str]]) -> Wave:
-    """A school of the district whose wave (ten invited) got these answers, closed, released."""
+    """A school of the ward whose wave (ten invited) got these answers, closed, released."""
     now = clock.now()
     async with app.db.transaction() as session:
+        ward = await create_authority(session, name=WARD, kind="commune", now=now)
         school = await create_school(
-            session, code="MN-NHO", name="Trường Mầm non Nhỏ", district=DISTRICT, now=now
+            session, code="MN-NHO", name="Trường Mầm non Nhỏ", authority=ward, now=now
         )
         room = await create_class(session, school=school, name="Lá 1")
         wave, _ = await launch_wave(
@@ -125,14 +127,22 @@ async def test_a_survey_of_one_to_four_responses_shows_no_figure_anywhere(
         released = await session.get(Wave, wave.id)
         assert released is not None and released.released_at is not None
         results = await wave_score_text(session, app.services.catalog, released, "mean", 5)
-        district = await district_figures(
-            session, app.services.catalog, app.settings, DISTRICT, period, today
+        school = await session.get(School, released.school_id)
+        assert school is not None and school.authority_id is not None
+        ward = await session.get(Authority, school.authority_id)
+        assert ward is not None
+        view = await authority_figures(
+            session, app.services.catalog, app.settings, ward, period, today
         )
     assert results.endswith(texts.RESULTS_SUPPRESSED.format(n=n, mark=MARK))
-    (row,) = district_sheets(district, 5)[0].rows[1:2]
-    assert row[6:14] == [MARK] * 8  # six elements, overall, satisfied
-    chart = district_forms(district, app.settings).chart
+    (row,) = authority_sheets(view, 5)[0].rows[1:2]
+    assert row[0] is None and row[8:16] == [MARK] * 8  # no rank; six elements, overall, satisfied
+    chart = authority_forms(view, app.settings).chart
     assert chart is not None and chart.labels == [f"Trường Mầm non Nhỏ ({MARK})"]
+    assert [band.count for band in view.bands] == [0, 0, 0, 1]
+    said_by_ward = authority_text(view, 5)
+    assert f"–. Trường Mầm non Nhỏ: {MARK}; tham gia {n}/10" in said_by_ward
+    assert "100,00" not in said_by_ward.replace(f"{n}/10 ({n * 10},00 %)", "")
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 4])
