@@ -67,20 +67,10 @@ async def cmd_authority_list(args: argparse.Namespace, settings: Settings) -> in
 
     async with _database(settings) as db, db.sessions() as session:
         tree = await load_tree(session)
-        schools = dict(
-            (
-                await session.execute(
-                    select(School.authority_id, func.count()).group_by(School.authority_id)
-                )
-            ).tuples()
-        )
-        officers = dict(
-            (
-                await session.execute(
-                    select(Officer.authority_id, func.count()).group_by(Officer.authority_id)
-                )
-            ).tuples()
-        )
+        counted = select(School.authority_id, func.count()).group_by(School.authority_id)
+        schools: dict[int | None, int] = {a: n for a, n in await session.execute(counted)}
+        held = select(Officer.authority_id, func.count()).group_by(Officer.authority_id)
+        officers: dict[int, int] = {a: n for a, n in await session.execute(held)}
         loose = schools.get(None, 0)
     if not tree.nodes:
         print("no authority yet: hailong authority create NAME KIND [--parent …]")

@@ -43,7 +43,7 @@ def upgrade() -> None:
             ["parent_id"], ["authorities.id"], name=op.f("fk_authorities_parent_id_authorities")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_authorities")),
-        sa.UniqueConstraint("parent_id", "name", name=op.f("uq_authorities_parent_id")),
+        sa.UniqueConstraint("parent_id", "name", name=op.f("uq_authorities_parent_id_name")),
     )
     with op.batch_alter_table("authorities") as batch:
         batch.create_index(batch.f("ix_authorities_parent_id"), ["parent_id"], unique=False)
@@ -66,7 +66,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_officers")),
-        sa.UniqueConstraint("person_id", "authority_id", name=op.f("uq_officers_person_id")),
+        sa.UniqueConstraint("person_id", "authority_id", name=op.f("uq_officers_person_id_authority_id")),
     )
     with op.batch_alter_table("officers") as batch:
         batch.create_index(batch.f("ix_officers_authority_id"), ["authority_id"], unique=False)

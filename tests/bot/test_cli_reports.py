@@ -1,4 +1,5 @@
-"""`hailong report weekly|quarterly|district` as an operator runs them, on a real SQLite file."""
+"""`hailong report weekly|quarterly|authority` (and the old `district`) as an operator runs them,
+on a real SQLite file."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from PIL import Image
 from bot.db import Database
 from bot.migrate import upgrade
 from tests.bot.test_cli import env, run
-from tests.handlers.reports.dataset import seed
+from tests.handlers.reports.dataset import PROVINCE, WARD, seed
 
 __all__ = ["env"]
 
@@ -32,7 +33,7 @@ def seeded_env(env: Path) -> Path:
     return env
 
 
-def test_a_weekly_xlsx_a_quarterly_docx_and_the_district_chart(
+def test_a_weekly_xlsx_a_quarterly_docx_and_the_authority_chart(
     seeded_env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = run(
@@ -54,27 +55,57 @@ def test_a_weekly_xlsx_a_quarterly_docx_and_the_district_chart(
     assert "quý IV năm 2026" in text
     assert "Số CMHS tham gia khảo sát 12/32 CMHS. Kết quả: 81,82 % CMHS" in text
 
-    code, _, _ = run(
-        capsys, "report", "district", "--school", "MN-ANBINH", "--from", "2026-11-16",
-        "--to", "2026-11-22", "--out", "quan.png",
+    code, out, err = run(
+        capsys, "report", "authority", "--school", "MN-ANBINH", "--from", "2026-11-16",
+        "--to", "2026-11-22", "--out", "phuong.png",
     )  # fmt: skip
-    assert code == 0
-    with Image.open(seeded_env / "quan.png") as image:
-        image.verify()
+    assert code == 0 and err == "" and "authority report" in out
+    with Image.open(seeded_env / "phuong.png") as image:  # the school's ward: its two schools
+        assert image.format == "PNG" and image.width >= 800 and image.height >= 300
     code, _, _ = run(
-        capsys, "report", "district", "--district", "Phòng GD&ĐT Quận Hoa", "--from",
-        "2026-11-16", "--out", "quan.csv",
+        capsys, "report", "authority", "--authority", WARD, "--from", "2026-11-16",
+        "--out", "phuong.xlsx",
     )  # fmt: skip
+    book = load_workbook(seeded_env / "phuong.xlsx", read_only=True)
+    codes = [row[2] for row in book["Các trường"].iter_rows(min_row=2, values_only=True)]
+    book.close()
+    assert code == 0 and codes == ["MN-ANBINH", "MN-BINHAN", None]  # and the average
+
+    # no --authority: the only one at the top, the province, with every school beneath
+    code, _, _ = run(capsys, "report", "authority", "--from", "2026-11-16", "--out", "tinh.xlsx")
+    book = load_workbook(seeded_env / "tinh.xlsx", read_only=True)
+    codes = [row[2] for row in book["Các trường"].iter_rows(min_row=2, values_only=True)]
+    assert code == 0 and codes == ["MN-KHAC", "MN-ANBINH", "MN-BINHAN", None]
+    assert book.sheetnames[:3] == ["Các trường", "Các đơn vị", "Phân bố theo mục tiêu"]
+    book.close()
+
+
+def test_the_old_district_report_still_works_with_one_line_of_warning(
+    seeded_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys, "report", "district", "--district", WARD, "--from", "2026-11-16",
+        "--out", "quan.csv",
+    )  # fmt: skip
+    assert code == 0 and out.startswith("quan.csv: district report")
+    assert err.splitlines() == [
+        "hailong: report district [--district …] is deprecated; use report authority "
+        "[--authority …]"
+    ]
     table = (seeded_env / "quan.csv").read_text(encoding="utf-8-sig")
-    assert code == 0 and "Trường Mầm non An Bình,MN-ANBINH,6,6,16,37.50" in table
+    assert "Trường Mầm non An Bình,MN-ANBINH" in table
     assert "Trung bình các trường" in table and "MN-KHAC" not in table
+    code, _, err = run(
+        capsys, "report", "district", "--school", "MN-KHAC", "--out", "khac.xlsx"
+    )
+    assert code == 0 and "deprecated" in err
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["weekly", "--school", "MN-ANBINH", "--out", "x.pdf"], "use a file ending in .xlsx"),
-        (["district", "--school", "MN-ANBINH", "--out", "x.docx"], "no .docx form"),
+        (["authority", "--school", "MN-ANBINH", "--out", "x.docx"], "no .docx form"),
         (["weekly", "--school", "MN-ANBINH", "--to", "2026-11-22", "--out", "x.xlsx"],
          "--to needs --from"),
         (["weekly", "--school", "MN-ANBINH", "--from", "22/11/2026", "--out", "x.xlsx"],
@@ -82,9 +113,12 @@ def test_a_weekly_xlsx_a_quarterly_docx_and_the_district_chart(
         (["weekly", "--school", "MN-ANBINH", "--from", "2026-11-22", "--to", "2026-11-01",
           "--out", "x.xlsx"], "--to (2026-11-01) is before --from (2026-11-22)"),
         (["quarterly", "--school", "MN-NONE", "--out", "x.docx"], "no school with code 'MN-NONE'"),
-        (["district", "--district", "Quận Không Có", "--out", "x.xlsx"],
-         "no school in district 'Quận Không Có'"),
-        (["district", "--out", "x.xlsx"], "needs --district or --school"),
+        (["authority", "--authority", "Quận Không Có", "--out", "x.xlsx"],
+         "no authority 'Quận Không Có'"),
+        (["district", "--district", "Phòng GD&ĐT Quận Không Có", "--out", "x.xlsx"],
+         "no authority 'Phòng GD&ĐT Quận Không Có'"),
+        (["authority", "--authority", PROVINCE, "--school", "MN-NONE", "--out", "x.xlsx"],
+         "no school with code 'MN-NONE'"),
     ],
 )  # fmt: skip
 def test_errors_name_what_is_wrong(
@@ -103,8 +137,6 @@ def test_a_school_is_created_with_the_default_or_its_own_target(
     assert run(capsys, "school", "create", "--code", "B", "--name", "B", "--target", "95")[0] == 0
     code, _, err = run(capsys, "school", "create", "--code", "C", "--name", "C", "--target", "0")
     assert code == 1 and "--target" in err
-    code, out, _ = run(capsys, "invite", "district", "--school", "A")  # an officer of A's district
-    assert code == 0 and "single use, expires" in out
 
     async def targets() -> list[int]:
         from sqlalchemy import select

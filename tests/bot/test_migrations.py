@@ -97,3 +97,150 @@ OLD_ROWS = (
     "INSERT INTO consent_events (id, person_id, purpose, granted, notice_version, at) "
     "VALUES (1, 1, 'surveys', 1, 'v1', '2026-01-01 00:00:00')",
 )
+
+
+async def test_the_authorities_migration_turns_district_texts_into_authorities(
+    database_url: str, tmp_path: Path
+) -> None:
+    """On a copy of a database as it was before (at 0011): each distinct district text becomes
+    one authority holding its schools, a school with a district officer but no text gets one of
+    its own, district officers become officers (once each), an unused district invite an
+    officer invite, a denunciation the district handled the authority's; nothing is lost, and
+    going back down gives the texts and the district officers back."""
+    url = await _at_0011(database_url, tmp_path)
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        for statement in PRE_AUTHORITY_ROWS:
+            await connection.execute(text(statement))
+    await upgrade(url)
+    async with engine.begin() as connection:
+        authorities = (
+            await connection.execute(
+                text("SELECT id, name, kind, parent_id FROM authorities ORDER BY id")
+            )
+        ).all()
+        ids = {row.name: row.id for row in authorities}
+        schools = dict(
+            (await connection.execute(text("SELECT code, authority_id FROM schools"))).all()
+        )
+        officers = (
+            await connection.execute(
+                text("SELECT person_id, authority_id FROM officers ORDER BY person_id, authority_id")
+            )
+        ).all()
+        roles = (await connection.execute(text("SELECT role FROM memberships ORDER BY id"))).all()
+        invites = (
+            await connection.execute(
+                text("SELECT code, role, school_id, authority_id FROM staff_invites ORDER BY id")
+            )
+        ).all()
+        handled = (await connection.execute(text("SELECT handled_by FROM tickets ORDER BY id"))).all()
+        actors = (await connection.execute(text("SELECT actor_role FROM ticket_events"))).all()
+    await engine.dispose()
+    own = "Cơ quan quản lý của Trường Mầm non Không Ghi"
+    assert [(row.name, row.kind, row.parent_id) for row in authorities] == [
+        ("Phòng GD&ĐT Quận 1", "other", None),  # no district level any more: the operator says
+        ("UBND phường Bến Thành", "commune", None),
+        (own, "other", None),
+        ("Sở GD&ĐT Thành phố Hồ Chí Minh", "province", None),
+    ]
+    assert schools == {
+        "MN-A": ids["Phòng GD&ĐT Quận 1"],
+        "MN-B": ids["Phòng GD&ĐT Quận 1"],  # the same text, trimmed: one authority
+        "MN-C": ids["UBND phường Bến Thành"],
+        "MN-D": ids[own],
+        "MN-E": None,  # no text, no officer: nothing to make
+        "MN-F": ids["Sở GD&ĐT Thành phố Hồ Chí Minh"],
+    }
+    assert [tuple(row) for row in officers] == [
+        (2, ids["Phòng GD&ĐT Quận 1"]),  # an officer of MN-A and MN-B: once
+        (3, ids["UBND phường Bến Thành"]),
+        (3, ids[own]),
+    ]
+    assert [row.role for row in roles] == ["principal", "parent"]
+    assert [tuple(row) for row in invites] == [
+        ("OLD-DISTRICT", "officer", None, ids["UBND phường Bến Thành"]),
+        ("OLD-TEACHER", "teacher", 1, None),
+    ]
+    assert [row.handled_by for row in handled] == ["authority", "staff"]
+    assert sorted(row.actor_role for row in actors) == ["officer", "principal"]
+
+    await _downgrade(url, "0011")
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        back = dict((await connection.execute(text("SELECT code, district FROM schools"))).all())
+        district_roles = (
+            await connection.execute(
+                text("SELECT person_id, school_id FROM memberships WHERE role = 'district' "
+                     "ORDER BY person_id, school_id")
+            )
+        ).all()
+    await engine.dispose()
+    assert back["MN-B"] == "Phòng GD&ĐT Quận 1" and back["MN-E"] == ""
+    assert back["MN-D"] == own
+    assert [tuple(row) for row in district_roles] == [(2, 1), (2, 2), (3, 3), (3, 4)]
+    await upgrade(url)
+
+
+async def _at_0011(database_url: str, tmp_path: Path) -> str:
+    """A database migrated to 0011 only: a new SQLite file, or the PostgreSQL one started over
+    (it is left at the head again, as every other test expects it)."""
+    if database_url.startswith("sqlite"):
+        url = f"sqlite+aiosqlite:///{tmp_path / 'before.db'}"
+    else:
+        url = database_url
+        engine = create_async_engine(url)
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+        await engine.dispose()
+    await upgrade(url, "0011")
+    return url
+
+
+async def _downgrade(url: str, revision: str) -> None:
+    from alembic import command
+
+    from bot.migrate import alembic_config
+
+    def run(connection: Connection) -> None:
+        config = alembic_config(url)
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(run)
+    await engine.dispose()
+
+
+_T = "'2026-01-01 00:00:00+00:00'"
+PRE_AUTHORITY_ROWS = (
+    "INSERT INTO schools (id, code, name, district, target_percent, created_at) VALUES "
+    f"(1, 'MN-A', 'Trường Mầm non A', 'Phòng GD&ĐT Quận 1', 90, {_T}), "
+    f"(2, 'MN-B', 'Trường Mầm non B', ' Phòng GD&ĐT Quận 1 ', 90, {_T}), "
+    f"(3, 'MN-C', 'Trường Mầm non C', 'UBND phường Bến Thành', 90, {_T}), "
+    f"(4, 'MN-D', 'Trường Mầm non Không Ghi', '', 90, {_T}), "
+    f"(5, 'MN-E', 'Trường Mầm non E', '', 90, {_T}), "
+    f"(6, 'MN-F', 'Trường Mầm non F', 'Sở GD&ĐT Thành phố Hồ Chí Minh', 90, {_T})",
+    "INSERT INTO classes (id, school_id, name, grade, invite_code) VALUES (1, 1, 'Lá 1', '', 'C1')",
+    "INSERT INTO people (id, display_name, created_at) VALUES "
+    f"(1, 'Hiệu trưởng', {_T}), (2, 'Cán bộ quận', {_T}), (3, 'Cán bộ hai nơi', {_T}), "
+    f"(4, 'Phụ huynh', {_T})",
+    # (no ids: PostgreSQL's sequence must give the next ones, as the downgrade inserts some)
+    "INSERT INTO memberships (person_id, school_id, class_id, role, created_at) VALUES "
+    f"(1, 1, NULL, 'principal', {_T}), (2, 1, NULL, 'district', {_T}), "
+    f"(2, 2, NULL, 'district', {_T}), (3, 3, NULL, 'district', {_T}), "
+    f"(3, 4, NULL, 'district', {_T}), (4, 1, 1, 'parent', {_T})",
+    "INSERT INTO staff_invites (id, code, school_id, class_id, role, expires_at) VALUES "
+    f"(1, 'OLD-DISTRICT', 3, NULL, 'district', {_T}), (2, 'OLD-TEACHER', 1, 1, 'teacher', {_T})",
+    "INSERT INTO tickets (id, school_id, year, seq, lookup_code, kind, topic, anonymous, "
+    "handled_by, channel, text, photos, status, received_at, decide_due, extensions) VALUES "
+    f"(1, 1, 2026, 1, 'LK1', 'to_cao', 'khac', FALSE, 'district', 'web', 'Tố cáo', '[]', "
+    f"'received', {_T}, '2026-01-12', 0), "
+    f"(2, 1, 2026, 2, 'LK2', 'gop_y', 'bua_an', FALSE, 'staff', 'web', 'Góp ý', '[]', "
+    f"'received', {_T}, '2026-01-08', 0)",
+    "INSERT INTO ticket_events (id, ticket_id, at, actor_id, actor_role, action, status, note, "
+    f"public) VALUES (1, 1, {_T}, 2, 'district', 'accepted', 'accepted', '', TRUE), "
+    f"(2, 2, {_T}, 1, 'principal', 'resolved', 'resolved', '', TRUE)",
+)
