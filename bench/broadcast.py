@@ -95,7 +95,7 @@ async def seed(db_url: str, private: int, groups: int) -> None:
     at = datetime.now(UTC)
     async with db.transaction() as session:
         school = School(
-            code="MN-BENCH", name="Trường Mầm non Bench", district="", target_percent=90,
+            code="MN-BENCH", name="Trường Mầm non Bench", target_percent=90,
             created_at=at, quiet_hours="", audience="both",
         )  # fmt: skip
         session.add(school)

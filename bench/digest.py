@@ -1,8 +1,8 @@
-"""The weekly digest's figures for a district of 100 schools and 1,000,000 answers, on PostgreSQL.
+"""The weekly digest's figures for a ward of 100 schools and 1,000,000 answers, on PostgreSQL.
 
     python -m bench.digest --db postgresql+asyncpg://postgres@127.0.0.1:54330/hailong_bench
 
-The database's schema is dropped and recreated, then filled with COPY: one district of `--schools`
+The database's schema is dropped and recreated, then filled with COPY: one ward of `--schools`
 schools with four classes each and two released waves of the preschool questionnaire, one a week
 (a response counts in the week its wave closed); responses spread over those two weeks (the week
 reported and the week it is compared with) until
@@ -51,7 +51,7 @@ from surveys.kinds import kind_of
 from surveys.schema import Survey
 from surveys.scoring import score_wave
 
-DISTRICT = "Phòng GD&ĐT Quận Bench"
+WARD = "Ủy ban nhân dân phường Bench"  # every school's managing authority
 TODAY = date(2026, 11, 23)
 WEEK = week_of(TODAY).previous()
 FIRST_DAY = WEEK.previous().start
@@ -175,11 +175,11 @@ async def check(db: Database, catalog: Catalog, settings: Settings, school: Scho
 
 
 async def fill(db: Database, survey: Survey, schools: int, answers: int) -> dict[str, int]:
-    """Writes the district with COPY, then ANALYZE; returns how many rows of the big tables."""
+    """Writes the ward with COPY, then ANALYZE; returns how many rows of the big tables."""
     responses = _responses_for(survey, answers)
     ids = [str(uuid.UUID(int=random.Random(n).getrandbits(128))) for n in range(responses)]
     async with db.engine.begin() as connection:
-        counts = await _copy_district(connection, schools, ids)
+        counts = await _copy_ward(connection, schools, ids)
         await _copy(connection, "answers", ("response_id", "question_key", "value"),
                     _answers(survey, ids, answers))  # fmt: skip
         await _copy_tickets_and_news(connection, schools)
@@ -231,7 +231,7 @@ async def _copy(connection: AsyncConnection, table: str, columns: Sequence[str],
     await driver.copy_records_to_table(table, records=rows, columns=list(columns))
 
 
-async def _copy_district(
+async def _copy_ward(
     connection: AsyncConnection, schools: int, response_ids: Sequence[str]
 ) -> dict[str, int]:
     """Schools, classes, waves, invited parents (4 for every 3 responses), receipts, responses."""
@@ -254,14 +254,19 @@ async def _copy_district(
             moment = datetime.combine(day, day_time(3), UTC)
             rows["receipts"].append((wave, n + 1, moment))
             rows["responses"].append((response_ids[n], wave, class_id))
+    await _copy(
+        connection,
+        "authorities",
+        ("id", "name", "kind", "created_at"),
+        [(1, WARD, "commune", founded)],
+    )
     schools_rows = [
-        (s, f"MN-B{s:03d}", f"Trường Mầm non Số {s}", DISTRICT, 90, founded)
-        for s in range(1, schools + 1)
+        (s, f"MN-B{s:03d}", f"Trường Mầm non Số {s}", 1, 90, founded) for s in range(1, schools + 1)
     ]
     await _copy(
         connection,
         "schools",
-        ("id", "code", "name", "district", "target_percent", "created_at"),
+        ("id", "code", "name", "authority_id", "target_percent", "created_at"),
         schools_rows,
     )
     await _copy(

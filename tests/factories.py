@@ -1,4 +1,4 @@
-"""Builders for the rows a test needs: a school, classes, staff, a wave."""
+"""Builders for the rows a test needs: an authority, a school, classes, staff, a wave."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.app import App
-from bot.models import Classroom, School, Wave
+from bot.models import Authority, Classroom, School, Wave
+from handlers.authorities.officers import create_officer_invite
+from handlers.authorities.tree import create_authority
 from handlers.setup import create_class, create_school, create_staff_invite
 from handlers.waves import launch_wave
 
@@ -17,12 +19,35 @@ class SchoolSetup:
     classes: dict[str, Classroom]
 
 
+async def make_authority(
+    app: App, name: str, kind: str = "commune", parent: Authority | None = None
+) -> Authority:
+    async with app.db.transaction() as session:
+        return await create_authority(
+            session, name=name, kind=kind, now=app.services.clock.now(), parent=parent
+        )
+
+
+async def make_officer_code(app: App, authority: Authority, hours: int = 72) -> str:
+    now = app.services.clock.now()
+    async with app.db.transaction() as session:
+        invite = await create_officer_invite(
+            session, authority=authority, now=now, ttl=timedelta(hours=hours)
+        )
+        return invite.code
+
+
 async def make_school(
-    app: App, code: str = "MN-TEST", classes: tuple[str, ...] = ("Lá 1", "Chồi 1")
+    app: App,
+    code: str = "MN-TEST",
+    classes: tuple[str, ...] = ("Lá 1", "Chồi 1"),
+    authority: Authority | None = None,
 ) -> SchoolSetup:
     now = app.services.clock.now()
     async with app.db.transaction() as session:
-        school = await create_school(session, code=code, name=f"Trường Mầm non {code}", now=now)
+        school = await create_school(
+            session, code=code, name=f"Trường Mầm non {code}", now=now, authority=authority
+        )
         made = {name: await create_class(session, school=school, name=name) for name in classes}
     return SchoolSetup(school, made)
 

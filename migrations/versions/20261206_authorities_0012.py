@@ -66,7 +66,9 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_officers")),
-        sa.UniqueConstraint("person_id", "authority_id", name=op.f("uq_officers_person_id_authority_id")),
+        sa.UniqueConstraint(
+            "person_id", "authority_id", name=op.f("uq_officers_person_id_authority_id")
+        ),
     )
     with op.batch_alter_table("officers") as batch:
         batch.create_index(batch.f("ix_officers_authority_id"), ["authority_id"], unique=False)

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from bot.db import Database
 from bot.models import Authority, Classroom, School, StaffInvite
@@ -21,11 +22,11 @@ SO = "Sở Giáo dục và Đào tạo Thành phố Hồ Chí Minh"
 PHUONG = "Ủy ban nhân dân phường Sài Gòn"
 
 
-def rows(env: Path, query: object) -> list[tuple[object, ...]]:
+def rows(env: Path, query: Select[Any]) -> list[tuple[object, ...]]:
     async def read() -> list[tuple[object, ...]]:
         db = Database(f"sqlite+aiosqlite:///{env / 'cli.db'}")
         async with db.sessions() as session:
-            found = [tuple(row) for row in await session.execute(query)]  # type: ignore[call-overload]
+            found = [tuple(row) for row in await session.execute(query)]
         await db.dispose()
         return found
 
@@ -54,7 +55,9 @@ def test_an_operator_builds_the_tree_and_puts_schools_under_it(
         capsys, "school", "create", "--code", "MN-HOASEN", "--name", "Trường Mầm non Hoa Sen",
         "--authority", PHUONG,
     )  # fmt: skip
-    assert code == 0 and out == f"school MN-HOASEN: Trường Mầm non Hoa Sen, managed by 2: {PHUONG}\n"
+    assert (
+        code == 0 and out == f"school MN-HOASEN: Trường Mầm non Hoa Sen, managed by 2: {PHUONG}\n"
+    )
     code, _, err = run(
         capsys, "school", "create", "--code", "MN-X", "--name", "X", "--authority", "Không Có"
     )
@@ -85,7 +88,7 @@ def test_an_officer_invite_and_the_old_district_spellings(
     run(capsys, "authority", "create", PHUONG, "commune")
     code, out, err = run(capsys, "invite", "officer", "--authority", PHUONG, "--qr", "o.png")
     assert code == 0 and err == ""
-    assert f"single use, expires" in out and f"an officer of {PHUONG}" in out
+    assert "single use, expires" in out and f"an officer of {PHUONG}" in out
     assert "https://t.me/hailong_school_bot?start=" in out and (env / "o.png").exists()
     code, _, err = run(capsys, "invite", "officer")
     assert code == 1 and "an officer invite needs --authority" in err
@@ -96,8 +99,13 @@ def test_an_officer_invite_and_the_old_district_spellings(
         "Phòng GD&ĐT Quận 1",
     )  # fmt: skip
     assert code == 0 and out == "school A: A, managed by 2: Phòng GD&ĐT Quận 1\n"
-    assert err == "hailong: --district is deprecated; use --authority (hailong authority create|list)\n"
-    run(capsys, "school", "create", "--code", "B", "--name", "B", "--district", "Phòng GD&ĐT Quận 1")
+    assert (
+        err
+        == "hailong: --district is deprecated; use --authority (hailong authority create|list)\n"
+    )
+    run(
+        capsys, "school", "create", "--code", "B", "--name", "B", "--district", "Phòng GD&ĐT Quận 1"
+    )
     code, _, _ = run(
         capsys, "school", "create", "--code", "C", "--name", "C", "--district", "UBND xã Tân Phú"
     )
@@ -115,9 +123,7 @@ def test_an_officer_invite_and_the_old_district_spellings(
     run(capsys, "school", "create", "--code", "D", "--name", "D")
     code, _, err = run(capsys, "invite", "district", "--school", "D")
     assert code == 1 and "D has no managing authority" in err
-    invites = rows(
-        env, select(StaffInvite.role, StaffInvite.school_id, StaffInvite.authority_id)
-    )
+    invites = rows(env, select(StaffInvite.role, StaffInvite.school_id, StaffInvite.authority_id))
     assert invites == [("officer", None, 1), ("officer", None, 2)]
 
 

@@ -95,9 +95,7 @@ def test_the_old_district_report_still_works_with_one_line_of_warning(
     table = (seeded_env / "quan.csv").read_text(encoding="utf-8-sig")
     assert "Trường Mầm non An Bình,MN-ANBINH" in table
     assert "Trung bình các trường" in table and "MN-KHAC" not in table
-    code, _, err = run(
-        capsys, "report", "district", "--school", "MN-KHAC", "--out", "khac.xlsx"
-    )
+    code, _, err = run(capsys, "report", "district", "--school", "MN-KHAC", "--out", "khac.xlsx")
     assert code == 0 and "deprecated" in err
 
 

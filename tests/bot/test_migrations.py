@@ -120,12 +120,13 @@ async def test_the_authorities_migration_turns_district_texts_into_authorities(
             )
         ).all()
         ids = {row.name: row.id for row in authorities}
-        schools = dict(
-            (await connection.execute(text("SELECT code, authority_id FROM schools"))).all()
-        )
+        found = await connection.execute(text("SELECT code, authority_id FROM schools"))
+        schools: dict[str, int | None] = {row.code: row.authority_id for row in found}
         officers = (
             await connection.execute(
-                text("SELECT person_id, authority_id FROM officers ORDER BY person_id, authority_id")
+                text(
+                    "SELECT person_id, authority_id FROM officers ORDER BY person_id, authority_id"
+                )
             )
         ).all()
         roles = (await connection.execute(text("SELECT role FROM memberships ORDER BY id"))).all()
@@ -134,7 +135,9 @@ async def test_the_authorities_migration_turns_district_texts_into_authorities(
                 text("SELECT code, role, school_id, authority_id FROM staff_invites ORDER BY id")
             )
         ).all()
-        handled = (await connection.execute(text("SELECT handled_by FROM tickets ORDER BY id"))).all()
+        handled = (
+            await connection.execute(text("SELECT handled_by FROM tickets ORDER BY id"))
+        ).all()
         actors = (await connection.execute(text("SELECT actor_role FROM ticket_events"))).all()
     await engine.dispose()
     own = "Cơ quan quản lý của Trường Mầm non Không Ghi"
@@ -168,11 +171,14 @@ async def test_the_authorities_migration_turns_district_texts_into_authorities(
     await _downgrade(url, "0011")
     engine = create_async_engine(url)
     async with engine.begin() as connection:
-        back = dict((await connection.execute(text("SELECT code, district FROM schools"))).all())
+        found = await connection.execute(text("SELECT code, district FROM schools"))
+        back: dict[str, str] = {row.code: row.district for row in found}
         district_roles = (
             await connection.execute(
-                text("SELECT person_id, school_id FROM memberships WHERE role = 'district' "
-                     "ORDER BY person_id, school_id")
+                text(
+                    "SELECT person_id, school_id FROM memberships WHERE role = 'district' "
+                    "ORDER BY person_id, school_id"
+                )
             )
         ).all()
     await engine.dispose()

@@ -38,8 +38,8 @@ from bot.models import (
     Wave,
     WaveInvite,
 )
-from handlers.reports.periods import Period
 from handlers.authorities.tree import create_authority
+from handlers.reports.periods import Period
 from handlers.setup import create_school
 
 PROVINCE = "Sở Giáo dục và Đào tạo tỉnh Hoa"

@@ -165,9 +165,7 @@ async def test_a_ward_sets_its_schools_side_by_side_with_their_average(
     ]
 
 
-async def test_a_province_sees_its_wards_and_every_school_ranked(
-    app: App, seeded: Seeded
-) -> None:
+async def test_a_province_sees_its_wards_and_every_school_ranked(app: App, seeded: Seeded) -> None:
     province = await authority_of(app, seeded.authorities["province"])
     assert [(row.rank, row.code, row.unit) for row in province.rows] == [
         (1, "MN-KHAC", OTHER_WARD),  # five answers of 5: 100 %
@@ -195,13 +193,13 @@ async def test_tied_schools_share_a_rank(app: App, seeded: Seeded) -> None:
     c, a, b = province.rows
     tied = ranked([replace(a, overall=100.0, rank=None), c, replace(b, overall=99.999)])
     assert [(row.code, row.rank) for row in tied] == [
-        ("MN-ANBINH", 1), ("MN-BINHAN", 1), ("MN-KHAC", 1),
+        ("MN-ANBINH", 1),
+        ("MN-BINHAN", 1),
+        ("MN-KHAC", 1),
     ]  # fmt: skip  (99.999 is shown as 100,00: the same figure)
 
 
-async def test_an_authority_without_schools_is_named_in_the_error(
-    app: App, seeded: Seeded
-) -> None:
+async def test_an_authority_without_schools_is_named_in_the_error(app: App, seeded: Seeded) -> None:
     async with app.db.transaction() as session:
         empty = await create_authority(
             session, name="Ủy ban nhân dân xã Không Có", kind="commune", now=FOUNDED

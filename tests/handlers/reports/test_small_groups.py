@@ -21,8 +21,8 @@ from bot.app import App
 from bot.clock import FixedClock
 from bot.models import Authority, CompletionReceipt, Person, School, Wave, WaveInvite
 from handlers import texts
-from handlers.release import hold_answers, release_responses
 from handlers.authorities.tree import create_authority
+from handlers.release import hold_answers, release_responses
 from handlers.reports.authority import authority_figures
 from handlers.reports.authority_view import authority_sheets, authority_text
 from handlers.reports.figures import SchoolFigures, school_figures

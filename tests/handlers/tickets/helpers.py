@@ -7,11 +7,11 @@ from sqlalchemy import select
 from bot.app import App, create_app
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import Ticket
+from bot.models import Authority, Ticket
 from handlers import texts
 from handlers.tickets.escalation import watch_deadlines
 from tests.chat import ChatUser
-from tests.factories import SchoolSetup, make_school, make_staff_code
+from tests.factories import SchoolSetup, make_officer_code, make_school, make_staff_code
 from tests.handlers.test_survey_conversation import join_and_consent
 
 MEAL_TEXT = (
@@ -42,11 +42,26 @@ async def staff_of(
     return member
 
 
+async def officer_of(
+    app: App, memory: MemoryChannel, clock: FixedClock, authority: Authority, chat_id: str
+) -> ChatUser:
+    """An officer of the authority, who typed the code of an officer invite."""
+    member = ChatUser(app, memory, clock, chat_id)
+    await member.says(await make_officer_code(app, authority))
+    assert member.last_reply.startswith("Chào thầy/cô! Đã ghi nhận thầy/cô là cán bộ của")
+    return member
+
+
 async def parent_and_principal(
-    app: App, channel: MemoryChannel, clock: FixedClock, parent_chat: str, principal_chat: str
+    app: App,
+    channel: MemoryChannel,
+    clock: FixedClock,
+    parent_chat: str,
+    principal_chat: str,
+    authority: Authority | None = None,
 ) -> tuple[SchoolSetup, ChatUser, ChatUser]:
-    """A new school, a parent of its Lá 1 who has consented, and its principal."""
-    setup = await make_school(app)
+    """A new school (under `authority`), a parent of its Lá 1 who has consented, its principal."""
+    setup = await make_school(app, authority=authority)
     parent = await parent_of(app, channel, clock, setup, parent_chat)
     principal = await staff_of(app, channel, clock, setup, "principal", principal_chat)
     return setup, parent, principal

@@ -22,8 +22,9 @@ from handlers.tickets.staff import (
     TicketView,
 )
 from handlers.tickets.store import Draft, Terms, create_ticket, number_of
-from tests.factories import make_school
+from tests.factories import make_authority, make_school
 from tests.handlers.tickets.helpers import (
+    officer_of,
     parent_and_principal,
     parent_of,
     run_deadline_watch,
@@ -179,41 +180,55 @@ async def test_a_denunciation_stays_sealed_in_every_staff_view_and_export(
     assert principal.last_reply.startswith("Danh tính người tố cáo")
 
 
-async def test_a_denunciation_of_the_leaders_goes_to_the_district_or_is_not_taken(
+async def test_a_denunciation_of_the_leaders_goes_to_the_managing_authority_or_is_not_taken(
     app: App, memory: MemoryChannel, clock: FixedClock
 ) -> None:
-    setup, parent, principal = await parent_and_principal(app, memory, clock, "6201", "6202")
-    await parent.says("/phananh")
-    await parent.taps("Tố cáo")
-    await parent.taps("Khác")
-    await parent.taps("Hiệu trưởng")
-    assert parent.last_reply == texts.FEEDBACK_LEADERS_ELSEWHERE
+    """Its handlers are the officers of the school's managing authority, or of the nearest one
+    above it that has officers; with none, the parent is told where to send it, nothing kept."""
+    province = await make_authority(app, "Sở Giáo dục và Đào tạo tỉnh Hoa", "province")
+    ward = await make_authority(app, "Ủy ban nhân dân phường Hoa", parent=province)
+    _, parent, principal = await parent_and_principal(app, memory, clock, "6201", "6202", ward)
+
+    async def denounce_the_principal() -> None:
+        await parent.says("/phananh")
+        await parent.taps("Tố cáo")
+        await parent.taps("Khác")
+        await parent.taps("Hiệu trưởng")
+
+    await denounce_the_principal()
+    assert parent.last_reply == texts.FEEDBACK_LEADERS_ELSEWHERE.format(
+        authority="Ủy ban nhân dân phường Hoa"
+    )
     assert await tickets(app) == []
 
-    district = await staff_of(app, memory, clock, setup, "district", "6203")
-    await parent.says("/phananh")
-    await parent.taps("Tố cáo")
-    await parent.taps("Khác")
-    await parent.taps("Hiệu trưởng")
-    assert "chỉ Phòng GD&ĐT xem được" in parent.last_reply
+    above = await officer_of(app, memory, clock, province, "6204")  # the nearest with officers
+    await denounce_the_principal()
+    assert "chỉ cơ quan quản lý nhà trường xem được" in parent.last_reply
+    handler = await officer_of(app, memory, clock, ward, "6203")  # now the ward handles it
     await parent.taps("Gửi kèm tên")
     await parent.says(NAME)
     await parent.says(PHONE)
     await parent.says("Hiệu trưởng thu quỹ lớp sai quy định, tôi có sao kê.")
     await parent.taps("Gửi")
     (ticket,) = await tickets(app)
-    assert ticket.handled_by == "district"
-    assert "Có phiếu mới PA-2026-0001" in district.last_reply
-    assert "PA-2026-0001" not in texts_to(principal)
+    assert ticket.handled_by == "authority"
+    assert "Có phiếu mới PA-2026-0001" in handler.last_reply
+    assert "PA-2026-0001" not in texts_to(principal) and "PA-2026-0001" not in texts_to(above)
     await principal.says("/phieu")
     assert principal.last_reply == texts.QUEUE_EMPTY
-    await principal.taps_signed(TicketView(ticket.id).encode())
-    assert principal.last_reply == texts.TICKET_NOT_FOUND
-    await district.says("/phieu")
-    await district.taps("PA-2026-0001")
-    assert texts.SHOW_IDENTITY in district.choices
-    await district.taps("Thụ lý")
+    for outsider in (principal, above):
+        await outsider.taps_signed(TicketView(ticket.id).encode())
+        assert outsider.last_reply == texts.TICKET_NOT_FOUND
+    await handler.says("/phieu")
+    await handler.taps("PA-2026-0001")
+    assert "Hiệu trưởng thu quỹ lớp" in handler.last_reply
+    assert texts.SHOW_IDENTITY in handler.choices
+    assert not any(label.startswith("Giao cho") for label in handler.choices)  # not to staff
+    await handler.taps("Thụ lý")
     assert "đang giải quyết" in parent.last_reply
+    async with app.db.sessions() as session:
+        roles = set(await session.scalars(select(TicketEvent.actor_role)))
+    assert "officer" in roles
 
 
 async def test_receipt_numbers_are_per_school_and_year_and_never_reused(

@@ -12,8 +12,9 @@ from bot.clock import FixedClock
 from bot.models import TicketAlert
 from handlers import texts
 from tests.chat import ChatUser
-from tests.factories import make_school
+from tests.factories import make_authority, make_school
 from tests.handlers.tickets.helpers import (
+    officer_of,
     parent_and_principal,
     parent_of,
     restart,
@@ -109,26 +110,32 @@ async def test_warned_once_escalated_once_and_nothing_after_closure(
         await app.stop()
 
 
-async def test_unassigned_warnings_go_to_the_principal_and_the_district_when_configured(
+async def test_unassigned_warnings_go_to_the_principal_and_the_officers_when_configured(
     app: App, memory: MemoryChannel, clock: FixedClock
 ) -> None:
+    """With HAILONG_TICKET_ESCALATE_DISTRICT the overdue escalation also goes to the officers
+    of the school's managing authority (the ward), not to those above it (the province)."""
     await app.stop()
     settings = app.settings.model_copy(update={"ticket_escalate_district": True})
     app = create_app(settings, channels=[memory], clock=clock, jobs=[])
     await app.start(scheduler=False, sender=False)
     try:
-        setup, parent, principal = await parent_and_principal(app, memory, clock, "7101", "7102")
-        district = await staff_of(app, memory, clock, setup, "district", "7103")
+        province = await make_authority(app, "Sở Giáo dục và Đào tạo tỉnh Hoa", "province")
+        ward = await make_authority(app, "Ủy ban nhân dân phường Hoa", parent=province)
+        _, parent, principal = await parent_and_principal(app, memory, clock, "7101", "7102", ward)
+        officer = await officer_of(app, memory, clock, ward, "7103")
+        above = await officer_of(app, memory, clock, province, "7104")
         await submit(
             parent, "Khiếu nại", "Học phí – các khoản thu", name="Lê Văn An", contact="0987"
         )
         clock.at = at(1)  # 10 calendar days → Thursday 3/12; warned Tuesday 1/12
         await run_deadline_watch(app)
-        assert count(principal, WARNING) == 1 and count(district, WARNING) == 0
+        assert count(principal, WARNING) == 1 and count(officer, WARNING) == 0
         clock.at = at(4)
         await run_deadline_watch(app)
-        assert count(principal, OVERDUE) == 1 and count(district, OVERDUE) == 1
-        assert "Lê Văn An" not in district.last_reply
+        assert count(principal, OVERDUE) == 1 and count(officer, OVERDUE) == 1
+        assert count(above, OVERDUE) == 0
+        assert "Lê Văn An" not in officer.last_reply and "0987" not in officer.last_reply
         async with app.db.sessions() as session:
             assert await session.scalar(select(func.count()).select_from(TicketAlert)) == 2
     finally:
