@@ -23,6 +23,7 @@ from handlers.reports.wording import (
 )
 
 SHOWN = 10  # schools (and units) named in the chat text; the XLSX has all of them
+CHARTED_SCHOOLS = 30  # bars a chart of schools holds legibly
 
 
 def authority_text(view: AuthorityFigures, min_group: int) -> str:
@@ -158,14 +159,17 @@ def _bands(view: AuthorityFigures) -> list[list[Cell]]:
 
 
 def authority_chart(view: AuthorityFigures, min_group: int) -> BarChart:
-    """Each school's overall index and participation (a province: each unit's means), with the
-    average and the target."""
+    """Each school's overall index and participation, ranked, with the average and the target;
+    for a province of several units (or of more schools than a chart can hold), each unit's
+    means instead — every school is in the XLSX."""
     period = period_label(view.period)
     hidden = mark(min_group)
     named: list[tuple[str, SchoolRow]]
-    if view.units:
+    note = texts.REPORT_AUTHORITY_CHART_NOTE.format(min=min_group, mark=hidden)
+    if len(view.units) > 1 or (view.units and len(view.rows) > CHARTED_SCHOOLS):
         title = texts.REPORT_AUTHORITY_UNITS_CHART.format(authority=view.name, period=period)
         named = [(unit.name, unit.figures) for unit in view.units]
+        note = f"{texts.REPORT_AUTHORITY_UNITS_NOTE} {note}"
     else:
         title = texts.REPORT_AUTHORITY_CHART.format(authority=view.name, period=period)
         named = [(row.name, row) for row in view.rows]
@@ -177,6 +181,5 @@ def authority_chart(view: AuthorityFigures, min_group: int) -> BarChart:
     if view.average.overall is not None:
         label = texts.REPORT_AUTHORITY_AVERAGE_LINE.format(value=decimal(view.average.overall))
         lines.append(Line(view.average.overall, label, "dotted"))
-    note = texts.REPORT_AUTHORITY_CHART_NOTE.format(min=min_group, mark=hidden)
     labels = [name if row.overall is not None else f"{name} ({hidden})" for name, row in named]
     return BarChart(title, labels, series, lines, note=note)

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import Select, select
+from sqlalchemy import Executable, select
 
 from bot.db import Database
 from bot.models import Authority, Classroom, School, StaffInvite
@@ -22,7 +21,7 @@ SO = "Sở Giáo dục và Đào tạo Thành phố Hồ Chí Minh"
 PHUONG = "Ủy ban nhân dân phường Sài Gòn"
 
 
-def rows(env: Path, query: Select[Any]) -> list[tuple[object, ...]]:
+def rows(env: Path, query: Executable) -> list[tuple[object, ...]]:
     async def read() -> list[tuple[object, ...]]:
         db = Database(f"sqlite+aiosqlite:///{env / 'cli.db'}")
         async with db.sessions() as session:
