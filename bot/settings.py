@@ -168,8 +168,11 @@ class Settings(BaseSettings):
     ticket_resolve_days: int = Field(
         10, ge=1, description="Working days to resolve an accepted petition (school policy)."
     )
+    # (named when the school's managing authority was a district office; kept for compatibility)
     ticket_escalate_district: bool = Field(
-        False, description="Also tell the district's officers about overdue tickets."
+        False,
+        description="Also tell the officers of the school's managing authority (the nearest "
+        "with officers) about overdue tickets.",
     )
 
     digest_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = Field(
@@ -184,7 +187,7 @@ class Settings(BaseSettings):
     )
     report_survey: str = Field(
         "preschool_parents",
-        description="Survey whose indices the quarterly report and the district view compare.",
+        description="Survey whose indices the quarterly report and the authority view compare.",
     )
 
     @field_validator("quiet_hours")

@@ -1,4 +1,4 @@
-"""The shared app, writing its report files in a temporary folder, and the seeded district in it."""
+"""The shared app, writing its report files in a temporary folder, and the seeded province in it."""
 
 from __future__ import annotations
 
