@@ -261,16 +261,19 @@ class PendingResponse(Base):
 
 
 class Response(Base):
-    """One anonymous submitted questionnaire: a random id, the wave and the class only.
+    """One anonymous submitted questionnaire: a random id, the wave, the class and its grade only.
 
     Written by a release, with the rest of its class, in a random order under new random ids;
-    no class (NULL) for a class that had fewer than the minimum group of respondents.
+    no class (NULL) for a class that had fewer than the minimum group of respondents. The grade
+    is the class's when released ("" none); a response released without its class keeps its
+    grade only when that grade's group is big enough (handlers/release.py).
     """
 
     __tablename__ = "responses"
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
     wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"), index=True)
     class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id", ondelete="SET NULL"))
+    grade: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
 
 class Answer(Base):

@@ -161,6 +161,7 @@ SURVEY_INVITE = (
     "Phiếu ẩn danh, mất khoảng {minutes} phút."
 )
 SURVEY_INTRO = "{title}\n{intro}\nAnh/chị có thể dừng bất cứ lúc nào và quay lại sau bằng /khaosat."
+SURVEY_INTRO_NOTE = "Ghi chú: {note}"  # the survey's own note: where the questions come from
 QUESTION = "Câu {number}/{total}. {text}"
 SKIP = labels.SKIP_LABEL
 DONE = labels.DONE_LABEL

@@ -98,7 +98,9 @@ V2_ELEMENTS = {
     "ket_qua": ("kq_tien_bo", "kq_tinh_cam"),
     "pakn": ("pakn_kenh", "pakn_xu_ly", "pakn_thong_bao"),
 }  # fmt: skip
-ADAPTATION = "Bộ câu hỏi tham khảo SIPAS, điều chỉnh cho giáo dục mầm non — không phải mẫu chính thức."
+ADAPTATION = (
+    "Bộ câu hỏi tham khảo SIPAS, điều chỉnh cho giáo dục mầm non — không phải mẫu chính thức."
+)
 
 
 def test_v2_keeps_the_six_elements_and_splits_the_double_barrelled_items(
