@@ -36,8 +36,8 @@ from __future__ import annotations
 
 import random
 import uuid
-from dataclasses import dataclass
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import BindParameter, bindparam, delete, func, insert, select
