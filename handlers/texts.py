@@ -201,6 +201,19 @@ RESULTS_AFTER_CLOSE = "Chỉ số hài lòng được tính khi đợt khảo s�
 RESULTS_HEADER = "{title}: {answered}/{invited} phụ huynh trả lời ({rate})."
 RESULTS_ELEMENT = "• {title}: {index}"
 RESULTS_OVERALL = "Chỉ số hài lòng chung: {index}; điểm trung bình {mean}/5."
+RESULTS_GRADES = "Theo khối lớp:"
+RESULTS_GRADE = "• {title}: {figures}"
+# one grade's figures, joined by "; " ("12 phiếu; chỉ số chung 85,00 %; hài lòng nói chung …")
+GRADE_RESPONSES = "{n} phiếu"
+GRADE_OVERALL = "chỉ số chung {index}"
+GRADE_SATISFIED = "hài lòng nói chung {index}"
+GRADE_TITLES = {
+    "nha_tre": "Nhà trẻ",
+    "mam": "Mẫu giáo bé (lớp Mầm)",
+    "choi": "Mẫu giáo nhỡ (lớp Chồi)",
+    "la": "Mẫu giáo lớn (lớp Lá)",
+    "": "Chưa rõ khối lớp",
+}
 RUN_GONE = "Phiếu khảo sát này đã được gửi hoặc không còn. Gõ /khaosat để xem khảo sát đang mở."
 
 # Phản ánh – kiến nghị (tickets): parents
@@ -662,6 +675,12 @@ REPORT_OPEN_WAVES = "• Đợt khảo sát đang mở: chỉ số được tín
 REPORT_ELEMENT = "  – {title}: {index}{change} {mark}"
 REPORT_OVERALL = "  – Chỉ số chung (trung bình các nội dung): {index}{change} {mark}"
 REPORT_OVERALL_QUESTION = "  – Hài lòng với nhà trường nói chung: {index} phụ huynh"
+REPORT_NOT_COMPARED = (
+    "  (Bộ câu hỏi kỳ này khác phiên bản với {previous}: chỉ so sánh các nội dung giữ nguyên "
+    "câu hỏi.)"
+)
+REPORT_GRADES = "• Theo khối lớp:"
+REPORT_GRADE = "  – {title}: {figures}"
 REPORT_CHANGE = " ({change})"
 REPORT_MET = "✓"
 REPORT_NOT_MET = "✗ dưới mục tiêu"
@@ -692,6 +711,7 @@ REPORT_DOCX_CAPTION = "Dự thảo báo cáo {period} (DOCX): thầy/cô chỉnh
 REPORT_CHART_TITLE = "Chỉ số hài lòng theo nội dung – {school}, {period}"
 REPORT_CHART_TARGET = "Mục tiêu {target} %"
 REPORT_CHART_OVERALL = "Chỉ số chung"
+REPORT_CHART_NOTE = "Ghi chú: {note}"
 REPORT_CHART_SUPPRESSED = "Chỉ số hài lòng: {mark}, để giữ ẩn danh."
 REPORT_NOTHING_YET = "Chưa có số liệu."
 
@@ -742,6 +762,8 @@ SHEET_WISHES = "Mong đợi"
 SHEET_TICKETS = "Phản ánh – kiến nghị"
 SHEET_NEWS = "Tin, thông báo"
 SHEET_COMMENTS = "Ý kiến khác"
+SHEET_GRADES = "Theo khối lớp"
+SHEET_CHOICES = "Các câu hỏi khác"
 SHEET_DISTRICT = "Các trường"
 SHEET_NOTES = "Ghi chú"
 COL_ITEM = "Nội dung"
@@ -763,6 +785,9 @@ COL_RATE = "Tỷ lệ (%)"
 COL_WISH = "Nội dung mong cải thiện"
 COL_CHOSEN = "Số lượt chọn"
 COL_COMMENT = "Ý kiến của phụ huynh (không kèm lớp, ngày; xếp theo thứ tự chữ cái)"
+COL_GRADE = "Khối lớp"
+COL_OPTION = "Lựa chọn"
+COL_ANSWERED_QUESTION = "Số phiếu trả lời câu này"
 COL_SCHOOL = "Trường"
 COL_CODE = "Mã trường"
 COL_RESPONSES = "Phiếu trong kỳ"
@@ -788,6 +813,9 @@ ROW_TOTAL = "Cả trường"
 ROW_HIDDEN = "{count} lớp dưới {min} phiếu: không hiển thị riêng"
 ROW_SUPPRESSED = "Chỉ số hài lòng: {mark}"
 ROW_AVERAGE = "Trung bình các trường"
+ROW_NOTE = "Ghi chú về bộ câu hỏi"
+ROW_NO_GRADES = "Chưa có phiếu nào của lớp đã ghi khối lớp."
+ROW_NOT_COMPARED = "không so sánh (bộ câu hỏi khác phiên bản)"
 TICKET_ROWS = (
     ("received", "Phiếu mới nhận"),
     ("acknowledged_share", "Cấp số phiếu ngay trong ngày (%)"),
@@ -855,6 +883,11 @@ DOCX_SURVEY_NONE = "- Trong kỳ, nhà trường không tổ chức đợt khả
 DOCX_ELEMENTS = "- Tỷ lệ hài lòng theo từng nội dung:"
 DOCX_ELEMENT_HEADER = ("Nội dung", "Tỷ lệ hài lòng", "So với {previous}")
 DOCX_WISHES = "- Nội dung CMHS mong nhà trường ưu tiên cải thiện: {wishes}."
+DOCX_NOT_COMPARED = (
+    "- Bộ câu hỏi kỳ này khác phiên bản với {previous}; chỉ so sánh các nội dung giữ nguyên "
+    "câu hỏi."
+)
+DOCX_NOTE = "Ghi chú: {note}"
 DOCX_TICKETS_HEADING = "II. Tiếp nhận, xử lý phản ánh – kiến nghị của cha mẹ học sinh"
 DOCX_TICKETS = (
     "- Trong kỳ, nhà trường tiếp nhận {received} ý kiến, phản ánh – kiến nghị của CMHS qua trợ lý "

@@ -16,9 +16,11 @@ def school_chart(figures: SchoolFigures, survey: SurveyFigures | None, min_group
     title = texts.REPORT_CHART_TITLE.format(school=figures.name, period=period)
     target = Line(figures.target, texts.REPORT_CHART_TARGET.format(target=figures.target))
     hidden = mark(min_group)
+    about = texts.REPORT_CHART_NOTE.format(note=survey.note) if survey and survey.note else ""
     if survey is None or survey.score.suppressed:
         note = texts.REPORT_CHART_SUPPRESSED.format(mark=hidden) if survey else ""
-        return BarChart(title, [], [], note=note or texts.REPORT_NOTHING_YET)
+        note = " ".join(filter(None, [note or texts.REPORT_NOTHING_YET, about]))
+        return BarChart(title, [], [], note=note)
     elements = survey.score.elements
     labels = [e.title for e in elements]
     now = [e.index for e in elements]
@@ -39,7 +41,7 @@ def school_chart(figures: SchoolFigures, survey: SurveyFigures | None, min_group
     series = [Series(_capitalised(period), now)]
     if any(value is not None for value in before):
         series.append(Series(_capitalised(period_label(figures.period.previous())), before))
-    return BarChart(title, labels, series, [target])
+    return BarChart(title, labels, series, [target], note=about)
 
 
 def district_chart(district: DistrictFigures, min_group: int) -> BarChart:
@@ -59,6 +61,8 @@ def district_chart(district: DistrictFigures, min_group: int) -> BarChart:
         lines.append(Line(average, label, "dotted"))
     hidden = mark(min_group)
     note = texts.REPORT_DISTRICT_CHART_NOTE.format(min=min_group, mark=hidden)
+    if district.note:
+        note += " " + texts.REPORT_CHART_NOTE.format(note=district.note)
     names = [row.name if row.overall is not None else f"{row.name} ({hidden})" for row in rows]
     return BarChart(title, names, series, lines, note=note)
 

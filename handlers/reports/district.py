@@ -52,6 +52,7 @@ class DistrictFigures:
     elements: tuple[str, ...]
     rows: tuple[DistrictRow, ...]
     average: DistrictRow
+    note: str = ""  # the compared survey's note (where its questions come from)
 
 
 async def district_figures(
@@ -80,6 +81,7 @@ async def district_figures(
         elements=tuple(element.title for element in survey.elements),
         rows=rows,
         average=_average(rows, len(keys)),
+        note=survey.note or "",
     )
 
 

@@ -82,7 +82,7 @@ def _survey_blocks(
         text = texts.DOCX_SURVEY_SUPPRESSED.format(
             answered=survey.answered, invited=survey.invited, n=score.respondents, mark=hidden
         )
-        return [Para(text, indent=True)]
+        return [Para(text, indent=True), *_note(survey)]
     overall = score.overall_index
     met = overall is not None and meets(overall, figures.target)
     blocks: list[Block] = [
@@ -100,12 +100,20 @@ def _survey_blocks(
     ]
     if score.elements:
         blocks += [Para(texts.DOCX_ELEMENTS, indent=True), _elements_table(figures, survey, hidden)]
+    if survey.changed and survey.previous is not None:
+        previous = texts.REPORT_PREVIOUS[figures.period.kind]
+        blocks.append(Para(texts.DOCX_NOT_COMPARED.format(previous=previous), indent=True))
     wishes = [texts.REPORT_WISH.format(label=w, count=n) for w, n in top_wishes(survey)]
     if survey.wishes_withheld:
         wishes = [hidden]
     if wishes:
         blocks.append(Para(texts.DOCX_WISHES.format(wishes=", ".join(wishes)), indent=True))
-    return blocks
+    return [*blocks, *_note(survey)]
+
+
+def _note(survey: SurveyFigures) -> list[Block]:
+    """Where the questions come from (not an official form), in italics under the figures."""
+    return [Para(texts.DOCX_NOTE.format(note=survey.note), italic=True)] if survey.note else []
 
 
 def _elements_table(figures: SchoolFigures, survey: SurveyFigures, hidden: str) -> Table:

@@ -15,13 +15,16 @@ from surveys.scoring import round2
 
 
 def school_sheets(figures: SchoolFigures, min_group: int) -> list[Sheet]:
-    """Summary, indices, items, participation, wishes, tickets, news, and comments if any."""
+    """Summary, indices, items, by grade, participation, wishes, the other questions, tickets,
+    news, and comments if any."""
     sheets = [
         _summary(figures, min_group),
         Sheet(texts.SHEET_INDICES, _indices(figures, min_group)),
         Sheet(texts.SHEET_ITEMS, _items(figures, min_group)),
+        Sheet(texts.SHEET_GRADES, grade_rows(figures, min_group)),
         Sheet(texts.SHEET_TURNOUT, _turnout(figures, min_group)),
         Sheet(texts.SHEET_WISHES, _wishes(figures, min_group)),
+        Sheet(texts.SHEET_CHOICES, choice_rows(figures, min_group)),
         Sheet(texts.SHEET_TICKETS, [[texts.COL_ITEM, texts.COL_VALUE], *ticket_rows(figures)]),
         Sheet(texts.SHEET_NEWS, [[texts.COL_ITEM, texts.COL_VALUE], *news_rows(figures)]),
     ]
@@ -50,6 +53,9 @@ def _summary(figures: SchoolFigures, min_group: int) -> Sheet:
         [texts.ROW_TO, figures.period.end.isoformat()],
         [texts.ROW_TARGET, figures.target],
     ]
+    # where the questions come from (not an official form), first, as in every file
+    notes = dict.fromkeys(survey.note for survey in figures.surveys if survey.note)
+    rows[1:1] = [[texts.ROW_NOTE, note] for note in notes]
     for survey in figures.surveys:
         score = survey.score
         rows += [
@@ -87,14 +93,14 @@ def _indices(figures: SchoolFigures, min_group: int) -> list[list[Cell]]:
             rows.append(
                 _index_row(
                     survey, element.title, element.index, survey.previous_index(element.key),
-                    figures.target, hidden,
+                    figures.target, hidden, compared=survey.compared(element.key),
                 )
             )  # fmt: skip
         if survey.score.elements:
             rows.append(
                 _index_row(
                     survey, texts.ROW_OVERALL, survey.score.overall_index,
-                    survey.previous_overall, figures.target, hidden,
+                    survey.previous_overall, figures.target, hidden, compared=not survey.changed,
                 )
             )  # fmt: skip
     return rows
@@ -107,15 +113,75 @@ def _index_row(
     before: float | None,
     target: int,
     hidden: str,
+    *,
+    compared: bool = True,
 ) -> list[Cell]:
     """This period's index, the previous one and the change; a previous period with answers
-    too few for the figure shows the mark, one without answers nothing."""
+    too few for the figure shows the mark, one without answers nothing, one that asked other
+    questions (another version) says so."""
     met = None if now is None else texts.YES_WORD if meets(now, target) else texts.NO_WORD
     earlier: Cell = pct(before) if before is not None or survey.previous is None else hidden
     change: Cell = None if survey.previous is None else hidden
+    if survey.previous is not None and not compared:
+        earlier, change = texts.ROW_NOT_COMPARED, None
     if now is not None and before is not None:
         change = round2(now - before)
     return [survey.title, title, figure(now, hidden), earlier, change, met]
+
+
+def grade_rows(figures: SchoolFigures, min_group: int) -> list[list[Cell]]:
+    """Per survey, one line per grade: responses, element indices, overall, overall question;
+    a grade under the minimum is the mark throughout, its count too."""
+    rows: list[list[Cell]] = []
+    hidden = mark(min_group)
+    for survey in figures.surveys:
+        elements = [e.title for e in survey.score.elements]
+        header: list[Cell] = [
+            texts.COL_SURVEY, texts.COL_GRADE, texts.COL_RESPONSES,
+            *(f"{title} (%)" for title in elements), texts.COL_OVERALL, texts.COL_OVERALL_QUESTION,
+        ]  # fmt: skip
+        rows += [[], header] if rows else [header]
+        if survey.score.suppressed:
+            rows.append([survey.title, texts.ROW_SUPPRESSED.format(mark=hidden)])
+        elif not survey.grades:
+            rows.append([survey.title, texts.ROW_NO_GRADES])
+        for grade in survey.grades:
+            score = grade.score
+            if score.suppressed:
+                rows.append([survey.title, grade.title, *[hidden] * (len(elements) + 3)])
+                continue
+            indices = {e.key: e.index for e in score.elements}
+            rows.append(
+                [
+                    survey.title, grade.title, score.respondents,
+                    *(figure(indices.get(e.key), hidden) for e in survey.score.elements),
+                    figure(score.overall_index, hidden) if elements else None,
+                    figure(score.overall_question_index, hidden) if survey.has_overall else None,
+                ]
+            )  # fmt: skip
+    return rows or [[texts.COL_SURVEY, texts.COL_GRADE, texts.COL_RESPONSES]]
+
+
+def choice_rows(figures: SchoolFigures, min_group: int) -> list[list[Cell]]:
+    """The questions that are not scored (who answers, the fees, …): each option's count and
+    share of those who answered; the mark where fewer than the minimum answered."""
+    rows: list[list[Cell]] = [
+        [texts.COL_SURVEY, texts.COL_QUESTION, texts.COL_OPTION, texts.COL_CHOSEN, texts.COL_RATE]
+    ]
+    hidden = mark(min_group)
+    for survey in figures.surveys:
+        if survey.score.suppressed:
+            rows.append([survey.title, texts.ROW_SUPPRESSED.format(mark=hidden)])
+        for choice in survey.choices:
+            if choice.answered is None:
+                rows.append([survey.title, choice.text, hidden, hidden, hidden])
+                continue
+            rows += [
+                [survey.title, choice.text, label, n, pct(100 * n / choice.answered)]
+                for label, n in choice.counts
+            ]
+            rows.append([survey.title, choice.text, texts.COL_ANSWERED_QUESTION, choice.answered])
+    return rows
 
 
 def _items(figures: SchoolFigures, min_group: int) -> list[list[Cell]]:
@@ -219,6 +285,8 @@ def district_sheets(district: DistrictFigures, min_group: int) -> list[Sheet]:
         [texts.SHEET_NOTES],
         *([note.format(min=min_group, mark=hidden)] for note in texts.DISTRICT_NOTES),
     ]
+    if district.note:  # where the compared survey's questions come from
+        notes.append([f"{texts.ROW_NOTE}: {district.note}"])
     return [Sheet(texts.SHEET_DISTRICT, rows), Sheet(texts.SHEET_NOTES, notes)]
 
 

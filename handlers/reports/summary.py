@@ -7,6 +7,7 @@ from handlers.reports.district import DistrictFigures
 from handlers.reports.figures import SchoolFigures, SurveyFigures
 from handlers.reports.small_groups import mark
 from handlers.reports.wording import change_text, percent, percent_or, period_label, target_mark
+from handlers.results import grade_figures
 
 TOP_WISHES = 3
 
@@ -75,6 +76,14 @@ def survey_lines(survey: SurveyFigures, figures: SchoolFigures, min_group: int) 
                 index=percent_or(score.overall_question_index, hidden)
             )
         )
+    if survey.changed and survey.previous is not None:
+        lines.append(texts.REPORT_NOT_COMPARED.format(previous=previous))
+    if survey.grades:
+        lines.append(texts.REPORT_GRADES)
+        lines += [
+            texts.REPORT_GRADE.format(title=grade.title, figures=grade_figures(grade, hidden))
+            for grade in survey.grades
+        ]
     wishes = [texts.REPORT_WISH.format(label=w, count=n) for w, n in top_wishes(survey)]
     if survey.wishes_withheld:
         wishes = [hidden]

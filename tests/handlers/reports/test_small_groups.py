@@ -35,8 +35,9 @@ from handlers.waves import launch_wave
 MARK = texts.SUPPRESSED_MARK.format(min=5)
 DISTRICT = "Phòng GD&ĐT Quận Nhỏ"
 SCALE = (
-    "tc_cong_khai", "tc_thu_tuc", "tc_lien_he", "csvc_phong_hoc", "csvc_bep_ve_sinh",
-    "mt_an_toan", "mt_than_thien", "hd_cham_soc", "hd_hoc_choi", "kq_tien_bo", "pakn_kenh",
+    "tc_cong_khai", "tc_thu_tuc", "tc_lien_he", "csvc_phong_lop", "csvc_san_choi",
+    "csvc_do_choi", "csvc_bep_an", "csvc_khu_ve_sinh", "mt_an_toan", "mt_than_thien",
+    "hd_cham_soc", "hd_giao_duc", "hd_thong_tin", "kq_tien_bo", "kq_tinh_cam", "pakn_kenh",
 )  # fmt: skip
 ALL_TOP = {**dict.fromkeys(SCALE, "5"), "overall": "5", "pakn_da_gui": "no"}
 
@@ -139,10 +140,13 @@ async def test_a_survey_of_one_to_four_responses_shows_no_figure_anywhere(
 async def test_a_question_one_to_four_answered_is_the_mark_and_counts_in_no_other_figure(
     app: App, clock: FixedClock, tmp_path: Path, n: int
 ) -> None:
-    """Six responses; `n` of them give tc_cong_khai a 1, kq_tien_bo (its element's only item)
-    and the overall question a 5, and choose wishes; the others say "không rõ" or skip."""
+    """Six responses; `n` of them give tc_cong_khai a 1, kq_tien_bo and kq_tinh_cam (their
+    element's items) and the overall question a 5, and choose wishes; the others say "không
+    rõ" or skip."""
     answered = {**ALL_TOP, "tc_cong_khai": "1", "wishes": "co_so_vat_chat"}
-    unknown = {**ALL_TOP, "tc_cong_khai": "0", "kq_tien_bo": "0", "overall": "0"}
+    unknown = {
+        **ALL_TOP, "tc_cong_khai": "0", "kq_tien_bo": "0", "kq_tinh_cam": "0", "overall": "0",
+    }  # fmt: skip
     wave = await seeded(app, clock, [answered] * n + [unknown] * (6 - n))
     figures, _, today = await figures_of(app, wave)
     (survey,) = figures.surveys
