@@ -306,8 +306,12 @@ async def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int
 
 
 async def cmd_survey_list(args: argparse.Namespace, settings: Settings) -> int:
-    for survey in load_catalog(settings.survey_dirs).all():
-        print(f"{survey.key}\tv{survey.version}\t{len(survey.questions)} questions\t{survey.title}")
+    catalog = load_catalog(settings.survey_dirs)
+    for latest in catalog.all():  # every version: waves opened on an older one go on with it
+        for survey in catalog.versions(latest.key):
+            new = "\tnew waves" if survey is latest else ""
+            count = len(survey.questions)
+            print(f"{survey.key}\tv{survey.version}\t{count} questions\t{survey.title}{new}")
     return 0
 
 
