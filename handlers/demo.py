@@ -204,7 +204,7 @@ async def _answer(
     if wave.released_at is None:
         session.add(PendingResponse(wave_id=wave.id, class_id=classroom.id, answers=answers))
         return
-    response = Response(wave_id=wave.id, class_id=classroom.id)
+    response = Response(wave_id=wave.id, class_id=classroom.id, grade=classroom.grade)
     session.add(response)
     await session.flush()
     session.add_all(
