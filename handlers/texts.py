@@ -712,6 +712,7 @@ REPORT_CHART_TITLE = "Chỉ số hài lòng theo nội dung – {school}, {perio
 REPORT_CHART_TARGET = "Mục tiêu {target} %"
 REPORT_CHART_OVERALL = "Chỉ số chung"
 REPORT_CHART_NOTE = "Ghi chú: {note}"
+REPORT_CHART_NOT_COMPARED = "“–”: không so sánh với {previous} (bộ câu hỏi khác phiên bản)."
 REPORT_CHART_SUPPRESSED = "Chỉ số hài lòng: {mark}, để giữ ẩn danh."
 REPORT_NOTHING_YET = "Chưa có số liệu."
 

@@ -39,9 +39,13 @@ def school_chart(figures: SchoolFigures, survey: SurveyFigures | None, min_group
         for label, value in zip(labels, now, strict=True)
     ]
     series = [Series(_capitalised(period), now)]
+    notes = [about]
     if any(value is not None for value in before):
         series.append(Series(_capitalised(period_label(figures.period.previous())), before))
-    return BarChart(title, labels, series, [target], note=about)
+        if survey.changed:
+            previous = texts.REPORT_PREVIOUS[figures.period.kind]
+            notes.insert(0, texts.REPORT_CHART_NOT_COMPARED.format(previous=previous))
+    return BarChart(title, labels, series, [target], note=" ".join(filter(None, notes)))
 
 
 def district_chart(district: DistrictFigures, min_group: int) -> BarChart:

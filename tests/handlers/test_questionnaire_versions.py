@@ -13,6 +13,7 @@ from bot.clock import FixedClock
 from bot.models import CompletionReceipt, Person, School, Wave, WaveInvite
 from handlers import texts
 from handlers.release import hold_answers, release_responses
+from handlers.reports.charts import school_chart
 from handlers.reports.figures import school_figures
 from handlers.reports.periods import week_of
 from handlers.reports.sheets import school_sheets
@@ -250,3 +251,14 @@ async def test_v1_and_v2_waves_are_scored_and_compared_only_on_the_same_question
     assert rows["Tiếp cận dịch vụ giáo dục"] == [0.0, 100.0, -100.0]
     assert rows["Cơ sở vật chất"] == [0.0, texts.ROW_NOT_COMPARED, None]
     assert rows[texts.ROW_OVERALL] == [0.0, texts.ROW_NOT_COMPARED, None]
+    chart = school_chart(figures, survey, 5)
+    assert [series.values for series in chart.series][1] == [
+        100.0,
+        None,
+        100.0,
+        None,
+        None,
+        100.0,
+        None,
+    ]
+    assert chart.note.startswith(texts.REPORT_CHART_NOT_COMPARED.format(previous="tuần trước"))

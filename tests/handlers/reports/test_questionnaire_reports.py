@@ -169,7 +169,8 @@ async def test_figures_by_grade_hide_small_groups_even_by_subtraction(
         "\n".join(
             [
                 texts.REPORT_GRADES,
-                f"  – Mẫu giáo bé (lớp Mầm): 5 phiếu; chỉ số chung {MARK}; hài lòng nói chung {MARK}",
+                f"  – Mẫu giáo bé (lớp Mầm): 5 phiếu; chỉ số chung {MARK}; "
+                f"hài lòng nói chung {MARK}",
                 "  – Mẫu giáo lớn (lớp Lá): 11 phiếu; chỉ số chung 100,00 %; hài lòng nói chung "
                 "100,00 %",
                 f"  – Chưa rõ khối lớp: {MARK}",
