@@ -5,7 +5,7 @@ grade; one released without its class (a small class, at close) keeps its grade 
 grade's group is big enough (handlers/release.py). Responses already stored take their class's
 grade now; those without a class stay without a grade.
 
-Revision ID: grades
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-06 12:00:00
 """
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "grades"
+revision: str = "0012"
 down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
