@@ -31,7 +31,8 @@ from bot.models import (
 from bot.settings import Settings
 from handlers.news_samples import add_samples
 from handlers.setup import create_class, create_school
-from handlers.texts import CONSENT_NOTICE_VERSION, DEMO_TICKETS
+from handlers.notice import CURRENT as NOTICE
+from handlers.texts import DEMO_TICKETS
 from handlers.tickets.store import SYSTEM, Draft, Terms, apply_status, create_ticket, log_event
 from handlers.waves import launch_wave
 from surveys.catalog import Catalog
@@ -277,7 +278,7 @@ async def _person(
                 person_id=person.id,
                 purpose=p,
                 granted=True,
-                notice_version=CONSENT_NOTICE_VERSION,
+                notice_version=NOTICE.id,
                 at=now,
             )
             for p in PURPOSES

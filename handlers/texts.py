@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from surveys import labels
 
-CONSENT_NOTICE_VERSION = "2026-11-v1"
-
 HELP = (
     "Hài Lòng là trợ lý của nhà trường dành cho cha mẹ trẻ.\n"
     "/khaosat – các khảo sát đang mở cho anh/chị\n"
     "/phananh – gửi góp ý, phản ánh, khiếu nại, tố cáo\n"
     "/theodoi – xem phiếu đã gửi và kết quả\n"
-    "/dulieu – xem, rút đồng ý, liên kết Zalo/Telegram hoặc xóa dữ liệu của anh/chị\n"
+    "/dulieu – xem, sửa, nhận bản sao, rút đồng ý, liên kết Zalo/Telegram hoặc xóa dữ liệu\n"
     "/huy – dừng việc đang làm\n"
     "/trogiup – xem hướng dẫn này\n"
     "Để tham gia lớp của con, anh/chị nhập mã lớp do giáo viên gửi."
@@ -59,23 +57,81 @@ JOINED_CLASS = "Cảm ơn anh/chị! Đã ghi nhận anh/chị là phụ huynh l
 STAFF_WELCOME = "Chào thầy/cô! Đã ghi nhận vai trò {role} – {place}. Gõ /trogiup để xem các lệnh."
 ROLE_NAMES = {"teacher": "giáo viên", "principal": "hiệu trưởng", "district": "cán bộ Phòng GD&ĐT"}
 
-CONSENT_INTRO = (
-    "Trước khi bắt đầu, nhà trường xin phép anh/chị cho từng mục đích dưới đây "
-    "(theo Luật Bảo vệ dữ liệu cá nhân). Anh/chị có thể rút lại bất cứ lúc nào bằng /dulieu."
+# The notice on processing a parent's data (assembled by handlers/notice.py): who controls it,
+# what is kept, for which purpose and how long, the apps that carry it, and the parent's rights
+# (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15 Art. 9(2), Art. 4; NĐ 356/2025/NĐ-CP Art. 5(1)).
+# A change of what a purpose keeps or why is a new notice version in handlers/notice.py.
+NOTICE_TITLE = "THÔNG BÁO XỬ LÝ DỮ LIỆU CÁ NHÂN (thông báo ngày {date})"
+NOTICE_CONTROLLER = (
+    "Bên kiểm soát dữ liệu: {schools}. Trợ lý Hài Lòng là công cụ nhà trường dùng để liên lạc "
+    "với cha mẹ trẻ."
 )
-CONSENT_QUESTIONS = {
+NOTICE_PHONE = "ĐT {phone}"
+NOTICE_EMAIL = "email {email}"
+NOTICE_ADDRESS = "địa chỉ {address}"
+NOTICE_NO_CONTACT = "liên hệ trực tiếp tại trường"
+NOTICE_SCHOOL = "{name} ({contact})"
+NOTICE_DATA = (
+    "Dữ liệu nhà trường lưu về anh/chị: tên hiển thị trên ứng dụng chat; tài khoản chat "
+    "(Telegram, Zalo hoặc trang web); lớp của con và vai trò của anh/chị; các lựa chọn đồng ý; "
+    "phiếu phản ánh anh/chị gửi (nội dung, ảnh, họ tên và cách liên hệ anh/chị ghi). Nhà trường "
+    "không hỏi ngày sinh, địa chỉ hay số giấy tờ của anh/chị và của trẻ."
+)
+NOTICE_PURPOSES = "Mục đích, anh/chị đồng ý hoặc không đồng ý riêng từng mục:"
+PURPOSE_NOTICES = {
     "surveys": (
-        "1/3. Khảo sát ý kiến: nhà trường gửi phiếu khảo sát sự hài lòng. "
-        "Câu trả lời được lưu ẩn danh, không gắn với tên anh/chị."
+        "Khảo sát ý kiến: nhà trường gửi phiếu khảo sát sự hài lòng và nhắc anh/chị trả lời. "
+        "Câu trả lời được lưu ẩn danh, không gắn với anh/chị; nhà trường chỉ lưu anh/chị đã được "
+        "mời và đã trả lời đợt nào, đến {survey_days} ngày sau khi đợt khảo sát kết thúc, sau đó "
+        "chỉ còn con số thống kê."
     ),
     "news": (
-        "2/3. Tin tức, thông báo: nhà trường và giáo viên gửi thông báo, tin cải cách hành chính."
+        "Tin tức, thông báo: nhà trường và giáo viên gửi thông báo, tin cải cách hành chính. "
+        "Việc gửi tin và nút “Đã xem” được lưu {delivery_days} ngày."
     ),
     "feedback": (
-        "3/3. Phản ánh, kiến nghị: nhà trường lưu thông tin liên lạc để trả lời "
-        "phản ánh, kiến nghị anh/chị gửi."
+        "Phản ánh, kiến nghị: nhà trường nhận, giải quyết và trả lời góp ý, phản ánh, khiếu nại, "
+        "tố cáo anh/chị gửi, gồm nội dung, ảnh kèm theo, họ tên và cách liên hệ anh/chị ghi. "
+        "Các thông tin này được giữ {question_years} năm (góp ý – hỏi đáp) hoặc {case_years} năm "
+        "(phản ánh, khiếu nại, tố cáo) sau khi vụ việc kết thúc, theo quy định lưu trữ hồ sơ, "
+        "rồi được xóa; chỉ còn số liệu thống kê."
     ),
 }
+NOTICE_KEPT = (
+    "Tên, tài khoản chat và lớp được giữ đến khi anh/chị xóa dữ liệu. Tin nhắn trao đổi với "
+    "trợ lý được xóa sau {message_days} ngày. Các lựa chọn đồng ý được lưu làm bằng chứng, kể cả "
+    "sau khi anh/chị xóa dữ liệu (khi đó không còn gắn với anh/chị)."
+)
+NOTICE_PLATFORMS = (
+    "Tin nhắn giữa anh/chị và trợ lý đi qua ứng dụng anh/chị dùng. Telegram do công ty nước "
+    "ngoài cung cấp, máy chủ đặt ngoài Việt Nam: tin nhắn qua Telegram được xử lý ở nước ngoài. "
+    "Zalo do công ty Việt Nam cung cấp. Trang web của trợ lý do nhà trường quản lý."
+)
+NOTICE_RIGHTS = (
+    "Quyền của anh/chị (Luật Bảo vệ dữ liệu cá nhân 2025, Điều 4): được biết về việc xử lý dữ "
+    "liệu; đồng ý, không đồng ý hoặc rút lại đồng ý; xem, chỉnh sửa; nhận bản sao; yêu cầu xóa, "
+    "hạn chế hoặc phản đối xử lý; khiếu nại, tố cáo, khởi kiện. Trong /dulieu, anh/chị tự xem, "
+    "sửa tên và cách liên hệ, nhận bản sao, rút đồng ý hoặc xóa dữ liệu ngay. Yêu cầu khác, "
+    "anh/chị gửi nhà trường theo liên hệ trên; nhà trường phản hồi trong 02 ngày làm việc."
+)
+NOTICE_DUTIES = (
+    "Anh/chị vui lòng cung cấp thông tin chính xác và tôn trọng dữ liệu của người khác."
+)
+# before the first consent question: the notice in short; the full text is in /dulieu
+CONSENT_INTRO = (
+    "Trước khi bắt đầu, nhà trường xin phép anh/chị cho từng mục đích dưới đây, theo Luật Bảo "
+    "vệ dữ liệu cá nhân (thông báo ngày {date}).\n"
+    "Bên kiểm soát dữ liệu: {schools}.\n"
+    "Tin nhắn đi qua ứng dụng anh/chị dùng; với Telegram, tin nhắn được xử lý ở nước ngoài.\n"
+    "Anh/chị có quyền xem, sửa, nhận bản sao, rút đồng ý và xóa dữ liệu bất cứ lúc nào bằng "
+    "/dulieu; ở đó có toàn văn thông báo."
+)
+# a purpose whose consent an earlier notice no longer covers (handlers/notice.py, `reasks`)
+CONSENT_ASK_AGAIN = (
+    "Nhà trường đã cập nhật thông báo xử lý dữ liệu (thông báo ngày {date}). Nội dung mới của "
+    "mục dưới đây cần anh/chị đồng ý lại; các mục khác vẫn giữ như anh/chị đã chọn."
+)
+CONSENT_QUESTION = "{number}{paragraph}\nAnh/chị có đồng ý không?"
 PURPOSE_NAMES = {
     "surveys": "khảo sát",
     "news": "tin tức, thông báo",
@@ -83,7 +139,7 @@ PURPOSE_NAMES = {
 }
 AGREE = "Tôi đồng ý"
 DISAGREE = "Không đồng ý"
-CONSENT_DONE = "Cảm ơn anh/chị! Lựa chọn đã được lưu (phiên bản thông báo {version})."
+CONSENT_DONE = "Cảm ơn anh/chị! Lựa chọn đã được lưu (theo thông báo ngày {date})."
 CONSENT_DONE_SURVEY = " Đang có khảo sát mở cho lớp của con, anh/chị chọn để bắt đầu:"
 CONSENT_DONE_HINT = " Gõ /khaosat để xem khảo sát, /trogiup để xem hướng dẫn."
 
@@ -265,8 +321,7 @@ FEEDBACK_NEED_CLASS = (
     "Vui lòng nhập mã lớp do giáo viên gửi."
 )
 FEEDBACK_ASK_CONSENT = (
-    "Để nhận và trả lời phản ánh, nhà trường cần anh/chị đồng ý cho mục đích “phản ánh, kiến "
-    "nghị”: nhà trường lưu nội dung anh/chị gửi và thông tin liên lạc để trả lời anh/chị. "
+    "Để nhận và trả lời phản ánh, nhà trường cần anh/chị đồng ý cho mục đích sau. {paragraph}\n"
     "Anh/chị có thể rút lại bất cứ lúc nào bằng /dulieu."
 )
 FEEDBACK_NO_CONSENT = (
