@@ -5,6 +5,8 @@ from __future__ import annotations
 from bot.routing import AnyWork, During, Job, Routes, Work, on
 from handlers import (
     announcements,
+    corrections,
+    data_copy,
     data_rights,
     deliveries,
     groups,
@@ -36,6 +38,7 @@ FLOWS = [
     During(news.NEWS_PREVIEW, onboarding.code_or_help),  # buttons only: typing means leaving
     During(report_chat.REPORT_RANGE, report_chat.typed),
     During(waves.NEW_WAVE, waves.launch_typed),
+    During(corrections.CORRECT, corrections.typed),
 ]
 
 ROUTES = Routes(
@@ -71,6 +74,14 @@ ROUTES = Routes(
         on(data_rights.ChangeConsent, data_rights.change_consent),
         on(data_rights.AskDeleteMe, data_rights.ask_delete_me),
         on(data_rights.DeleteMe, data_rights.delete_me),
+        on(data_rights.ReadNotice, data_rights.read_notice),
+        on(data_rights.SendMyCopy, data_rights.send_my_copy),
+        on(corrections.FixName, corrections.fix_name),
+        on(corrections.FixTicket, corrections.fix_ticket),
+        on(corrections.FixPick, corrections.pick),
+        on(corrections.FixField, corrections.pick_field),
+        on(corrections.FixSave, corrections.save),
+        on(corrections.FixCancel, corrections.cancel),
         on(linking.LinkAnotherApp, linking.offer_code),
         on(linking.Unlink, linking.unlink),
         # survey waves (staff menu in /khaosat)
@@ -154,4 +165,5 @@ JOBS = [
 # work left by a handler for after its transaction commits (`ctx.work.later(item)`)
 WORK: list[AnyWork] = [
     Work(report_chat.RenderReport, report_chat.render_report, report_chat.report_files_failed),
+    Work(data_copy.SendMyData, data_copy.send_my_data, data_copy.copy_failed),
 ]

@@ -30,8 +30,8 @@ from bot.models import (
 )
 from bot.settings import Settings
 from handlers.news_samples import add_samples
-from handlers.setup import create_class, create_school
 from handlers.notice import CURRENT as NOTICE
+from handlers.setup import create_class, create_school
 from handlers.texts import DEMO_TICKETS
 from handlers.tickets.store import SYSTEM, Draft, Terms, apply_status, create_ticket, log_event
 from handlers.waves import launch_wave

@@ -73,10 +73,15 @@ def standing(event: ConsentEvent | None) -> Standing:
     stands unless a later notice asks again for its purpose."""
     if event is None:
         return "undecided"
-    if not event.granted:
+    return standing_of(event.purpose, event.granted, event.notice_version)
+
+
+def standing_of(purpose: str, granted: bool, notice_id: str) -> Standing:
+    """`standing` of a decision given by its parts."""
+    if not granted:
         return "refused"
-    version = version_of(event.notice_version) or NOTICES[0]
-    return "granted" if version.number >= _since(event.purpose) else "stale"
+    version = version_of(notice_id) or NOTICES[0]
+    return "granted" if version.number >= _since(purpose) else "stale"
 
 
 def to_ask(decisions: dict[str, ConsentEvent | None]) -> list[Purpose]:

@@ -114,9 +114,7 @@ NOTICE_RIGHTS = (
     "sửa tên và cách liên hệ, nhận bản sao, rút đồng ý hoặc xóa dữ liệu ngay. Yêu cầu khác, "
     "anh/chị gửi nhà trường theo liên hệ trên; nhà trường phản hồi trong 02 ngày làm việc."
 )
-NOTICE_DUTIES = (
-    "Anh/chị vui lòng cung cấp thông tin chính xác và tôn trọng dữ liệu của người khác."
-)
+NOTICE_DUTIES = "Anh/chị vui lòng cung cấp thông tin chính xác và tôn trọng dữ liệu của người khác."
 # before the first consent question: the notice in short; the full text is in /dulieu
 CONSENT_INTRO = (
     "Trước khi bắt đầu, nhà trường xin phép anh/chị cho từng mục đích dưới đây, theo Luật Bảo "
@@ -144,16 +142,101 @@ CONSENT_DONE_SURVEY = " Đang có khảo sát mở cho lớp của con, anh/ch�
 CONSENT_DONE_HINT = " Gõ /khaosat để xem khảo sát, /trogiup để xem hướng dẫn."
 
 MY_DATA = "Dữ liệu nhà trường đang lưu về anh/chị:"
+MY_DATA_NAME = "• Tên: {name}"
 MY_DATA_ACCOUNTS = "• Tài khoản chat: {accounts}"
 MY_DATA_CLASSES = "• Lớp: {classes}"
 MY_DATA_CONSENT = "• Đồng ý {purpose}: {state}"
 MY_DATA_SURVEYS = "• Đã gửi {count} phiếu khảo sát (câu trả lời ẩn danh, không gắn với anh/chị)"
 MY_DATA_TICKETS = "• Đã gửi {count} phiếu phản ánh kèm tên (xem bằng /theodoi)"
+# one ticket of the parent's, with what it holds of them: "PA-2026-0001 (khiếu nại, đã tiếp
+# nhận): họ tên Lê Thị Tố, liên hệ 0912 345 678, 2 ảnh"
+MY_DATA_TICKET = "  – {number} ({kind}, {status}): {details}"
+MY_DATA_TICKET_NAME = "họ tên {name}"
+MY_DATA_TICKET_CONTACT = "liên hệ {contact}"
+MY_DATA_TICKET_PHOTOS = "{count} ảnh"
+MY_DATA_TICKET_NOTHING = "không có họ tên, liên hệ, ảnh"
+MY_DATA_NOTICE = "Thông báo xử lý dữ liệu hiện hành: thông báo ngày {date}."
+MY_DATA_NOTICE_NEW = (
+    "Nhà trường đã cập nhật thông báo xử lý dữ liệu (thông báo ngày {date}); anh/chị chọn "
+    "“Xem thông báo xử lý dữ liệu” để đọc."
+)
 MY_DATA_NONE = "Nhà trường chưa lưu dữ liệu nào về anh/chị."
-CONSENT_YES = "có (từ {date})"
+CONSENT_YES = "có (từ {date}, theo thông báo ngày {notice})"
+CONSENT_STALE = "cần đồng ý lại theo thông báo ngày {date}"
 CONSENT_NO = "không"
 WITHDRAW = "Rút đồng ý {purpose}"
 GRANT = "Đồng ý {purpose}"
+READ_NOTICE = "Xem thông báo xử lý dữ liệu"
+SEND_MY_COPY = "Nhận bản sao dữ liệu"
+FIX_NAME = "Sửa tên của tôi"
+FIX_TICKET = "Sửa họ tên, liên hệ trên phiếu"
+# correcting one's name, or the name and contact on a ticket (handlers/corrections.py)
+FIX_CANCEL = "Thôi, không sửa"
+FIX_HINT = "\n(Chọn “Thôi, không sửa” hoặc gõ /huy để dừng.)"
+FIX_ASK_NAME = "Anh/chị gõ tên muốn nhà trường dùng (hiện là “{current}”)."
+FIX_PICK_TICKET = "Anh/chị muốn sửa họ tên, cách liên hệ trên phiếu nào?"
+FIX_PICK_FIELD = "Phiếu {number}: họ tên “{name}”, liên hệ “{contact}”. Anh/chị muốn sửa mục nào?"
+FIX_FIELDS = {"name": "Họ tên", "contact": "Cách liên hệ"}
+FIX_ASK_FIELD = {
+    "name": "Anh/chị gõ họ và tên đúng cho phiếu {number}.",
+    "contact": (
+        "Anh/chị gõ số điện thoại hoặc địa chỉ đúng để nhà trường liên hệ về phiếu {number}."
+    ),
+}
+FIX_WHAT = {"own": "tên của anh/chị", "name": "họ tên", "contact": "cách liên hệ"}
+FIX_CONFIRM = "Sửa {what} thành “{value}”? Nếu chưa đúng, anh/chị gõ lại."
+FIX_SAVE = "Lưu"
+FIX_SAVED_NAME = "Đã sửa tên của anh/chị thành “{value}”."
+FIX_SAVED_TICKET = (
+    "Đã sửa {what} trên phiếu {number} thành “{value}”. Cán bộ xử lý phiếu sẽ dùng thông tin mới."
+)
+FIX_NONE = "Anh/chị không có phiếu nào đang giải quyết có họ tên, cách liên hệ để sửa."
+FIX_TAP_FIRST = "Anh/chị vui lòng chọn một mục ở trên, hoặc chọn “Thôi, không sửa”."
+FIX_CANCELLED = "Đã dừng, thông tin của anh/chị giữ nguyên."
+# the copy of one's data (handlers/data_copy.py): two files, made after the reply
+MY_COPY_COMING = (
+    "⏳ Đang chuẩn bị bản sao dữ liệu của anh/chị (một tệp văn bản dễ đọc và một tệp JSON); "
+    "anh/chị sẽ nhận được ngay sau tin này."
+)
+MY_COPY_TEXT_CAPTION = "Bản sao dữ liệu của anh/chị (văn bản), lập ngày {date}."
+MY_COPY_JSON_CAPTION = "Bản sao dữ liệu của anh/chị (JSON, để chuyển sang phần mềm khác)."
+# on an app that cannot carry files (Zalo): the text copy goes as messages, the JSON waits
+MY_COPY_JSON_ELSEWHERE = (
+    "Zalo chưa cho gửi tệp. Tệp JSON anh/chị nhận được khi chọn “Nhận bản sao dữ liệu” trong "
+    "/dulieu trên Telegram hoặc trên trang web của trợ lý."
+)
+MY_COPY_GONE = "Không còn dữ liệu nào của anh/chị để gửi."
+MY_COPY_FAILED = (
+    "Xin lỗi anh/chị, hệ thống chưa tạo được bản sao dữ liệu. Anh/chị vui lòng thử lại sau ít "
+    "phút bằng /dulieu."
+)
+MY_COPY_TITLE = "BẢN SAO DỮ LIỆU CỦA ANH/CHỊ – TRỢ LÝ HÀI LÒNG"
+MY_COPY_MADE = "Lập lúc {at}."
+MY_COPY_NAME = "Tên: {name} (lưu từ {since})"
+MY_COPY_ACCOUNTS = "Tài khoản chat:"
+MY_COPY_ACCOUNT = "• {app}, mã tài khoản {user_id}, từ {since}"
+MY_COPY_ROLES = "Lớp và vai trò:"
+MY_COPY_ROLE_NAMES = {"parent": "phụ huynh", **ROLE_NAMES}
+MY_COPY_ROLE = "• {role} – {place}, từ {since}"
+MY_COPY_CONSENTS = "Nhật ký đồng ý:"
+MY_COPY_CONSENT = "• {at}: {state} {purpose} (thông báo ngày {notice})"
+MY_COPY_SURVEYS = (
+    "Khảo sát (nhà trường chỉ lưu anh/chị được mời và đã gửi; câu trả lời đã gửi được lưu ẩn "
+    "danh, không ai biết câu nào là của anh/chị):"
+)
+MY_COPY_SURVEY = "• {title}: được mời {invited}; {answered}"
+MY_COPY_SURVEY_SENT = "đã gửi {at}"
+MY_COPY_SURVEY_NOT_SENT = "chưa gửi"
+MY_COPY_UNFINISHED = "Phiếu khảo sát đang làm dở (các câu đã trả lời):"
+MY_COPY_UNFINISHED_ONE = "• {title}: {answers}"
+MY_COPY_CASES = "Phiếu phản ánh anh/chị gửi kèm tên:"
+MY_COPY_CASE = "• {number} – {kind}, {topic}, {status}; gửi {at}"
+MY_COPY_CASE_WHO = "  Họ tên: {name}; liên hệ: {contact}; ảnh: {photos}"
+MY_COPY_CASE_TEXT = "  Nội dung: {text}"
+MY_COPY_CASE_STEP = "  – {at} {action}{note}"
+MY_COPY_SEEN = "Thông báo anh/chị đã bấm “Đã xem”:"
+MY_COPY_SEEN_ONE = "• {title} ({at})"
+MY_COPY_NONE = "• không có"
 DELETE_ME = "Xóa dữ liệu của tôi"
 DELETE_CONFIRM = (
     "Anh/chị chắc chắn muốn xóa? Tài khoản, lớp, lựa chọn đồng ý và phiếu đang làm dở sẽ bị xóa; "
@@ -308,6 +391,7 @@ TICKET_ACTION_NAMES = {
     "refused": "Không thụ lý",
     "resolved": "Kết quả",
     "closed": "Đóng phiếu",
+    "corrected": "Người gửi sửa họ tên, cách liên hệ",
     "extended": "Gia hạn giải quyết",
     "reply": "Nhà trường nhắn",
     "info": "Phụ huynh bổ sung",
