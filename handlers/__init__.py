@@ -18,6 +18,7 @@ from handlers import (
     posting,
     release,
     reminders,
+    retention,
     surveys,
     texts,
     waves,
@@ -160,6 +161,8 @@ JOBS = [
     Job("survey_reminders", reminders.remind_waves, cron={"minute": "5"}),
     # every 5 minutes: the digest goes once its day and time have come (or the bot is back)
     Job("weekly_digest", digest.send_weekly_digests, cron={"minute": "*/5"}),
+    # hourly: each kind of personal data goes when its period ends (README, Retention)
+    Job("retention", retention.apply_retention, cron={"minute": "40"}),
 ]
 
 # work left by a handler for after its transaction commits (`ctx.work.later(item)`)

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +30,8 @@ from handlers.my_data import Case, MyData, collect
 
 COPIES = "dulieu"  # the folder under HAILONG_REPORTS_DIR
 FILE_STEM = "du-lieu-cua-toi"  # the name the parent sees
+STAMP = "%Y%m%dT%H%M%S"  # UTC, in the stored file's name
+_STAMPED = re.compile(rf"{FILE_STEM}-(\d{{8}}T\d{{6}})-[0-9a-f]+\.(?:txt|json)")
 
 
 @dataclass(frozen=True)
@@ -51,8 +54,9 @@ async def send_my_data(item: SendMyData, job: JobContext) -> Sequence[Message]:
     zone = ZoneInfo(settings.timezone)
     readable = as_text(data, settings, now)
     folder = settings.reports_dir / COPIES
-    token = secrets.token_hex(8)  # the files of two requests never collide, nor can be guessed
-    text_file, json_file = folder / f"{FILE_STEM}-{token}.txt", folder / f"{FILE_STEM}-{token}.json"
+    # when it was made, for the retention job, and a part that no one can guess
+    stem = f"{FILE_STEM}-{now.astimezone(UTC):{STAMP}}-{secrets.token_hex(8)}"
+    text_file, json_file = folder / f"{stem}.txt", folder / f"{stem}.json"
     body = json.dumps(as_json(data, settings, now), ensure_ascii=False, indent=2)
     await asyncio.to_thread(_write, {text_file: readable, json_file: body})
     made = now.astimezone(zone).strftime("%d/%m/%Y")
@@ -78,6 +82,12 @@ async def send_my_data(item: SendMyData, job: JobContext) -> Sequence[Message]:
             ),
         ),
     ]
+
+
+def made_at(file_name: str) -> datetime | None:
+    """When a stored copy was made, from its name; None for a file that is no copy."""
+    found = _STAMPED.fullmatch(file_name)
+    return datetime.strptime(found[1], STAMP).replace(tzinfo=UTC) if found else None
 
 
 def copy_failed(item: SendMyData) -> Sequence[Message]:
