@@ -5,8 +5,9 @@ a notice must say follows from Art. 9(2): consent is valid only when the person 
 of data and the purpose, the controller, and their rights and duties; Art. 4(1)(a) (the right to
 know how their data is processed); Art. 3(3) (data kept only as long as the purpose needs); and
 Nghị định 356/2025/NĐ-CP Art. 5(1) (the controller makes sure people know how to exercise their
-rights). The apps that carry the messages are named because Telegram processes them abroad
-(Law Art. 20(1)(c)).
+rights); a consent that may cover sensitive data says so (NĐ 356 Art. 6(4): a ticket may tell
+of a child's health). The apps that carry the messages are named because Telegram processes them
+abroad (Law Art. 20(1)(c)).
 
 A consent stays valid until the person changes it (Law Art. 9(4)(c)); consents given under
 Nghị định 13/2023 before 2026 need not be asked again (Art. 39(1)). So a new version asks again

@@ -92,6 +92,8 @@ PURPOSE_NOTICES = {
     "feedback": (
         "Phản ánh, kiến nghị: nhà trường nhận, giải quyết và trả lời góp ý, phản ánh, khiếu nại, "
         "tố cáo anh/chị gửi, gồm nội dung, ảnh kèm theo, họ tên và cách liên hệ anh/chị ghi. "
+        "Thông tin về sức khỏe, đời sống riêng tư của trẻ và gia đình trong đó là dữ liệu cá nhân "
+        "nhạy cảm: chỉ cán bộ giải quyết phiếu được xem. "
         "Các thông tin này được giữ {question_years} năm (góp ý – hỏi đáp) hoặc {case_years} năm "
         "(phản ánh, khiếu nại, tố cáo) sau khi vụ việc kết thúc, theo quy định lưu trữ hồ sơ, "
         "rồi được xóa; chỉ còn số liệu thống kê."
