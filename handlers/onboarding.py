@@ -180,17 +180,17 @@ async def ask_next_consent(ctx: Context, *, edit: bool = False) -> None:
     if not asked:
         await _finish_onboarding(ctx, edit=edit)
         return
-    fresh = all(event is None for event in decided.values())
     purpose = asked[0]
-    number = f"{PURPOSES.index(purpose) + 1}/{len(PURPOSES)}. " if fresh else ""
+    again = notice.standing(decided[purpose]) == "stale"  # asked again: unnumbered, said why
+    number = "" if again else f"{PURPOSES.index(purpose) + 1}/{len(PURPOSES)}. "
     question = texts.CONSENT_QUESTION.format(
         number=number, paragraph=notice.purpose_paragraph(purpose, ctx.services.settings)
     )
-    if fresh and purpose == PURPOSES[0]:
+    if again:
+        question = texts.CONSENT_ASK_AGAIN.format(date=notice.CURRENT.date_text) + "\n\n" + question
+    elif all(event is None for event in decided.values()):
         schools = [place.school for place in await places_of(ctx.session, ctx.person.id)]
         question = notice.intro(schools) + "\n\n" + question
-    elif not fresh and notice.standing(decided[purpose]) == "stale":
-        question = texts.CONSENT_ASK_AGAIN.format(date=notice.CURRENT.date_text) + "\n\n" + question
     ctx.reply(
         question,
         [

@@ -312,3 +312,5 @@ async def test_an_answer_to_an_earlier_notices_question_is_not_taken(
     async with app.db.sessions() as session:
         assert list(await session.scalars(select(ConsentEvent))) == []
     assert "Khảo sát ý kiến" in parent.last_reply  # asked again, in today's words
+    await parent.taps(texts.AGREE)
+    assert parent.last_reply.startswith("2/3. Tin tức, thông báo")  # numbered, no intro again
