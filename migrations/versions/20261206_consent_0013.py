@@ -1,7 +1,7 @@
 """consent: the school's contact as the controller of parents' data; tickets past retention
 
 Revision ID: consent
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-06 12:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "consent"
-down_revision: str | None = "0011"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
