@@ -19,6 +19,7 @@ from sqlalchemy import make_url
 from bot.app import App, create_app
 from bot.cli_news import add_commands as add_news_commands
 from bot.cli_reports import add_commands as add_report_commands
+from bot.cli_school import add_set_command as add_school_set_command
 from bot.cli_tickets import add_commands as add_ticket_commands
 from bot.clock import SystemClock
 from bot.db import Database
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--target", type=int, help="satisfaction target in %% (default HAILONG_SATISFACTION_TARGET)"
     )
     create.set_defaults(command=cmd_school_create)
+    add_school_set_command(school)
 
     classes = sub.add_parser("class", help="classes").add_subparsers(metavar="ACTION")
     create = classes.add_parser("create", help="create a class and its parent invite code")

@@ -40,6 +40,10 @@ class School(Base):
     # news and announcements: "21:00-06:30" ("" none), and who gets them; None = the setting's
     quiet_hours: Mapped[str | None] = mapped_column(String(11))
     audience: Mapped[str | None] = mapped_column(String(8))
+    # how parents reach the school as the controller of their data (the notice names it)
+    contact_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    contact_email: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    address: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
 
 class Classroom(Base):
@@ -398,6 +402,8 @@ class Ticket(Base):
     sender_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rating: Mapped[int | None] = mapped_column(Integer)
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # its retention period ended (handlers/retention.py): text, photos, name and contact emptied
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class TicketCounter(Base):

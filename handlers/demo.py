@@ -30,8 +30,9 @@ from bot.models import (
 )
 from bot.settings import Settings
 from handlers.news_samples import add_samples
-from handlers.setup import create_class, create_school
-from handlers.texts import CONSENT_NOTICE_VERSION, DEMO_TICKETS
+from handlers.notice import CURRENT as NOTICE
+from handlers.setup import SchoolContact, create_class, create_school, set_school_contact
+from handlers.texts import DEMO_TICKETS
 from handlers.tickets.store import SYSTEM, Draft, Terms, apply_status, create_ticket, log_event
 from handlers.waves import launch_wave
 from surveys.catalog import Catalog
@@ -40,6 +41,7 @@ from surveys.kinds import kind_of
 from surveys.options import join_choices
 
 DEMO_SCHOOL = "MN-HOASEN"
+DEMO_CONTACT = SchoolContact(phone="028 3822 1234", email="mn.hoasen@example.edu.vn")
 CLASSES = (("Nhà trẻ 1", "nha_tre"), ("Mầm 1", "mam"), ("Chồi 1", "choi"), ("Lá 1", "la"))
 ANSWERED_PARENTS = 8  # in Lá 1; as many again in Chồi 1 and in Mầm 1
 # the levels a seeded parent picks from, the oldest week first: the school gets better
@@ -111,6 +113,7 @@ async def _create(
         district="Phòng GD&ĐT Quận 1",
         now=now - timedelta(days=35),  # there is history to report on: last week's digest goes
     )
+    set_school_contact(school, DEMO_CONTACT)  # the notice on parents' data names it
     classes = {
         name: await create_class(session, school=school, name=name, grade=grade)
         for name, grade in CLASSES
@@ -277,7 +280,7 @@ async def _person(
                 person_id=person.id,
                 purpose=p,
                 granted=True,
-                notice_version=CONSENT_NOTICE_VERSION,
+                notice_version=NOTICE.id,
                 at=now,
             )
             for p in PURPOSES

@@ -161,7 +161,9 @@ async def test_my_data_help_and_cancel(deployment: Deployment, channel: str) -> 
     await parent.says("/dulieu")
     shown = await last_reply(parent)
     assert "• Lớp: Lá 1 – Trường Mầm non MN-TEST" in shown
-    assert "• Đồng ý tin tức, thông báo: có (từ 23/11/2026)" in shown
+    assert (
+        "• Đồng ý tin tức, thông báo: có (từ 23/11/2026, theo thông báo ngày 05/12/2026)" in shown
+    )
     await parent.chooses("Rút đồng ý tin tức")
     assert await last_reply(parent) == texts.CONSENT_CHANGED.format(
         state=texts.CONSENT_WITHDRAWN_WORD, purpose="tin tức, thông báo"

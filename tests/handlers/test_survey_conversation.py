@@ -14,7 +14,7 @@ from bot.models import (
     PendingResponse,
     SurveyRun,
 )
-from handlers import texts
+from handlers import notice, texts
 from tests.chat import ChatUser
 from tests.factories import SchoolSetup, make_school, open_wave
 from tests.submitted import submitted_answers
@@ -45,7 +45,7 @@ async def test_join_consent_and_whole_survey_with_resume_review_and_submit(
     assert parent.choices == ["Bắt đầu: Khảo sát sự hài lòng của cha mẹ trẻ"]
     async with app.db.sessions() as session:
         granted = await session.scalars(select(ConsentEvent.notice_version))
-        assert list(granted) == [texts.CONSENT_NOTICE_VERSION] * 3
+        assert list(granted) == [notice.CURRENT.id] * 3
 
     await parent.taps("Bắt đầu")
     intro = parent.messages[-2].text
