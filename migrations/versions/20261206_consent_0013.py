@@ -1,6 +1,6 @@
 """consent: the school's contact as the controller of parents' data; tickets past retention
 
-Revision ID: consent
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-06 12:00:00
 """
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "consent"
+revision: str = "0013"
 down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
