@@ -253,6 +253,7 @@ TICKET_ACTION_NAMES = {
     "resolved": "Kết quả",
     "closed": "Đóng phiếu",
     "extended": "Gia hạn giải quyết",
+    "extended_decide": "Kéo dài thời hạn xem xét thụ lý",
     "reply": "Nhà trường nhắn",
     "info": "Phụ huynh bổ sung",
     "rated": "Phụ huynh đánh giá",
@@ -395,7 +396,11 @@ TICKET_UPDATE_NOTES = {
     "refused": "\nLý do: {note}",
     "resolved": "\nKết quả: {note}",
     "closed": "\nCảm ơn anh/chị! Anh/chị vui lòng chọn mức đánh giá việc xử lý phiếu này:",
-    "extended": "\nVụ việc phức tạp, thời hạn giải quyết được gia hạn đến {due}.",
+    "extended": "\nVụ việc phức tạp, thời hạn giải quyết được gia hạn đến {due}.\nLý do: {note}",
+    "extended_decide": (
+        "\nNhà trường cần kiểm tra, xác minh thêm nên thời hạn xem xét thụ lý được kéo dài đến "
+        "{due}.\nLý do: {note}"
+    ),
 }
 TICKET_REPLY = "Nhà trường nhắn về phiếu {number}:\n{note}"
 
@@ -450,6 +455,15 @@ STAFF_ASK_NOTE = {
     "forwarded": "Thầy/cô gõ tên cơ quan nhận và lý do chuyển phiếu {number}. Gõ /huy để thôi.",
     "refused": "Thầy/cô gõ lý do không thụ lý phiếu {number}. Gõ /huy để thôi.",
     "resolved": "Thầy/cô gõ kết quả giải quyết phiếu {number} để gửi phụ huynh. Gõ /huy để thôi.",
+    "extended": (
+        "Thầy/cô gõ lý do gia hạn giải quyết phiếu {number} (vụ việc phức tạp); lý do được ghi vào "
+        "hồ sơ phiếu và báo cho người gửi. Gõ /huy để thôi."
+    ),
+    "extended_decide": (
+        "Thầy/cô gõ lý do kéo dài thời hạn xem xét thụ lý phiếu {number} (phải kiểm tra, xác minh "
+        "tại nhiều địa điểm hoặc ủy quyền xác minh: tối đa 10 ngày làm việc, Luật Tố cáo 2018, "
+        "Điều 24 khoản 1); lý do được ghi vào hồ sơ phiếu và báo cho người gửi. Gõ /huy để thôi."
+    ),
 }
 STAFF_NOTE_EMPTY = "Thầy/cô vui lòng gõ nội dung (không để trống, tối đa {limit} ký tự)."
 STAFF_TOOK = "Thầy/cô đã nhận xử lý phiếu {number}."
