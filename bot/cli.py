@@ -20,7 +20,7 @@ from bot.app import App, create_app
 from bot.cli_news import add_commands as add_news_commands
 from bot.cli_reports import add_commands as add_report_commands
 from bot.cli_tickets import add_commands as add_ticket_commands
-from bot.clock import SystemClock
+from bot.clock import Clock, SystemClock
 from bot.db import Database
 from bot.delivery.lease import AnotherProcess
 from bot.logs import configure_logging
@@ -34,13 +34,18 @@ Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
 DEMO_DATABASE_URL = "sqlite+aiosqlite:///var/demo.db"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Parses the command line, loads the settings once and runs one subcommand."""
+def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
+    """Parses the command line, loads the settings once and runs one subcommand.
+
+    `clock` is what "today" is for the commands that read it (`args.clock`); the wall clock
+    unless a test fixes it.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "command"):
         parser.print_help()
         return 2
+    args.clock = clock or SystemClock()
     try:
         settings = load_settings()
     except ValidationError as error:  # one line naming each variable; never the values given
@@ -94,6 +99,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--target", type=int, help="satisfaction target in %% (default HAILONG_SATISFACTION_TARGET)"
     )
     create.set_defaults(command=cmd_school_create)
+    change = school.add_parser("set", help="change a school's settings")
+    change.add_argument("--school", required=True, help="school code")
+    change.add_argument(
+        "--remote-area",
+        choices=["yes", "no"],
+        help="in a remote area (vùng sâu, vùng xa): complaints get 45 days, 60 if complex "
+        "(Luật Khiếu nại 2011, Art. 28)",
+    )
+    change.set_defaults(command=cmd_school_set)
 
     classes = sub.add_parser("class", help="classes").add_subparsers(metavar="ACTION")
     create = classes.add_parser("create", help="create a class and its parent invite code")
@@ -217,6 +231,25 @@ async def cmd_school_create(args: argparse.Namespace, settings: Settings) -> int
             target_percent=args.target or settings.satisfaction_target,
         )
     print(f"school {school.code}: {school.name}")
+    return 0
+
+
+async def cmd_school_set(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.setup import school_by_code
+    from handlers.tickets.remote import set_remote_area
+    from handlers.tickets.store import Terms, number_of
+
+    if args.remote_area is None:
+        raise ValueError("nothing to set: give --remote-area yes|no")
+    async with _database(settings) as db, db.transaction() as session:
+        school = await school_by_code(session, args.school)
+        moved = await set_remote_area(
+            session, school, args.remote_area == "yes", Terms.of(settings)
+        )
+        area = "a remote area" if school.remote_area else "not a remote area"
+        print(f"school {school.code}: {area}")
+        for ticket in moved:
+            print(f"{number_of(ticket)}: resolution now due {ticket.resolve_due:%Y-%m-%d}")
     return 0
 
 

@@ -508,6 +508,8 @@ EXPORT_COLUMNS = (
 )
 EXPORT_SEALED = "(nội dung tố cáo được bảo mật)"
 KPI_HEADER = "Phản ánh, kiến nghị từ {start} đến {end}:"
+# a period not over yet: counted up to today (a due date after today has not come)
+KPI_UNTIL_TODAY = " — số liệu tính đến hôm nay, {today}:"
 KPI_RECEIVED = "• Tiếp nhận: {received} phiếu; cấp số phiếu ngay: {acknowledged}"
 KPI_ON_TIME = "• Giải quyết đúng hạn: {on_time}/{due} phiếu đến hạn ({rate})"
 KPI_NOTIFIED = "• Có kết quả: {concluded} phiếu; đã báo kết quả cho người gửi: {share}"
@@ -703,9 +705,10 @@ REPORT_WISH = "{label} ({count})"
 REPORT_NO_SURVEY = "Khảo sát: không có đợt khảo sát nào trong kỳ."
 REPORT_TICKETS = (
     "Phản ánh – kiến nghị: {received} phiếu mới; đến hạn {due}, đúng hạn {on_time} ({rate}); "
-    "{overdue} phiếu quá hạn chưa xong{oldest}."
+    "{overdue} phiếu quá hạn chưa xong{oldest}{until}."
 )
 REPORT_OLDEST = "; phiếu mở lâu nhất {days} ngày"
+REPORT_TICKETS_UNTIL_TODAY = " (số liệu phản ánh tính đến hôm nay, {today})"
 REPORT_NEWS = "Tin CCHC: {news} tin, {target}; thông báo: {announcements}{delivered}."
 REPORT_NEWS_DELIVERED = "; đã tới {delivered}/{recipients} lượt nhận"
 REPORT_NEWS_WEEK_MET = "đạt kế hoạch ít nhất 1 tin mỗi tuần ✓"
@@ -907,9 +910,11 @@ DOCX_TICKETS_HEADING = "II. Tiếp nhận, xử lý phản ánh – kiến ngh�
 DOCX_TICKETS = (
     "- Trong kỳ, nhà trường tiếp nhận {received} ý kiến, phản ánh – kiến nghị của CMHS qua trợ lý "
     "Hài Lòng, {acknowledged} được cấp số phiếu ngay khi nhận. Số phiếu đến hạn giải quyết: {due}; "
-    "giải quyết đúng hạn: {on_time} (tỷ lệ {rate}). Đến cuối kỳ còn {open} phiếu đang xử lý, "
+    "giải quyết đúng hạn: {on_time} (tỷ lệ {rate}). {until} còn {open} phiếu đang xử lý, "
     "trong đó {overdue} phiếu quá hạn."
 )
+DOCX_TICKETS_UNTIL_END = "Đến cuối kỳ"
+DOCX_TICKETS_UNTIL_DAY = "Đến ngày {day}"  # the quarter is not over: figures as of today
 DOCX_NEWS_HEADING = "III. Thông tin, tuyên truyền về cải cách hành chính"
 DOCX_NEWS = (
     "- Nhà trường đã gửi {news} tin cải cách hành chính và {announcements} thông báo tới CMHS qua "

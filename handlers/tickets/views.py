@@ -92,7 +92,7 @@ def kpi_text(kpis: TicketKpis, start: date, end: date, terms: Terms) -> str:
     mean = "–" if kpis.mean_rating is None else f"{kpis.mean_rating:.2f}".replace(".", ",")
     return "\n".join(
         [
-            texts.KPI_HEADER.format(start=day_text(start, terms), end=day_text(end, terms)),
+            _kpi_header(kpis, start, end, terms),
             texts.KPI_RECEIVED.format(
                 received=kpis.received, acknowledged=percent(kpis.acknowledged_share)
             ),
@@ -106,3 +106,13 @@ def kpi_text(kpis: TicketKpis, start: date, end: date, terms: Terms) -> str:
             texts.KPI_RATING.format(mean=mean, ratings=kpis.ratings),
         ]
     )
+
+
+def _kpi_header(kpis: TicketKpis, start: date, end: date, terms: Terms) -> str:
+    """The period, and the day it is counted to when it is not over ("đến hôm nay")."""
+    header = texts.KPI_HEADER.format(start=day_text(start, terms), end=day_text(end, terms))
+    if kpis.until_today(end):
+        return header.removesuffix(":") + texts.KPI_UNTIL_TODAY.format(
+            today=day_text(kpis.as_of, terms)
+        )
+    return header

@@ -8,6 +8,7 @@ from datetime import date
 from handlers.tickets.kpi import TicketFacts, ticket_kpis
 
 WEEK = (date(2026, 11, 30), date(2026, 12, 6))
+AFTER = date(2026, 12, 7)  # the week is over: it is counted as it stood at its end
 
 
 def ticket(**changes: object) -> TicketFacts:
@@ -52,7 +53,7 @@ def test_on_time_rate_is_closed_by_due_date_over_due_in_the_period() -> None:
             concluded_on=date(2026, 12, 6),
         ),
     ]
-    kpis = ticket_kpis(tickets, *WEEK)
+    kpis = ticket_kpis(tickets, *WEEK, today=AFTER)
     assert (kpis.due, kpis.on_time) == (5, 2)
     assert kpis.on_time_rate == 40.0
 
@@ -66,7 +67,7 @@ def test_a_forwarded_ticket_must_meet_the_shorter_forwarding_limit() -> None:
     )
     on_time = replace(late, decided_on=date(2026, 12, 1), concluded_on=date(2026, 12, 1))
     assert not late.on_time and on_time.on_time
-    assert ticket_kpis([late, on_time], *WEEK).on_time_rate == 50.0
+    assert ticket_kpis([late, on_time], *WEEK, today=AFTER).on_time_rate == 50.0
 
 
 def test_received_acknowledged_notified_and_rated_in_the_period() -> None:
@@ -85,7 +86,7 @@ def test_received_acknowledged_notified_and_rated_in_the_period() -> None:
         ticket(decided_on=in_week, concluded_on=in_week, has_sender=False),  # anonymous
         ticket(rating=1, rated_on=date(2026, 11, 29)),  # rated last week
     ]
-    kpis = ticket_kpis(tickets, *WEEK)
+    kpis = ticket_kpis(tickets, *WEEK, today=AFTER)
     assert kpis.received == 2 and kpis.acknowledged_share == 50.0
     assert kpis.concluded == 3 and kpis.notified_share == 50.0
     assert kpis.ratings == 2 and kpis.mean_rating == 3.5
@@ -102,14 +103,14 @@ def test_open_tickets_by_age_at_the_end_of_the_period() -> None:
         ticket(received_on=date(2026, 11, 20), concluded_on=date(2026, 12, 1)),  # closed
         ticket(received_on=date(2026, 12, 7)),  # not yet received at the end
     ]
-    kpis = ticket_kpis(tickets, WEEK[0], end)
+    kpis = ticket_kpis(tickets, WEEK[0], end, today=AFTER)
     assert kpis.open_by_age == (1, 1, 1, 1)
     assert kpis.overdue_open == 3
     assert kpis.oldest_open_days == 35
 
 
 def test_an_empty_period_has_no_rates_rather_than_zero() -> None:
-    kpis = ticket_kpis([], *WEEK)
+    kpis = ticket_kpis([], *WEEK, today=AFTER)
     assert kpis.received == kpis.due == kpis.concluded == 0
     assert kpis.acknowledged_share is None and kpis.on_time_rate is None
     assert kpis.notified_share is None and kpis.mean_rating is None
