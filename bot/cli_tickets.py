@@ -99,7 +99,7 @@ def _period(args: argparse.Namespace, today: date) -> tuple[date, date]:
     """--from and --to; a period reaching past today is counted as of today (see ticket_kpis)."""
     start = date.fromisoformat(args.start) if args.start else date(today.year, 1, 1)
     end = date.fromisoformat(args.end) if args.end else today
-    if end < start:
+    if end < start and args.end:
         raise ValueError("--to is before --from")
     if start > today:
         raise ValueError(f"--from is after today ({today}): nothing has happened in it yet")

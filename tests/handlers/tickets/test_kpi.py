@@ -115,3 +115,30 @@ def test_an_empty_period_has_no_rates_rather_than_zero() -> None:
     assert kpis.acknowledged_share is None and kpis.on_time_rate is None
     assert kpis.notified_share is None and kpis.mean_rating is None
     assert kpis.open_by_age == (0, 0, 0, 0) and kpis.oldest_open_days is None
+
+
+def test_a_period_reaching_past_today_is_counted_as_of_today() -> None:
+    today = date(2026, 12, 3)  # Thursday, inside the week 30/11–6/12
+    tickets = [
+        ticket(decide_due=date(2026, 12, 2)),  # yesterday, still open: due and late, overdue
+        ticket(decide_due=today),  # today, still open: the day is not over, not due yet
+        # today, answered today: due and on time
+        ticket(decide_due=today, decided_on=today, concluded_on=today),
+        ticket(decide_due=date(2026, 12, 4)),  # tomorrow: neither due nor overdue
+        ticket(received_on=date(2026, 12, 4), decide_due=date(2026, 12, 18)),  # not yet received
+    ]
+    kpis = ticket_kpis(tickets, *WEEK, today=today)
+    assert kpis.as_of == today and kpis.until_today(WEEK[1])
+    assert (kpis.due, kpis.on_time) == (2, 1)
+    assert kpis.overdue_open == 1
+    assert sum(kpis.open_by_age) == 3 and kpis.oldest_open_days == 10
+    # the same week once over: every due date in it has come
+    over = ticket_kpis(tickets, *WEEK, today=AFTER)
+    assert over.as_of == WEEK[1] and not over.until_today(WEEK[1])
+    assert (over.due, over.on_time, over.overdue_open) == (4, 1, 3)
+
+
+def test_a_period_that_has_not_started_counts_nothing() -> None:
+    kpis = ticket_kpis([ticket()], date(2026, 12, 8), date(2026, 12, 14), today=AFTER)
+    assert kpis.received == kpis.due == kpis.overdue_open == 0
+    assert kpis.open_by_age == (0, 0, 0, 0)
