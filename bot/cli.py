@@ -21,7 +21,7 @@ from bot.cli_news import add_commands as add_news_commands
 from bot.cli_reports import add_commands as add_report_commands
 from bot.cli_school import add_set_command as add_school_set_command
 from bot.cli_tickets import add_commands as add_ticket_commands
-from bot.clock import SystemClock
+from bot.clock import Clock, SystemClock
 from bot.db import Database
 from bot.delivery.lease import AnotherProcess
 from bot.logs import configure_logging
@@ -35,13 +35,18 @@ Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
 DEMO_DATABASE_URL = "sqlite+aiosqlite:///var/demo.db"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Parses the command line, loads the settings once and runs one subcommand."""
+def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
+    """Parses the command line, loads the settings once and runs one subcommand.
+
+    `clock` is what "today" is for the commands that read it (`args.clock`); the wall clock
+    unless a test fixes it.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "command"):
         parser.print_help()
         return 2
+    args.clock = clock or SystemClock()
     try:
         settings = load_settings()
     except ValidationError as error:  # one line naming each variable; never the values given

@@ -1,7 +1,10 @@
-"""`hailong school set`: a school's name and contact, which the notice on parents' data names.
+"""`hailong school set`: a school's name and contact, which the notice on parents' data names, and
+whether it is in a remote area, which lengthens complaint limits.
 
 The notice must name the controller of the data (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15
-Art. 9(2)(b)): the school, and how parents reach it (handlers/notice.py).
+Art. 9(2)(b)): the school, and how parents reach it (handlers/notice.py). A school in a remote
+area ("vùng sâu, vùng xa đi lại khó khăn") resolves complaints in 45 days, 60 if complex
+(Luật Khiếu nại 2011, Art. 28).
 """
 
 from __future__ import annotations
@@ -14,26 +17,51 @@ from bot.settings import Settings
 
 def add_set_command(school: Any) -> None:
     """Adds `set` to the `hailong school` subcommands."""
-    change = school.add_parser("set", help="a school's name and contact (shown to parents)")
+    change = school.add_parser("set", help="a school's name, contact (shown to parents), area")
     change.add_argument("--school", required=True, help="school code")
     change.add_argument("--name", help="full name, e.g. Trường Mầm non Hoa Sen")
     change.add_argument("--phone", help='e.g. "028 3822 1234" ("" clears it)')
     change.add_argument("--email", help='e.g. mn.hoasen@example.edu.vn ("" clears it)')
     change.add_argument("--address", help='street, ward, province ("" clears it)')
+    change.add_argument(
+        "--remote-area",
+        choices=["yes", "no"],
+        help="in a remote area (vùng sâu, vùng xa): complaints get 45 days, 60 if complex "
+        "(Luật Khiếu nại 2011, Art. 28)",
+    )
     change.set_defaults(command=cmd_school_set)
 
 
 async def cmd_school_set(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import _database
     from handlers.setup import SchoolContact, school_by_code, set_school_contact
+    from handlers.tickets.remote import set_remote_area
+    from handlers.tickets.store import Terms, number_of
 
     contact = SchoolContact(args.name, args.phone, args.email, args.address)
+    contact_given = any(v is not None for v in (args.name, args.phone, args.email, args.address))
+    if not contact_given and args.remote_area is None:
+        raise ValueError(
+            "nothing to set: give --name, --phone, --email, --address or --remote-area"
+        )
     async with _database(settings) as db, db.transaction() as session:
         school = await school_by_code(session, args.school)
-        set_school_contact(school, contact)
-        shown = (school.code, school.name, school.contact_phone, school.contact_email)
-        address = school.address
-    code, name, phone, email = shown
-    print(f"school {code}: {name}")
-    print(f"phone: {phone or '-'}; email: {email or '-'}; address: {address or '-'}")
+        if contact_given:
+            set_school_contact(school, contact)
+        moved = []
+        if args.remote_area is not None:
+            moved = await set_remote_area(
+                session, school, args.remote_area == "yes", Terms.of(settings)
+            )
+        if contact_given:
+            print(f"school {school.code}: {school.name}")
+            print(
+                f"phone: {school.contact_phone or '-'}; email: {school.contact_email or '-'}; "
+                f"address: {school.address or '-'}"
+            )
+        if args.remote_area is not None:
+            area = "a remote area" if school.remote_area else "not a remote area"
+            print(f"school {school.code}: {area}")
+        for ticket in moved:
+            print(f"{number_of(ticket)}: resolution now due {ticket.resolve_due:%Y-%m-%d}")
     return 0

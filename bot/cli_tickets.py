@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.clock import SystemClock
+from bot.clock import Clock
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -46,14 +46,18 @@ async def cmd_tickets_export(args: argparse.Namespace, settings: Settings) -> in
     from handlers.tickets.store import Terms
 
     terms = Terms.of(settings)
-    start, end = _period(args, terms)
+    today = _today(args.clock, terms)
+    start, end = _period(args, today)
     async with _database(settings) as db, db.sessions() as session:
         school = await school_by_code(session, args.school)
-        rows = export_rows(await school_facts(session, school.id, terms), start, end, terms)
+        found = await school_facts(session, school.id, terms)
+        rows = export_rows(found, start, end, terms, today)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8-sig", newline="") as handle:  # opens in Excel
         csv.writer(handle).writerows(rows)
-    print(f"{len(rows) - 1} tickets of {school.code}, {start} – {end}: {args.out}")
+    print(
+        f"{len(rows) - 1} tickets of {school.code}, {start} – {end}{_as_of(end, today)}: {args.out}"
+    )
     return 0
 
 
@@ -65,10 +69,11 @@ async def cmd_tickets_kpi(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.tickets.views import kpi_text
 
     terms = Terms.of(settings)
-    start, end = _period(args, terms)
+    today = _today(args.clock, terms)
+    start, end = _period(args, today)
     async with _database(settings) as db, db.sessions() as session:
         school = await school_by_code(session, args.school)
-        kpis = await school_kpis(session, school.id, start, end, terms)
+        kpis = await school_kpis(session, school.id, start, end, terms, today)
     print(kpi_text(kpis, start, end, terms))
     return 0
 
@@ -86,10 +91,20 @@ async def cmd_calendar_show(args: argparse.Namespace, settings: Settings) -> int
     return 0
 
 
-def _period(args: argparse.Namespace, terms: Terms) -> tuple[date, date]:
-    today = terms.today(SystemClock().now())
+def _today(clock: Clock, terms: Terms) -> date:
+    return terms.today(clock.now())
+
+
+def _period(args: argparse.Namespace, today: date) -> tuple[date, date]:
+    """--from and --to; a period reaching past today is counted as of today (see ticket_kpis)."""
     start = date.fromisoformat(args.start) if args.start else date(today.year, 1, 1)
     end = date.fromisoformat(args.end) if args.end else today
-    if end < start:
+    if end < start and args.end:
         raise ValueError("--to is before --from")
+    if start > today:
+        raise ValueError(f"--from is after today ({today}): nothing has happened in it yet")
     return start, end
+
+
+def _as_of(end: date, today: date) -> str:
+    return f" (due dates counted as of today, {today})" if end > today else ""

@@ -44,6 +44,9 @@ class School(Base):
     contact_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
     contact_email: Mapped[str] = mapped_column(String(200), default="", server_default="")
     address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # in a remote area ("vùng sâu, vùng xa đi lại khó khăn"): complaints get 45/60 days to resolve
+    # instead of 30/45 (Luật Khiếu nại 2011, Điều 28); set by `hailong school set --remote-area`
+    remote_area: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Classroom(Base):
@@ -393,6 +396,11 @@ class Ticket(Base):
     forward_due: Mapped[date | None] = mapped_column(Date)
     resolve_due: Mapped[date | None] = mapped_column(Date)
     extensions: Mapped[int] = mapped_column(Integer, default=0)
+    # the school was flagged remote when the ticket came: the limits it was received under
+    remote_area: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # why the decision limit was lengthened (a denunciation to verify at several places, Luật Tố
+    # cáo 2018 Điều 24 khoản 1); None while it was not
+    decide_extension_reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -111,7 +111,7 @@ ROUTES = Routes(
         on(staff.TicketRefuse, staff.ask_note),
         on(staff.TicketMessage, staff.ask_note),
         on(staff.TicketClose, staff.close),
-        on(staff.TicketExtend, staff.extend_deadline),
+        on(staff.TicketExtend, staff.ask_note),
         on(staff.TicketAssign, staff.ask_assignee),
         on(staff.TicketAssignTo, staff.assign),
         on(staff.TicketIdentity, staff.show_identity),

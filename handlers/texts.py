@@ -395,6 +395,7 @@ TICKET_ACTION_NAMES = {
     "closed": "Đóng phiếu",
     "corrected": "Người gửi sửa họ tên, cách liên hệ",
     "extended": "Gia hạn giải quyết",
+    "extended_decide": "Kéo dài thời hạn xem xét thụ lý",
     "reply": "Nhà trường nhắn",
     "info": "Phụ huynh bổ sung",
     "rated": "Phụ huynh đánh giá",
@@ -536,7 +537,11 @@ TICKET_UPDATE_NOTES = {
     "refused": "\nLý do: {note}",
     "resolved": "\nKết quả: {note}",
     "closed": "\nCảm ơn anh/chị! Anh/chị vui lòng chọn mức đánh giá việc xử lý phiếu này:",
-    "extended": "\nVụ việc phức tạp, thời hạn giải quyết được gia hạn đến {due}.",
+    "extended": "\nVụ việc phức tạp, thời hạn giải quyết được gia hạn đến {due}.\nLý do: {note}",
+    "extended_decide": (
+        "\nNhà trường cần kiểm tra, xác minh thêm nên thời hạn xem xét thụ lý được kéo dài đến "
+        "{due}.\nLý do: {note}"
+    ),
 }
 TICKET_REPLY = "Nhà trường nhắn về phiếu {number}:\n{note}"
 
@@ -591,6 +596,15 @@ STAFF_ASK_NOTE = {
     "forwarded": "Thầy/cô gõ tên cơ quan nhận và lý do chuyển phiếu {number}. Gõ /huy để thôi.",
     "refused": "Thầy/cô gõ lý do không thụ lý phiếu {number}. Gõ /huy để thôi.",
     "resolved": "Thầy/cô gõ kết quả giải quyết phiếu {number} để gửi phụ huynh. Gõ /huy để thôi.",
+    "extended": (
+        "Thầy/cô gõ lý do gia hạn giải quyết phiếu {number} (vụ việc phức tạp); lý do được ghi vào "
+        "hồ sơ phiếu và báo cho người gửi. Gõ /huy để thôi."
+    ),
+    "extended_decide": (
+        "Thầy/cô gõ lý do kéo dài thời hạn xem xét thụ lý phiếu {number} (phải kiểm tra, xác minh "
+        "tại nhiều địa điểm hoặc ủy quyền xác minh: tối đa 10 ngày làm việc, Luật Tố cáo 2018, "
+        "Điều 24 khoản 1); lý do được ghi vào hồ sơ phiếu và báo cho người gửi. Gõ /huy để thôi."
+    ),
 }
 STAFF_NOTE_EMPTY = "Thầy/cô vui lòng gõ nội dung (không để trống, tối đa {limit} ký tự)."
 STAFF_TOOK = "Thầy/cô đã nhận xử lý phiếu {number}."
@@ -635,6 +649,8 @@ EXPORT_COLUMNS = (
 )
 EXPORT_SEALED = "(nội dung tố cáo được bảo mật)"
 KPI_HEADER = "Phản ánh, kiến nghị từ {start} đến {end}:"
+# a period not over yet: counted up to today (a due date after today has not come)
+KPI_UNTIL_TODAY = " — số liệu tính đến hôm nay, {today}:"
 KPI_RECEIVED = "• Tiếp nhận: {received} phiếu; cấp số phiếu ngay: {acknowledged}"
 KPI_ON_TIME = "• Giải quyết đúng hạn: {on_time}/{due} phiếu đến hạn ({rate})"
 KPI_NOTIFIED = "• Có kết quả: {concluded} phiếu; đã báo kết quả cho người gửi: {share}"
@@ -830,9 +846,10 @@ REPORT_WISH = "{label} ({count})"
 REPORT_NO_SURVEY = "Khảo sát: không có đợt khảo sát nào trong kỳ."
 REPORT_TICKETS = (
     "Phản ánh – kiến nghị: {received} phiếu mới; đến hạn {due}, đúng hạn {on_time} ({rate}); "
-    "{overdue} phiếu quá hạn chưa xong{oldest}."
+    "{overdue} phiếu quá hạn chưa xong{oldest}{until}."
 )
 REPORT_OLDEST = "; phiếu mở lâu nhất {days} ngày"
+REPORT_TICKETS_UNTIL_TODAY = " (số liệu phản ánh tính đến hôm nay, {today})"
 REPORT_NEWS = "Tin CCHC: {news} tin, {target}; thông báo: {announcements}{delivered}."
 REPORT_NEWS_DELIVERED = "; đã tới {delivered}/{recipients} lượt nhận"
 REPORT_NEWS_WEEK_MET = "đạt kế hoạch ít nhất 1 tin mỗi tuần ✓"
@@ -1034,9 +1051,11 @@ DOCX_TICKETS_HEADING = "II. Tiếp nhận, xử lý phản ánh – kiến ngh�
 DOCX_TICKETS = (
     "- Trong kỳ, nhà trường tiếp nhận {received} ý kiến, phản ánh – kiến nghị của CMHS qua trợ lý "
     "Hài Lòng, {acknowledged} được cấp số phiếu ngay khi nhận. Số phiếu đến hạn giải quyết: {due}; "
-    "giải quyết đúng hạn: {on_time} (tỷ lệ {rate}). Đến cuối kỳ còn {open} phiếu đang xử lý, "
+    "giải quyết đúng hạn: {on_time} (tỷ lệ {rate}). {until} còn {open} phiếu đang xử lý, "
     "trong đó {overdue} phiếu quá hạn."
 )
+DOCX_TICKETS_UNTIL_END = "Đến cuối kỳ"
+DOCX_TICKETS_UNTIL_DAY = "Đến ngày {day}"  # the quarter is not over: figures as of today
 DOCX_NEWS_HEADING = "III. Thông tin, tuyên truyền về cải cách hành chính"
 DOCX_NEWS = (
     "- Nhà trường đã gửi {news} tin cải cách hành chính và {announcements} thông báo tới CMHS qua "

@@ -20,7 +20,8 @@ objects; rendering never computes a figure. Definitions:
   and those of them who had answered by its end; by class only where a class has at least
   `min_group_size` answers (the others are only counted).
 - Tickets: `handlers.tickets.kpi.ticket_kpis` for the period, as it stands at its end (or today,
-  for a period not over yet: a quarter to date counts what has come due so far).
+  for a period not over yet: a quarter to date counts what has come due so far, and
+  `TicketKpis.as_of` says to which day).
 - News and announcements: `handlers.reports.outreach`, over the period up to today.
 """
 
@@ -205,7 +206,7 @@ async def school_figures(
                 target=school.target_percent,
                 period=period,
                 surveys=tuple(surveys),
-                tickets=ticket_kpis(facts[school.id], so_far.start, so_far.end),
+                tickets=ticket_kpis(facts[school.id], period.start, period.end, today=today),
                 outreach=outreach[school.id],
             )
         )

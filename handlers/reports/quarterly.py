@@ -138,6 +138,9 @@ def _tickets(figures: SchoolFigures) -> Para:
         rate=percent(kpis.on_time_rate),
         open=sum(kpis.open_by_age),
         overdue=kpis.overdue_open,
+        until=texts.DOCX_TICKETS_UNTIL_DAY.format(day=day_text(kpis.as_of))
+        if kpis.until_today(figures.period.end)
+        else texts.DOCX_TICKETS_UNTIL_END,
     )
     return Para(text, indent=True)
 

@@ -6,7 +6,14 @@ from handlers import texts
 from handlers.reports.district import DistrictFigures
 from handlers.reports.figures import SchoolFigures, SurveyFigures
 from handlers.reports.small_groups import mark
-from handlers.reports.wording import change_text, percent, percent_or, period_label, target_mark
+from handlers.reports.wording import (
+    change_text,
+    day_text,
+    percent,
+    percent_or,
+    period_label,
+    target_mark,
+)
 from handlers.results import grade_figures
 
 TOP_WISHES = 3
@@ -104,6 +111,11 @@ def tickets_line(figures: SchoolFigures) -> str:
         if kpis.oldest_open_days is not None
         else ""
     )
+    until = (
+        texts.REPORT_TICKETS_UNTIL_TODAY.format(today=day_text(kpis.as_of))
+        if kpis.until_today(figures.period.end)
+        else ""
+    )
     return texts.REPORT_TICKETS.format(
         received=kpis.received,
         due=kpis.due,
@@ -111,6 +123,7 @@ def tickets_line(figures: SchoolFigures) -> str:
         rate=percent(kpis.on_time_rate),
         overdue=kpis.overdue_open,
         oldest=oldest,
+        until=until,
     )
 
 

@@ -87,17 +87,24 @@ def facts_of(ticket: Ticket, terms: Terms, forwarded: bool, sealed_sender: bool)
 
 
 async def school_kpis(
-    session: AsyncSession, school_id: int, start: date, end: date, terms: Terms
+    session: AsyncSession, school_id: int, start: date, end: date, terms: Terms, today: date
 ) -> TicketKpis:
-    """The school's figures for a period (see `ticket_kpis` for the definitions)."""
+    """The school's figures for a period, as of today if it is not over (see `ticket_kpis`)."""
     facts = [fact for _, fact in await school_facts(session, school_id, terms)]
-    return ticket_kpis(facts, start, end)
+    return ticket_kpis(facts, start, end, today=today)
 
 
 def export_rows(
-    found: Sequence[tuple[Ticket, TicketFacts]], start: date, end: date, terms: Terms
+    found: Sequence[tuple[Ticket, TicketFacts]],
+    start: date,
+    end: date,
+    terms: Terms,
+    today: date,
 ) -> list[list[str]]:
     """The register of tickets received in the period, one row each, header first.
+
+    "Đúng hạn" is as the ticket stands today: on time or late once concluded; late while open
+    once its due date has passed (a due date today has not passed yet); blank otherwise.
 
     No sender is named: not a denouncer, not a complainant, not a parent; a denunciation's text
     is withheld too, since its details can point to who wrote it.
@@ -115,7 +122,7 @@ def export_rows(
                 texts.TICKET_STATUS_NAMES[ticket.status],
                 day_text(due_of(ticket), terms),
                 day_text(fact.concluded_on, terms) if fact.concluded_on else "",
-                _timeliness(fact, end),
+                _timeliness(fact, today),
                 texts.EXPORT_SEALED if ticket.kind == "to_cao" else ticket.text,
                 ticket.result or "",
                 str(ticket.rating or ""),
@@ -125,6 +132,7 @@ def export_rows(
 
 
 def _timeliness(fact: TicketFacts, today: date) -> str:
+    """On time or late once concluded; late while open after its due date; blank before."""
     if fact.concluded_on is not None:
         return texts.EXPORT_ON_TIME if fact.on_time else texts.EXPORT_LATE
     return texts.EXPORT_LATE if fact.due_on < today else ""

@@ -145,7 +145,7 @@ async def test_the_quarterly_docx_has_the_seed_reports_sentence_with_the_real_fi
     assert (
         "tiếp nhận 5 ý kiến, phản ánh – kiến nghị của CMHS qua trợ lý Hài Lòng, 100,00 % được cấp "
         "số phiếu ngay khi nhận. Số phiếu đến hạn giải quyết: 3; giải quyết đúng hạn: 2 (tỷ lệ "
-        "66,67 %). Đến cuối kỳ còn 3 phiếu đang xử lý, trong đó 1 phiếu quá hạn."
+        "66,67 %). Đến ngày 23/11/2026 còn 3 phiếu đang xử lý, trong đó 1 phiếu quá hạn."
     ) in text
     assert "đã gửi 2 tin cải cách hành chính và 1 thông báo" in text
     assert "tới 6/8 lượt nhận; 2/9 tuần có ít nhất một tin" in text
