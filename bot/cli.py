@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy import make_url
 
 from bot.app import App, create_app
+from bot.cli_files import UsageError
 from bot.cli_news import add_commands as add_news_commands
 from bot.cli_reports import add_commands as add_report_commands
 from bot.cli_school import add_set_command as add_school_set_command
@@ -57,6 +58,9 @@ def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
         with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
             code: int = runner.run(args.command(args, settings))
         return code
+    except UsageError as error:  # like argparse's: the command line itself is wrong
+        print(f"hailong: {error}", file=sys.stderr)
+        return 2
     except (LookupError, ValueError, SurveyFileError, AnotherProcess) as error:
         print(f"hailong: {error}", file=sys.stderr)
         return 1

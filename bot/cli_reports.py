@@ -1,18 +1,19 @@
 """`hailong report weekly|quarterly|district`: a school's or a district's report as a file.
 
-The format is the file's extension: .xlsx, .csv, .png (the chart) or .docx (the report draft;
-a school's only). The period is the last full week (weekly, district) or this quarter
-(quarterly), the week or quarter of --from, or exactly --from to --to.
+The format is the file's extension: .xlsx, .csv (--csv-dialect), .png (the chart) or .docx (the
+report draft; a school's only); any other is refused in one line, exit status 2. The period is
+the last full week (weekly, district) or this quarter (quarterly), the week or quarter of --from,
+or exactly --from to --to.
 """
 
 from __future__ import annotations
 
 import argparse
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from bot.cli_files import add_output_arguments, checked_out, dialect_of
 from bot.clock import SystemClock
 from bot.reports import FORMATS
 from bot.settings import Settings
@@ -38,7 +39,7 @@ def add_commands(sub: Any) -> None:
             parser.add_argument("--district", help="district as stored (default: the school's)")
         parser.add_argument("--from", dest="start", help="YYYY-MM-DD")
         parser.add_argument("--to", dest="end", help="YYYY-MM-DD (needs --from)")
-        parser.add_argument("--out", type=Path, required=True, help="FILE.xlsx|.csv|.png|.docx")
+        add_output_arguments(parser, formats_of(kind))
         parser.set_defaults(command=cmd_report, kind=kind)
 
 
@@ -47,11 +48,12 @@ async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.reports import render
     from handlers.reports.district import district_figures
     from handlers.reports.figures import school_figures
+    from handlers.reports.addressee import addressee_of
     from handlers.reports.files import district_forms, school_forms
     from handlers.setup import school_by_code
     from surveys.catalog import load_catalog
 
-    _check_format(args.out, args.kind)
+    checked_out(args.out, formats_of(args.kind), f"a {args.kind} report")
     if args.kind == "district" and not (args.district or args.school):
         raise ValueError("a district report needs --district or --school")
     today = SystemClock().now().astimezone(ZoneInfo(settings.timezone)).date()
@@ -68,10 +70,21 @@ async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
             (figures,) = await school_figures(
                 session, catalog, settings, [school], period, today, comments=True
             )
-            forms = school_forms(figures, settings, today)
-    render(args.out, sheets=forms.sheets, chart=forms.chart, document=forms.document)
+            forms = school_forms(figures, settings, today, addressee_of(school))
+    render(
+        args.out,
+        sheets=forms.sheets,
+        chart=forms.chart,
+        document=forms.document,
+        dialect=dialect_of(args),
+    )
     print(f"{args.out}: {args.kind} report, {period.start} – {period.end}")
     return 0
+
+
+def formats_of(kind: str) -> tuple[str, ...]:
+    """The files a kind of report can be: a district's has no document."""
+    return tuple(f for f in FORMATS if f != ".docx") if kind == "district" else FORMATS
 
 
 def period_of(kind: str, start: str | None, end: str | None, today: date) -> Period:
@@ -100,11 +113,3 @@ def _day(option: str, text: str | None) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{option}: {text!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _check_format(out: Path, kind: str) -> None:
-    suffix = out.suffix.lower()
-    if suffix not in FORMATS:
-        raise ValueError(f"--out {out}: use a file ending in {', '.join(FORMATS)}")
-    if suffix == ".docx" and kind == "district":
-        raise ValueError("--out: a district report has no .docx form; use .xlsx, .csv or .png")

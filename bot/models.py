@@ -47,6 +47,10 @@ class School(Base):
     # in a remote area ("vùng sâu, vùng xa đi lại khó khăn"): complaints get 45/60 days to resolve
     # instead of 30/45 (Luật Khiếu nại 2011, Điều 28); set by `hailong school set --remote-area`
     remote_area: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # its documents' heading (Nghị định 30/2020/NĐ-CP): "" = derived from the name and the
+    # managing body (handlers/reports/addressee.py)
+    doc_abbreviation: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    doc_place: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
 
 class Classroom(Base):

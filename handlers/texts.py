@@ -634,6 +634,7 @@ STAFF_OVERDUE = (
     "Người xử lý: {assignee}. Gõ /phieu để xem."
 )
 STAGE_NAMES = {"decide": "trả lời tiếp nhận", "resolve": "có kết quả"}
+EXPORT_SHEET = "Sổ theo dõi phản ánh"
 EXPORT_COLUMNS = (
     "Số phiếu",
     "Ngày nhận",
@@ -865,7 +866,9 @@ REPORT_FILES_FAILED = (
 )
 REPORT_CHART_CAPTION = "Biểu đồ chỉ số hài lòng – {period}"
 REPORT_XLSX_CAPTION = "Số liệu {period} (XLSX)"
-REPORT_DOCX_CAPTION = "Dự thảo báo cáo {period} (DOCX): thầy/cô chỉnh sửa, ký rồi gửi Phòng GD&ĐT."
+REPORT_DOCX_CAPTION = (
+    "Dự thảo báo cáo {period} (DOCX): thầy/cô chỉnh sửa, ký rồi gửi cơ quan quản lý trực tiếp của trường."
+)
 REPORT_CHART_TITLE = "Chỉ số hài lòng theo nội dung – {school}, {period}"
 REPORT_CHART_TARGET = "Mục tiêu {target} %"
 REPORT_CHART_OVERALL = "Chỉ số chung"
@@ -1006,18 +1009,26 @@ DISTRICT_NOTES = (
     "(mỗi trường tính như nhau).",
 )
 
-# DOCX: the quarterly report draft, in the style of the schools' own reports to the district
+# DOCX: the quarterly report draft, in the style of the schools' own reports to their managing
+# body; the heading as Nghị định 30/2020/NĐ-CP, Phụ lục I lays it out (tiêu ngữ: hyphens, spaced)
 DOCX_NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-DOCX_MOTTO = "Độc lập – Tự do – Hạnh phúc"
-DOCX_NUMBER = "Số: …/BC-{code}"
-DOCX_PLACE_DATE = "……, ngày {day} tháng {month} năm {year}"
+DOCX_MOTTO = "Độc lập - Tự do - Hạnh phúc"
+DOCX_NUMBER = "Số: …/BC-{abbreviation}"
+DOCX_PLACE_DATE = "{place}, ngày … tháng … năm …"  # the day it is signed and numbered
+DOCX_BLANK = "……"  # what the school fills in by hand
+# abbreviations in a stored managing body's name, written in full on the letterhead
+DOCX_FULL_NAMES = {
+    "UBND": "Ủy ban nhân dân",
+    "GD&ĐT": "Giáo dục và Đào tạo",
+    "GDĐT": "Giáo dục và Đào tạo",
+    "GD-ĐT": "Giáo dục và Đào tạo",
+}
 DOCX_TITLE = "BÁO CÁO"
 DOCX_SUBJECT = (
     "Kết quả khảo sát sự hài lòng của cha mẹ học sinh, tiếp nhận và xử lý phản ánh – kiến nghị, "
     "tuyên truyền cải cách hành chính {period} tại {school}"
 )
 DOCX_TO = "Kính gửi: {recipient}."
-DOCX_RECIPIENT = "Phòng Giáo dục và Đào tạo"
 DOCX_BASIS = (
     "Căn cứ Kế hoạch số …/KH-… ngày … tháng … năm {year} của … về thực hiện công tác cải cách "
     "hành chính năm {year};"

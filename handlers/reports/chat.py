@@ -22,6 +22,7 @@ from bot.routing import JobContext
 from bot.unit_of_work import Message
 from handlers import texts
 from handlers.people import places_of
+from handlers.reports.addressee import addressee_of
 from handlers.reports.district import district_figures
 from handlers.reports.figures import school_figures
 from handlers.reports.files import (
@@ -230,7 +231,7 @@ async def render_report(item: RenderReport, job: JobContext) -> Sequence[Message
                 item.today,
                 comments=True,
             )
-            forms = school_forms(figures, settings, item.today)
+            forms = school_forms(figures, settings, item.today, addressee_of(school))
         else:
             district = await district_figures(
                 session, services.catalog, settings, item.district, item.period, item.today

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.reports.model import Cell, Sheet
+from bot.reports.model import Cell, Percent, Sheet
 from handlers import texts
 from handlers.reports.district import DistrictFigures, DistrictRow
 from handlers.reports.figures import SchoolFigures, SurveyFigures
@@ -34,13 +34,18 @@ def school_sheets(figures: SchoolFigures, min_group: int) -> list[Sheet]:
     return sheets
 
 
-def pct(value: float | None) -> float | None:
-    """A percentage as stored in a cell: two decimals, as shown everywhere else."""
-    return None if value is None else round2(value)
+def pct(value: float | None) -> Percent | None:
+    """A percentage as a cell holds it: two decimals, as shown everywhere else."""
+    return None if value is None else Percent(round2(value))
 
 
 def figure(value: float | None, hidden: str) -> Cell:
-    """A figure that exists whenever there are answers enough: the mark where it does not."""
+    """A percentage that exists whenever there are answers enough: the mark where it does not."""
+    return hidden if value is None else Percent(round2(value))
+
+
+def mean(value: float | None, hidden: str | None = None) -> Cell:
+    """A mean score (1–5) with two decimals; the mark (or nothing) where there is none."""
     return hidden if value is None else round2(value)
 
 
@@ -49,9 +54,9 @@ def _summary(figures: SchoolFigures, min_group: int) -> Sheet:
         [texts.COL_ITEM, texts.COL_VALUE],
         [texts.ROW_SCHOOL, figures.name],
         [texts.ROW_PERIOD, period_label(figures.period)],
-        [texts.ROW_FROM, figures.period.start.isoformat()],
-        [texts.ROW_TO, figures.period.end.isoformat()],
-        [texts.ROW_TARGET, figures.target],
+        [texts.ROW_FROM, figures.period.start],
+        [texts.ROW_TO, figures.period.end],
+        [texts.ROW_TARGET, Percent(figures.target)],
     ]
     # where the questions come from (not an official form), first, as in every file
     notes = dict.fromkeys(survey.note for survey in figures.surveys if survey.note)
@@ -73,7 +78,7 @@ def _summary(figures: SchoolFigures, min_group: int) -> Sheet:
             rows.append([texts.ROW_OVERALL, figure(score.overall_index, hidden)])
         if survey.has_overall:
             rows.append([texts.ROW_OVERALL_QUESTION, figure(score.overall_question_index, hidden)])
-        rows.append([texts.ROW_MEAN, figure(score.mean_score, hidden)])
+        rows.append([texts.ROW_MEAN, mean(score.mean_score, hidden)])
     return Sheet(texts.SHEET_SUMMARY, rows)
 
 
@@ -205,7 +210,7 @@ def _items(figures: SchoolFigures, min_group: int) -> list[list[Cell]]:
                 rows.append(
                     [
                         survey.title, element.title, question, item.n_valid, item.n_satisfied,
-                        pct(item.index), pct(item.mean),
+                        pct(item.index), mean(item.mean),
                     ]
                 )  # fmt: skip
     return rows
@@ -246,7 +251,6 @@ def ticket_rows(figures: SchoolFigures) -> list[list[Cell]]:
 
 
 def _ticket_values(kpis: TicketKpis) -> dict[str, Cell]:
-    mean = kpis.mean_rating
     return {
         "received": kpis.received,
         "acknowledged_share": pct(kpis.acknowledged_share),
@@ -256,7 +260,7 @@ def _ticket_values(kpis: TicketKpis) -> dict[str, Cell]:
         "open": sum(kpis.open_by_age),
         "overdue_open": kpis.overdue_open,
         "oldest_open_days": kpis.oldest_open_days,
-        "mean_rating": None if mean is None else round2(mean),
+        "mean_rating": mean(kpis.mean_rating),
     }
 
 

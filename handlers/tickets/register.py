@@ -9,10 +9,11 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import SealedSender, Ticket, TicketEvent
+from bot.reports.model import Cell
 from handlers import texts
 from handlers.tickets.kpi import TicketFacts, TicketKpis, ticket_kpis
 from handlers.tickets.store import Terms, due_of, number_of
-from handlers.tickets.views import day_text, kind_name
+from handlers.tickets.views import kind_name
 
 
 async def school_facts(
@@ -100,8 +101,9 @@ def export_rows(
     end: date,
     terms: Terms,
     today: date,
-) -> list[list[str]]:
-    """The register of tickets received in the period, one row each, header first.
+) -> list[list[Cell]]:
+    """The register of tickets received in the period, one row each, header first; days are
+    dates and the rating a number, so a spreadsheet reads them as such.
 
     "Đúng hạn" is as the ticket stands today: on time or late once concluded; late while open
     once its due date has passed (a due date today has not passed yet); blank otherwise.
@@ -109,23 +111,23 @@ def export_rows(
     No sender is named: not a denouncer, not a complainant, not a parent; a denunciation's text
     is withheld too, since its details can point to who wrote it.
     """
-    rows = [list(texts.EXPORT_COLUMNS)]
+    rows: list[list[Cell]] = [list(texts.EXPORT_COLUMNS)]
     for ticket, fact in found:
         if not start <= fact.received_on <= end:
             continue
         rows.append(
             [
                 number_of(ticket),
-                day_text(fact.received_on, terms),
+                fact.received_on,
                 kind_name(ticket),
                 texts.TOPIC_NAMES[ticket.topic],
                 texts.TICKET_STATUS_NAMES[ticket.status],
-                day_text(due_of(ticket), terms),
-                day_text(fact.concluded_on, terms) if fact.concluded_on else "",
+                due_of(ticket),
+                fact.concluded_on,
                 _timeliness(fact, today),
                 texts.EXPORT_SEALED if ticket.kind == "to_cao" else ticket.text,
                 ticket.result or "",
-                str(ticket.rating or ""),
+                ticket.rating,
             ]
         )
     return rows

@@ -153,7 +153,7 @@ async def test_a_denunciation_stays_sealed_in_every_staff_view_and_export(
         facts = await school_facts(session, setup.school.id, terms)
     today = clock.now().date()
     rows = export_rows(facts, today - timedelta(days=30), today, terms, today)
-    flat = "\n".join("\t".join(row) for row in rows)
+    flat = "\n".join("\t".join(str(cell) for cell in row) for row in rows)
     assert "PA-2026-0001" in flat and texts.EXPORT_SEALED in flat
     for secret in (NAME, PHONE, DENUNCIATION):
         assert secret not in flat
