@@ -13,6 +13,8 @@ from PIL import Image
 
 from bot.app import App
 from bot.reports import render
+from bot.reports.metrics import NO_BREAK
+from handlers.reports.addressee import addressee_of
 from handlers.reports.figures import SchoolFigures
 from handlers.reports.files import Forms, district_forms, school_forms, write_forms
 from handlers.reports.periods import Period, quarter_of
@@ -47,8 +49,13 @@ HIDDEN = "ẩn (dưới 5 câu trả lời)"  # the mark of a figure from too fe
 
 
 def two(share: float) -> float:
-    """A share as a cell holds it: a percentage with two decimals."""
+    """A share as a percentage with two decimals (and a change in points)."""
     return round(100 * share, 2)
+
+
+def pc(share: float) -> float:
+    """A share as an XLSX cell holds it: the fraction of the percentage shown, format 0.00%."""
+    return round(two(share) / 100, 6)
 
 
 def shown(share: float) -> str:
@@ -59,7 +66,8 @@ async def forms_of(
     app: App, seeded: Seeded, code: str, period: Period
 ) -> tuple[SchoolFigures, Forms]:
     (figures,) = await figures_of(app, seeded, period, code)
-    return figures, school_forms(figures, app.services.settings, TODAY)
+    addressee = addressee_of(seeded.schools[code])
+    return figures, school_forms(figures, app.services.settings, TODAY, addressee)
 
 
 def rows_of(path: Path, sheet: str) -> list[tuple[Any, ...]]:
@@ -83,19 +91,19 @@ async def test_the_weekly_xlsx_reads_back_with_every_figure(
         "Kỳ trước (%)",
     )
     expected = [
-        (SURVEY, title, two(now), two(before), two(now - before), "Có" if now >= 0.9 else "Chưa")
+        (SURVEY, title, pc(now), pc(before), two(now - before), "Có" if now >= 0.9 else "Chưa")
         for title, now, before in zip(ELEMENTS, A_NOW, A_BEFORE, strict=True)
     ]
-    expected.append((SURVEY, "Chỉ số chung (trung bình các nội dung)", 80.0, 70.0, 10.0, "Chưa"))
+    expected.append((SURVEY, "Chỉ số chung (trung bình các nội dung)", 0.8, 0.7, 10.0, "Chưa"))
     assert indices[1:] == expected
     assert rows_of(xlsx.path, "Tham gia theo lớp")[1:] == [
-        (SURVEY, "Lá 1", 5, 8, 62.5),
+        (SURVEY, "Lá 1", 5, 8, 0.625),
         (SURVEY, "2 lớp dưới 5 phiếu: không hiển thị riêng", None, None, None),
-        (SURVEY, "Cả trường", 6, 16, 37.5),
+        (SURVEY, "Cả trường", 6, 16, 0.375),
     ]
     summary = dict(row[:2] for row in rows_of(xlsx.path, "Tổng hợp"))
     assert summary["Phiếu trong kỳ"] == 6
-    assert summary["Hài lòng với nhà trường nói chung (câu tổng quát)"] == two(5 / 6)
+    assert summary["Hài lòng với nhà trường nói chung (câu tổng quát)"] == pc(5 / 6)
     assert summary["Điểm trung bình (1–5)"] == round(284 / 69, 2)
     assert rows_of(xlsx.path, "Mong đợi")[1:4] == [
         (SURVEY, "Cơ sở vật chất", 4),
@@ -105,10 +113,10 @@ async def test_the_weekly_xlsx_reads_back_with_every_figure(
     tickets = dict(rows_of(xlsx.path, "Phản ánh – kiến nghị")[1:])
     assert tickets == {
         "Phiếu mới nhận": 3,
-        "Cấp số phiếu ngay trong ngày (%)": 100.0,
+        "Cấp số phiếu ngay trong ngày (%)": 1.0,
         "Phiếu đến hạn trong kỳ": 2,
         "Giải quyết đúng hạn": 1,
-        "Tỷ lệ đúng hạn (%)": 50.0,
+        "Tỷ lệ đúng hạn (%)": 0.5,
         "Đang xử lý cuối kỳ": 3,
         "Quá hạn chưa xong": 1,
         "Phiếu mở lâu nhất (ngày)": 12,
@@ -133,9 +141,9 @@ async def test_the_quarterly_docx_has_the_seed_reports_sentence_with_the_real_fi
     _, forms = await forms_of(app, seeded, "A", quarter_of(TODAY))
     (written,) = await write_forms(forms, tmp_path, [".docx"])
     document = docx.Document(str(written.path))
-    text = "\n".join(p.text for p in document.paragraphs)
+    text = "\n".join(p.text for p in document.paragraphs).replace(NO_BREAK, " ")
     overall = shown(fmean(A_QUARTER))
-    assert "BÁO CÁO" in text and "Kính gửi: Phòng GD&ĐT Quận Hoa." in text
+    assert "BÁO CÁO" in text and "Kính gửi: Phòng Giáo dục và Đào tạo Quận Hoa." in text
     assert (
         "Số CMHS tham gia khảo sát 12/32 CMHS. Kết quả: 81,82 % CMHS được khảo sát hài lòng với "
         f"nhà trường nói chung; chỉ số hài lòng chung theo các nội dung đạt {overall} "
@@ -153,8 +161,8 @@ async def test_the_quarterly_docx_has_the_seed_reports_sentence_with_the_real_fi
     letterhead, elements, signature = document.tables
     assert signature.cell(0, 0).text.startswith("Nơi nhận:\n- Như trên;")
     assert signature.cell(0, 1).text.startswith("HIỆU TRƯỞNG\n(Ký, ghi rõ họ tên và đóng dấu)")
-    assert "TRƯỜNG MẦM NON AN BÌNH" in letterhead.cell(0, 0).text
-    assert "ngày 23 tháng 11 năm 2026" in letterhead.cell(0, 1).text
+    assert "TRƯỜNG MẦM NON AN BÌNH" in letterhead.cell(0, 0).text.replace(NO_BREAK, " ")
+    assert letterhead.cell(1, 1).text == "Hoa, ngày … tháng … năm …"
     assert [[c.text for c in row.cells] for row in elements.rows] == [
         ["Nội dung", "Tỷ lệ hài lòng", "So với quý trước"],
         *[[t, shown(v), "–"] for t, v in zip(ELEMENTS, A_QUARTER, strict=True)],
@@ -170,16 +178,16 @@ async def test_the_district_sheet_and_chart(app: App, seeded: Seeded, tmp_path: 
     assert rows[0][:6] == ("Trường", "Mã trường", "Phiếu trong kỳ", "Đã trả lời", "Được mời",
                            "Tỷ lệ tham gia (%)")  # fmt: skip
     assert rows[1] == (
-        "Trường Mầm non An Bình", "MN-ANBINH", 6, 6, 16, 37.5, *[two(v) for v in A_NOW],
-        80.0, two(5 / 6), 2, 1, 50.0, 1,
+        "Trường Mầm non An Bình", "MN-ANBINH", 6, 6, 16, 0.375, *[pc(v) for v in A_NOW],
+        0.8, pc(5 / 6), 2, 1, 0.5, 1,
     )  # fmt: skip
     assert rows[2] == (
-        "Trường Mầm non Bình An", "MN-BINHAN", 3, 3, 10, 30.0, *[HIDDEN] * 6, HIDDEN, HIDDEN,
-        1, 1, 100.0, 0,
+        "Trường Mầm non Bình An", "MN-BINHAN", 3, 3, 10, 0.3, *[HIDDEN] * 6, HIDDEN, HIDDEN,
+        1, 1, 1.0, 0,
     )  # fmt: skip
     assert rows[3] == (
-        "Trung bình các trường", None, None, None, None, 33.75, *[two(v) for v in A_NOW],
-        80.0, two(5 / 6), None, None, 75.0, None,
+        "Trung bình các trường", None, None, None, None, 0.3375, *[pc(v) for v in A_NOW],
+        0.8, pc(5 / 6), None, None, 0.75, None,
     )  # fmt: skip
     assert len(rows) == 4  # the school of another district is not there
     with Image.open(png.path) as image:

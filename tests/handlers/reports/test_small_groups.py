@@ -24,6 +24,7 @@ from handlers import texts
 from handlers.release import hold_answers, release_responses
 from handlers.reports.district import district_figures
 from handlers.reports.figures import SchoolFigures, school_figures
+from handlers.reports.addressee import Addressee
 from handlers.reports.files import district_forms, school_forms, write_forms
 from handlers.reports.periods import Period, week_of
 from handlers.reports.sheets import district_sheets
@@ -40,6 +41,9 @@ SCALE = (
     "hd_cham_soc", "hd_giao_duc", "hd_thong_tin", "kq_tien_bo", "kq_tinh_cam", "pakn_kenh",
 )  # fmt: skip
 ALL_TOP = {**dict.fromkeys(SCALE, "5"), "overall": "5", "pakn_da_gui": "no"}
+
+
+ADDRESSEE = Addressee(DISTRICT, DISTRICT, "MNN", "")
 
 
 async def seeded(app: App, clock: FixedClock, responses: list[dict[str, str]]) -> Wave:
@@ -104,7 +108,7 @@ async def test_a_survey_of_one_to_four_responses_shows_no_figure_anywhere(
     said = school_text(figures, 5)
     assert texts.REPORT_SUPPRESSED.format(n=n, mark=MARK) in said
 
-    forms = school_forms(figures, app.settings, today)
+    forms = school_forms(figures, app.settings, today, ADDRESSEE)
     xlsx, csv, document = await write_forms(forms, tmp_path, [".xlsx", ".csv", ".docx"])
     for sheet in ("Chỉ số hài lòng", "Từng câu hỏi", "Mong đợi"):
         rows = cells(xlsx.path, sheet)
@@ -163,16 +167,16 @@ async def test_a_question_one_to_four_answered_is_the_mark_and_counts_in_no_othe
     assert f"  – Hài lòng với nhà trường nói chung: {MARK} phụ huynh" in said
     assert texts.REPORT_WISHES.format(wishes=MARK) in said
 
-    forms = school_forms(figures, app.settings, today)
+    forms = school_forms(figures, app.settings, today, ADDRESSEE)
     xlsx, document = await write_forms(forms, tmp_path, [".xlsx", ".docx"])
     items = {row[2]: row[3:] for row in cells(xlsx.path, "Từng câu hỏi")}
     questions = {q.key: q.text for q in app.services.catalog.latest("preschool_parents").questions}
     assert items[questions["tc_cong_khai"]] == (MARK,) * 4
     assert items[questions["kq_tien_bo"]] == (MARK,) * 4
-    assert items[questions["tc_thu_tuc"]] == (6, 6, 100.0, 5.0)
+    assert items[questions["tc_thu_tuc"]] == (6, 6, 1.0, 5.0)  # 100,00 % and the mean
     indices = {row[1]: row[2] for row in cells(xlsx.path, "Chỉ số hài lòng")}
     assert indices["Kết quả chăm sóc và giáo dục trẻ"] == MARK
-    assert indices["Tiếp cận dịch vụ giáo dục"] == 100.0
+    assert indices["Tiếp cận dịch vụ giáo dục"] == 1.0  # 100,00 %
     assert cells(xlsx.path, "Mong đợi") == [(survey.title, MARK, MARK)]
     summary = dict(row[:2] for row in cells(xlsx.path, "Tổng hợp"))
     assert summary[texts.ROW_OVERALL_QUESTION] == MARK
