@@ -70,7 +70,8 @@ def managing_body_of(school: School) -> str:
 
 def abbreviation_of(name: str) -> str:
     """The initials of the school's name after "Trường", as schools number their documents:
-    "Trường Mầm non Tuổi Thơ" → "MNTT" (a number is kept whole: "Mầm non 19-5" → "MN195")."""
+    "Trường Mầm non Tuổi Thơ" → "MNTT"; a number or an abbreviation is kept whole ("Trường MN
+    19-5" → "MN195")."""
     words = name.split()
     if words and words[0].casefold() == "trường":
         words = words[1:]
@@ -78,7 +79,8 @@ def abbreviation_of(name: str) -> str:
     for word in words:
         letters = "".join(char for char in word if char.isalnum())
         if letters:
-            initials.append(letters if letters.isdigit() else _base(letters[0]))
+            whole = letters.isdigit() or (len(letters) > 1 and letters.isupper())
+            initials.append(letters if whole else _base(letters[0]))
     return "".join(initials).upper()
 
 

@@ -150,6 +150,8 @@ async def test_the_quarterly_docx_has_the_seed_reports_sentence_with_the_real_fi
         "(mục tiêu 90 %: chưa đạt)."
     ) in text
     assert overall == "75,30 %"
+    # the quarter is not over on 23/11: the report runs to that day, its last day with figures
+    assert "quý IV năm 2026 (từ ngày 01/10/2026 đến ngày 23/11/2026) như sau:" in text
     assert (
         "tiếp nhận 5 ý kiến, phản ánh – kiến nghị của CMHS qua trợ lý Hài Lòng, 100,00 % được cấp "
         "số phiếu ngay khi nhận. Số phiếu đến hạn giải quyết: 3; giải quyết đúng hạn: 2 (tỷ lệ "
@@ -168,6 +170,15 @@ async def test_the_quarterly_docx_has_the_seed_reports_sentence_with_the_real_fi
         *[[t, shown(v), "–"] for t, v in zip(ELEMENTS, A_QUARTER, strict=True)],
         ["Chỉ số chung (trung bình các nội dung)", overall, "–"],
     ]
+
+
+async def test_a_quarter_that_is_over_is_reported_to_its_last_day(
+    app: App, seeded: Seeded, tmp_path: Path
+) -> None:
+    _, forms = await forms_of(app, seeded, "A", quarter_of(TODAY).previous())
+    (written,) = await write_forms(forms, tmp_path, [".docx"])
+    text = "\n".join(p.text for p in docx.Document(str(written.path)).paragraphs)
+    assert "quý III năm 2026 (từ ngày 01/07/2026 đến ngày 30/09/2026) như sau:" in text
 
 
 async def test_the_district_sheet_and_chart(app: App, seeded: Seeded, tmp_path: Path) -> None:
