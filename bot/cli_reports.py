@@ -46,9 +46,9 @@ def add_commands(sub: Any) -> None:
 async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import _database
     from bot.reports import render
+    from handlers.reports.addressee import addressee_of
     from handlers.reports.district import district_figures
     from handlers.reports.figures import school_figures
-    from handlers.reports.addressee import addressee_of
     from handlers.reports.files import district_forms, school_forms
     from handlers.setup import school_by_code
     from surveys.catalog import load_catalog

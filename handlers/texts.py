@@ -867,7 +867,7 @@ REPORT_FILES_FAILED = (
 REPORT_CHART_CAPTION = "Biểu đồ chỉ số hài lòng – {period}"
 REPORT_XLSX_CAPTION = "Số liệu {period} (XLSX)"
 REPORT_DOCX_CAPTION = (
-    "Dự thảo báo cáo {period} (DOCX): thầy/cô chỉnh sửa, ký rồi gửi cơ quan quản lý trực tiếp của trường."
+    "Dự thảo báo cáo {period} (DOCX): thầy/cô chỉnh sửa, ký rồi gửi cơ quan quản lý của trường."
 )
 REPORT_CHART_TITLE = "Chỉ số hài lòng theo nội dung – {school}, {period}"
 REPORT_CHART_TARGET = "Mục tiêu {target} %"

@@ -6,12 +6,12 @@ page numbers centred in the top margin from the second page on (mục I.7). No e
 anywhere: room above a paragraph is its spacing, and a drawn rule is a bordered paragraph.
 
 The heading (mục II.1–4, the places of ô 1–4 in mục IV, the sizes and styles of mục V) is a
-borderless table of two columns and two rows:
+borderless table of two columns and two rows (sizes in points):
 
-    ô 2  TÊN CƠ QUAN CHỦ QUẢN (in hoa, 12, đứng)      ô 1  CỘNG HÒA … VIỆT NAM (in hoa, 12, đứng, đậm)
-         TÊN TRƯỜNG (in hoa, 12, đứng, đậm)                 Độc lập - Tự do - Hạnh phúc (13, đứng, đậm)
-         a rule 1/3–1/2 as long as its line                 a rule as long as the motto
-    ô 3  Số: …/BC-MNAB (13, đứng, centred under ô 2)  ô 4  Địa danh, ngày … tháng … năm … (13, nghiêng)
+    ô 2  TÊN CƠ QUAN CHỦ QUẢN (12, đứng)        ô 1  CỘNG HÒA XÃ HỘI … VIỆT NAM (12, đứng, đậm)
+         TÊN TRƯỜNG (12, đứng, đậm)                   Độc lập - Tự do - Hạnh phúc (13, đứng, đậm)
+         a rule 1/3–1/2 of its line                   a rule as long as the motto
+    ô 3  Số: …/BC-MNAB (13, centred)            ô 4  Địa danh, ngày … tháng … năm … (13, nghiêng)
 
 Ô 3 and ô 4 share a row, so the number and the date are on one line (mục II.4). The right
 column is as wide as the Quốc hiệu needs, measured (`metrics`); the names fill the left column in
@@ -158,11 +158,16 @@ def _paragraph_after(paragraph: Paragraph) -> Paragraph:
 
 
 def _letterhead(word: WordDocument, head: Letterhead) -> None:
-    right = max(
-        text_width(head.nation, NATION_SIZE, bold=True),
-        text_width(head.motto, MOTTO_SIZE, bold=True),
-        text_width(head.place_date, PLACE_SIZE, italic=True),
-    ) / _SLACK + _points(2 * CELL_MARGIN_CM) + 1  # a point more than the sums, against rounding
+    right = (
+        max(
+            text_width(head.nation, NATION_SIZE, bold=True),
+            text_width(head.motto, MOTTO_SIZE, bold=True),
+            text_width(head.place_date, PLACE_SIZE, italic=True),
+        )
+        / _SLACK
+        + _points(2 * CELL_MARGIN_CM)
+        + 1
+    )  # a point more than the sums, against rounding
     widths = (TEXT_WIDTH_CM - right / POINTS_PER_CM, right / POINTS_PER_CM)
     table = word.add_table(rows=2, cols=2)
     _widths(table, widths)
@@ -213,7 +218,9 @@ def _columns(word: WordDocument, block: Columns, size: float) -> None:
     table = word.add_table(rows=1, cols=2)
     widths = (TEXT_WIDTH_CM * block.split, TEXT_WIDTH_CM * (1 - block.split))
     _widths(table, widths)
-    for cell, paras, width in zip(table.rows[0].cells, (block.left, block.right), widths, strict=True):
+    for cell, paras, width in zip(
+        table.rows[0].cells, (block.left, block.right), widths, strict=True
+    ):
         _fill_cell(cell, paras, _points(width - 2 * _DEFAULT_PADDING_CM), size)
 
 

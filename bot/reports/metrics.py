@@ -71,7 +71,9 @@ def break_lines(
             lines = [groups[a:b] for a, b in itertools.pairwise((0, *cuts, len(groups)))]
             if not all(fits(line) for line in lines):
                 continue
-            longest = max(text_width(" ".join(line), size, bold=bold, italic=italic) for line in lines)
+            longest = max(
+                text_width(" ".join(line), size, bold=bold, italic=italic) for line in lines
+            )
             if best is None or longest < widest:
                 best, widest = [" ".join(line) for line in lines], longest
         if best is not None:
@@ -102,7 +104,6 @@ def _widths(bold: bool, italic: bool) -> dict[str, int]:
     style = 2 * italic + bold
     widths.update({base + _HORN: each[style] for base, each in _HORNED.items()})
     return widths
-
 
 
 def _is_mark(char: str) -> bool:

@@ -18,7 +18,8 @@ from bot.reports.metrics import NO_BREAK
 from handlers import texts
 
 # the words before a name: glued as phrases, never split across lines; after the last of them
-# comes the proper name, glued whole ("Trường Mầm non | An Bình", "Ủy ban nhân dân | phường Sài Gòn")
+# comes the proper name, glued whole: "Trường | Mầm non | An Bình", "Ủy ban nhân dân | phường
+# Sài Gòn"
 # only first: "Trường Mầm non Sở Dầu" is a name
 _HEADS = (
     "Trường", "Nhà trẻ", "Nhóm trẻ", "Lớp mẫu giáo", "Ủy ban nhân dân", "Phòng", "Sở",

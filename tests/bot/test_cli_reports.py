@@ -94,7 +94,9 @@ def test_a_csv_opens_in_vietnamese_excel_or_as_plain_rfc_4180(
     turnout = next(row for row in rows if row[1:2] == ["Cả trường"])
     assert turnout[2:] == ["6", "16", "37,50"]
 
-    assert run(capsys, "report", "weekly", *week, "--csv-dialect", "rfc4180", "--out", "p.csv")[0] == 0
+    assert (
+        run(capsys, "report", "weekly", *week, "--csv-dialect", "rfc4180", "--out", "p.csv")[0] == 0
+    )
     raw = (seeded_env / "p.csv").read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8"))))
@@ -120,7 +122,9 @@ def test_every_report_asked_as_xlsx_is_a_real_workbook(
     book = load_workbook(seeded_env / "r.xlsx")
     cells = [cell for page in book for row in page.iter_rows(min_row=2) for cell in row]
     percents = [c for c in cells if c.number_format == "0.00%"]
-    assert percents and all(isinstance(c.value, int | float) and 0 <= c.value <= 1 for c in percents)
+    assert percents and all(
+        isinstance(c.value, int | float) and 0 <= c.value <= 1 for c in percents
+    )
     assert not [c for c in cells if isinstance(c.value, str) and NUMBER.fullmatch(c.value)]
     if kind != "district":
         summary = {row[0].value: row[1] for row in book["Tổng hợp"].iter_rows()}

@@ -14,7 +14,6 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from bot.models import School
-from bot.reports.document import POINTS_PER_CM
 from bot.reports.metrics import NO_BREAK, text_width
 from handlers.reports.addressee import (
     abbreviation_of,
@@ -38,8 +37,8 @@ def school(name: str, district: str = "", abbreviation: str = "", place: str = "
 
 def draft(env: Path, capsys: pytest.CaptureFixture[str], name: str, managing: str) -> WordDocument:
     """A school created and set up from the shell, and its quarterly draft as Word reads it."""
-    code = run(capsys, "school", "create", "--code", "MN-HS", "--name", name, "--district", managing)
-    assert code[0] == 0
+    created = ("--code", "MN-HS", "--name", name, "--district", managing)
+    assert run(capsys, "school", "create", *created)[0] == 0
     code, out, _ = run(capsys, "school", "set", "--code", "MN-HS", "--doc-abbreviation", "mnhs")
     assert code == 0 and "documents numbered …/BC-MNHS" in out
     assert run(capsys, "report", "quarterly", "--school", "MN-HS", "--out", "q.docx")[0] == 0
@@ -59,10 +58,13 @@ def is_rule(paragraph: Paragraph) -> bool:
 
 
 def room_of(cell: _Cell) -> float:
-    """The width a cell gives its text, in points: its width less its padding."""
+    """The width a cell gives its text, in points: its width less the padding its table sets."""
     width = cell.width
-    assert width is not None
-    return width.pt - 2 * 0.1 * POINTS_PER_CM
+    table = cell._tc.getparent().getparent()  # w:tc → w:tr → w:tbl
+    margins = table.tblPr.find(qn("w:tblCellMar"))
+    assert width is not None and margins is not None
+    padding = [int(margins.find(qn(f"w:{side}")).get(qn("w:w"))) / 20 for side in ("left", "right")]
+    return float(width.pt) - sum(padding)
 
 
 def assert_set_in_lines(paragraph: Paragraph, cell: _Cell, name: str, bold: bool) -> list[str]:
@@ -195,7 +197,9 @@ def test_what_the_school_sets_wins_over_what_is_derived() -> None:
         ("Trường Mầm non 19-5", "MN195"),
     ],
 )
-def test_the_default_abbreviation_is_the_initials_after_truong(name: str, abbreviation: str) -> None:
+def test_the_default_abbreviation_is_the_initials_after_truong(
+    name: str, abbreviation: str
+) -> None:
     assert abbreviation_of(name) == abbreviation
 
 

@@ -22,9 +22,9 @@ from bot.clock import FixedClock
 from bot.models import CompletionReceipt, Person, School, Wave, WaveInvite
 from handlers import texts
 from handlers.release import hold_answers, release_responses
+from handlers.reports.addressee import Addressee
 from handlers.reports.district import district_figures
 from handlers.reports.figures import SchoolFigures, school_figures
-from handlers.reports.addressee import Addressee
 from handlers.reports.files import district_forms, school_forms, write_forms
 from handlers.reports.periods import Period, week_of
 from handlers.reports.sheets import district_sheets
