@@ -65,6 +65,7 @@ def write_xlsx(sheets: Sequence[Sheet], path: Path) -> Path:
                 _format(cell, given)
         _fit_columns(page, sheet.rows)
         page.freeze_panes = "A2"
+        _print_one_page_wide(page)
     book.save(path)
     return path
 
@@ -109,6 +110,13 @@ def _format(written: XlsxCell, given: Cell) -> None:
         written.number_format = DECIMAL_FORMAT
     elif isinstance(given, date):
         written.number_format = DAY_FORMAT
+
+
+def _print_one_page_wide(page: Worksheet) -> None:
+    """Printed (or made a PDF), a sheet is one page wide, as many pages long as it takes."""
+    page.sheet_properties.pageSetUpPr.fitToPage = True
+    page.page_setup.fitToWidth = 1
+    page.page_setup.fitToHeight = 0
 
 
 def _title(title: str) -> str:
