@@ -9,6 +9,7 @@ sets. A Vietnamese letter is as wide as its base letter (the marks sit above or 
 from __future__ import annotations
 
 import itertools
+import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -33,6 +34,7 @@ _HORN = "\u031b"
 # Serif, whose widths are Times New Roman's: regular, bold, italic, bold italic
 _HORNED = {"U": (776, 796, 754, 775), "u": (542, 600, 545, 599), "o": (529, 554, 534, 537)}
 _UNKNOWN = 500  # thousandths of an em: a lower-case letter's width
+_TRIALS = 5000  # ways of breaking a text tried before filling lines greedily instead
 
 
 def text_width(text: str, size: float, *, bold: bool = False, italic: bool = False) -> float:
@@ -65,6 +67,8 @@ def break_lines(
 
     groups = _opened(text.split(" "), fits)
     for count in range(1, len(groups) + 1):
+        if math.comb(len(groups) - 1, count - 1) > _TRIALS:  # a long paragraph: fill greedily
+            return _greedy(groups, fits)
         best: list[str] | None = None
         widest = 0.0
         for cuts in itertools.combinations(range(1, len(groups)), count - 1):
@@ -79,6 +83,17 @@ def break_lines(
         if best is not None:
             return best
     return groups  # one word a line: a word wider than the line cannot be helped
+
+
+def _greedy(groups: list[str], fits: Callable[[Sequence[str]], bool]) -> list[str]:
+    """Each line filled with as many groups as fit, as a word processor does."""
+    lines: list[list[str]] = []
+    for group in groups:
+        if lines and fits([*lines[-1], group]):
+            lines[-1].append(group)
+        else:
+            lines.append([group])
+    return [" ".join(line) for line in lines]
 
 
 def _opened(groups: list[str], fits: Callable[[Sequence[str]], bool]) -> list[str]:

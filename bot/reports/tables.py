@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell as XlsxCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.reports.model import Cell, Percent, Sheet
@@ -114,7 +115,7 @@ def _format(written: XlsxCell, given: Cell) -> None:
 
 def _print_one_page_wide(page: Worksheet) -> None:
     """Printed (or made a PDF), a sheet is one page wide, as many pages long as it takes."""
-    page.sheet_properties.pageSetUpPr.fitToPage = True
+    page.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     page.page_setup.fitToWidth = 1
     page.page_setup.fitToHeight = 0
 

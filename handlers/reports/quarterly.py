@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.reports.metrics import NO_BREAK
 from bot.reports.model import Block, Columns, Document, Letterhead, Para, Table
 from handlers import texts
 from handlers.reports.addressee import Addressee, held_together
@@ -32,7 +33,7 @@ def report_document(
     survey = figures.survey(survey_key) or (figures.surveys[0] if figures.surveys else None)
     school = held_together(figures.name)
     recipient = held_together(addressee.recipient) or texts.DOCX_BLANK
-    subject = texts.DOCX_SUBJECT.format(period=period, school=school)
+    subject = texts.DOCX_SUBJECT.format(period=period.replace(" ", NO_BREAK), school=school)
     blocks: list[Block] = [
         letterhead(figures.name, addressee),
         Para(texts.DOCX_TITLE, "center", bold=True, size=14, space_before=18),

@@ -126,6 +126,9 @@ def test_every_report_asked_as_xlsx_is_a_real_workbook(
         isinstance(c.value, int | float) and 0 <= c.value <= 1 for c in percents
     )
     assert not [c for c in cells if isinstance(c.value, str) and NUMBER.fullmatch(c.value)]
+    for page in book:  # printed or made a PDF, one page wide
+        setup = page.sheet_properties.pageSetUpPr
+        assert setup is not None and setup.fitToPage and page.page_setup.fitToWidth == 1
     if kind != "district":
         summary = {row[0].value: row[1] for row in book["Tổng hợp"].iter_rows()}
         assert summary["Từ ngày"].number_format == "dd/mm/yyyy"

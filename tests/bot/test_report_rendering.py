@@ -46,6 +46,10 @@ def test_lines_are_few_even_and_broken_only_between_the_given_parts() -> None:
     assert len(even) == 2 and " ".join(even) == words
     widths = [text_width(line, 12) for line in even]
     assert max(widths) - min(widths) < text_width("bốn", 12)
+    # a long paragraph is filled line by line, as a word processor does
+    long = " ".join(["phản ánh"] * 150)
+    filled = break_lines(long, 300, 13)
+    assert " ".join(filled) == long and all(text_width(line, 13) <= 300 for line in filled)
     # a part wider than any line is opened at its no-break spaces, still between words
     glued = NO_BREAK.join(["HOA", "HƯỚNG", "DƯƠNG", "SONG", "NGỮ"])
     assert [line.replace(NO_BREAK, " ") for line in break_lines(glued, 80, 12)] == [
