@@ -39,8 +39,8 @@ def draft(env: Path, capsys: pytest.CaptureFixture[str], name: str, managing: st
     """A school created and set up from the shell, and its quarterly draft as Word reads it."""
     created = ("--code", "MN-HS", "--name", name, "--district", managing)
     assert run(capsys, "school", "create", *created)[0] == 0
-    code, out, _ = run(capsys, "school", "set", "--code", "MN-HS", "--doc-abbreviation", "mnhs")
-    assert code == 0 and "documents numbered …/BC-MNHS" in out
+    code, out, _ = run(capsys, "school", "set", "--school", "MN-HS", "--doc-abbreviation", "mnhs")
+    assert code == 0 and "documents: Số: …/BC-MNHS;" in out
     assert run(capsys, "report", "quarterly", "--school", "MN-HS", "--out", "q.docx")[0] == 0
     return docx.Document(str(env / "q.docx"))
 
@@ -222,9 +222,12 @@ def test_a_set_abbreviation_is_letters_and_digits(
     env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(capsys, "school", "create", "--code", "MN-HS", "--name", "Trường MN Hoa Sen")[0] == 0
-    code, _, err = run(capsys, "school", "set", "--code", "MN-HS", "--doc-abbreviation", "MN-HS")
+    code, _, err = run(capsys, "school", "set", "--school", "MN-HS", "--doc-abbreviation", "MN-HS")
     assert code == 1 and "--doc-abbreviation: 'MN-HS' is not an abbreviation" in err
-    code, out, _ = run(capsys, "school", "set", "--code", "MN-HS", "--doc-place", "Sài Gòn")
-    assert code == 0 and out == "school MN-HS: documents numbered …/BC-MNHS, dated at Sài Gòn\n"
-    code, out, _ = run(capsys, "school", "set", "--code", "MN-HS", "--doc-abbreviation", "")
-    assert code == 0 and "…/BC-MNHS" in out  # back to the initials
+    code, out, _ = run(capsys, "school", "set", "--school", "MN-HS", "--doc-place", "Sài Gòn")
+    assert code == 0
+    assert out.splitlines()[-1] == "documents: Số: …/BC-MNHS; Sài Gòn, ngày … tháng … năm …"
+    code, out, _ = run(capsys, "school", "set", "--school", "MN-HS", "--doc-abbreviation", "XY")
+    assert code == 0 and "Số: …/BC-XY;" in out
+    code, out, _ = run(capsys, "school", "set", "--school", "MN-HS", "--doc-abbreviation", "")
+    assert code == 0 and "Số: …/BC-MNHS;" in out  # back to the initials

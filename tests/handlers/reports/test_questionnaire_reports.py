@@ -28,6 +28,7 @@ from bot.models import CompletionReceipt, Person, School, Wave, WaveInvite
 from bot.reports import render
 from handlers import texts
 from handlers.release import hold_answers, release_responses
+from handlers.reports.addressee import addressee_of
 from handlers.reports.district import district_figures
 from handlers.reports.figures import SchoolFigures, school_figures
 from handlers.reports.files import district_forms, school_forms, write_forms
@@ -191,7 +192,7 @@ async def test_figures_by_grade_hide_small_groups_even_by_subtraction(
     )
     assert header[-2:] == (texts.COL_OVERALL, texts.COL_OVERALL_QUESTION)
     by_grade = {row[1]: row[2:] for row in rows}
-    assert by_grade["Mẫu giáo lớn (lớp Lá)"] == (11, *[100.0] * 8)
+    assert by_grade["Mẫu giáo lớn (lớp Lá)"] == (11, *[1.0] * 8)  # 100,00 % (format 0.00%)
     assert by_grade["Mẫu giáo bé (lớp Mầm)"] == (5, *[MARK] * 8)
     assert by_grade["Chưa rõ khối lớp"] == (MARK,) * 9
     assert not [v for row in rows for v in row if v == 0.0]
@@ -227,14 +228,14 @@ async def test_the_questions_not_scored_are_counted_in_the_xlsx(
     question = app.services.catalog.get("preschool_parents", 2).question
     counted = {(row[1], row[2]): row[3:5] for row in rows}
     fees = question("khoan_thu").text
-    assert counted[(fees, "Đúng như đã công khai")] == (11, 61.11)
-    assert counted[(fees, "Không, có khoản khác hoặc ngoài quy định")] == (5, 27.78)
-    assert counted[(fees, "Không rõ")] == (2, 11.11)
+    assert counted[(fees, "Đúng như đã công khai")] == (11, 0.6111)  # 61,11 %
+    assert counted[(fees, "Không, có khoản khác hoặc ngoài quy định")] == (5, 0.2778)
+    assert counted[(fees, "Không rõ")] == (2, 0.1111)
     assert counted[(fees, texts.COL_ANSWERED_QUESTION)][0] == 18
     who = question("nguoi_tra_loi").text
     assert [counted[(who, label)][0] for label in ("Bố", "Mẹ", "Người giám hộ")] == [5, 11, 2]
-    assert counted[(question("lien_he_chu_yeu").text, "Zalo, nhóm lớp")] == (18, 100.0)
-    assert counted[(question("pakn_da_gui").text, "Không")] == (18, 100.0)
+    assert counted[(question("lien_he_chu_yeu").text, "Zalo, nhóm lớp")] == (18, 1.0)
+    assert counted[(question("pakn_da_gui").text, "Không")] == (18, 1.0)
     asked = {row[1] for row in rows}
     assert asked == {fees, who, question("lien_he_chu_yeu").text, question("pakn_da_gui").text}
 
@@ -242,7 +243,10 @@ async def test_the_questions_not_scored_are_counted_in_the_xlsx(
 async def test_the_note_is_in_every_file(app: App, clock: FixedClock, tmp_path: Path) -> None:
     wave = await graded_school(app, clock)
     figures = await figures_of(app, wave)
-    forms = school_forms(figures, app.settings, figures.period.end)
+    async with app.db.sessions() as session:
+        school = await session.get(School, figures.school_id)
+        assert school is not None
+    forms = school_forms(figures, app.settings, figures.period.end, addressee_of(school))
     xlsx, csv_file, document, chart = await write_forms(
         forms, tmp_path, [".xlsx", ".csv", ".docx", ".png"]
     )

@@ -3,7 +3,7 @@ the place name (địa danh) its documents are dated at; empty means the default
 school's name and its managing body
 
 Revision ID: letterhead
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-06 12:00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "letterhead"
-down_revision: str | Sequence[str] | None = "0013"
+down_revision: str | Sequence[str] | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
