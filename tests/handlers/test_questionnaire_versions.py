@@ -11,6 +11,7 @@ from bot.app import App, create_app
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
 from bot.models import CompletionReceipt, Person, School, Wave, WaveInvite
+from bot.reports.model import Percent
 from handlers import texts
 from handlers.release import hold_answers, release_responses
 from handlers.reports.charts import school_chart
@@ -248,9 +249,9 @@ async def test_v1_and_v2_waves_are_scored_and_compared_only_on_the_same_question
     assert texts.REPORT_NOT_COMPARED.format(previous="tuần trước") in said
     (indices,) = [sheet for sheet in school_sheets(figures, 5) if sheet.title == "Chỉ số hài lòng"]
     rows = {row[1]: list(row[2:5]) for row in indices.rows[1:]}
-    assert rows["Tiếp cận dịch vụ giáo dục"] == [0.0, 100.0, -100.0]
-    assert rows["Cơ sở vật chất"] == [0.0, texts.ROW_NOT_COMPARED, None]
-    assert rows[texts.ROW_OVERALL] == [0.0, texts.ROW_NOT_COMPARED, None]
+    assert rows["Tiếp cận dịch vụ giáo dục"] == [Percent(0.0), Percent(100.0), -100.0]
+    assert rows["Cơ sở vật chất"] == [Percent(0.0), texts.ROW_NOT_COMPARED, None]
+    assert rows[texts.ROW_OVERALL] == [Percent(0.0), texts.ROW_NOT_COMPARED, None]
     chart = school_chart(figures, survey, 5)
     assert [series.values for series in chart.series][1] == [
         100.0,
