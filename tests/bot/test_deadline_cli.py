@@ -106,7 +106,7 @@ def test_tickets_kpi_to_31_december_run_on_5_december_counts_as_of_today(
         "2026-12-05): so.csv"
     )
     with (env / "so.csv").open(encoding="utf-8-sig") as handle:
-        rows = list(csv.DictReader(handle))
+        rows = list(csv.DictReader(handle, delimiter=";"))  # excel-vn, the default
     assert [(row["Số phiếu"], row["Hạn"], row["Đúng hạn"]) for row in rows] == [
         ("PA-2026-0001", "03/12/2026", "quá hạn"),
         ("PA-2026-0002", "10/12/2026", ""),
