@@ -2,7 +2,7 @@
 the place name (địa danh) its documents are dated at; empty means the default derived from the
 school's name and its managing body
 
-Revision ID: letterhead
+Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-06 12:00:00
 """
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "letterhead"
+revision: str = "0015"
 down_revision: str | Sequence[str] | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
