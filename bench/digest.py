@@ -90,7 +90,7 @@ async def run(url: str, schools: int, answers: int, repeat: int) -> None:
     catalog = load_catalog()
     settings = Settings(database_url=url, _env_file=None)
     started = time.perf_counter()
-    counts = await fill(db, catalog.latest("preschool_parents"), schools, answers)
+    counts = await fill(db, catalog.get("preschool_parents", 1), schools, answers)
     print(f"data: {counts}, written in {time.perf_counter() - started:.0f} s")
     found = await _schools(db)
     figures = await timed(repeat, lambda: _figures(db, catalog, settings, found))
@@ -161,7 +161,7 @@ async def check(db: Database, catalog: Catalog, settings: Settings, school: Scho
         loaded: dict[str, dict[str, str]] = {}
         for response_id, key, value in rows:
             loaded.setdefault(response_id, {})[key] = value
-    expected = score_wave(catalog.latest("preschool_parents"), list(loaded.values()), 0)
+    expected = score_wave(catalog.get("preschool_parents", 1), list(loaded.values()), 0)
     got = figures.surveys[0].score
     same = [e.index for e in got.elements] == [e.index for e in expected.elements]
     print(

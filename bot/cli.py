@@ -19,10 +19,12 @@ from sqlalchemy import make_url
 from bot.app import App, create_app
 from bot.cli_authorities import add_commands as add_authority_commands
 from bot.cli_authorities import cmd_school_move, deprecated
+from bot.cli_files import UsageError
 from bot.cli_news import add_commands as add_news_commands
 from bot.cli_reports import add_commands as add_report_commands
+from bot.cli_school import add_set_command as add_school_set_command
 from bot.cli_tickets import add_commands as add_ticket_commands
-from bot.clock import SystemClock
+from bot.clock import Clock, SystemClock
 from bot.db import Database
 from bot.delivery.lease import AnotherProcess
 from bot.logs import configure_logging
@@ -36,13 +38,18 @@ Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
 DEMO_DATABASE_URL = "sqlite+aiosqlite:///var/demo.db"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Parses the command line, loads the settings once and runs one subcommand."""
+def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
+    """Parses the command line, loads the settings once and runs one subcommand.
+
+    `clock` is what "today" is for the commands that read it (`args.clock`); the wall clock
+    unless a test fixes it.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "command"):
         parser.print_help()
         return 2
+    args.clock = clock or SystemClock()
     try:
         settings = load_settings()
     except ValidationError as error:  # one line naming each variable; never the values given
@@ -53,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
             code: int = runner.run(args.command(args, settings))
         return code
+    except UsageError as error:  # like argparse's: the command line itself is wrong
+        print(f"hailong: {error}", file=sys.stderr)
+        return 2
     except (LookupError, ValueError, SurveyFileError, AnotherProcess) as error:
         print(f"hailong: {error}", file=sys.stderr)
         return 1
@@ -101,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     move.add_argument("--school", required=True, help="school code")
     move.add_argument("--authority", required=True, help="id or name")
     move.set_defaults(command=cmd_school_move)
+    add_school_set_command(school)
 
     classes = sub.add_parser("class", help="classes").add_subparsers(metavar="ACTION")
     create = classes.add_parser("create", help="create a class and its parent invite code")
@@ -381,8 +392,12 @@ async def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int
 
 
 async def cmd_survey_list(args: argparse.Namespace, settings: Settings) -> int:
-    for survey in load_catalog(settings.survey_dirs).all():
-        print(f"{survey.key}\tv{survey.version}\t{len(survey.questions)} questions\t{survey.title}")
+    catalog = load_catalog(settings.survey_dirs)
+    for latest in catalog.all():  # every version: waves opened on an older one go on with it
+        for survey in catalog.versions(latest.key):
+            new = "\tnew waves" if survey is latest else ""
+            count = len(survey.questions)
+            print(f"{survey.key}\tv{survey.version}\t{count} questions\t{survey.title}{new}")
     return 0
 
 

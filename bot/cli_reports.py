@@ -1,19 +1,20 @@
 """`hailong report weekly|quarterly|authority`: a school's report or an authority's view as a file.
 
-The format is the file's extension: .xlsx, .csv, .png (the chart) or .docx (the report draft;
-a school's only). The period is the last full week (weekly, authority) or this quarter
-(quarterly), the week or quarter of --from, or exactly --from to --to. `report district` is the
-old spelling of `report authority` (its --district names an authority), kept with a warning.
+The format is the file's extension: .xlsx, .csv (--csv-dialect), .png (the chart) or .docx (the
+report draft; a school's only); any other is refused in one line, exit status 2. The period is
+the last full week (weekly, authority) or this quarter (quarterly), the week or quarter of
+--from, or exactly --from to --to. `report district` is the old spelling of `report authority`
+(its --district names an authority), kept with a warning.
 """
 
 from __future__ import annotations
 
 import argparse
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from bot.cli_files import add_output_arguments, checked_out, dialect_of
 from bot.clock import SystemClock
 from bot.reports import FORMATS
 from bot.settings import Settings
@@ -48,7 +49,7 @@ def add_commands(sub: Any) -> None:
             )
         parser.add_argument("--from", dest="start", help="YYYY-MM-DD")
         parser.add_argument("--to", dest="end", help="YYYY-MM-DD (needs --from)")
-        parser.add_argument("--out", type=Path, required=True, help="FILE.xlsx|.csv|.png|.docx")
+        add_output_arguments(parser, formats_of(kind))
         parser.set_defaults(command=cmd_report, kind=kind)
 
 
@@ -56,6 +57,7 @@ async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import _database
     from bot.cli_authorities import deprecated
     from bot.reports import render
+    from handlers.reports.addressee import addressee_of
     from handlers.reports.authority import authority_figures
     from handlers.reports.figures import school_figures
     from handlers.reports.files import authority_forms, school_forms
@@ -64,7 +66,8 @@ async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.kind == "district":
         deprecated("report district [--district …]", "report authority [--authority …]")
-    _check_format(args.out, args.kind)
+    article = "an" if args.kind[0] in "aeiou" else "a"
+    checked_out(args.out, formats_of(args.kind), f"{article} {args.kind} report")
     today = SystemClock().now().astimezone(ZoneInfo(settings.timezone)).date()
     period = period_of(args.kind, args.start, args.end, today)
     catalog = load_catalog(settings.survey_dirs)
@@ -79,8 +82,16 @@ async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
             (figures,) = await school_figures(
                 session, catalog, settings, [school], period, today, comments=True
             )
-            forms = school_forms(figures, settings, today)
-    render(args.out, sheets=forms.sheets, chart=forms.chart, document=forms.document)
+            forms = school_forms(
+                figures, settings, today, addressee_of(school, figures.authority_name)
+            )
+    render(
+        args.out,
+        sheets=forms.sheets,
+        chart=forms.chart,
+        document=forms.document,
+        dialect=dialect_of(args),
+    )
     print(f"{args.out}: {args.kind} report, {period.start} – {period.end}")
     return 0
 
@@ -100,6 +111,11 @@ async def _authority_of(session: AsyncSession, ref: str | None, school: School |
         names = "; ".join(f"{t.id}: {t.name}" for t in tops) or "none yet"
         raise ValueError(f"--authority: which one? (top authorities: {names})")
     return await authority_by_ref(session, str(tops[0].id))
+
+
+def formats_of(kind: str) -> tuple[str, ...]:
+    """The files a kind of report can be: an authority's view has no document."""
+    return tuple(f for f in FORMATS if f != ".docx") if kind in VIEWS else FORMATS
 
 
 def period_of(kind: str, start: str | None, end: str | None, today: date) -> Period:
@@ -128,11 +144,3 @@ def _day(option: str, text: str | None) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{option}: {text!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _check_format(out: Path, kind: str) -> None:
-    suffix = out.suffix.lower()
-    if suffix not in FORMATS:
-        raise ValueError(f"--out {out}: use a file ending in {', '.join(FORMATS)}")
-    if suffix == ".docx" and kind in VIEWS:
-        raise ValueError("--out: an authority report has no .docx form; use .xlsx, .csv or .png")

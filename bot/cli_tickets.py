@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import csv
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.clock import SystemClock
+from bot.cli_files import add_output_arguments, checked_out, dialect_of
+from bot.clock import Clock
+from bot.reports import TABLE_FORMATS
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -18,9 +19,11 @@ if TYPE_CHECKING:
 def add_commands(sub: Any) -> None:
     """Adds the ticket and calendar subcommands to the `hailong` parser."""
     tickets = sub.add_parser("tickets", help="feedback tickets").add_subparsers(metavar="ACTION")
-    export = tickets.add_parser("export", help="the register as CSV, without sender identities")
+    export = tickets.add_parser(
+        "export", help="the register as CSV or XLSX, without sender identities"
+    )
     _period_arguments(export)
-    export.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    add_output_arguments(export, TABLE_FORMATS)
     export.set_defaults(command=cmd_tickets_export)
     kpi = tickets.add_parser("kpi", help="on-time rate and the other figures of a period")
     _period_arguments(kpi)
@@ -41,19 +44,25 @@ def _period_arguments(parser: argparse.ArgumentParser) -> None:
 
 async def cmd_tickets_export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import _database
+    from bot.reports import render
+    from bot.reports.model import Sheet
+    from handlers import texts
     from handlers.setup import school_by_code
     from handlers.tickets.register import export_rows, school_facts
     from handlers.tickets.store import Terms
 
+    checked_out(args.out, TABLE_FORMATS, "the register")
     terms = Terms.of(settings)
-    start, end = _period(args, terms)
+    today = _today(args.clock, terms)
+    start, end = _period(args, today)
     async with _database(settings) as db, db.sessions() as session:
         school = await school_by_code(session, args.school)
-        rows = export_rows(await school_facts(session, school.id, terms), start, end, terms)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8-sig", newline="") as handle:  # opens in Excel
-        csv.writer(handle).writerows(rows)
-    print(f"{len(rows) - 1} tickets of {school.code}, {start} – {end}: {args.out}")
+        found = await school_facts(session, school.id, terms)
+        rows = export_rows(found, start, end, terms, today)
+    render(args.out, sheets=[Sheet(texts.EXPORT_SHEET, rows)], dialect=dialect_of(args))
+    print(
+        f"{len(rows) - 1} tickets of {school.code}, {start} – {end}{_as_of(end, today)}: {args.out}"
+    )
     return 0
 
 
@@ -65,10 +74,11 @@ async def cmd_tickets_kpi(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.tickets.views import kpi_text
 
     terms = Terms.of(settings)
-    start, end = _period(args, terms)
+    today = _today(args.clock, terms)
+    start, end = _period(args, today)
     async with _database(settings) as db, db.sessions() as session:
         school = await school_by_code(session, args.school)
-        kpis = await school_kpis(session, school.id, start, end, terms)
+        kpis = await school_kpis(session, school.id, start, end, terms, today)
     print(kpi_text(kpis, start, end, terms))
     return 0
 
@@ -86,10 +96,20 @@ async def cmd_calendar_show(args: argparse.Namespace, settings: Settings) -> int
     return 0
 
 
-def _period(args: argparse.Namespace, terms: Terms) -> tuple[date, date]:
-    today = terms.today(SystemClock().now())
+def _today(clock: Clock, terms: Terms) -> date:
+    return terms.today(clock.now())
+
+
+def _period(args: argparse.Namespace, today: date) -> tuple[date, date]:
+    """--from and --to; a period reaching past today is counted as of today (see ticket_kpis)."""
     start = date.fromisoformat(args.start) if args.start else date(today.year, 1, 1)
     end = date.fromisoformat(args.end) if args.end else today
-    if end < start:
+    if end < start and args.end:
         raise ValueError("--to is before --from")
+    if start > today:
+        raise ValueError(f"--from is after today ({today}): nothing has happened in it yet")
     return start, end
+
+
+def _as_of(end: date, today: date) -> str:
+    return f" (due dates counted as of today, {today})" if end > today else ""

@@ -58,6 +58,17 @@ class School(Base):
     # news and announcements: "21:00-06:30" ("" none), and who gets them; None = the setting's
     quiet_hours: Mapped[str | None] = mapped_column(String(11))
     audience: Mapped[str | None] = mapped_column(String(8))
+    # how parents reach the school as the controller of their data (the notice names it)
+    contact_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    contact_email: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # in a remote area ("vùng sâu, vùng xa đi lại khó khăn"): complaints get 45/60 days to resolve
+    # instead of 30/45 (Luật Khiếu nại 2011, Điều 28); set by `hailong school set --remote-area`
+    remote_area: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # its documents' heading (Nghị định 30/2020/NĐ-CP): "" = derived from the name and the
+    # managing body (handlers/reports/addressee.py)
+    doc_abbreviation: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    doc_place: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
 
 class Classroom(Base):
@@ -296,16 +307,19 @@ class PendingResponse(Base):
 
 
 class Response(Base):
-    """One anonymous submitted questionnaire: a random id, the wave and the class only.
+    """One anonymous submitted questionnaire: a random id, the wave, the class and its grade only.
 
     Written by a release, with the rest of its class, in a random order under new random ids;
-    no class (NULL) for a class that had fewer than the minimum group of respondents.
+    no class (NULL) for a class that had fewer than the minimum group of respondents. The grade
+    is the class's when released ("" none); a response released without its class keeps its
+    grade only when that grade's group is big enough (handlers/release.py).
     """
 
     __tablename__ = "responses"
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
     wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"), index=True)
     class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id", ondelete="SET NULL"))
+    grade: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
 
 class Answer(Base):
@@ -421,6 +435,11 @@ class Ticket(Base):
     forward_due: Mapped[date | None] = mapped_column(Date)
     resolve_due: Mapped[date | None] = mapped_column(Date)
     extensions: Mapped[int] = mapped_column(Integer, default=0)
+    # the school was flagged remote when the ticket came: the limits it was received under
+    remote_area: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # why the decision limit was lengthened (a denunciation to verify at several places, Luật Tố
+    # cáo 2018 Điều 24 khoản 1); None while it was not
+    decide_extension_reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -430,6 +449,8 @@ class Ticket(Base):
     sender_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rating: Mapped[int | None] = mapped_column(Integer)
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # its retention period ended (handlers/retention.py): text, photos, name and contact emptied
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class TicketCounter(Base):

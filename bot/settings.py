@@ -190,6 +190,33 @@ class Settings(BaseSettings):
         description="Survey whose indices the quarterly report and the authority view compare.",
     )
 
+    # how long each kind of personal data is kept (handlers/retention.py, README "Retention")
+    retention_code_days: int = Field(
+        7, ge=1, description="Days after expiry an unused invite, link or group code is deleted."
+    )
+    retention_draft_days: int = Field(
+        30, ge=1, description="Days a conversation left unfinished (a draft) is kept."
+    )
+    retention_message_days: int = Field(
+        30, ge=1, description="Days the texts received and the replies sent are kept."
+    )
+    retention_survey_days: int = Field(
+        365,
+        ge=1,
+        description="Days after a wave closes that its invitations and receipts become counts.",
+    )
+    retention_delivery_days: int = Field(
+        365, ge=1, description="Days after a broadcast that its recipients and taps are kept."
+    )
+    retention_question_years: int = Field(
+        2, ge=1, description="Years after closing a suggestion or question keeps its content."
+    )
+    retention_case_years: int = Field(
+        10,
+        ge=1,
+        description="Years after closing a petition, complaint or denunciation keeps its content.",
+    )
+
     @field_validator("quiet_hours")
     @classmethod
     def _quiet_hours_parse(cls, value: str) -> str:

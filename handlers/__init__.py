@@ -5,6 +5,8 @@ from __future__ import annotations
 from bot.routing import AnyWork, During, Job, Routes, Work, on
 from handlers import (
     announcements,
+    corrections,
+    data_copy,
     data_rights,
     deliveries,
     groups,
@@ -16,6 +18,7 @@ from handlers import (
     posting,
     release,
     reminders,
+    retention,
     surveys,
     texts,
     waves,
@@ -36,6 +39,7 @@ FLOWS = [
     During(news.NEWS_PREVIEW, onboarding.code_or_help),  # buttons only: typing means leaving
     During(report_chat.REPORT_RANGE, report_chat.typed),
     During(waves.NEW_WAVE, waves.launch_typed),
+    During(corrections.CORRECT, corrections.typed),
 ]
 
 ROUTES = Routes(
@@ -71,6 +75,14 @@ ROUTES = Routes(
         on(data_rights.ChangeConsent, data_rights.change_consent),
         on(data_rights.AskDeleteMe, data_rights.ask_delete_me),
         on(data_rights.DeleteMe, data_rights.delete_me),
+        on(data_rights.ReadNotice, data_rights.read_notice),
+        on(data_rights.SendMyCopy, data_rights.send_my_copy),
+        on(corrections.FixName, corrections.fix_name),
+        on(corrections.FixTicket, corrections.fix_ticket),
+        on(corrections.FixPick, corrections.pick),
+        on(corrections.FixField, corrections.pick_field),
+        on(corrections.FixSave, corrections.save),
+        on(corrections.FixCancel, corrections.cancel),
         on(linking.LinkAnotherApp, linking.offer_code),
         on(linking.Unlink, linking.unlink),
         # survey waves (staff menu in /khaosat)
@@ -99,7 +111,7 @@ ROUTES = Routes(
         on(staff.TicketRefuse, staff.ask_note),
         on(staff.TicketMessage, staff.ask_note),
         on(staff.TicketClose, staff.close),
-        on(staff.TicketExtend, staff.extend_deadline),
+        on(staff.TicketExtend, staff.ask_note),
         on(staff.TicketAssign, staff.ask_assignee),
         on(staff.TicketAssignTo, staff.assign),
         on(staff.TicketIdentity, staff.show_identity),
@@ -149,9 +161,12 @@ JOBS = [
     Job("survey_reminders", reminders.remind_waves, cron={"minute": "5"}),
     # every 5 minutes: the digest goes once its day and time have come (or the bot is back)
     Job("weekly_digest", digest.send_weekly_digests, cron={"minute": "*/5"}),
+    # hourly: each kind of personal data goes when its period ends (README, Retention)
+    Job("retention", retention.apply_retention, cron={"minute": "40"}),
 ]
 
 # work left by a handler for after its transaction commits (`ctx.work.later(item)`)
 WORK: list[AnyWork] = [
     Work(report_chat.RenderReport, report_chat.render_report, report_chat.report_files_failed),
+    Work(data_copy.SendMyData, data_copy.send_my_data, data_copy.copy_failed),
 ]

@@ -1,4 +1,7 @@
-"""A parent's rights over their data: see it, withdraw or give consent, delete it.
+"""A parent's rights over their data: see it, correct it, get a copy, read the notice, withdraw or
+give consent, delete it (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15 Art. 4(1); each is done at once,
+well within what Nghị định 356/2025/NĐ-CP Art. 5 allows: an answer in 2 working days, then 10
+days to show, correct or provide, 15 to stop processing, 20 to delete).
 
 Deleting keeps only what is no longer theirs or what another law requires: the anonymous
 answers; their invitations and receipts as anonymous counts (`erased_invites`), so participation
@@ -12,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import and_, delete, insert, select
 
+from bot.channels.base import Choice
 from bot.context import Context
 from bot.interactions import Button, choice
 from bot.models import (
@@ -27,9 +31,13 @@ from bot.models import (
     Ticket,
     WaveInvite,
 )
-from handlers import texts
+from handlers import notice, texts
+from handlers.corrections import correction_choices
+from handlers.data_copy import SendMyData
 from handlers.linking import app_name, link_choices
-from handlers.people import Place, consents_of, places_of, record_consent_event
+from handlers.my_data import Case, Decision, Role, collect
+from handlers.onboarding import ask_next_consent
+from handlers.people import consents_of, record_consent_event
 from handlers.tickets import follow, intake
 from handlers.tickets.rules import NAMED_KINDS
 from handlers.tickets.store import forget_sender, number_of, tickets_of
@@ -43,6 +51,14 @@ class ChangeConsent(Button, verb="mycons"):
     grant: bool
 
 
+class ReadNotice(Button, verb="notice"):
+    """ "Xem thông báo xử lý dữ liệu": the current notice in full."""
+
+
+class SendMyCopy(Button, verb="mycopy"):
+    """ "Nhận bản sao dữ liệu": a copy of everything stored about the person, as files."""
+
+
 class AskDeleteMe(Button, verb="delme"):
     """ "Xóa dữ liệu của tôi": asks the person to confirm."""
 
@@ -54,51 +70,69 @@ class DeleteMe(Button, verb="erase"):
 
 
 async def show_my_data(ctx: Context) -> None:
-    """Shows everything stored about this person, with buttons to change it."""
-    person = ctx.person
-    if person is None:
+    """Shows everything stored about this person, with buttons to change it, correct it, get a
+    copy, read the notice or delete it all; asks again a consent the current notice changed."""
+    data = await collect(ctx.session, ctx.person.id) if ctx.person else None
+    if data is None:
         ctx.reply(texts.MY_DATA_NONE)
         return
-    accounts = list(
-        await ctx.session.scalars(
-            select(ChatAccount).where(ChatAccount.person_id == person.id).order_by(ChatAccount.id)
-        )
-    )
-    places = await places_of(ctx.session, person.id)
-    consents = await consents_of(ctx.session, person.id)
-    receipts = await ctx.session.scalar(
-        select(func.count())
-        .select_from(CompletionReceipt)
-        .where(CompletionReceipt.person_id == person.id)
-    )
     zone = ZoneInfo(ctx.services.settings.timezone)
+    latest = {p: data.latest().get(p) for p in PURPOSES}
     lines = [
         texts.MY_DATA,
-        texts.MY_DATA_ACCOUNTS.format(accounts=", ".join(app_name(a.channel) for a in accounts)),
-        texts.MY_DATA_CLASSES.format(
-            classes=", ".join(f"{_place_name(p)} – {p.school.name}" for p in places) or "–"
+        texts.MY_DATA_NAME.format(name=data.name or "–"),
+        texts.MY_DATA_ACCOUNTS.format(
+            accounts=", ".join(app_name(a.channel) for a in data.accounts)
         ),
+        texts.MY_DATA_CLASSES.format(classes=", ".join(_role_line(r) for r in data.roles) or "–"),
     ]
-    choices = []
+    choices: list[Choice] = []
     for purpose in PURPOSES:
-        event = consents[purpose]
-        granted = bool(event and event.granted)
-        state = (
-            texts.CONSENT_YES.format(date=event.at.astimezone(zone).strftime("%d/%m/%Y"))
-            if event and granted
-            else texts.CONSENT_NO
-        )
+        decision = latest[purpose]
+        state = _standing(decision)
         lines.append(
-            texts.MY_DATA_CONSENT.format(purpose=texts.PURPOSE_NAMES[purpose], state=state)
+            texts.MY_DATA_CONSENT.format(
+                purpose=texts.PURPOSE_NAMES[purpose], state=_state_text(decision, state, zone)
+            )
         )
-        label = texts.WITHDRAW if granted else texts.GRANT
+        label = texts.WITHDRAW if state == "granted" else texts.GRANT
         label = label.format(purpose=texts.PURPOSE_NAMES[purpose])
-        choices.append(choice(ChangeConsent(purpose, grant=not granted), label))
-    lines.append(texts.MY_DATA_SURVEYS.format(count=receipts or 0))
-    lines.append(texts.MY_DATA_TICKETS.format(count=len(await tickets_of(ctx.session, person.id))))
-    choices += link_choices(accounts, ctx.account)
+        choices.append(choice(ChangeConsent(purpose, grant=state != "granted"), label))
+    lines.append(texts.MY_DATA_SURVEYS.format(count=data.answered))
+    lines.append(texts.MY_DATA_TICKETS.format(count=len(data.cases)))
+    lines += [_case_line(case) for case in data.cases]
+    agreed = [d.notice_id for d in latest.values() if d is not None and d.granted]
+    newer = any(notice.date_of(agreed_to) != notice.CURRENT.date_text for agreed_to in agreed)
+    lines.append(
+        (texts.MY_DATA_NOTICE_NEW if newer else texts.MY_DATA_NOTICE).format(
+            date=notice.CURRENT.date_text
+        )
+    )
+    choices += correction_choices(data)
+    choices += [choice(SendMyCopy(), texts.SEND_MY_COPY), choice(ReadNotice(), texts.READ_NOTICE)]
+    choices += link_choices(await _accounts(ctx), ctx.account)
     choices.append(choice(AskDeleteMe(), texts.DELETE_ME))
     ctx.reply("\n".join(lines), choices)
+    if any(_standing(d) == "stale" for d in latest.values()):
+        await ask_next_consent(ctx)
+
+
+async def read_notice(ctx: Context, tap: ReadNotice) -> None:
+    """Shows the current notice in full, naming the person's own schools."""
+    data = await collect(ctx.session, ctx.person.id) if ctx.person else None
+    if data is None:
+        ctx.reply(texts.MY_DATA_NONE)
+        return
+    ctx.reply(notice.full_text(data.schools, ctx.services.settings))
+
+
+async def send_my_copy(ctx: Context, tap: SendMyCopy) -> None:
+    """Says the copy is coming; the files are made and sent once this has committed."""
+    if ctx.person is None:
+        ctx.reply(texts.MY_DATA_NONE)
+        return
+    ctx.reply(texts.MY_COPY_COMING)
+    ctx.work.later(SendMyData(ctx.inbound.channel, ctx.inbound.chat_id, ctx.person.id))
 
 
 async def change_consent(ctx: Context, tap: ChangeConsent) -> None:
@@ -200,5 +234,52 @@ def _cases(tickets: Sequence[Ticket]) -> str:
     )
 
 
-def _place_name(place: Place) -> str:
-    return place.classroom.name if place.classroom else texts.ROLE_NAMES.get(place.role, place.role)
+def _role_line(role: Role) -> str:
+    place = role.classroom or texts.ROLE_NAMES.get(role.role, role.role)
+    return f"{place} – {role.school.name}"
+
+
+def _standing(decision: Decision | None) -> notice.Standing:
+    if decision is None:
+        return "undecided"
+    return notice.standing_of(decision.purpose, decision.granted, decision.notice_id)
+
+
+def _state_text(decision: Decision | None, state: notice.Standing, zone: ZoneInfo) -> str:
+    if decision is None or state in ("undecided", "refused"):
+        return texts.CONSENT_NO
+    if state == "stale":
+        return texts.CONSENT_STALE.format(date=notice.CURRENT.date_text)
+    return texts.CONSENT_YES.format(
+        date=decision.at.astimezone(zone).strftime("%d/%m/%Y"),
+        notice=notice.date_of(decision.notice_id) or "–",
+    )
+
+
+def _case_line(case: Case) -> str:
+    details = [
+        template.format(**{key: value})
+        for template, key, value in (
+            (texts.MY_DATA_TICKET_NAME, "name", case.name),
+            (texts.MY_DATA_TICKET_CONTACT, "contact", case.contact),
+            (texts.MY_DATA_TICKET_PHOTOS, "count", len(case.photos) or None),
+        )
+        if value
+    ]
+    return texts.MY_DATA_TICKET.format(
+        number=case.number,
+        kind=texts.KIND_NAMES.get(case.kind, case.kind).lower(),
+        status=texts.TICKET_STATUS_NAMES.get(case.status, case.status),
+        details=", ".join(details) or texts.MY_DATA_TICKET_NOTHING,
+    )
+
+
+async def _accounts(ctx: Context) -> list[ChatAccount]:
+    assert ctx.person is not None
+    return list(
+        await ctx.session.scalars(
+            select(ChatAccount)
+            .where(ChatAccount.person_id == ctx.person.id)
+            .order_by(ChatAccount.id)
+        )
+    )

@@ -31,8 +31,9 @@ from bot.models import (
 )
 from bot.settings import Settings
 from handlers.news_samples import add_samples
-from handlers.setup import create_class, create_school
-from handlers.texts import CONSENT_NOTICE_VERSION, DEMO_TICKETS
+from handlers.notice import CURRENT as NOTICE
+from handlers.setup import SchoolContact, create_class, create_school, set_school_contact
+from handlers.texts import DEMO_TICKETS
 from handlers.tickets.store import SYSTEM, Draft, Terms, apply_status, create_ticket, log_event
 from handlers.waves import launch_wave
 from surveys.catalog import Catalog
@@ -41,6 +42,7 @@ from surveys.kinds import kind_of
 from surveys.options import join_choices
 
 DEMO_SCHOOL = "MN-HOASEN"
+DEMO_CONTACT = SchoolContact(phone="028 3822 1234", email="mn.hoasen@example.edu.vn")
 CLASSES = (("Nhà trẻ 1", "nha_tre"), ("Mầm 1", "mam"), ("Chồi 1", "choi"), ("Lá 1", "la"))
 # officers of the ward and the province the demo school is under (handlers/demo_authorities.py)
 WARD_OFFICER = "web-officer-ward"
@@ -122,6 +124,7 @@ async def _create(
         name="Trường Mầm non Hoa Sen",
         now=now - timedelta(days=35),  # there is history to report on: last week's digest goes
     )
+    set_school_contact(school, DEMO_CONTACT)  # the notice on parents' data names it
     classes = {
         name: await create_class(session, school=school, name=name, grade=grade)
         for name, grade in CLASSES
@@ -215,7 +218,7 @@ async def _answer(
     if wave.released_at is None:
         session.add(PendingResponse(wave_id=wave.id, class_id=classroom.id, answers=answers))
         return
-    response = Response(wave_id=wave.id, class_id=classroom.id)
+    response = Response(wave_id=wave.id, class_id=classroom.id, grade=classroom.grade)
     session.add(response)
     await session.flush()
     session.add_all(
@@ -288,7 +291,7 @@ async def _person(
                 person_id=person.id,
                 purpose=p,
                 granted=True,
-                notice_version=CONSENT_NOTICE_VERSION,
+                notice_version=NOTICE.id,
                 at=now,
             )
             for p in PURPOSES

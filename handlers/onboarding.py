@@ -7,12 +7,12 @@ from sqlalchemy import select
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
 from bot.models import PURPOSES, Classroom, Membership, Purpose, School, StaffInvite
-from handlers import texts
+from handlers import notice, texts
 from handlers.authorities.officers import grant_officer
 from handlers.code_guard import attempts_of, count_wrong_code, refused, try_later
 from handlers.codes import clean_code, looks_like_code
 from handlers.linking import redeem_link_code
-from handlers.people import consents_of, ensure_person, record_consent_event
+from handlers.people import consents_of, ensure_person, places_of, record_consent_event
 from handlers.waves import invite_to_open_waves, start_choices
 
 
@@ -32,10 +32,11 @@ class ConfirmJoin(Button, verb="join", flow=JOIN):
 
 
 class Consent(Button, verb="consent"):
-    """Agree or disagree to one purpose of data use."""
+    """Agree or disagree to one purpose of data use, as the notice numbered `notice` put it."""
 
     purpose: Purpose
     yes: bool
+    notice: int
 
 
 async def start(ctx: Context) -> None:
@@ -177,31 +178,44 @@ async def confirm_class(ctx: Context, tap: ConfirmJoin) -> None:
 
 
 async def ask_next_consent(ctx: Context, *, edit: bool = False) -> None:
-    """Asks the first purpose not yet decided, or finishes onboarding."""
+    """Asks the first purpose not yet decided (or granted under a notice since changed for it),
+    with what it keeps, why and how long; when none is left, finishes onboarding."""
     assert ctx.person is not None
     decided = await consents_of(ctx.session, ctx.person.id)
-    for purpose in PURPOSES:
-        if decided[purpose] is None:
-            intro = texts.CONSENT_INTRO + "\n\n" if purpose == PURPOSES[0] else ""
-            ctx.reply(
-                intro + texts.CONSENT_QUESTIONS[purpose],
-                [
-                    choice(Consent(purpose, yes=True), texts.AGREE),
-                    choice(Consent(purpose, yes=False), texts.DISAGREE),
-                ],
-                edit=edit,
-            )
-            return
-    await _finish_onboarding(ctx, edit=edit)
+    asked = notice.to_ask(decided)
+    if not asked:
+        await _finish_onboarding(ctx, edit=edit)
+        return
+    purpose = asked[0]
+    again = notice.standing(decided[purpose]) == "stale"  # asked again: unnumbered, said why
+    number = "" if again else f"{PURPOSES.index(purpose) + 1}/{len(PURPOSES)}. "
+    question = texts.CONSENT_QUESTION.format(
+        number=number, paragraph=notice.purpose_paragraph(purpose, ctx.services.settings)
+    )
+    if again:
+        question = texts.CONSENT_ASK_AGAIN.format(date=notice.CURRENT.date_text) + "\n\n" + question
+    elif all(event is None for event in decided.values()):
+        schools = [place.school for place in await places_of(ctx.session, ctx.person.id)]
+        question = notice.intro(schools) + "\n\n" + question
+    ctx.reply(
+        question,
+        [
+            choice(Consent(purpose, yes=True, notice=notice.CURRENT.number), texts.AGREE),
+            choice(Consent(purpose, yes=False, notice=notice.CURRENT.number), texts.DISAGREE),
+        ],
+        edit=edit,
+    )
 
 
 async def record_consent(ctx: Context, tap: Consent) -> None:
-    """Logs the parent's explicit answer for one purpose and asks the next."""
+    """Logs the parent's explicit answer for one purpose and asks the next; an answer to an
+    earlier notice's question is not taken: the question is asked again in its current words."""
     if ctx.person is None:
         ctx.reply(texts.STALE_BUTTON)
         return
     decided = await consents_of(ctx.session, ctx.person.id)
-    if decided[tap.purpose] is None:
+    current = tap.notice == notice.CURRENT.number
+    if current and notice.standing(decided[tap.purpose]) in ("undecided", "stale"):
         record_consent_event(ctx, ctx.person.id, tap.purpose, tap.yes)
         await ctx.session.flush()
     await ask_next_consent(ctx, edit=True)
@@ -209,7 +223,7 @@ async def record_consent(ctx: Context, tap: Consent) -> None:
 
 async def _finish_onboarding(ctx: Context, *, edit: bool) -> None:
     assert ctx.person is not None
-    done = texts.CONSENT_DONE.format(version=texts.CONSENT_NOTICE_VERSION)
+    done = texts.CONSENT_DONE.format(date=notice.CURRENT.date_text)
     waves = await invite_to_open_waves(ctx.session, ctx.person.id, ctx.now)
     if waves:
         ctx.reply(done + texts.CONSENT_DONE_SURVEY, start_choices(waves, resumable=()), edit=edit)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Context
 from bot.models import PURPOSES, ChatAccount, Classroom, ConsentEvent, Membership, Person, School
-from handlers.texts import CONSENT_NOTICE_VERSION
+from handlers.notice import CURRENT, covering
 
 
 @dataclass(frozen=True)
@@ -80,24 +80,30 @@ async def has_consent(session: AsyncSession, person_id: int, purpose: str) -> bo
 
 
 async def consenting(session: AsyncSession, person_ids: Sequence[int], purpose: str) -> set[int]:
-    """Those of the people whose latest decision for the purpose is a grant."""
+    """Those of the people whose latest decision for the purpose is a grant that the current
+    notice still covers (handlers/notice.py: a notice may ask again for a purpose)."""
     events = await session.execute(
-        select(ConsentEvent.person_id, ConsentEvent.granted)
+        select(ConsentEvent.person_id, ConsentEvent.granted, ConsentEvent.notice_version)
         .where(ConsentEvent.person_id.in_(person_ids), ConsentEvent.purpose == purpose)
         .order_by(ConsentEvent.id)
     )
-    latest = {person_id: granted for person_id, granted in events}
+    valid = covering(purpose)
+    latest = {
+        person_id: granted and (valid is None or version in valid)
+        for person_id, granted, version in events
+    }
     return {person_id for person_id, granted in latest.items() if granted and person_id}
 
 
 def record_consent_event(ctx: Context, person_id: int, purpose: str, granted: bool) -> None:
-    """Logs a grant or a withdrawal with the notice version the person saw."""
+    """Logs a grant or a withdrawal with the notice version the person saw (the proof of consent
+    the controller keeps: Nghị định 356/2025/NĐ-CP Art. 6(1)–(2))."""
     ctx.session.add(
         ConsentEvent(
             person_id=person_id,
             purpose=purpose,
             granted=granted,
-            notice_version=CONSENT_NOTICE_VERSION,
+            notice_version=CURRENT.id,
             at=ctx.now,
         )
     )

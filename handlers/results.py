@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Answer, CompletionReceipt, ErasedInvite, Response, Wave, WaveInvite
 from handlers import texts
+from handlers.reports.grades import GradeFigures, grade_breakdown, grade_tallies, scored_keys
 from handlers.reports.small_groups import mark, score_shown
 from surveys.catalog import Catalog
 from surveys.scoring import Method, WaveScore, round2, value_counts
@@ -80,7 +81,37 @@ async def wave_score_text(
     lines.append(
         texts.RESULTS_OVERALL.format(index=percent_or(score.overall_index, hidden), mean=mean)
     )
+    grades = await wave_grades(session, catalog, wave, method, min_group)
+    if grades:
+        lines.append(texts.RESULTS_GRADES)
+        lines += [
+            texts.RESULTS_GRADE.format(title=grade.title, figures=grade_figures(grade, hidden))
+            for grade in grades
+        ]
     return "\n".join(lines)
+
+
+async def wave_grades(
+    session: AsyncSession, catalog: Catalog, wave: Wave, method: Method, min_group: int
+) -> tuple[GradeFigures, ...]:
+    """The wave's figures by grade (none if no response has a grade)."""
+    survey = catalog.get(wave.survey_key, wave.survey_version)
+    tallies = await grade_tallies(session, [wave.id], scored_keys([survey]))
+    return grade_breakdown(survey, tallies.get(wave.id, {}), method=method, min_group=min_group)
+
+
+def grade_figures(grade: GradeFigures, hidden: str) -> str:
+    """ "12 phiếu; chỉ số chung 85,00 %; hài lòng nói chung 83,33 %", or the mark alone."""
+    score = grade.score
+    if score.suppressed:
+        return hidden
+    parts = [texts.GRADE_RESPONSES.format(n=score.respondents)]
+    if score.elements:
+        parts.append(texts.GRADE_OVERALL.format(index=percent_or(score.overall_index, hidden)))
+    if grade.asks_overall:
+        index = percent_or(score.overall_question_index, hidden)
+        parts.append(texts.GRADE_SATISFIED.format(index=index))
+    return "; ".join(parts)
 
 
 def percent_or(value: float | None, hidden: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -88,3 +90,43 @@ async def class_by_name(session: AsyncSession, school: School, name: str) -> Cla
     if classroom is None:
         raise LookupError(f"no class {name!r} in {school.code}")
     return classroom
+
+
+PHONE = re.compile(r"\+?[0-9][0-9 .()-]{5,38}")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+@dataclass(frozen=True)
+class SchoolContact:
+    """How parents reach a school as the controller of their data; None leaves one as it is,
+    "" clears it."""
+
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+
+
+def set_school_contact(school: School, contact: SchoolContact) -> None:
+    """Sets the school's name and contact (the notice on parents' data shows them)."""
+    phone = _checked(contact.phone, PHONE, "--phone: digits, spaces, + . - ( ), e.g. 028 3822 1234")
+    email = _checked(contact.email, EMAIL, "--email: an address such as mn.hoasen@example.edu.vn")
+    if contact.name is not None:
+        if not contact.name.strip():
+            raise ValueError("--name: the school's full name")
+        school.name = contact.name.strip()
+    if phone is not None:
+        school.contact_phone = phone
+    if email is not None:
+        school.contact_email = email
+    if contact.address is not None:
+        school.address = " ".join(contact.address.split())[:300]
+
+
+def _checked(value: str | None, pattern: re.Pattern[str], problem: str) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(value.split())
+    if value and not pattern.fullmatch(value):
+        raise ValueError(problem)
+    return value

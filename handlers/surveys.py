@@ -209,9 +209,17 @@ async def open_survey(ctx: Context, tap: StartSurvey) -> None:
             return
         found = await run_by_token(ctx, run.token)
         if not (found and found[2]):
-            intro = ctx.services.catalog.get(run.survey_key, run.survey_version).intro
-            ctx.reply(texts.SURVEY_INTRO.format(title=wave.title, intro=intro))
+            survey = ctx.services.catalog.get(run.survey_key, run.survey_version)
+            ctx.reply(intro_text(wave.title, survey))
         await _advance(ctx, wave.id, run.token, Resume())
+
+
+def intro_text(title: str, survey: Survey) -> str:
+    """The first message of a questionnaire: its intro, then its note (where it comes from)."""
+    intro = survey.intro
+    if survey.note:
+        intro += "\n" + texts.SURVEY_INTRO_NOTE.format(note=survey.note)
+    return texts.SURVEY_INTRO.format(title=title, intro=intro)
 
 
 async def pick(ctx: Context, tap: PickAnswer) -> None:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from surveys import labels
 
-CONSENT_NOTICE_VERSION = "2026-11-v1"
-
 HELP = (
     "Hài Lòng là trợ lý của nhà trường dành cho cha mẹ trẻ.\n"
     "/khaosat – các khảo sát đang mở cho anh/chị\n"
     "/phananh – gửi góp ý, phản ánh, khiếu nại, tố cáo\n"
     "/theodoi – xem phiếu đã gửi và kết quả\n"
-    "/dulieu – xem, rút đồng ý, liên kết Zalo/Telegram hoặc xóa dữ liệu của anh/chị\n"
+    "/dulieu – xem, sửa, nhận bản sao, rút đồng ý, liên kết Zalo/Telegram hoặc xóa dữ liệu\n"
     "/huy – dừng việc đang làm\n"
     "/trogiup – xem hướng dẫn này\n"
     "Để tham gia lớp của con, anh/chị nhập mã lớp do giáo viên gửi."
@@ -71,23 +69,81 @@ AUTHORITY_KIND_NAMES = {
 }
 AUTHORITY_UNKNOWN = "Ủy ban nhân dân xã, phường hoặc đặc khu nơi trường đóng"
 
-CONSENT_INTRO = (
-    "Trước khi bắt đầu, nhà trường xin phép anh/chị cho từng mục đích dưới đây "
-    "(theo Luật Bảo vệ dữ liệu cá nhân). Anh/chị có thể rút lại bất cứ lúc nào bằng /dulieu."
+# The notice on processing a parent's data (assembled by handlers/notice.py): who controls it,
+# what is kept, for which purpose and how long, the apps that carry it, and the parent's rights
+# (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15 Art. 9(2), Art. 4; NĐ 356/2025/NĐ-CP Art. 5(1)).
+# A change of what a purpose keeps or why is a new notice version in handlers/notice.py.
+NOTICE_TITLE = "THÔNG BÁO XỬ LÝ DỮ LIỆU CÁ NHÂN (thông báo ngày {date})"
+NOTICE_CONTROLLER = (
+    "Bên kiểm soát dữ liệu: {schools}. Trợ lý Hài Lòng là công cụ nhà trường dùng để liên lạc "
+    "với cha mẹ trẻ."
 )
-CONSENT_QUESTIONS = {
+NOTICE_PHONE = "ĐT {phone}"
+NOTICE_EMAIL = "email {email}"
+NOTICE_ADDRESS = "địa chỉ {address}"
+NOTICE_NO_CONTACT = "liên hệ trực tiếp tại trường"
+NOTICE_SCHOOL = "{name} ({contact})"
+NOTICE_DATA = (
+    "Dữ liệu nhà trường lưu về anh/chị: tên hiển thị trên ứng dụng chat; tài khoản chat "
+    "(Telegram, Zalo hoặc trang web); lớp của con và vai trò của anh/chị; các lựa chọn đồng ý; "
+    "phiếu phản ánh anh/chị gửi (nội dung, ảnh, họ tên và cách liên hệ anh/chị ghi). Nhà trường "
+    "không hỏi ngày sinh, địa chỉ hay số giấy tờ của anh/chị và của trẻ."
+)
+NOTICE_PURPOSES = "Mục đích, anh/chị đồng ý hoặc không đồng ý riêng từng mục:"
+PURPOSE_NOTICES = {
     "surveys": (
-        "1/3. Khảo sát ý kiến: nhà trường gửi phiếu khảo sát sự hài lòng. "
-        "Câu trả lời được lưu ẩn danh, không gắn với tên anh/chị."
+        "Khảo sát ý kiến: nhà trường gửi phiếu khảo sát sự hài lòng và nhắc anh/chị trả lời. "
+        "Câu trả lời được lưu ẩn danh, không gắn với anh/chị; nhà trường chỉ lưu anh/chị đã được "
+        "mời và đã trả lời đợt nào, đến {survey_days} ngày sau khi đợt khảo sát kết thúc, sau đó "
+        "chỉ còn con số thống kê."
     ),
     "news": (
-        "2/3. Tin tức, thông báo: nhà trường và giáo viên gửi thông báo, tin cải cách hành chính."
+        "Tin tức, thông báo: nhà trường và giáo viên gửi thông báo, tin cải cách hành chính. "
+        "Việc gửi tin và nút “Đã xem” được lưu {delivery_days} ngày."
     ),
     "feedback": (
-        "3/3. Phản ánh, kiến nghị: nhà trường lưu thông tin liên lạc để trả lời "
-        "phản ánh, kiến nghị anh/chị gửi."
+        "Phản ánh, kiến nghị: nhà trường nhận, giải quyết và trả lời góp ý, phản ánh, khiếu nại, "
+        "tố cáo anh/chị gửi, gồm nội dung, ảnh kèm theo, họ tên và cách liên hệ anh/chị ghi. "
+        "Thông tin về sức khỏe, đời sống riêng tư của trẻ và gia đình trong đó là dữ liệu cá nhân "
+        "nhạy cảm: chỉ cán bộ giải quyết phiếu được xem. "
+        "Các thông tin này được giữ {question_years} năm (góp ý – hỏi đáp) hoặc {case_years} năm "
+        "(phản ánh, khiếu nại, tố cáo) sau khi vụ việc kết thúc, theo quy định lưu trữ hồ sơ, "
+        "rồi được xóa; chỉ còn số liệu thống kê."
     ),
 }
+NOTICE_KEPT = (
+    "Tên, tài khoản chat và lớp được giữ đến khi anh/chị xóa dữ liệu. Tin nhắn trao đổi với "
+    "trợ lý được xóa sau {message_days} ngày. Các lựa chọn đồng ý được lưu làm bằng chứng, kể cả "
+    "sau khi anh/chị xóa dữ liệu (khi đó không còn gắn với anh/chị)."
+)
+NOTICE_PLATFORMS = (
+    "Tin nhắn giữa anh/chị và trợ lý đi qua ứng dụng anh/chị dùng. Telegram do công ty nước "
+    "ngoài cung cấp, máy chủ đặt ngoài Việt Nam: tin nhắn qua Telegram được xử lý ở nước ngoài. "
+    "Zalo do công ty Việt Nam cung cấp. Trang web của trợ lý do nhà trường quản lý."
+)
+NOTICE_RIGHTS = (
+    "Quyền của anh/chị (Luật Bảo vệ dữ liệu cá nhân 2025, Điều 4): được biết về việc xử lý dữ "
+    "liệu; đồng ý, không đồng ý hoặc rút lại đồng ý; xem, chỉnh sửa; nhận bản sao; yêu cầu xóa, "
+    "hạn chế hoặc phản đối xử lý; khiếu nại, tố cáo, khởi kiện. Trong /dulieu, anh/chị tự xem, "
+    "sửa tên và cách liên hệ, nhận bản sao, rút đồng ý hoặc xóa dữ liệu ngay. Yêu cầu khác, "
+    "anh/chị gửi nhà trường theo liên hệ trên; nhà trường phản hồi trong 02 ngày làm việc."
+)
+NOTICE_DUTIES = "Anh/chị vui lòng cung cấp thông tin chính xác và tôn trọng dữ liệu của người khác."
+# before the first consent question: the notice in short; the full text is in /dulieu
+CONSENT_INTRO = (
+    "Trước khi bắt đầu, nhà trường xin phép anh/chị cho từng mục đích dưới đây, theo Luật Bảo "
+    "vệ dữ liệu cá nhân (thông báo ngày {date}).\n"
+    "Bên kiểm soát dữ liệu: {schools}.\n"
+    "Tin nhắn đi qua ứng dụng anh/chị dùng; với Telegram, tin nhắn được xử lý ở nước ngoài.\n"
+    "Anh/chị có quyền xem, sửa, nhận bản sao, rút đồng ý và xóa dữ liệu bất cứ lúc nào bằng "
+    "/dulieu; ở đó có toàn văn thông báo."
+)
+# a purpose whose consent an earlier notice no longer covers (handlers/notice.py, `reasks`)
+CONSENT_ASK_AGAIN = (
+    "Nhà trường đã cập nhật thông báo xử lý dữ liệu (thông báo ngày {date}). Nội dung mới của "
+    "mục dưới đây cần anh/chị đồng ý lại; các mục khác vẫn giữ như anh/chị đã chọn."
+)
+CONSENT_QUESTION = "{number}{paragraph}\nAnh/chị có đồng ý không?"
 PURPOSE_NAMES = {
     "surveys": "khảo sát",
     "news": "tin tức, thông báo",
@@ -95,21 +151,106 @@ PURPOSE_NAMES = {
 }
 AGREE = "Tôi đồng ý"
 DISAGREE = "Không đồng ý"
-CONSENT_DONE = "Cảm ơn anh/chị! Lựa chọn đã được lưu (phiên bản thông báo {version})."
+CONSENT_DONE = "Cảm ơn anh/chị! Lựa chọn đã được lưu (theo thông báo ngày {date})."
 CONSENT_DONE_SURVEY = " Đang có khảo sát mở cho lớp của con, anh/chị chọn để bắt đầu:"
 CONSENT_DONE_HINT = " Gõ /khaosat để xem khảo sát, /trogiup để xem hướng dẫn."
 
 MY_DATA = "Dữ liệu nhà trường đang lưu về anh/chị:"
+MY_DATA_NAME = "• Tên: {name}"
 MY_DATA_ACCOUNTS = "• Tài khoản chat: {accounts}"
 MY_DATA_CLASSES = "• Lớp: {classes}"
 MY_DATA_CONSENT = "• Đồng ý {purpose}: {state}"
 MY_DATA_SURVEYS = "• Đã gửi {count} phiếu khảo sát (câu trả lời ẩn danh, không gắn với anh/chị)"
 MY_DATA_TICKETS = "• Đã gửi {count} phiếu phản ánh kèm tên (xem bằng /theodoi)"
+# one ticket of the parent's, with what it holds of them: "PA-2026-0001 (khiếu nại, đã tiếp
+# nhận): họ tên Lê Thị Tố, liên hệ 0912 345 678, 2 ảnh"
+MY_DATA_TICKET = "  – {number} ({kind}, {status}): {details}"
+MY_DATA_TICKET_NAME = "họ tên {name}"
+MY_DATA_TICKET_CONTACT = "liên hệ {contact}"
+MY_DATA_TICKET_PHOTOS = "{count} ảnh"
+MY_DATA_TICKET_NOTHING = "không có họ tên, liên hệ, ảnh"
+MY_DATA_NOTICE = "Thông báo xử lý dữ liệu hiện hành: thông báo ngày {date}."
+MY_DATA_NOTICE_NEW = (
+    "Nhà trường đã cập nhật thông báo xử lý dữ liệu (thông báo ngày {date}); anh/chị chọn "
+    "“Xem thông báo xử lý dữ liệu” để đọc."
+)
 MY_DATA_NONE = "Nhà trường chưa lưu dữ liệu nào về anh/chị."
-CONSENT_YES = "có (từ {date})"
+CONSENT_YES = "có (từ {date}, theo thông báo ngày {notice})"
+CONSENT_STALE = "cần đồng ý lại theo thông báo ngày {date}"
 CONSENT_NO = "không"
 WITHDRAW = "Rút đồng ý {purpose}"
 GRANT = "Đồng ý {purpose}"
+READ_NOTICE = "Xem thông báo xử lý dữ liệu"
+SEND_MY_COPY = "Nhận bản sao dữ liệu"
+FIX_NAME = "Sửa tên của tôi"
+FIX_TICKET = "Sửa họ tên, liên hệ trên phiếu"
+# correcting one's name, or the name and contact on a ticket (handlers/corrections.py)
+FIX_CANCEL = "Thôi, không sửa"
+FIX_HINT = "\n(Chọn “Thôi, không sửa” hoặc gõ /huy để dừng.)"
+FIX_ASK_NAME = "Anh/chị gõ tên muốn nhà trường dùng (hiện là “{current}”)."
+FIX_PICK_TICKET = "Anh/chị muốn sửa họ tên, cách liên hệ trên phiếu nào?"
+FIX_PICK_FIELD = "Phiếu {number}: họ tên “{name}”, liên hệ “{contact}”. Anh/chị muốn sửa mục nào?"
+FIX_FIELDS = {"name": "Họ tên", "contact": "Cách liên hệ"}
+FIX_ASK_FIELD = {
+    "name": "Anh/chị gõ họ và tên đúng cho phiếu {number}.",
+    "contact": (
+        "Anh/chị gõ số điện thoại hoặc địa chỉ đúng để nhà trường liên hệ về phiếu {number}."
+    ),
+}
+FIX_WHAT = {"own": "tên của anh/chị", "name": "họ tên", "contact": "cách liên hệ"}
+FIX_CONFIRM = "Sửa {what} thành “{value}”? Nếu chưa đúng, anh/chị gõ lại."
+FIX_SAVE = "Lưu"
+FIX_SAVED_NAME = "Đã sửa tên của anh/chị thành “{value}”."
+FIX_SAVED_TICKET = (
+    "Đã sửa {what} trên phiếu {number} thành “{value}”. Cán bộ xử lý phiếu sẽ dùng thông tin mới."
+)
+FIX_NONE = "Anh/chị không có phiếu nào đang giải quyết có họ tên, cách liên hệ để sửa."
+FIX_TAP_FIRST = "Anh/chị vui lòng chọn một mục ở trên, hoặc chọn “Thôi, không sửa”."
+FIX_CANCELLED = "Đã dừng, thông tin của anh/chị giữ nguyên."
+# the copy of one's data (handlers/data_copy.py): two files, made after the reply
+MY_COPY_COMING = (
+    "⏳ Đang chuẩn bị bản sao dữ liệu của anh/chị (một tệp văn bản dễ đọc và một tệp JSON); "
+    "anh/chị sẽ nhận được ngay sau tin này."
+)
+MY_COPY_TEXT_CAPTION = "Bản sao dữ liệu của anh/chị (văn bản), lập ngày {date}."
+MY_COPY_JSON_CAPTION = "Bản sao dữ liệu của anh/chị (JSON, để chuyển sang phần mềm khác)."
+# on an app that cannot carry files (Zalo): the text copy goes as messages, the JSON waits
+MY_COPY_JSON_ELSEWHERE = (
+    "Zalo chưa cho gửi tệp. Tệp JSON anh/chị nhận được khi chọn “Nhận bản sao dữ liệu” trong "
+    "/dulieu trên Telegram hoặc trên trang web của trợ lý."
+)
+MY_COPY_GONE = "Không còn dữ liệu nào của anh/chị để gửi."
+MY_COPY_FAILED = (
+    "Xin lỗi anh/chị, hệ thống chưa tạo được bản sao dữ liệu. Anh/chị vui lòng thử lại sau ít "
+    "phút bằng /dulieu."
+)
+MY_COPY_TITLE = "BẢN SAO DỮ LIỆU CỦA ANH/CHỊ – TRỢ LÝ HÀI LÒNG"
+MY_COPY_MADE = "Lập lúc {at}."
+MY_COPY_NAME = "Tên: {name} (lưu từ {since})"
+MY_COPY_ACCOUNTS = "Tài khoản chat:"
+MY_COPY_ACCOUNT = "• {app}, mã tài khoản {user_id}, từ {since}"
+MY_COPY_ROLES = "Lớp và vai trò:"
+MY_COPY_ROLE_NAMES = {"parent": "phụ huynh", **ROLE_NAMES}
+MY_COPY_ROLE = "• {role} – {place}, từ {since}"
+MY_COPY_CONSENTS = "Nhật ký đồng ý:"
+MY_COPY_CONSENT = "• {at}: {state} {purpose} (thông báo ngày {notice})"
+MY_COPY_SURVEYS = (
+    "Khảo sát (nhà trường chỉ lưu anh/chị được mời và đã gửi; câu trả lời đã gửi được lưu ẩn "
+    "danh, không ai biết câu nào là của anh/chị):"
+)
+MY_COPY_SURVEY = "• {title}: được mời {invited}; {answered}"
+MY_COPY_SURVEY_SENT = "đã gửi {at}"
+MY_COPY_SURVEY_NOT_SENT = "chưa gửi"
+MY_COPY_UNFINISHED = "Phiếu khảo sát đang làm dở (các câu đã trả lời):"
+MY_COPY_UNFINISHED_ONE = "• {title}: {answers}"
+MY_COPY_CASES = "Phiếu phản ánh anh/chị gửi kèm tên:"
+MY_COPY_CASE = "• {number} – {kind}, {topic}, {status}; gửi {at}"
+MY_COPY_CASE_WHO = "  Họ tên: {name}; liên hệ: {contact}; ảnh: {photos}"
+MY_COPY_CASE_TEXT = "  Nội dung: {text}"
+MY_COPY_CASE_STEP = "  – {at} {action}{note}"
+MY_COPY_SEEN = "Thông báo anh/chị đã bấm “Đã xem”:"
+MY_COPY_SEEN_ONE = "• {title} ({at})"
+MY_COPY_NONE = "• không có"
 DELETE_ME = "Xóa dữ liệu của tôi"
 DELETE_CONFIRM = (
     "Anh/chị chắc chắn muốn xóa? Tài khoản, lớp, lựa chọn đồng ý và phiếu đang làm dở sẽ bị xóa; "
@@ -173,6 +314,7 @@ SURVEY_INVITE = (
     "Phiếu ẩn danh, mất khoảng {minutes} phút."
 )
 SURVEY_INTRO = "{title}\n{intro}\nAnh/chị có thể dừng bất cứ lúc nào và quay lại sau bằng /khaosat."
+SURVEY_INTRO_NOTE = "Ghi chú: {note}"  # the survey's own note: where the questions come from
 QUESTION = "Câu {number}/{total}. {text}"
 SKIP = labels.SKIP_LABEL
 DONE = labels.DONE_LABEL
@@ -212,6 +354,19 @@ RESULTS_AFTER_CLOSE = "Chỉ số hài lòng được tính khi đợt khảo s�
 RESULTS_HEADER = "{title}: {answered}/{invited} phụ huynh trả lời ({rate})."
 RESULTS_ELEMENT = "• {title}: {index}"
 RESULTS_OVERALL = "Chỉ số hài lòng chung: {index}; điểm trung bình {mean}/5."
+RESULTS_GRADES = "Theo khối lớp:"
+RESULTS_GRADE = "• {title}: {figures}"
+# one grade's figures, joined by "; " ("12 phiếu; chỉ số chung 85,00 %; hài lòng nói chung …")
+GRADE_RESPONSES = "{n} phiếu"
+GRADE_OVERALL = "chỉ số chung {index}"
+GRADE_SATISFIED = "hài lòng nói chung {index}"
+GRADE_TITLES = {
+    "nha_tre": "Nhà trẻ",
+    "mam": "Mẫu giáo bé (lớp Mầm)",
+    "choi": "Mẫu giáo nhỡ (lớp Chồi)",
+    "la": "Mẫu giáo lớn (lớp Lá)",
+    "": "Chưa rõ khối lớp",
+}
 RUN_GONE = "Phiếu khảo sát này đã được gửi hoặc không còn. Gõ /khaosat để xem khảo sát đang mở."
 
 # Phản ánh – kiến nghị (tickets): parents
@@ -250,7 +405,9 @@ TICKET_ACTION_NAMES = {
     "refused": "Không thụ lý",
     "resolved": "Kết quả",
     "closed": "Đóng phiếu",
+    "corrected": "Người gửi sửa họ tên, cách liên hệ",
     "extended": "Gia hạn giải quyết",
+    "extended_decide": "Kéo dài thời hạn xem xét thụ lý",
     "reply": "Nhà trường nhắn",
     "info": "Phụ huynh bổ sung",
     "rated": "Phụ huynh đánh giá",
@@ -263,8 +420,7 @@ FEEDBACK_NEED_CLASS = (
     "Vui lòng nhập mã lớp do giáo viên gửi."
 )
 FEEDBACK_ASK_CONSENT = (
-    "Để nhận và trả lời phản ánh, nhà trường cần anh/chị đồng ý cho mục đích “phản ánh, kiến "
-    "nghị”: nhà trường lưu nội dung anh/chị gửi và thông tin liên lạc để trả lời anh/chị. "
+    "Để nhận và trả lời phản ánh, nhà trường cần anh/chị đồng ý cho mục đích sau. {paragraph}\n"
     "Anh/chị có thể rút lại bất cứ lúc nào bằng /dulieu."
 )
 FEEDBACK_NO_CONSENT = (
@@ -393,7 +549,11 @@ TICKET_UPDATE_NOTES = {
     "refused": "\nLý do: {note}",
     "resolved": "\nKết quả: {note}",
     "closed": "\nCảm ơn anh/chị! Anh/chị vui lòng chọn mức đánh giá việc xử lý phiếu này:",
-    "extended": "\nVụ việc phức tạp, thời hạn giải quyết được gia hạn đến {due}.",
+    "extended": "\nVụ việc phức tạp, thời hạn giải quyết được gia hạn đến {due}.\nLý do: {note}",
+    "extended_decide": (
+        "\nNhà trường cần kiểm tra, xác minh thêm nên thời hạn xem xét thụ lý được kéo dài đến "
+        "{due}.\nLý do: {note}"
+    ),
 }
 TICKET_REPLY = "Nhà trường nhắn về phiếu {number}:\n{note}"
 
@@ -457,6 +617,15 @@ STAFF_ASK_NOTE = {
     "forwarded": "Thầy/cô gõ tên cơ quan nhận và lý do chuyển phiếu {number}. Gõ /huy để thôi.",
     "refused": "Thầy/cô gõ lý do không thụ lý phiếu {number}. Gõ /huy để thôi.",
     "resolved": "Thầy/cô gõ kết quả giải quyết phiếu {number} để gửi phụ huynh. Gõ /huy để thôi.",
+    "extended": (
+        "Thầy/cô gõ lý do gia hạn giải quyết phiếu {number} (vụ việc phức tạp); lý do được ghi vào "
+        "hồ sơ phiếu và báo cho người gửi. Gõ /huy để thôi."
+    ),
+    "extended_decide": (
+        "Thầy/cô gõ lý do kéo dài thời hạn xem xét thụ lý phiếu {number} (phải kiểm tra, xác minh "
+        "tại nhiều địa điểm hoặc ủy quyền xác minh: tối đa 10 ngày làm việc, Luật Tố cáo 2018, "
+        "Điều 24 khoản 1); lý do được ghi vào hồ sơ phiếu và báo cho người gửi. Gõ /huy để thôi."
+    ),
 }
 STAFF_NOTE_EMPTY = "Thầy/cô vui lòng gõ nội dung (không để trống, tối đa {limit} ký tự)."
 STAFF_TOOK = "Thầy/cô đã nhận xử lý phiếu {number}."
@@ -486,6 +655,7 @@ STAFF_OVERDUE = (
     "Người xử lý: {assignee}. Gõ /phieu để xem."
 )
 STAGE_NAMES = {"decide": "trả lời tiếp nhận", "resolve": "có kết quả"}
+EXPORT_SHEET = "Sổ theo dõi phản ánh"
 EXPORT_COLUMNS = (
     "Số phiếu",
     "Ngày nhận",
@@ -501,6 +671,8 @@ EXPORT_COLUMNS = (
 )
 EXPORT_SEALED = "(nội dung tố cáo được bảo mật)"
 KPI_HEADER = "Phản ánh, kiến nghị từ {start} đến {end}:"
+# a period not over yet: counted up to today (a due date after today has not come)
+KPI_UNTIL_TODAY = " — số liệu tính đến hôm nay, {today}:"
 KPI_RECEIVED = "• Tiếp nhận: {received} phiếu; cấp số phiếu ngay: {acknowledged}"
 KPI_ON_TIME = "• Giải quyết đúng hạn: {on_time}/{due} phiếu đến hạn ({rate})"
 KPI_NOTIFIED = "• Có kết quả: {concluded} phiếu; đã báo kết quả cho người gửi: {share}"
@@ -682,6 +854,12 @@ REPORT_OPEN_WAVES = "• Đợt khảo sát đang mở: chỉ số được tín
 REPORT_ELEMENT = "  – {title}: {index}{change} {mark}"
 REPORT_OVERALL = "  – Chỉ số chung (trung bình các nội dung): {index}{change} {mark}"
 REPORT_OVERALL_QUESTION = "  – Hài lòng với nhà trường nói chung: {index} phụ huynh"
+REPORT_NOT_COMPARED = (
+    "  (Bộ câu hỏi kỳ này khác phiên bản với {previous}: chỉ so sánh các nội dung giữ nguyên "
+    "câu hỏi.)"
+)
+REPORT_GRADES = "• Theo khối lớp:"
+REPORT_GRADE = "  – {title}: {figures}"
 REPORT_CHANGE = " ({change})"
 REPORT_MET = "✓"
 REPORT_NOT_MET = "✗ dưới mục tiêu"
@@ -690,9 +868,10 @@ REPORT_WISH = "{label} ({count})"
 REPORT_NO_SURVEY = "Khảo sát: không có đợt khảo sát nào trong kỳ."
 REPORT_TICKETS = (
     "Phản ánh – kiến nghị: {received} phiếu mới; đến hạn {due}, đúng hạn {on_time} ({rate}); "
-    "{overdue} phiếu quá hạn chưa xong{oldest}."
+    "{overdue} phiếu quá hạn chưa xong{oldest}{until}."
 )
 REPORT_OLDEST = "; phiếu mở lâu nhất {days} ngày"
+REPORT_TICKETS_UNTIL_TODAY = " (số liệu phản ánh tính đến hôm nay, {today})"
 REPORT_NEWS = "Tin CCHC: {news} tin, {target}; thông báo: {announcements}{delivered}."
 REPORT_NEWS_DELIVERED = "; đã tới {delivered}/{recipients} lượt nhận"
 REPORT_NEWS_WEEK_MET = "đạt kế hoạch ít nhất 1 tin mỗi tuần ✓"
@@ -709,11 +888,13 @@ REPORT_FILES_FAILED = (
 REPORT_CHART_CAPTION = "Biểu đồ chỉ số hài lòng – {period}"
 REPORT_XLSX_CAPTION = "Số liệu {period} (XLSX)"
 REPORT_DOCX_CAPTION = (
-    "Dự thảo báo cáo {period} (DOCX): thầy/cô chỉnh sửa, ký rồi gửi cơ quan quản lý nhà trường."
+    "Dự thảo báo cáo {period} (DOCX): thầy/cô chỉnh sửa, ký rồi gửi cơ quan quản lý của trường."
 )
 REPORT_CHART_TITLE = "Chỉ số hài lòng theo nội dung – {school}, {period}"
 REPORT_CHART_TARGET = "Mục tiêu {target} %"
 REPORT_CHART_OVERALL = "Chỉ số chung"
+REPORT_CHART_NOTE = "Ghi chú: {note}"
+REPORT_CHART_NOT_COMPARED = "“–”: không so sánh với {previous} (bộ câu hỏi khác phiên bản)."
 REPORT_CHART_SUPPRESSED = "Chỉ số hài lòng: {mark}, để giữ ẩn danh."
 REPORT_NOTHING_YET = "Chưa có số liệu."
 
@@ -784,6 +965,8 @@ SHEET_COMMENTS = "Ý kiến khác"
 SHEET_SCHOOLS = "Các trường"
 SHEET_UNITS = "Các đơn vị"
 SHEET_BANDS = "Phân bố theo mục tiêu"
+SHEET_GRADES = "Theo khối lớp"
+SHEET_CHOICES = "Các câu hỏi khác"
 SHEET_NOTES = "Ghi chú"
 COL_ITEM = "Nội dung"
 COL_VALUE = "Giá trị"
@@ -804,6 +987,9 @@ COL_RATE = "Tỷ lệ (%)"
 COL_WISH = "Nội dung mong cải thiện"
 COL_CHOSEN = "Số lượt chọn"
 COL_COMMENT = "Ý kiến của phụ huynh (không kèm lớp, ngày; xếp theo thứ tự chữ cái)"
+COL_GRADE = "Khối lớp"
+COL_OPTION = "Lựa chọn"
+COL_ANSWERED_QUESTION = "Số phiếu trả lời câu này"
 COL_SCHOOL = "Trường"
 COL_CODE = "Mã trường"
 COL_RESPONSES = "Phiếu trong kỳ"
@@ -838,6 +1024,9 @@ ROW_TOTAL = "Cả trường"
 ROW_HIDDEN = "{count} lớp dưới {min} phiếu: không hiển thị riêng"
 ROW_SUPPRESSED = "Chỉ số hài lòng: {mark}"
 ROW_AVERAGE = "Trung bình các trường"
+ROW_NOTE = "Ghi chú về bộ câu hỏi"
+ROW_NO_GRADES = "Chưa có phiếu nào của lớp đã ghi khối lớp."
+ROW_NOT_COMPARED = "không so sánh (bộ câu hỏi khác phiên bản)"
 TICKET_ROWS = (
     ("received", "Phiếu mới nhận"),
     ("acknowledged_share", "Cấp số phiếu ngay trong ngày (%)"),
@@ -873,18 +1062,26 @@ AUTHORITY_NOTES = (
     "dưới {low} %, chưa có chỉ số.",
 )
 
-# DOCX: the quarterly report draft, in the style of the schools' own reports to the district
+# DOCX: the quarterly report draft, in the style of the schools' own reports to their managing
+# body; the heading as Nghị định 30/2020/NĐ-CP, Phụ lục I lays it out (tiêu ngữ: hyphens, spaced)
 DOCX_NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-DOCX_MOTTO = "Độc lập – Tự do – Hạnh phúc"
-DOCX_NUMBER = "Số: …/BC-{code}"
-DOCX_PLACE_DATE = "……, ngày {day} tháng {month} năm {year}"
+DOCX_MOTTO = "Độc lập - Tự do - Hạnh phúc"
+DOCX_NUMBER = "Số: …/BC-{abbreviation}"
+DOCX_PLACE_DATE = "{place}, ngày … tháng … năm …"  # the day it is signed and numbered
+DOCX_BLANK = "……"  # what the school fills in by hand
+# abbreviations in a stored managing body's name, written in full on the letterhead
+DOCX_FULL_NAMES = {
+    "UBND": "Ủy ban nhân dân",
+    "GD&ĐT": "Giáo dục và Đào tạo",
+    "GDĐT": "Giáo dục và Đào tạo",
+    "GD-ĐT": "Giáo dục và Đào tạo",
+}
 DOCX_TITLE = "BÁO CÁO"
 DOCX_SUBJECT = (
     "Kết quả khảo sát sự hài lòng của cha mẹ học sinh, tiếp nhận và xử lý phản ánh – kiến nghị, "
     "tuyên truyền cải cách hành chính {period} tại {school}"
 )
 DOCX_TO = "Kính gửi: {recipient}."
-DOCX_RECIPIENT = "Phòng Giáo dục và Đào tạo"
 DOCX_BASIS = (
     "Căn cứ Kế hoạch số …/KH-… ngày … tháng … năm {year} của … về thực hiện công tác cải cách "
     "hành chính năm {year};"
@@ -909,13 +1106,20 @@ DOCX_SURVEY_NONE = "- Trong kỳ, nhà trường không tổ chức đợt khả
 DOCX_ELEMENTS = "- Tỷ lệ hài lòng theo từng nội dung:"
 DOCX_ELEMENT_HEADER = ("Nội dung", "Tỷ lệ hài lòng", "So với {previous}")
 DOCX_WISHES = "- Nội dung CMHS mong nhà trường ưu tiên cải thiện: {wishes}."
+DOCX_NOT_COMPARED = (
+    "- Bộ câu hỏi kỳ này khác phiên bản với {previous}; chỉ so sánh các nội dung giữ nguyên "
+    "câu hỏi."
+)
+DOCX_NOTE = "Ghi chú: {note}"
 DOCX_TICKETS_HEADING = "II. Tiếp nhận, xử lý phản ánh – kiến nghị của cha mẹ học sinh"
 DOCX_TICKETS = (
     "- Trong kỳ, nhà trường tiếp nhận {received} ý kiến, phản ánh – kiến nghị của CMHS qua trợ lý "
     "Hài Lòng, {acknowledged} được cấp số phiếu ngay khi nhận. Số phiếu đến hạn giải quyết: {due}; "
-    "giải quyết đúng hạn: {on_time} (tỷ lệ {rate}). Đến cuối kỳ còn {open} phiếu đang xử lý, "
+    "giải quyết đúng hạn: {on_time} (tỷ lệ {rate}). {until} còn {open} phiếu đang xử lý, "
     "trong đó {overdue} phiếu quá hạn."
 )
+DOCX_TICKETS_UNTIL_END = "Đến cuối kỳ"
+DOCX_TICKETS_UNTIL_DAY = "Đến ngày {day}"  # the quarter is not over: figures as of today
 DOCX_NEWS_HEADING = "III. Thông tin, tuyên truyền về cải cách hành chính"
 DOCX_NEWS = (
     "- Nhà trường đã gửi {news} tin cải cách hành chính và {announcements} thông báo tới CMHS qua "

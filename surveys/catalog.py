@@ -11,6 +11,7 @@ from pydantic_core import ErrorDetails
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from surveys.schema import Survey
+from surveys.versions import version_conflict
 
 DEFINITIONS = Path(__file__).parent / "definitions"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
@@ -48,11 +49,28 @@ class Catalog:
             self.add(survey)
 
     def add(self, survey: Survey) -> None:
-        """Add a survey; a second survey with the same key and version is a ValueError."""
+        """Add a survey; ValueError for a second one with the same key and version, or one
+        where a question key means another question than in another version."""
         ident = (survey.key, survey.version)
         if ident in self._surveys:
             raise ValueError(f"survey {survey.key!r} version {survey.version} is already loaded")
+        conflict = self.conflict(survey)
+        if conflict is not None:
+            raise ValueError(f"survey {survey.key!r} version {survey.version}: {conflict[1]}")
         self._surveys[ident] = survey
+
+    def conflict(self, survey: Survey) -> tuple[int, str] | None:
+        """The first question of `survey` whose key means another question in a loaded version
+        of it (surveys.versions): (its index, the reason); None if there is none."""
+        for (key, _), known in sorted(self._surveys.items()):
+            found = version_conflict(known, survey) if key == survey.key else None
+            if found is not None:
+                return found
+        return None
+
+    def versions(self, key: str) -> list[Survey]:
+        """Every loaded version of a survey, oldest first."""
+        return [survey for (known, _), survey in sorted(self._surveys.items()) if known == key]
 
     def get(self, key: str, version: int) -> Survey:
         """Return one version of a survey, or raise KeyError."""
@@ -101,6 +119,10 @@ def load_catalog(extra_dirs: Sequence[Path] = ()) -> Catalog:
                 f"is already defined in {sources[ident]}"
             )
             raise SurveyFileError(path, _line(root, ("version",)), reason)
+        conflict = catalog.conflict(survey)
+        if conflict is not None:
+            index, reason = conflict
+            raise SurveyFileError(path, _line(root, ("questions", index, "key")), reason)
         sources[ident] = path
         catalog.add(survey)
     return catalog

@@ -54,6 +54,9 @@ class Question(Model):
     allow_unknown: bool = True
     optional: bool = False
     show_if: ShowIf | None = None
+    # about the respondent (who answers, how they reach the school): counted, but released
+    # shuffled among its group's responses (handlers/release.py), so it never singles one out
+    profile: bool = False
 
     @field_validator("type")
     @classmethod
@@ -74,8 +77,18 @@ class Question(Model):
             raise invalid(
                 f"only {_kinds_that(_is_scored)} questions can belong to an element", "element"
             )
+        if self.profile:
+            self._check_profile(kind)
         kind.validate(self)
         return self
+
+    def _check_profile(self, kind: QuestionKind) -> None:
+        """A profile answer is shuffled away from the others: nothing may depend on it."""
+        if not _is_profile_kind(kind):
+            reason = f"only {_kinds_that(_is_profile_kind)} questions can be profile questions"
+            raise invalid(reason, "profile")
+        if self.show_if is not None:
+            raise invalid("a profile question cannot have show_if", "show_if")
 
     def choice_values(self) -> list[str]:
         """Return the stored values this question accepts as a choice (empty for text)."""
@@ -96,6 +109,8 @@ class Survey(Model):
     version: int = Field(ge=1)
     title: Copy
     intro: Copy
+    # where the questionnaire comes from ("Bộ câu hỏi tham khảo SIPAS, … không phải mẫu chính
+    # thức"): shown to parents under the intro and printed in every report file
     note: Copy | None = None
     elements: list[Element] = Field(default_factory=list)
     questions: list[Question] = Field(min_length=1)
@@ -114,6 +129,8 @@ class Survey(Model):
             seen[question.key] = question
         _check_role(seen, self.overall, _is_scored, "overall")
         _check_role(seen, self.wishes, _is_ticked_and_tallied, "wishes")
+        if self.wishes is not None and seen[self.wishes].profile:
+            raise invalid(f"wishes cannot be {self.wishes!r}, a profile question", "wishes")
         return self
 
     def _check_elements(self) -> None:
@@ -138,6 +155,10 @@ class Survey(Model):
                 return question
         raise KeyError(key)
 
+    def profile_keys(self) -> frozenset[str]:
+        """The keys of the questions about the respondent, released shuffled."""
+        return frozenset(question.key for question in self.questions if question.profile)
+
     def items(self, element: str) -> list[Question]:
         """Return the scale items of one element, in order."""
         return [question for question in self.questions if question.element == element]
@@ -148,6 +169,10 @@ Role = Callable[[QuestionKind], bool]
 
 def _is_scored(kind: QuestionKind) -> bool:
     return kind.scored
+
+
+def _is_profile_kind(kind: QuestionKind) -> bool:
+    return kind.tallied and not kind.scored and kind.input != "text"
 
 
 def _is_ticked_and_tallied(kind: QuestionKind) -> bool:
@@ -166,6 +191,9 @@ def _check_condition(show_if: ShowIf, earlier: dict[str, Question], path: FieldP
         raise invalid(reason, *path, "question")
     if not kind_of(target).conditional:
         reason = f"show_if cannot depend on a {target.type} question"
+        raise invalid(reason, *path, "question")
+    if target.profile:
+        reason = f"show_if cannot depend on {target.key!r}, a profile question"
         raise invalid(reason, *path, "question")
     allowed = target.choice_values()
     field = "equals" if show_if.equals is not None else "any_of"

@@ -11,6 +11,7 @@ from handlers.authorities.officers import create_officer_invite
 from handlers.authorities.tree import create_authority
 from handlers.setup import create_class, create_school, create_staff_invite
 from handlers.waves import launch_wave
+from surveys.catalog import Catalog
 
 
 @dataclass
@@ -77,12 +78,18 @@ async def open_wave(
     survey_key: str = "preschool_parents",
     days: int = 14,
     class_names: tuple[str, ...] = (),
+    version: int | None = None,
 ) -> Wave:
+    """A wave of the survey's newest version, or of `version` as if no newer one were installed
+    yet (the app's catalogue keeps every version; a wave keeps the one it was opened with)."""
     now = app.services.clock.now()
+    catalog = app.services.catalog
+    if version is not None:
+        catalog = Catalog(s for s in catalog.versions(survey_key) if s.version <= version)
     async with app.db.transaction() as session:
         wave, _ = await launch_wave(
             session,
-            app.services.catalog,
+            catalog,
             school_id=setup.school.id,
             survey_key=survey_key,
             opens_at=now,

@@ -72,6 +72,8 @@ class Outbound:
     # a file to attach (a report): its path here, and the name the recipient sees
     document: str | None = None
     document_name: str | None = None
+    # what a platform that cannot carry files (Zalo) sends in the file's place
+    document_text: str | None = None
     kind: Literal["message", "ack"] = "message"
     meta: dict[str, Any] = field(default_factory=dict)
 

@@ -207,7 +207,7 @@ class WebChannel:
         shown.file = self._attach(message)
         zalo_text = message.text
         if message.document and shown.file:  # as the Zalo channel says it: no files there
-            zalo_text += "\n\n" + zalo.DOCUMENT_NOTE.format(name=shown.file.name)
+            zalo_text += "\n\n" + zalo.document_note(message)
         for piece in zalo.render_pieces(zalo_text, message.choices):
             self._keep(chat.zalo, WebMessage(self._new_id(), "bot", piece))
         await self._changed(chat)

@@ -63,6 +63,15 @@ DOCUMENT_NOTE: Final = (
     "Mở /baocao trên Telegram hoặc trên trang web của trợ lý để tải tệp."
 )
 
+
+def document_note(message: Outbound) -> str:
+    """What stands in for a file Zalo cannot carry: the sender's own words for it, or a note."""
+    if message.document_text:
+        return message.document_text
+    name = message.document_name or (message.document or "").rsplit("/", 1)[-1]
+    return DOCUMENT_NOTE.format(name=name)
+
+
 EVENT_KINDS: Final[dict[str, InboundKind]] = {
     "message.text.received": "text",
     "message.image.received": "photo",
@@ -370,8 +379,7 @@ class ZaloChannel:
     async def _render(self, message: Outbound) -> str:
         text = message.text
         if message.document:
-            name = message.document_name or message.document.rsplit("/", 1)[-1]
-            text = f"{text}\n\n{DOCUMENT_NOTE.format(name=name)}".strip()
+            text = f"{text}\n\n{document_note(message)}".strip()
         pieces = render_pieces(text, message.choices)
         image = message.image
         if image and not image.startswith(("https://", "http://")):

@@ -1,6 +1,9 @@
 """Bar charts as PNG, drawn with matplotlib's object API (Agg; no pyplot, no global state).
 
 DejaVu Sans, which matplotlib ships, has every Vietnamese letter, so no system font is needed.
+Nothing is ever cut at the figure's edge: the title (a school's or an authority's full name can
+be long) is the figure's own, set in as many lines as it takes to fit its width as measured by
+the renderer, and the layout (constrained) makes room for it, the names and the legend.
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from matplotlib import rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.typing import RcKeyType
 
 from bot.reports.model import BarChart
@@ -29,16 +34,29 @@ _STYLE: dict[RcKeyType, Any] = {
 def render_chart(chart: BarChart, path: Path) -> Path:
     """Draws the chart to a PNG file and returns its path."""
     with rc_context(_STYLE):
-        _draw(chart).savefig(path, format="png")
+        draw_chart(chart).savefig(path, format="png")
     return path
 
 
-def _draw(chart: BarChart) -> Figure:
+def draw_chart(chart: BarChart) -> Figure:
+    """The chart as a figure, drawn (its texts have their final places), not yet saved."""
+    with rc_context(_STYLE):
+        figure = _bars(chart) if chart.labels else _empty(chart)
+        figure.canvas.draw()
+    return figure
+
+
+def _figure(height: float) -> Figure:
+    figure = Figure(figsize=(8.0, height), dpi=110, layout="constrained")
+    FigureCanvasAgg(figure)  # a renderer to measure the texts with
+    return figure
+
+
+def _bars(chart: BarChart) -> Figure:
     groups = len(chart.labels)
-    if not groups:
-        return _empty(chart)
     bars = max(len(chart.series), 1)
-    figure = Figure(figsize=(8.0, 2.0 + groups * (0.35 + 0.22 * bars)), dpi=110)
+    figure = _figure(2.0 + groups * (0.35 + 0.22 * bars))
+    _title(figure, chart.title)
     axes = figure.subplots()
     height = 0.8 / bars
     for number, series in enumerate(chart.series):
@@ -60,27 +78,44 @@ def _draw(chart: BarChart) -> Figure:
     axes.invert_yaxis()  # the first label on top, as read
     axes.set_xlim(0, 110)
     axes.set_xlabel(chart.axis)
-    axes.set_title(textwrap.fill(chart.title, 70), fontsize=11, loc="left")
     items = len(chart.series) + len(chart.lines)
+    # under the axis title, inside the layout: constrained layout makes room for an axes' legend
     axes.legend(
-        loc="upper center", bbox_to_anchor=(0.5, -0.09 - 0.3 / groups), ncols=min(items, 3),
+        loc="upper center", bbox_to_anchor=(0.5, -0.1 - 0.25 / groups), ncols=min(items, 3),
         fontsize=8, frameon=False,
     )  # fmt: skip
     if chart.note:
-        figure.text(0.01, 0.01, textwrap.fill(chart.note, 110), fontsize=8, color="#555555")
-    figure.tight_layout(rect=(0, 0.03 if chart.note else 0, 1, 1))
+        note = figure.supxlabel(chart.note, x=0.01, ha="left", fontsize=8, color="#555555")
+        _fit(figure, note)
     return figure
 
 
 def _empty(chart: BarChart) -> Figure:
     """No bars to draw (nothing yet, or too few answers): the title and why, nothing else."""
-    figure = Figure(figsize=(8.0, 2.2), dpi=110)
+    figure = _figure(2.2)
+    _title(figure, chart.title)
     axes = figure.subplots()
     axes.set_axis_off()
-    axes.set_title(textwrap.fill(chart.title, 70), fontsize=11, loc="left")
-    axes.text(0.5, 0.45, textwrap.fill(chart.note, 80), ha="center", va="center", color="#555555")
-    figure.tight_layout()
+    note = axes.text(0.5, 0.45, chart.note, ha="center", va="center", color="#555555")
+    _fit(figure, note)
     return figure
+
+
+def _title(figure: Figure, title: str) -> Text:
+    """The figure's title, on the left, in as many lines as its width needs."""
+    return _fit(figure, figure.suptitle(title, x=0.01, ha="left", fontsize=11))
+
+
+def _fit(figure: Figure, text: Text) -> Text:
+    """Wraps the text, between words, until the renderer measures it inside the figure."""
+    words = text.get_text()
+    room = figure.bbox.width * 0.97
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    for width in range(len(words), 9, -2):
+        text.set_text(textwrap.fill(words, width, break_long_words=False))
+        if text.get_window_extent(renderer).width <= room:
+            break
+    return text
 
 
 def _number(value: float) -> str:

@@ -8,15 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
-Cell = str | int | float | None
 Align = Literal["left", "center", "right", "justify"]
 
 
 @dataclass(frozen=True)
+class Percent:
+    """A percentage as shown, 0–100 (81.82 is 81,82 %): a number with a percent format in XLSX,
+    "81,82" in a CSV (the header names the unit)."""
+
+    value: float
+
+
+Cell = str | int | float | Percent | date | None
+
+
+@dataclass(frozen=True)
 class Sheet:
-    """A table: the first row is the header. Floats are shown with two decimals."""
+    """A table: the first row is the header. Floats and percentages are shown with two decimals,
+    days as dd/mm/yyyy."""
 
     title: str
     rows: Sequence[Sequence[Cell]]
@@ -59,6 +71,8 @@ class Para:
     italic: bool = False
     indent: bool = False  # first-line indent, as in the body of an administrative report
     size: float | None = None  # points; None: the document's
+    space_before: float = 0.0  # points: room above it (a document has no empty paragraphs)
+    rule: float = 0.0  # centred only: a solid line under it, this share of its longest line
 
 
 @dataclass(frozen=True)
@@ -77,7 +91,23 @@ class Table:
     rows: Sequence[Sequence[str]]
 
 
-Block = Para | Columns | Table
+@dataclass(frozen=True)
+class Letterhead:
+    """The heading of an administrative text, laid out per Nghị định 30/2020/NĐ-CP, Phụ lục I.
+
+    Every word is given; the renderer sets the names in upper case and breaks lines only at
+    ordinary spaces (words joined by a no-break space stay together).
+    """
+
+    managing_body: str  # ô 2: tên cơ quan, tổ chức chủ quản trực tiếp, in full ("": none)
+    issuer: str  # ô 2: tên cơ quan, tổ chức ban hành văn bản (the school), in full
+    number: str  # ô 3: "Số: …/BC-MNAB"
+    nation: str  # ô 1: Quốc hiệu
+    motto: str  # ô 1: Tiêu ngữ
+    place_date: str  # ô 4: "An Bình, ngày … tháng … năm 2026"
+
+
+Block = Para | Columns | Table | Letterhead
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,7 @@ class AuthorityFigures:
     units: tuple[UnitRow, ...]  # the authorities directly beneath (none for a ward)
     average: SchoolRow
     bands: tuple[Band, ...]
+    note: str = ""  # the compared survey's note (where its questions come from)
 
     @property
     def name(self) -> str:
@@ -122,6 +123,7 @@ async def authority_figures(
         units=_units(tree, authority.id, schools, rows, len(keys)),
         average=average(rows, len(keys)),
         bands=bands(rows, target),
+        note=survey.note or "",
     )
 
 

@@ -109,6 +109,8 @@ def authority_sheets(view: AuthorityFigures, min_group: int) -> list[Sheet]:
             for note in texts.AUTHORITY_NOTES
         ),
     ]
+    if view.note:  # where the compared survey's questions come from
+        notes.append([f"{texts.ROW_NOTE}: {view.note}"])
     sheets.append(Sheet(texts.SHEET_NOTES, notes))
     return sheets
 
@@ -182,4 +184,6 @@ def authority_chart(view: AuthorityFigures, min_group: int) -> BarChart:
         label = texts.REPORT_AUTHORITY_AVERAGE_LINE.format(value=decimal(view.average.overall))
         lines.append(Line(view.average.overall, label, "dotted"))
     labels = [name if row.overall is not None else f"{name} ({hidden})" for name, row in named]
+    if view.note:
+        note += " " + texts.REPORT_CHART_NOTE.format(note=view.note)
     return BarChart(title, labels, series, lines, note=note)

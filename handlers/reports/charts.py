@@ -16,9 +16,11 @@ def school_chart(figures: SchoolFigures, survey: SurveyFigures | None, min_group
     title = texts.REPORT_CHART_TITLE.format(school=figures.name, period=period)
     target = Line(figures.target, texts.REPORT_CHART_TARGET.format(target=figures.target))
     hidden = mark(min_group)
+    about = texts.REPORT_CHART_NOTE.format(note=survey.note) if survey and survey.note else ""
     if survey is None or survey.score.suppressed:
         note = texts.REPORT_CHART_SUPPRESSED.format(mark=hidden) if survey else ""
-        return BarChart(title, [], [], note=note or texts.REPORT_NOTHING_YET)
+        note = " ".join(filter(None, [note or texts.REPORT_NOTHING_YET, about]))
+        return BarChart(title, [], [], note=note)
     elements = survey.score.elements
     labels = [e.title for e in elements]
     now = [e.index for e in elements]
@@ -37,9 +39,13 @@ def school_chart(figures: SchoolFigures, survey: SurveyFigures | None, min_group
         for label, value in zip(labels, now, strict=True)
     ]
     series = [Series(_capitalised(period), now)]
+    notes = [about]
     if any(value is not None for value in before):
         series.append(Series(_capitalised(period_label(figures.period.previous())), before))
-    return BarChart(title, labels, series, [target])
+        if survey.changed:
+            previous = texts.REPORT_PREVIOUS[figures.period.kind]
+            notes.insert(0, texts.REPORT_CHART_NOT_COMPARED.format(previous=previous))
+    return BarChart(title, labels, series, [target], note=" ".join(filter(None, notes)))
 
 
 def _capitalised(label: str) -> str:

@@ -26,6 +26,7 @@ from bot.unit_of_work import Message
 from handlers import texts
 from handlers.authorities.scope import OfficerScope, officer_scope
 from handlers.people import places_of
+from handlers.reports.addressee import addressee_of
 from handlers.reports.authority import authority_figures
 from handlers.reports.authority_view import authority_text
 from handlers.reports.figures import school_figures
@@ -262,7 +263,9 @@ async def render_report(item: RenderReport, job: JobContext) -> Sequence[Message
                 item.today,
                 comments=True,
             )
-            forms = school_forms(figures, settings, item.today)
+            forms = school_forms(
+                figures, settings, item.today, addressee_of(school, figures.authority_name)
+            )
         else:
             authority = await session.get(Authority, item.authority_id)
             if authority is None:

@@ -15,6 +15,7 @@ from bot.reports import render
 from bot.reports.model import BarChart, Document, Sheet
 from bot.settings import Settings
 from handlers import texts
+from handlers.reports.addressee import Addressee
 from handlers.reports.authority import AuthorityFigures
 from handlers.reports.authority_view import authority_chart, authority_sheets
 from handlers.reports.charts import school_chart
@@ -42,16 +43,23 @@ class Written:
     name: str  # what the reader sees
 
 
-def school_forms(figures: SchoolFigures, settings: Settings, today: date) -> Forms:
-    """The school report's tables, chart and DOCX draft."""
+def school_forms(
+    figures: SchoolFigures, settings: Settings, today: date, addressee: Addressee | None = None
+) -> Forms:
+    """The school report's tables and chart, and its DOCX draft to `addressee` if given."""
     survey = figures.survey(settings.report_survey) or next(iter(figures.surveys), None)
     period = figures.period
+    document = None
+    if addressee is not None:
+        document = report_document(
+            figures, settings.report_survey, today, settings.min_group_size, addressee
+        )
     return Forms(
         stem=f"bao-cao-{_slug(figures.code)}-{period.start}-{period.end}",
         label=period_label(period),
         sheets=school_sheets(figures, settings.min_group_size),
         chart=school_chart(figures, survey, settings.min_group_size),
-        document=report_document(figures, settings.report_survey, today, settings.min_group_size),
+        document=document,
     )
 
 

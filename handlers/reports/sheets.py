@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.reports.model import Cell, Sheet
+from bot.reports.model import Cell, Percent, Sheet
 from handlers import texts
 from handlers.reports.figures import SchoolFigures, SurveyFigures
 from handlers.reports.small_groups import mark, withheld
@@ -12,13 +12,16 @@ from surveys.scoring import round2
 
 
 def school_sheets(figures: SchoolFigures, min_group: int) -> list[Sheet]:
-    """Summary, indices, items, participation, wishes, tickets, news, and comments if any."""
+    """Summary, indices, items, by grade, participation, wishes, the other questions, tickets,
+    news, and comments if any."""
     sheets = [
         _summary(figures, min_group),
         Sheet(texts.SHEET_INDICES, _indices(figures, min_group)),
         Sheet(texts.SHEET_ITEMS, _items(figures, min_group)),
+        Sheet(texts.SHEET_GRADES, grade_rows(figures, min_group)),
         Sheet(texts.SHEET_TURNOUT, _turnout(figures, min_group)),
         Sheet(texts.SHEET_WISHES, _wishes(figures, min_group)),
+        Sheet(texts.SHEET_CHOICES, choice_rows(figures, min_group)),
         Sheet(texts.SHEET_TICKETS, [[texts.COL_ITEM, texts.COL_VALUE], *ticket_rows(figures)]),
         Sheet(texts.SHEET_NEWS, [[texts.COL_ITEM, texts.COL_VALUE], *news_rows(figures)]),
     ]
@@ -28,13 +31,18 @@ def school_sheets(figures: SchoolFigures, min_group: int) -> list[Sheet]:
     return sheets
 
 
-def pct(value: float | None) -> float | None:
-    """A percentage as stored in a cell: two decimals, as shown everywhere else."""
-    return None if value is None else round2(value)
+def pct(value: float | None) -> Percent | None:
+    """A percentage as a cell holds it: two decimals, as shown everywhere else."""
+    return None if value is None else Percent(round2(value))
 
 
 def figure(value: float | None, hidden: str) -> Cell:
-    """A figure that exists whenever there are answers enough: the mark where it does not."""
+    """A percentage that exists whenever there are answers enough: the mark where it does not."""
+    return hidden if value is None else Percent(round2(value))
+
+
+def mean(value: float | None, hidden: str | None = None) -> Cell:
+    """A mean score (1–5) with two decimals; the mark (or nothing) where there is none."""
     return hidden if value is None else round2(value)
 
 
@@ -43,10 +51,13 @@ def _summary(figures: SchoolFigures, min_group: int) -> Sheet:
         [texts.COL_ITEM, texts.COL_VALUE],
         [texts.ROW_SCHOOL, figures.name],
         [texts.ROW_PERIOD, period_label(figures.period)],
-        [texts.ROW_FROM, figures.period.start.isoformat()],
-        [texts.ROW_TO, figures.period.end.isoformat()],
-        [texts.ROW_TARGET, figures.target],
+        [texts.ROW_FROM, figures.period.start],
+        [texts.ROW_TO, figures.period.end],
+        [texts.ROW_TARGET, Percent(figures.target)],
     ]
+    # where the questions come from (not an official form), first, as in every file
+    notes = dict.fromkeys(survey.note for survey in figures.surveys if survey.note)
+    rows[1:1] = [[texts.ROW_NOTE, note] for note in notes]
     for survey in figures.surveys:
         score = survey.score
         rows += [
@@ -64,7 +75,7 @@ def _summary(figures: SchoolFigures, min_group: int) -> Sheet:
             rows.append([texts.ROW_OVERALL, figure(score.overall_index, hidden)])
         if survey.has_overall:
             rows.append([texts.ROW_OVERALL_QUESTION, figure(score.overall_question_index, hidden)])
-        rows.append([texts.ROW_MEAN, figure(score.mean_score, hidden)])
+        rows.append([texts.ROW_MEAN, mean(score.mean_score, hidden)])
     return Sheet(texts.SHEET_SUMMARY, rows)
 
 
@@ -84,14 +95,14 @@ def _indices(figures: SchoolFigures, min_group: int) -> list[list[Cell]]:
             rows.append(
                 _index_row(
                     survey, element.title, element.index, survey.previous_index(element.key),
-                    figures.target, hidden,
+                    figures.target, hidden, compared=survey.compared(element.key),
                 )
             )  # fmt: skip
         if survey.score.elements:
             rows.append(
                 _index_row(
                     survey, texts.ROW_OVERALL, survey.score.overall_index,
-                    survey.previous_overall, figures.target, hidden,
+                    survey.previous_overall, figures.target, hidden, compared=not survey.changed,
                 )
             )  # fmt: skip
     return rows
@@ -104,15 +115,75 @@ def _index_row(
     before: float | None,
     target: int,
     hidden: str,
+    *,
+    compared: bool = True,
 ) -> list[Cell]:
     """This period's index, the previous one and the change; a previous period with answers
-    too few for the figure shows the mark, one without answers nothing."""
+    too few for the figure shows the mark, one without answers nothing, one that asked other
+    questions (another version) says so."""
     met = None if now is None else texts.YES_WORD if meets(now, target) else texts.NO_WORD
     earlier: Cell = pct(before) if before is not None or survey.previous is None else hidden
     change: Cell = None if survey.previous is None else hidden
+    if survey.previous is not None and not compared:
+        earlier, change = texts.ROW_NOT_COMPARED, None
     if now is not None and before is not None:
         change = round2(now - before)
     return [survey.title, title, figure(now, hidden), earlier, change, met]
+
+
+def grade_rows(figures: SchoolFigures, min_group: int) -> list[list[Cell]]:
+    """Per survey, one line per grade: responses, element indices, overall, overall question;
+    a grade under the minimum is the mark throughout, its count too."""
+    rows: list[list[Cell]] = []
+    hidden = mark(min_group)
+    for survey in figures.surveys:
+        elements = [e.title for e in survey.score.elements]
+        header: list[Cell] = [
+            texts.COL_SURVEY, texts.COL_GRADE, texts.COL_RESPONSES,
+            *(f"{title} (%)" for title in elements), texts.COL_OVERALL, texts.COL_OVERALL_QUESTION,
+        ]  # fmt: skip
+        rows += [[], header] if rows else [header]
+        if survey.score.suppressed:
+            rows.append([survey.title, texts.ROW_SUPPRESSED.format(mark=hidden)])
+        elif not survey.grades:
+            rows.append([survey.title, texts.ROW_NO_GRADES])
+        for grade in survey.grades:
+            score = grade.score
+            if score.suppressed:
+                rows.append([survey.title, grade.title, *[hidden] * (len(elements) + 3)])
+                continue
+            indices = {e.key: e.index for e in score.elements}
+            rows.append(
+                [
+                    survey.title, grade.title, score.respondents,
+                    *(figure(indices.get(e.key), hidden) for e in survey.score.elements),
+                    figure(score.overall_index, hidden) if elements else None,
+                    figure(score.overall_question_index, hidden) if survey.has_overall else None,
+                ]
+            )  # fmt: skip
+    return rows or [[texts.COL_SURVEY, texts.COL_GRADE, texts.COL_RESPONSES]]
+
+
+def choice_rows(figures: SchoolFigures, min_group: int) -> list[list[Cell]]:
+    """The questions that are not scored (who answers, the fees, …): each option's count and
+    share of those who answered; the mark where fewer than the minimum answered."""
+    rows: list[list[Cell]] = [
+        [texts.COL_SURVEY, texts.COL_QUESTION, texts.COL_OPTION, texts.COL_CHOSEN, texts.COL_RATE]
+    ]
+    hidden = mark(min_group)
+    for survey in figures.surveys:
+        if survey.score.suppressed:
+            rows.append([survey.title, texts.ROW_SUPPRESSED.format(mark=hidden)])
+        for choice in survey.choices:
+            if choice.answered is None:
+                rows.append([survey.title, choice.text, hidden, hidden, hidden])
+                continue
+            rows += [
+                [survey.title, choice.text, label, n, pct(100 * n / choice.answered)]
+                for label, n in choice.counts
+            ]
+            rows.append([survey.title, choice.text, texts.COL_ANSWERED_QUESTION, choice.answered])
+    return rows
 
 
 def _items(figures: SchoolFigures, min_group: int) -> list[list[Cell]]:
@@ -136,7 +207,7 @@ def _items(figures: SchoolFigures, min_group: int) -> list[list[Cell]]:
                 rows.append(
                     [
                         survey.title, element.title, question, item.n_valid, item.n_satisfied,
-                        pct(item.index), pct(item.mean),
+                        pct(item.index), mean(item.mean),
                     ]
                 )  # fmt: skip
     return rows
@@ -177,7 +248,6 @@ def ticket_rows(figures: SchoolFigures) -> list[list[Cell]]:
 
 
 def _ticket_values(kpis: TicketKpis) -> dict[str, Cell]:
-    mean = kpis.mean_rating
     return {
         "received": kpis.received,
         "acknowledged_share": pct(kpis.acknowledged_share),
@@ -187,7 +257,7 @@ def _ticket_values(kpis: TicketKpis) -> dict[str, Cell]:
         "open": sum(kpis.open_by_age),
         "overdue_open": kpis.overdue_open,
         "oldest_open_days": kpis.oldest_open_days,
-        "mean_rating": None if mean is None else round2(mean),
+        "mean_rating": mean(kpis.mean_rating),
     }
 
 

@@ -76,3 +76,35 @@ def wishes_withheld(survey: Survey, counts: ValueCounts, min_group: int) -> bool
         return False
     question = survey.question(survey.wishes)
     return withheld(valid_answers(question, counts.get(question.key, {})), min_group)
+
+
+def breakdown_shown(
+    survey: Survey, groups: Mapping[str, ValueCounts], min_group: int
+) -> dict[str, dict[str, Mapping[str, int]]]:
+    """The value counts of the scored questions of each group of a breakdown (a school's
+    grades) with no small group in them, not even by subtraction from the whole.
+
+    A question of a group answered validly by fewer than `min_group` is left out of that
+    group's figures; and while the answers so left out, over all groups, are between one and
+    `min_group - 1` — which the whole minus the groups shown would give back — the group that
+    shows the question from the fewest answers leaves it out too.
+    """
+    kept: dict[str, set[str]] = {group: set() for group in groups}
+    for question in survey.questions:
+        if not kind_of(question).scored:
+            continue  # a breakdown shows only the SIPAS figures
+        valid = {
+            g: valid_answers(question, counts.get(question.key, {})) for g, counts in groups.items()
+        }
+        shown = {g for g, n in valid.items() if not withheld(n, min_group)}
+        left_out = sum(n for g, n in valid.items() if g not in shown)
+        while shown and 0 < left_out < min_group:
+            fewest = min(shown, key=lambda g: (valid[g], g))
+            shown.discard(fewest)
+            left_out += valid[fewest]
+        for group in shown:
+            kept[group].add(question.key)
+    return {
+        group: {key: values for key, values in counts.items() if key in kept[group]}
+        for group, counts in groups.items()
+    }

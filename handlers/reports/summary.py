@@ -5,7 +5,15 @@ from __future__ import annotations
 from handlers import texts
 from handlers.reports.figures import SchoolFigures, SurveyFigures
 from handlers.reports.small_groups import mark
-from handlers.reports.wording import change_text, percent, percent_or, period_label, target_mark
+from handlers.reports.wording import (
+    change_text,
+    day_text,
+    percent,
+    percent_or,
+    period_label,
+    target_mark,
+)
+from handlers.results import grade_figures
 
 TOP_WISHES = 3
 
@@ -74,6 +82,14 @@ def survey_lines(survey: SurveyFigures, figures: SchoolFigures, min_group: int) 
                 index=percent_or(score.overall_question_index, hidden)
             )
         )
+    if survey.changed and survey.previous is not None:
+        lines.append(texts.REPORT_NOT_COMPARED.format(previous=previous))
+    if survey.grades:
+        lines.append(texts.REPORT_GRADES)
+        lines += [
+            texts.REPORT_GRADE.format(title=grade.title, figures=grade_figures(grade, hidden))
+            for grade in survey.grades
+        ]
     wishes = [texts.REPORT_WISH.format(label=w, count=n) for w, n in top_wishes(survey)]
     if survey.wishes_withheld:
         wishes = [hidden]
@@ -94,6 +110,11 @@ def tickets_line(figures: SchoolFigures) -> str:
         if kpis.oldest_open_days is not None
         else ""
     )
+    until = (
+        texts.REPORT_TICKETS_UNTIL_TODAY.format(today=day_text(kpis.as_of))
+        if kpis.until_today(figures.period.end)
+        else ""
+    )
     return texts.REPORT_TICKETS.format(
         received=kpis.received,
         due=kpis.due,
@@ -101,6 +122,7 @@ def tickets_line(figures: SchoolFigures) -> str:
         rate=percent(kpis.on_time_rate),
         overdue=kpis.overdue_open,
         oldest=oldest,
+        until=until,
     )
 
 

@@ -72,9 +72,11 @@ TallyKey = tuple[int, int, str]  # school id, period index, survey key
 
 
 def counted_keys(catalog: Catalog) -> list[str]:
-    """The questions whose answers are counted: scored items, tallied choices and the wishes."""
-    keys = {q.key for s in catalog.all() for q in s.questions if _counted(kind_of(q))}
-    keys |= {s.wishes for s in catalog.all() if s.wishes}
+    """The questions whose answers are counted, in any version: scored items, tallied choices
+    and the wishes."""
+    surveys = [version for s in catalog.all() for version in catalog.versions(s.key)]
+    keys = {q.key for s in surveys for q in s.questions if _counted(kind_of(q))}
+    keys |= {s.wishes for s in surveys if s.wishes}
     return sorted(keys)
 
 

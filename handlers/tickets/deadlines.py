@@ -1,8 +1,14 @@
 """Due dates of a ticket, counted the way the law counts them.
 
-Working days: the day of receipt is not counted; day 1 is the next working day.
-Calendar days (Bộ luật Dân sự 2015, Điều 147–148): the first day is not counted either; a period
-whose last day is a weekend or a holiday ends at the close of the next working day.
+Working days ("ngày làm việc"): the day of receipt is not counted; day 1 is the next working day
+of the calendar (weekends, public holidays and the override file's days off skipped, its working
+Saturdays counted).
+Calendar days ("ngày"), Bộ luật Dân sự 2015: the first day is not counted either (Điều 147 khoản
+1); the period ends at the close of its last day (Điều 148 khoản 1, "Khi thời hạn tính bằng ngày
+thì thời hạn kết thúc tại thời điểm kết thúc ngày cuối cùng của thời hạn"), and when that day is a
+weekend or a holiday, at the close of the next working day (Điều 148 khoản 5). The Code's way
+applies unless a law provides another (Điều 145; its 2015 wording not read here); the complaint
+and denunciation laws, as far as read, provide none.
 """
 
 from __future__ import annotations
@@ -23,9 +29,16 @@ def due_after(calendar: WorkCalendar, start: date, limit: Limit, extra_days: int
     return calendar.next_working_day(start + timedelta(days=days))
 
 
-def decide_due(calendar: WorkCalendar, rule: Rule, received_on: date) -> date:
-    """When the school must have accepted, forwarded or refused the ticket."""
-    return due_after(calendar, received_on, rule.decide)
+def decide_due(
+    calendar: WorkCalendar, rule: Rule, received_on: date, *, extended: bool = False
+) -> date:
+    """When the school must have accepted, forwarded or refused the ticket.
+
+    `extended`: the longer limit the law allows with a reason (a denunciation to verify at
+    several places: 10 working days instead of 7, Luật Tố cáo 2018 Điều 24 khoản 1).
+    """
+    limit = rule.decide_extended if extended and rule.decide_extended else rule.decide
+    return due_after(calendar, received_on, limit)
 
 
 def forward_due(calendar: WorkCalendar, rule: Rule, received_on: date) -> date | None:

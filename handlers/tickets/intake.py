@@ -12,7 +12,7 @@ from pydantic import field_validator
 from bot.channels.base import Choice
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
-from handlers import texts
+from handlers import notice, texts
 from handlers.authorities.scope import handling_officers
 from handlers.authorities.tree import managing_authority
 from handlers.people import Place, has_consent, places_of, record_consent_event
@@ -301,6 +301,8 @@ async def _ask(
     if places is None and step == "school" and ctx.person is not None:
         places = await places_of(ctx.session, ctx.person.id, "parent")
     text, choices = _question(step, draft, places or [])
+    if step == "consent":  # what the feedback purpose keeps, why and how long (handlers/notice)
+        text = text.format(paragraph=notice.purpose_paragraph("feedback", ctx.services.settings))
     ctx.reply(text + texts.FEEDBACK_HINT, choices, edit=edit)
 
 

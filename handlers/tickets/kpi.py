@@ -56,10 +56,29 @@ class TicketKpis:
     oldest_open_days: int | None
     ratings: int
     mean_rating: float | None
+    as_of: date  # the last day counted: the period's end, or today when the period reaches past it
+
+    def until_today(self, end: date) -> bool:
+        """Whether the period ending `end` was counted only up to today (it is not over)."""
+        return self.as_of < end
 
 
-def ticket_kpis(tickets: Iterable[TicketFacts], start: date, end: date) -> TicketKpis:
-    """The KPIs of the period from `start` to `end` (both included), as they stand at its end.
+def as_of(end: date, today: date) -> date:
+    """The last day a period's ticket figures can count: its end, or today if that comes first.
+
+    A due date after today has not come: a ticket due then is neither due nor overdue yet.
+    """
+    return min(end, today)
+
+
+def ticket_kpis(
+    tickets: Iterable[TicketFacts], start: date, end: date, *, today: date
+) -> TicketKpis:
+    """The KPIs of the period from `start` to `end` (both included), as they stand at its end —
+    or as they stand now, for a period that reaches today or past it (`TicketKpis.as_of` is then
+    today): only what has happened and come due by now is counted. A due date comes at the close
+    of its day, so today's due dates count only for the tickets already concluded; one still open
+    is neither due nor overdue until tomorrow.
 
     - received: tickets received in the period.
     - acknowledged share = received in the period and given their receipt number the same day
@@ -68,17 +87,25 @@ def ticket_kpis(tickets: Iterable[TicketFacts], start: date, end: date) -> Ticke
       the deadline of its stage (resolution once accepted, else decision); it is on time when it
       was decided by its decision deadline (the shorter forwarding limit if it was forwarded) and
       concluded (resolved, refused or forwarded, the parent told) by its due date. One still open
-      after its due date counts as late. Evaluate a period after it has ended.
+      after its due date counts as late.
     - notified share = concluded in the period with a sender to tell and the result sent to them
       ÷ concluded in the period with a sender to tell (anonymous tickets have none).
-    - open by age: tickets received by `end` and not concluded by then, by days since receipt
-      (AGE_BUCKETS); overdue open: those of them whose due date has passed by the close of `end`;
-      oldest open: the age in days of the oldest.
+    - open by age: tickets received by the last day counted and not concluded by then, by days
+      since receipt (AGE_BUCKETS); overdue open: those of them whose due date has passed by the
+      close of that day (by now, when that day is today); oldest open: the age in days of the
+      oldest.
     - mean rating: the mean of the 1–5 ratings given in the period.
     """
 
+    live = end >= today  # the last day counted is not over yet
+    end = as_of(end, today)
+
     def within(day: date) -> bool:
         return start <= day <= end
+
+    def come_due(ticket: TicketFacts) -> bool:
+        closed = ticket.due_on < end or not live or _concluded_by(ticket, end)
+        return ticket.due_on <= end and closed
 
     received = due = on_time = concluded = with_sender = notified = 0
     acknowledged = overdue = 0
@@ -88,7 +115,7 @@ def ticket_kpis(tickets: Iterable[TicketFacts], start: date, end: date) -> Ticke
         if within(ticket.received_on):
             received += 1
             acknowledged += ticket.acknowledged_on == ticket.received_on
-        if within(ticket.due_on):
+        if within(ticket.due_on) and come_due(ticket):
             due += 1
             on_time += ticket.on_time
         if ticket.concluded_on is not None and within(ticket.concluded_on):
@@ -98,9 +125,9 @@ def ticket_kpis(tickets: Iterable[TicketFacts], start: date, end: date) -> Ticke
                 notified += ticket.notified_on is not None
         if ticket.rating is not None and ticket.rated_on is not None and within(ticket.rated_on):
             ratings.append(ticket.rating)
-        if ticket.received_on <= end and (ticket.concluded_on is None or ticket.concluded_on > end):
+        if start <= end and ticket.received_on <= end and not _concluded_by(ticket, end):
             ages.append((end - ticket.received_on).days)
-            overdue += ticket.due_on <= end
+            overdue += come_due(ticket)
     return TicketKpis(
         received=received,
         acknowledged_share=_share(acknowledged, received),
@@ -117,7 +144,12 @@ def ticket_kpis(tickets: Iterable[TicketFacts], start: date, end: date) -> Ticke
         oldest_open_days=max(ages) if ages else None,
         ratings=len(ratings),
         mean_rating=sum(ratings) / len(ratings) if ratings else None,
+        as_of=end,
     )
+
+
+def _concluded_by(ticket: TicketFacts, day: date) -> bool:
+    return ticket.concluded_on is not None and ticket.concluded_on <= day
 
 
 def _share(part: int, whole: int) -> float | None:

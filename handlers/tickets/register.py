@@ -9,10 +9,11 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import SealedSender, Ticket, TicketEvent
+from bot.reports.model import Cell
 from handlers import texts
 from handlers.tickets.kpi import TicketFacts, TicketKpis, ticket_kpis
 from handlers.tickets.store import Terms, due_of, number_of
-from handlers.tickets.views import day_text, kind_name
+from handlers.tickets.views import kind_name
 
 
 async def school_facts(
@@ -87,44 +88,53 @@ def facts_of(ticket: Ticket, terms: Terms, forwarded: bool, sealed_sender: bool)
 
 
 async def school_kpis(
-    session: AsyncSession, school_id: int, start: date, end: date, terms: Terms
+    session: AsyncSession, school_id: int, start: date, end: date, terms: Terms, today: date
 ) -> TicketKpis:
-    """The school's figures for a period (see `ticket_kpis` for the definitions)."""
+    """The school's figures for a period, as of today if it is not over (see `ticket_kpis`)."""
     facts = [fact for _, fact in await school_facts(session, school_id, terms)]
-    return ticket_kpis(facts, start, end)
+    return ticket_kpis(facts, start, end, today=today)
 
 
 def export_rows(
-    found: Sequence[tuple[Ticket, TicketFacts]], start: date, end: date, terms: Terms
-) -> list[list[str]]:
-    """The register of tickets received in the period, one row each, header first.
+    found: Sequence[tuple[Ticket, TicketFacts]],
+    start: date,
+    end: date,
+    terms: Terms,
+    today: date,
+) -> list[list[Cell]]:
+    """The register of tickets received in the period, one row each, header first; days are
+    dates and the rating a number, so a spreadsheet reads them as such.
+
+    "Đúng hạn" is as the ticket stands today: on time or late once concluded; late while open
+    once its due date has passed (a due date today has not passed yet); blank otherwise.
 
     No sender is named: not a denouncer, not a complainant, not a parent; a denunciation's text
     is withheld too, since its details can point to who wrote it.
     """
-    rows = [list(texts.EXPORT_COLUMNS)]
+    rows: list[list[Cell]] = [list(texts.EXPORT_COLUMNS)]
     for ticket, fact in found:
         if not start <= fact.received_on <= end:
             continue
         rows.append(
             [
                 number_of(ticket),
-                day_text(fact.received_on, terms),
+                fact.received_on,
                 kind_name(ticket),
                 texts.TOPIC_NAMES[ticket.topic],
                 texts.TICKET_STATUS_NAMES[ticket.status],
-                day_text(due_of(ticket), terms),
-                day_text(fact.concluded_on, terms) if fact.concluded_on else "",
-                _timeliness(fact, end),
+                due_of(ticket),
+                fact.concluded_on,
+                _timeliness(fact, today),
                 texts.EXPORT_SEALED if ticket.kind == "to_cao" else ticket.text,
                 ticket.result or "",
-                str(ticket.rating or ""),
+                ticket.rating,
             ]
         )
     return rows
 
 
 def _timeliness(fact: TicketFacts, today: date) -> str:
+    """On time or late once concluded; late while open after its due date; blank before."""
     if fact.concluded_on is not None:
         return texts.EXPORT_ON_TIME if fact.on_time else texts.EXPORT_LATE
     return texts.EXPORT_LATE if fact.due_on < today else ""

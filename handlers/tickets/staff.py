@@ -44,7 +44,7 @@ from handlers.tickets.store import (
 from handlers.tickets.views import day_text, kind_name, staff_view, status_name, update_text
 
 QUEUE_SIZE = 10
-Noted = Literal["msg", "fwd", "ref", "res"]
+Noted = Literal["msg", "fwd", "ref", "res", "ext"]
 
 
 class Noting(FlowState):
@@ -100,6 +100,8 @@ class TicketClose(Button, verb="tkclose"):
 
 
 class TicketExtend(Button, verb="tkext"):
+    """Asks for the reason, then lengthens the deadline as the law allows."""
+
     ticket: int
 
 
@@ -126,13 +128,15 @@ class TicketPhotos(Button, verb="tkimg"):
     ticket: int
 
 
-NoteButton = TicketMessage | TicketForward | TicketRefuse | TicketResolve
-# the button asking for each note, and the status the note leads to ("" = a message, no change)
+NoteButton = TicketMessage | TicketForward | TicketRefuse | TicketResolve | TicketExtend
+# the button asking for each note, and what the note leads to: a status, "" for a message to the
+# sender, "extended" for a new due date (the reason is logged and sent to the sender)
 NOTED: dict[Noted, tuple[type[NoteButton], str]] = {
     "msg": (TicketMessage, ""),
     "fwd": (TicketForward, "forwarded"),
     "ref": (TicketRefuse, "refused"),
     "res": (TicketResolve, "resolved"),
+    "ext": (TicketExtend, "extended"),
 }
 _NOTE_OF: dict[type[Button], Noted] = {kind: name for name, (kind, _) in NOTED.items()}
 
@@ -196,7 +200,10 @@ async def ask_note(ctx: Context, tap: NoteButton) -> None:
     _, ticket, _ = offered
     do = _NOTE_OF[type(tap)]
     ctx.start_flow(STAFF_NOTE, Noting(ticket=ticket.id, do=do))
-    prompt = texts.STAFF_ASK_NOTE[NOTED[do][1] or "reply"]
+    asked = NOTED[do][1] or "reply"
+    if asked == "extended" and ticket.status == "received":
+        asked = "extended_decide"  # the initial handling, not the resolution
+    prompt = texts.STAFF_ASK_NOTE[asked]
     ctx.reply(prompt.format(number=number_of(ticket)))
 
 
@@ -217,6 +224,9 @@ async def note_typed(ctx: Context) -> None:
     elif not status:
         ctx.end_flow()
         await _message_sender(ctx, *offered, note)
+    elif status == "extended":
+        ctx.end_flow()
+        await _extend(ctx, *offered, note)
     else:
         ctx.end_flow()
         await change(ctx, *offered, status, note)
@@ -240,14 +250,11 @@ async def close(ctx: Context, tap: TicketClose) -> None:
         await change(ctx, *offered, "closed")
 
 
-async def extend_deadline(ctx: Context, tap: TicketExtend) -> None:
-    """Extends the deadline once, as the law allows, and tells the sender."""
-    if (offered := await _offered(ctx, TicketExtend, tap.ticket)) is None:
-        return
-    staff, ticket, terms = offered
-    extend(ticket, terms)
-    log_event(ctx.session, ticket, "extended", _actor(staff, ticket), ctx.now)
-    message = update_text(ticket, "extended", "", terms)
+async def _extend(ctx: Context, staff: Staff, ticket: Ticket, terms: Terms, reason: str) -> None:
+    """Lengthens the deadline once, as the law allows, logs why and tells the sender."""
+    action = extend(ticket, terms, reason)
+    log_event(ctx.session, ticket, action, _actor(staff, ticket), ctx.now, reason)
+    message = update_text(ticket, action, reason, terms)
     await notify_sender(ctx.work, ticket, message)
     due = day_text(due_of(ticket), terms)
     done = texts.STAFF_EXTENDED.format(number=number_of(ticket), due=due)

@@ -9,7 +9,7 @@ from bot.models import Ticket, TicketEvent
 from handlers import texts
 from handlers.results import percent
 from handlers.tickets.kpi import TicketKpis
-from handlers.tickets.rules import NAMED_KINDS
+from handlers.tickets.rules import NAMED_KINDS, Limit
 from handlers.tickets.store import Terms, due_of, number_of, stage_of
 
 
@@ -37,11 +37,22 @@ def parent_view(ticket: Ticket, events: Sequence[TicketEvent], terms: Terms) -> 
 
 def staff_view(ticket: Ticket, sender: str, assignee: str, terms: Terms) -> str:
     """The ticket as staff see it; `sender` is already what this reader may know."""
-    rule = terms.rule(ticket)
-    limit = rule.resolve if stage_of(ticket) == "resolve" else rule.decide
     return texts.TICKET_STAFF_VIEW.format(
-        **_fields(ticket, terms), source=limit.source, sender=sender, assignee=assignee
+        **_fields(ticket, terms),
+        source=limit_of(ticket, terms).source,
+        sender=sender,
+        assignee=assignee,
     )
+
+
+def limit_of(ticket: Ticket, terms: Terms) -> Limit:
+    """The limit the ticket's current due date comes from, extensions included."""
+    rule = terms.rule(ticket)
+    if stage_of(ticket) == "resolve":
+        return rule.extension if ticket.extensions and rule.extension else rule.resolve
+    if ticket.decide_extension_reason is not None and rule.decide_extended:
+        return rule.decide_extended
+    return rule.decide
 
 
 def _fields(ticket: Ticket, terms: Terms) -> dict[str, str]:
@@ -81,7 +92,7 @@ def kpi_text(kpis: TicketKpis, start: date, end: date, terms: Terms) -> str:
     mean = "–" if kpis.mean_rating is None else f"{kpis.mean_rating:.2f}".replace(".", ",")
     return "\n".join(
         [
-            texts.KPI_HEADER.format(start=day_text(start, terms), end=day_text(end, terms)),
+            _kpi_header(kpis, start, end, terms),
             texts.KPI_RECEIVED.format(
                 received=kpis.received, acknowledged=percent(kpis.acknowledged_share)
             ),
@@ -95,3 +106,13 @@ def kpi_text(kpis: TicketKpis, start: date, end: date, terms: Terms) -> str:
             texts.KPI_RATING.format(mean=mean, ratings=kpis.ratings),
         ]
     )
+
+
+def _kpi_header(kpis: TicketKpis, start: date, end: date, terms: Terms) -> str:
+    """The period, and the day it is counted to when it is not over ("đến hôm nay")."""
+    header = texts.KPI_HEADER.format(start=day_text(start, terms), end=day_text(end, terms))
+    if kpis.until_today(end):
+        return header.removesuffix(":") + texts.KPI_UNTIL_TODAY.format(
+            today=day_text(kpis.as_of, terms)
+        )
+    return header

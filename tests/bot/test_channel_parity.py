@@ -32,7 +32,15 @@ from tests.phones import (
 )
 from tests.submitted import submitted_answers
 
-SCALE = ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"]
+SCALE = [
+    "Rất không hài lòng",
+    "Không hài lòng",
+    "Bình thường",
+    "Hài lòng",
+    "Rất hài lòng",
+    "Không rõ / không trả lời",
+]
+WHO = ["Bố", "Mẹ", "Người giám hộ", "Người khác (ông bà, người thân)"]
 SURVEY = "Khảo sát sự hài lòng của cha mẹ trẻ"
 
 
@@ -52,10 +60,20 @@ async def join_and_consent(parent: Phone, code: str) -> None:
         await parent.chooses(texts.AGREE)
 
 
+async def review(parent: Phone) -> str:
+    """The review on screen, whole ("" if the newest message is no review): on Zalo a long
+    one comes in several messages, its choices under the last."""
+    screen = await parent.screen()
+    if not screen or texts.SUBMIT not in screen[-1].choices:
+        return ""
+    start = max(i for i, bubble in enumerate(screen) if bubble.text.startswith(texts.REVIEW))
+    return "\n".join(bubble.text for bubble in screen[start:])
+
+
 async def answer_until_review(parent: Phone) -> None:
     """Answers whatever is asked: scale 4, yes/no yes, multi two picks, text a sentence."""
     for _ in range(40):
-        if (await last_reply(parent)).startswith(texts.REVIEW):
+        if await review(parent):
             return
         labels = await choices(parent)
         if texts.DONE in labels:
@@ -85,37 +103,45 @@ async def test_join_consent_and_the_whole_survey_with_resume_review_and_change(
     assert (await last_reply(parent)).startswith("Cảm ơn anh/chị! Lựa chọn đã được lưu")
     assert await choices(parent) == [f"{texts.SURVEY_START}: {SURVEY}"]
     await parent.chooses(texts.SURVEY_START)
+    intro = (await parent.screen())[-2].text
+    assert "0 – Không rõ" in intro and "Ghi chú: Bộ câu hỏi tham khảo SIPAS" in intro
     assert (await last_reply(parent)).startswith("Câu 1/")
-    assert (await choices(parent))[:5] == SCALE
-    await parent.chooses("Hài lòng")  # a tap, or on Zalo its number typed
+    assert await choices(parent) == WHO
+    await parent.chooses("Mẹ")  # a tap, or on Zalo its number typed
     assert (await last_reply(parent)).startswith("Câu 2/")
-    await parent.says("5")  # the number
+    await parent.says("3")  # the number of "Zalo, nhóm lớp"
     assert (await last_reply(parent)).startswith("Câu 3/")
-    await parent.says("rat hai long")  # the label without diacritics
+    assert (await choices(parent))[:6] == SCALE
+    await parent.chooses("Hài lòng")
     assert (await last_reply(parent)).startswith("Câu 4/")
-    await parent.says("Bình thường")  # the label
+    await parent.says("5")  # the number
     assert (await last_reply(parent)).startswith("Câu 5/")
+    await parent.says("rat hai long")  # the label without diacritics
+    assert (await last_reply(parent)).startswith("Câu 6/")
+    await parent.says("Đúng như đã công khai")  # the label
+    assert (await last_reply(parent)).startswith("Câu 7/")
 
     await deployment.restart()  # answers are kept; the parent comes back later
     await parent.says("/khaosat")
     assert await choices(parent) == [f"{texts.SURVEY_RESUME}: {SURVEY}"]
     await parent.chooses(texts.SURVEY_RESUME)
-    assert (await last_reply(parent)).startswith("Câu 5/")
+    assert (await last_reply(parent)).startswith("Câu 7/")
     await answer_until_review(parent)
-    assert "→ Hài lòng" in await last_reply(parent)
+    assert "→ Hài lòng" in await review(parent)
     await parent.chooses(texts.CHANGE)
     assert (await last_reply(parent)).startswith(texts.WHICH_TO_CHANGE)
-    await parent.chooses("1")
-    assert (await last_reply(parent)).startswith("Câu 1/")
+    await parent.chooses("3")
+    assert (await last_reply(parent)).startswith("Câu 3/")
     await parent.chooses("Rất hài lòng")
-    assert (await last_reply(parent)).startswith(texts.REVIEW)
+    assert "3. Nhà trường công khai" in await review(parent)
     await parent.chooses(texts.SUBMIT)
     assert await last_reply(parent) == texts.SUBMITTED
 
     async with deployment.app.db.sessions() as session:
         (answers,) = await submitted_answers(session)  # waiting for the class's others
     assert answers["tc_cong_khai"] == "5" and answers["tc_thu_tuc"] == "5"
-    assert answers["tc_lien_he"] == "5" and answers["csvc_phong_hoc"] == "3"
+    assert answers["tc_lien_he"] == "5" and answers["khoan_thu"] == "dung"
+    assert (answers["nguoi_tra_loi"], answers["lien_he_chu_yeu"]) == ("me", "zalo")
     assert await count(deployment, Response) == 0
     assert await count(deployment, PendingResponse) == 1
     assert await count(deployment, CompletionReceipt) == 1
@@ -135,7 +161,9 @@ async def test_my_data_help_and_cancel(deployment: Deployment, channel: str) -> 
     await parent.says("/dulieu")
     shown = await last_reply(parent)
     assert "• Lớp: Lá 1 – Trường Mầm non MN-TEST" in shown
-    assert "• Đồng ý tin tức, thông báo: có (từ 23/11/2026)" in shown
+    assert (
+        "• Đồng ý tin tức, thông báo: có (từ 23/11/2026, theo thông báo ngày 05/12/2026)" in shown
+    )
     await parent.chooses("Rút đồng ý tin tức")
     assert await last_reply(parent) == texts.CONSENT_CHANGED.format(
         state=texts.CONSENT_WITHDRAWN_WORD, purpose="tin tức, thông báo"
@@ -210,7 +238,7 @@ async def test_a_parent_on_two_apps_is_one_respondent(
     before, after = phone_on(deployment, first), phone_on(deployment, then)
     await join_and_consent(before, setup.classes["Lá 1"].invite_code)
     await before.chooses(texts.SURVEY_START)
-    await before.chooses("Hài lòng")
+    await before.chooses("Bố")
 
     await before.says("/dulieu")
     await before.chooses(texts.LINK_ANOTHER)

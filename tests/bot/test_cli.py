@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -175,3 +176,61 @@ def test_the_demo_database_is_only_chosen_on_its_command_line() -> None:
     assert args.database_url is None and DEMO_DATABASE_URL == "sqlite+aiosqlite:///var/demo.db"
     args = build_parser().parse_args(["demo", "--database-url", "sqlite+aiosqlite:///x.db"])
     assert args.database_url == "sqlite+aiosqlite:///x.db"
+
+
+def test_survey_list_shows_every_version_and_results_break_down_by_grade(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "survey", "list")
+    lines = [line.split("\t") for line in out.splitlines()]
+    assert [
+        "preschool_parents",
+        "v1",
+        "17 questions",
+        "Khảo sát sự hài lòng của cha mẹ trẻ",
+    ] in lines
+    assert ["preschool_parents", "v2", "25 questions", "Khảo sát sự hài lòng của cha mẹ trẻ",
+            "new waves"] in lines  # fmt: skip
+
+    run(capsys, "school", "create", "--code", "MN-SEN", "--name", "Trường MN Sen")
+    for name, grade in (("Lá 1", "la"), ("Chồi 1", "choi")):
+        run(capsys, "class", "create", "--school", "MN-SEN", "--name", name, "--grade", grade)
+    code, out, _ = run(
+        capsys, "survey", "launch", "--school", "MN-SEN", "--survey", "preschool_parents",
+        "--opens", "2026-01-05", "--closes", "2026-01-09",
+    )  # fmt: skip
+    assert code == 0 and out.startswith("wave 1: ")
+    asyncio.run(_answer_and_release(env, {"Lá 1": ("5", 6), "Chồi 1": ("1", 5)}))
+    code, out, _ = run(capsys, "survey", "results", "1")
+    assert code == 0
+    assert out.endswith(
+        "Theo khối lớp:\n"
+        "• Mẫu giáo nhỡ (lớp Chồi): 5 phiếu; chỉ số chung 0,00 %; hài lòng nói chung 0,00 %\n"
+        "• Mẫu giáo lớn (lớp Lá): 6 phiếu; chỉ số chung 100,00 %; hài lòng nói chung 100,00 %\n"
+    )
+
+
+async def _answer_and_release(env: Path, given: dict[str, tuple[str, int]]) -> None:
+    """Parents of these classes give one level to every question of wave 1; it is released."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from bot.db import Database
+    from bot.models import Classroom
+    from handlers.release import hold_answers, release_closed_wave
+    from surveys.catalog import load_catalog
+
+    catalog = load_catalog()
+    survey = catalog.get("preschool_parents", 2)
+    db = Database(f"sqlite+aiosqlite:///{env / 'cli.db'}")
+    try:
+        async with db.transaction() as session:
+            rooms = {room.name: room.id for room in await session.scalars(select(Classroom))}
+            for name, (level, count) in given.items():
+                answers = {q.key: level for q in survey.questions if q.type == "scale"}
+                for _ in range(count):
+                    assert await hold_answers(session, 1, rooms[name], answers)
+            await release_closed_wave(session, 1, 5, datetime.now(UTC), catalog=catalog)
+    finally:
+        await db.dispose()

@@ -4,6 +4,10 @@ on a real SQLite file."""
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
+import re
+import zipfile
 from pathlib import Path
 
 import docx
@@ -13,10 +17,12 @@ from PIL import Image
 
 from bot.db import Database
 from bot.migrate import upgrade
+from bot.reports.metrics import NO_BREAK
 from tests.bot.test_cli import env, run
 from tests.handlers.reports.dataset import PROVINCE, WARD, seed
 
 __all__ = ["env"]
+NUMBER = re.compile(r"[-+]?\d+([.,]\d+)?\s*%?")  # a figure written as text
 
 
 async def seed_file(url: str) -> None:
@@ -43,7 +49,7 @@ def test_a_weekly_xlsx_a_quarterly_docx_and_the_authority_chart(
     assert code == 0 and out.startswith("out/tuan.xlsx: weekly report, 2026-11-16 – 2026-11-22")
     book = load_workbook(seeded_env / "out" / "tuan.xlsx", read_only=True)
     overall = [row for row in book["Chỉ số hài lòng"].iter_rows(values_only=True)][-1]
-    assert overall[1:5] == ("Chỉ số chung (trung bình các nội dung)", 80.0, 70.0, 10.0)
+    assert overall[1:5] == ("Chỉ số chung (trung bình các nội dung)", 0.8, 0.7, 10.0)
     book.close()
 
     code, out, _ = run(
@@ -51,7 +57,8 @@ def test_a_weekly_xlsx_a_quarterly_docx_and_the_authority_chart(
         "--to", "2026-12-31", "--out", "quy4.docx",
     )  # fmt: skip
     assert code == 0
-    text = "\n".join(p.text for p in docx.Document(str(seeded_env / "quy4.docx")).paragraphs)
+    paragraphs = docx.Document(str(seeded_env / "quy4.docx")).paragraphs
+    text = "\n".join(p.text for p in paragraphs).replace(NO_BREAK, " ")
     assert "quý IV năm 2026" in text
     assert "Số CMHS tham gia khảo sát 12/32 CMHS. Kết quả: 81,82 % CMHS" in text
 
@@ -93,38 +100,106 @@ def test_the_old_district_report_still_works_with_one_line_of_warning(
         "[--authority …]"
     ]
     table = (seeded_env / "quan.csv").read_text(encoding="utf-8-sig")
-    assert "Trường Mầm non An Bình,MN-ANBINH" in table
+    assert "Trường Mầm non An Bình;MN-ANBINH" in table
     assert "Trung bình các trường" in table and "MN-KHAC" not in table
     code, _, err = run(capsys, "report", "district", "--school", "MN-KHAC", "--out", "khac.xlsx")
     assert code == 0 and "deprecated" in err
 
 
+def test_a_csv_opens_in_vietnamese_excel_or_as_plain_rfc_4180(
+    seeded_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """excel-vn (default): BOM, ";" and decimal commas, days dd/mm/yyyy; rfc4180: "," and points."""
+    week = ("--school", "MN-ANBINH", "--from", "2026-11-16", "--to", "2026-11-22")
+    assert run(capsys, "report", "weekly", *week, "--out", "vn.csv")[0] == 0
+    raw = (seeded_env / "vn.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    summary = {row[0]: row[1] for row in rows if len(row) == 2}
+    assert summary["Từ ngày"] == "16/11/2026" and summary["Đến ngày"] == "22/11/2026"
+    indices = next(row for row in rows if row[1:2] == ["Chỉ số chung (trung bình các nội dung)"])
+    assert indices[2:5] == ["80,00", "70,00", "10,00"]
+    assert float(indices[2].replace(",", ".")) == 80.0  # what Excel set to Vietnamese reads
+    turnout = next(row for row in rows if row[1:2] == ["Cả trường"])
+    assert turnout[2:] == ["6", "16", "37,50"]
+
+    assert (
+        run(capsys, "report", "weekly", *week, "--csv-dialect", "rfc4180", "--out", "p.csv")[0] == 0
+    )
+    raw = (seeded_env / "p.csv").read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8"))))
+    turnout = next(row for row in rows if row[1:2] == ["Cả trường"])
+    assert turnout[2:] == ["6", "16", "37.50"]
+    with pytest.raises(SystemExit) as stopped:
+        run(capsys, "report", "weekly", *week, "--csv-dialect", "tsv", "--out", "t.csv")
+    assert stopped.value.code == 2 and "invalid choice: 'tsv'" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("kind", "where"),
+    [("weekly", "--school"), ("quarterly", "--school"), ("district", "--school")],
+)
+def test_every_report_asked_as_xlsx_is_a_real_workbook(
+    seeded_env: Path, capsys: pytest.CaptureFixture[str], kind: str, where: str
+) -> None:
+    """Numbers are numbers with their format: a percentage 0.00%, a day dd/mm/yyyy."""
+    code, _, _ = run(
+        capsys, "report", kind, where, "MN-ANBINH", "--from", "2026-11-16", "--out", "r.xlsx"
+    )
+    assert code == 0 and zipfile.is_zipfile(seeded_env / "r.xlsx")
+    book = load_workbook(seeded_env / "r.xlsx")
+    cells = [cell for page in book for row in page.iter_rows(min_row=2) for cell in row]
+    percents = [c for c in cells if c.number_format == "0.00%"]
+    assert percents and all(
+        isinstance(c.value, int | float) and 0 <= c.value <= 1 for c in percents
+    )
+    assert not [c for c in cells if isinstance(c.value, str) and NUMBER.fullmatch(c.value)]
+    for page in book:  # printed or made a PDF, one page wide
+        setup = page.sheet_properties.pageSetUpPr
+        assert setup is not None and setup.fitToPage and page.page_setup.fitToWidth == 1
+    if kind != "district":
+        summary = {row[0].value: row[1] for row in book["Tổng hợp"].iter_rows()}
+        assert summary["Từ ngày"].number_format == "dd/mm/yyyy"
+        assert summary["Mục tiêu hài lòng (%)"].value == 0.9
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "message"),
     [
-        (["weekly", "--school", "MN-ANBINH", "--out", "x.pdf"], "use a file ending in .xlsx"),
-        (["authority", "--school", "MN-ANBINH", "--out", "x.docx"], "no .docx form"),
-        (["weekly", "--school", "MN-ANBINH", "--to", "2026-11-22", "--out", "x.xlsx"],
+        (["weekly", "--school", "MN-ANBINH", "--out", "x.pdf"], 2,
+         "--out x.pdf: use a file ending in .xlsx, .csv, .png or .docx"),
+        (["weekly", "--school", "MN-ANBINH", "--out", "x"], 2, "use a file ending in .xlsx"),
+        (["authority", "--school", "MN-ANBINH", "--out", "x.docx"], 2,
+         "an authority report has no .docx form; use .xlsx, .csv or .png"),
+        (["weekly", "--school", "MN-ANBINH", "--to", "2026-11-22", "--out", "x.xlsx"], 1,
          "--to needs --from"),
-        (["weekly", "--school", "MN-ANBINH", "--from", "22/11/2026", "--out", "x.xlsx"],
+        (["weekly", "--school", "MN-ANBINH", "--from", "22/11/2026", "--out", "x.xlsx"], 1,
          "--from: '22/11/2026' is not a date"),
         (["weekly", "--school", "MN-ANBINH", "--from", "2026-11-22", "--to", "2026-11-01",
-          "--out", "x.xlsx"], "--to (2026-11-01) is before --from (2026-11-22)"),
-        (["quarterly", "--school", "MN-NONE", "--out", "x.docx"], "no school with code 'MN-NONE'"),
-        (["authority", "--authority", "Quận Không Có", "--out", "x.xlsx"],
+          "--out", "x.xlsx"], 1, "--to (2026-11-01) is before --from (2026-11-22)"),
+        (["quarterly", "--school", "MN-NONE", "--out", "x.docx"], 1,
+         "no school with code 'MN-NONE'"),
+        (["authority", "--authority", "Quận Không Có", "--out", "x.xlsx"], 1,
          "no authority 'Quận Không Có'"),
-        (["district", "--district", "Phòng GD&ĐT Quận Không Có", "--out", "x.xlsx"],
+        (["district", "--district", "Phòng GD&ĐT Quận Không Có", "--out", "x.xlsx"], 1,
          "no authority 'Phòng GD&ĐT Quận Không Có'"),
-        (["authority", "--authority", PROVINCE, "--school", "MN-NONE", "--out", "x.xlsx"],
+        (["authority", "--authority", PROVINCE, "--school", "MN-NONE", "--out", "x.xlsx"], 1,
          "no school with code 'MN-NONE'"),
     ],
 )  # fmt: skip
 def test_errors_name_what_is_wrong(
-    seeded_env: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+    seeded_env: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    status: int,
+    message: str,
 ) -> None:
+    """A file the command cannot write is refused like a wrong option: one line, status 2."""
     code, _, err = run(capsys, "report", *args)
-    assert code == 1 and message in err
-    assert not any(seeded_env.glob("x.*"))
+    said = [line for line in err.splitlines() if "is deprecated; use" not in line]
+    assert code == status and message in err and len(said) == 1
+    assert not any(seeded_env.glob("x*"))
 
 
 def test_a_school_is_created_with_the_default_or_its_own_target(

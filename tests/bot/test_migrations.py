@@ -107,7 +107,7 @@ async def test_the_authorities_migration_turns_district_texts_into_authorities(
     its own, district officers become officers (once each), an unused district invite an
     officer invite, a denunciation the district handled the authority's; nothing is lost, and
     going back down gives the texts and the district officers back."""
-    url = await _at_0011(database_url, tmp_path)
+    url = await _before_authorities(database_url, tmp_path)
     engine = create_async_engine(url)
     async with engine.begin() as connection:
         for statement in PRE_AUTHORITY_ROWS:
@@ -168,7 +168,7 @@ async def test_the_authorities_migration_turns_district_texts_into_authorities(
     assert [row.handled_by for row in handled] == ["authority", "staff"]
     assert sorted(row.actor_role for row in actors) == ["officer", "principal"]
 
-    await _downgrade(url, "0011")
+    await _downgrade(url, "0015")
     engine = create_async_engine(url)
     async with engine.begin() as connection:
         found = await connection.execute(text("SELECT code, district FROM schools"))
@@ -188,9 +188,9 @@ async def test_the_authorities_migration_turns_district_texts_into_authorities(
     await upgrade(url)
 
 
-async def _at_0011(database_url: str, tmp_path: Path) -> str:
-    """A database migrated to 0011 only: a new SQLite file, or the PostgreSQL one started over
-    (it is left at the head again, as every other test expects it)."""
+async def _before_authorities(database_url: str, tmp_path: Path) -> str:
+    """A database migrated to 0015 only (before the authorities): a new SQLite file, or the
+    PostgreSQL one started over (it is left at the head again, as every other test expects)."""
     if database_url.startswith("sqlite"):
         url = f"sqlite+aiosqlite:///{tmp_path / 'before.db'}"
     else:
@@ -200,7 +200,7 @@ async def _at_0011(database_url: str, tmp_path: Path) -> str:
             await connection.execute(text("DROP SCHEMA public CASCADE"))
             await connection.execute(text("CREATE SCHEMA public"))
         await engine.dispose()
-    await upgrade(url, "0011")
+    await upgrade(url, "0015")
     return url
 
 

@@ -118,7 +118,9 @@ async def test_two_replicas_with_answers_alternating_keep_every_chat_in_order(
             replies = [sent for sent in log if sent.chat_id == chat]
             assert [r.text.split(".")[0] for r in replies] == [f"Câu {n}/15" for n in range(2, 7)]
             waited = [reply.at - typed[(chat, n)] for n, reply in enumerate(replies, start=1)]
-            assert max(waited) < 1.0, waited
+            # before the 5-second sweep could have found them: a notification woke the sender
+            # (its latency, p99 under load, is measured in bench/faults_dispatch.py, not here)
+            assert max(waited) < 4.0, waited
         async with apps[0].db.sessions() as session:
             drafts = await session.execute(
                 select(ChatAccount.chat_id, DraftAnswer.question_key, DraftAnswer.value)

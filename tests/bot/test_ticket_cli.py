@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from bot.db import Database
 from bot.settings import Settings
@@ -63,12 +65,14 @@ def test_the_register_export_names_no_sender_and_the_figures_print(
     code, out, _ = run(capsys, "tickets", "export", *args, "--out", "out/so.csv")
     assert code == 0 and "2 tickets of MN-SEN" in out
     with (env / "out" / "so.csv").open(encoding="utf-8-sig") as handle:
-        rows = list(csv.reader(handle))
+        rows = list(csv.reader(handle, delimiter=";"))
     assert rows[0][0] == "Số phiếu" and [r[0] for r in rows[1:]] == ["PA-2026-0001", "PA-2026-0002"]
     exported = (env / "out" / "so.csv").read_text(encoding="utf-8-sig")
     for secret in ("Nguyễn Thị Hoa", "0903", "Trần Thị Bình", "0912", "Cô X nhận tiền"):
         assert secret not in exported
     assert "Thu sai tiền ăn." in exported and "quá hạn" in exported  # nobody decided by 3/12
+
+    assert rows[1][1] == "23/11/2026"  # the day received, as read in Vietnam
 
     code, out, _ = run(capsys, "tickets", "kpi", *args)
     assert code == 0
@@ -99,3 +103,28 @@ def test_the_calendar_shows_a_year_and_a_broken_override_file_is_named(
     assert code == 1 and f"{school_file}:3: '31/12/2026' is not a date" in err
     code, _, err = run(capsys, "run")
     assert code == 1 and "is not a date" in err
+
+
+def test_the_register_as_xlsx_is_a_workbook_of_dates_and_numbers(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--out so.xlsx` writes a real workbook (it wrote CSV under that name before issue 13)."""
+    assert run(capsys, "school", "create", "--code", "MN-SEN", "--name", "Trường MN Sen")[0] == 0
+    asyncio.run(file_tickets(f"sqlite+aiosqlite:///{env / 'cli.db'}"))
+    args = ("--school", "MN-SEN", "--from", "2026-11-01", "--to", "2026-12-31")
+
+    assert run(capsys, "tickets", "export", *args, "--out", "so.xlsx")[0] == 0
+    assert zipfile.is_zipfile(env / "so.xlsx")
+    book = load_workbook(env / "so.xlsx")
+    page = book["Sổ theo dõi phản ánh"]
+    assert page["A1"].value == "Số phiếu" and page["A2"].value == "PA-2026-0001"
+    received = page["B2"]
+    assert received.value == datetime(2026, 11, 23) and received.number_format == "dd/mm/yyyy"
+    assert "Trần Thị Bình" not in str(list(page.values))
+
+    code, out, err = run(capsys, "tickets", "export", *args, "--out", "so.txt")
+    assert (code, out) == (2, "")
+    assert err == "hailong: --out so.txt: use a file ending in .xlsx or .csv\n"
+    code, _, err = run(capsys, "tickets", "export", *args, "--out", "so.docx")
+    assert code == 2 and "the register has no .docx form; use .xlsx or .csv" in err
+    assert not (env / "so.txt").exists() and not (env / "so.docx").exists()

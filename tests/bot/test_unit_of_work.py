@@ -40,7 +40,7 @@ async def parents_at_question_one(
     app: App, memory: MemoryChannel, clock: FixedClock, count: int
 ) -> list[ChatUser]:
     setup = await make_school(app)
-    await open_wave(app, setup)
+    await open_wave(app, setup, version=1)  # its first questions are scale items: "4", "5"
     parents = [ChatUser(app, memory, clock, f"70{n}") for n in range(count)]
     for parent in parents:
         await join_and_consent(parent, setup)

@@ -17,7 +17,7 @@ from bot.models import (
     Ticket,
     WaveInvite,
 )
-from handlers import texts
+from handlers import notice, texts
 from handlers.results import wave_progress
 from handlers.tickets.staff import TicketIdentity
 from tests.factories import make_school, open_wave
@@ -72,7 +72,7 @@ async def test_a_denouncer_erased_mid_case_is_kept_sealed_until_it_closes_then_g
         *((purpose, True) for purpose in consents),
         *((purpose, False) for purpose in consents),
     ]
-    assert {row.notice_version for row in trail} == {texts.CONSENT_NOTICE_VERSION}
+    assert {row.notice_version for row in trail} == {notice.CURRENT.id}
 
     # the handler still sees who it was, as Art. 56 allows, until the case is closed
     await principal.taps_signed(TicketIdentity(ticket.id).encode())

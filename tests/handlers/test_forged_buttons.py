@@ -43,11 +43,13 @@ from handlers.announcements import (
     PickWholeSchool,
     SendAnnouncement,
 )
-from handlers.data_rights import AskDeleteMe, ChangeConsent, DeleteMe
+from handlers.corrections import FixCancel, FixField, FixName, FixPick, FixSave, FixTicket
+from handlers.data_rights import AskDeleteMe, ChangeConsent, DeleteMe, ReadNotice, SendMyCopy
 from handlers.deliveries import BroadcastReport, Seen, SentList
 from handlers.groups import LinkGroup, LinkGroupOf
 from handlers.linking import LinkAnotherApp, Unlink
 from handlers.news import NewsNew, NewsNoLink, NewsPublish, NewsSchedule, NewsUnschedule, NewsView
+from handlers.notice import CURRENT
 from handlers.onboarding import ConfirmJoin, Consent
 from handlers.reports.chat import Report, ReportRange
 from handlers.surveys import (
@@ -145,11 +147,19 @@ def on_run(button: Callable[[World], Button]) -> Case:
 # B; tb is writing an announcement), p2 (parent of B, a feedback draft open), s0 (nobody).
 CASES: dict[type[Button], Case] = {
     ConfirmJoin: Case(lambda w: ConfirmJoin(yes=True), "pj", "s0", STALE),
-    Consent: Case(lambda w: Consent("surveys", yes=True), "p1", "s0", STALE),
+    Consent: Case(lambda w: Consent("surveys", yes=True, notice=CURRENT.number), "p1", "s0", STALE),
     ChangeConsent: Case(
         lambda w: ChangeConsent("news", grant=False), "p1", "s0", texts.MY_DATA_NONE
     ),
     AskDeleteMe: Case(lambda w: AskDeleteMe(), "p1", "s0", texts.MY_DATA_NONE),
+    ReadNotice: Case(lambda w: ReadNotice(), "p1", "s0", texts.MY_DATA_NONE),
+    SendMyCopy: Case(lambda w: SendMyCopy(), "p1", "s0", texts.MY_DATA_NONE),
+    FixName: Case(lambda w: FixName(), "p1", "s0", texts.MY_DATA_NONE),
+    FixTicket: Case(lambda w: FixTicket(), "p1", "s0", texts.MY_DATA_NONE),
+    FixPick: Case(lambda w: FixPick(w.ticket), "p1", "p2", STALE),
+    FixField: Case(lambda w: FixField("contact"), "p1", "p2", STALE),
+    FixSave: Case(lambda w: FixSave(), "p1", "p2", STALE),
+    FixCancel: Case(lambda w: FixCancel(), "p1", "p2", STALE),
     DeleteMe: Case(lambda w: DeleteMe(yes=True), "p1", "s0", texts.MY_DATA_NONE),
     LinkAnotherApp: Case(lambda w: LinkAnotherApp(), "p1", "s0", texts.MY_DATA_NONE),
     Unlink: Case(lambda w: Unlink(w.other_account), "p1", "p2", STALE),

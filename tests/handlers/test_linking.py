@@ -66,7 +66,7 @@ async def test_a_telegram_parent_links_zalo_and_stays_one_respondent(
     on_zalo = ChatUser(app, zalo, clock, "e4ea2cd5189df1c3a88c")
     await join_and_consent(on_telegram, setup)
     await on_telegram.taps("Bắt đầu")
-    await on_telegram.taps("Hài lòng")
+    await on_telegram.taps("Mẹ")
     assert on_telegram.last_reply.startswith("Câu 2/")
 
     code = await link_code_of(on_telegram)

@@ -76,7 +76,7 @@ async def test_my_data_shows_withdraws_and_deletes(
     await parent.says("/dulieu")
     shown = parent.last_reply
     assert "• Lớp: Lá 1 – Trường Mầm non MN-TEST" in shown
-    assert "• Đồng ý khảo sát: có (từ 23/11/2026)" in shown
+    assert "• Đồng ý khảo sát: có (từ 23/11/2026, theo thông báo ngày 05/12/2026)" in shown
     assert "• Đã gửi 1 phiếu khảo sát" in shown
     await parent.taps("Rút đồng ý tin tức")
     assert parent.last_reply == texts.CONSENT_CHANGED.format(

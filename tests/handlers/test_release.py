@@ -118,13 +118,13 @@ async def test_nothing_joins_a_wave_after_its_release(
     unfinished = ChatUser(app, memory, clock, "8101")
     await join_and_consent(unfinished, setup)
     await unfinished.taps("Bắt đầu")
-    await unfinished.taps("Hài lòng")
+    await unfinished.taps("Mẹ")
     async with app.db.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(DraftAnswer)) == 1
 
     clock.advance(days=8)
     async with app.db.transaction() as session:
-        await release_closed_wave(session, wave.id, 5, clock.now())
+        await release_closed_wave(session, wave.id, 5, clock.now(), catalog=app.services.catalog)
     async with app.db.transaction() as session:
         late = await hold_answers(session, wave.id, setup.classes["Lá 1"].id, {"overall": "5"})
     assert late is False
@@ -133,5 +133,5 @@ async def test_nothing_joins_a_wave_after_its_release(
         for model in (SurveyRun, DraftAnswer):
             assert await session.scalar(select(func.count()).select_from(model)) == 0, model
 
-    await unfinished.taps("Hài lòng")  # a button of the run that is gone
+    await unfinished.taps("Zalo, nhóm lớp")  # a button of the run that is gone
     assert unfinished.last_reply in (texts.RUN_GONE, texts.WAVE_CLOSED)

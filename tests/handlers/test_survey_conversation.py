@@ -14,7 +14,7 @@ from bot.models import (
     PendingResponse,
     SurveyRun,
 )
-from handlers import texts
+from handlers import notice, texts
 from tests.chat import ChatUser
 from tests.factories import SchoolSetup, make_school, open_wave
 from tests.submitted import submitted_answers
@@ -45,26 +45,34 @@ async def test_join_consent_and_whole_survey_with_resume_review_and_submit(
     assert parent.choices == ["Bắt đầu: Khảo sát sự hài lòng của cha mẹ trẻ"]
     async with app.db.sessions() as session:
         granted = await session.scalars(select(ConsentEvent.notice_version))
-        assert list(granted) == [texts.CONSENT_NOTICE_VERSION] * 3
+        assert list(granted) == [notice.CURRENT.id] * 3
 
     await parent.taps("Bắt đầu")
-    assert parent.messages[-2].text.startswith("Khảo sát sự hài lòng của cha mẹ trẻ")
+    intro = parent.messages[-2].text
+    assert intro.startswith("Khảo sát sự hài lòng của cha mẹ trẻ")
+    assert "xin chọn 0 – Không rõ" in intro
+    assert "Ghi chú: Bộ câu hỏi tham khảo SIPAS" in intro
     assert parent.last_reply.startswith("Câu 1/")
-    assert parent.choices[:5] == [
+    assert parent.choices == ["Bố", "Mẹ", "Người giám hộ", "Người khác (ông bà, người thân)"]
+    question_message = parent.messages[-1]
+    await parent.taps("Mẹ")
+    # the tapped question turns into the next one instead of a new message
+    assert question_message.edits == 1 and question_message.text.startswith("Câu 2/")
+    await parent.says("3")  # the number of "Zalo, nhóm lớp"
+    assert parent.last_reply.startswith("Câu 3/")
+    assert parent.choices[:6] == [
         "Rất không hài lòng",
         "Không hài lòng",
         "Bình thường",
         "Hài lòng",
         "Rất hài lòng",
+        "Không rõ / không trả lời",
     ]
-    question_message = parent.messages[-1]
     await parent.taps("Hài lòng")
-    # the tapped question turns into the next one instead of a new message
-    assert question_message.edits == 1 and question_message.text.startswith("Câu 2/")
     await parent.says("5")
-    assert parent.last_reply.startswith("Câu 3/")
+    assert parent.last_reply.startswith("Câu 5/")
     await parent.says("rat hai long")  # a label typed without diacritics
-    assert parent.last_reply.startswith("Câu 4/")
+    assert parent.last_reply.startswith("Câu 6/")
 
     # a restart: a new app on the same database resumes at the first unanswered question
     await app.stop()
@@ -77,14 +85,14 @@ async def test_join_consent_and_whole_survey_with_resume_review_and_submit(
         await parent.says("/khaosat")
         assert parent.choices == ["Làm tiếp: Khảo sát sự hài lòng của cha mẹ trẻ"]
         await parent.taps("Làm tiếp")
-        assert parent.last_reply.startswith("Câu 4/")
+        assert parent.last_reply.startswith("Câu 6/")
 
         await answer_until_review(parent)
         assert parent.last_reply.startswith(texts.REVIEW)
         assert "→ Hài lòng" in parent.last_reply
         await parent.taps("Sửa câu trả lời")
-        await parent.taps("1")
-        assert parent.last_reply.startswith("Câu 1/")
+        await parent.taps("3")
+        assert parent.last_reply.startswith("Câu 3/")
         await parent.taps("Rất hài lòng")
         assert parent.last_reply.startswith(texts.REVIEW)
         await parent.taps("Gửi phiếu")
@@ -93,6 +101,7 @@ async def test_join_consent_and_whole_survey_with_resume_review_and_submit(
         async with restarted.db.sessions() as session:
             (answers,) = await submitted_answers(session)  # waiting for the class's others
         assert answers["tc_cong_khai"] == "5" and answers["tc_thu_tuc"] == "5"
+        assert (answers["nguoi_tra_loi"], answers["lien_he_chu_yeu"]) == ("me", "zalo")
         assert await count(restarted, PendingResponse) == 1
         assert await count(restarted, DraftAnswer) == 0
         assert await count(restarted, CompletionReceipt) == 1

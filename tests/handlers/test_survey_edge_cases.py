@@ -16,8 +16,9 @@ from tests.handlers.test_survey_conversation import answer_until_review, count, 
 
 
 async def started_parent(app: App, memory: MemoryChannel, clock: FixedClock) -> ChatUser:
+    """A parent at question 1 of a version-1 wave, whose first questions are scale items."""
     setup = await make_school(app)
-    await open_wave(app, setup)
+    await open_wave(app, setup, version=1)
     parent = ChatUser(app, memory, clock, "2001")
     await join_and_consent(parent, setup)
     await parent.taps("Bắt đầu")

@@ -5,6 +5,8 @@ value on an earlier question asks to confirm the change; a repeated tap changes 
 nothing; after the form is sent, every tap says so; a button of a closed wave says it is closed.
 Zalo has no buttons: a parent types the number of the list under the newest message, so on Zalo
 there is no "older message" to tap, and a typed reply always answers the question on screen.
+The rules are the engine's, the same for every version of a survey; these walk a wave of
+version 1 of the preschool questionnaire, whose first questions are scale items.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ WITH_BUTTONS = pytest.mark.parametrize("channel", ["telegram", "web"])
 async def started(deployment: Deployment, channel: str) -> Phone:
     """A parent of Lá 1 who has consented and opened the open wave at question 1."""
     setup = await make_school(deployment.app)
-    await open_wave(deployment.app, setup)
+    await open_wave(deployment.app, setup, version=1)
     parent = phone_on(deployment, channel)
     await join_and_consent(parent, setup.classes["Lá 1"].invite_code)
     await parent.chooses(texts.SURVEY_START)

@@ -70,10 +70,10 @@ def test_extra_directories_add_versions(tmp_path: Path) -> None:
     assert catalog.get("pulse", 1).version == 1
     assert [(s.key, s.version) for s in catalog.all()] == [
         ("demo", 1),
-        ("preschool_parents", 1),
+        ("preschool_parents", 2),
         ("pulse", 2),
     ]
-    assert len(catalog) == 4
+    assert len(catalog) == 5
 
 
 def test_unknown_surveys_raise_key_error(catalog: Catalog) -> None:
@@ -231,3 +231,29 @@ def test_unsafe_tags_are_refused(tmp_path: Path) -> None:
     error = load_error(tmp_path, VALID + "note: !!python/object:os.system {}\n")
     assert error.line == 9
     assert error.reason.startswith("YAML syntax error: could not determine a constructor")
+
+
+def test_a_key_names_one_question_in_every_version(tmp_path: Path) -> None:
+    """Answers are matched by key across versions, so a changed question needs a new key."""
+    write(tmp_path, VALID)
+    changed = VALID.replace("version: 1", "version: 2").replace("Bữa ăn", "Giấc ngủ")
+    second = write(tmp_path, changed, "demo.v2.yaml")
+    with pytest.raises(SurveyFileError) as caught:
+        load_catalog([tmp_path])
+    assert caught.value.path == str(second)
+    assert caught.value.line == 6
+    assert caught.value.reason == (
+        "question 'q1' differs from version 1 (text); a changed question needs a new key"
+    )
+    renamed = changed.replace("key: q1", "key: q1_ngu")
+    write(tmp_path, renamed + "    optional: true\n", "demo.v2.yaml")
+    assert load_catalog([tmp_path]).latest("demo").version == 2
+
+
+def test_catalog_in_memory_refuses_a_key_meaning_another_question(catalog: Catalog) -> None:
+    v1 = catalog.get("preschool_parents", 1)
+    question = v1.questions[0].model_copy(update={"text": "Câu khác"})
+    bent = v1.model_copy(update={"version": 3, "questions": [question, *v1.questions[1:]]})
+    with pytest.raises(ValueError, match="'tc_cong_khai' differs from version 1 \\(text\\)"):
+        Catalog([v1, bent])
+    assert [s.version for s in catalog.versions("preschool_parents")] == [1, 2]

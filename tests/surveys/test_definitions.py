@@ -86,3 +86,57 @@ def test_pulse(pulse: Survey) -> None:
         "Nhìn chung, tuần này anh/chị hài lòng với việc chăm sóc, giáo dục trẻ ở mức nào?"
     )
     assert pulse.overall == "overall"
+
+
+V2_ELEMENTS = {
+    "tiep_can": ("tc_cong_khai", "tc_thu_tuc", "tc_lien_he"),
+    "co_so_vat_chat": (
+        "csvc_phong_lop", "csvc_san_choi", "csvc_do_choi", "csvc_bep_an", "csvc_khu_ve_sinh",
+    ),
+    "moi_truong": ("mt_an_toan", "mt_than_thien"),
+    "hoat_dong": ("hd_cham_soc", "hd_giao_duc", "hd_thong_tin"),
+    "ket_qua": ("kq_tien_bo", "kq_tinh_cam"),
+    "pakn": ("pakn_kenh", "pakn_xu_ly", "pakn_thong_bao"),
+}  # fmt: skip
+ADAPTATION = (
+    "Bộ câu hỏi tham khảo SIPAS, điều chỉnh cho giáo dục mầm non — không phải mẫu chính thức."
+)
+
+
+def test_v2_keeps_the_six_elements_and_splits_the_double_barrelled_items(
+    preschool: Survey, preschool_v2: Survey
+) -> None:
+    v2 = preschool_v2
+    assert [e.key for e in v2.elements] == [e.key for e in preschool.elements]
+    assert [e.title for e in v2.elements] == [e.title for e in preschool.elements]
+    assert {e.key: tuple(q.key for q in v2.items(e.key)) for e in v2.elements} == V2_ELEMENTS
+    keys = {q.key for q in v2.questions}
+    assert not keys & {"csvc_phong_hoc", "csvc_bep_ve_sinh", "hd_hoc_choi"}
+    for kept in ("overall", "wishes", "comment", "pakn_da_gui", "kq_tien_bo"):
+        assert v2.question(kept) == preschool.question(kept)
+    assert (v2.overall, v2.wishes) == ("overall", "wishes")
+    assert "tình cảm, kỹ năng xã hội và thẩm mỹ" in v2.question("kq_tinh_cam").text
+
+
+def test_v2_asks_who_answers_how_they_reach_the_school_and_about_fees(
+    preschool_v2: Survey,
+) -> None:
+    who = preschool_v2.question("nguoi_tra_loi")
+    assert (who.type, who.profile, who.element) == ("single", True, None)
+    assert [o.label for o in who.options][:3] == ["Bố", "Mẹ", "Người giám hộ"]
+    channel = preschool_v2.question("lien_he_chu_yeu")
+    assert channel.profile and "Zalo, nhóm lớp" in [o.label for o in channel.options]
+    assert "Sổ liên lạc (giấy hoặc điện tử)" in [o.label for o in channel.options]
+    fees = preschool_v2.question("khoan_thu")
+    assert (fees.type, fees.element, fees.profile) == ("single", None, False)
+    assert [o.value for o in fees.options] == ["dung", "khong_dung", "khong_ro"]
+    assert preschool_v2.profile_keys() == {"nguoi_tra_loi", "lien_he_chu_yeu"}
+
+
+def test_v2_intro_explains_unknown_and_the_note_says_it_is_no_official_form(
+    preschool_v2: Survey,
+) -> None:
+    assert "0 – Không rõ" in preschool_v2.intro
+    assert preschool_v2.note == ADAPTATION
+    assert len(preschool_v2.questions) == 25
+    assert "khoảng 25 câu" in preschool_v2.intro

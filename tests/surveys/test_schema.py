@@ -151,3 +151,36 @@ def test_question_lookup_raises_key_error() -> None:
     survey = Survey.model_validate(toy_definition())
     with pytest.raises(KeyError):
         survey.question("missing")
+
+
+def test_a_profile_question_is_a_choice_nothing_depends_on() -> None:
+    data = toy_definition()
+    question(data, "has_sent")["profile"] = True
+    with pytest.raises(ValidationError, match="cannot depend on 'has_sent', a profile question"):
+        Survey.model_validate(data)
+    question(data, "channel").pop("show_if")
+    question(data, "channel_why").pop("show_if")
+    question(data, "has_sent")["profile"] = False
+    question(data, "channel")["profile"] = True
+    survey = Survey.model_validate(data)
+    assert survey.profile_keys() == {"channel"}
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("food", "only single or multi or yesno.* questions can be profile questions"),
+        ("overall", "only single or multi or yesno.* questions can be profile questions"),
+        ("comment", "only single or multi or yesno.* questions can be profile questions"),
+        ("channel", "a profile question cannot have show_if"),
+        ("topics", "wishes cannot be 'topics', a profile question"),
+    ],
+)
+def test_what_cannot_be_a_profile_question(key: str, message: str) -> None:
+    """Profile answers are shuffled among a group's responses when released: no scored item,
+    typed text, condition or role can be one."""
+    data = toy_definition()
+    question(data, "meals_detail").pop("show_if")
+    question(data, key)["profile"] = True
+    with pytest.raises(ValidationError, match=message):
+        Survey.model_validate(data)

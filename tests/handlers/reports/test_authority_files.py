@@ -13,7 +13,7 @@ from handlers.reports.authority_view import authority_chart, authority_text
 from handlers.reports.files import authority_forms, write_forms
 from tests.handlers.reports.dataset import OTHER_WARD, PROVINCE, WARD, Seeded
 from tests.handlers.reports.test_figures import A_NOW, authority_of
-from tests.handlers.reports.test_files import HIDDEN, rows_of, two
+from tests.handlers.reports.test_files import HIDDEN, pc, rows_of
 
 
 async def test_a_wards_sheet_chart_and_text(app: App, seeded: Seeded, tmp_path: Path) -> None:
@@ -26,16 +26,16 @@ async def test_a_wards_sheet_chart_and_text(app: App, seeded: Seeded, tmp_path: 
         "Đã trả lời", "Được mời", "Tỷ lệ tham gia (%)",
     )  # fmt: skip
     assert rows[1] == (
-        1, "Trường Mầm non An Bình", "MN-ANBINH", WARD, 6, 6, 16, 37.5,
-        *[two(v) for v in A_NOW], 80.0, two(5 / 6), "Chưa", 2, 1, 50.0, 1,
+        1, "Trường Mầm non An Bình", "MN-ANBINH", WARD, 6, 6, 16, 0.375,
+        *[pc(v) for v in A_NOW], 0.8, pc(5 / 6), "Chưa", 2, 1, 0.5, 1,
     )  # fmt: skip
     assert rows[2] == (
-        None, "Trường Mầm non Bình An", "MN-BINHAN", WARD, 3, 3, 10, 30.0, *[HIDDEN] * 6,
-        HIDDEN, HIDDEN, None, 1, 1, 100.0, 0,
+        None, "Trường Mầm non Bình An", "MN-BINHAN", WARD, 3, 3, 10, 0.3, *[HIDDEN] * 6,
+        HIDDEN, HIDDEN, None, 1, 1, 1.0, 0,
     )  # fmt: skip
     assert rows[3] == (
-        None, "Trung bình các trường", None, None, None, None, None, 33.75,
-        *[two(v) for v in A_NOW], 80.0, two(5 / 6), None, None, None, 75.0, None,
+        None, "Trung bình các trường", None, None, None, None, None, 0.3375,
+        *[pc(v) for v in A_NOW], 0.8, pc(5 / 6), None, None, None, 0.75, None,
     )  # fmt: skip
     assert len(rows) == 4  # the school of the other commune is not there
     with_sheets = load_sheetnames(xlsx.path)
@@ -43,9 +43,9 @@ async def test_a_wards_sheet_chart_and_text(app: App, seeded: Seeded, tmp_path: 
     assert rows_of(xlsx.path, "Phân bố theo mục tiêu") == [
         ("Chỉ số chung", "Số trường", "Tỷ lệ (%)"),
         ("từ 90 % trở lên", 0, 0.0),
-        ("từ 80 % đến dưới 90 %", 1, 50.0),
+        ("từ 80 % đến dưới 90 %", 1, 0.5),
         ("dưới 80 %", 0, 0.0),
-        ("chưa có chỉ số (ẩn hoặc chưa có phiếu)", 1, 50.0),
+        ("chưa có chỉ số (ẩn hoặc chưa có phiếu)", 1, 0.5),
     ]
     with Image.open(png.path) as image:
         assert image.format == "PNG" and image.width >= 800 and image.height >= 300
@@ -81,16 +81,16 @@ async def test_a_provinces_files_rank_every_school_and_average_its_wards(
         (2, "Trường Mầm non An Bình", "MN-ANBINH", WARD),
         (None, "Trường Mầm non Bình An", "MN-BINHAN", WARD),
     ]
-    assert schools[1][-7] == 100.0 and schools[1][-5] == "Có"  # overall index; target met
+    assert schools[1][-7] == 1.0 and schools[1][-5] == "Có"  # overall index; target met
     units = rows_of(xlsx.path, "Các đơn vị")
     assert units[0][:6] == (
         "Đơn vị", "Loại", "Số trường", "Trường có chỉ số", "Trường đạt mục tiêu",
         "Tỷ lệ tham gia (%)",
     )  # fmt: skip
-    assert units[1][:6] == (OTHER_WARD, "UBND cấp xã (xã, phường, đặc khu)", 1, 1, 1, 100.0)
-    assert units[2][:6] == (WARD, "UBND cấp xã (xã, phường, đặc khu)", 2, 1, 0, 33.75)
-    assert units[2][6:12] == tuple(two(v) for v in A_NOW)  # only An Bình has figures
-    assert units[2][12] == 80.0
+    assert units[1][:6] == (OTHER_WARD, "UBND cấp xã (xã, phường, đặc khu)", 1, 1, 1, 1.0)
+    assert units[2][:6] == (WARD, "UBND cấp xã (xã, phường, đặc khu)", 2, 1, 0, 0.3375)
+    assert units[2][6:12] == tuple(pc(v) for v in A_NOW)  # only An Bình has figures
+    assert units[2][12] == 0.8
     assert [row[1] for row in rows_of(xlsx.path, "Phân bố theo mục tiêu")[1:]] == [1, 1, 0, 1]
     with Image.open(png.path) as image:
         assert image.format == "PNG" and image.width >= 800 and image.height >= 300

@@ -13,6 +13,8 @@ from PIL import Image
 
 from bot.app import App
 from bot.reports import render
+from bot.reports.metrics import NO_BREAK
+from handlers.reports.addressee import addressee_of
 from handlers.reports.figures import SchoolFigures
 from handlers.reports.files import Forms, school_forms, write_forms
 from handlers.reports.periods import Period, quarter_of
@@ -46,8 +48,13 @@ HIDDEN = "ẩn (dưới 5 câu trả lời)"  # the mark of a figure from too fe
 
 
 def two(share: float) -> float:
-    """A share as a cell holds it: a percentage with two decimals."""
+    """A share as a percentage with two decimals (and a change in points)."""
     return round(100 * share, 2)
+
+
+def pc(share: float) -> float:
+    """A share as an XLSX cell holds it: the fraction of the percentage shown, format 0.00%."""
+    return round(two(share) / 100, 6)
 
 
 def shown(share: float) -> str:
@@ -58,7 +65,8 @@ async def forms_of(
     app: App, seeded: Seeded, code: str, period: Period
 ) -> tuple[SchoolFigures, Forms]:
     (figures,) = await figures_of(app, seeded, period, code)
-    return figures, school_forms(figures, app.services.settings, TODAY)
+    addressee = addressee_of(seeded.schools[code], figures.authority_name)
+    return figures, school_forms(figures, app.services.settings, TODAY, addressee)
 
 
 def rows_of(path: Path, sheet: str) -> list[tuple[Any, ...]]:
@@ -82,19 +90,19 @@ async def test_the_weekly_xlsx_reads_back_with_every_figure(
         "Kỳ trước (%)",
     )
     expected = [
-        (SURVEY, title, two(now), two(before), two(now - before), "Có" if now >= 0.9 else "Chưa")
+        (SURVEY, title, pc(now), pc(before), two(now - before), "Có" if now >= 0.9 else "Chưa")
         for title, now, before in zip(ELEMENTS, A_NOW, A_BEFORE, strict=True)
     ]
-    expected.append((SURVEY, "Chỉ số chung (trung bình các nội dung)", 80.0, 70.0, 10.0, "Chưa"))
+    expected.append((SURVEY, "Chỉ số chung (trung bình các nội dung)", 0.8, 0.7, 10.0, "Chưa"))
     assert indices[1:] == expected
     assert rows_of(xlsx.path, "Tham gia theo lớp")[1:] == [
-        (SURVEY, "Lá 1", 5, 8, 62.5),
+        (SURVEY, "Lá 1", 5, 8, 0.625),
         (SURVEY, "2 lớp dưới 5 phiếu: không hiển thị riêng", None, None, None),
-        (SURVEY, "Cả trường", 6, 16, 37.5),
+        (SURVEY, "Cả trường", 6, 16, 0.375),
     ]
     summary = dict(row[:2] for row in rows_of(xlsx.path, "Tổng hợp"))
     assert summary["Phiếu trong kỳ"] == 6
-    assert summary["Hài lòng với nhà trường nói chung (câu tổng quát)"] == two(5 / 6)
+    assert summary["Hài lòng với nhà trường nói chung (câu tổng quát)"] == pc(5 / 6)
     assert summary["Điểm trung bình (1–5)"] == round(284 / 69, 2)
     assert rows_of(xlsx.path, "Mong đợi")[1:4] == [
         (SURVEY, "Cơ sở vật chất", 4),
@@ -104,10 +112,10 @@ async def test_the_weekly_xlsx_reads_back_with_every_figure(
     tickets = dict(rows_of(xlsx.path, "Phản ánh – kiến nghị")[1:])
     assert tickets == {
         "Phiếu mới nhận": 3,
-        "Cấp số phiếu ngay trong ngày (%)": 100.0,
+        "Cấp số phiếu ngay trong ngày (%)": 1.0,
         "Phiếu đến hạn trong kỳ": 2,
         "Giải quyết đúng hạn": 1,
-        "Tỷ lệ đúng hạn (%)": 50.0,
+        "Tỷ lệ đúng hạn (%)": 0.5,
         "Đang xử lý cuối kỳ": 3,
         "Quá hạn chưa xong": 1,
         "Phiếu mở lâu nhất (ngày)": 12,
@@ -132,7 +140,7 @@ async def test_the_quarterly_docx_has_the_seed_reports_sentence_with_the_real_fi
     _, forms = await forms_of(app, seeded, "A", quarter_of(TODAY))
     (written,) = await write_forms(forms, tmp_path, [".docx"])
     document = docx.Document(str(written.path))
-    text = "\n".join(p.text for p in document.paragraphs)
+    text = "\n".join(p.text for p in document.paragraphs).replace(NO_BREAK, " ")
     overall = shown(fmean(A_QUARTER))
     assert "BÁO CÁO" in text and f"Kính gửi: {WARD}." in text
     assert (
@@ -141,10 +149,12 @@ async def test_the_quarterly_docx_has_the_seed_reports_sentence_with_the_real_fi
         "(mục tiêu 90 %: chưa đạt)."
     ) in text
     assert overall == "75,30 %"
+    # the quarter is not over on 23/11: the report runs to that day, its last day with figures
+    assert "quý IV năm 2026 (từ ngày 01/10/2026 đến ngày 23/11/2026) như sau:" in text
     assert (
         "tiếp nhận 5 ý kiến, phản ánh – kiến nghị của CMHS qua trợ lý Hài Lòng, 100,00 % được cấp "
         "số phiếu ngay khi nhận. Số phiếu đến hạn giải quyết: 3; giải quyết đúng hạn: 2 (tỷ lệ "
-        "66,67 %). Đến cuối kỳ còn 3 phiếu đang xử lý, trong đó 1 phiếu quá hạn."
+        "66,67 %). Đến ngày 23/11/2026 còn 3 phiếu đang xử lý, trong đó 1 phiếu quá hạn."
     ) in text
     assert "đã gửi 2 tin cải cách hành chính và 1 thông báo" in text
     assert "tới 6/8 lượt nhận; 2/9 tuần có ít nhất một tin" in text
@@ -152,13 +162,22 @@ async def test_the_quarterly_docx_has_the_seed_reports_sentence_with_the_real_fi
     letterhead, elements, signature = document.tables
     assert signature.cell(0, 0).text.startswith("Nơi nhận:\n- Như trên;")
     assert signature.cell(0, 1).text.startswith("HIỆU TRƯỞNG\n(Ký, ghi rõ họ tên và đóng dấu)")
-    assert "TRƯỜNG MẦM NON AN BÌNH" in letterhead.cell(0, 0).text
-    assert "ngày 23 tháng 11 năm 2026" in letterhead.cell(0, 1).text
+    assert "TRƯỜNG MẦM NON AN BÌNH" in letterhead.cell(0, 0).text.replace(NO_BREAK, " ")
+    assert letterhead.cell(1, 1).text == "Hoa, ngày … tháng … năm …"
     assert [[c.text for c in row.cells] for row in elements.rows] == [
         ["Nội dung", "Tỷ lệ hài lòng", "So với quý trước"],
         *[[t, shown(v), "–"] for t, v in zip(ELEMENTS, A_QUARTER, strict=True)],
         ["Chỉ số chung (trung bình các nội dung)", overall, "–"],
     ]
+
+
+async def test_a_quarter_that_is_over_is_reported_to_its_last_day(
+    app: App, seeded: Seeded, tmp_path: Path
+) -> None:
+    _, forms = await forms_of(app, seeded, "A", quarter_of(TODAY).previous())
+    (written,) = await write_forms(forms, tmp_path, [".docx"])
+    text = "\n".join(p.text for p in docx.Document(str(written.path)).paragraphs)
+    assert "quý III năm 2026 (từ ngày 01/07/2026 đến ngày 30/09/2026) như sau:" in text
 
 
 async def test_every_form_opens(app: App, seeded: Seeded, tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from bot.models import Authority, CompletionReceipt, Person, School, Wave, WaveI
 from handlers import texts
 from handlers.authorities.tree import create_authority
 from handlers.release import hold_answers, release_responses
+from handlers.reports.addressee import Addressee
 from handlers.reports.authority import authority_figures
 from handlers.reports.authority_view import authority_sheets, authority_text
 from handlers.reports.figures import SchoolFigures, school_figures
@@ -36,10 +37,14 @@ from handlers.waves import launch_wave
 MARK = texts.SUPPRESSED_MARK.format(min=5)
 WARD = "Ủy ban nhân dân phường Nhỏ"
 SCALE = (
-    "tc_cong_khai", "tc_thu_tuc", "tc_lien_he", "csvc_phong_hoc", "csvc_bep_ve_sinh",
-    "mt_an_toan", "mt_than_thien", "hd_cham_soc", "hd_hoc_choi", "kq_tien_bo", "pakn_kenh",
+    "tc_cong_khai", "tc_thu_tuc", "tc_lien_he", "csvc_phong_lop", "csvc_san_choi",
+    "csvc_do_choi", "csvc_bep_an", "csvc_khu_ve_sinh", "mt_an_toan", "mt_than_thien",
+    "hd_cham_soc", "hd_giao_duc", "hd_thong_tin", "kq_tien_bo", "kq_tinh_cam", "pakn_kenh",
 )  # fmt: skip
 ALL_TOP = {**dict.fromkeys(SCALE, "5"), "overall": "5", "pakn_da_gui": "no"}
+
+
+ADDRESSEE = Addressee(WARD, WARD, "MNN", "")
 
 
 async def seeded(app: App, clock: FixedClock, responses: list[dict[str, str]]) -> Wave:
@@ -105,7 +110,7 @@ async def test_a_survey_of_one_to_four_responses_shows_no_figure_anywhere(
     said = school_text(figures, 5)
     assert texts.REPORT_SUPPRESSED.format(n=n, mark=MARK) in said
 
-    forms = school_forms(figures, app.settings, today)
+    forms = school_forms(figures, app.settings, today, ADDRESSEE)
     xlsx, csv, document = await write_forms(forms, tmp_path, [".xlsx", ".csv", ".docx"])
     for sheet in ("Chỉ số hài lòng", "Từng câu hỏi", "Mong đợi"):
         rows = cells(xlsx.path, sheet)
@@ -149,10 +154,13 @@ async def test_a_survey_of_one_to_four_responses_shows_no_figure_anywhere(
 async def test_a_question_one_to_four_answered_is_the_mark_and_counts_in_no_other_figure(
     app: App, clock: FixedClock, tmp_path: Path, n: int
 ) -> None:
-    """Six responses; `n` of them give tc_cong_khai a 1, kq_tien_bo (its element's only item)
-    and the overall question a 5, and choose wishes; the others say "không rõ" or skip."""
+    """Six responses; `n` of them give tc_cong_khai a 1, kq_tien_bo and kq_tinh_cam (their
+    element's items) and the overall question a 5, and choose wishes; the others say "không
+    rõ" or skip."""
     answered = {**ALL_TOP, "tc_cong_khai": "1", "wishes": "co_so_vat_chat"}
-    unknown = {**ALL_TOP, "tc_cong_khai": "0", "kq_tien_bo": "0", "overall": "0"}
+    unknown = {
+        **ALL_TOP, "tc_cong_khai": "0", "kq_tien_bo": "0", "kq_tinh_cam": "0", "overall": "0",
+    }  # fmt: skip
     wave = await seeded(app, clock, [answered] * n + [unknown] * (6 - n))
     figures, _, today = await figures_of(app, wave)
     (survey,) = figures.surveys
@@ -169,16 +177,16 @@ async def test_a_question_one_to_four_answered_is_the_mark_and_counts_in_no_othe
     assert f"  – Hài lòng với nhà trường nói chung: {MARK} phụ huynh" in said
     assert texts.REPORT_WISHES.format(wishes=MARK) in said
 
-    forms = school_forms(figures, app.settings, today)
+    forms = school_forms(figures, app.settings, today, ADDRESSEE)
     xlsx, document = await write_forms(forms, tmp_path, [".xlsx", ".docx"])
     items = {row[2]: row[3:] for row in cells(xlsx.path, "Từng câu hỏi")}
     questions = {q.key: q.text for q in app.services.catalog.latest("preschool_parents").questions}
     assert items[questions["tc_cong_khai"]] == (MARK,) * 4
     assert items[questions["kq_tien_bo"]] == (MARK,) * 4
-    assert items[questions["tc_thu_tuc"]] == (6, 6, 100.0, 5.0)
+    assert items[questions["tc_thu_tuc"]] == (6, 6, 1.0, 5.0)  # 100,00 % and the mean
     indices = {row[1]: row[2] for row in cells(xlsx.path, "Chỉ số hài lòng")}
     assert indices["Kết quả chăm sóc và giáo dục trẻ"] == MARK
-    assert indices["Tiếp cận dịch vụ giáo dục"] == 100.0
+    assert indices["Tiếp cận dịch vụ giáo dục"] == 1.0  # 100,00 %
     assert cells(xlsx.path, "Mong đợi") == [(survey.title, MARK, MARK)]
     summary = dict(row[:2] for row in cells(xlsx.path, "Tổng hợp"))
     assert summary[texts.ROW_OVERALL_QUESTION] == MARK

@@ -152,8 +152,9 @@ async def test_a_denunciation_stays_sealed_in_every_staff_view_and_export(
     async with app.db.sessions() as session:
         terms = Terms.of(app.settings)
         facts = await school_facts(session, setup.school.id, terms)
-    rows = export_rows(facts, clock.now().date() - timedelta(days=30), clock.now().date(), terms)
-    flat = "\n".join("\t".join(row) for row in rows)
+    today = clock.now().date()
+    rows = export_rows(facts, today - timedelta(days=30), today, terms, today)
+    flat = "\n".join("\t".join(str(cell) for cell in row) for row in rows)
     assert "PA-2026-0001" in flat and texts.EXPORT_SEALED in flat
     for secret in (NAME, PHONE, DENUNCIATION):
         assert secret not in flat

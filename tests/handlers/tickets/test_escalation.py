@@ -152,7 +152,11 @@ async def test_an_extended_complaint_is_watched_against_its_new_due_date(
     await principal.taps("Thụ lý")
     assert "Hạn có kết quả: 23/12/2026." in parent.last_reply  # 30 days (Luật Khiếu nại Art. 28)
     await principal.taps("Gia hạn")
-    assert parent.last_reply.endswith("được gia hạn đến 07/01/2027.")  # 45 days
+    assert principal.last_reply.startswith("Thầy/cô gõ lý do gia hạn giải quyết phiếu PA-2026-0001")
+    await principal.says("Phải đối chiếu sổ thu của hai năm học.")
+    assert parent.last_reply.endswith(  # 45 days
+        "được gia hạn đến 07/01/2027.\nLý do: Phải đối chiếu sổ thu của hai năm học."
+    )
     assert texts.EXTEND not in principal.choices  # a complaint is extended once
     clock.at = at(24)
     await run_deadline_watch(app)

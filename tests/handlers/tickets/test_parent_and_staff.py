@@ -8,7 +8,7 @@ from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
 from bot.models import ConsentEvent, Ticket, TicketEvent
-from handlers import texts
+from handlers import notice, texts
 from handlers.tickets.follow import AddTicketInfo, MyTicket, RateTicket
 from tests.chat import ChatUser
 from tests.factories import make_school
@@ -208,7 +208,9 @@ async def test_consent_is_asked_once_and_cancelling_drops_the_draft(
     await parent.taps("Không đồng ý")  # no feedback consent at onboarding
 
     await parent.says("/phananh")
-    assert parent.last_reply.startswith(texts.FEEDBACK_ASK_CONSENT)
+    paragraph = notice.purpose_paragraph("feedback", app.services.settings)
+    assert parent.last_reply.startswith(texts.FEEDBACK_ASK_CONSENT.format(paragraph=paragraph))
+    assert "ảnh kèm theo, họ tên và cách liên hệ" in parent.last_reply
     await parent.taps("Không đồng ý")
     assert parent.last_reply == texts.FEEDBACK_NO_CONSENT
     await parent.says("/phananh")

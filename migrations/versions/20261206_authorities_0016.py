@@ -9,8 +9,8 @@ District officers (memberships of role "district") become officers of their scho
 their unused invites officer invites; tickets handled by the district are handled by the
 authority; the column goes.
 
-Revision ID: authorities
-Revises: 0011
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-06 12:00:00
 """
 
@@ -23,8 +23,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "authorities"
-down_revision: str | None = "0011"
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
