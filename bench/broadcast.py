@@ -23,7 +23,6 @@ import argparse
 import asyncio
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -54,6 +53,7 @@ from bot.models import (
 from bot.settings import Settings
 from handlers.posting import Draft, announcement_body, post
 from tests.fakes.flood import FloodControl, FloodLimits
+from tests.fakes.loopback import free_port
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
 
 PARENT_BASE = 100_000
@@ -164,9 +164,9 @@ async def announce(db_url: str) -> tuple[int, float]:
     return broadcast.recipients, elapsed
 
 
-def start_bot(db_url: str, api_url: str, scale: float) -> subprocess.Popen[bytes]:
-    """`hailong run` against the fake, with every limit times `scale`."""
-    env = {
+def bot_env(db_url: str, api_url: str, scale: float, port: int, level: str) -> dict[str, str]:
+    """The environment of `hailong run` against the fake, with every limit times `scale`."""
+    return {
         **os.environ,
         "HAILONG_DATABASE_URL": db_url,
         "HAILONG_TELEGRAM_TOKEN": TOKEN,
@@ -175,16 +175,15 @@ def start_bot(db_url: str, api_url: str, scale: float) -> subprocess.Popen[bytes
         "HAILONG_TELEGRAM_RATE_OVERALL": str(30 * scale),
         "HAILONG_TELEGRAM_RATE_PER_CHAT": str(1 * scale),
         "HAILONG_TELEGRAM_RATE_PER_GROUP": str(20 * scale),
-        "HAILONG_HTTP_PORT": str(_free_port()),
-        "HAILONG_LOG_LEVEL": "WARNING",
+        "HAILONG_HTTP_PORT": str(port),
+        "HAILONG_LOG_LEVEL": level,
     }
+
+
+def start_bot(db_url: str, api_url: str, scale: float) -> subprocess.Popen[bytes]:
+    """`hailong run` against the fake, with every limit times `scale`."""
+    env = bot_env(db_url, api_url, scale, free_port(), "WARNING")
     return subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

@@ -31,7 +31,6 @@ import os
 import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,12 +44,12 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy import select
 
-from bench.broadcast import PROBE_BASE, BenchTelegram, announce, seed
+from bench.broadcast import PROBE_BASE, BenchTelegram, announce, bot_env, seed
 from bench.machine import describe
 from bot.db import Database
 from bot.models import OutboxMessage
 from tests.fakes.flood import FloodControl, FloodLimits
-from tests.fakes.telegram_api import TOKEN
+from tests.fakes.loopback import free_port
 
 PRIVATE, GROUPS = 2970, 30
 PARENTS = 120  # replies due during the fault
@@ -107,31 +106,14 @@ class Bot:
 
 
 def start_bot(db_url: str, api_url: str, scale: float, logs: Path, n: int) -> Bot:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "HAILONG_DATABASE_URL": db_url,
-        "HAILONG_TELEGRAM_TOKEN": TOKEN,
-        "HAILONG_TELEGRAM_API_URL": api_url,
-        "HAILONG_TELEGRAM_BOT_USERNAME": "bench_bot",
-        "HAILONG_TELEGRAM_RATE_OVERALL": str(30 * scale),
-        "HAILONG_TELEGRAM_RATE_PER_CHAT": str(1 * scale),
-        "HAILONG_TELEGRAM_RATE_PER_GROUP": str(20 * scale),
-        "HAILONG_HTTP_PORT": str(port),
-        "HAILONG_LOG_LEVEL": "INFO",
-    }
+    port = free_port()
+    env = bot_env(db_url, api_url, scale, port, "INFO")
     log = logs / f"bot-{n}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run"], env=env, stdout=out, stderr=subprocess.STDOUT
         )
     return Bot(process, port, log)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def metrics_of(bot: Bot) -> dict[str, float]:

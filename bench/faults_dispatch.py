@@ -57,6 +57,7 @@ from bench.machine import describe
 from bench.webhook_answers import SECRET, TOKEN, callback_update, seed, text_update
 from bot.db import Database
 from bot.models import ChatAccount, DraftAnswer, InboundMessage, OutboxMessage, SurveyRun
+from tests.fakes.loopback import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = Path("/tmp/hailong_faults")
@@ -256,7 +257,7 @@ class Bot:
 
     def __init__(self, name: str, db_url: str, api: BotApi, *, webhook: bool) -> None:
         self.name, self.api = name, api
-        self.port = _free_port()
+        self.port = free_port()
         self.log = WORK / f"{name}.log"
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("HAILONG_")},
@@ -327,14 +328,6 @@ class Bot:
     def errors(self) -> list[str]:
         lines = self.log.read_text(errors="replace").splitlines() if self.log.exists() else []
         return [line for line in lines if " ERROR " in line or " CRITICAL " in line]
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 # --- parents -------------------------------------------------------------------------------------

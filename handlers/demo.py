@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -72,6 +72,32 @@ class DemoSchool:
     school_name: str
     class_codes: dict[str, str]
     personas: list[DemoPersona]
+
+
+async def weekly_wave(
+    session: AsyncSession,
+    catalog: Catalog,
+    settings: Settings,
+    school: School,
+    opened: datetime,
+    closes: datetime,
+    week: date | datetime,
+    released: datetime | None,
+) -> Wave:
+    """A demo wave of the preschool questionnaire named for its week, released when given."""
+    wave, _ = await launch_wave(
+        session,
+        catalog,
+        school_id=school.id,
+        survey_key="preschool_parents",
+        opens_at=opened,
+        closes_at=closes,
+        now=opened,
+        settings=settings,
+        title=f"Khảo sát sự hài lòng tuần {week:%d/%m}",
+    )
+    wave.released_at = released
+    return wave
 
 
 async def seed_demo(
@@ -161,19 +187,11 @@ async def _create(
     for weeks_ago in (2, 1, 0):  # one wave a week: the last two closed, this week's open
         opened = now - timedelta(days=(today - monday).days + 7 * weeks_ago)
         closes = opened + timedelta(days=6) if weeks_ago else now + timedelta(days=12)
-        wave, _ = await launch_wave(
-            session,
-            catalog,
-            school_id=school.id,
-            survey_key="preschool_parents",
-            opens_at=opened,
-            closes_at=closes,
-            now=opened,
-            settings=settings,
-            title=f"Khảo sát sự hài lòng tuần {(monday - timedelta(weeks=weeks_ago)):%d/%m}",
+        week = monday - timedelta(weeks=weeks_ago)
+        released = closes if weeks_ago else None
+        waves.append(
+            await weekly_wave(session, catalog, settings, school, opened, closes, week, released)
         )
-        wave.released_at = closes if weeks_ago else None
-        waves.append(wave)
     for n, (person, classroom) in enumerate(answering):
         weeks_ago = 2 - n % len(WEEKLY_LEVELS)
         day = min(monday - timedelta(weeks=weeks_ago) + timedelta(days=n % 5), today)

@@ -26,10 +26,9 @@ from bot.models import (
 )
 from bot.settings import Settings
 from handlers.authorities.tree import create_authority
-from handlers.demo import PROVINCE_OFFICER, WARD_OFFICER, _answer, _person
+from handlers.demo import PROVINCE_OFFICER, WARD_OFFICER, _answer, _person, weekly_wave
 from handlers.setup import create_class, create_school
 from handlers.tickets.store import Terms
-from handlers.waves import launch_wave
 from surveys.catalog import Catalog
 
 DEMO_PROVINCE = "Sở Giáo dục và Đào tạo Thành phố Hồ Chí Minh"
@@ -96,18 +95,7 @@ async def _answered_wave(
 ) -> None:
     """A week-long wave that closed and was released, answered by `answering`."""
     closes = opened + timedelta(days=6)
-    wave, _ = await launch_wave(
-        session,
-        catalog,
-        school_id=school.id,
-        survey_key="preschool_parents",
-        opens_at=opened,
-        closes_at=closes,
-        now=opened,
-        settings=settings,
-        title=f"Khảo sát sự hài lòng tuần {opened:%d/%m}",
-    )
-    wave.released_at = closes
+    wave = await weekly_wave(session, catalog, settings, school, opened, closes, opened, closes)
     draw = random.Random(school.code)
     for turn, person in enumerate(answering):
         await _answer(session, catalog, wave, classroom, draw, levels[turn:] + levels[:turn])

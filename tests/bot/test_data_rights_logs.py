@@ -7,8 +7,6 @@ no caps shows that the probe finds them when they are there."""
 from __future__ import annotations
 
 import io
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,19 +28,6 @@ NEVER = (NAME, PHONE, NEW_PHONE, NEW_NAME, COMPLAINT, "Lan Nguyễn")
 @pytest.fixture
 def settings(clean_database: str, tmp_path: Path) -> Settings:
     return Settings(database_url=clean_database, reports_dir=tmp_path / "reports", _env_file=None)
-
-
-@pytest.fixture
-def naive_logging() -> Iterator[io.StringIO]:
-    buffer = io.StringIO()
-    handler = logging.StreamHandler(buffer)
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield buffer
-    finally:
-        root.removeHandler(handler)
 
 
 async def exercise_the_rights(settings: Settings, clock: FixedClock) -> None:

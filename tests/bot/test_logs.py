@@ -13,7 +13,6 @@ import io
 import json
 import logging
 import traceback
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -50,20 +49,6 @@ NEVER = (
     COMMENT,
     *PARENT_NAMES,
 )
-
-
-@pytest.fixture
-def naive_logging() -> Iterator[io.StringIO]:
-    """Every logger at DEBUG into one stream, with no caps: what `basicConfig` would give."""
-    buffer = io.StringIO()
-    handler = logging.StreamHandler(buffer)
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield buffer
-    finally:
-        root.removeHandler(handler)
 
 
 async def survey_and_denunciation(settings: Settings, clock: FixedClock) -> None:
