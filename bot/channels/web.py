@@ -30,7 +30,7 @@ from aiohttp import web
 
 from bot.channels import zalo
 from bot.channels.base import Choice, Inbound, Outbound, Receiver, normalize_text
-from bot.channels.kit.intake import Malformed, checked
+from bot.channels.kit.intake import Malformed, checked, inbox_spell, record
 from bot.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
@@ -154,6 +154,7 @@ class WebChannel:
         self._personas: tuple[Persona, ...] = tuple(personas)
         self._clock = clock or SystemClock()
         self._receive: Receiver | None = None
+        self._inbox_spell = inbox_spell(self.name)
         self._stopped = False
         self._open_polls = 0
         # a prefix per process, so an edit queued before a restart cannot hit a new message
@@ -283,10 +284,7 @@ class WebChannel:
         # shown first, so the person's words always come before our answer
         mine = self._append(chat, "me", echo)
         await self._changed(chat)
-        try:
-            await receive(inbound)
-        except Exception:
-            log.exception("web inbound %s not recorded", inbound.external_id)
+        if not await record(self._inbox_spell, receive, inbound):
             for view in (chat.messages, chat.zalo):
                 if mine in view:
                     view.remove(mine)
