@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import (
@@ -23,6 +23,7 @@ from bot.models import (
     CompletionReceipt,
     ConsentEvent,
     Membership,
+    OutboxMessage,
     PendingResponse,
     Person,
     Response,
@@ -203,7 +204,19 @@ async def _create(
         session.add(CompletionReceipt(wave_id=wave.id, person_id=person.id, submitted_at=submitted))
     if terms is not None:
         await _file_tickets(session, school, answering[0][0], la1, now, terms)
+    await delivered_history(session, now)
     return school
+
+
+async def delivered_history(session: AsyncSession, now: datetime) -> None:
+    """The seeded past went out in the past: invitations queued before today are marked sent
+    when they were queued, instead of waiting to be given up as a day too old."""
+    await session.flush()
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "pending", OutboxMessage.created_at < now)
+        .values(status="sent", sent_at=OutboxMessage.created_at)
+    )
 
 
 async def _answer(

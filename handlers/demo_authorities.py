@@ -26,7 +26,14 @@ from bot.models import (
 )
 from bot.settings import Settings
 from handlers.authorities.tree import create_authority
-from handlers.demo import PROVINCE_OFFICER, WARD_OFFICER, _answer, _person, weekly_wave
+from handlers.demo import (
+    PROVINCE_OFFICER,
+    WARD_OFFICER,
+    _answer,
+    _person,
+    delivered_history,
+    weekly_wave,
+)
 from handlers.setup import create_class, create_school
 from handlers.tickets.store import Terms
 from surveys.catalog import Catalog
@@ -81,6 +88,7 @@ async def seed_authorities(
         (PROVINCE_OFFICER, "Cán bộ Sở GD&ĐT", province),
     ):
         await _officer(session, now, channel, chat_id, name, authority)
+    await delivered_history(session, now)
 
 
 async def _answered_wave(
