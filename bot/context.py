@@ -67,6 +67,11 @@ class Context:
             )
         )
 
+    @property
+    def can_edit(self) -> bool:
+        """Whether `reply(edit=True)` edits a message: a tap on a button of one of ours."""
+        return self.inbound.kind == "choice" and self.inbound.message_id is not None
+
     def set_flow(self, flow: str, **data: object) -> None:
         self.dialog.flow = flow
         self.dialog.data = dict(data)

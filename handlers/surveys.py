@@ -31,7 +31,9 @@ from handlers.runs import (
 from handlers.waves import StartSurvey, open_waves_for, staff_menu, start_choices
 from surveys import labels
 from surveys.kinds import kind_of
+from surveys.engine import SummaryLine
 from surveys.options import label_of
+from surveys.run_view import View
 from surveys.schema import Survey
 from surveys.step import (
     SKIP_OPTION,
@@ -307,7 +309,44 @@ async def _advance(ctx: Context, wave_id: int, token: str, event: Input) -> None
         if answering is None or answering.run != run.token:
             ctx.start_flow(SURVEY, Answering(run=run.token))
         note = _settled_change(event, state, outcome)
-        _show(ctx, wave.id, run.token, survey, outcome.screen, edit=replace_tapped, note=note)
+        kept = _answered_form(ctx, event, survey, state, outcome) if replace_tapped else None
+        if kept is not None:  # the tapped message keeps what it asked, with the answer
+            ctx.reply(kept, edit=True)
+        edit = replace_tapped and kept is None
+        _show(ctx, wave.id, run.token, survey, outcome.screen, edit=edit, note=note)
+
+
+def _answered_form(
+    ctx: Context, event: Input, survey: Survey, state: RunState, outcome: Outcome
+) -> str | None:
+    """What the tapped message becomes once answered: the question with its answer, or the
+    review with the question picked to change; None when it simply moves on (ticks, confirmations)."""
+    if not ctx.can_edit:
+        return None  # a typed answer: the parent's own message already shows it
+    if isinstance(event, Pick | Done):
+        question = survey.questions[event.question]
+        value = outcome.state.answers.get(question.key)
+        numbers = [q.key for q in outcome.visible]
+        if value is None or question.key not in numbers:
+            return None
+        asked = texts.QUESTION.format(
+            number=numbers.index(question.key) + 1, total=len(numbers), text=question.text
+        )
+        return texts.ANSWERED.format(asked=asked, answer=label_of(question, value))
+    if isinstance(event, Edit) and isinstance(outcome.screen, Ask):
+        lines = View.of(survey, state.answers).lines(state.answers)
+        picked = texts.CHANGE_PICKED.format(number=outcome.screen.number)
+        return texts.ANSWERED.format(asked=_review_text(lines), answer=picked)
+    return None
+
+
+def _review_text(lines: Sequence[SummaryLine]) -> str:
+    """The review: its heading, then each visible question with its answer."""
+    rows = [
+        texts.REVIEW_LINE.format(number=line.number, text=line.text, answer=line.answer)
+        for line in lines
+    ]
+    return "\n".join([texts.REVIEW, *rows])
 
 
 def _settled_change(event: Input, state: RunState, outcome: Outcome) -> str:
@@ -353,23 +392,21 @@ def _show(
         text = (f"{note}\n\n" if note else "") + text + (f"\n{hint}" if hint else "")
         ctx.reply(text, _question_choices(wave, run, screen), edit=edit)
     elif isinstance(screen, Review):
-        lines = [
-            texts.REVIEW_LINE.format(number=line.number, text=line.text, answer=line.answer)
-            for line in screen.lines
-        ]
         choices = [
             choice(SubmitRun(wave, run), labels.SUBMIT_LABEL, key="1"),
             choice(ChangeRun(wave, run), labels.CHANGE_LABEL, key="2"),
         ]
         head = [note, ""] if note else []
-        ctx.reply("\n".join([*head, texts.REVIEW, *lines]), choices, edit=edit)
+        ctx.reply("\n".join([*head, _review_text(screen.lines)]), choices, edit=edit)
     elif isinstance(screen, ChangeList):
         index = {q.key: i for i, q in enumerate(survey.questions)}
         choices = [
             choice(EditAnswer(wave, run, index[line.key]), str(line.number), key=str(line.number))
             for line in screen.lines
         ]
-        ctx.reply(texts.WHICH_TO_CHANGE, choices, edit=edit)
+        # the review stays on screen while the parent picks what to change
+        text = f"{_review_text(screen.lines)}\n\n{texts.WHICH_TO_CHANGE}"
+        ctx.reply(text, choices, edit=edit)
     elif isinstance(screen, ConfirmChange):
         text = texts.CONFIRM_CHANGE.format(number=screen.number, old=screen.old, new=screen.new)
         choices = [

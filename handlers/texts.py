@@ -326,7 +326,8 @@ INVALID_TOO_MANY = "Anh/chị chỉ chọn tối đa {max} mục thôi ạ."
 INVALID_EMPTY = "Anh/chị vui lòng gõ câu trả lời, hoặc chọn “Bỏ qua”."
 INVALID_TOO_LONG = "Câu trả lời dài quá, anh/chị vui lòng viết ngắn hơn (tối đa 2000 ký tự)."
 REVIEW = "Anh/chị xem lại câu trả lời trước khi gửi:"
-REVIEW_LINE = "{number}. {text}\n   → {answer}"
+# "Câu n:", not "n.": on Zalo the review's choices below are numbered "1." and "2."
+REVIEW_LINE = "Câu {number}: {text}\n   → {answer}"
 SUBMIT = labels.SUBMIT_LABEL
 CHANGE = labels.CHANGE_LABEL
 WHICH_TO_CHANGE = "Anh/chị muốn sửa câu số mấy?"
@@ -1139,3 +1140,9 @@ DEMO_TICKETS = (
     "Tôi chưa nhận được biên lai học phí tháng 10, nhờ nhà trường xem lại.",
     "Thủ tục xin miễn giảm học phí nộp ở đâu ạ?",
 )
+
+
+# --- issue 14: context stays readable, forgiving input ---
+ANSWERED = "{asked}\n→ {answer}"  # a question (or the review) kept in the chat with its answer
+CHANGE_PICKED = "Sửa câu {number}"
+CHOOSE_IN_RANGE = "Anh/chị vui lòng chọn từ {low} đến {high}."
