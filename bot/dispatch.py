@@ -40,7 +40,7 @@ from bot.routing import Handler, Routes
 from bot.transient import describe_failure, is_transient
 from bot.turns import Attempt, Turns
 from bot.unit_of_work import AfterCommit, UnitOfWork, begin_work
-from surveys.text import fold
+from surveys.text import names
 
 log = logging.getLogger(__name__)
 
@@ -269,13 +269,10 @@ async def _load_senders(
 
 
 def match_typed_choice(text: str, shown: list[dict[str, str]]) -> str | None:
-    """The payload of the shown choice a typed reply names, by its key or its label."""
-    wanted = fold(text)
-    if not wanted:
-        return None
+    """The payload of the shown choice a typed reply names, by its key or its label
+    (forgiving case, diacritics, punctuation, dashes and a polite particle: surveys/text.py)."""
     for index, choice in enumerate(shown, start=1):
-        key = choice.get("key") or str(index)
-        if wanted in (fold(key), fold(choice["label"])):
+        if names(text, choice.get("key") or str(index), choice["label"]):
             return choice["payload"]
     return None
 

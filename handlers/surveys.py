@@ -30,8 +30,8 @@ from handlers.runs import (
 )
 from handlers.waves import StartSurvey, open_waves_for, staff_menu, start_choices
 from surveys import labels
-from surveys.kinds import kind_of
 from surveys.engine import SummaryLine
+from surveys.kinds import kind_of
 from surveys.options import label_of
 from surveys.run_view import View
 from surveys.schema import Survey
@@ -149,6 +149,7 @@ REJECTIONS = {
     "too_many": texts.INVALID_TOO_MANY,
     "empty": texts.INVALID_EMPTY,
     "too_long": texts.INVALID_TOO_LONG,
+    "out_of_range": texts.CHOOSE_IN_RANGE,
     "stale": texts.STALE_BUTTON,
     "hidden": texts.QUESTION_HIDDEN,
 }
@@ -320,7 +321,7 @@ def _answered_form(
     ctx: Context, event: Input, survey: Survey, state: RunState, outcome: Outcome
 ) -> str | None:
     """What the tapped message becomes once answered: the question with its answer, or the
-    review with the question picked to change; None when it simply moves on (ticks, confirmations)."""
+    review with the question picked to change; None when it simply moves on."""
     if not ctx.can_edit:
         return None  # a typed answer: the parent's own message already shows it
     if isinstance(event, Pick | Done):

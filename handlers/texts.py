@@ -1145,4 +1145,4 @@ DEMO_TICKETS = (
 # --- issue 14: context stays readable, forgiving input ---
 ANSWERED = "{asked}\n→ {answer}"  # a question (or the review) kept in the chat with its answer
 CHANGE_PICKED = "Sửa câu {number}"
-CHOOSE_IN_RANGE = "Anh/chị vui lòng chọn từ {low} đến {high}."
+CHOOSE_IN_RANGE = "Anh/chị vui lòng chọn từ 1 đến {max}."

@@ -10,7 +10,9 @@ from surveys.engine import SummaryLine
 from surveys.run_state import RunState
 from surveys.schema import Question
 
-RejectionReason = Literal["not_a_choice", "too_many", "empty", "too_long", "stale", "hidden"]
+RejectionReason = Literal[
+    "not_a_choice", "too_many", "empty", "too_long", "out_of_range", "stale", "hidden"
+]
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ Screen = Ask | Review | ChangeList | ConfirmChange
 
 @dataclass(frozen=True)
 class Rejection:
-    """Why an input was refused; limit is max_choices (too_many) or the text cap (too_long)."""
+    """Why an input was refused; limit is max_choices (too_many), the text cap (too_long) or
+    the highest number shown (out_of_range)."""
 
     reason: RejectionReason
     limit: int | None = None

@@ -85,7 +85,7 @@ from surveys.outcomes import (
 from surveys.run_state import Proposal, RunState, Stage, initial_state
 from surveys.run_view import View, screen_of, settled
 from surveys.schema import Question, Survey
-from surveys.text import fold
+from surveys.text import choice_key, names, typed_keys
 
 __all__ = [
     "SKIP_OPTION",
@@ -116,14 +116,14 @@ __all__ = [
 
 _NUMBER = re.compile(r"[0-9]{1,4}")  # ASCII only: int() also reads "٣" but refuses "²"
 _WORD_MAX = 40  # longer text is no command word; no need to fold it
-_DONE_WORD = fold(DONE_LABEL)
-_SUBMIT_WORDS = frozenset({fold(SUBMIT_LABEL), "gui", FIRST_KEY})
-_CHANGE_WORDS = frozenset({fold(CHANGE_LABEL), "sua", SECOND_KEY})
+_DONE_WORD = choice_key(DONE_LABEL)
+_SUBMIT_WORDS = frozenset({choice_key(SUBMIT_LABEL), "gui", FIRST_KEY})
+_CHANGE_WORDS = frozenset({choice_key(CHANGE_LABEL), "sua", SECOND_KEY})
 _YES_WORDS = frozenset(
-    {fold(CONFIRM_YES_LABEL), "co", "c", "dong y", "doi", "yes", "y", "ok", FIRST_KEY}
+    {choice_key(CONFIRM_YES_LABEL), "co", "c", "dong y", "doi", "yes", "y", "ok", FIRST_KEY}
 )
 _NO_WORDS = frozenset(
-    {fold(CONFIRM_NO_LABEL), "khong", "k", "ko", "no", "n", "giu nguyen", SECOND_KEY}
+    {choice_key(CONFIRM_NO_LABEL), "khong", "k", "ko", "no", "n", "giu nguyen", SECOND_KEY}
 )
 
 
@@ -228,6 +228,8 @@ class _Run:
         number = int(word) if _NUMBER.fullmatch(word) else 0
         if stage == "choosing" and 1 <= number <= len(self.view.questions):
             return self.edit(self.view.indexes[number - 1])
+        if stage == "choosing" and _NUMBER.fullmatch(word):
+            return self.refuse("out_of_range", len(self.view.questions))
         if stage == "confirming" and word in _YES_WORDS | _NO_WORDS:
             return self.confirm(word in _YES_WORDS)
         return self.refuse("not_a_choice")
@@ -241,7 +243,7 @@ class _Run:
         if word == _DONE_WORD:
             return self.done(index)
         for position, option in enumerate(kind.options(question), start=1):
-            if word in (fold(kind.button_key(question, position, option)), fold(option.label)):
+            if names(word, kind.button_key(question, position, option), option.label):
                 return self.tick(index, position - 1)
         return None
 
@@ -403,4 +405,5 @@ def _word(text: str) -> str:
     """A typed command word, folded: "Gửi" → "gui", "1️⃣" → "1"; "" for long text."""
     if len(text) > _WORD_MAX:
         return ""
-    return fold(text.translate(DECORATION)).rstrip(".!").strip()
+    keys = typed_keys(text.translate(DECORATION))  # "Gửi ạ", "2." and "2)" read as the word
+    return keys[-1] if keys else ""

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 MIN_OPTIONS = 2
 MAX_TEXT_LENGTH = 2000
 MAX_CHOICE_LENGTH = 500  # longer input cannot be a choice; keeps parsing cheap
-RejectReason = Literal["not_a_choice", "too_many", "empty", "too_long"]
+RejectReason = Literal["not_a_choice", "too_many", "empty", "too_long", "out_of_range"]
 # tap: each option is a button that answers; ticks: buttons toggle, then "Xong"; text: typed
 InputMode = Literal["tap", "ticks", "text"]
 
@@ -31,7 +31,8 @@ class Accepted:
 
 @dataclass(frozen=True)
 class Rejected:
-    """The answer is not valid; limit is max_choices (too_many) or the text cap (too_long)."""
+    """The answer is not valid; limit is max_choices (too_many), the text cap (too_long) or
+    the highest number shown (out_of_range)."""
 
     reason: RejectReason
     limit: int | None = None

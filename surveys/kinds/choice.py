@@ -13,7 +13,7 @@ from surveys.kinds.base import (
     forbid_max_choices,
     require_options,
 )
-from surveys.text import fold
+from surveys.text import choice_key, typed_keys
 
 if TYPE_CHECKING:
     from surveys.fields import Option
@@ -49,7 +49,9 @@ class ChoiceKind:
         if len(text) > MAX_CHOICE_LENGTH:
             return Rejected("not_a_choice")
         value = self.match(question, text)
-        return Rejected("not_a_choice") if value is None else Accepted(value)
+        if value is not None:
+            return Accepted(value)
+        return self.refuse_number(question, text)
 
     def label(self, question: Question, value: str) -> str:
         """The option's label, or the value itself when no option has it."""
@@ -73,19 +75,32 @@ class ChoiceKind:
 
     def match(self, question: Question, token: str) -> str | None:
         """The value of the option one token names: by key, value or label, else an alias."""
-        token = token.translate(DECORATION).strip().rstrip(".!")
+        keys = typed_keys(token.translate(DECORATION))
         options = self.options(question)
-        if _DIGITS.fullmatch(token):
-            key = str(int(token))
+        number = next((key for key in keys if _DIGITS.fullmatch(key)), None)
+        if number is not None:  # a number names an option only by its key ("2.", "2 ạ")
+            key = str(int(number))
             for position, option in enumerate(options, start=1):
                 if self.button_key(question, position, option) == key:
                     return option.value
             return None
-        folded = fold(token)
         for option in options:
-            if folded == option.value or folded == fold(option.label):
+            if option.value in keys or choice_key(option.label) in keys:
                 return option.value
-        return self.alias(question, folded)
+        return next((v for k in keys if (v := self.alias(question, k)) is not None), None)
+
+    def refuse_number(self, question: Question, text: str) -> Rejected:
+        """A number that names no option gets the range of the numbers shown; anything else
+        the usual "not a choice"."""
+        keys = [
+            int(key)
+            for position, option in enumerate(self.options(question), start=1)
+            if (key := self.button_key(question, position, option)).isdigit() and key != "0"
+        ]
+        typed = typed_keys(text.translate(DECORATION))
+        if keys and any(_DIGITS.fullmatch(key) for key in typed):
+            return Rejected("out_of_range", max(keys))
+        return Rejected("not_a_choice")
 
     def alias(self, question: Question, folded: str) -> str | None:
         """The value another word (already folded) stands for; none by default."""

@@ -44,7 +44,7 @@ class MultiKind(ChoiceKind):
         while start < len(tokens):
             found = self._longest_match(question, tokens, start)
             if found is None:
-                return Rejected("not_a_choice")
+                return self.refuse_number(question, tokens[start])
             value, start = found
             if value not in chosen:
                 chosen.append(value)

@@ -135,10 +135,10 @@ async def test_the_whole_v2_questionnaire_in_chat(
 
     review = parent.last_reply
     assert review.startswith(texts.REVIEW)
-    assert "1. Người trả lời phiếu này là:\n   → Bố" in review
-    assert "6. Các khoản thu" in review and "→ Không rõ\n" in review
-    assert "10. Bếp ăn của trường bảo đảm vệ sinh an toàn thực phẩm\n   → Không rõ" in review
-    assert "25. " + COMMENT + "\n   → (bỏ qua)" in review
+    assert "Câu 1: Người trả lời phiếu này là:\n   → Bố" in review
+    assert "Câu 6: Các khoản thu" in review and "→ Không rõ\n" in review
+    assert "Câu 10: Bếp ăn của trường bảo đảm vệ sinh an toàn thực phẩm\n   → Không rõ" in review
+    assert "Câu 25: " + COMMENT + "\n   → (bỏ qua)" in review
     await parent.taps("Gửi phiếu")
     assert parent.last_reply == texts.SUBMITTED
     async with app.db.sessions() as session:

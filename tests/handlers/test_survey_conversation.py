@@ -56,8 +56,10 @@ async def test_join_consent_and_whole_survey_with_resume_review_and_submit(
     assert parent.choices == ["Bố", "Mẹ", "Người giám hộ", "Người khác (ông bà, người thân)"]
     question_message = parent.messages[-1]
     await parent.taps("Mẹ")
-    # the tapped question turns into the next one instead of a new message
-    assert question_message.edits == 1 and question_message.text.startswith("Câu 2/")
+    # the tapped question stays in the chat with its answer, the next one comes below it
+    assert question_message.edits == 1 and question_message.choices == ()
+    assert question_message.text == "Câu 1/23. Người trả lời phiếu này là:\n→ Mẹ"
+    assert parent.last_reply.startswith("Câu 2/")
     await parent.says("3")  # the number of "Zalo, nhóm lớp"
     assert parent.last_reply.startswith("Câu 3/")
     assert parent.choices[:6] == [

@@ -29,8 +29,11 @@ async def test_a_wrong_reply_re_asks_the_same_question_politely(
     app: App, memory: MemoryChannel, clock: FixedClock
 ) -> None:
     parent = await started_parent(app, memory, clock)
-    await parent.says("7")
+    await parent.says("hài lòng lắm")
     assert parent.messages[-2].text == texts.INVALID_CHOICE
+    assert parent.last_reply.startswith("Câu 1/")
+    await parent.says("7")  # a number beyond the scale gets its range, not the generic reply
+    assert parent.messages[-2].text == texts.CHOOSE_IN_RANGE.format(max=5)
     assert parent.last_reply.startswith("Câu 1/")
     await parent.sends_photo()
     assert parent.last_reply == texts.NOT_TEXT

@@ -58,9 +58,14 @@ def test_scale_accepts_levels_labels_and_unknown(typed: str, value: str) -> None
     assert parse_answer(scale(), typed) == Accepted(value)
 
 
-@pytest.mark.parametrize("typed", ["6", "7", "-1", "hài lòng lắm", "4 5", "x" * 50_000])
+@pytest.mark.parametrize("typed", ["-1", "hài lòng lắm", "4 5", "x" * 50_000])
 def test_scale_refuses_what_is_not_a_level(typed: str) -> None:
     assert parse_answer(scale(), typed) == Rejected("not_a_choice")
+
+
+@pytest.mark.parametrize("typed", ["6", "7", "7.", "9 ạ"])
+def test_scale_gives_the_range_for_a_number_out_of_it(typed: str) -> None:
+    assert parse_answer(scale(), typed) == Rejected("out_of_range", 5)
 
 
 @pytest.mark.parametrize("typed", ["", "   ", "\n"])
@@ -68,9 +73,13 @@ def test_blank_is_empty(typed: str) -> None:
     assert parse_answer(scale(), typed) == Rejected("empty")
 
 
-@pytest.mark.parametrize("typed", ["0", "khong ro", UNKNOWN_LABEL])
+@pytest.mark.parametrize("typed", ["khong ro", UNKNOWN_LABEL])
 def test_scale_without_unknown_refuses_it(typed: str) -> None:
     assert parse_answer(scale(allow_unknown=False), typed) == Rejected("not_a_choice")
+
+
+def test_scale_without_unknown_gives_the_range_for_0() -> None:
+    assert parse_answer(scale(allow_unknown=False), "0") == Rejected("out_of_range", 5)
 
 
 @pytest.mark.parametrize("typed", ["bỏ qua", "Bỏ Qua", "bo qua", "-", " - "])
@@ -105,9 +114,14 @@ def test_yes_no_variants(toy: Survey, typed: str, value: str) -> None:
     assert parse_answer(toy.question("has_sent"), typed) == Accepted(value)
 
 
-@pytest.mark.parametrize("typed", ["0", "3", "có lẽ", "chưa biết"])
+@pytest.mark.parametrize("typed", ["có lẽ", "chưa biết"])
 def test_yes_no_refuses_others(toy: Survey, typed: str) -> None:
     assert parse_answer(toy.question("has_sent"), typed) == Rejected("not_a_choice")
+
+
+@pytest.mark.parametrize("typed", ["0", "3", "3."])
+def test_yes_no_gives_the_range_for_another_number(toy: Survey, typed: str) -> None:
+    assert parse_answer(toy.question("has_sent"), typed) == Rejected("out_of_range", 2)
 
 
 @pytest.mark.parametrize(
@@ -126,9 +140,14 @@ def test_single_choice_by_number_value_or_label(toy: Survey, typed: str, value: 
     assert parse_answer(toy.question("channel"), typed) == Accepted(value)
 
 
-@pytest.mark.parametrize("typed", ["0", "4", "hop", "zalo, letter"])
+@pytest.mark.parametrize("typed", ["hop", "zalo, letter"])
 def test_single_choice_refuses_others(toy: Survey, typed: str) -> None:
     assert parse_answer(toy.question("channel"), typed) == Rejected("not_a_choice")
+
+
+@pytest.mark.parametrize("typed", ["0", "4", "4)", "4 nhé"])
+def test_single_choice_gives_the_range_for_another_number(toy: Survey, typed: str) -> None:
+    assert parse_answer(toy.question("channel"), typed) == Rejected("out_of_range", 3)
 
 
 @pytest.mark.parametrize(
@@ -157,9 +176,9 @@ def test_multi_accepts_numbers_values_and_labels(toy: Survey, typed: str, value:
     [
         ("1, 2, 3", Rejected("too_many", 2)),
         ("123", Rejected("too_many", 2)),
-        ("1, 4", Rejected("not_a_choice")),
+        ("1, 4", Rejected("out_of_range", 3)),
         ("bữa ăn, cá", Rejected("not_a_choice")),
-        ("10", Rejected("not_a_choice")),
+        ("10", Rejected("out_of_range", 3)),
         (", ;", Rejected("empty")),
         ("1," * 10_000, Rejected("not_a_choice")),
     ],

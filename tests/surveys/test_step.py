@@ -394,7 +394,7 @@ def test_typed_answers_the_asked_question(preschool: Survey, typed: str, value: 
 @pytest.mark.parametrize(
     ("typed", "rejection"),
     [
-        ("7", Rejection("not_a_choice")),
+        ("7", Rejection("out_of_range", 5)),
         ("gửi", Rejection("not_a_choice")),
         ("   ", Rejection("empty")),
         ("x" * 100_000, Rejection("not_a_choice")),
@@ -466,9 +466,13 @@ def test_a_typed_number_picks_the_question_to_change(preschool: Survey) -> None:
     listed = run(preschool, Change(), state=review(preschool))
     outcome = step(preschool, listed.state, Typed("14"))
     assert asked(outcome) == "wishes"
-    for typed in ("0", "16", "mười", "-1", "²", "٣", "1" * 5000):
+    for typed in ("mười", "-1", "²", "٣", "1" * 5000):
         refused = step(preschool, listed.state, Typed(typed))
         assert refused.rejection == Rejection("not_a_choice")
+        assert refused.screen == listed.screen
+    for typed in ("0", "16", "16."):  # a number beyond the list gets the list's range
+        refused = step(preschool, listed.state, Typed(typed))
+        assert refused.rejection == Rejection("out_of_range", 15)
         assert refused.screen == listed.screen
 
 
