@@ -6,7 +6,15 @@ from sqlalchemy import select
 
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
-from bot.models import PURPOSES, Classroom, Membership, Purpose, School, StaffInvite
+from bot.models import (
+    PURPOSES,
+    Classroom,
+    ConsentEvent,
+    Membership,
+    Purpose,
+    School,
+    StaffInvite,
+)
 from handlers import notice, texts
 from handlers.authorities.officers import grant_officer
 from handlers.code_guard import attempts_of, count_wrong_code, refused, try_later
@@ -187,16 +195,7 @@ async def ask_next_consent(ctx: Context, *, edit: bool = False) -> None:
         await _finish_onboarding(ctx, edit=edit)
         return
     purpose = asked[0]
-    again = notice.standing(decided[purpose]) == "stale"  # asked again: unnumbered, said why
-    number = "" if again else f"{PURPOSES.index(purpose) + 1}/{len(PURPOSES)}. "
-    question = texts.CONSENT_QUESTION.format(
-        number=number, paragraph=notice.purpose_paragraph(purpose, ctx.services.settings)
-    )
-    if again:
-        question = texts.CONSENT_ASK_AGAIN.format(date=notice.CURRENT.date_text) + "\n\n" + question
-    elif all(event is None for event in decided.values()):
-        schools = [place.school for place in await places_of(ctx.session, ctx.person.id)]
-        question = notice.intro(schools) + "\n\n" + question
+    question = await _consent_question(ctx, purpose, decided)
     ctx.reply(
         question,
         [
@@ -205,6 +204,25 @@ async def ask_next_consent(ctx: Context, *, edit: bool = False) -> None:
         ],
         edit=edit,
     )
+
+
+async def _consent_question(
+    ctx: Context, purpose: Purpose, decided: dict[str, ConsentEvent | None]
+) -> str:
+    """The text asking one purpose: numbered, or said why when asked again; the notice's
+    intro before the first."""
+    assert ctx.person is not None
+    again = notice.standing(decided[purpose]) == "stale"  # asked again: unnumbered, said why
+    number = "" if again else f"{PURPOSES.index(purpose) + 1}/{len(PURPOSES)}. "
+    question = texts.CONSENT_QUESTION.format(
+        number=number, paragraph=notice.purpose_paragraph(purpose, ctx.services.settings)
+    )
+    if again:
+        return texts.CONSENT_ASK_AGAIN.format(date=notice.CURRENT.date_text) + "\n\n" + question
+    if all(event is None for event in decided.values()):
+        schools = [place.school for place in await places_of(ctx.session, ctx.person.id)]
+        return notice.intro(schools) + "\n\n" + question
+    return question
 
 
 async def record_consent(ctx: Context, tap: Consent) -> None:
@@ -216,8 +234,14 @@ async def record_consent(ctx: Context, tap: Consent) -> None:
     decided = await consents_of(ctx.session, ctx.person.id)
     current = tap.notice == notice.CURRENT.number
     if current and notice.standing(decided[tap.purpose]) in ("undecided", "stale"):
+        if ctx.can_edit:  # the tapped text stays in the chat with the parent's choice marked
+            asked = await _consent_question(ctx, tap.purpose, decided)
+            mark = texts.CONSENT_MARK_YES if tap.yes else texts.CONSENT_MARK_NO
+            ctx.reply(texts.ANSWERED.format(asked=asked, answer=mark), edit=True)
         record_consent_event(ctx, ctx.person.id, tap.purpose, tap.yes)
         await ctx.session.flush()
+        await ask_next_consent(ctx)
+        return
     await ask_next_consent(ctx, edit=True)
 
 

@@ -1146,3 +1146,5 @@ DEMO_TICKETS = (
 ANSWERED = "{asked}\n→ {answer}"  # a question (or the review) kept in the chat with its answer
 CHANGE_PICKED = "Sửa câu {number}"
 CHOOSE_IN_RANGE = "Anh/chị vui lòng chọn từ 1 đến {max}."
+CONSENT_MARK_YES = "Đồng ý"  # marked under a consent text once the parent has chosen
+CONSENT_MARK_NO = "Không đồng ý"

@@ -11,7 +11,7 @@ import pytest
 from handlers import texts
 from tests.bot.test_channel_parity import answer_until_review, join_and_consent, review
 from tests.factories import make_school, open_wave
-from tests.phones import Deployment, last_reply, phone_on
+from tests.phones import Deployment, Phone, choices, last_reply, phone_on
 
 
 async def test_telegram_calls_for_a_whole_questionnaire(deployment: Deployment) -> None:
@@ -81,3 +81,63 @@ async def test_the_review_stays_while_the_parent_picks_what_to_change(
     if channel != "zalo":
         kept = "\n".join(b.text for b in await parent.screen())
         assert texts.ANSWERED.format(asked="", answer=texts.CHANGE_PICKED.format(number=1)) in kept
+
+
+@ALL
+async def test_consent_texts_stay_with_the_choice_marked(
+    deployment: Deployment, channel: str
+) -> None:
+    setup = await make_school(deployment.app)
+    parent = phone_on(deployment, channel)
+    await parent.says(setup.classes["Lá 1"].invite_code)
+    await parent.chooses(texts.YES_CLASS)
+    await parent.chooses(texts.AGREE)
+    await parent.chooses(texts.DISAGREE)
+    await parent.chooses(texts.AGREE)
+    asked = [b for b in await parent.screen() if "Anh/chị có đồng ý không?" in b.text]
+    numbers = [n for n in ("1/3. ", "2/3. ", "3/3. ") if any(n in b.text for b in asked)]
+    assert numbers == ["1/3. ", "2/3. ", "3/3. "]  # none of the three texts left the chat
+    if channel != "zalo":  # where a message can be edited, the choice is marked under it
+        marks = [b.text.rsplit("\n", 1)[-1] for b in asked]
+        assert marks == ["→ Đồng ý", "→ Không đồng ý", "→ Đồng ý"]
+        assert all(b.choices == () for b in asked)
+
+
+async def started(deployment: Deployment, channel: str) -> Phone:
+    """A parent of Lá 1 who has consented and opened the open wave at question 1."""
+    setup = await make_school(deployment.app)
+    await open_wave(deployment.app, setup, version=1)
+    parent = phone_on(deployment, channel)
+    await join_and_consent(parent, setup.classes["Lá 1"].invite_code)
+    await parent.chooses(texts.SURVEY_START)
+    assert (await last_reply(parent)).startswith("Câu 1/")
+    return parent
+
+
+@ALL
+async def test_typed_answers_are_read_forgivingly(deployment: Deployment, channel: str) -> None:
+    """The issue's examples: "2.", "hài lòng ạ", and "7" on a 1–5 question."""
+    parent = await started(deployment, channel)
+    await parent.says("2.")
+    assert (await last_reply(parent)).startswith("Câu 2/")
+    await parent.says("hài lòng ạ")
+    assert (await last_reply(parent)).startswith("Câu 3/")
+    await parent.says("7")
+    screen = await parent.screen()
+    assert any(b.text == texts.CHOOSE_IN_RANGE.format(max=5) for b in screen[-3:])
+    assert screen[-1].text.startswith("Câu 3/")  # asked again
+    await parent.says("“Rất hài lòng” nhé")
+    assert (await last_reply(parent)).startswith("Câu 4/")
+
+
+@ALL
+async def test_a_typed_label_with_another_dash_chooses_it(
+    deployment: Deployment, channel: str
+) -> None:
+    """ "phan anh - kien nghi" (a hyphen, no diacritics) names "Phản ánh – kiến nghị"."""
+    setup = await make_school(deployment.app)
+    parent = phone_on(deployment, channel)
+    await join_and_consent(parent, setup.classes["Lá 1"].invite_code)
+    await parent.says("/phananh")
+    await parent.says("phan anh - kien nghi")
+    assert await choices(parent) == list(texts.TOPIC_NAMES.values())
