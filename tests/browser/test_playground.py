@@ -242,13 +242,15 @@ def test_a_new_parent_joins_consents_and_sends_the_survey(
     # clicked and inspected in one script: the buttons are disabled before any answer can come
     consent = answered(browser, lambda: disabled_after_click.append(tap_in_page(browser, yes)))
     assert disabled_after_click == [True]
-    consent_id = consent.get_attribute("data-id")
+    asked_ids = []
     for number in (1, 2, 3):
         assert f"{number}/3." in consent.text
+        asked_ids.append(consent.get_attribute("data-id"))
         consent = answered(browser, button(consent, "Tôi đồng ý").click)
-    # each answer replaced the consent message instead of adding one
-    assert consent.get_attribute("data-id") == consent_id
-    assert consent.get_attribute("data-edits") == "3"
+    # each consent text stays in the chat with the choice marked, without its buttons
+    for asked_id in asked_ids:
+        kept = browser.find_element(By.CSS_SELECTOR, f'#log .msg.bot[data-id="{asked_id}"]')
+        assert kept.text.endswith("→ Đồng ý") and not buttons(kept), kept.text
 
     start = [b for b in buttons(consent) if b.text.startswith("Bắt đầu")]
     assert len(start) == 1, consent.text
