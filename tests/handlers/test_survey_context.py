@@ -11,7 +11,8 @@ import pytest
 from handlers import texts
 from tests.bot.test_channel_parity import answer_until_review, join_and_consent, review
 from tests.factories import make_school, open_wave
-from tests.phones import Deployment, Phone, choices, last_reply, phone_on
+from tests.handlers.test_tap_rules import started
+from tests.phones import Deployment, choices, last_reply, phone_on
 
 
 async def test_telegram_calls_for_a_whole_questionnaire(deployment: Deployment) -> None:
@@ -41,11 +42,7 @@ ALL = pytest.mark.parametrize("channel", ["telegram", "zalo", "web"])
 async def test_an_answered_question_stays_with_its_answer(
     deployment: Deployment, channel: str
 ) -> None:
-    setup = await make_school(deployment.app)
-    await open_wave(deployment.app, setup, version=1)
-    parent = phone_on(deployment, channel)
-    await join_and_consent(parent, setup.classes["Lá 1"].invite_code)
-    await parent.chooses(texts.SURVEY_START)
+    parent = await started(deployment, channel)
     await parent.chooses("Hài lòng")
     screen = await parent.screen()
     assert screen[-1].text.startswith("Câu 2/")
@@ -62,11 +59,7 @@ async def test_an_answered_question_stays_with_its_answer(
 async def test_the_review_stays_while_the_parent_picks_what_to_change(
     deployment: Deployment, channel: str
 ) -> None:
-    setup = await make_school(deployment.app)
-    await open_wave(deployment.app, setup, version=1)
-    parent = phone_on(deployment, channel)
-    await join_and_consent(parent, setup.classes["Lá 1"].invite_code)
-    await parent.chooses(texts.SURVEY_START)
+    parent = await started(deployment, channel)
     await answer_until_review(parent)
     listed = await review(parent)
     assert "Câu 1: " in listed
@@ -101,17 +94,6 @@ async def test_consent_texts_stay_with_the_choice_marked(
         marks = [b.text.rsplit("\n", 1)[-1] for b in asked]
         assert marks == ["→ Đồng ý", "→ Không đồng ý", "→ Đồng ý"]
         assert all(b.choices == () for b in asked)
-
-
-async def started(deployment: Deployment, channel: str) -> Phone:
-    """A parent of Lá 1 who has consented and opened the open wave at question 1."""
-    setup = await make_school(deployment.app)
-    await open_wave(deployment.app, setup, version=1)
-    parent = phone_on(deployment, channel)
-    await join_and_consent(parent, setup.classes["Lá 1"].invite_code)
-    await parent.chooses(texts.SURVEY_START)
-    assert (await last_reply(parent)).startswith("Câu 1/")
-    return parent
 
 
 @ALL
