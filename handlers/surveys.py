@@ -366,9 +366,10 @@ def _settled_change(event: Input, state: RunState, outcome: Outcome) -> str:
 
 
 def _replaces_tapped(event: Input, outcome: Outcome) -> bool:
-    """Whether the next screen takes the place of the message whose button was tapped.
+    """Whether the message whose button was tapped is edited: into its answered form, the next
+    screen then coming below it (`_answered_form`), or else into the next screen itself.
 
-    An accepted tap moves its own message on (the question asked, the review's buttons); a tap
+    An accepted tap moves its own message on (the question answered, the review's buttons); a tap
     with another value on an earlier question gets its confirmation as a new message, and a
     refused one leaves the message as it was.
     """
