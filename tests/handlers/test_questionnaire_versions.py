@@ -115,7 +115,8 @@ async def test_the_whole_v2_questionnaire_in_chat(
     await join_and_consent(parent, setup)
     await parent.taps("Bắt đầu")
     intro = parent.messages[-2].text
-    assert intro.startswith("Khảo sát sự hài lòng của cha mẹ trẻ\nKính gửi quý phụ huynh!")
+    assert intro.startswith("Khảo sát sự hài lòng của cha mẹ trẻ\nKính gửi anh/chị!")
+    assert "Phiếu có 23 câu, mất khoảng 5 phút." in intro  # 2 of 25 asked only after an answer
     assert "anh/chị chưa nắm rõ, xin chọn 0 – Không rõ." in intro
     assert f"\nGhi chú: {NOTE}\n" in intro
 
