@@ -24,7 +24,6 @@ from handlers.posting import Draft, post_to_wave
 from handlers.waves import StartSurvey
 
 
-
 def due_round(wave: Wave, settings: Settings, now: datetime) -> int:
     """The latest reminder round due now (0: none yet); later rounds wait, missed ones lapse."""
     assert wave.invited_at is not None

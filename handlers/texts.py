@@ -1059,7 +1059,7 @@ AUTHORITY_NOTES = (
     "Tỷ lệ đúng hạn: phiếu phản ánh giải quyết đúng hạn / phiếu đến hạn trong kỳ.",
     "Trung bình các trường: trung bình cộng số liệu của các trường có số liệu "
     "(mỗi trường tính như nhau); trung bình của một đơn vị tính trên các trường thuộc đơn vị.",
-    "Hạng: theo chỉ số chung như hiển thị (2 chữ số thập phân); bằng nhau thì cùng hạng; "
+    "Hạng: theo chỉ số chung như hiển thị (1 chữ số thập phân); bằng nhau thì cùng hạng; "
     "trường chưa có chỉ số không xếp hạng.",
     "Mục tiêu: {target} %. Phân bố: từ {target} % trở lên, từ {low} % đến dưới {target} %, "
     "dưới {low} %, chưa có chỉ số.",
