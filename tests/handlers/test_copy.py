@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 import yaml
 
-from handlers import texts
+from handlers import notice, texts
 from handlers.surveys import intro_text
 from surveys import labels
 from surveys.catalog import load_catalog
@@ -147,3 +147,10 @@ def test_the_intro_says_the_length_of_its_own_survey(key: str, version: int, len
     intro = intro_text(survey.title, survey)
     assert length in intro
     assert intro.count(" phút") == 1  # no other length left in the intro
+
+
+def test_no_internal_version_or_code_is_shown() -> None:
+    """A notice is named by its date: its id ("2026-11-v1") is a database value only."""
+    ids = [version.id for version in notice.NOTICES]
+    assert [name for name, text in ALL if any(i in text for i in ids)] == []
+    assert all("{date}" in text for text in (texts.NOTICE_TITLE, texts.CONSENT_INTRO))
