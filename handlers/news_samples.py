@@ -27,7 +27,7 @@ SAMPLES: tuple[tuple[str, str, str | None], ...] = (
     ),
     (
         "Nộp học phí không dùng tiền mặt",
-        "Nhà trường vận động 100% phụ huynh nộp học phí và các khoản thu bằng chuyển khoản, ví "
+        "Nhà trường vận động 100 % phụ huynh nộp học phí và các khoản thu bằng chuyển khoản, ví "
         "điện tử hoặc ứng dụng ngân hàng. Cách này nhanh, có biên lai điện tử, minh bạch và không "
         "phải mang tiền mặt đến trường. Thông tin tài khoản và mã nộp của từng trẻ được gửi qua "
         "giáo viên chủ nhiệm.",

@@ -23,8 +23,6 @@ from handlers import texts
 from handlers.posting import Draft, post_to_wave
 from handlers.waves import StartSurvey
 
-MINUTES = 5
-
 
 def due_round(wave: Wave, settings: Settings, now: datetime) -> int:
     """The latest reminder round due now (0: none yet); later rounds wait, missed ones lapse."""
@@ -72,7 +70,7 @@ async def _remind(job: JobContext, session: AsyncSession, wave: Wave, round_: in
     school = await session.get(School, wave.school_id)
     assert school is not None
     closes = wave.closes_at.astimezone(ZoneInfo(settings.timezone)).strftime("%d/%m/%Y")
-    text = texts.SURVEY_REMINDER.format(title=wave.title, closes=closes, minutes=MINUTES)
+    text = texts.SURVEY_REMINDER.format(title=wave.title, closes=closes)
     answer = choice(StartSurvey(wave.id), texts.SURVEY_ANSWER)
     draft = Draft(
         school=school,

@@ -14,11 +14,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Answer, CompletionReceipt, ErasedInvite, Response, Wave, WaveInvite
+from bot.numbers import vi_number, vi_percent
 from handlers import texts
 from handlers.reports.grades import GradeFigures, grade_breakdown, grade_tallies, scored_keys
 from handlers.reports.small_groups import mark, score_shown
 from surveys.catalog import Catalog
-from surveys.scoring import Method, WaveScore, round2, value_counts
+from surveys.scoring import Method, WaveScore, value_counts
 
 
 async def wave_responses(session: AsyncSession, wave_id: int) -> list[dict[str, str]]:
@@ -48,7 +49,8 @@ async def score_of(
 
 
 def percent(value: float | None) -> str:
-    return "–" if value is None else f"{round2(value):.2f} %".replace(".", ",")
+    """ "64,5 %", or "–" where there is no figure."""
+    return "–" if value is None else vi_percent(value)
 
 
 async def wave_score_text(
@@ -77,7 +79,7 @@ async def wave_score_text(
         texts.RESULTS_ELEMENT.format(title=element.title, index=percent_or(element.index, hidden))
         for element in score.elements
     ]
-    mean = hidden if score.mean_score is None else f"{score.mean_score:.2f}".replace(".", ",")
+    mean = hidden if score.mean_score is None else vi_number(score.mean_score)
     lines.append(
         texts.RESULTS_OVERALL.format(index=percent_or(score.overall_index, hidden), mean=mean)
     )
@@ -101,7 +103,7 @@ async def wave_grades(
 
 
 def grade_figures(grade: GradeFigures, hidden: str) -> str:
-    """ "12 phiếu; chỉ số chung 85,00 %; hài lòng nói chung 83,33 %", or the mark alone."""
+    """ "12 phiếu; chỉ số chung 85 %; hài lòng nói chung 83,3 %", or the mark alone."""
     score = grade.score
     if score.suppressed:
         return hidden

@@ -8,6 +8,7 @@ it changed and shows what it asks for.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -30,7 +31,7 @@ from handlers.runs import (
 )
 from handlers.waves import StartSurvey, open_waves_for, staff_menu, start_choices
 from surveys import labels
-from surveys.engine import SummaryLine
+from surveys.engine import SummaryLine, visible_questions
 from surveys.kinds import kind_of
 from surveys.options import label_of
 from surveys.run_view import View
@@ -218,11 +219,25 @@ async def open_survey(ctx: Context, tap: StartSurvey) -> None:
 
 
 def intro_text(title: str, survey: Survey) -> str:
-    """The first message of a questionnaire: its intro, then its note (where it comes from)."""
-    intro = survey.intro
+    """The first message of a questionnaire: its intro, its length, then its note."""
+    intro = survey.intro + " " + length_text(survey)
     if survey.note:
         intro += "\n" + texts.SURVEY_INTRO_NOTE.format(note=survey.note)
     return texts.SURVEY_INTRO.format(title=title, intro=intro)
+
+
+# a tap on a 1–5 scale takes a parent about 10 s to read and answer; 12 s leaves room for the
+# odd typed answer, so 25 questions read "5 phút" and a one-question pulse "chưa tới 1 phút"
+SECONDS_PER_QUESTION = 12
+
+
+def length_text(survey: Survey) -> str:
+    """ "Phiếu có 25 câu, mất khoảng 5 phút.", counted from the questions a parent first sees."""
+    questions = len(visible_questions(survey, {}))
+    minutes = math.ceil(questions * SECONDS_PER_QUESTION / 60)
+    if minutes <= 1:
+        return texts.SURVEY_LENGTH_SHORT.format(questions=questions)
+    return texts.SURVEY_LENGTH.format(questions=questions, minutes=minutes)
 
 
 async def pick(ctx: Context, tap: PickAnswer) -> None:

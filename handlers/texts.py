@@ -5,7 +5,7 @@ from __future__ import annotations
 from surveys import labels
 
 HELP = (
-    "Hài Lòng là trợ lý của nhà trường dành cho cha mẹ trẻ.\n"
+    "Trợ lý Hài Lòng của nhà trường xin chào anh/chị. Anh/chị chọn trong menu, hoặc nhắn:\n"
     "/khaosat – các khảo sát đang mở cho anh/chị\n"
     "/phananh – gửi góp ý, phản ánh, khiếu nại, tố cáo\n"
     "/theodoi – xem phiếu đã gửi và kết quả\n"
@@ -25,29 +25,30 @@ HELP_STAFF = (
     "Sở GD&ĐT)"
 )
 WELCOME_NO_CODE = (
-    "Kính chào quý phụ huynh! Đây là trợ lý Hài Lòng của nhà trường.\n"
+    "Kính chào anh/chị! Đây là Trợ lý Hài Lòng của nhà trường.\n"
     "Anh/chị vui lòng nhập mã lớp (ví dụ: K7Q2MXPA) do giáo viên gửi để bắt đầu.\n"
     "Nếu anh/chị đã dùng Hài Lòng trên Zalo hoặc Telegram, hãy nhập mã liên kết lấy ở /dulieu "
     "bên đó để dùng chung dữ liệu."
 )
-UNKNOWN_TEXT = "Xin lỗi, tôi chưa hiểu ý anh/chị. Gõ /trogiup để xem hướng dẫn."
-UNKNOWN_COMMAND = "Lệnh này không có. Gõ /trogiup để xem các lệnh."
+UNKNOWN_TEXT = "Xin lỗi, Trợ lý Hài Lòng chưa hiểu ý anh/chị. Hướng dẫn: /trogiup."
+UNKNOWN_COMMAND = "Lệnh này không có. Các lệnh: /trogiup."
 NOT_TEXT = (
-    "Xin lỗi, tôi chỉ đọc được tin nhắn chữ. Anh/chị vui lòng trả lời bằng chữ hoặc chọn một mục."
+    "Xin lỗi, Trợ lý Hài Lòng chỉ đọc được tin nhắn chữ. Anh/chị vui lòng trả lời bằng chữ hoặc "
+    "chọn một mục."
 )
-IN_GROUP = "Vui lòng nhắn riêng cho tôi để dùng các chức năng, cảm ơn anh/chị."
+IN_GROUP = "Anh/chị vui lòng nhắn riêng cho Trợ lý Hài Lòng để dùng các chức năng, cảm ơn anh/chị."
 CANCELLED = "Đã dừng. Câu trả lời đã lưu vẫn còn; anh/chị có thể tiếp tục bằng /khaosat."
-NOTHING_TO_CANCEL = "Hiện không có việc gì đang làm dở. Gõ /trogiup để xem hướng dẫn."
+NOTHING_TO_CANCEL = "Hiện không có việc gì đang làm dở. Hướng dẫn: /trogiup."
 FAILURE = "Xin lỗi, hệ thống đang gặp sự cố. Anh/chị vui lòng thử lại sau ít phút."
 STALE_BUTTON = "Nút này đã cũ. Anh/chị vui lòng dùng tin nhắn mới nhất."
 
-CODE_UNKNOWN = "Mã “{code}” không đúng. Anh/chị kiểm tra lại mã giáo viên gửi giúp tôi nhé."
+CODE_UNKNOWN = "Mã “{code}” không đúng. Anh/chị vui lòng kiểm tra lại mã giáo viên gửi."
 CODE_EXPIRED = "Mã này đã hết hạn hoặc đã được dùng. Vui lòng xin nhà trường mã mới."
 # after 5 wrong codes in 10 minutes (handlers/code_guard.py): said once, then no answer at all
 CODE_TRY_LATER = "Anh/chị đã nhập sai mã nhiều lần. Vui lòng thử lại sau {minutes} phút."
 CODE_OTHER_SCHOOL = (
     "Mã này thuộc trường khác nên không dùng được ở đây. "
-    "Anh/chị vui lòng nhắn mã cho trợ lý Hài Lòng của trường con đang học."
+    "Anh/chị vui lòng nhắn mã cho Trợ lý Hài Lòng của trường con đang học."
 )
 CONFIRM_CLASS = "Anh/chị xác nhận con học lớp {class_name} – {school_name}?"
 YES_CLASS = "Đúng lớp"
@@ -55,11 +56,11 @@ NO_CLASS = "Không phải"
 NOT_MY_CLASS = "Đã hủy. Anh/chị vui lòng nhập lại đúng mã lớp của con."
 ALREADY_IN_CLASS = "Anh/chị đã tham gia lớp {class_name} rồi."
 JOINED_CLASS = "Cảm ơn anh/chị! Đã ghi nhận anh/chị là phụ huynh lớp {class_name}."
-STAFF_WELCOME = "Chào thầy/cô! Đã ghi nhận vai trò {role} – {place}. Gõ /trogiup để xem các lệnh."
+STAFF_WELCOME = "Chào thầy/cô! Đã ghi nhận vai trò {role} – {place}. Các lệnh: /trogiup."
 ROLE_NAMES = {"teacher": "giáo viên", "principal": "hiệu trưởng", "officer": "cán bộ"}
 OFFICER_WELCOME = (
     "Chào thầy/cô! Đã ghi nhận thầy/cô là cán bộ của {authority}: thầy/cô xem số liệu của "
-    "{schools} trường thuộc cơ quan. Gõ /baocao để so sánh các trường, /trogiup để xem các lệnh."
+    "{schools} trường thuộc cơ quan. So sánh các trường: /baocao; các lệnh: /trogiup."
 )
 # managing authorities (handlers/authorities/tree.py)
 AUTHORITY_KIND_NAMES = {
@@ -76,7 +77,7 @@ AUTHORITY_UNKNOWN = "Ủy ban nhân dân xã, phường hoặc đặc khu nơi t
 NOTICE_TITLE = "THÔNG BÁO XỬ LÝ DỮ LIỆU CÁ NHÂN (thông báo ngày {date})"
 NOTICE_CONTROLLER = (
     "Bên kiểm soát dữ liệu: {schools}. Trợ lý Hài Lòng là công cụ nhà trường dùng để liên lạc "
-    "với cha mẹ trẻ."
+    "với anh/chị."
 )
 NOTICE_PHONE = "ĐT {phone}"
 NOTICE_EMAIL = "email {email}"
@@ -113,13 +114,15 @@ PURPOSE_NOTICES = {
 }
 NOTICE_KEPT = (
     "Tên, tài khoản chat và lớp được giữ đến khi anh/chị xóa dữ liệu. Tin nhắn trao đổi với "
-    "trợ lý được xóa sau {message_days} ngày. Các lựa chọn đồng ý được lưu làm bằng chứng, kể cả "
+    "Trợ lý Hài Lòng được xóa sau {message_days} ngày. Các lựa chọn đồng ý được lưu làm bằng "
+    "chứng, kể cả "
     "sau khi anh/chị xóa dữ liệu (khi đó không còn gắn với anh/chị)."
 )
 NOTICE_PLATFORMS = (
-    "Tin nhắn giữa anh/chị và trợ lý đi qua ứng dụng anh/chị dùng. Telegram do công ty nước "
-    "ngoài cung cấp, máy chủ đặt ngoài Việt Nam: tin nhắn qua Telegram được xử lý ở nước ngoài. "
-    "Zalo do công ty Việt Nam cung cấp. Trang web của trợ lý do nhà trường quản lý."
+    "Tin nhắn giữa anh/chị và Trợ lý Hài Lòng đi qua ứng dụng anh/chị dùng. Telegram do công ty "
+    "nước ngoài cung cấp, máy chủ đặt ngoài Việt Nam: tin nhắn qua Telegram được xử lý ở nước "
+    "ngoài. Zalo do công ty Việt Nam cung cấp. Trang web của Trợ lý Hài Lòng do nhà trường quản "
+    "lý."
 )
 NOTICE_RIGHTS = (
     "Quyền của anh/chị (Luật Bảo vệ dữ liệu cá nhân 2025, Điều 4): được biết về việc xử lý dữ "
@@ -153,7 +156,7 @@ AGREE = "Tôi đồng ý"
 DISAGREE = "Không đồng ý"
 CONSENT_DONE = "Cảm ơn anh/chị! Lựa chọn đã được lưu (theo thông báo ngày {date})."
 CONSENT_DONE_SURVEY = " Đang có khảo sát mở cho lớp của con, anh/chị chọn để bắt đầu:"
-CONSENT_DONE_HINT = " Gõ /khaosat để xem khảo sát, /trogiup để xem hướng dẫn."
+CONSENT_DONE_HINT = " Khảo sát: /khaosat; hướng dẫn: /trogiup."
 
 MY_DATA = "Dữ liệu nhà trường đang lưu về anh/chị:"
 MY_DATA_NAME = "• Tên: {name}"
@@ -186,7 +189,7 @@ FIX_NAME = "Sửa tên của tôi"
 FIX_TICKET = "Sửa họ tên, liên hệ trên phiếu"
 # correcting one's name, or the name and contact on a ticket (handlers/corrections.py)
 FIX_CANCEL = "Thôi, không sửa"
-FIX_HINT = "\n(Chọn “Thôi, không sửa” hoặc gõ /huy để dừng.)"
+FIX_HINT = "\n(Chọn “Thôi, không sửa” để dừng.)"
 FIX_ASK_NAME = "Anh/chị gõ tên muốn nhà trường dùng (hiện là “{current}”)."
 FIX_PICK_TICKET = "Anh/chị muốn sửa họ tên, cách liên hệ trên phiếu nào?"
 FIX_PICK_FIELD = "Phiếu {number}: họ tên “{name}”, liên hệ “{contact}”. Anh/chị muốn sửa mục nào?"
@@ -217,7 +220,7 @@ MY_COPY_JSON_CAPTION = "Bản sao dữ liệu của anh/chị (JSON, để chuy�
 # on an app that cannot carry files (Zalo): the text copy goes as messages, the JSON waits
 MY_COPY_JSON_ELSEWHERE = (
     "Zalo chưa cho gửi tệp. Tệp JSON anh/chị nhận được khi chọn “Nhận bản sao dữ liệu” trong "
-    "/dulieu trên Telegram hoặc trên trang web của trợ lý."
+    "/dulieu trên Telegram hoặc trên trang web của Trợ lý Hài Lòng."
 )
 MY_COPY_GONE = "Không còn dữ liệu nào của anh/chị để gửi."
 MY_COPY_FAILED = (
@@ -282,7 +285,7 @@ LINK_CODE = (
     "Mã liên kết của anh/chị: {code}\n"
     "Anh/chị mở Hài Lòng trên ứng dụng kia (Zalo hoặc Telegram) và nhắn mã này trong {minutes} "
     "phút; mã chỉ dùng được một lần. Vui lòng không gửi mã cho người khác: ai nhập mã sẽ xem "
-    "được dữ liệu của anh/chị. Gõ /huy nếu không cần nữa."
+    "được dữ liệu của anh/chị. Nếu không cần nữa: /huy."
 )
 LINK_EXPIRED = "Mã liên kết đã hết hạn. Anh/chị lấy mã mới bằng /dulieu trên ứng dụng kia."
 LINK_SAME_ACCOUNT = (
@@ -290,11 +293,11 @@ LINK_SAME_ACCOUNT = (
 )
 LINKED = (
     "Đã liên kết! Từ nay anh/chị dùng chung lớp, lựa chọn đồng ý và phiếu khảo sát trên các "
-    "ứng dụng. Gõ /dulieu để xem, /trogiup để xem hướng dẫn."
+    "ứng dụng. Xem dữ liệu: /dulieu; hướng dẫn: /trogiup."
 )
 LINKED_ELSEWHERE = (
     "Tài khoản {app} vừa được liên kết với dữ liệu của anh/chị. Nếu không phải anh/chị làm, "
-    "vui lòng gõ /dulieu và chọn “Gỡ liên kết {app}”."
+    "anh/chị vui lòng chọn “Gỡ liên kết {app}” trong /dulieu."
 )
 UNLINK = "Gỡ liên kết {app}"
 UNLINKED = "Đã gỡ liên kết tài khoản {app}; tài khoản đó không còn xem được dữ liệu của anh/chị."
@@ -304,14 +307,14 @@ CONSENT_GRANTED_WORD = "đồng ý"
 SURVEYS_NONE = "Hiện chưa có khảo sát nào đang mở cho anh/chị. Cảm ơn anh/chị!"
 SURVEYS_NEED_CLASS = "Anh/chị chưa tham gia lớp nào. Vui lòng nhập mã lớp do giáo viên gửi."
 SURVEYS_NEED_CONSENT = (
-    "Anh/chị chưa đồng ý nhận khảo sát. Gõ /dulieu để bật mục “khảo sát” nếu anh/chị muốn tham gia."
+    "Anh/chị chưa đồng ý nhận khảo sát. Nếu muốn tham gia, anh/chị bật mục “khảo sát” trong "
+    "/dulieu."
 )
 SURVEYS_OPEN = "Khảo sát đang mở cho anh/chị:"
 SURVEY_START = "Bắt đầu"
 SURVEY_RESUME = "Làm tiếp"
 SURVEY_INVITE = (
-    "Kính gửi quý phụ huynh,\nNhà trường mời anh/chị tham gia “{title}” (hạn {closes}). "
-    "Phiếu ẩn danh, mất khoảng {minutes} phút."
+    "Kính gửi anh/chị,\nNhà trường mời anh/chị tham gia “{title}” (hạn {closes}). Phiếu ẩn danh."
 )
 SURVEY_INTRO = "{title}\n{intro}\nAnh/chị có thể dừng bất cứ lúc nào và quay lại sau bằng /khaosat."
 SURVEY_INTRO_NOTE = "Ghi chú: {note}"  # the survey's own note: where the questions come from
@@ -320,7 +323,8 @@ SKIP = labels.SKIP_LABEL
 DONE = labels.DONE_LABEL
 ANSWER_SAVED = "Đã lưu"
 INVALID_CHOICE = (
-    "Xin lỗi, tôi chưa nhận ra câu trả lời. Anh/chị vui lòng chọn một trong các mục dưới đây."
+    "Xin lỗi, Trợ lý Hài Lòng chưa nhận ra câu trả lời. Anh/chị vui lòng chọn một trong các mục "
+    "dưới đây."
 )
 INVALID_TOO_MANY = "Anh/chị chỉ chọn tối đa {max} mục thôi ạ."
 INVALID_EMPTY = "Anh/chị vui lòng gõ câu trả lời, hoặc chọn “Bỏ qua”."
@@ -368,7 +372,7 @@ GRADE_TITLES = {
     "la": "Mẫu giáo lớn (lớp Lá)",
     "": "Chưa rõ khối lớp",
 }
-RUN_GONE = "Phiếu khảo sát này đã được gửi hoặc không còn. Gõ /khaosat để xem khảo sát đang mở."
+RUN_GONE = "Phiếu khảo sát này đã được gửi hoặc không còn. Khảo sát đang mở: /khaosat."
 
 # Phản ánh – kiến nghị (tickets): parents
 KIND_NAMES = {
@@ -425,7 +429,7 @@ FEEDBACK_ASK_CONSENT = (
     "Anh/chị có thể rút lại bất cứ lúc nào bằng /dulieu."
 )
 FEEDBACK_NO_CONSENT = (
-    "Nhà trường chỉ nhận phản ánh khi anh/chị đồng ý. Khi cần, anh/chị gõ /phananh để bắt đầu lại."
+    "Nhà trường chỉ nhận phản ánh khi anh/chị đồng ý. Khi cần, anh/chị bắt đầu lại bằng /phananh."
 )
 FEEDBACK_HINT = "\n(/huy để dừng, /trogiup để xem hướng dẫn)"
 FEEDBACK_PICK_SCHOOL = "Anh/chị gửi đến trường nào?"
@@ -446,8 +450,8 @@ CONCERNS_STAFF = "Giáo viên, nhân viên"
 CONCERNS_LEADERS = "Hiệu trưởng, phó hiệu trưởng"
 FEEDBACK_LEADERS_ELSEWHERE = (
     "Tố cáo hiệu trưởng, phó hiệu trưởng do cơ quan quản lý nhà trường giải quyết: {authority}. "
-    "Cơ quan chưa nhận tố cáo qua trợ lý Hài Lòng, anh/chị vui lòng gửi trực tiếp đến cơ quan. "
-    "Nội dung chưa được lưu. Gõ /phananh nếu anh/chị muốn gửi nội dung khác."
+    "Cơ quan chưa nhận tố cáo qua Trợ lý Hài Lòng, anh/chị vui lòng gửi trực tiếp đến cơ quan. "
+    "Nội dung chưa được lưu. Muốn gửi nội dung khác, anh/chị dùng /phananh."
 )
 FEEDBACK_PICK_NAMED = (
     "Anh/chị muốn gửi kèm tên hay ẩn danh?\n"
@@ -487,9 +491,7 @@ FEEDBACK_REVIEW = (
 )
 FEEDBACK_SEND = "Gửi"
 FEEDBACK_CANCELLED = "Đã hủy, nội dung đang soạn không được gửi."
-FEEDBACK_GONE = (
-    "Phiếu này đã gửi hoặc đã hủy. Gõ /phananh để gửi mới, /theodoi để xem phiếu đã gửi."
-)
+FEEDBACK_GONE = "Phiếu này đã gửi hoặc đã hủy. Gửi mới: /phananh; xem phiếu đã gửi: /theodoi."
 FEEDBACK_RECEIPT = (
     "Nhà trường đã tiếp nhận {kind} của anh/chị.\n"
     "Số phiếu: {number}\n"
@@ -508,12 +510,12 @@ SENDER_NAMED = "{name}, {contact}"
 SENDER_ACCOUNT = "kèm tên (tài khoản chat của anh/chị)"
 
 FOLLOW_NONE = (
-    "Anh/chị chưa gửi phiếu nào kèm tên. Gõ /phananh để gửi góp ý, phản ánh. Phiếu gửi ẩn danh: "
-    "gõ /theodoi kèm mã tra cứu."
+    "Anh/chị chưa gửi phiếu nào kèm tên. Gửi góp ý, phản ánh: /phananh. Phiếu gửi ẩn danh: "
+    "xem bằng /theodoi kèm mã tra cứu."
 )
 FOLLOW_HEADER = "Phiếu anh/chị đã gửi (chọn để xem):"
 FOLLOW_LINE = "• {number} · {kind} · {status} · hạn {due}"
-FOLLOW_NOT_FOUND = "Không tìm thấy phiếu với mã này. Anh/chị kiểm tra lại mã tra cứu giúp tôi nhé."
+FOLLOW_NOT_FOUND = "Không tìm thấy phiếu với mã này. Anh/chị vui lòng kiểm tra lại mã tra cứu."
 TICKET_PARENT_VIEW = (
     "{number} – {kind}\n"
     "Về: {topic}\n"
@@ -526,12 +528,12 @@ TICKET_HISTORY_LINE = "• {date} {action}{note}"
 ADD_INFO = "Bổ sung thông tin"
 RATE = "Đánh giá"
 FEEDBACK_ASK_INFO = (
-    "Anh/chị gõ thông tin bổ sung cho phiếu {number} (có thể gửi kèm ảnh). Gõ /huy để thôi."
+    "Anh/chị gõ thông tin bổ sung cho phiếu {number} (có thể gửi kèm ảnh). Để thôi: /huy."
 )
 INFO_PHOTO = "(ảnh)"
 FEEDBACK_INFO_ADDED = "Đã gửi thông tin bổ sung cho phiếu {number}. Cảm ơn anh/chị."
 FEEDBACK_TICKET_CLOSED = (
-    "Phiếu {number} đã đóng. Nếu còn vướng mắc, anh/chị gõ /phananh để gửi phiếu mới."
+    "Phiếu {number} đã đóng. Nếu còn vướng mắc, anh/chị gửi phiếu mới bằng /phananh."
 )
 RATE_ASK = "Anh/chị đánh giá việc nhà trường xử lý phiếu {number}:"
 RATING_LABELS = {
@@ -612,8 +614,8 @@ SHOW_PHOTOS = "Xem ảnh ({count})"
 ASSIGN = "Giao cho…"
 STAFF_ASK_NOTE = {
     "reply": (
-        "Thầy/cô gõ nội dung nhắn phụ huynh về phiếu {number}. Trợ lý gửi thay, phụ huynh không "
-        "thấy tài khoản của thầy/cô. Gõ /huy để thôi."
+        "Thầy/cô gõ nội dung nhắn phụ huynh về phiếu {number}. Trợ lý Hài Lòng gửi thay, phụ "
+        "huynh không thấy tài khoản của thầy/cô. Gõ /huy để thôi."
     ),
     "forwarded": "Thầy/cô gõ tên cơ quan nhận và lý do chuyển phiếu {number}. Gõ /huy để thôi.",
     "refused": "Thầy/cô gõ lý do không thụ lý phiếu {number}. Gõ /huy để thôi.",
@@ -716,7 +718,7 @@ AUDIENCE_LINE = (
 AUDIENCE_NO_CONSENT = (
     "\n{count} phụ huynh chưa đồng ý nhận tin tức, thông báo nên không nhận tin nhắn riêng."
 )
-AUDIENCE_UNREACHABLE = "\n{count} tài khoản đã chặn trợ lý nên sẽ không nhận được."
+AUDIENCE_UNREACHABLE = "\n{count} tài khoản đã chặn Trợ lý Hài Lòng nên sẽ không nhận được."
 AUDIENCE_WITH_SEEN = "\nCó nút “Đã xem”."
 AUDIENCE_QUIET = "\nĐang trong giờ nghỉ ({quiet}): tin sẽ được gửi từ {until}."
 AUDIENCE_NOBODY = (
@@ -726,7 +728,8 @@ SEND = "Gửi"
 EDIT_TEXT = "Sửa nội dung"
 CANCEL = "Hủy"
 ANNOUNCE_QUEUED = (
-    "Đã xếp {total} tin để gửi. Trợ lý sẽ báo kết quả khi gửi xong; xem lại bằng /thongbao."
+    "Đã xếp {total} tin để gửi. Trợ lý Hài Lòng sẽ báo kết quả khi gửi xong; xem lại bằng "
+    "/thongbao."
 )
 ANNOUNCE_CANCELLED = "Đã hủy, thông báo không được gửi."
 ANNOUNCE_NOT_YOURS = "Thầy/cô chỉ gửi được thông báo cho lớp mình phụ trách."
@@ -748,13 +751,13 @@ REPORT_FAILED = "; {count} tin không gửi được: {names}"
 REPORT_WAITING = "; còn {count} tin đang chờ gửi"
 REPORT_UNCONFIRMED = "; {count} tin chưa xác nhận"
 REPORT_UNCONFIRMED_NOTE = (
-    "\n(Tin chưa xác nhận: nền tảng không trả lời kịp hoặc trợ lý khởi động lại giữa chừng, "
-    "nên chưa rõ tin đã đến chưa; trợ lý không gửi lại để tránh trùng.)"
+    "\n(Tin chưa xác nhận: nền tảng không trả lời kịp hoặc Trợ lý Hài Lòng khởi động lại "
+    "giữa chừng, nên chưa rõ tin đã đến chưa; Trợ lý Hài Lòng không gửi lại để tránh trùng.)"
 )
 REPORT_SEEN = "\nĐã xem: {lines}."
 REPORT_SEEN_LINE = "lớp {class_name} {seen}/{parents}"
 REPORT_MORE = " và {count} người khác"
-FAILURE_BLOCKED = "đã chặn trợ lý"
+FAILURE_BLOCKED = "đã chặn Trợ lý Hài Lòng"
 FAILURE_OTHER = "lỗi khi gửi"
 FAILURE_GAVE_UP = "nền tảng lỗi đến hết hạn gửi"
 FAILURE_GROUP = "nhóm “{title}”"
@@ -762,13 +765,13 @@ FAILURE_ERASED = "một phụ huynh đã xóa dữ liệu"
 SEEN_THANKS = "Đã ghi nhận. Cảm ơn anh/chị!"
 
 GROUP_HELLO = (
-    "Xin chào! Tôi là trợ lý Hài Lòng của nhà trường. Để nhận thông báo của lớp tại nhóm này, "
-    "giáo viên của lớp nhắn riêng cho tôi lệnh /thongbao, chọn “Liên kết nhóm lớp” để lấy mã, "
-    "rồi gõ tại đây: /lienket <mã>."
+    "Xin chào! Đây là Trợ lý Hài Lòng của nhà trường. Để nhận thông báo của lớp tại nhóm này, "
+    "giáo viên của lớp nhắn riêng cho Trợ lý Hài Lòng lệnh /thongbao, chọn “Liên kết nhóm lớp” "
+    "để lấy mã, rồi gõ tại đây: /lienket <mã>."
 )
 GROUP_PICK_CLASS = "Liên kết nhóm Telegram của lớp nào?"
 GROUP_CODE = (
-    "Thầy/cô thêm trợ lý vào nhóm Telegram của lớp {class_name}, rồi gõ trong nhóm:\n"
+    "Thầy/cô thêm Trợ lý Hài Lòng vào nhóm Telegram của lớp {class_name}, rồi gõ trong nhóm:\n"
     "/lienket {code}\n"
     "Mã dùng một lần, hết hạn sau {hours} giờ. Trên Zalo, thông báo được gửi riêng cho từng "
     "phụ huynh."
@@ -778,10 +781,10 @@ GROUP_LINKED = (
 )
 GROUP_CODE_BAD = (
     "Mã liên kết không đúng hoặc đã hết hạn. Thầy/cô lấy mã mới bằng /thongbao khi nhắn riêng "
-    "với trợ lý."
+    "với Trợ lý Hài Lòng."
 )
 GROUP_CODE_NOT_YOURS = "Chỉ giáo viên của lớp hoặc ban giám hiệu liên kết được nhóm."
-GROUP_LINK_HOW = "Gõ /lienket <mã>; mã lấy bằng /thongbao khi nhắn riêng với trợ lý."
+GROUP_LINK_HOW = "Gõ /lienket <mã>; mã lấy bằng /thongbao khi nhắn riêng với Trợ lý Hài Lòng."
 
 NEWS_PRINCIPAL_ONLY = (
     "Chỉ ban giám hiệu đăng tin cải cách hành chính. Thầy/cô gửi thông báo cho lớp bằng /thongbao."
@@ -828,8 +831,8 @@ NEWS_TITLE_TAKEN = "Thư viện đã có tin cùng tiêu đề. Thầy/cô đặ
 NEWS_SAVED = "Đã lưu tin vào thư viện."
 
 SURVEY_REMINDER = (
-    "Kính gửi quý phụ huynh,\nNhà trường xin nhắc anh/chị tham gia “{title}” (hạn {closes}). "
-    "Phiếu ẩn danh, mất khoảng {minutes} phút; phần anh/chị đã trả lời được giữ nguyên."
+    "Kính gửi anh/chị,\nNhà trường xin nhắc anh/chị tham gia “{title}” (hạn {closes}). "
+    "Phiếu ẩn danh; phần anh/chị đã trả lời được giữ nguyên."
 )
 SURVEY_ANSWER = "Trả lời khảo sát"
 
@@ -1057,7 +1060,7 @@ AUTHORITY_NOTES = (
     "Tỷ lệ đúng hạn: phiếu phản ánh giải quyết đúng hạn / phiếu đến hạn trong kỳ.",
     "Trung bình các trường: trung bình cộng số liệu của các trường có số liệu "
     "(mỗi trường tính như nhau); trung bình của một đơn vị tính trên các trường thuộc đơn vị.",
-    "Hạng: theo chỉ số chung như hiển thị (2 chữ số thập phân); bằng nhau thì cùng hạng; "
+    "Hạng: theo chỉ số chung như hiển thị (1 chữ số thập phân); bằng nhau thì cùng hạng; "
     "trường chưa có chỉ số không xếp hạng.",
     "Mục tiêu: {target} %. Phân bố: từ {target} % trở lên, từ {low} % đến dưới {target} %, "
     "dưới {low} %, chưa có chỉ số.",
@@ -1148,3 +1151,8 @@ CHANGE_PICKED = "Sửa câu {number}"
 CHOOSE_IN_RANGE = "Anh/chị vui lòng chọn từ 1 đến {max}."
 CONSENT_MARK_YES = "Đồng ý"  # marked under a consent text once the parent has chosen
 CONSENT_MARK_NO = "Không đồng ý"
+
+# --- issue 14: voice ---
+# the length under a questionnaire's intro, counted from its questions (handlers/surveys.py)
+SURVEY_LENGTH = "Phiếu có {questions} câu, mất khoảng {minutes} phút."
+SURVEY_LENGTH_SHORT = "Phiếu có {questions} câu, mất chưa tới 1 phút."

@@ -199,7 +199,7 @@ def _start_choice(wave: Wave, *, resume: bool) -> Choice:
 
 def _invite_text(wave: Wave, timezone: str) -> str:
     closes = wave.closes_at.astimezone(ZoneInfo(timezone)).strftime("%d/%m/%Y")
-    return texts.SURVEY_INVITE.format(title=wave.title, closes=closes, minutes=5)
+    return texts.SURVEY_INVITE.format(title=wave.title, closes=closes)
 
 
 async def open_due_waves(job: JobContext) -> None:

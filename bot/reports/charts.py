@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.typing import RcKeyType
 
+from bot.numbers import vi_number
 from bot.reports.model import BarChart
 
 COLOURS = ("#1f5fbf", "#9db7e3", "#e0a030", "#5a9e6f")
@@ -119,5 +120,5 @@ def _fit(figure: Figure, text: Text) -> Text:
 
 
 def _number(value: float) -> str:
-    """Vietnamese decimals: 91,25."""
-    return f"{value:.2f}".replace(".", ",")
+    """Vietnamese decimals: 91,3."""
+    return vi_number(value)

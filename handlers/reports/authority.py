@@ -24,6 +24,7 @@ from statistics import fmean
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Authority, School
+from bot.numbers import shown
 from bot.settings import Settings
 from handlers import texts
 from handlers.authorities.scope import schools_beneath
@@ -31,7 +32,6 @@ from handlers.authorities.tree import AuthorityRef, Tree, load_tree
 from handlers.reports.figures import SchoolFigures, school_figures
 from handlers.reports.periods import Period
 from surveys.catalog import Catalog
-from surveys.scoring import round2
 
 BAND_WIDTH = 10  # points below the target of the middle band: 80–90 % for a 90 % target
 
@@ -128,15 +128,15 @@ async def authority_figures(
 
 
 def ranked(rows: Iterable[SchoolRow]) -> tuple[SchoolRow, ...]:
-    """The highest overall index first (as shown, two decimals; ties share a rank and go by
+    """The highest overall index first (as shown, one decimal; ties share a rank and go by
     name), then the schools without one."""
-    shown = sorted(
+    figured = sorted(
         (r for r in rows if r.overall is not None),
-        key=lambda r: (-round2(r.overall or 0.0), r.name),
+        key=lambda r: (-shown(r.overall or 0.0), r.name),
     )
     ranks: list[SchoolRow] = []
-    for place, row in enumerate(shown, start=1):
-        tied = ranks and round2(ranks[-1].overall or 0.0) == round2(row.overall or 0.0)
+    for place, row in enumerate(figured, start=1):
+        tied = ranks and shown(ranks[-1].overall or 0.0) == shown(row.overall or 0.0)
         ranks.append(replace(row, rank=ranks[-1].rank if tied else place))
     rest = sorted((r for r in rows if r.overall is None), key=lambda r: r.name)
     return (*ranks, *rest)
@@ -159,8 +159,8 @@ def bands(rows: Sequence[SchoolRow], target: int) -> tuple[Band, ...]:
 def _band(value: float | None, target: int, low: int) -> int:
     if value is None:
         return 3
-    shown = round2(value)
-    return 0 if shown >= target else 1 if shown >= low else 2
+    figure = shown(value)
+    return 0 if figure >= target else 1 if figure >= low else 2
 
 
 def _row(
@@ -205,7 +205,7 @@ def _units(
         if not mine:
             continue
         counted = [row for row in mine if row.overall is not None]
-        met = sum(1 for row in counted if round2(row.overall or 0.0) >= targets[row.code])
+        met = sum(1 for row in counted if shown(row.overall or 0.0) >= targets[row.code])
         means = replace(average(mine, elements), name=child.name)
         found.append(UnitRow(child.name, child.kind, len(mine), len(counted), met, means))
     return tuple(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.numbers import shown, vi_number
 from handlers import texts
 from handlers.reports.periods import Period, quarter_number
 from handlers.results import percent, percent_or
-from surveys.scoring import round2
 
 __all__ = [
     "change_text", "day_text", "decimal", "meets", "percent", "percent_or", "period_label",
@@ -32,27 +32,27 @@ def period_label(period: Period) -> str:
 
 
 def decimal(value: float) -> str:
-    """Two decimals with a comma, as the index is read: 91,25."""
-    return f"{round2(value):.2f}".replace(".", ",")
+    """An index as it is read: 91,3."""
+    return vi_number(value)
 
 
 def signed(value: float | None) -> str:
-    """ "+1,50", "−2,10", "±0,00", or "–" when there is nothing to compare."""
+    """ "+1,5", "−2,1", "±0", or "–" when there is nothing to compare."""
     if value is None:
         return "–"
-    shown = round2(value)
-    sign = "+" if shown > 0 else "−" if shown < 0 else "±"
-    return sign + decimal(abs(shown))
+    change = shown(value)
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    return sign + decimal(abs(change))
 
 
 def change_text(value: float | None) -> str:
-    """ " (+1,50)" after an index, or nothing when there is nothing to compare."""
+    """ " (+1,5)" after an index, or nothing when there is nothing to compare."""
     return "" if value is None else texts.REPORT_CHANGE.format(change=signed(value))
 
 
 def meets(value: float, target: int) -> bool:
-    """Judged on the figure as shown (two decimals), so a shown 90,00 % meets 90 %."""
-    return round2(value) >= target
+    """Judged on the figure as shown (one decimal), so a shown 90 % meets 90 %."""
+    return shown(value) >= target
 
 
 def target_mark(value: float | None, target: int) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from bot.models import Ticket, TicketEvent
+from bot.numbers import vi_number
 from handlers import texts
 from handlers.results import percent
 from handlers.tickets.kpi import TicketKpis
@@ -89,7 +90,7 @@ def update_text(ticket: Ticket, action: str, note: str, terms: Terms) -> str:
 
 def kpi_text(kpis: TicketKpis, start: date, end: date, terms: Terms) -> str:
     """The period's figures as the principal reads them (`hailong tickets kpi`)."""
-    mean = "–" if kpis.mean_rating is None else f"{kpis.mean_rating:.2f}".replace(".", ",")
+    mean = "–" if kpis.mean_rating is None else vi_number(kpis.mean_rating)
     return "\n".join(
         [
             _kpi_header(kpis, start, end, terms),

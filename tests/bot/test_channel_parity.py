@@ -170,7 +170,7 @@ async def test_my_data_help_and_cancel(deployment: Deployment, channel: str) -> 
         state=texts.CONSENT_WITHDRAWN_WORD, purpose="tin tức, thông báo"
     )
     await parent.says("/trogiup")
-    assert (await last_reply(parent)).startswith("Hài Lòng là trợ lý")
+    assert (await last_reply(parent)).startswith("Trợ lý Hài Lòng của nhà trường")
     await parent.says("/dulieu")
     await parent.chooses(texts.DELETE_ME)
     assert (await last_reply(parent)).startswith(texts.DELETE_CONFIRM)

@@ -205,8 +205,8 @@ def test_survey_list_shows_every_version_and_results_break_down_by_grade(
     assert code == 0
     assert out.endswith(
         "Theo khối lớp:\n"
-        "• Mẫu giáo nhỡ (lớp Chồi): 5 phiếu; chỉ số chung 0,00 %; hài lòng nói chung 0,00 %\n"
-        "• Mẫu giáo lớn (lớp Lá): 6 phiếu; chỉ số chung 100,00 %; hài lòng nói chung 100,00 %\n"
+        "• Mẫu giáo nhỡ (lớp Chồi): 5 phiếu; chỉ số chung 0 %; hài lòng nói chung 0 %\n"
+        "• Mẫu giáo lớn (lớp Lá): 6 phiếu; chỉ số chung 100 %; hài lòng nói chung 100 %\n"
     )
 
 

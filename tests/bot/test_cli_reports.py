@@ -60,7 +60,7 @@ def test_a_weekly_xlsx_a_quarterly_docx_and_the_authority_chart(
     paragraphs = docx.Document(str(seeded_env / "quy4.docx")).paragraphs
     text = "\n".join(p.text for p in paragraphs).replace(NO_BREAK, " ")
     assert "quý IV năm 2026" in text
-    assert "Số CMHS tham gia khảo sát 12/32 CMHS. Kết quả: 81,82 % CMHS" in text
+    assert "Số CMHS tham gia khảo sát 12/32 CMHS. Kết quả: 81,8 % CMHS" in text
 
     code, out, err = run(
         capsys, "report", "authority", "--school", "MN-ANBINH", "--from", "2026-11-16",

@@ -87,13 +87,13 @@ def test_tickets_kpi_to_31_december_run_on_5_december_counts_as_of_today(
     assert out.splitlines()[0] == (
         "Phản ánh, kiến nghị từ 01/11/2026 đến 31/12/2026 — số liệu tính đến hôm nay, 05/12/2026:"
     )
-    assert "• Giải quyết đúng hạn: 0/1 phiếu đến hạn (0,00 %)" in out
+    assert "• Giải quyết đúng hạn: 0/1 phiếu đến hạn (0 %)" in out
     assert "• Còn mở: 3 phiếu (≤ 7 ngày: 2; 8–14: 1; 15–30: 0; trên 30: 0), quá hạn: 1" in out
 
     # the same period once it is over: everything due in it has come due
     code, out, _ = hailong(capsys, NEW_YEAR, "tickets", "kpi", *PERIOD)
     assert out.splitlines()[0] == "Phản ánh, kiến nghị từ 01/11/2026 đến 31/12/2026:"
-    assert "• Giải quyết đúng hạn: 0/3 phiếu đến hạn (0,00 %)" in out
+    assert "• Giải quyết đúng hạn: 0/3 phiếu đến hạn (0 %)" in out
     assert "quá hạn: 3" in out
 
     # the register: late only what is past its due date today

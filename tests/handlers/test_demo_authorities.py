@@ -52,8 +52,8 @@ async def test_the_officer_personas_compare_the_three_schools_of_the_ward(
         "2. Trường Mầm non Bông Hồng",  # 6 of 7
         "3. Trường Mầm non Hoa Sen",
     ]
-    assert ranking[0].startswith("1. Trường Mầm non Hướng Dương: 91,67 % ✓; tham gia 12/15")
-    assert ranking[1].startswith("2. Trường Mầm non Bông Hồng: 85,71 % ✗ dưới mục tiêu")
+    assert ranking[0].startswith("1. Trường Mầm non Hướng Dương: 91,7 % ✓; tham gia 12/15")
+    assert ranking[1].startswith("2. Trường Mầm non Bông Hồng: 85,7 % ✗ dưới mục tiêu")
     assert chart.image is not None and table.document is not None
     with Image.open(chart.image) as image:
         assert image.format == "PNG" and image.width >= 800 and image.height >= 300

@@ -115,7 +115,8 @@ async def test_the_whole_v2_questionnaire_in_chat(
     await join_and_consent(parent, setup)
     await parent.taps("Bắt đầu")
     intro = parent.messages[-2].text
-    assert intro.startswith("Khảo sát sự hài lòng của cha mẹ trẻ\nKính gửi quý phụ huynh!")
+    assert intro.startswith("Khảo sát sự hài lòng của cha mẹ trẻ\nKính gửi anh/chị!")
+    assert "Phiếu có 23 câu, mất khoảng 5 phút." in intro  # 2 of 25 asked only after an answer
     assert "anh/chị chưa nắm rõ, xin chọn 0 – Không rõ." in intro
     assert f"\nGhi chú: {NOTE}\n" in intro
 
@@ -244,8 +245,8 @@ async def test_v1_and_v2_waves_are_scored_and_compared_only_on_the_same_question
     assert survey.previous_index("co_so_vat_chat") is None
     assert survey.overall_change() is None  # not every element compares
     said = school_text(figures, 5)
-    assert "  – Tiếp cận dịch vụ giáo dục: 0,00 % (−100,00) ✗ dưới mục tiêu" in said
-    assert "  – Cơ sở vật chất: 0,00 % ✗ dưới mục tiêu" in said
+    assert "  – Tiếp cận dịch vụ giáo dục: 0 % (−100) ✗ dưới mục tiêu" in said
+    assert "  – Cơ sở vật chất: 0 % ✗ dưới mục tiêu" in said
     assert texts.REPORT_NOT_COMPARED.format(previous="tuần trước") in said
     (indices,) = [sheet for sheet in school_sheets(figures, 5) if sheet.title == "Chỉ số hài lòng"]
     rows = {row[1]: list(row[2:5]) for row in indices.rows[1:]}

@@ -116,7 +116,7 @@ async def test_cancel_keeps_answers_and_help_is_always_there(
     parent = await started_parent(app, memory, clock)
     await parent.says("4")
     await parent.says("/trogiup")
-    assert parent.last_reply.startswith("Hài Lòng là trợ lý")
+    assert parent.last_reply.startswith("Trợ lý Hài Lòng của nhà trường")
     await parent.says("/huy")
     assert parent.last_reply == texts.CANCELLED
     await parent.says("4")

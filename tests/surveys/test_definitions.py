@@ -139,4 +139,3 @@ def test_v2_intro_explains_unknown_and_the_note_says_it_is_no_official_form(
     assert "0 – Không rõ" in preschool_v2.intro
     assert preschool_v2.note == ADAPTATION
     assert len(preschool_v2.questions) == 25
-    assert "khoảng 25 câu" in preschool_v2.intro

@@ -55,14 +55,13 @@ async def test_a_wards_sheet_chart_and_text(app: App, seeded: Seeded, tmp_path: 
     assert [s.values for s in chart.series] == [[80.0, None], [37.5, 30.0]]
     assert authority_text(ward, 5).splitlines() == [
         f"📊 {WARD} – tuần 16/11–22/11/2026: 2 trường",
-        "Trung bình các trường: chỉ số chung 80,00 %, tham gia 33,75 %, "
-        "giải quyết đúng hạn 75,00 %.",
+        "Trung bình các trường: chỉ số chung 80 %, tham gia 33,8 %, giải quyết đúng hạn 75 %.",
         "So với mục tiêu: từ 90 % trở lên: 0 trường; từ 80 % đến dưới 90 %: 1 trường; "
         "dưới 80 %: 0 trường; chưa có chỉ số (ẩn hoặc chưa có phiếu): 1 trường.",
         "",
         "Xếp hạng các trường theo chỉ số chung:",
-        "1. Trường Mầm non An Bình: 80,00 % ✗ dưới mục tiêu; tham gia 6/16 (37,50 %)",
-        f"–. Trường Mầm non Bình An: {HIDDEN}; tham gia 3/10 (30,00 %)",
+        "1. Trường Mầm non An Bình: 80 % ✗ dưới mục tiêu; tham gia 6/16 (37,5 %)",
+        f"–. Trường Mầm non Bình An: {HIDDEN}; tham gia 3/10 (30 %)",
     ]
 
 
@@ -100,8 +99,8 @@ async def test_a_provinces_files_rank_every_school_and_average_its_wards(
     assert chart.labels == [OTHER_WARD, WARD]
     text = authority_text(province, 5)
     assert "Các đơn vị trực thuộc (trung bình các trường):" in text
-    assert f"• {WARD}: 80,00 %; 2 trường, 0 trường đạt mục tiêu" in text
-    assert "1. Trường Mầm non Xã Khác: 100,00 % ✓; tham gia 5/5 (100,00 %)" in text
+    assert f"• {WARD}: 80 %; 2 trường, 0 trường đạt mục tiêu" in text
+    assert "1. Trường Mầm non Xã Khác: 100 % ✓; tham gia 5/5 (100 %)" in text
 
 
 def load_sheetnames(path: Path) -> list[str]:

@@ -122,7 +122,7 @@ async def test_a_ward_officer_sees_the_wards_schools_side_by_side_and_nothing_el
     text, chart, table = ward.messages[-3:]
     lines = text.text.splitlines()
     assert lines[0] == f"📊 {WARD} – tuần 16/11–22/11/2026: 2 trường"
-    assert "1. Trường Mầm non An Bình: 80,00 % ✗ dưới mục tiêu; tham gia 6/16 (37,50 %)" in lines
+    assert "1. Trường Mầm non An Bình: 80 % ✗ dưới mục tiêu; tham gia 6/16 (37,5 %)" in lines
     assert "Xã Khác" not in text.text  # the other commune's school
     assert text.text.endswith(CHART_COMING)
     assert chart.image is not None and table.document is not None
@@ -157,13 +157,12 @@ async def test_a_province_officer_sees_every_school_beneath_ranked_and_its_wards
     text, chart, table = province.messages[-3:]
     assert text.text.splitlines()[:3] == [
         f"📊 {PROVINCE} – từ 16/11/2026 đến 22/11/2026: 3 trường",
-        "Trung bình các trường: chỉ số chung 90,00 %, tham gia 55,83 %, "
-        "giải quyết đúng hạn 75,00 %.",
+        "Trung bình các trường: chỉ số chung 90 %, tham gia 55,8 %, giải quyết đúng hạn 75 %.",
         "So với mục tiêu: từ 90 % trở lên: 1 trường; từ 80 % đến dưới 90 %: 1 trường; "
         "dưới 80 %: 0 trường; chưa có chỉ số (ẩn hoặc chưa có phiếu): 1 trường.",
     ]
-    assert f"• {OTHER_WARD}: 100,00 %; 1 trường, 1 trường đạt mục tiêu" in text.text
-    assert f"• {WARD}: 80,00 %; 2 trường, 0 trường đạt mục tiêu" in text.text
+    assert f"• {OTHER_WARD}: 100 %; 1 trường, 1 trường đạt mục tiêu" in text.text
+    assert f"• {WARD}: 80 %; 2 trường, 0 trường đạt mục tiêu" in text.text
     ranking = text.text.split("Xếp hạng các trường theo chỉ số chung:\n")[1].splitlines()
     assert [line.split(":")[0] for line in ranking[:3]] == [
         "1. Trường Mầm non Xã Khác", "2. Trường Mầm non An Bình", "–. Trường Mầm non Bình An",

@@ -24,27 +24,27 @@ from tests.handlers.reports.dataset import LAST_WEEK, THIS_WEEK, Seeded
 A_DIGEST = """📊 Báo cáo tuần 16/11–22/11/2026 – Trường Mầm non An Bình
 
 Khảo sát “Khảo sát sự hài lòng của cha mẹ trẻ”
-• Tham gia: 6/16 phụ huynh được mời đã trả lời (37,50 %).
+• Tham gia: 6/16 phụ huynh được mời đã trả lời (37,5 %).
 • Theo lớp: Lá 1 5/8; 2 lớp dưới 5 phiếu không hiển thị riêng.
 • 6 phiếu trong kỳ. Chỉ số hài lòng (mục tiêu 90 %; thay đổi so với tuần trước):
-  – Tiếp cận dịch vụ giáo dục: 83,33 % (+23,33) ✗ dưới mục tiêu
-  – Cơ sở vật chất: 66,67 % (+6,67) ✗ dưới mục tiêu
-  – Môi trường chăm sóc và giáo dục trẻ: 100,00 % (+20,00) ✓
-  – Hoạt động chăm sóc và giáo dục trẻ: 66,67 % (+6,67) ✗ dưới mục tiêu
-  – Kết quả chăm sóc và giáo dục trẻ: 83,33 % (+3,33) ✗ dưới mục tiêu
-  – Tiếp nhận, xử lý phản ánh – kiến nghị: 80,00 % (±0,00) ✗ dưới mục tiêu
-  – Chỉ số chung (trung bình các nội dung): 80,00 % (+10,00) ✗ dưới mục tiêu
-  – Hài lòng với nhà trường nói chung: 83,33 % phụ huynh
+  – Tiếp cận dịch vụ giáo dục: 83,3 % (+23,3) ✗ dưới mục tiêu
+  – Cơ sở vật chất: 66,7 % (+6,7) ✗ dưới mục tiêu
+  – Môi trường chăm sóc và giáo dục trẻ: 100 % (+20) ✓
+  – Hoạt động chăm sóc và giáo dục trẻ: 66,7 % (+6,7) ✗ dưới mục tiêu
+  – Kết quả chăm sóc và giáo dục trẻ: 83,3 % (+3,3) ✗ dưới mục tiêu
+  – Tiếp nhận, xử lý phản ánh – kiến nghị: 80 % (±0) ✗ dưới mục tiêu
+  – Chỉ số chung (trung bình các nội dung): 80 % (+10) ✗ dưới mục tiêu
+  – Hài lòng với nhà trường nói chung: 83,3 % phụ huynh
 • Mong đợi nhiều nhất: Cơ sở vật chất (4), Ăn, ngủ, học, chơi (2), Thông tin, liên lạc (2).
 
-Phản ánh – kiến nghị: 3 phiếu mới; đến hạn 2, đúng hạn 1 (50,00 %); 1 phiếu quá hạn chưa xong; \
+Phản ánh – kiến nghị: 3 phiếu mới; đến hạn 2, đúng hạn 1 (50 %); 1 phiếu quá hạn chưa xong; \
 phiếu mở lâu nhất 12 ngày.
 Tin CCHC: 1 tin, đạt kế hoạch ít nhất 1 tin mỗi tuần ✓; thông báo: 1; đã tới 4/6 lượt nhận.
 
 Biểu đồ và tệp số liệu (XLSX) ở các tin nhắn tiếp theo."""
 
 B_DIGEST_SURVEY = """Khảo sát “Khảo sát sự hài lòng của cha mẹ trẻ”
-• Tham gia: 3/10 phụ huynh được mời đã trả lời (30,00 %).
+• Tham gia: 3/10 phụ huynh được mời đã trả lời (30 %).
 • Theo lớp: 1 lớp dưới 5 phiếu không hiển thị riêng.
 • 3 phiếu trong kỳ: chỉ số ẩn (dưới 5 câu trả lời), để giữ ẩn danh."""
 

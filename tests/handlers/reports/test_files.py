@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from statistics import fmean
 from typing import Any
@@ -58,7 +59,9 @@ def pc(share: float) -> float:
 
 
 def shown(share: float) -> str:
-    return f"{two(share):.2f} %".replace(".", ",")
+    """A share as the DOCX text writes it: one decimal at most, "75,3 %", "100 %"."""
+    tenths = Decimal(repr(100 * share)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{tenths:f}".removesuffix(".0").replace(".", ",") + " %"
 
 
 async def forms_of(
@@ -144,17 +147,17 @@ async def test_the_quarterly_docx_has_the_seed_reports_sentence_with_the_real_fi
     overall = shown(fmean(A_QUARTER))
     assert "BÁO CÁO" in text and f"Kính gửi: {WARD}." in text
     assert (
-        "Số CMHS tham gia khảo sát 12/32 CMHS. Kết quả: 81,82 % CMHS được khảo sát hài lòng với "
+        "Số CMHS tham gia khảo sát 12/32 CMHS. Kết quả: 81,8 % CMHS được khảo sát hài lòng với "
         f"nhà trường nói chung; chỉ số hài lòng chung theo các nội dung đạt {overall} "
         "(mục tiêu 90 %: chưa đạt)."
     ) in text
-    assert overall == "75,30 %"
+    assert overall == "75,3 %"
     # the quarter is not over on 23/11: the report runs to that day, its last day with figures
     assert "quý IV năm 2026 (từ ngày 01/10/2026 đến ngày 23/11/2026) như sau:" in text
     assert (
-        "tiếp nhận 5 ý kiến, phản ánh – kiến nghị của CMHS qua trợ lý Hài Lòng, 100,00 % được cấp "
+        "tiếp nhận 5 ý kiến, phản ánh – kiến nghị của CMHS qua trợ lý Hài Lòng, 100 % được cấp "
         "số phiếu ngay khi nhận. Số phiếu đến hạn giải quyết: 3; giải quyết đúng hạn: 2 (tỷ lệ "
-        "66,67 %). Đến ngày 23/11/2026 còn 3 phiếu đang xử lý, trong đó 1 phiếu quá hạn."
+        "66,7 %). Đến ngày 23/11/2026 còn 3 phiếu đang xử lý, trong đó 1 phiếu quá hạn."
     ) in text
     assert "đã gửi 2 tin cải cách hành chính và 1 thông báo" in text
     assert "tới 6/8 lượt nhận; 2/9 tuần có ít nhất một tin" in text
