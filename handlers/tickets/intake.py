@@ -131,12 +131,34 @@ async def start(ctx: Context) -> None:
     if ctx.person is None or not places:
         ctx.reply(texts.FEEDBACK_NEED_CLASS)
         return
-    draft = FeedbackDraft(ok=await has_consent(ctx.session, ctx.person.id, "feedback"))
+    await _begin(ctx, places, FeedbackDraft())
+
+
+async def file_question(ctx: Context, text: str) -> None:
+    """Files a parent's free text as a Góp ý – hỏi đáp ticket at once, or asks first for what
+    is still missing (feedback consent, which school) as /phananh does."""
+    places = await places_of(ctx.session, ctx.person.id, "parent") if ctx.person else []
+    if ctx.person is None or not places:
+        ctx.reply(texts.FEEDBACK_NEED_CLASS)
+        return
+    draft = FeedbackDraft(kind="gop_y", topic="khac", anon=False, text=text[:TEXT_LIMIT])
+    await _begin(ctx, places, draft)
+
+
+async def _begin(ctx: Context, places: list[Place], draft: FeedbackDraft) -> None:
+    """Opens a draft with what is known; a complete one is filed without more questions."""
+    assert ctx.person is not None
+    draft = draft.model_copy(
+        update={"ok": await has_consent(ctx.session, ctx.person.id, "feedback")}
+    )
     schools = {place.school.id for place in places}
     if len(schools) == 1:
         draft = _in_school(draft, places, schools.pop())
     ctx.start_flow(FEEDBACK, draft)
-    await _ask(ctx, draft, places)
+    if draft.text is not None and next_step(draft) == "review":
+        await _submit(ctx, draft)
+    else:
+        await _ask(ctx, draft, places)
 
 
 async def take_consent(ctx: Context, tap: FeedbackConsent) -> None:
