@@ -1,7 +1,9 @@
 """A free text that is no command and no answer, offered to the school as a question.
 
-The text waits in the ASK flow's state (server-side) while the parent decides: a button carries
-no text, only the verb, so a payload stays far under Telegram's 64 bytes.
+The text waits server-side while the parent decides: outside any flow in the ASK flow's state;
+inside a survey beside the survey's own state (key PENDING), so the survey stays open and its
+buttons keep acting. The buttons carry no text, only their verb, and are bound to no flow (they
+must act during a survey too): a tap finds the waiting text or is stale.
 """
 
 from __future__ import annotations
@@ -26,13 +28,14 @@ class Question(FlowState):
 
 
 ASK = Flow("hoi", Question, cancelled=texts.ASK_DROPPED)
+PENDING = "_question"  # the waiting text's key beside an open survey's state
 
 
-class SendQuestion(Button, verb="asksend", flow=ASK):
+class SendQuestion(Button, verb="asksend"):
     """Files the waiting text as a Góp ý – hỏi đáp ticket."""
 
 
-class DropQuestion(Button, verb="askdrop", flow=ASK):
+class DropQuestion(Button, verb="askdrop"):
     """Leaves the waiting text unsent."""
 
 
@@ -54,16 +57,40 @@ async def offer(ctx: Context, text: str) -> None:
     ctx.reply(texts.ASK_OFFER.format(text=shown), offer_choices())
 
 
+def offer_during(ctx: Context, text: str) -> None:
+    """The same offer inside an open flow (a survey): the text waits beside the flow's state."""
+    kept = text.strip()[:TEXT_LIMIT]
+    ctx.dialog.data = {**ctx.dialog.data, PENDING: kept}
+    shown = kept if len(kept) <= texts.ASK_SHOWN_LIMIT else kept[: texts.ASK_SHOWN_LIMIT] + "…"
+    ctx.reply(texts.ASK_OFFER.format(text=shown), offer_choices())
+
+
+def _take_waiting(ctx: Context) -> str | None:
+    """The waiting text, no longer waiting (None: there is none, the button is stale)."""
+    question = ctx.flow_state(ASK)
+    if question is not None:
+        ctx.end_flow()
+        return question.text
+    data = dict(ctx.dialog.data)
+    kept = data.pop(PENDING, None)
+    ctx.dialog.data = data
+    return kept if isinstance(kept, str) else None
+
+
 async def send(ctx: Context, tap: SendQuestion) -> None:
     """Sends the waiting text through the ticket intake (receipt, tracking, staff alert)."""
-    question = ctx.flow_state(ASK)
-    if question is None:
+    text = _take_waiting(ctx)
+    if text is None:
+        ctx.reply(texts.STALE_BUTTON)
         return
-    ctx.end_flow()
-    await intake.file_question(ctx, question.text)
+    await intake.file_question(ctx, text)
+    if ctx.dialog.flow and ctx.dialog.flow != intake.FEEDBACK.name:
+        ctx.reply(texts.ASK_GO_ON)  # the survey is still open at its question
 
 
 async def drop(ctx: Context, tap: DropQuestion) -> None:
     """Forgets the waiting text."""
-    ctx.end_flow()
+    if _take_waiting(ctx) is None:
+        ctx.reply(texts.STALE_BUTTON)
+        return
     ctx.reply(texts.ASK_DROPPED, edit=True)

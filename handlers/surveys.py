@@ -16,7 +16,7 @@ from bot.channels.base import Choice
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
 from bot.models import CompletionReceipt, SurveyRun, Wave
-from handlers import texts
+from handlers import asking, texts
 from handlers.people import has_consent, places_of
 from handlers.release import hold_answers
 from handlers.runs import (
@@ -308,6 +308,9 @@ async def _advance(ctx: Context, wave_id: int, token: str, event: Input) -> None
             ctx.start_flow(SURVEY, Answering(run=run.token))
         note = _settled_change(event, state, outcome)
         _show(ctx, wave.id, run.token, survey, outcome.screen, edit=replace_tapped, note=note)
+    typed_text = event.text if isinstance(event, Typed) else ""
+    if outcome.rejection is not None and asking.looks_like_sentence(typed_text):
+        asking.offer_during(ctx, typed_text)  # a question, not an answer: offer to send it
 
 
 def _settled_change(event: Input, state: RunState, outcome: Outcome) -> str:

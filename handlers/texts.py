@@ -1170,4 +1170,5 @@ ASK_OFFER = (
 ASK_SEND = "Gửi"
 ASK_KEEP = "Không"
 ASK_DROPPED = "Đã bỏ qua, câu hỏi chưa được gửi."
+ASK_GO_ON = "Anh/chị trả lời tiếp câu khảo sát đang hỏi ở trên nhé."
 ASK_SHOWN_LIMIT = 200  # characters of the question quoted back in the offer

@@ -154,10 +154,10 @@ async def _begin(ctx: Context, places: list[Place], draft: FeedbackDraft) -> Non
     schools = {place.school.id for place in places}
     if len(schools) == 1:
         draft = _in_school(draft, places, schools.pop())
-    ctx.start_flow(FEEDBACK, draft)
     if draft.text is not None and next_step(draft) == "review":
-        await _submit(ctx, draft)
+        await _file(ctx, draft)  # a flow open meanwhile (a survey) stays open
     else:
+        ctx.start_flow(FEEDBACK, draft)
         await _ask(ctx, draft, places)
 
 
@@ -394,6 +394,12 @@ def _review(draft: FeedbackDraft) -> str:
 
 
 async def _submit(ctx: Context, draft: FeedbackDraft) -> None:
+    """Ends the draft, files the ticket, gives the receipt number and tells the handlers."""
+    ctx.end_flow()
+    await _file(ctx, draft)
+
+
+async def _file(ctx: Context, draft: FeedbackDraft) -> None:
     """Files the ticket, gives the receipt number at once and tells the handlers."""
     assert ctx.person is not None and draft.school is not None
     assert draft.kind is not None and draft.topic is not None and draft.text is not None
@@ -413,7 +419,6 @@ async def _submit(ctx: Context, draft: FeedbackDraft) -> None:
         contact=draft.contact,
     )
     ticket = await create_ticket(ctx.session, filed, terms, ctx.now)
-    ctx.end_flow()
     number, due = number_of(ticket), day_text(ticket.decide_due, terms)
     if ticket.anonymous:
         receipt = texts.FEEDBACK_RECEIPT_ANONYMOUS.format(

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.models import Ticket
 from handlers import texts
 from tests.bot.test_channel_parity import CHANNELS, count, join_and_consent
-from tests.factories import make_school, make_staff_code
+from tests.factories import make_school, make_staff_code, open_wave
 from tests.phones import Deployment, choices, last_reply, phone_on
 
 QUESTION = "Cô ơi cho em hỏi lịch nghỉ Tết của các cháu ạ"
@@ -96,3 +96,32 @@ async def _after(deployment: Deployment, channel: str, command: str) -> str:
     await parent.says("/huy")
     await parent.says(command)
     return await last_reply(parent)
+
+
+@CHANNELS
+async def test_a_question_typed_during_a_survey_is_offered_and_the_survey_goes_on(
+    deployment: Deployment, channel: str
+) -> None:
+    setup = await make_school(deployment.app)
+    await open_wave(deployment.app, setup)
+    parent = phone_on(deployment, channel)
+    await join_and_consent(parent, setup.classes["Lá 1"].invite_code)
+    await parent.chooses(texts.SURVEY_START)
+    await parent.chooses("Mẹ")
+    assert (await last_reply(parent)).startswith("Câu 2/")
+
+    await parent.says("xyz")  # no answer and no sentence: only the re-ask
+    assert (await last_reply(parent)).startswith("Câu 2/")
+    await parent.says(QUESTION)  # a sentence: the re-ask, then the offer
+    screen = await parent.screen()
+    assert screen[-2].text.startswith("Câu 2/")
+    assert screen[-1].text.startswith("Trợ lý Hài Lòng chưa hiểu đây là việc gì.")
+    await parent.chooses(texts.ASK_SEND)
+    assert await last_reply(parent) == texts.ASK_GO_ON
+    assert (await parent.screen())[-2].text.startswith("Nhà trường đã tiếp nhận góp ý – hỏi đáp")
+    async with deployment.app.db.sessions() as session:
+        ticket = (await session.scalars(select(Ticket))).one()
+    assert (ticket.kind, ticket.text) == ("gop_y", QUESTION)
+
+    await parent.says("3")  # the survey goes on where it was: "Zalo, nhóm lớp"
+    assert (await last_reply(parent)).startswith("Câu 3/")
