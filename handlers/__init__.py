@@ -60,6 +60,9 @@ COMMANDS: dict[str, Handler] = {
     "menu": help.show_menu,
 }
 
+# everyone's command menu on a platform that has one (Telegram); staff get theirs per chat
+COMMAND_MENU = help.commands_of([*help.PARENT_ITEMS, "trogiup"])
+
 ROUTES = Routes(
     commands=COMMANDS,
     buttons=[

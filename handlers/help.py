@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Literal
 
-from bot.channels.base import Choice
+from bot.channels.base import COMMANDS_META, Choice, Command
 from bot.context import Context
 from bot.interactions import Button, choice
 from bot.routing import During, Handler
@@ -77,6 +78,21 @@ async def show_menu(ctx: Context, intro: str = texts.MENU) -> None:
 def is_menu_word(text: str) -> bool:
     """Whether a typed text asks for the menu ("menu", "0", "trợ giúp", "help")."""
     return fold(text).strip(" .!?") in texts.MENU_WORDS
+
+
+def commands_of(items: Sequence[Item]) -> list[Command]:
+    """The platform command menu for these menu entries, with /huy last."""
+    return [Command(name, texts.COMMAND_DESCRIPTIONS[name]) for name in [*items, "huy"]]
+
+
+async def give_command_menu(ctx: Context) -> None:
+    """Has the platform's command menu of this chat follow the sender's roles (a role granted):
+    the last reply carries the list; a platform without such a menu ignores it."""
+    if not ctx.replies:
+        return
+    listed = [[c.name, c.description] for c in commands_of(await menu_items(ctx))]
+    last = ctx.replies[-1]
+    ctx.replies[-1] = replace(last, meta={**last.meta, COMMANDS_META: listed})
 
 
 def run_item(commands: Mapping[str, Handler]) -> Callable[[Context, MenuItem], Awaitable[None]]:

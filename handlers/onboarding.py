@@ -113,12 +113,14 @@ async def redeem_code(ctx: Context, typed: str) -> None:
         ctx.reply(texts.CODE_EXPIRED)
     elif invite.authority_id is not None:
         await grant_officer(ctx, invite)
+        await help.give_command_menu(ctx)
     elif invite.school_id is None or not _serves(
         ctx, await ctx.session.get(School, invite.school_id)
     ):
         ctx.reply(texts.CODE_OTHER_SCHOOL)
     else:
         await _grant_staff_role(ctx, invite)
+        await help.give_command_menu(ctx)
 
 
 def _serves(ctx: Context, school: School | None) -> bool:

@@ -1172,3 +1172,16 @@ ASK_KEEP = "Không"
 ASK_DROPPED = "Đã bỏ qua, câu hỏi chưa được gửi."
 ASK_GO_ON = "Anh/chị trả lời tiếp câu khảo sát đang hỏi ở trên nhé."
 ASK_SHOWN_LIMIT = 200  # characters of the question quoted back in the offer
+# the platform command menu (Telegram's "/" list): each command with a short description
+COMMAND_DESCRIPTIONS = {
+    "khaosat": "Khảo sát đang mở",
+    "phananh": "Gửi góp ý, phản ánh, khiếu nại, tố cáo",
+    "theodoi": "Xem phiếu đã gửi và kết quả",
+    "dulieu": "Dữ liệu của anh/chị, liên kết Zalo/Telegram",
+    "phieu": "Phiếu đang chờ xử lý",
+    "thongbao": "Gửi thông báo tới phụ huynh",
+    "tin": "Tin cải cách hành chính",
+    "baocao": "Báo cáo",
+    "trogiup": "Hướng dẫn",
+    "huy": "Dừng việc đang làm",
+}

@@ -125,3 +125,25 @@ async def test_a_question_typed_during_a_survey_is_offered_and_the_survey_goes_o
 
     await parent.says("3")  # the survey goes on where it was: "Zalo, nhóm lớp"
     assert (await last_reply(parent)).startswith("Câu 3/")
+
+
+async def test_telegram_command_menus_follow_the_roles(deployment: Deployment) -> None:
+    api = deployment.telegram_api
+    everyone = [c for c in api.calls_of("setMyCommands") if c.params["scope"]["type"] == "default"]
+    assert {c.params.get("language_code") for c in everyone} == {"vi", None}
+    names = [c["command"] for c in everyone[0].params["commands"]]
+    assert names == ["khaosat", "phananh", "theodoi", "dulieu", "trogiup", "huy"]
+
+    setup = await make_school(deployment.app)
+    principal = phone_on(deployment, "telegram", person=2)
+    await principal.says(await make_staff_code(deployment.app, setup, "principal"))
+    (chat,) = [c for c in api.calls_of("setMyCommands") if c.params["scope"]["type"] == "chat"]
+    assert chat.params["scope"]["chat_id"] == 8002 and chat.params["language_code"] == "vi"
+    names = [c["command"] for c in chat.params["commands"]]
+    assert names == ["khaosat", "phieu", "thongbao", "tin", "baocao", "dulieu", "trogiup", "huy"]
+
+    # on Zalo and the web the same grant sends only the welcome: they have no command menu
+    zalo = phone_on(deployment, "zalo", person=3)
+    await zalo.says(await make_staff_code(deployment.app, setup, "teacher", "Lá 1"))
+    assert (await last_reply(zalo)).startswith("Chào thầy/cô!")
+    assert len(api.calls_of("setMyCommands")) == len(everyone) + 1
