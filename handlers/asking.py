@@ -17,7 +17,7 @@ from handlers import texts
 from handlers.tickets import intake
 from handlers.tickets.rules import TEXT_LIMIT
 
-_WORD = re.compile(r"[^\W\d_]{2,}")
+_WORD = re.compile(r"[^\W\d_]{2,}[.,!?…]*")  # a word of letters, maybe with punctuation after
 MIN_WORDS = 3
 
 
@@ -41,7 +41,8 @@ class DropQuestion(Button, verb="askdrop"):
 
 def looks_like_sentence(text: str) -> bool:
     """Whether a typed text reads as a question or a remark: several words of letters."""
-    return len(_WORD.findall(text)) >= MIN_WORDS and len(text.strip()) >= intake.MIN_TEXT
+    words = [token for token in text.split() if _WORD.fullmatch(token)]
+    return len(words) >= MIN_WORDS and len(text.strip()) >= intake.MIN_TEXT
 
 
 def offer_choices() -> list[Choice]:
