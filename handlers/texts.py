@@ -1147,7 +1147,7 @@ MENU_LABELS = {
     "khaosat": "Khảo sát",
     "phananh": "Góp ý – phản ánh",
     "theodoi": "Phiếu đã gửi",
-    "dulieu": "Dữ liệu của anh/chị",
+    "dulieu": "Dữ liệu cá nhân",
     "phieu": "Phiếu cần xử lý",
     "thongbao": "Gửi thông báo",
     "tin": "Tin cải cách hành chính",
