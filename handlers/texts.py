@@ -1177,7 +1177,7 @@ COMMAND_DESCRIPTIONS = {
     "khaosat": "Khảo sát đang mở",
     "phananh": "Gửi góp ý, phản ánh, khiếu nại, tố cáo",
     "theodoi": "Xem phiếu đã gửi và kết quả",
-    "dulieu": "Dữ liệu của anh/chị, liên kết Zalo/Telegram",
+    "dulieu": "Dữ liệu cá nhân, liên kết Zalo/Telegram",
     "phieu": "Phiếu đang chờ xử lý",
     "thongbao": "Gửi thông báo tới phụ huynh",
     "tin": "Tin cải cách hành chính",
