@@ -13,7 +13,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from bot.channels.base import Channel, Inbound
+from bot.channels.base import Channel, Command, CommandMenus, Inbound
 from bot.channels.kit.polling import LeasedPolling
 from bot.channels.registry import configured_channels, rate_limiters
 from bot.clock import Clock, SystemClock
@@ -57,6 +57,7 @@ class App:
     worker: WorkRunner
     job_context: JobContext  # what jobs and queued work run with
     signals: Signals  # LISTEN/NOTIFY between replicas (bot/signals.py)
+    command_menu: Sequence[Command] = ()  # everyone's platform command menu (a parent's)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _scheduler: AsyncIOScheduler | None = None
     _process: ProcessLock | None = None
@@ -85,6 +86,8 @@ class App:
             self._tasks.append(loop.create_task(self._sweep_now_and_then()))
         for channel in self.channels.values():
             await channel.start(self.receive)
+            if self.command_menu and isinstance(channel, CommandMenus):
+                await channel.set_commands(self.command_menu)
         if scheduler and self.jobs:
             sched = build_scheduler(
                 self.jobs, self.job_context, self.settings.timezone, self.outbox.wake
@@ -194,6 +197,7 @@ def create_app(
         worker,
         JobContext(services, db, after_commit),
         signals,
+        command_menu=handlers.COMMAND_MENU,
     )
     _listen(app)
     for channel in chosen.values():

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.routing import AnyWork, During, Job, Routes, Work, on
+from bot.routing import AnyWork, During, Handler, Job, Routes, Work, on
 from handlers import (
     announcements,
+    asking,
     corrections,
     data_copy,
     data_rights,
@@ -40,24 +41,36 @@ FLOWS = [
     During(report_chat.REPORT_RANGE, report_chat.typed),
     During(waves.NEW_WAVE, waves.launch_typed),
     During(corrections.CORRECT, corrections.typed),
+    During(asking.ASK, onboarding.code_or_help),  # a new text replaces the waiting one
 ]
 
+COMMANDS: dict[str, Handler] = {
+    "start": onboarding.start,
+    "khaosat": surveys.list_surveys,
+    "dulieu": data_rights.show_my_data,
+    "phananh": intake.start,
+    "theodoi": follow.list_mine,
+    "phieu": staff.queue,
+    "thongbao": announcements.start,
+    "tin": news.menu,
+    "baocao": report_chat.menu,
+    "huy": help.cancel_in(FLOWS),
+    "trogiup": help.show_help,
+    "help": help.show_help,
+    "menu": help.show_menu,
+}
+
+# everyone's command menu on a platform that has one (Telegram); staff get theirs per chat
+COMMAND_MENU = help.commands_of([*help.PARENT_ITEMS, "trogiup"])
+
 ROUTES = Routes(
-    commands={
-        "start": onboarding.start,
-        "khaosat": surveys.list_surveys,
-        "dulieu": data_rights.show_my_data,
-        "phananh": intake.start,
-        "theodoi": follow.list_mine,
-        "phieu": staff.queue,
-        "thongbao": announcements.start,
-        "tin": news.menu,
-        "baocao": report_chat.menu,
-        "huy": help.cancel_in(FLOWS),
-        "trogiup": help.show_help,
-        "help": help.show_help,
-    },
+    commands=COMMANDS,
     buttons=[
+        # the main menu and /trogiup: each entry runs its slash command's handler
+        on(help.MenuItem, help.run_item(COMMANDS)),
+        # a free text offered to the school as a question
+        on(asking.SendQuestion, asking.send),
+        on(asking.DropQuestion, asking.drop),
         # joining a class and consenting
         on(onboarding.ConfirmJoin, onboarding.confirm_class),
         on(onboarding.Consent, onboarding.record_consent),

@@ -2,22 +2,108 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import Literal
 
+from bot.channels.base import COMMANDS_META, Choice, Command
 from bot.context import Context
+from bot.interactions import Button, choice
 from bot.routing import During, Handler
 from handlers import texts
 from handlers.authorities.scope import officer_scope
 from handlers.people import places_of
+from surveys.text import fold
+
+Item = Literal[
+    "khaosat", "phananh", "theodoi", "dulieu", "phieu", "thongbao", "tin", "baocao", "trogiup"
+]
+PARENT_ITEMS: tuple[Item, ...] = ("khaosat", "phananh", "theodoi", "dulieu")
+TEACHER_ITEMS: tuple[Item, ...] = ("khaosat", "phieu", "thongbao")
+PRINCIPAL_ITEMS: tuple[Item, ...] = ("khaosat", "phieu", "thongbao", "tin", "baocao")
+OFFICER_ITEMS: tuple[Item, ...] = ("baocao", "phieu", "tin")
 
 
-async def show_help(ctx: Context) -> None:
-    """Lists what a parent (and staff) can do."""
-    staff = ctx.person is not None and bool(
+class MenuItem(Button, verb="menu"):
+    """A main-menu entry: runs the slash command of the same name."""
+
+    command: Item
+
+
+async def menu_items(ctx: Context) -> list[Item]:
+    """The sender's menu: each of their roles' entries once, in a stable order, then help."""
+    if ctx.person is None:
+        return ["trogiup"]
+    roles = {place.role for place in await places_of(ctx.session, ctx.person.id)}
+    wanted: list[Item] = []
+    for role, items in (
+        ("parent", PARENT_ITEMS),
+        ("teacher", TEACHER_ITEMS),
+        ("principal", PRINCIPAL_ITEMS),
+    ):
+        if role in roles:
+            wanted += items
+    if await officer_scope(ctx.session, ctx.person.id):
+        wanted += OFFICER_ITEMS
+    if roles or wanted:
+        wanted.append("dulieu")
+    return [*dict.fromkeys(wanted), "trogiup"]
+
+
+def item_choices(items: Sequence[Item]) -> list[Choice]:
+    """The menu entries as buttons."""
+    return [choice(MenuItem(item), texts.MENU_LABELS[item]) for item in items]
+
+
+async def is_staff(ctx: Context) -> bool:
+    """Whether the sender is a teacher, a principal or an officer."""
+    return ctx.person is not None and bool(
         await places_of(ctx.session, ctx.person.id, "teacher", "principal")
         or await officer_scope(ctx.session, ctx.person.id)
     )
-    ctx.reply(texts.HELP + (texts.HELP_STAFF if staff else ""))
+
+
+async def show_help(ctx: Context) -> None:
+    """Lists what a parent (and staff) can do, each item a button that does it."""
+    staff = await is_staff(ctx)
+    items = [item for item in await menu_items(ctx) if item != "trogiup"]
+    ctx.reply(texts.HELP + (texts.HELP_STAFF if staff else ""), item_choices(items))
+
+
+async def show_menu(ctx: Context, intro: str = texts.MENU) -> None:
+    """Shows the main menu of the sender's roles as buttons (numbered on Zalo)."""
+    ctx.reply(intro, item_choices(await menu_items(ctx)))
+
+
+def is_menu_word(text: str) -> bool:
+    """Whether a typed text asks for the menu ("menu", "0", "trợ giúp", "help")."""
+    return fold(text).strip(" .!?") in texts.MENU_WORDS
+
+
+def commands_of(items: Sequence[Item]) -> list[Command]:
+    """The platform command menu for these menu entries, with /huy last."""
+    return [Command(name, texts.COMMAND_DESCRIPTIONS[name]) for name in [*items, "huy"]]
+
+
+async def give_command_menu(ctx: Context) -> None:
+    """Has the platform's command menu of this chat follow the sender's roles (a role granted):
+    the last reply carries the list; a platform without such a menu ignores it."""
+    if not ctx.replies:
+        return
+    listed = [[c.name, c.description] for c in commands_of(await menu_items(ctx))]
+    last = ctx.replies[-1]
+    ctx.replies[-1] = replace(last, meta={**last.meta, COMMANDS_META: listed})
+
+
+def run_item(commands: Mapping[str, Handler]) -> Callable[[Context, MenuItem], Awaitable[None]]:
+    """A menu tap runs the very handler of its slash command."""
+
+    async def run(ctx: Context, tap: MenuItem) -> None:
+        """Does what the tapped menu entry's command does."""
+        ctx.command, ctx.command_arg = tap.command, ""
+        await commands[tap.command](ctx)
+
+    return run
 
 
 def cancel_in(flows: Sequence[During]) -> Handler:

@@ -15,13 +15,14 @@ from bot.models import (
     School,
     StaffInvite,
 )
-from handlers import notice, texts
+from handlers import asking, help, notice, texts
 from handlers.authorities.officers import grant_officer
 from handlers.code_guard import attempts_of, count_wrong_code, refused, try_later
 from handlers.codes import clean_code, looks_like_code
 from handlers.linking import redeem_link_code
 from handlers.people import consents_of, ensure_person, places_of, record_consent_event
 from handlers.waves import invite_to_open_waves, start_choices
+from surveys.text import fold
 
 
 class Joining(FlowState):
@@ -58,11 +59,24 @@ async def start(ctx: Context) -> None:
 
 
 async def code_or_help(ctx: Context) -> None:
-    """Treats a typed code as joining; anything else gets a pointer to the help."""
-    if looks_like_code(ctx.inbound.text):
-        await redeem_code(ctx, ctx.inbound.text)
+    """Treats a typed code as joining and "menu" as the menu; a parent's sentence is offered to
+    the school as a question; a newcomer is welcomed and asked for the class code."""
+    typed = ctx.inbound.text
+    if help.is_menu_word(typed):
+        await help.show_menu(ctx)
+    elif looks_like_code(typed) and fold(typed) not in texts.GREETINGS:
+        await redeem_code(ctx, typed)
+    elif ctx.person is None or not await places_of(ctx.session, ctx.person.id):
+        if not await help.is_staff(ctx):  # an officer holds no place but has a menu
+            ctx.reply(texts.FIRST_CONTACT, help.item_choices(["trogiup"]))
+        else:
+            await help.show_menu(ctx, texts.NOT_UNDERSTOOD_MENU)
+    elif asking.looks_like_sentence(typed) and await places_of(
+        ctx.session, ctx.person.id, "parent"
+    ):
+        await asking.offer(ctx, typed)
     else:
-        ctx.reply(texts.UNKNOWN_TEXT)
+        await help.show_menu(ctx, texts.NOT_UNDERSTOOD_MENU)
 
 
 async def redeem_code(ctx: Context, typed: str) -> None:
@@ -107,12 +121,14 @@ async def redeem_code(ctx: Context, typed: str) -> None:
         ctx.reply(texts.CODE_EXPIRED)
     elif invite.authority_id is not None:
         await grant_officer(ctx, invite)
+        await help.give_command_menu(ctx)
     elif invite.school_id is None or not _serves(
         ctx, await ctx.session.get(School, invite.school_id)
     ):
         ctx.reply(texts.CODE_OTHER_SCHOOL)
     else:
         await _grant_staff_role(ctx, invite)
+        await help.give_command_menu(ctx)
 
 
 def _serves(ctx: Context, school: School | None) -> bool:

@@ -17,7 +17,7 @@ from bot.channels.base import Choice
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
 from bot.models import CompletionReceipt, SurveyRun, Wave
-from handlers import texts
+from handlers import asking, texts
 from handlers.people import has_consent, places_of
 from handlers.release import hold_answers
 from handlers.runs import (
@@ -330,6 +330,9 @@ async def _advance(ctx: Context, wave_id: int, token: str, event: Input) -> None
             ctx.reply(kept, edit=True)
         edit = replace_tapped and kept is None
         _show(ctx, wave.id, run.token, survey, outcome.screen, edit=edit, note=note)
+    typed_text = event.text if isinstance(event, Typed) else ""
+    if outcome.rejection is not None and asking.looks_like_sentence(typed_text):
+        asking.offer_during(ctx, typed_text)  # a question, not an answer: offer to send it
 
 
 def _answered_form(

@@ -1156,3 +1156,49 @@ CONSENT_MARK_NO = "Không đồng ý"
 # the length under a questionnaire's intro, counted from its questions (handlers/surveys.py)
 SURVEY_LENGTH = "Phiếu có {questions} câu, mất khoảng {minutes} phút."
 SURVEY_LENGTH_SHORT = "Phiếu có {questions} câu, mất chưa tới 1 phút."
+
+# --- issue 14: menus, free text, first contact ---
+MENU = "Anh/chị chọn việc cần làm:"
+NOT_UNDERSTOOD_MENU = "Trợ lý Hài Lòng chưa hiểu ý anh/chị. Anh/chị chọn việc cần làm:"
+MENU_LABELS = {
+    "khaosat": "Khảo sát",
+    "phananh": "Góp ý – phản ánh",
+    "theodoi": "Phiếu đã gửi",
+    "dulieu": "Dữ liệu cá nhân",
+    "phieu": "Phiếu cần xử lý",
+    "thongbao": "Gửi thông báo",
+    "tin": "Tin cải cách hành chính",
+    "baocao": "Báo cáo",
+    "trogiup": "Hướng dẫn",
+}
+# typed words that open the menu outside a flow (compared folded: no case, no diacritics)
+MENU_WORDS = ("menu", "0", "tro giup", "help", "huong dan")
+# typed greetings that are never a class code, even without diacritics ("Xin chao")
+GREETINGS = ("xin chao", "chao", "hello", "hi", "alo", "chao ban", "chao co", "chao thay")
+FIRST_CONTACT = (
+    "Chào anh/chị! Đây là Trợ lý Hài Lòng của nhà trường.\n"
+    "Để bắt đầu, anh/chị vui lòng nhắn mã lớp của con (ví dụ: K7Q2MXPA). Mã lớp do giáo viên "
+    "gửi trong nhóm Zalo của lớp hoặc in trên giấy thông báo của nhà trường."
+)
+ASK_OFFER = (
+    "Trợ lý Hài Lòng chưa hiểu đây là việc gì. Gửi câu hỏi này tới nhà trường?\n“{text}”\n"
+    "Câu hỏi được gửi dưới dạng Góp ý – hỏi đáp, kèm tên anh/chị."
+)
+ASK_SEND = "Gửi"
+ASK_KEEP = "Không"
+ASK_DROPPED = "Đã bỏ qua, câu hỏi chưa được gửi."
+ASK_GO_ON = "Anh/chị trả lời tiếp câu khảo sát đang hỏi ở trên nhé."
+ASK_SHOWN_LIMIT = 200  # characters of the question quoted back in the offer
+# the platform command menu (Telegram's "/" list): each command with a short description
+COMMAND_DESCRIPTIONS = {
+    "khaosat": "Khảo sát đang mở",
+    "phananh": "Gửi góp ý, phản ánh, khiếu nại, tố cáo",
+    "theodoi": "Xem phiếu đã gửi và kết quả",
+    "dulieu": "Dữ liệu cá nhân, liên kết Zalo/Telegram",
+    "phieu": "Phiếu đang chờ xử lý",
+    "thongbao": "Gửi thông báo tới phụ huynh",
+    "tin": "Tin cải cách hành chính",
+    "baocao": "Báo cáo",
+    "trogiup": "Hướng dẫn",
+    "huy": "Dừng việc đang làm",
+}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 if TYPE_CHECKING:  # handlers import these types; they must not pull in a web framework
     from aiohttp import web
@@ -87,6 +87,27 @@ class Outbound:
     def from_json(cls, data: dict[str, Any]) -> Outbound:
         choices = tuple(Choice(**c) for c in data.get("choices", ()))
         return cls(**{**data, "choices": choices})
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command as a platform's command menu lists it."""
+
+    name: str
+    description: str
+
+
+# Outbound.meta key: the chat's command menu is now this list of [name, description] (a role was
+# granted); a platform with a command menu sets it for that chat, the others ignore it
+COMMANDS_META = "commands"
+
+
+@runtime_checkable
+class CommandMenus(Protocol):
+    """A channel with a platform command menu (Telegram's setMyCommands)."""
+
+    async def set_commands(self, commands: Sequence[Command], chat_id: str | None = None) -> None:
+        """Sets the menu for one chat, or (None) the default for everyone."""
 
 
 class RetryLater(Exception):

@@ -21,6 +21,9 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from telegram import (
     Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
     CallbackQuery,
     ChatMemberUpdated,
     InlineKeyboardButton,
@@ -47,8 +50,10 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.channels import splitting
 from bot.channels.aiohttp_request import AiohttpRequest, FloodWait
 from bot.channels.base import (
+    COMMANDS_META,
     ChatGone,
     Choice,
+    Command,
     Inbound,
     InboundKind,
     Outbound,
@@ -76,6 +81,7 @@ CAPTION_LIMIT: Final = 1024
 # a bare token, not a URL or a path: a file id Telegram gave us (a parent's photo), sent as is
 _FILE_ID: Final = re.compile(r"[\w-]{20,}")
 CALLBACK_NOTICE_LIMIT: Final = 200
+MENU_LANGUAGE: Final = "vi"  # the command menu's descriptions are Vietnamese
 CALLBACK_DATA_LIMIT: Final = 64
 SHORT_LABEL: Final = 4
 BUTTONS_PER_ROW: Final = 8
@@ -404,7 +410,9 @@ class TelegramChannel:
                     await self._answer(message.callback_id, message.notice)
                 except TelegramError as exc:  # callbacks expire after a while; the reply matters
                     log.info("telegram callback answer failed: %s", describe(exc))
-            return await self._render(message)
+            sent = await self._render(message)
+            await self._set_chat_menu(message)
+            return sent
         except RetryAfter as exc:
             raise RetryLater(_retry_seconds(exc), "telegram flood control", flood=True) from None
         except ChatMigrated as exc:
@@ -420,6 +428,24 @@ class TelegramChannel:
             raise Unconfirmed(describe(exc)) from None
         except (NetworkError, TelegramError) as exc:
             raise RetryLater(2.0, describe(exc)) from None
+
+    async def set_commands(self, commands: Sequence[Command], chat_id: str | None = None) -> None:
+        """Sets the command menu in Vietnamese: one chat's (a role granted) or everyone's."""
+        await self._open()
+        listed = [BotCommand(c.name, c.description) for c in commands]
+        scope = BotCommandScopeDefault() if chat_id is None else BotCommandScopeChat(chat_id)
+        try:
+            await self._bot.set_my_commands(listed, scope=scope, language_code=MENU_LANGUAGE)
+            if chat_id is None:  # and for apps in another language, the same list
+                await self._bot.set_my_commands(listed, scope=scope)
+        except TelegramError as exc:  # the menu is a convenience: typed commands still work
+            log.warning("telegram setMyCommands failed: %s", describe(exc))
+
+    async def _set_chat_menu(self, message: Outbound) -> None:
+        listed = message.meta.get(COMMANDS_META)
+        if listed:
+            commands = [Command(str(name), str(text)) for name, text in listed]
+            await self.set_commands(commands, message.chat_id)
 
     async def _answer(self, callback_id: str, notice: str) -> None:
         await self._bot.answer_callback_query(

@@ -131,12 +131,34 @@ async def start(ctx: Context) -> None:
     if ctx.person is None or not places:
         ctx.reply(texts.FEEDBACK_NEED_CLASS)
         return
-    draft = FeedbackDraft(ok=await has_consent(ctx.session, ctx.person.id, "feedback"))
+    await _begin(ctx, places, FeedbackDraft())
+
+
+async def file_question(ctx: Context, text: str) -> None:
+    """Files a parent's free text as a Góp ý – hỏi đáp ticket at once, or asks first for what
+    is still missing (feedback consent, which school) as /phananh does."""
+    places = await places_of(ctx.session, ctx.person.id, "parent") if ctx.person else []
+    if ctx.person is None or not places:
+        ctx.reply(texts.FEEDBACK_NEED_CLASS)
+        return
+    draft = FeedbackDraft(kind="gop_y", topic="khac", anon=False, text=text[:TEXT_LIMIT])
+    await _begin(ctx, places, draft)
+
+
+async def _begin(ctx: Context, places: list[Place], draft: FeedbackDraft) -> None:
+    """Opens a draft with what is known; a complete one is filed without more questions."""
+    assert ctx.person is not None
+    draft = draft.model_copy(
+        update={"ok": await has_consent(ctx.session, ctx.person.id, "feedback")}
+    )
     schools = {place.school.id for place in places}
     if len(schools) == 1:
         draft = _in_school(draft, places, schools.pop())
-    ctx.start_flow(FEEDBACK, draft)
-    await _ask(ctx, draft, places)
+    if draft.text is not None and next_step(draft) == "review":
+        await _file(ctx, draft)  # a flow open meanwhile (a survey) stays open
+    else:
+        ctx.start_flow(FEEDBACK, draft)
+        await _ask(ctx, draft, places)
 
 
 async def take_consent(ctx: Context, tap: FeedbackConsent) -> None:
@@ -372,6 +394,12 @@ def _review(draft: FeedbackDraft) -> str:
 
 
 async def _submit(ctx: Context, draft: FeedbackDraft) -> None:
+    """Ends the draft, files the ticket, gives the receipt number and tells the handlers."""
+    ctx.end_flow()
+    await _file(ctx, draft)
+
+
+async def _file(ctx: Context, draft: FeedbackDraft) -> None:
     """Files the ticket, gives the receipt number at once and tells the handlers."""
     assert ctx.person is not None and draft.school is not None
     assert draft.kind is not None and draft.topic is not None and draft.text is not None
@@ -391,7 +419,6 @@ async def _submit(ctx: Context, draft: FeedbackDraft) -> None:
         contact=draft.contact,
     )
     ticket = await create_ticket(ctx.session, filed, terms, ctx.now)
-    ctx.end_flow()
     number, due = number_of(ticket), day_text(ticket.decide_due, terms)
     if ticket.anonymous:
         receipt = texts.FEEDBACK_RECEIPT_ANONYMOUS.format(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -36,7 +37,8 @@ _INT_PARAMS = frozenset(
 )
 _JSON_PARAMS = frozenset(
     {"reply_markup", "allowed_updates", "entities", "caption_entities", "reply_parameters",
-     "link_preview_options", "show_alert", "drop_pending_updates", "disable_notification"}
+     "link_preview_options", "show_alert", "drop_pending_updates", "disable_notification",
+     "commands", "scope"}
 )  # fmt: skip
 
 
@@ -105,6 +107,7 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
             "sendDocument": self._send_document,
             "editMessageText": self._edit_message_text,
             "answerCallbackQuery": self._answer_callback_query,
+            "setMyCommands": self._set_my_commands,
         }
 
     # --- what tests look at ---
@@ -264,6 +267,19 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
         self.webhook_secret = params.get("secret_token")
         self.allowed_updates = list(params.get("allowed_updates") or [])
         return _ok(True, "Webhook was set")
+
+    async def _set_my_commands(self, params: dict[str, Any]) -> web.Response:
+        # as Telegram: 1–100 commands, names 1–32 of a-z0-9_, descriptions 1–256 characters
+        commands = params.get("commands")
+        if isinstance(commands, str):
+            commands = json.loads(commands)
+        if not isinstance(commands, list) or not 0 < len(commands) <= 100:
+            return _error(400, "Bad Request: commands must be a non-empty list")
+        for command in commands:
+            name, text = command.get("command", ""), command.get("description", "")
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", name) or not 1 <= len(text) <= 256:
+                return _error(400, f"Bad Request: BOT_COMMAND_INVALID ({name!r})")
+        return _ok(True)
 
     async def _delete_webhook(self, params: dict[str, Any]) -> web.Response:
         self.webhook_url, self.webhook_secret = "", None

@@ -229,4 +229,4 @@ async def test_cancel_and_help_during_an_announcement(
     await lan.says("/thongbao")
     assert lan.last_reply == texts.STAFF_ONLY
     await teacher.says("x" * (texts.ANNOUNCE_LIMIT + 1))
-    assert teacher.last_reply == texts.UNKNOWN_TEXT  # no flow open any more
+    assert teacher.last_reply == texts.NOT_UNDERSTOOD_MENU  # no flow open any more

@@ -47,7 +47,7 @@ async def test_five_wrong_codes_then_one_try_later_then_silence_until_ten_minute
         await guesser.says(typed)
     assert len(guesser.messages) == told
     await guesser.says("xin chào")  # words that are no code are answered as ever
-    assert guesser.last_reply == texts.UNKNOWN_TEXT
+    assert guesser.last_reply == texts.FIRST_CONTACT
 
     # another chat guesses on its own count
     other = ChatUser(app, memory, clock, "4002")

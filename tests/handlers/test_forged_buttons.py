@@ -43,10 +43,12 @@ from handlers.announcements import (
     PickWholeSchool,
     SendAnnouncement,
 )
+from handlers.asking import DropQuestion, SendQuestion
 from handlers.corrections import FixCancel, FixField, FixName, FixPick, FixSave, FixTicket
 from handlers.data_rights import AskDeleteMe, ChangeConsent, DeleteMe, ReadNotice, SendMyCopy
 from handlers.deliveries import BroadcastReport, Seen, SentList
 from handlers.groups import LinkGroup, LinkGroupOf
+from handlers.help import MenuItem
 from handlers.linking import LinkAnotherApp, Unlink
 from handlers.news import NewsNew, NewsNoLink, NewsPublish, NewsSchedule, NewsUnschedule, NewsView
 from handlers.notice import CURRENT
@@ -226,6 +228,10 @@ CASES: dict[type[Button], Case] = {
     EditAnswer: on_run(lambda w: EditAnswer(w.wave, w.run, 0)),
     ConfirmEdit: on_run(lambda w: ConfirmEdit(w.wave, w.run, yes=True)),
     ReportRange: Case(lambda w: ReportRange("s"), "pa", "ta", texts.REPORT_FOR_STAFF),
+    # a menu entry is only its command: the command's own check refuses a parent the staff queue
+    MenuItem: Case(lambda w: MenuItem("phieu"), "pa", "p2", texts.STAFF_ONLY),
+    SendQuestion: Case(lambda w: SendQuestion(), "p1", "p2", STALE),
+    DropQuestion: Case(lambda w: DropQuestion(), "p1", "p2", STALE),
 }
 
 

@@ -34,7 +34,7 @@ async def test_a_wrong_code_and_the_wrong_class_are_answered_kindly(
     await parent.says("ABCD-EFGH")
     assert parent.last_reply == texts.CODE_UNKNOWN.format(code="ABCD-EFGH")
     await parent.says("xin chào")
-    assert parent.last_reply == texts.UNKNOWN_TEXT
+    assert parent.last_reply == texts.FIRST_CONTACT  # a newcomer is asked for the class code
     await parent.says(" ".join(setup.classes["Lá 1"].invite_code))  # typed with spaces
     await parent.taps("Không phải")
     assert parent.last_reply == texts.NOT_MY_CLASS

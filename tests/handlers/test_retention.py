@@ -111,7 +111,7 @@ async def test_each_kind_goes_when_its_period_ends_and_not_before(
         left = await session.scalar(replies.where(OutboxMessage.broadcast_id.is_(None)))
     assert left == 0
     await silent.says("xin chào")  # the abandoned draft is gone: not taken as its text
-    assert silent.last_reply == texts.UNKNOWN_TEXT
+    assert silent.last_reply == texts.NOT_UNDERSTOOD_MENU
 
     # survey invitations and receipts: 365 days after the wave closed, then anonymous counts
     clock.at = wave.closes_at + 364 * DAY

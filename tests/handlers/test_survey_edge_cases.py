@@ -120,7 +120,7 @@ async def test_cancel_keeps_answers_and_help_is_always_there(
     await parent.says("/huy")
     assert parent.last_reply == texts.CANCELLED
     await parent.says("4")
-    assert parent.last_reply == texts.UNKNOWN_TEXT
+    assert parent.last_reply == texts.NOT_UNDERSTOOD_MENU
     await parent.says("/khaosat")
     await parent.taps("Làm tiếp")
     assert parent.last_reply.startswith("Câu 2/")
