@@ -14,7 +14,7 @@ from bot.channels.base import Choice
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
 from handlers import texts
-from handlers.deliveries import SentList
+from handlers.deliveries import SentList, short_title
 from handlers.groups import LinkGroup
 from handlers.posters import Poster, poster_of
 from handlers.posting import (
@@ -181,14 +181,6 @@ async def edit(ctx: Context, tap: EditAnnouncement) -> None:
 async def cancel(ctx: Context, tap: CancelAnnouncement) -> None:
     ctx.end_flow()
     ctx.reply(texts.ANNOUNCE_CANCELLED, edit=True)
-
-
-def short_title(text: str, limit: int = 60) -> str:
-    """The first line, cut at a word before `limit` characters, for lists and reports."""
-    line = text.strip().split("\n", 1)[0]
-    if len(line) <= limit:
-        return line
-    return line[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
 async def _writing(ctx: Context) -> tuple[Poster, AnnouncementDraft] | None:

@@ -1139,3 +1139,6 @@ DEMO_TICKETS = (
     "Tôi chưa nhận được biên lai học phí tháng 10, nhờ nhà trường xem lại.",
     "Thủ tục xin miễn giảm học phí nộp ở đâu ạ?",
 )
+
+# --- issue 14: staff confirmations and "Đã xem" ---
+SEEN_ALREADY = "Anh/chị đã bấm “Đã xem” thông báo này rồi. Cảm ơn anh/chị!"
