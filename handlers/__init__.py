@@ -88,7 +88,12 @@ ROUTES = Routes(
         # survey waves (staff menu in /khaosat)
         on(waves.NewWave, waves.new_wave),
         on(waves.WaveSurvey, waves.pick_survey),
-        on(waves.WaveDays, waves.launch),
+        on(waves.WaveClassTick, waves.pick_class),
+        on(waves.WaveWholeSchool, waves.pick_whole_school),
+        on(waves.WaveClassesDone, waves.classes_done),
+        on(waves.WaveDays, waves.pick_days),
+        on(waves.WaveOpen, waves.open_previewed),
+        on(waves.WaveCancel, waves.cancel),
         on(waves.WaveResults, waves.show_results),
         # a parent's feedback (/phananh) and following it (/theodoi)
         on(intake.FeedbackConsent, intake.take_consent),
@@ -134,6 +139,7 @@ ROUTES = Routes(
         on(news.NewsNew, news.new_post),
         on(news.NewsNoLink, news.skip_link),
         on(news.NewsPublish, news.publish),
+        on(news.NewsCancel, news.cancel_preview),
         on(news.NewsSchedule, news.show_schedule),
         on(news.NewsUnschedule, news.unschedule),
         # reports (/baocao)
