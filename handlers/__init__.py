@@ -115,6 +115,9 @@ ROUTES = Routes(
         on(staff.TicketForward, staff.ask_note),
         on(staff.TicketRefuse, staff.ask_note),
         on(staff.TicketMessage, staff.ask_note),
+        on(staff.TicketResultSend, staff.send_result),
+        on(staff.TicketResultEdit, staff.edit_result),
+        on(staff.TicketResultCancel, staff.cancel_result),
         on(staff.TicketClose, staff.close),
         on(staff.TicketExtend, staff.ask_note),
         on(staff.TicketAssign, staff.ask_assignee),
@@ -161,6 +164,8 @@ JOBS = [
     Job("release_responses", release.release_responses, every_seconds=60),
     # hourly in the working day, so a restart misses nothing; each alert is sent once
     Job("ticket_deadlines", escalation.watch_deadlines, cron={"hour": "7-17", "minute": "0"}),
+    # hourly: a ticket whose closing was asked closes when its days for a rating are over
+    Job("close_waiting_tickets", follow.close_waiting, cron={"minute": "20"}),
     Job("release_broadcasts", posting.release_broadcasts, every_seconds=60),
     Job("report_broadcasts", deliveries.report_finished, every_seconds=30),
     # hourly: a round comes due at the hour its invitations went out, days later

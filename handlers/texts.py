@@ -411,6 +411,7 @@ TICKET_ACTION_NAMES = {
     "reply": "Nhà trường nhắn",
     "info": "Phụ huynh bổ sung",
     "rated": "Phụ huynh đánh giá",
+    "close_asked": "Cán bộ đề nghị đóng phiếu (chờ phụ huynh đánh giá)",
     "taken": "Cán bộ nhận xử lý",
     "assigned": "Giao xử lý",
     "identity": "Xem danh tính người tố cáo",
@@ -1154,3 +1155,14 @@ STAFF_WAVE_PREVIEW = (
 STAFF_OPEN_AND_INVITE = "Mở đợt và mời {invited} phụ huynh"
 NEWS_NOT_SENT = "Đã hủy, bài chưa được gửi. Bài vẫn còn trong thư viện /tin."
 WAVE_NOT_YOURS = "Thầy/cô chỉ mở được đợt khảo sát cho lớp mình phụ trách."
+STAFF_RESULT_PREVIEW = (
+    "Xem trước kết quả gửi người gửi phiếu {number}:\n———\n{body}\n———\n"
+    "Chỉ khi bấm “Gửi kết quả” thì phụ huynh mới nhận được."
+)
+STAFF_SEND_RESULT = "Gửi kết quả"
+STAFF_EDIT_RESULT = "Sửa"
+STAFF_RESULT_CANCELLED = "Đã hủy, kết quả chưa được gửi. Phiếu vẫn giữ nguyên trạng thái."
+STAFF_CLOSE_WAITS = (
+    "Phiếu {number} sẽ đóng khi phụ huynh đánh giá, hoặc sau {days} ngày ({until}) nếu phụ huynh "
+    "không đánh giá."
+)

@@ -92,6 +92,9 @@ from handlers.tickets.staff import (
     TicketPhotos,
     TicketRefuse,
     TicketResolve,
+    TicketResultCancel,
+    TicketResultEdit,
+    TicketResultSend,
     TicketTake,
     TicketView,
 )
@@ -214,6 +217,9 @@ CASES: dict[type[Button], Case] = {
     TicketAssign: on_ticket(TicketAssign),
     TicketIdentity: on_ticket(TicketIdentity),
     TicketPhotos: on_ticket(TicketPhotos),
+    TicketResultSend: Case(lambda w: TicketResultSend(), "pa", "pb", STALE),
+    TicketResultEdit: Case(lambda w: TicketResultEdit(), "pa", "pb", STALE),
+    TicketResultCancel: Case(lambda w: TicketResultCancel(), "pa", "pb", STALE),
     TicketAssignTo: Case(
         lambda w: TicketAssignTo(w.ticket, w.teacher), "pa", "pb", texts.TICKET_NOT_FOUND
     ),
