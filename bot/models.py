@@ -444,6 +444,8 @@ class Ticket(Base):
     concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # staff asked to close it: it waits for the sender's rating, or closes at this time
+    close_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # the sender erased their data while the case was open: what the law keeps of them (name,
     # contact, the sealed identity) is dropped when it closes
     sender_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -244,7 +244,11 @@ class Outbox:
                     self._settle(self.lanes.start(key), "skipped", error=gone_error(reason))
                     self.lanes.done(key)
                     continue
-                if limiter is not None:
+                if limiter is not None and self._answers_a_tap(item):
+                    # a tap's answer (a callback toast) is no message in the chat: it waits for
+                    # no chat's or group's bucket, so "Đã xem" in a busy class group is at once
+                    limiter.overall.take(loop_now)
+                elif limiter is not None:
                     wait = limiter.wait(item.chat_id, item.group, loop_now)
                     if wait > 0:
                         self.lanes.later(key, wait, loop_now)
@@ -257,6 +261,14 @@ class Outbox:
             waits.append(0.0)
         timer = self.lanes.next_timer(loop_now)
         return batch, min([*waits, 1.0 if timer is None else timer])
+
+    def _answers_a_tap(self, item: Pending) -> bool:
+        """Whether the row only answers a tap: an ack on a platform whose taps are answered in
+        place (Telegram's answerCallbackQuery, the web page's notice); on Zalo an ack is a
+        message like any other."""
+        channel = self.channels.get(item.channel)
+        body = item.body or {}
+        return body.get("kind") == "ack" and channel is not None and channel.can_edit
 
     def _deadline(self, item: Pending) -> datetime:
         """When the message is given up; a broadcast released in its quiet hours counts from

@@ -168,6 +168,14 @@ class Settings(BaseSettings):
     ticket_resolve_days: int = Field(
         10, ge=1, description="Working days to resolve an accepted petition (school policy)."
     )
+    ticket_rating_days: int = Field(
+        3,
+        ge=0,
+        description=(
+            "Days a ticket whose closing was asked waits for the sender's rating before it "
+            "closes by itself (0: closes at once)."
+        ),
+    )
     # (named when the school's managing authority was a district office; kept for compatibility)
     ticket_escalate_district: bool = Field(
         False,

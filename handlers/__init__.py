@@ -101,7 +101,12 @@ ROUTES = Routes(
         # survey waves (staff menu in /khaosat)
         on(waves.NewWave, waves.new_wave),
         on(waves.WaveSurvey, waves.pick_survey),
-        on(waves.WaveDays, waves.launch),
+        on(waves.WaveClassTick, waves.pick_class),
+        on(waves.WaveWholeSchool, waves.pick_whole_school),
+        on(waves.WaveClassesDone, waves.classes_done),
+        on(waves.WaveDays, waves.pick_days),
+        on(waves.WaveOpen, waves.open_previewed),
+        on(waves.WaveCancel, waves.cancel),
         on(waves.WaveResults, waves.show_results),
         # a parent's feedback (/phananh) and following it (/theodoi)
         on(intake.FeedbackConsent, intake.take_consent),
@@ -123,6 +128,9 @@ ROUTES = Routes(
         on(staff.TicketForward, staff.ask_note),
         on(staff.TicketRefuse, staff.ask_note),
         on(staff.TicketMessage, staff.ask_note),
+        on(staff.TicketResultSend, staff.send_result),
+        on(staff.TicketResultEdit, staff.edit_result),
+        on(staff.TicketResultCancel, staff.cancel_result),
         on(staff.TicketClose, staff.close),
         on(staff.TicketExtend, staff.ask_note),
         on(staff.TicketAssign, staff.ask_assignee),
@@ -147,6 +155,7 @@ ROUTES = Routes(
         on(news.NewsNew, news.new_post),
         on(news.NewsNoLink, news.skip_link),
         on(news.NewsPublish, news.publish),
+        on(news.NewsCancel, news.cancel_preview),
         on(news.NewsSchedule, news.show_schedule),
         on(news.NewsUnschedule, news.unschedule),
         # reports (/baocao)
@@ -168,6 +177,8 @@ JOBS = [
     Job("release_responses", release.release_responses, every_seconds=60),
     # hourly in the working day, so a restart misses nothing; each alert is sent once
     Job("ticket_deadlines", escalation.watch_deadlines, cron={"hour": "7-17", "minute": "0"}),
+    # hourly: a ticket whose closing was asked closes when its days for a rating are over
+    Job("close_waiting_tickets", follow.close_waiting, cron={"minute": "20"}),
     Job("release_broadcasts", posting.release_broadcasts, every_seconds=60),
     Job("report_broadcasts", deliveries.report_finished, every_seconds=30),
     # hourly: a round comes due at the hour its invitations went out, days later

@@ -14,7 +14,8 @@ from bot.channels.base import Choice
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
 from handlers import texts
-from handlers.deliveries import SentList
+from handlers.confirm import ask_to_confirm, cancel_confirmation
+from handlers.deliveries import SentList, short_title
 from handlers.groups import LinkGroup
 from handlers.posters import Poster, poster_of
 from handlers.posting import (
@@ -165,7 +166,6 @@ async def choose_seen(ctx: Context, tap: AskSeen) -> None:
         return
     poster, draft = writing
     draft = draft.model_copy(update={"step": "confirm", "seen": tap.yes})
-    ctx.save_flow(draft)
     await _preview(ctx, poster, draft)
 
 
@@ -179,16 +179,7 @@ async def edit(ctx: Context, tap: EditAnnouncement) -> None:
 
 
 async def cancel(ctx: Context, tap: CancelAnnouncement) -> None:
-    ctx.end_flow()
-    ctx.reply(texts.ANNOUNCE_CANCELLED, edit=True)
-
-
-def short_title(text: str, limit: int = 60) -> str:
-    """The first line, cut at a word before `limit` characters, for lists and reports."""
-    line = text.strip().split("\n", 1)[0]
-    if len(line) <= limit:
-        return line
-    return line[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+    cancel_confirmation(ctx, texts.ANNOUNCE_CANCELLED)
 
 
 async def _writing(ctx: Context) -> tuple[Poster, AnnouncementDraft] | None:
@@ -236,12 +227,16 @@ def _step_choices(draft: AnnouncementDraft) -> list[Choice]:
             choice(AskSeen(yes=False), texts.SEEN_NO),
         ]
     if draft.step == "confirm":
-        return [
-            choice(SendAnnouncement(), texts.SEND),
-            choice(EditAnnouncement(), texts.EDIT_TEXT),
-            choice(CancelAnnouncement(), texts.CANCEL),
-        ]
+        return [*_confirming(), _cancelling()]
     return [choice(ClassesChosen(), texts.CONTINUE), choice(CancelAnnouncement(), texts.CANCEL)]
+
+
+def _confirming() -> list[Choice]:
+    return [choice(SendAnnouncement(), texts.SEND), choice(EditAnnouncement(), texts.EDIT_TEXT)]
+
+
+def _cancelling() -> Choice:
+    return choice(CancelAnnouncement(), texts.CANCEL)
 
 
 def _targets(draft: AnnouncementDraft, poster: Poster) -> list[int] | None:
@@ -270,7 +265,7 @@ async def _preview(ctx: Context, poster: Poster, draft: AnnouncementDraft) -> No
         until = quiet[1].astimezone(ZoneInfo(settings.timezone)).strftime("%H:%M %d/%m")
         lines.append(texts.AUDIENCE_QUIET.format(quiet=quiet[0].replace("-", "–"), until=until))
     preview = texts.PREVIEW.format(body=body, audience="".join(lines))
-    ctx.reply(preview, _step_choices(draft), edit=True)
+    ask_to_confirm(ctx, draft, preview, _confirming(), _cancelling())
 
 
 async def send(ctx: Context, tap: SendAnnouncement) -> None:

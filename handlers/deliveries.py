@@ -27,9 +27,14 @@ from handlers.posters import poster_of
 
 SHOWN_SENT = 8
 SHOWN_FAILURES = 5
+# a button label Telegram shows whole on a phone, with the date before it
+SENT_TITLE_LIMIT = 32
+_SEEN = table_of(BroadcastSeen)
 _RECORD_SEEN = upsert_statements(
-    lambda insert: insert(table_of(BroadcastSeen)).on_conflict_do_nothing(
-        index_elements=["broadcast_id", "channel", "user_id"]
+    lambda insert: (
+        insert(_SEEN)
+        .on_conflict_do_nothing(index_elements=["broadcast_id", "channel", "user_id"])
+        .returning(_SEEN.c.broadcast_id)
     )
 )
 
@@ -70,7 +75,8 @@ async def show_sent(ctx: Context, tap: SentList) -> None:
         choice(
             BroadcastReport(b.id),
             texts.SENT_LINE.format(
-                date=b.send_at.astimezone(zone).strftime("%d/%m"), title=b.title[:50]
+                date=b.send_at.astimezone(zone).strftime("%d/%m/%Y"),
+                title=short_title(b.title, SENT_TITLE_LIMIT),
             ),
         )
         for b in found
@@ -183,26 +189,52 @@ async def report_finished(job: JobContext) -> None:
 
 
 async def seen(ctx: Context, tap: Seen) -> None:
-    """Records that someone has seen an announcement (once per account), with a short thanks.
+    """Records that someone has seen an announcement (once per account) and says so at once.
 
     It counts only in a chat the broadcast was sent to: a parent's private chat, or a class
     group it went to (any member of the group may tap there). Anywhere else nothing is written.
+    In a private chat the announcement's button turns into "✓ Đã xem"; in a group it stays for
+    the others. A second tap changes nothing and says it was already recorded.
     """
     broadcast = await ctx.session.get(Broadcast, tap.broadcast)
     sent = await _sent_here(ctx, tap.broadcast) if broadcast and broadcast.seen_button else None
-    if sent is not None:
-        await ctx.session.execute(
-            _RECORD_SEEN(ctx.session),
-            {
-                "broadcast_id": tap.broadcast,
-                "channel": ctx.inbound.channel,
-                "user_id": ctx.inbound.user_id,
-                "person_id": ctx.person.id if ctx.person else None,
-                "class_id": sent.class_id,
-                "seen_at": ctx.now,
-            },
-        )
-    notice = texts.STALE_BUTTON if sent is None else texts.SEEN_THANKS
+    if broadcast is None or sent is None:
+        _notice(ctx, texts.STALE_BUTTON)
+        return
+    recorded = await ctx.session.execute(
+        _RECORD_SEEN(ctx.session),
+        {
+            "broadcast_id": tap.broadcast,
+            "channel": ctx.inbound.channel,
+            "user_id": ctx.inbound.user_id,
+            "person_id": ctx.person.id if ctx.person else None,
+            "class_id": sent.class_id,
+            "seen_at": ctx.now,
+        },
+    )
+    if recorded.first() is None:
+        _notice(ctx, texts.SEEN_ALREADY)
+    elif _marks_in_place(ctx, broadcast):
+        marked = choice(tap, texts.PICKED.format(label=texts.SEEN))
+        ctx.reply(broadcast.body["text"], [marked], edit=True, notice=texts.SEEN_THANKS)
+    else:
+        _notice(ctx, texts.SEEN_THANKS)
+
+
+def _marks_in_place(ctx: Context, broadcast: Broadcast) -> bool:
+    """Whether the tapped announcement can be edited to show it was seen: a tapped (not typed)
+    button in a private chat, under a text message (a photo's caption is not edited as text)."""
+    body = broadcast.body
+    return (
+        bool(ctx.inbound.message_id)
+        and not ctx.inbound.in_group
+        and not body.get("image")
+        and bool(body.get("text"))
+    )
+
+
+def _notice(ctx: Context, notice: str) -> None:
+    """A short answer to the tap (a toast on Telegram and the web, a message on Zalo)."""
     meta = {"group": ctx.inbound.in_group}
     ctx.replies.append(Outbound(ctx.inbound.chat_id, "", kind="ack", notice=notice, meta=meta))
 
@@ -219,3 +251,11 @@ async def _sent_here(ctx: Context, broadcast_id: int) -> Row[int | None] | None:
         .limit(1)
     )
     return found.first()
+
+
+def short_title(text: str, limit: int = 60) -> str:
+    """The first line, cut at a word before `limit` characters, for lists and reports."""
+    line = text.strip().split("\n", 1)[0]
+    if len(line) <= limit:
+        return line
+    return line[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"

@@ -16,6 +16,7 @@ from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
 from bot.models import Broadcast, NewsPost
 from handlers import texts
+from handlers.confirm import ask_to_confirm, cancel_confirmation, take_confirmed
 from handlers.posters import Poster, poster_of
 from handlers.posting import (
     Draft,
@@ -70,6 +71,10 @@ class NewsPublish(Button, verb="npub", flow=NEWS_PREVIEW):
     stale, as the preview ends with it)."""
 
     when: Literal["now", "am", "wk"]
+
+
+class NewsCancel(Button, verb="ncancel", flow=NEWS_PREVIEW):
+    """ "Hủy" under the preview: nothing is sent or scheduled."""
 
 
 class NewsSchedule(Button, verb="nsched"):
@@ -132,13 +137,17 @@ async def view(ctx: Context, tap: NewsView) -> None:
 
 async def publish(ctx: Context, tap: NewsPublish) -> None:
     """Sends or schedules a post of the principal's own school."""
-    previewing = ctx.flow_state(NEWS_PREVIEW)
-    ctx.end_flow()
+    previewing = take_confirmed(ctx, NEWS_PREVIEW)
     poster = await _principal(ctx)
     if poster is None or previewing is None:
         return
     if (found := await _post_of(ctx, poster, previewing.post)) is not None:
         await _publish(ctx, poster, found, tap.when)
+
+
+async def cancel_preview(ctx: Context, tap: NewsCancel) -> None:
+    """Drops the previewed post's sending; the post stays in the library."""
+    cancel_confirmation(ctx, texts.NEWS_NOT_SENT)
 
 
 async def show_schedule(ctx: Context, tap: NewsSchedule) -> None:
@@ -246,13 +255,14 @@ async def _view(ctx: Context, poster: Poster, shown: NewsPost) -> None:
     audience = await audience_for(ctx.session, poster.school, [], settings)
     line = audience_summary(poster.school.name, audience)
     preview = texts.PREVIEW.format(body=news_body(shown)["text"], audience=line)
-    ctx.start_flow(NEWS_PREVIEW, Previewing(post=shown.id))
     choices = [
         choice(NewsPublish("now"), texts.NEWS_SEND_NOW),
         choice(NewsPublish("am"), texts.NEWS_TOMORROW),
         choice(NewsPublish("wk"), texts.NEWS_WEEKLY),
     ]
-    ctx.reply(preview, choices)
+    cancel = choice(NewsCancel(), texts.CANCEL)
+    draft = Previewing(post=shown.id)
+    ask_to_confirm(ctx, draft, preview, choices, cancel, flow=NEWS_PREVIEW, edit=False)
 
 
 async def _publish(

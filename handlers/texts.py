@@ -348,7 +348,7 @@ STAFF_NEW_WAVE = "Mở đợt khảo sát mới"
 STAFF_WAVE_LINE = "• {title}: {answered}/{invited} phụ huynh đã trả lời (đến {closes})"
 STAFF_RESULTS = "Kết quả: {title}"
 STAFF_PICK_SURVEY = "Chọn bộ câu hỏi:"
-STAFF_PICK_DAYS = "Khảo sát mở trong bao lâu?"
+STAFF_PICK_DAYS = "Đợt khảo sát mở từ hôm nay ({opens}). Mở trong bao lâu?"
 STAFF_DAYS = "{days} ngày"
 STAFF_LAUNCHED = "Đã mở “{title}” đến {closes}; đã mời {invited} phụ huynh."
 WAVE_CANCELLED = "Đã dừng, chưa mở đợt khảo sát nào."
@@ -416,6 +416,7 @@ TICKET_ACTION_NAMES = {
     "reply": "Nhà trường nhắn",
     "info": "Phụ huynh bổ sung",
     "rated": "Phụ huynh đánh giá",
+    "close_asked": "Cán bộ đề nghị đóng phiếu (chờ phụ huynh đánh giá)",
     "taken": "Cán bộ nhận xử lý",
     "assigned": "Giao xử lý",
     "identity": "Xem danh tính người tố cáo",
@@ -1202,3 +1203,29 @@ COMMAND_DESCRIPTIONS = {
     "trogiup": "Hướng dẫn",
     "huy": "Dừng việc đang làm",
 }
+
+# --- issue 14: staff confirmations and "Đã xem" ---
+SEEN_ALREADY = "Anh/chị đã bấm “Đã xem” thông báo này rồi. Cảm ơn anh/chị!"
+STAFF_PICK_CLASSES = "Khảo sát những lớp nào? Chọn một hoặc nhiều lớp rồi bấm “Xong”."
+STAFF_WAVE_PREVIEW = (
+    "Xem trước đợt khảo sát:\n"
+    "• Bộ câu hỏi: {title}\n"
+    "• Gửi tới: {scope}\n"
+    "• Mở: {opens}; đóng: {closes}\n"
+    "• Mời {invited} phụ huynh đã đồng ý tham gia khảo sát.\n"
+    "Chỉ khi bấm “Mở đợt” thì lời mời mới được gửi."
+)
+STAFF_OPEN_AND_INVITE = "Mở đợt và mời {invited} phụ huynh"
+NEWS_NOT_SENT = "Đã hủy, bài chưa được gửi. Bài vẫn còn trong thư viện /tin."
+WAVE_NOT_YOURS = "Thầy/cô chỉ mở được đợt khảo sát cho lớp mình phụ trách."
+STAFF_RESULT_PREVIEW = (
+    "Xem trước kết quả gửi người gửi phiếu {number}:\n———\n{body}\n———\n"
+    "Chỉ khi bấm “Gửi kết quả” thì phụ huynh mới nhận được."
+)
+STAFF_SEND_RESULT = "Gửi kết quả"
+STAFF_EDIT_RESULT = "Sửa"
+STAFF_RESULT_CANCELLED = "Đã hủy, kết quả chưa được gửi. Phiếu vẫn giữ nguyên trạng thái."
+STAFF_CLOSE_WAITS = (
+    "Phiếu {number} sẽ đóng khi phụ huynh đánh giá, hoặc sau {days} ngày ({until}) nếu phụ huynh "
+    "không đánh giá."
+)

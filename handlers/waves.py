@@ -26,20 +26,29 @@ from bot.routing import JobContext
 from bot.settings import Settings
 from handlers import texts
 from handlers.audience import parents_of
+from handlers.confirm import ask_to_confirm, cancel_confirmation, take_confirmed
 from handlers.people import consenting, has_consent, places_of
-from handlers.posting import Draft, post_to_wave
+from handlers.posters import Poster, poster_of
+from handlers.posting import Draft, post_to_wave, scope_name
 from handlers.results import wave_progress, wave_score_text
 from surveys.catalog import Catalog
 
 
 class WaveDraft(FlowState):
-    """A wave a principal is launching: the school (checked when tapped) and the survey picked."""
+    """A wave being opened: the school (checked at every tap), the survey, the classes (none
+    and `whole_school`: all of them), how many days it stays open, and the step it is at."""
 
     school: int
+    step: Literal["survey", "classes", "days", "confirm"] = "survey"
     survey: str = ""
+    classes: tuple[int, ...] = ()
+    whole_school: bool = False
+    days: int = 0
 
 
 NEW_WAVE = Flow("wave", WaveDraft, cancelled=texts.WAVE_CANCELLED)
+Days = Literal[7, 14, 30]
+DAYS: tuple[Days, ...] = (7, 14, 30)
 
 
 class NewWave(Button, verb="wnew"):
@@ -49,15 +58,37 @@ class NewWave(Button, verb="wnew"):
 
 
 class WaveSurvey(Button, verb="wsurvey", flow=NEW_WAVE):
-    """The survey of the wave being launched."""
+    """The survey of the wave being opened."""
 
     survey: str
 
 
-class WaveDays(Button, verb="wdays", flow=NEW_WAVE):
-    """How long the wave being launched stays open; launches it."""
+class WaveClassTick(Button, verb="wclass", flow=NEW_WAVE):
+    """Ticks or unticks one class (one the opener may survey) of the wave being opened."""
 
-    days: Literal[7, 14]
+    classroom: int
+
+
+class WaveWholeSchool(Button, verb="wall", flow=NEW_WAVE):
+    """The whole school (a principal's choice only)."""
+
+
+class WaveClassesDone(Button, verb="wcldone", flow=NEW_WAVE):
+    """ "Xong" once the classes are ticked."""
+
+
+class WaveDays(Button, verb="wdays", flow=NEW_WAVE):
+    """How many days the wave stays open from now; then the preview."""
+
+    days: Days
+
+
+class WaveOpen(Button, verb="wopen", flow=NEW_WAVE):
+    """ "Mở đợt và mời N phụ huynh": the one tap that opens the previewed wave."""
+
+
+class WaveCancel(Button, verb="wcancel", flow=NEW_WAVE):
+    """ "Hủy": drops the wave being opened; nobody is invited."""
 
 
 class WaveResults(Button, verb="wres"):
@@ -115,12 +146,8 @@ async def invite_wave(session: AsyncSession, wave: Wave, now: datetime, settings
     """
     wave.invited_at = now
     scope = await session.scalars(select(WaveClass.class_id).where(WaveClass.wave_id == wave.id))
-    class_of = await parents_of(session, list(scope))  # a parent of two classes is invited once
-    allowed = await consenting(session, list(class_of), "surveys")
-    already = set(
-        await session.scalars(select(WaveInvite.person_id).where(WaveInvite.wave_id == wave.id))
-    )
-    new = [person for person in class_of if person in allowed and person not in already]
+    class_of = await invitees(session, list(scope), wave.id)
+    new = list(class_of)
     session.add_all(
         WaveInvite(wave_id=wave.id, person_id=person, class_id=class_of[person], invited_at=now)
         for person in new
@@ -139,6 +166,21 @@ async def invite_wave(session: AsyncSession, wave: Wave, now: datetime, settings
     )
     await post_to_wave(session, draft, settings, now)
     return len(new)
+
+
+async def invitees(
+    session: AsyncSession, class_ids: Sequence[int], wave_id: int | None = None
+) -> dict[int, int]:
+    """Whom inviting to a wave of these classes invites: each parent who consents to surveys,
+    once (a parent of two classes with the first of them), less those the wave already invited.
+    The preview of a wave being opened counts these very people."""
+    class_of = await parents_of(session, class_ids)
+    allowed = await consenting(session, list(class_of), "surveys")
+    already: set[int] = set()
+    if wave_id is not None:
+        invited = select(WaveInvite.person_id).where(WaveInvite.wave_id == wave_id)
+        already = set(await session.scalars(invited))
+    return {p: c for p, c in class_of.items() if p in allowed and p not in already}
 
 
 async def invite_to_open_waves(session: AsyncSession, person_id: int, now: datetime) -> list[Wave]:
@@ -245,46 +287,100 @@ async def staff_menu(ctx: Context) -> None:
         if principal:
             results = texts.STAFF_RESULTS.format(title=wave.title)
             choices.append(choice(WaveResults(wave.id), results))
-    if principal:
-        choices.append(choice(NewWave(school.id), texts.STAFF_NEW_WAVE))
+    # a principal surveys any class of the school, a teacher the classes they teach
+    choices.append(choice(NewWave(school.id), texts.STAFF_NEW_WAVE))
     ctx.reply("\n".join(lines), choices)
 
 
 async def new_wave(ctx: Context, tap: NewWave) -> None:
-    """Starts launching a wave in the tapped school, for a principal of that school only."""
-    if not await _leads(ctx, tap.school):
+    """Starts opening a wave in the tapped school, for its principal or one of its teachers."""
+    if await _opener(ctx, tap.school) is None:
         ctx.reply(texts.STAFF_ONLY)
         return
-    ctx.start_flow(NEW_WAVE, WaveDraft(school=tap.school))
-    await _ask_launch_step(ctx, WaveDraft(school=tap.school), edit=True)
+    draft = WaveDraft(school=tap.school)
+    ctx.start_flow(NEW_WAVE, draft)
+    ctx.reply(texts.STAFF_PICK_SURVEY, _survey_choices(ctx), edit=True)
 
 
 async def pick_survey(ctx: Context, tap: WaveSurvey) -> None:
-    """Takes the survey of the wave being launched, then asks how long it stays open."""
-    draft = ctx.flow_state(NEW_WAVE)
-    if draft is None or not await _leads(ctx, draft.school):
-        ctx.end_flow()
-        ctx.reply(texts.STAFF_ONLY)
+    """Takes the survey of the wave being opened, then asks which classes it is for."""
+    if (opening := await _opening(ctx)) is None:
         return
+    poster, draft = opening
     if tap.survey not in {s.key for s in ctx.services.catalog.all()}:
         ctx.reply(texts.STALE_BUTTON)
         return
-    draft = draft.model_copy(update={"survey": tap.survey})
+    draft = draft.model_copy(update={"survey": tap.survey, "step": "classes"})
+    if len(poster.classes) == 1 and not poster.principal:  # one class: nothing to choose
+        draft = draft.model_copy(update={"classes": tuple(poster.classes), "step": "days"})
     ctx.save_flow(draft)
-    await _ask_launch_step(ctx, draft, edit=True)
+    await _ask_step(ctx, poster, draft, edit=True)
 
 
-async def launch(ctx: Context, tap: WaveDays) -> None:
-    """Opens the wave being launched for as many days as tapped, once."""
-    draft = ctx.flow_state(NEW_WAVE)
-    ctx.end_flow()  # a second tap on a day button is stale: one wave per launch
-    if draft is None or not await _leads(ctx, draft.school):
-        ctx.reply(texts.STAFF_ONLY)
+async def pick_class(ctx: Context, tap: WaveClassTick) -> None:
+    """Ticks or unticks a class the opener may survey; any other class is refused."""
+    if (opening := await _opening(ctx)) is None:
         return
-    if not draft.survey:
+    poster, draft = opening
+    if tap.classroom not in poster.classes:
+        ctx.reply(texts.WAVE_NOT_YOURS)
+        return
+    chosen = tuple(sorted(set(draft.classes) ^ {tap.classroom}))
+    draft = draft.model_copy(update={"classes": chosen, "whole_school": False})
+    ctx.save_flow(draft)
+    await _ask_step(ctx, poster, draft, edit=True)
+
+
+async def pick_whole_school(ctx: Context, tap: WaveWholeSchool) -> None:
+    """Ticks or unticks the whole school, for a principal only."""
+    if (opening := await _opening(ctx)) is None:
+        return
+    poster, draft = opening
+    if not poster.principal:
+        ctx.reply(texts.WAVE_NOT_YOURS)
+        return
+    draft = draft.model_copy(update={"classes": (), "whole_school": not draft.whole_school})
+    ctx.save_flow(draft)
+    await _ask_step(ctx, poster, draft, edit=True)
+
+
+async def classes_done(ctx: Context, tap: WaveClassesDone) -> None:
+    """Goes on to the dates once at least one class (or the whole school) is ticked."""
+    if (opening := await _opening(ctx)) is None:
+        return
+    poster, draft = opening
+    if not draft.classes and not draft.whole_school:
+        ctx.reply(texts.ANNOUNCE_PICK_ONE, _class_choices(poster, draft))
+        return
+    draft = draft.model_copy(update={"step": "days"})
+    ctx.save_flow(draft)
+    await _ask_step(ctx, poster, draft, edit=True)
+
+
+async def pick_days(ctx: Context, tap: WaveDays) -> None:
+    """Takes how long the wave stays open, then previews it with whom it will invite."""
+    if (opening := await _opening(ctx)) is None:
+        return
+    poster, draft = opening
+    if not draft.survey or (not draft.classes and not draft.whole_school):
         ctx.reply(texts.STALE_BUTTON)
         return
-    closes = ctx.now + timedelta(days=tap.days)
+    draft = draft.model_copy(update={"days": tap.days, "step": "confirm"})
+    await _preview(ctx, poster, draft)
+
+
+async def open_previewed(ctx: Context, tap: WaveOpen) -> None:
+    """Opens the previewed wave now and invites its parents, once."""
+    draft = take_confirmed(ctx, NEW_WAVE)
+    poster = await _opener(ctx, draft.school) if draft is not None else None
+    if draft is None or poster is None:
+        ctx.reply(texts.STALE_BUTTON if draft is None else texts.STAFF_ONLY)
+        return
+    targets = _targets(poster, draft)
+    if targets is None or draft.step != "confirm" or not draft.survey:
+        ctx.reply(texts.WAVE_NOT_YOURS if targets is None else texts.STALE_BUTTON)
+        return
+    closes = ctx.now + timedelta(days=draft.days)
     wave, invited = await launch_wave(
         ctx.session,
         ctx.services.catalog,
@@ -294,34 +390,103 @@ async def launch(ctx: Context, tap: WaveDays) -> None:
         closes_at=closes,
         now=ctx.now,
         settings=ctx.services.settings,
+        class_ids=targets,
     )
-    local = closes.astimezone(ZoneInfo(ctx.services.settings.timezone)).strftime("%d/%m/%Y")
-    ctx.reply(
-        texts.STAFF_LAUNCHED.format(title=wave.title, closes=local, invited=invited), edit=True
-    )
+    done = texts.STAFF_LAUNCHED.format(title=wave.title, closes=_day(ctx, closes), invited=invited)
+    ctx.reply(done, edit=True)
+
+
+async def cancel(ctx: Context, tap: WaveCancel) -> None:
+    """Drops the wave being opened; nobody is invited."""
+    cancel_confirmation(ctx, texts.WAVE_CANCELLED)
 
 
 async def launch_typed(ctx: Context) -> None:
-    """While a wave is being launched, points to the buttons of the step it is at."""
-    draft = ctx.flow_state(NEW_WAVE)
-    if draft is None:
-        ctx.end_flow()
-        ctx.reply(texts.STALE_BUTTON)
+    """While a wave is being opened, points to the buttons of the step it is at."""
+    if (opening := await _opening(ctx)) is None:
         return
-    await _ask_launch_step(ctx, draft, prefix=texts.ANNOUNCE_USE_BUTTONS)
+    poster, draft = opening
+    if draft.step == "confirm":
+        await _preview(ctx, poster, draft, edit=False)
+        return
+    await _ask_step(ctx, poster, draft, prefix=texts.ANNOUNCE_USE_BUTTONS)
 
 
-async def _ask_launch_step(
-    ctx: Context, draft: WaveDraft, *, edit: bool = False, prefix: str = ""
+async def _ask_step(
+    ctx: Context, poster: Poster, draft: WaveDraft, *, edit: bool = False, prefix: str = ""
 ) -> None:
-    if not draft.survey:
-        choices = [choice(WaveSurvey(s.key), s.title) for s in ctx.services.catalog.all()]
-        text = texts.STAFF_PICK_SURVEY
+    if draft.step == "survey":
+        text, choices = texts.STAFF_PICK_SURVEY, _survey_choices(ctx)
+    elif draft.step == "classes":
+        text, choices = texts.STAFF_PICK_CLASSES, _class_choices(poster, draft)
     else:
-        days: tuple[Literal[7, 14], ...] = (7, 14)
-        choices = [choice(WaveDays(d), texts.STAFF_DAYS.format(days=d)) for d in days]
-        text = texts.STAFF_PICK_DAYS
+        text = texts.STAFF_PICK_DAYS.format(opens=_day(ctx, ctx.now))
+        choices = [choice(WaveDays(d), texts.STAFF_DAYS.format(days=d)) for d in DAYS]
     ctx.reply(f"{prefix}\n\n{text}" if prefix else text, choices, edit=edit)
+
+
+def _survey_choices(ctx: Context) -> list[Choice]:
+    return [choice(WaveSurvey(s.key), s.title) for s in ctx.services.catalog.all()]
+
+
+def _class_choices(poster: Poster, draft: WaveDraft) -> list[Choice]:
+    choices = []
+    if poster.principal:
+        label = texts.WHOLE_SCHOOL
+        choices.append(
+            choice(
+                WaveWholeSchool(), texts.PICKED.format(label=label) if draft.whole_school else label
+            )
+        )
+    for class_id, classroom in poster.classes.items():
+        label = classroom.name
+        picked = texts.PICKED.format(label=label) if class_id in draft.classes else label
+        choices.append(choice(WaveClassTick(class_id), picked))
+    choices.append(choice(WaveClassesDone(), texts.DONE))
+    return choices
+
+
+def _targets(poster: Poster, draft: WaveDraft) -> list[int] | None:
+    """The ticked classes ([] = the whole school), or None if any is not the opener's."""
+    if draft.whole_school and poster.principal:
+        return []
+    chosen = list(draft.classes)
+    return chosen if chosen and set(chosen) <= set(poster.classes) else None
+
+
+async def _preview(ctx: Context, poster: Poster, draft: WaveDraft, *, edit: bool = True) -> None:
+    """The wave as it will open, with whom it invites (counted as inviting counts them)."""
+    targets = _targets(poster, draft)
+    if targets is None:
+        ctx.reply(texts.WAVE_NOT_YOURS)
+        return
+    survey = ctx.services.catalog.latest(draft.survey)
+    count = len(await invitees(ctx.session, targets or list(poster.classes)))
+    preview = texts.STAFF_WAVE_PREVIEW.format(
+        title=survey.title,
+        scope=await scope_name(ctx.session, poster.school, targets),
+        opens=_day(ctx, ctx.now),
+        closes=_day(ctx, ctx.now + timedelta(days=draft.days)),
+        invited=count,
+    )
+    confirm = choice(WaveOpen(), texts.STAFF_OPEN_AND_INVITE.format(invited=count))
+    ask_to_confirm(ctx, draft, preview, [confirm], choice(WaveCancel(), texts.CANCEL), edit=edit)
+
+
+def _day(ctx: Context, at: datetime) -> str:
+    return at.astimezone(ZoneInfo(ctx.services.settings.timezone)).strftime("%d/%m/%Y")
+
+
+async def _opening(ctx: Context) -> tuple[Poster, WaveDraft] | None:
+    """Who is opening the wave (still staff of its school, checked at every tap) and the draft
+    the button belongs to; otherwise the flow ends with a polite answer."""
+    draft = ctx.flow_state(NEW_WAVE)
+    poster = await _opener(ctx, draft.school) if draft is not None else None
+    if draft is None or poster is None:
+        ctx.end_flow()
+        ctx.reply(texts.STALE_BUTTON if draft is None else texts.STAFF_ONLY)
+        return None
+    return poster, draft
 
 
 async def show_results(ctx: Context, tap: WaveResults) -> None:
@@ -343,3 +508,12 @@ async def _leads(ctx: Context, school_id: int) -> bool:
         return False
     places = await places_of(ctx.session, ctx.person.id, "principal")
     return any(place.school.id == school_id for place in places)
+
+
+async def _opener(ctx: Context, school_id: int) -> Poster | None:
+    """The one tapping, if they may open a wave in this school: its principal (any class) or
+    one of its teachers (their own classes)."""
+    poster = await poster_of(ctx)
+    return (
+        poster if poster is not None and poster.school.id == school_id and poster.classes else None
+    )

@@ -11,21 +11,28 @@ from bot.channels.base import Choice
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
 from bot.models import Ticket
+from bot.routing import JobContext
+from bot.unit_of_work import UnitOfWork
 from handlers import texts
 from handlers.tickets.access import holders_of
-from handlers.tickets.rules import TEXT_LIMIT
+from handlers.tickets.rules import CONCLUDED, TEXT_LIMIT
 from handlers.tickets.store import (
     SENDER,
+    SYSTEM,
+    Actor,
     Terms,
+    apply_status,
+    drop_kept_sender,
     due_of,
     events_of,
     log_event,
     notify_people,
+    notify_sender,
     number_of,
     sender_of,
     tickets_of,
 )
-from handlers.tickets.views import kind_name, parent_view, status_name
+from handlers.tickets.views import kind_name, parent_view, status_name, update_text
 
 LISTED = 10
 _LOOKUP = re.compile(r"PA-?(\d{4})-?(\d{1,6})-?([A-Z0-9]{6})")
@@ -54,13 +61,13 @@ class AddTicketInfo(Button, verb="ttadd"):
 
 
 class AskRating(Button, verb="ttrate"):
-    """ "Đánh giá" on the parent's own closed ticket."""
+    """ "Đánh giá" on the parent's own ticket once it has its result (or is closed)."""
 
     ticket: int
 
 
 class RateTicket(Button, verb="ttstars"):
-    """The parent's 1–5 rating of their own closed ticket."""
+    """The parent's 1–5 rating of their own ticket once it has its result (or is closed)."""
 
     ticket: int
     stars: Stars
@@ -115,16 +122,17 @@ async def start_adding(ctx: Context, tap: AddTicketInfo) -> None:
 
 
 async def ask_rating(ctx: Context, tap: AskRating) -> None:
-    """Offers the 1–5 rating of the parent's own closed ticket."""
-    ticket = await _closed_and_mine(ctx, tap.ticket)
+    """Offers the 1–5 rating of the parent's own ticket that has its result."""
+    ticket = await _rateable_and_mine(ctx, tap.ticket)
     if ticket is None:
         return
     ctx.reply(texts.RATE_ASK.format(number=number_of(ticket)), rating_choices(ticket))
 
 
 async def rate(ctx: Context, tap: RateTicket) -> None:
-    """Stores the sender's 1–5 rating of their own closed ticket, once."""
-    ticket = await _closed_and_mine(ctx, tap.ticket)
+    """Stores the sender's 1–5 rating of their own ticket, once; a ticket whose closing staff
+    asked for was waiting for it, and closes now."""
+    ticket = await _rateable_and_mine(ctx, tap.ticket)
     if ticket is None:
         return
     if ticket.rating is not None:
@@ -135,6 +143,35 @@ async def rate(ctx: Context, tap: RateTicket) -> None:
     ctx.reply(texts.RATED, edit=True)
     alert = texts.STAFF_RATED.format(number=number_of(ticket), rating=tap.stars)
     await notify_people(ctx.work, await holders_of(ctx.session, ticket), alert)
+    if ticket.close_after is not None and ticket.status in CONCLUDED:
+        await close_ticket(ctx.work, ticket, Terms.of(ctx.services.settings), SYSTEM)
+
+
+async def close_ticket(work: UnitOfWork, ticket: Ticket, terms: Terms, actor: Actor) -> None:
+    """Closes a concluded ticket, logs who closed it, and, if the sender has not rated it yet,
+    tells them with the rating offered (a rating just given needs no second message)."""
+    apply_status(ticket, "closed", terms, work.now)
+    ticket.close_after = None
+    log_event(work.session, ticket, "closed", actor, work.now)
+    await drop_kept_sender(work.session, ticket)
+    if ticket.rating is None:
+        message = update_text(ticket, "closed", "", terms)
+        await notify_sender(work, ticket, message, rating_choices(ticket))
+
+
+async def close_waiting(job: JobContext) -> None:
+    """Closes the tickets that waited their days for a rating that did not come."""
+    now = job.services.clock.now()
+    terms = Terms.of(job.services.settings)
+    async with job.transaction() as work:
+        due = await work.session.scalars(
+            select(Ticket)
+            .where(Ticket.close_after <= now, Ticket.status.in_(CONCLUDED))
+            .order_by(Ticket.id)
+            .with_for_update()
+        )
+        for ticket in due.all():
+            await close_ticket(work, ticket, terms, SYSTEM)
 
 
 async def add_typed(ctx: Context) -> None:
@@ -167,15 +204,16 @@ async def _show(ctx: Context, ticket: Ticket) -> None:
     choices = []
     if ticket.status != "closed":
         choices.append(choice(AddTicketInfo(ticket.id), texts.ADD_INFO))
-    elif ticket.rating is None:
+    if ticket.rating is None and ticket.status in CONCLUDED | {"closed"}:
         choices.append(choice(AskRating(ticket.id), texts.RATE))
     ctx.reply(parent_view(ticket, events, Terms.of(ctx.services.settings)), choices)
 
 
-async def _closed_and_mine(ctx: Context, ticket_id: int) -> Ticket | None:
-    """The parent's own ticket if it is closed (only then is it rated); else the stale text."""
+async def _rateable_and_mine(ctx: Context, ticket_id: int) -> Ticket | None:
+    """The parent's own ticket if it has its result or is closed (only then is it rated); else
+    the stale text."""
     ticket = await _mine(ctx, ticket_id)
-    if ticket is not None and ticket.status != "closed":
+    if ticket is not None and ticket.status not in CONCLUDED | {"closed"}:
         ctx.reply(texts.STALE_BUTTON)
         return None
     return ticket

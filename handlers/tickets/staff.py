@@ -7,7 +7,7 @@ Each action is its own button type; the ticket id in it only names the ticket, i
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 from sqlalchemy import select
@@ -17,8 +17,9 @@ from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
 from bot.models import Classroom, Person, SealedSender, Ticket
 from handlers import texts
+from handlers.confirm import ask_to_confirm, cancel_confirmation, take_confirmed
 from handlers.tickets.access import Staff, school_staff, staff_names, staff_of
-from handlers.tickets.follow import rating_choices
+from handlers.tickets.follow import close_ticket, rating_choices
 from handlers.tickets.overview import overview_text
 from handlers.tickets.rules import (
     CONCLUDED,
@@ -33,13 +34,13 @@ from handlers.tickets.store import (
     Terms,
     apply_status,
     can_extend,
-    drop_kept_sender,
     due_of,
     extend,
     log_event,
     notify_people,
     notify_sender,
     number_of,
+    sender_of,
 )
 from handlers.tickets.views import day_text, kind_name, staff_view, status_name, update_text
 
@@ -48,13 +49,27 @@ Noted = Literal["msg", "fwd", "ref", "res", "ext"]
 
 
 class Noting(FlowState):
-    """The ticket a staff member is typing a note for, and what the note is for."""
+    """The ticket a staff member is typing a note for, what the note is for, and (a result
+    being previewed) the note typed."""
 
     ticket: int
     do: Noted
+    note: str = ""
 
 
 STAFF_NOTE = Flow("pakn_staff", Noting, cancelled=texts.FEEDBACK_CANCELLED)
+
+
+class TicketResultSend(Button, verb="tkrsend", flow=STAFF_NOTE):
+    """ "Gửi kết quả" under the previewed result: resolves the ticket and tells the parent."""
+
+
+class TicketResultEdit(Button, verb="tkredit", flow=STAFF_NOTE):
+    """ "Sửa": the result is typed again."""
+
+
+class TicketResultCancel(Button, verb="tkrcanc", flow=STAFF_NOTE):
+    """ "Hủy": nothing is sent; the ticket stays as it was."""
 
 
 class TicketView(Button, verb="tkview"):
@@ -227,9 +242,49 @@ async def note_typed(ctx: Context) -> None:
     elif status == "extended":
         ctx.end_flow()
         await _extend(ctx, *offered, note)
+    elif status == "resolved":  # the result reaches the parent only once confirmed
+        _preview_result(ctx, offered[1], noting.model_copy(update={"note": note}))
     else:
         ctx.end_flow()
         await change(ctx, *offered, status, note)
+
+
+def _preview_result(ctx: Context, ticket: Ticket, noting: Noting) -> None:
+    """The result as the parent will read it, with "Gửi kết quả", "Sửa" and "Hủy"."""
+    body = texts.TICKET_UPDATE_NOTES["resolved"].format(note=noting.note).strip()
+    preview = texts.STAFF_RESULT_PREVIEW.format(number=number_of(ticket), body=body)
+    confirm = [
+        choice(TicketResultSend(), texts.STAFF_SEND_RESULT),
+        choice(TicketResultEdit(), texts.STAFF_EDIT_RESULT),
+    ]
+    ask_to_confirm(
+        ctx, noting, preview, confirm, choice(TicketResultCancel(), texts.CANCEL), edit=False
+    )
+
+
+async def send_result(ctx: Context, tap: TicketResultSend) -> None:
+    """Resolves the ticket with the previewed result and tells the parent, once."""
+    noting = take_confirmed(ctx, STAFF_NOTE)
+    if noting is None or noting.do != "res" or not noting.note:
+        ctx.reply(texts.STALE_BUTTON)
+        return
+    if (offered := await _offered(ctx, TicketResolve, noting.ticket)) is not None:
+        await change(ctx, *offered, "resolved", noting.note)
+
+
+async def edit_result(ctx: Context, tap: TicketResultEdit) -> None:
+    """Asks for the result again; nothing was sent."""
+    noting = ctx.flow_state(STAFF_NOTE)
+    if noting is None or (offered := await _offered(ctx, TicketResolve, noting.ticket)) is None:
+        ctx.end_flow()
+        return
+    ctx.save_flow(noting.model_copy(update={"note": ""}))
+    ctx.reply(texts.STAFF_ASK_NOTE["resolved"].format(number=number_of(offered[1])), edit=True)
+
+
+async def cancel_result(ctx: Context, tap: TicketResultCancel) -> None:
+    """Drops the result typed; the ticket stays as it was."""
+    cancel_confirmation(ctx, texts.STAFF_RESULT_CANCELLED)
 
 
 async def take(ctx: Context, tap: TicketTake) -> None:
@@ -246,8 +301,26 @@ async def accept(ctx: Context, tap: TicketAccept) -> None:
 
 
 async def close(ctx: Context, tap: TicketClose) -> None:
-    if (offered := await _offered(ctx, TicketClose, tap.ticket)) is not None:
+    """Closes a concluded ticket; one whose sender may still rate it waits for the rating, or
+    HAILONG_TICKET_RATING_DAYS (the job `close_waiting`), so the parent is not cut off."""
+    if (offered := await _offered(ctx, TicketClose, tap.ticket)) is None:
+        return
+    staff, ticket, terms = offered
+    days = ctx.services.settings.ticket_rating_days
+    rater = await sender_of(ctx.session, ticket)
+    if ticket.rating is not None or not days or rater is None:
         await change(ctx, *offered, "closed")
+        return
+    ticket.close_after = ctx.now + timedelta(days=days)
+    log_event(ctx.session, ticket, "close_asked", _actor(staff, ticket), ctx.now)
+    until = day_text(ticket.close_after, terms)
+    await show(
+        ctx,
+        staff,
+        ticket,
+        terms,
+        texts.STAFF_CLOSE_WAITS.format(number=number_of(ticket), days=days, until=until),
+    )
 
 
 async def _extend(ctx: Context, staff: Staff, ticket: Ticket, terms: Terms, reason: str) -> None:
@@ -344,7 +417,11 @@ def _offers(staff: Staff, ticket: Ticket, terms: Terms) -> list[tuple[Button, st
         (TicketForward(t), texts.FORWARD, leads and status in PENDING),
         (TicketRefuse(t), texts.REFUSE, leads and status == "received"),
         (TicketMessage(t), texts.MESSAGE_SENDER, acting and status != "closed"),
-        (TicketClose(t), texts.CLOSE, acting and status in CONCLUDED and (leads or not formal)),
+        (
+            TicketClose(t),
+            texts.CLOSE,
+            acting and status in CONCLUDED and (leads or not formal) and not ticket.close_after,
+        ),
         (TicketExtend(t), texts.EXTEND, leads and can_extend(ticket, terms)),
         # a denunciation of the leaders is not given to the staff they lead
         (TicketAssign(t), texts.ASSIGN, leads and status != "closed" and not by_authority),
@@ -390,14 +467,16 @@ async def change(
 ) -> None:
     """Moves the ticket on, logs who did it, and tells the sender in their own chat."""
     assert can_change(ticket.status, to)
-    apply_status(ticket, to, terms, ctx.now, note)
-    log_event(ctx.session, ticket, to, _actor(staff, ticket), ctx.now, note)
     if to == "closed":
-        await drop_kept_sender(ctx.session, ticket)
-    choices = rating_choices(ticket) if to == "closed" and ticket.rating is None else []
-    message = update_text(ticket, to, note, terms)
-    if await notify_sender(ctx.work, ticket, message, choices) and to in CONCLUDED:
-        ticket.notified_at = ctx.now
+        await close_ticket(ctx.work, ticket, terms, _actor(staff, ticket))
+    else:
+        apply_status(ticket, to, terms, ctx.now, note)
+        log_event(ctx.session, ticket, to, _actor(staff, ticket), ctx.now, note)
+        # the final answer comes with the rating, so the parent can rate it right away
+        choices = rating_choices(ticket) if to in CONCLUDED and ticket.rating is None else []
+        message = update_text(ticket, to, note, terms)
+        if await notify_sender(ctx.work, ticket, message, choices) and to in CONCLUDED:
+            ticket.notified_at = ctx.now
     done = texts.STAFF_DONE.format(number=number_of(ticket), status=status_name(ticket))
     await show(ctx, staff, ticket, terms, done)
 

@@ -52,8 +52,12 @@ async def test_a_teacher_previews_confirms_and_gets_the_delivery_report(
     assert HEADER not in shown(declined) + shown(other_class)
 
     await lan.taps(texts.SEEN)
-    await lan.taps(texts.SEEN)  # counted once
+    # the announcement itself now shows it was seen, and the tap is answered with the edit
+    assert lan.last_reply == HEADER and lan.choices == ["✓ " + texts.SEEN]
     assert memory.acks[-1][1] == texts.SEEN_THANKS
+    await lan.taps("✓ " + texts.SEEN)  # counted once; the second tap says so, nothing changes
+    assert memory.acks[-1][1] == texts.SEEN_ALREADY
+    assert lan.last_reply == HEADER and lan.choices == ["✓ " + texts.SEEN]
     await run_jobs(app)
     assert teacher.last_reply == (
         "Kết quả gửi “Thứ Sáu này lớp đi tham quan Thảo Cầm Viên, phụ huynh cho…”: "

@@ -82,6 +82,7 @@ async def test_a_denouncer_erased_mid_case_is_kept_sealed_until_it_closes_then_g
     await principal.taps(texts.ACCEPT)
     await principal.taps(texts.RESOLVE)
     await principal.says("Đã xác minh, nhà trường đã xử lý kỷ luật theo quy định.")
+    await principal.taps(texts.STAFF_SEND_RESULT)
     async with app.db.sessions() as session:
         assert await session.get(SealedSender, ticket.id) is not None  # concluded, not closed
     await principal.taps(texts.CLOSE)
@@ -105,7 +106,9 @@ async def test_a_closed_complaint_keeps_nothing_and_the_parent_hears_no_exceptio
     await principal.taps("PA-2026-0001")
     await principal.taps(texts.RESOLVE)
     await principal.says("Nhà trường đã hoàn lại khoản thu.")
+    await principal.taps(texts.STAFF_SEND_RESULT)
     await principal.taps(texts.CLOSE)
+    await parent.taps("4 – Hài lòng")  # the rating the closing waited for closes it
 
     await parent.says("/dulieu")
     await parent.taps(texts.DELETE_ME)

@@ -50,7 +50,15 @@ from handlers.deliveries import BroadcastReport, Seen, SentList
 from handlers.groups import LinkGroup, LinkGroupOf
 from handlers.help import MenuItem
 from handlers.linking import LinkAnotherApp, Unlink
-from handlers.news import NewsNew, NewsNoLink, NewsPublish, NewsSchedule, NewsUnschedule, NewsView
+from handlers.news import (
+    NewsCancel,
+    NewsNew,
+    NewsNoLink,
+    NewsPublish,
+    NewsSchedule,
+    NewsUnschedule,
+    NewsView,
+)
 from handlers.notice import CURRENT
 from handlers.onboarding import ConfirmJoin, Consent
 from handlers.reports.chat import Report, ReportRange
@@ -86,10 +94,24 @@ from handlers.tickets.staff import (
     TicketPhotos,
     TicketRefuse,
     TicketResolve,
+    TicketResultCancel,
+    TicketResultEdit,
+    TicketResultSend,
     TicketTake,
     TicketView,
 )
-from handlers.waves import NewWave, StartSurvey, WaveDays, WaveResults, WaveSurvey
+from handlers.waves import (
+    NewWave,
+    StartSurvey,
+    WaveCancel,
+    WaveClassesDone,
+    WaveClassTick,
+    WaveDays,
+    WaveOpen,
+    WaveResults,
+    WaveSurvey,
+    WaveWholeSchool,
+)
 from surveys.fields import KEY_MAX
 from tests.chat import ChatUser, sign_for
 from tests.factories import SchoolSetup, make_school, open_wave
@@ -168,6 +190,11 @@ CASES: dict[type[Button], Case] = {
     NewWave: Case(lambda w: NewWave(w.a.school.id), "pa2", "pb", texts.STAFF_ONLY),
     WaveSurvey: Case(lambda w: WaveSurvey("pulse"), "pa2", "pb", STALE),
     WaveDays: Case(lambda w: WaveDays(7), "pa2", "pb", STALE),
+    WaveClassTick: Case(lambda w: WaveClassTick(w.a.classes["Lá 1"].id), "pa2", "pb", STALE),
+    WaveWholeSchool: Case(lambda w: WaveWholeSchool(), "pa2", "pb", STALE),
+    WaveClassesDone: Case(lambda w: WaveClassesDone(), "pa2", "pb", STALE),
+    WaveOpen: Case(lambda w: WaveOpen(), "pa2", "pb", STALE),
+    WaveCancel: Case(lambda w: WaveCancel(), "pa2", "pb", STALE),
     WaveResults: Case(lambda w: WaveResults(w.wave), "pa", "pb", texts.STAFF_ONLY),
     FeedbackConsent: Case(lambda w: FeedbackConsent(yes=True), "p1", "s0", STALE),
     FeedbackSchool: Case(lambda w: FeedbackSchool(w.a.school.id), "p1", "p2", STALE),
@@ -192,6 +219,9 @@ CASES: dict[type[Button], Case] = {
     TicketAssign: on_ticket(TicketAssign),
     TicketIdentity: on_ticket(TicketIdentity),
     TicketPhotos: on_ticket(TicketPhotos),
+    TicketResultSend: Case(lambda w: TicketResultSend(), "pa", "pb", STALE),
+    TicketResultEdit: Case(lambda w: TicketResultEdit(), "pa", "pb", STALE),
+    TicketResultCancel: Case(lambda w: TicketResultCancel(), "pa", "pb", STALE),
     TicketAssignTo: Case(
         lambda w: TicketAssignTo(w.ticket, w.teacher), "pa", "pb", texts.TICKET_NOT_FOUND
     ),
@@ -215,6 +245,7 @@ CASES: dict[type[Button], Case] = {
     NewsNew: Case(lambda w: NewsNew(), "pa", "ta", texts.NEWS_PRINCIPAL_ONLY),
     NewsNoLink: Case(lambda w: NewsNoLink(), "pa", "pb", STALE),
     NewsPublish: Case(lambda w: NewsPublish("now"), "pa", "pb", STALE),
+    NewsCancel: Case(lambda w: NewsCancel(), "pa", "pb", STALE),
     NewsSchedule: Case(lambda w: NewsSchedule(), "pa", "p2", texts.STAFF_ONLY),
     NewsUnschedule: Case(lambda w: NewsUnschedule(w.scheduled), "pa", "pb", STALE),
     Report: Case(lambda w: Report("s", "w0"), "pa", "ta", texts.REPORT_FOR_STAFF),

@@ -120,10 +120,15 @@ async def test_a_principal_launches_a_wave_and_sees_only_their_school(
     assert principal.last_reply == "Khảo sát của Trường Mầm non MN-A:"
     await principal.taps("Mở đợt khảo sát mới")
     await principal.taps("Khảo sát nhanh")
-    _, seven_days = principal.button("7 ngày")
+    await principal.taps(texts.WHOLE_SCHOOL)
+    await principal.taps(texts.DONE)
     await principal.taps("7 ngày")
+    assert "Mời 1 phụ huynh" in principal.last_reply  # the preview: nothing sent yet
+    assert not any("mời anh/chị tham gia" in m.text for m in parent_a.messages)
+    _, confirm = principal.button("Mở đợt và mời 1 phụ huynh")
+    await principal.taps("Mở đợt và mời 1 phụ huynh")
     assert "đã mời 1 phụ huynh" in principal.last_reply
-    await principal.taps_payload(seven_days.payload)  # a double tap launches no second wave
+    await principal.taps_payload(confirm.payload)  # a double tap launches no second wave
     assert principal.last_reply == texts.STALE_BUTTON
     async with app.db.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Wave)) == 1
@@ -153,4 +158,5 @@ async def test_a_teacher_sees_only_the_counts_of_their_class(
     await teacher.says(await make_staff_code(app, setup, "teacher", "Lá 1"))
     await teacher.says("/khaosat")
     assert "0/1 phụ huynh đã trả lời" in teacher.last_reply
-    assert teacher.choices == []  # results and launching are for the principal
+    # results are the principal's; a teacher may open a wave for their own class (issue 14)
+    assert teacher.choices == [texts.STAFF_NEW_WAVE]

@@ -48,12 +48,15 @@ async def run(app: App) -> None:
     await apply_retention(app.job_context)
 
 
-async def close(principal: ChatUser, number: str) -> None:
+async def close(principal: ChatUser, number: str, sender: ChatUser) -> None:
+    """Answers and asks to close; the sender's rating closes it."""
     await principal.says("/phieu")
     await principal.taps(number)
     await principal.taps(texts.RESOLVE)
     await principal.says("Nhà trường đã trả lời và xử lý xong theo quy định.")
+    await principal.taps(texts.STAFF_SEND_RESULT)
     await principal.taps(texts.CLOSE)
+    await sender.taps("4 – Hài lòng")
 
 
 async def test_each_kind_goes_when_its_period_ends_and_not_before(
@@ -76,8 +79,8 @@ async def test_each_kind_goes_when_its_period_ends_and_not_before(
         answering, "Tố cáo", "Giáo viên – nhân viên",
         name=NAME, contact=PHONE, concerns="Giáo viên, nhân viên",
     )  # fmt: skip
-    await close(principal, "PA-2026-0001")
-    await close(principal, "PA-2026-0002")
+    await close(principal, "PA-2026-0001", answering)
+    await close(principal, "PA-2026-0002", answering)
     await silent.says("/phananh")  # a draft left: the kind asked, never sent
     await seed_finished_broadcast(app, answering)
     progress = await participation(app, wave.id)

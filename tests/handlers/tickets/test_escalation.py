@@ -98,6 +98,7 @@ async def test_warned_once_escalated_once_and_nothing_after_closure(
 
         await principal.taps("Trả lời kết quả")
         await principal.says("Đã đổi nhà cung cấp suất ăn.")
+        await principal.taps(texts.STAFF_SEND_RESULT)
         await principal.taps("Đóng phiếu")
         for day in (24, 25, 28, 29):
             clock.at = at(day)

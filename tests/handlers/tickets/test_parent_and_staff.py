@@ -111,15 +111,27 @@ async def test_a_petition_is_answered_through_the_bot_and_rated(
     )
     await principal.taps("Trả lời kết quả")
     assert principal.last_reply.startswith("Thầy/cô gõ kết quả giải quyết phiếu PA-2026-0001")
+    told = len(parent.messages)
     await principal.says("Nhà trường đã đổi giờ chia cơm, cơm được giữ ấm đến khi ăn.")
+    assert principal.last_reply == texts.STAFF_RESULT_PREVIEW.format(
+        number="PA-2026-0001",
+        body="Kết quả: Nhà trường đã đổi giờ chia cơm, cơm được giữ ấm đến khi ăn.",
+    )
+    assert principal.choices == [texts.STAFF_SEND_RESULT, texts.STAFF_EDIT_RESULT, texts.CANCEL]
+    assert len(parent.messages) == told  # nothing reaches the parent before "Gửi kết quả"
+    await principal.taps(texts.STAFF_SEND_RESULT)
     assert parent.last_reply.endswith(
         "đã có kết quả.\nKết quả: Nhà trường đã đổi giờ chia cơm, cơm được giữ ấm đến khi ăn."
     )
-    await principal.taps("Đóng phiếu")
-    assert parent.last_reply.startswith("Phiếu PA-2026-0001 (Phản ánh – kiến nghị): đã đóng.")
-    assert parent.choices == list(texts.RATING_LABELS.values())
+    assert parent.choices == list(texts.RATING_LABELS.values())  # the rating comes with it
+    await principal.taps("Đóng phiếu")  # waits for the parent's rating: not cut off
+    assert principal.last_reply.startswith(
+        texts.STAFF_CLOSE_WAITS.format(number="PA-2026-0001", days=3, until="27/11/2026")
+    )
+    assert (await tickets(app))[0].status == "resolved"
     await parent.taps("5 – Rất hài lòng")
     assert parent.last_reply == texts.RATED
+    assert (await tickets(app))[0].status == "closed"  # the rating closed it
     assert texts.STAFF_RATED.format(number="PA-2026-0001", rating=5) in texts_to(teacher)
     await parent.taps_forged(RateTicket((await tickets(app))[0].id, 1))  # a second rating
     assert parent.last_reply == texts.ALREADY_RATED
@@ -131,7 +143,7 @@ async def test_a_petition_is_answered_through_the_bot_and_rated(
     assert "Diễn biến:\n• 23/11/2026 Tiếp nhận\n• 23/11/2026 Nhà trường nhắn: Cô đã báo bếp" in (
         history
     )
-    assert "• 24/11/2026 Đóng phiếu\n• 24/11/2026 Phụ huynh đánh giá: 5" in history
+    assert "• 24/11/2026 Phụ huynh đánh giá: 5\n• 24/11/2026 Đóng phiếu" in history
     assert "Cán bộ nhận xử lý" not in history  # internal steps stay internal
 
     async with app.db.sessions() as session:
@@ -147,10 +159,11 @@ async def test_a_petition_is_answered_through_the_bot_and_rated(
         ("reply", "teacher"),
         ("accepted", "principal"),
         ("resolved", "principal"),
-        ("closed", "principal"),
+        ("close_asked", "principal"),
         ("rated", "sender"),
+        ("closed", "system"),
     ]
-    assert all((actor is None) == (role == "sender") for _, role, actor in log)
+    assert all((actor is None) == (role in ("sender", "system")) for _, role, actor in log)
     assert ticket is not None and ticket.rating == 5 and ticket.notified_at is not None
     assert ticket.photos == ["tg-photo-1"] and ticket.class_id == setup.classes["Lá 1"].id
 
@@ -266,6 +279,7 @@ async def test_an_anonymous_suggestion_has_no_person_and_is_followed_by_its_code
     assert "Người gửi: ẩn danh" in principal.last_reply
     await principal.taps("Trả lời kết quả")
     await principal.says("Nhà trường sẽ lắp mái che trong tháng 12.")
+    await principal.taps(texts.STAFF_SEND_RESULT)
     assert principal.last_reply.startswith(
         texts.STAFF_DONE.format(number="PA-2026-0001", status="đã có kết quả")
     )
