@@ -115,8 +115,15 @@ class Undeliverable(Exception):
 class ChatGone(Undeliverable):
     """The chat itself is unreachable for good: the bot was blocked or removed, the chat deleted.
 
-    Broadcasts skip such a chat until it takes a message again.
+    Broadcasts skip such a chat until it takes a message again. A platform whose "not found"
+    may be passing (Zalo's 404) says how many tries, `confirm_wait` seconds apart at least,
+    make it certain: the sender tries again until then and calls the chat gone only after.
     """
+
+    def __init__(self, reason: str = "", *, confirm_tries: int = 1, confirm_wait: float = 0.0):
+        super().__init__(reason)
+        self.confirm_tries = confirm_tries
+        self.confirm_wait = confirm_wait
 
 
 Receiver = Callable[[Inbound], Awaitable[bool]]

@@ -55,8 +55,11 @@ TEXT_LIMIT: Final = 2000
 SECRET_LENGTH: Final = range(8, 257)
 REPLY_HINT: Final = "Trả lời {options}"
 HINT_OR: Final = " hoặc "
-# 403: the person blocked or left the bot; 404: no such chat ([verify] on a live bot)
+# 403: the person blocked or left the bot; 404: no such chat ([verify] on a live bot). A 404 may
+# be Zalo's passing hiccup: the chat is called gone only after NOT_FOUND_TRIES over some minutes.
 CHAT_GONE: Final = frozenset({403, 404})
+NOT_FOUND_TRIES: Final = 3
+NOT_FOUND_WAIT: Final = 60.0
 # the Zalo Bot API sends no files (domain/zalo-api.md): say so, and where the file can be had
 DOCUMENT_NOTE: Final = (
     "📎 Zalo chưa cho gửi tệp nên tệp {name} không kèm theo đây. "
@@ -372,6 +375,9 @@ class ZaloChannel:
         except ZaloUnavailable as exc:
             raise RetryLater(2.0, describe(exc)) from None
         except ZaloApiError as exc:
+            if exc.code == 404:
+                tries, wait = NOT_FOUND_TRIES, NOT_FOUND_WAIT
+                raise ChatGone(describe(exc), confirm_tries=tries, confirm_wait=wait) from None
             if exc.code in CHAT_GONE:
                 raise ChatGone(describe(exc)) from None
             raise Undeliverable(describe(exc)) from None  # 400: a bad chat id or text
