@@ -109,10 +109,33 @@ def _unwrap(payload: object) -> dict[str, Any]:
     return payload
 
 
-def _translate(update: dict[str, Any], channel_name: str) -> Inbound | None:
+# an update without event_name (the docs' own getUpdates sample) is typed by its fields, in the
+# official SDKs' order: the event name these stand for
+FIELD_EVENTS: Final = (
+    ("photo_url", "message.image.received"),
+    ("photo", "message.image.received"),
+    ("sticker", "message.sticker.received"),
+    ("voice_url", "message.voice.received"),
+    ("text", "message.text.received"),
+)
+
+
+def event_of(update: dict[str, Any]) -> str:
+    """The update's event name, or the one its message's fields stand for (none: unsupported)."""
     event = update.get("event_name")
-    if not isinstance(event, str):
-        raise Malformed("no event_name")
+    if isinstance(event, str):
+        return event
+    if event is not None:
+        raise Malformed("event_name is not a string")
+    message = _object(update, "message")
+    for field_name, name in FIELD_EVENTS:
+        if isinstance(message.get(field_name), str) and message[field_name]:
+            return name
+    return "message.unsupported.received"
+
+
+def _translate(update: dict[str, Any], channel_name: str) -> Inbound | None:
+    event = event_of(update)
     kind = EVENT_KINDS.get(event)
     if kind is None:
         log.debug("%s: skipping event %r: not handled", channel_name, event)

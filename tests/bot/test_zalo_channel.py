@@ -28,6 +28,7 @@ from bot.channels.zalo import (
     SECRET_HEADER,
     ZaloChannel,
     choice_lines,
+    event_of,
     render_pieces,
     to_inbound,
 )
@@ -167,7 +168,13 @@ TRANSLATIONS: dict[str, dict[str, Any] | None] = {
     "malformed_wrong_types": None,
     "malformed_text_not_string": None,
     "malformed_from_not_object": None,
-    "malformed_no_event_name": None,
+    "no_event_name_text": {**VAN_A, "kind": "text", "text": "Xin chào"},
+    "no_event_name_photo": {
+        **VAN_A,
+        "kind": "photo",
+        "media": "https://photo.zdn.vn/abc.jpg",
+        "text": "Ảnh phiếu",
+    },
     "malformed_id_too_long": None,
     "malformed_not_ok": None,
     "malformed_result_list": None,
@@ -195,7 +202,7 @@ def test_translates_recorded_update(
     message_id = update["message"]["message_id"]
     assert inbound.channel == "zalo_hoasen"
     if name != "long_message_id":  # hashed to fit the column, see its row
-        assert inbound.external_id == f"{update['event_name']}:{message_id}"
+        assert inbound.external_id == f"{event_of(update)}:{message_id}"
     assert len(inbound.external_id) <= 64
     assert inbound.message_id == message_id
     assert inbound.received_at.utcoffset() is not None

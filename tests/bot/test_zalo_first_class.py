@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot.app import App, create_app
-from bot.channels.zalo import ZaloChannel
+from bot.channels.zalo import ZaloChannel, to_inbound
 from bot.clock import FixedClock
 from bot.delivery.broadcasts import tally
 from bot.models import UnreachableChat
@@ -78,3 +81,58 @@ async def test_three_404s_over_minutes_call_the_chat_gone(
         assert report.counts == {"failed": 1} and [f.gone for f in report.failures] == [True]
     finally:
         await app.stop()
+
+
+# --- 3. updates without event_name are typed by their fields --------------------------------------
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+    max_leaves=12,
+)
+_FIELD = st.sampled_from(["text", "photo", "photo_url", "sticker", "voice_url", "caption", "x"])
+_MESSAGE = st.fixed_dictionaries(
+    {},
+    optional={
+        "message_id": st.text(max_size=70) | st.integers(),
+        "date": st.integers() | st.floats() | st.text(max_size=4),
+        "from": st.fixed_dictionaries({}, optional={"id": _JSON, "is_bot": _JSON}) | _JSON,
+        "chat": st.fixed_dictionaries({}, optional={"id": _JSON, "chat_type": _JSON}) | _JSON,
+    },
+).flatmap(lambda m: st.dictionaries(_FIELD, _JSON, max_size=3).map(lambda f: {**m, **f}))
+
+
+@examples(max_examples=300, deadline=None)
+@given(message=_MESSAGE, event=st.none() | st.just("message.text.received") | _JSON)
+def test_the_update_typer_never_raises(message: dict[str, object], event: object) -> None:
+    update: dict[str, object] = {"message": message}
+    if event is not None:
+        update["event_name"] = event
+    for body in (update, {"ok": True, "result": update}):
+        inbound = to_inbound(body, "zalo")
+        assert inbound is None or inbound.kind in {"text", "photo", "sticker", "voice", "unsupported"}
+
+
+def test_an_update_without_event_name_is_typed_by_its_fields() -> None:
+    base = {"message_id": "m1", "date": 1766619597466, "from": {"id": "u1"}, "chat": {"id": "u1"}}
+    kinds = {
+        "text": "Xin chào",
+        "photo_url": "https://photo.zdn.vn/a.jpg",
+        "photo": "https://photo.zdn.vn/b.jpg",
+        "sticker": "abc",
+        "voice_url": "https://v.zdn.vn/c.aac",
+    }
+    found = {}
+    for field_name, value in kinds.items():
+        inbound = to_inbound({"message": {**base, field_name: value}}, "zalo")
+        assert inbound is not None
+        found[field_name] = inbound.kind
+    assert found == {
+        "text": "text",
+        "photo_url": "photo",
+        "photo": "photo",
+        "sticker": "sticker",
+        "voice_url": "voice",
+    }
+    bare = to_inbound({"message": base}, "zalo")
+    assert bare is not None and bare.kind == "unsupported"
