@@ -146,7 +146,7 @@ def _translate(update: dict[str, Any], channel_name: str) -> Inbound | None:
         log.debug("%s: skipping %s: sent by a bot", channel_name, event)
         return None
     message_id = _id(message, "message_id")
-    chat_type = _string(chat, "chat_type")
+    in_group = _string(chat, "chat_type").upper() == "GROUP"
     photo = kind == "photo"
     # sources disagree on the photo's field; a parent's photo is personal data: never logged
     media = (_string(message, "photo_url") or _string(message, "photo")) if photo else ""
@@ -157,12 +157,22 @@ def _translate(update: dict[str, Any], channel_name: str) -> Inbound | None:
         user_id=_id(sender, "id"),
         received_at=_moment(message),
         kind=kind,
-        text=normalize_text(_string(message, "caption" if photo else "text")),
+        text=_unmentioned(normalize_text(_string(message, "caption" if photo else "text")), in_group),
         message_id=message_id,
         user_name=normalize_text(_name_of(sender), 200),
-        in_group=chat_type.upper() == "GROUP",
+        in_group=in_group,
         media=media or None,
     )
+
+
+def _unmentioned(text: str, in_group: bool) -> str:
+    """A group command without the mention Zalo requires before it: "@Bot /lienket X" is
+    "/lienket X". The bot's display name may hold spaces, so the command starts at the first
+    " /"; other group text is left as it came."""
+    if not in_group or not text.startswith("@"):
+        return text
+    at = text.find(" /")
+    return text if at < 0 else text[at + 1 :].strip()
 
 
 def _external_id(event: str, message_id: str) -> str:

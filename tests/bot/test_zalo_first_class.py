@@ -15,11 +15,13 @@ from bot.app import App, create_app
 from bot.channels.zalo import ZaloChannel, to_inbound
 from bot.clock import FixedClock
 from bot.delivery.broadcasts import tally
-from bot.models import UnreachableChat
+from bot.models import ClassGroup, UnreachableChat
 from bot.settings import Settings
+from handlers import texts
 from tests.bot.test_delivery import broadcast_to
+from tests.factories import make_school, make_staff_code
 from tests.fakes.zalo_api import TOKEN, FakeZalo
-from tests.phones import unlimited
+from tests.phones import Deployment, ZaloPhone, last_reply, phone_on, unlimited
 
 
 @pytest.fixture
@@ -136,3 +138,36 @@ def test_an_update_without_event_name_is_typed_by_its_fields() -> None:
     }
     bare = to_inbound({"message": base}, "zalo")
     assert bare is not None and bare.kind == "unsupported"
+
+
+# --- 2. group mentions ----------------------------------------------------------------------------
+
+
+async def test_a_mention_in_a_zalo_group_links_it_and_a_personal_command_is_sent_private(
+    deployment: Deployment,
+) -> None:
+    setup = await make_school(deployment.app)
+    teacher = phone_on(deployment, "zalo")
+    assert isinstance(teacher, ZaloPhone)
+    await teacher.says(await make_staff_code(deployment.app, setup, "teacher", "Lá 1"))
+    await teacher.says("/thongbao")
+    await teacher.chooses(texts.GROUP_LINK)
+    code = (await last_reply(teacher)).split("/lienket ", 1)[1].split()[0]
+    api = deployment.zalo_api
+
+    async def in_group(text: str) -> str:
+        update = api.text_update("g-la1", text, user_id=teacher.chat_id, chat_type="GROUP")
+        await teacher.deliver(update)
+        return [s.text for s in api.sent if s.chat_id == "g-la1"][-1]
+
+    linked = texts.GROUP_LINKED.format(class_name="Lá 1", school="Trường Mầm non MN-TEST")
+    assert await in_group(f"@Bot Hài Lòng /lienket {code}") == linked
+    async with deployment.app.db.sessions() as session:
+        group = await session.scalar(select(ClassGroup).where(ClassGroup.chat_id == "g-la1"))
+    assert group is not None and group.class_id == setup.classes["Lá 1"].id
+    assert await in_group("@Bot /khaosat") == texts.IN_GROUP
+    before = len(api.sent)
+    await teacher.deliver(
+        api.text_update("g-la1", "@Bot cảm ơn", user_id=teacher.chat_id, chat_type="GROUP")
+    )
+    assert len(api.sent) == before  # group chatter that names the bot is not answered
