@@ -1139,3 +1139,13 @@ DEMO_TICKETS = (
     "Tôi chưa nhận được biên lai học phí tháng 10, nhờ nhà trường xem lại.",
     "Thủ tục xin miễn giảm học phí nộp ở đâu ạ?",
 )
+
+# --- issue 14: Zalo as first class ---
+# in place of a picture a platform cannot show (Zalo when the app has no public address)
+CHART_ELSEWHERE = "📊 Biểu đồ: anh/chị xem trên Telegram hoặc trang web của trường."
+PHOTO_ELSEWHERE = "🖼 Ảnh kèm theo: anh/chị xem trên Telegram hoặc trang web của trường."
+# a photo that could not be downloaded and kept (expired link, too big, not a picture)
+PHOTO_NOT_FETCHED = (
+    "Trợ lý Hài Lòng chưa tải được ảnh này (ảnh JPEG, PNG hoặc WebP, tối đa 5 MB). "
+    "Anh/chị gửi lại giúp ạ."
+)

@@ -33,7 +33,8 @@ class Inbound:
     message_id: str | None = None
     user_name: str = ""
     in_group: bool = False
-    # a photo the person sent: the platform's file id (Telegram) or its URL (Zalo)
+    # a photo the person sent: the platform's file id (Telegram), or the app's stored copy (Zalo:
+    # its URLs expire, so it is downloaded on receipt; None when that failed)
     media: str | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -69,6 +70,8 @@ class Outbound:
     notice: str = ""
     # a URL, a file path, or a file id the platform gave us (a Telegram photo)
     image: str | None = None
+    # what a platform that cannot show the picture (Zalo without a public URL) sends instead
+    image_text: str | None = None
     # a file to attach (a report): its path here, and the name the recipient sees
     document: str | None = None
     document_name: str | None = None

@@ -14,11 +14,13 @@ import hashlib
 import logging
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+import aiohttp
 from aiohttp import web
 
 from bot.channels.base import (
@@ -47,6 +49,7 @@ from bot.channels.zalo_client import (
     ZaloUnauthorized,
     ZaloUnavailable,
 )
+from bot.media import MediaLinks, PhotoRefused, PhotoStore, safe_url
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +68,10 @@ DOCUMENT_NOTE: Final = (
     "📎 Zalo chưa cho gửi tệp nên tệp {name} không kèm theo đây. "
     "Mở /baocao trên Telegram hoặc trên trang web của trợ lý để tải tệp."
 )
+
+
+# a picture Zalo cannot be shown (no public URL to link it from): where it can be seen
+IMAGE_NOTE: Final = "🖼 Ảnh không gửi được qua Zalo: xem trên Telegram hoặc trang web của trường."
 
 
 def document_note(message: Outbound) -> str:
@@ -146,7 +153,7 @@ def _translate(update: dict[str, Any], channel_name: str) -> Inbound | None:
         log.debug("%s: skipping %s: sent by a bot", channel_name, event)
         return None
     message_id = _id(message, "message_id")
-    in_group = _string(chat, "chat_type").upper() == "GROUP"
+    group = _string(chat, "chat_type").upper() == "GROUP"
     photo = kind == "photo"
     # sources disagree on the photo's field; a parent's photo is personal data: never logged
     media = (_string(message, "photo_url") or _string(message, "photo")) if photo else ""
@@ -157,10 +164,10 @@ def _translate(update: dict[str, Any], channel_name: str) -> Inbound | None:
         user_id=_id(sender, "id"),
         received_at=_moment(message),
         kind=kind,
-        text=_unmentioned(normalize_text(_string(message, "caption" if photo else "text")), in_group),
+        text=_unmentioned(normalize_text(_string(message, "caption" if photo else "text")), group),
         message_id=message_id,
         user_name=normalize_text(_name_of(sender), 200),
-        in_group=in_group,
+        in_group=group,
         media=media or None,
     )
 
@@ -337,6 +344,9 @@ class ZaloChannel:
         )
         self._poll_timeout = poll_timeout
         self._receive: Receiver | None = None
+        self._links: MediaLinks | None = None
+        self._photos: PhotoStore | None = None
+        self._downloads: aiohttp.ClientSession | None = None
 
     @property
     def client(self) -> ZaloBotClient:
@@ -345,6 +355,10 @@ class ZaloChannel:
     @property
     def webhook_path(self) -> str:
         return self._path
+
+    def use_media(self, links: MediaLinks, photos: PhotoStore) -> None:
+        """Shows pictures by the app's signed links and keeps the photos people send."""
+        self._links, self._photos = links, photos
 
     # --- receiving -------------------------------------------------------------------------------
 
@@ -371,9 +385,9 @@ class ZaloChannel:
                 await self._client.delete_webhook()
         except ZaloApiError as exc:
             raise RuntimeError(f"{self.name} start failed: {describe(exc)}") from None
-        self._receive = receive
+        self._receive = self._keeping_photos(receive)
         if not self._webhook_url:
-            self._poller.start(receive)
+            self._poller.start(self._receive)
             log.info("%s long polling started", self.name)
 
     async def stop(self) -> None:
@@ -381,6 +395,30 @@ class ZaloChannel:
         await self._poller.stop()
         self._receive = None
         await self._client.close()
+        downloads, self._downloads = self._downloads, None
+        if downloads is not None:
+            await downloads.close()
+
+    def _keeping_photos(self, receive: Receiver) -> Receiver:
+        """`receive`, after a photo's expiring Zalo URL is swapped for the app's stored copy."""
+
+        async def keep_then_receive(inbound: Inbound) -> bool:
+            if inbound.kind == "photo" and inbound.media and self._photos is not None:
+                inbound = replace(inbound, media=await self._keep(inbound.media))
+            return await receive(inbound)
+
+        return keep_then_receive
+
+    async def _keep(self, url: str) -> str | None:
+        """The stored copy's path, or None (the handlers ask for the photo again)."""
+        assert self._photos is not None
+        if self._downloads is None or self._downloads.closed:
+            self._downloads = aiohttp.ClientSession()
+        try:
+            return str(await self._photos.fetch(self._downloads, url))
+        except PhotoRefused as error:  # the URL's query holds the CDN's signature: left out
+            log.warning("%s: photo not stored (%s) from %s", self.name, error, safe_url(url))
+            return None
 
     async def _fetch(self, offset: int | None) -> list[Polled]:
         """The next update, if any: Zalo hands out one at a time and needs no offset."""
@@ -419,12 +457,14 @@ class ZaloChannel:
         text = message.text
         if message.document:
             text = f"{text}\n\n{document_note(message)}".strip()
-        pieces = render_pieces(text, message.choices)
         image = message.image
         if image and not image.startswith(("https://", "http://")):
-            # Zalo takes photos only by public URL; the words still matter without the chart.
-            log.warning("%s cannot send image %s (not a URL): text only", self.name, image)
-            image = None
+            # Zalo takes photos only by public URL: the app's own signed link, or a note
+            image = self._links.url_for(image) if self._links is not None else None
+            if image is None:
+                log.info("%s: no public link for a picture: a note instead", self.name)
+                text = f"{text}\n\n{message.image_text or IMAGE_NOTE}".strip()
+        pieces = render_pieces(text, message.choices)
         if image:
             caption, *rest = pieces or [""]
             sent = await self._client.send_photo(message.chat_id, image, caption)

@@ -25,6 +25,7 @@ from bot.channels.base import (
 )
 from bot.channels.zalo import (
     DOCUMENT_NOTE,
+    IMAGE_NOTE,
     SECRET_HEADER,
     ZaloChannel,
     choice_lines,
@@ -367,13 +368,18 @@ async def test_a_photo_with_long_text_is_followed_by_messages(
     assert last == follow.message_id
 
 
-async def test_a_local_image_is_left_out_and_the_text_still_goes(
-    channel: ZaloChannel, fake: FakeZalo, caplog: pytest.LogCaptureFixture
+async def test_a_local_image_without_a_public_link_becomes_a_note_of_where_to_see_it(
+    channel: ZaloChannel, fake: FakeZalo
 ) -> None:
     await channel.send(Outbound(CHAT, "Biểu đồ tuần", image="/var/charts/w1.png"))
-    assert fake.method_names() == ["sendMessage"]
-    assert fake.sent[0].text == "Biểu đồ tuần"
-    assert "not a URL" in caplog.text
+    await channel.send(
+        Outbound(CHAT, "Biểu đồ", image="/var/charts/w1.png", image_text="Xem trên web.")
+    )
+    assert fake.method_names() == ["sendMessage", "sendMessage"]
+    assert [s.text for s in fake.sent] == [
+        f"Biểu đồ tuần\n\n{IMAGE_NOTE}",
+        "Biểu đồ\n\nXem trên web.",
+    ]  # never a caption without its picture
 
 
 async def test_a_document_becomes_its_caption_and_where_to_get_the_file(
