@@ -157,7 +157,7 @@ class TelegramPhone:
         self.api = deployment.telegram_api
 
     async def says(self, text: str) -> None:
-        await self.deliver(self.api.text_update(self.chat_id, text))
+        await self._deliver(self.api.text_update(self.chat_id, text))
 
     async def sends_photo(self, file_id: str) -> None:
         update = self.api.text_update(self.chat_id, "")
