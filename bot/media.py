@@ -95,7 +95,7 @@ class PhotoStore:
         if len(data) > self.max_bytes:
             raise PhotoRefused("over the size limit")
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{hashlib.sha256(data).hexdigest()[:40]}{_SUFFIX[kind]}"
+        path = self.folder.resolve() / f"{hashlib.sha256(data).hexdigest()[:40]}{_SUFFIX[kind]}"
         if not path.exists():
             partial = path.with_suffix(path.suffix + ".part")
             partial.write_bytes(data)

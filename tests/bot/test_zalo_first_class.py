@@ -18,9 +18,11 @@ from bot.channels.base import Outbound
 from bot.channels.zalo import ZaloChannel, to_inbound
 from bot.clock import FixedClock
 from bot.delivery.broadcasts import tally
+from bot.media import PhotoRefused, PhotoStore
 from bot.models import ClassGroup, Ticket, UnreachableChat
 from bot.settings import Settings
 from handlers import texts
+from handlers.retention import remove_stored_photos
 from tests.bot.test_channel_parity import join_and_consent
 from tests.bot.test_delivery import broadcast_to
 from tests.factories import make_school, make_staff_code
@@ -320,3 +322,21 @@ async def test_a_zalo_ticket_photo_is_stored_and_one_that_cannot_be_had_is_asked
         stored.parent.resolve() == deployment.settings.media_dir.resolve()
     )
     assert stored.read_bytes() == JPEG and "://" not in photo  # the copy, not the CDN's URL
+
+
+def test_purging_a_ticket_deletes_only_the_apps_own_stored_copies(tmp_path: Path) -> None:
+    folder, outside = tmp_path / "media", tmp_path / "other.jpg"
+    stored = PhotoStore(folder).keep(JPEG)
+    outside.write_bytes(JPEG)
+    escape = str(folder / ".." / "other.jpg")
+    remove_stored_photos(folder, {str(stored), escape, "https://photo.zdn.vn/a.jpg", "AgACfileid"})
+    assert not stored.exists() and outside.exists()
+
+
+def test_a_photo_is_kept_only_when_its_bytes_are_a_picture(tmp_path: Path) -> None:
+    store = PhotoStore(tmp_path, max_bytes=1000)
+    webp = b"RIFF\x10\x00\x00\x00WEBPVP8 " + bytes(20)
+    assert [store.keep(data).suffix for data in (JPEG, PNG, webp)] == [".jpg", ".png", ".webp"]
+    for refused in (b"GIF89a" + bytes(20), b"<svg/>", b"", JPEG + bytes(1000)):
+        with pytest.raises(PhotoRefused):
+            store.keep(refused)
