@@ -340,3 +340,34 @@ def test_a_photo_is_kept_only_when_its_bytes_are_a_picture(tmp_path: Path) -> No
     for refused in (b"GIF89a" + bytes(20), b"<svg/>", b"", JPEG + bytes(1000)):
         with pytest.raises(PhotoRefused):
             store.keep(refused)
+
+
+async def test_a_zalo_teachers_announcement_photo_reaches_zalo_by_link_and_telegram_by_upload(
+    deployment: Deployment,
+) -> None:
+    """The photo a teacher sends on Zalo is stored on receipt; a Zalo parent gets it by a
+    signed link Zalo fetches, a Telegram parent as an upload of the same bytes."""
+    deployment.app.media.public_url = deployment.base
+    zalo_api, telegram_api = deployment.zalo_api, deployment.telegram_api
+    zalo_api.fetch_photos = True
+    setup = await make_school(deployment.app)
+    teacher = phone_on(deployment, "zalo", 1)
+    assert isinstance(teacher, ZaloPhone)
+    await teacher.says(await make_staff_code(deployment.app, setup, "teacher", "Lá 1"))
+    zalo_parent = phone_on(deployment, "zalo", 2)
+    assert isinstance(zalo_parent, ZaloPhone)
+    for parent in (zalo_parent, phone_on(deployment, "telegram", 3)):
+        await join_and_consent(parent, setup.classes["Lá 1"].invite_code)
+    await teacher.says("/thongbao")
+    await teacher.sends_photo(zalo_api.cdn_photo(JPEG))
+    assert await last_reply(teacher) == texts.ANNOUNCE_PHOTO_ADDED
+    await teacher.says("Thứ Sáu lớp Lá 1 đi dã ngoại, anh/chị cho bé mặc đồ thể thao ạ.")
+    await teacher.chooses(texts.SEEN_NO)
+    await teacher.chooses(texts.SEND)
+    await deployment.settle()
+
+    [photo] = [s for s in zalo_api.sent if s.chat_id == zalo_parent.chat_id and s.photo]
+    assert "dã ngoại" in photo.caption and "cdnSecret" not in photo.photo
+    assert zalo_api.fetched[photo.photo] == (200, "image/jpeg", JPEG)
+    [upload] = [c.params["photo"] for c in telegram_api.calls_of("sendPhoto")]
+    assert upload.data == JPEG
