@@ -6,6 +6,11 @@ edit becomes a new message. Several schools may each run their own bot in one de
 the channel's name and webhook path are per instance. Receiving is the channel kit's
 (bot/channels/kit): a webhook update is acknowledged (HTTP 200) only after it was recorded; a
 polled one Zalo acknowledged when it handed it out, so the poll loop holds it until it is.
+
+Pictures (bot/media.py): a photo a person sends comes as a Zalo CDN URL that expires, so it is
+downloaded and stored before the update is recorded, and the Inbound carries the stored copy. A
+picture sent out must be a public URL: the app's own files go as signed, expiring /media links
+when HAILONG_PUBLIC_URL is set, otherwise the message says where the picture can be seen.
 """
 
 from __future__ import annotations
