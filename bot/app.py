@@ -25,6 +25,7 @@ from bot.dispatch import Dispatcher
 from bot.inbox import InboxWriter
 from bot.interactions import Signer
 from bot.keys import button_key
+from bot.media import PHOTOS, REPORTS, KeepsMedia, MediaLinks, PhotoStore
 from bot.outbox import Outbox
 from bot.routing import AnyWork, Job, JobContext, Routes
 from bot.scheduler import build_scheduler
@@ -57,6 +58,7 @@ class App:
     worker: WorkRunner
     job_context: JobContext  # what jobs and queued work run with
     signals: Signals  # LISTEN/NOTIFY between replicas (bot/signals.py)
+    media: MediaLinks  # signed links to the app's own pictures (bot/media.py)
     command_menu: Sequence[Command] = ()  # everyone's platform command menu (a parent's)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _scheduler: AsyncIOScheduler | None = None
@@ -76,7 +78,9 @@ class App:
         the work runner by `settle`). On SQLite, a second process is refused (`AnotherProcess`)."""
         self._process = hold_database(self.db)
         key = self.settings.button_key
-        self.signer.use(await button_key(self.db, key.get_secret_value() if key else None))
+        secret = await button_key(self.db, key.get_secret_value() if key else None)
+        self.signer.use(secret)
+        self.media.use(secret)
         await self.signals.start()
         await self.dispatcher.recover()
         if sender:
@@ -197,6 +201,7 @@ def create_app(
         worker,
         JobContext(services, db, after_commit),
         signals,
+        _media(settings, clock, chosen),
         command_menu=handlers.COMMAND_MENU,
     )
     _listen(app)
@@ -205,9 +210,26 @@ def create_app(
             channel.poll_under(lease_for(db, "poller"))
     _add_metrics(app)
     application.router.add_get("/healthz", _healthz)
+    application.add_routes([app.media.route()])
     for channel in chosen.values():
         application.add_routes(channel.routes())
     return app
+
+
+def _media(settings: Settings, clock: Clock, channels: Mapping[str, Channel]) -> MediaLinks:
+    """The signed links to the app's pictures, handed to each channel that shows them by link."""
+    folders = {REPORTS: settings.reports_dir, PHOTOS: settings.media_dir}
+    links = MediaLinks(
+        settings.public_url,
+        folders,
+        settings.media_link_minutes * 60,
+        lambda: clock.now().timestamp(),
+    )
+    photos = PhotoStore(settings.media_dir, settings.photo_max_bytes)
+    for channel in channels.values():
+        if isinstance(channel, KeepsMedia):
+            channel.use_media(links, photos)
+    return links
 
 
 def _to_sender(outbox: Outbox, signals: Signals) -> Callable[[Sequence[Pending]], None]:

@@ -329,6 +329,9 @@ class Outbox:
             self._timed_out(item, str(error))
         except ChatGone as error:
             outage.succeeded()
+            if item.attempts < error.confirm_tries:
+                self._unsure_gone(item, error)
+                return
             log.info("outbox %s: chat unreachable: %s", item.id, error)
             self._gone.append(((item.channel, item.chat_id), str(error)))
             self._unreachable[(item.channel, item.chat_id)] = str(error)
@@ -374,6 +377,14 @@ class Outbox:
         item.failure, item.error = "rate_limited", str(error)
         self.retried[(item.channel, "rate_limited")] += 1
         self._retry(item, error.seconds, now)
+
+    def _unsure_gone(self, item: Pending, error: ChatGone) -> None:
+        """A "not found" that may pass: tried again later; the chat is not called gone yet."""
+        log.info("outbox %s: chat not found (try %d), trying again", item.id, item.attempts)
+        item.failure, item.error = "not_found", str(error)
+        self.retried[(item.channel, "not_found")] += 1
+        delay = self.retries.delay(item.attempts, error.confirm_wait)
+        self._retry(item, delay, self.clock.now())
 
     def _timed_out(self, item: Pending, error: str) -> None:
         """No answer in time: a reply is sent again, a broadcast's message is left unconfirmed."""

@@ -190,6 +190,20 @@ class Settings(BaseSettings):
     reports_dir: Path = Field(
         Path("var/reports"), description="Folder of generated report files (PNG, XLSX, DOCX)."
     )
+    public_url: str | None = Field(
+        None,
+        description="The deployment's public https address (e.g. https://hailong.truong.edu.vn): "
+        "pictures go to Zalo as signed links under it; unset: Zalo gets a note instead.",
+    )
+    media_dir: Path = Field(
+        Path("var/media"), description="Folder of photos people sent, stored on receipt."
+    )
+    photo_max_bytes: int = Field(
+        5 * 1024 * 1024, ge=1, description="Largest photo (bytes) that is downloaded and stored."
+    )
+    media_link_minutes: int = Field(
+        60, ge=1, description="Minutes a signed picture link (/media/...) stays valid."
+    )
     satisfaction_target: int = Field(
         90, ge=1, le=100, description="Satisfaction target (%) a new school starts with."
     )

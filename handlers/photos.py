@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from bot.context import Context
 from bot.routing import During, Handler
+from handlers import texts
 from handlers.help import not_text
 
 
@@ -18,6 +19,8 @@ def photos_to(flows: Sequence[During]) -> Handler:
         handler = taking.get(ctx.dialog.flow)
         if handler is not None and ctx.inbound.kind == "photo" and ctx.inbound.media:
             await handler(ctx)
+        elif handler is not None and ctx.inbound.kind == "photo":  # it could not be kept
+            ctx.reply(texts.PHOTO_NOT_FETCHED)
         else:
             await not_text(ctx)
 

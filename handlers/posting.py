@@ -223,14 +223,20 @@ def audience_summary(scope: str, audience: Audience) -> str:
 
 
 def announcement_body(text: str, image: str | None, scope: str) -> dict[str, Any]:
-    return {"text": texts.ANNOUNCE_HEADER.format(scope=scope, text=text), "image": image}
+    body = {"text": texts.ANNOUNCE_HEADER.format(scope=scope, text=text), "image": image}
+    return with_image_text(body)
+
+
+def with_image_text(body: dict[str, Any]) -> dict[str, Any]:
+    """The body, saying where its photo is seen when a platform cannot show it (Zalo)."""
+    return {**body, "image_text": texts.PHOTO_ELSEWHERE} if body.get("image") else body
 
 
 def news_body(post: NewsPost) -> dict[str, Any]:
     text = texts.NEWS_BODY.format(title=post.title, text=post.text)
     if post.link:
         text += texts.NEWS_LINK.format(link=post.link)
-    return {"text": text, "image": post.image}
+    return with_image_text({"text": text, "image": post.image})
 
 
 async def scope_name(session: AsyncSession, school: School, class_ids: Sequence[int]) -> str:

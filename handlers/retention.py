@@ -208,6 +208,11 @@ async def _tickets(session: AsyncSession, settings: Settings, now: datetime) -> 
     )
     if not due:
         return 0
+    purged = {
+        p
+        for ps in await session.scalars(select(Ticket.photos).where(Ticket.id.in_(due)))
+        for p in ps
+    }
     await session.execute(
         update(Ticket)
         .where(Ticket.id.in_(due))
@@ -223,7 +228,19 @@ async def _tickets(session: AsyncSession, settings: Settings, now: datetime) -> 
     )
     await session.execute(update(TicketEvent).where(TicketEvent.ticket_id.in_(due)).values(note=""))
     await session.execute(delete(SealedSender).where(SealedSender.ticket_id.in_(due)))
+    live = {p for ps in await session.scalars(select(Ticket.photos)) for p in ps}
+    remove_stored_photos(settings.media_dir, purged - live)
     return len(due)
+
+
+def remove_stored_photos(folder: Path, photos: set[str]) -> None:
+    """Deletes the app's stored copies of purged photos (a file id or URL is nothing to delete;
+    a photo another ticket still holds, the same bytes sent twice, stays)."""
+    home = folder.resolve()
+    for photo in photos:
+        path = Path(photo)
+        if "://" not in photo and path.is_absolute() and path.resolve().parent == home:
+            path.unlink(missing_ok=True)
 
 
 def remove_copies(folder: Path, before: datetime) -> int:

@@ -1228,4 +1228,13 @@ STAFF_RESULT_CANCELLED = "Đã hủy, kết quả chưa được gửi. Phiếu 
 STAFF_CLOSE_WAITS = (
     "Phiếu {number} sẽ đóng khi phụ huynh đánh giá, hoặc sau {days} ngày ({until}) nếu phụ huynh "
     "không đánh giá."
+
+# --- issue 14: Zalo as first class ---
+# in place of a picture a platform cannot show (Zalo when the app has no public address)
+CHART_ELSEWHERE = "📊 Biểu đồ: anh/chị xem trên Telegram hoặc trang web của trường."
+PHOTO_ELSEWHERE = "🖼 Ảnh kèm theo: anh/chị xem trên Telegram hoặc trang web của trường."
+# a photo that could not be downloaded and kept (expired link, too big, not a picture)
+PHOTO_NOT_FETCHED = (
+    "Trợ lý Hài Lòng chưa tải được ảnh này (ảnh JPEG, PNG hoặc WebP, tối đa 5 MB). "
+    "Anh/chị gửi lại giúp ạ."
 )

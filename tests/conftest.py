@@ -9,6 +9,7 @@ import logging
 import os
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -73,8 +74,9 @@ async def clean_database(database_url: str) -> str:
 
 
 @pytest.fixture
-def settings(clean_database: str) -> Settings:
-    return Settings(database_url=clean_database, _env_file=None)
+def settings(clean_database: str, tmp_path: Path) -> Settings:
+    # photos people send are stored on receipt: in the test's own folder, not the worktree's var/
+    return Settings(database_url=clean_database, media_dir=tmp_path / "media", _env_file=None)
 
 
 @pytest.fixture

@@ -215,16 +215,17 @@ class ZaloPhone:
         self.api = deployment.zalo_api
 
     async def says(self, text: str) -> None:
-        await self._deliver(self.api.text_update(self.chat_id, text))
+        await self.deliver(self.api.text_update(self.chat_id, text))
 
     async def sends_photo(self, url: str) -> None:
         update = self.api.text_update(self.chat_id, "", event_name="message.image.received")
         message = update["message"]
         del message["text"]
         message.update(message_type="CHAT_PHOTO", photo_url=url)
-        await self._deliver(update)
+        await self.deliver(update)
 
-    async def _deliver(self, update: dict[str, Any]) -> None:
+    async def deliver(self, update: dict[str, Any]) -> None:
+        """Zalo posts `update` to the app's webhook (this person's, or one in a group)."""
         headers = {"X-Bot-Api-Secret-Token": SECRET}
         assert await self.deployment.post("/zalo/bot/hoa-sen", update, headers) == 200
         await self.deployment.settle()

@@ -33,7 +33,8 @@ class Inbound:
     message_id: str | None = None
     user_name: str = ""
     in_group: bool = False
-    # a photo the person sent: the platform's file id (Telegram) or its URL (Zalo)
+    # a photo the person sent: the platform's file id (Telegram), or the app's stored copy (Zalo:
+    # its URLs expire, so it is downloaded on receipt; None when that failed)
     media: str | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -69,6 +70,8 @@ class Outbound:
     notice: str = ""
     # a URL, a file path, or a file id the platform gave us (a Telegram photo)
     image: str | None = None
+    # what a platform that cannot show the picture (Zalo without a public URL) sends instead
+    image_text: str | None = None
     # a file to attach (a report): its path here, and the name the recipient sees
     document: str | None = None
     document_name: str | None = None
@@ -136,8 +139,15 @@ class Undeliverable(Exception):
 class ChatGone(Undeliverable):
     """The chat itself is unreachable for good: the bot was blocked or removed, the chat deleted.
 
-    Broadcasts skip such a chat until it takes a message again.
+    Broadcasts skip such a chat until it takes a message again. A platform whose "not found"
+    may be passing (Zalo's 404) says how many tries, `confirm_wait` seconds apart at least,
+    make it certain: the sender tries again until then and calls the chat gone only after.
     """
+
+    def __init__(self, reason: str = "", *, confirm_tries: int = 1, confirm_wait: float = 0.0):
+        super().__init__(reason)
+        self.confirm_tries = confirm_tries
+        self.confirm_wait = confirm_wait
 
 
 Receiver = Callable[[Inbound], Awaitable[bool]]

@@ -6,6 +6,11 @@ edit becomes a new message. Several schools may each run their own bot in one de
 the channel's name and webhook path are per instance. Receiving is the channel kit's
 (bot/channels/kit): a webhook update is acknowledged (HTTP 200) only after it was recorded; a
 polled one Zalo acknowledged when it handed it out, so the poll loop holds it until it is.
+
+Pictures (bot/media.py): a photo a person sends comes as a Zalo CDN URL that expires, so it is
+downloaded and stored before the update is recorded, and the Inbound carries the stored copy. A
+picture sent out must be a public URL: the app's own files go as signed, expiring /media links
+when HAILONG_PUBLIC_URL is set, otherwise the message says where the picture can be seen.
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ import hashlib
 import logging
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+import aiohttp
 from aiohttp import web
 
 from bot.channels.base import (
@@ -47,6 +54,7 @@ from bot.channels.zalo_client import (
     ZaloUnauthorized,
     ZaloUnavailable,
 )
+from bot.media import MediaLinks, PhotoRefused, PhotoStore, safe_url
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +63,20 @@ TEXT_LIMIT: Final = 2000
 SECRET_LENGTH: Final = range(8, 257)
 REPLY_HINT: Final = "Trả lời {options}"
 HINT_OR: Final = " hoặc "
-# 403: the person blocked or left the bot; 404: no such chat ([verify] on a live bot)
+# 403: the person blocked or left the bot; 404: no such chat ([verify] on a live bot). A 404 may
+# be Zalo's passing hiccup: the chat is called gone only after NOT_FOUND_TRIES over some minutes.
 CHAT_GONE: Final = frozenset({403, 404})
+NOT_FOUND_TRIES: Final = 3
+NOT_FOUND_WAIT: Final = 60.0
 # the Zalo Bot API sends no files (domain/zalo-api.md): say so, and where the file can be had
 DOCUMENT_NOTE: Final = (
     "📎 Zalo chưa cho gửi tệp nên tệp {name} không kèm theo đây. "
     "Mở /baocao trên Telegram hoặc trên trang web của trợ lý để tải tệp."
 )
+
+
+# a picture Zalo cannot be shown (no public URL to link it from): where it can be seen
+IMAGE_NOTE: Final = "🖼 Ảnh không gửi được qua Zalo: xem trên Telegram hoặc trang web của trường."
 
 
 def document_note(message: Outbound) -> str:
@@ -106,10 +121,33 @@ def _unwrap(payload: object) -> dict[str, Any]:
     return payload
 
 
-def _translate(update: dict[str, Any], channel_name: str) -> Inbound | None:
+# an update without event_name (the docs' own getUpdates sample) is typed by its fields, in the
+# official SDKs' order: the event name these stand for
+FIELD_EVENTS: Final = (
+    ("photo_url", "message.image.received"),
+    ("photo", "message.image.received"),
+    ("sticker", "message.sticker.received"),
+    ("voice_url", "message.voice.received"),
+    ("text", "message.text.received"),
+)
+
+
+def event_of(update: dict[str, Any]) -> str:
+    """The update's event name, or the one its message's fields stand for (none: unsupported)."""
     event = update.get("event_name")
-    if not isinstance(event, str):
-        raise Malformed("no event_name")
+    if isinstance(event, str):
+        return event
+    if event is not None:
+        raise Malformed("event_name is not a string")
+    message = _object(update, "message")
+    for field_name, name in FIELD_EVENTS:
+        if isinstance(message.get(field_name), str) and message[field_name]:
+            return name
+    return "message.unsupported.received"
+
+
+def _translate(update: dict[str, Any], channel_name: str) -> Inbound | None:
+    event = event_of(update)
     kind = EVENT_KINDS.get(event)
     if kind is None:
         log.debug("%s: skipping event %r: not handled", channel_name, event)
@@ -120,7 +158,7 @@ def _translate(update: dict[str, Any], channel_name: str) -> Inbound | None:
         log.debug("%s: skipping %s: sent by a bot", channel_name, event)
         return None
     message_id = _id(message, "message_id")
-    chat_type = _string(chat, "chat_type")
+    group = _string(chat, "chat_type").upper() == "GROUP"
     photo = kind == "photo"
     # sources disagree on the photo's field; a parent's photo is personal data: never logged
     media = (_string(message, "photo_url") or _string(message, "photo")) if photo else ""
@@ -131,12 +169,22 @@ def _translate(update: dict[str, Any], channel_name: str) -> Inbound | None:
         user_id=_id(sender, "id"),
         received_at=_moment(message),
         kind=kind,
-        text=normalize_text(_string(message, "caption" if photo else "text")),
+        text=_unmentioned(normalize_text(_string(message, "caption" if photo else "text")), group),
         message_id=message_id,
         user_name=normalize_text(_name_of(sender), 200),
-        in_group=chat_type.upper() == "GROUP",
+        in_group=group,
         media=media or None,
     )
+
+
+def _unmentioned(text: str, in_group: bool) -> str:
+    """A group command without the mention Zalo requires before it: "@Bot /lienket X" is
+    "/lienket X". The bot's display name may hold spaces, so the command starts at the first
+    " /"; other group text is left as it came."""
+    if not in_group or not text.startswith("@"):
+        return text
+    at = text.find(" /")
+    return text if at < 0 else text[at + 1 :].strip()
 
 
 def _external_id(event: str, message_id: str) -> str:
@@ -301,6 +349,9 @@ class ZaloChannel:
         )
         self._poll_timeout = poll_timeout
         self._receive: Receiver | None = None
+        self._links: MediaLinks | None = None
+        self._photos: PhotoStore | None = None
+        self._downloads: aiohttp.ClientSession | None = None
 
     @property
     def client(self) -> ZaloBotClient:
@@ -309,6 +360,10 @@ class ZaloChannel:
     @property
     def webhook_path(self) -> str:
         return self._path
+
+    def use_media(self, links: MediaLinks, photos: PhotoStore) -> None:
+        """Shows pictures by the app's signed links and keeps the photos people send."""
+        self._links, self._photos = links, photos
 
     # --- receiving -------------------------------------------------------------------------------
 
@@ -335,9 +390,9 @@ class ZaloChannel:
                 await self._client.delete_webhook()
         except ZaloApiError as exc:
             raise RuntimeError(f"{self.name} start failed: {describe(exc)}") from None
-        self._receive = receive
+        self._receive = self._keeping_photos(receive)
         if not self._webhook_url:
-            self._poller.start(receive)
+            self._poller.start(self._receive)
             log.info("%s long polling started", self.name)
 
     async def stop(self) -> None:
@@ -345,6 +400,30 @@ class ZaloChannel:
         await self._poller.stop()
         self._receive = None
         await self._client.close()
+        downloads, self._downloads = self._downloads, None
+        if downloads is not None:
+            await downloads.close()
+
+    def _keeping_photos(self, receive: Receiver) -> Receiver:
+        """`receive`, after a photo's expiring Zalo URL is swapped for the app's stored copy."""
+
+        async def keep_then_receive(inbound: Inbound) -> bool:
+            if inbound.kind == "photo" and inbound.media and self._photos is not None:
+                inbound = replace(inbound, media=await self._keep(inbound.media))
+            return await receive(inbound)
+
+        return keep_then_receive
+
+    async def _keep(self, url: str) -> str | None:
+        """The stored copy's path, or None (the handlers ask for the photo again)."""
+        assert self._photos is not None
+        if self._downloads is None or self._downloads.closed:
+            self._downloads = aiohttp.ClientSession()
+        try:
+            return str(await self._photos.fetch(self._downloads, url))
+        except PhotoRefused as error:  # the URL's query holds the CDN's signature: left out
+            log.warning("%s: photo not stored (%s) from %s", self.name, error, safe_url(url))
+            return None
 
     async def _fetch(self, offset: int | None) -> list[Polled]:
         """The next update, if any: Zalo hands out one at a time and needs no offset."""
@@ -372,6 +451,9 @@ class ZaloChannel:
         except ZaloUnavailable as exc:
             raise RetryLater(2.0, describe(exc)) from None
         except ZaloApiError as exc:
+            if exc.code == 404:
+                tries, wait = NOT_FOUND_TRIES, NOT_FOUND_WAIT
+                raise ChatGone(describe(exc), confirm_tries=tries, confirm_wait=wait) from None
             if exc.code in CHAT_GONE:
                 raise ChatGone(describe(exc)) from None
             raise Undeliverable(describe(exc)) from None  # 400: a bad chat id or text
@@ -380,12 +462,14 @@ class ZaloChannel:
         text = message.text
         if message.document:
             text = f"{text}\n\n{document_note(message)}".strip()
-        pieces = render_pieces(text, message.choices)
         image = message.image
         if image and not image.startswith(("https://", "http://")):
-            # Zalo takes photos only by public URL; the words still matter without the chart.
-            log.warning("%s cannot send image %s (not a URL): text only", self.name, image)
-            image = None
+            # Zalo takes photos only by public URL: the app's own signed link, or a note
+            image = self._links.url_for(image) if self._links is not None else None
+            if image is None:
+                log.info("%s: no public link for a picture: a note instead", self.name)
+                text = f"{text}\n\n{message.image_text or IMAGE_NOTE}".strip()
+        pieces = render_pieces(text, message.choices)
         if image:
             caption, *rest = pieces or [""]
             sent = await self._client.send_photo(message.chat_id, image, caption)

@@ -19,7 +19,7 @@ LANES = (REPLY, ANNOUNCEMENT, BULK)
 
 Key = tuple[str, str, int]  # channel, chat id, lane
 # why a message was tried again or given up (bot/delivery/retries.py; a label of the metrics)
-Reason = Literal["unavailable", "timeout", "rate_limited", "error", "expired"]
+Reason = Literal["unavailable", "timeout", "rate_limited", "error", "expired", "not_found"]
 
 
 @dataclass

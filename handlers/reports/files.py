@@ -96,7 +96,10 @@ def attachments(forms: Forms, written: Sequence[Written], chat_id: str = "") -> 
     for file in written:
         caption = captions.get(file.path.suffix, "{period}").format(period=forms.label)
         if file.path.suffix == ".png":
-            messages.append(Outbound(chat_id, caption, image=str(file.path)))
+            chart = str(file.path)
+            messages.append(
+                Outbound(chat_id, caption, image=chart, image_text=texts.CHART_ELSEWHERE)
+            )
         else:
             messages.append(
                 Outbound(chat_id, caption, document=str(file.path), document_name=file.name)

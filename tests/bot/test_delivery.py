@@ -54,7 +54,9 @@ async def telegram_app(settings: Settings, fake: FakeTelegram, clock: FixedClock
     return app
 
 
-async def broadcast_to(app: App, chats: list[str], *, kind: str = "announcement") -> int:
+async def broadcast_to(
+    app: App, chats: list[str], *, kind: str = "announcement", channel: str = "telegram"
+) -> int:
     """Writes a broadcast with one row per chat (negative ids are groups); returns its id."""
     setup = await make_school(app, code=f"MN-{len(chats)}-{kind[:3]}")
     now = app.services.clock.now()
@@ -73,7 +75,7 @@ async def broadcast_to(app: App, chats: list[str], *, kind: str = "announcement"
         )
         session.add(broadcast)
         await session.flush()
-        recipients = [Recipient("telegram", c, to_group=c.startswith("-")) for c in chats]
+        recipients = [Recipient(channel, c, to_group=c.startswith("-")) for c in chats]
         await release(session, broadcast, recipients, now)
         return broadcast.id
 

@@ -25,9 +25,11 @@ from bot.channels.base import (
 )
 from bot.channels.zalo import (
     DOCUMENT_NOTE,
+    IMAGE_NOTE,
     SECRET_HEADER,
     ZaloChannel,
     choice_lines,
+    event_of,
     render_pieces,
     to_inbound,
 )
@@ -167,7 +169,13 @@ TRANSLATIONS: dict[str, dict[str, Any] | None] = {
     "malformed_wrong_types": None,
     "malformed_text_not_string": None,
     "malformed_from_not_object": None,
-    "malformed_no_event_name": None,
+    "no_event_name_text": {**VAN_A, "kind": "text", "text": "Xin chào"},
+    "no_event_name_photo": {
+        **VAN_A,
+        "kind": "photo",
+        "media": "https://photo.zdn.vn/abc.jpg",
+        "text": "Ảnh phiếu",
+    },
     "malformed_id_too_long": None,
     "malformed_not_ok": None,
     "malformed_result_list": None,
@@ -195,7 +203,7 @@ def test_translates_recorded_update(
     message_id = update["message"]["message_id"]
     assert inbound.channel == "zalo_hoasen"
     if name != "long_message_id":  # hashed to fit the column, see its row
-        assert inbound.external_id == f"{update['event_name']}:{message_id}"
+        assert inbound.external_id == f"{event_of(update)}:{message_id}"
     assert len(inbound.external_id) <= 64
     assert inbound.message_id == message_id
     assert inbound.received_at.utcoffset() is not None
@@ -360,13 +368,18 @@ async def test_a_photo_with_long_text_is_followed_by_messages(
     assert last == follow.message_id
 
 
-async def test_a_local_image_is_left_out_and_the_text_still_goes(
-    channel: ZaloChannel, fake: FakeZalo, caplog: pytest.LogCaptureFixture
+async def test_a_local_image_without_a_public_link_becomes_a_note_of_where_to_see_it(
+    channel: ZaloChannel, fake: FakeZalo
 ) -> None:
     await channel.send(Outbound(CHAT, "Biểu đồ tuần", image="/var/charts/w1.png"))
-    assert fake.method_names() == ["sendMessage"]
-    assert fake.sent[0].text == "Biểu đồ tuần"
-    assert "not a URL" in caplog.text
+    await channel.send(
+        Outbound(CHAT, "Biểu đồ", image="/var/charts/w1.png", image_text="Xem trên web.")
+    )
+    assert fake.method_names() == ["sendMessage", "sendMessage"]
+    assert [s.text for s in fake.sent] == [
+        f"Biểu đồ tuần\n\n{IMAGE_NOTE}",
+        "Biểu đồ\n\nXem trên web.",
+    ]  # never a caption without its picture
 
 
 async def test_a_document_becomes_its_caption_and_where_to_get_the_file(

@@ -89,6 +89,7 @@ class LoopbackBotApi(Generic[F]):
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._more_routes(app)
         self._runner, _ = await serve(app)
         self.port = self._runner.addresses[0][1]
         self._client = aiohttp.ClientSession()
@@ -114,6 +115,9 @@ class LoopbackBotApi(Generic[F]):
 
     async def _handle(self, request: web.Request) -> web.Response:
         raise NotImplementedError
+
+    def _more_routes(self, app: web.Application) -> None:
+        """Routes beside the Bot API's (a platform's file server); none by default."""
 
     # --- what tests look at ---
 

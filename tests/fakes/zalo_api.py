@@ -10,13 +10,16 @@ error_code, description}`), records every call and every message sent, hands out
 updates one per getUpdates (408 after a short wait when there is none), refuses getUpdates
 with 400 while a webhook is set, and can be told to fail the next calls of a method: an
 envelope error, a 429 with retry_after (in the body or a Retry-After header), or a gateway's
-HTML 502. It also plays Zalo delivering a webhook (`post_update`).
+HTML 502. It also plays Zalo delivering a webhook (`post_update`), Zalo's photo CDN
+(`cdn_photo`: bytes under an expiring, signed-looking URL, optionally 404 first), and, with
+`fetch_photos`, Zalo fetching a sendPhoto's URL before it answers (as the real one does).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -88,6 +91,11 @@ class FakeZalo(LoopbackBotApi[_Failure]):
         self.sent: list[Sent] = []
         self.actions: list[tuple[str, str]] = []
         self.webhook_secret = ""
+        # sendPhoto fetches its URL first and refuses what does not answer 200 (the real API)
+        self.fetch_photos = False
+        self.fetched: dict[str, tuple[int, str, bytes]] = {}
+        self._cdn: dict[str, tuple[bytes, str]] = {}
+        self._cdn_misses: dict[str, int] = {}
         self._next_message_id = 0x82599FA32F56D00E8900
         self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[web.Response]]] = {
             "getMe": self._get_me,
@@ -158,6 +166,28 @@ class FakeZalo(LoopbackBotApi[_Failure]):
             "text": text,
         }
         return {"event_name": event_name, "message": message}
+
+    def cdn_photo(
+        self, data: bytes, *, content_type: str = "image/jpeg", not_found_first: int = 0
+    ) -> str:
+        """A Zalo CDN URL serving `data` (after `not_found_first` 404s); its query is a secret."""
+        name = secrets.token_hex(8)
+        self._cdn[name] = (data, content_type)
+        self._cdn_misses[name] = not_found_first
+        return f"http://127.0.0.1:{self.port}/cdn/{name}.jpg?sig=cdnSecret{name}&exp=1766619597"
+
+    def _more_routes(self, app: web.Application) -> None:
+        app.router.add_get("/cdn/{name}.jpg", self._cdn_get)
+
+    async def _cdn_get(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        if name not in self._cdn:
+            return web.Response(status=404)
+        if self._cdn_misses[name] > 0:
+            self._cdn_misses[name] -= 1
+            return web.Response(status=404)
+        data, content_type = self._cdn[name]
+        return web.Response(body=data, content_type=content_type)
 
     # --- the API ---
 
@@ -242,7 +272,17 @@ class FakeZalo(LoopbackBotApi[_Failure]):
             return self._error(400, "Bad Request: photo must be a public URL")
         if not isinstance(caption, str) or _units(caption) > TEXT_LIMIT:
             return self._error(400, "Bad Request: caption must be at most 2000 characters")
+        if self.fetch_photos and not await self._fetch(photo):
+            return self._error(400, "Bad Request: the photo could not be fetched")
         return self._store(Sent(self._new_message_id(), chat_id, photo=photo, caption=caption))
+
+    async def _fetch(self, url: str) -> bool:
+        """GETs a photo's URL as Zalo does before sending it; True when it answered 200."""
+        assert self._client is not None
+        async with self._client.get(url) as response:
+            body = await response.read()
+            self.fetched[url] = (response.status, response.content_type, body)
+            return response.status == 200
 
     async def _send_chat_action(self, params: dict[str, Any]) -> web.Response:
         chat_id, action = params.get("chat_id"), params.get("action")
