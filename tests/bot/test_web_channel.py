@@ -16,6 +16,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.channels.base import Choice, Inbound, Outbound
 from bot.channels.web import Persona, WebChannel
 from bot.clock import FixedClock
+from bot.db import Database
+from bot.web_history import DatabaseHistory
 
 NOW = datetime(2026, 11, 3, 1, 2, 3, tzinfo=UTC)
 PARENT = "web-parent-la1"
@@ -466,3 +468,57 @@ async def test_a_report_file_is_a_download_link_and_a_chart_is_shown(
 def shown_choices(message: dict[str, Any]) -> list[dict[str, str]]:
     """What the page reads of each button (the JSON may carry more)."""
     return [{k: c[k] for k in ("payload", "label", "key")} for c in message["choices"]]
+
+
+async def test_the_history_outlives_the_process_with_edits_buttons_and_files(
+    clean_database: str, tmp_path: Path
+) -> None:
+    """A second channel on the same database (a restart) shows the same bubbles, in order, with
+    the last message's buttons still tappable and its file still served."""
+    chart = tmp_path / "chart.png"
+    chart.write_bytes(b"\x89PNG\r\n\x1a\n")
+    db = Database(clean_database)
+    try:
+        first = WebChannel(PERSONAS, clock=FixedClock(NOW), history=DatabaseHistory(db))
+        bot = EchoBot(first)
+        await first.start(bot)
+        app = web.Application()
+        app.add_routes(first.routes())
+        async with TestClient(TestServer(app, host="127.0.0.1", port=0)) as client:
+            asked = await first.send(Outbound(PARENT, "Câu 1/2", choices=ANSWERS))
+            await first.send(Outbound(PARENT, "Biểu đồ", image=str(chart)))
+            bot.reply_edits = True
+            await say(client, {"chat_id": PARENT, "choice": "a:tok:0:5", "message_id": asked})
+            await first.send(Outbound(PARENT, "Câu 2/2", choices=ANSWERS))
+            before = await messages(client, PARENT)
+            zalo_before = await messages(client, PARENT, view="zalo")
+        await first.stop()
+
+        second = WebChannel(PERSONAS, clock=FixedClock(NOW), history=DatabaseHistory(db))
+        again = EchoBot(second)
+        await second.start(again)
+        app = web.Application()
+        app.add_routes(second.routes())
+        async with TestClient(TestServer(app, host="127.0.0.1", port=0)) as client:
+            after = await messages(client, PARENT)
+            assert after["messages"] == before["messages"]
+            assert texts(after) == [
+                ("bot", "Biểu đồ"),
+                ("me", "Rất hài lòng"),
+                ("bot", "Đã nhận: a:tok:0:5"),
+                ("bot", "Câu 2/2"),
+            ]
+            assert (await messages(client, PARENT, view="zalo"))["messages"] == zalo_before[
+                "messages"
+            ]
+            picture = await client.get(after["messages"][0]["file"]["url"])
+            assert picture.status == 200
+            last = after["messages"][-1]
+            status, _ = await say(
+                client, {"chat_id": PARENT, "choice": "a:tok:0:4", "message_id": last["id"]}
+            )
+            assert status == 200
+            assert again.seen[-1].choice == "a:tok:0:4"
+        await second.stop()
+    finally:
+        await db.dispose()
