@@ -41,6 +41,12 @@ log = logging.getLogger(__name__)
 CHAT_ID: Final = re.compile(r"web-[a-z0-9-]{1,40}")
 TEXT_LIMIT: Final = 4000
 PAYLOAD_LIMIT: Final = 256
+# a photo the page sends: it scales one down to 1600 px first, so this is plenty and stays under
+# the app's request limit (bot/app.py)
+PHOTO_LIMIT: Final = 1_000_000
+# what a photo's first bytes must be; the type the browser claims is not trusted
+PHOTO_TYPES: Final = {b"\xff\xd8\xff": ".jpg", b"\x89PNG\r\n\x1a\n": ".png"}
+INLINE: Final = {".png", ".jpg", ".webp"}
 KEPT_PER_CHAT: Final = 300
 NO_STORE: Final = {"Cache-Control": "no-store"}
 PAGE_SECURITY: Final = {
@@ -49,7 +55,7 @@ PAGE_SECURITY: Final = {
     "Referrer-Policy": "no-referrer",
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-        "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
+        "connect-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'"
     ),
 }
 
@@ -212,6 +218,11 @@ class WebChannel:
         self._files: dict[str, tuple[Path, str]] = {}
         self._history = history
         self._loading = asyncio.Lock()
+        self._photos: Path | None = None
+
+    def store_photos_in(self, folder: Path) -> None:
+        """Where a photo the person attaches is kept; without one the page offers no attaching."""
+        self._photos = folder
 
     def keep_history_in(self, history: ChatHistory) -> None:
         """Keeps every chat's bubbles there too (the app gives its database's)."""
@@ -224,6 +235,7 @@ class WebChannel:
             web.get("/", self._serve_page),
             web.get("/api/personas", self._serve_personas),
             web.post("/api/say", self._take_say),
+            web.post("/api/photo", self._take_photo),
             web.get("/api/messages", self._serve_messages),
             web.get("/api/files/{token}", self._serve_file),
         ]
@@ -302,8 +314,9 @@ class WebChannel:
     # --- HTTP ---
 
     async def _serve_page(self, request: web.Request) -> web.Response:
+        photos = "1" if self._photos is not None else ""
         return web.Response(
-            text=self._page, content_type="text/html", charset="utf-8", headers=PAGE_SECURITY
+            text=self._page.replace("{{photos}}", photos), content_type="text/html", charset="utf-8", headers=PAGE_SECURITY
         )
 
     async def _serve_personas(self, request: web.Request) -> web.Response:
@@ -317,6 +330,12 @@ class WebChannel:
             return _error(400, str(error))
         except StaleChoice as error:
             return _error(409, str(error))
+        return await self._hand_on(chat_id, inbound_fields, echo)
+
+    async def _hand_on(
+        self, chat_id: str, inbound_fields: dict[str, Any], echo: str, file: WebFile | None = None
+    ) -> web.Response:
+        """Records what the person did as an Inbound, and shows it on their side first."""
         receive = self._receive
         if receive is None:
             return _error(503, "not started")
@@ -337,16 +356,43 @@ class WebChannel:
         chat = await self._chat(chat_id)
         # shown first, so the person's words always come before our answer
         mine = self._append(chat, "me", echo)
+        mine.file = file
         await self._changed(chat)
         if not await record(self._inbox_spell, receive, inbound):
             for view in (chat.messages, chat.zalo):
                 if mine in view:
                     view.remove(mine)
             # kept with the rest, the echo is marked as not sent, so a restart shows no ghost
-            mine.text = ""
+            mine.text, mine.file = "", None
             await self._changed(chat)
             return _error(503, "not recorded, try again")
         return web.json_response({"ok": True}, headers=NO_STORE)
+
+    async def _take_photo(self, request: web.Request) -> web.Response:
+        """Keeps an attached photo and hands it to the app as a photo, as a platform's would be."""
+        chat_id = request.query.get("chat_id")
+        if not self.is_allowed(chat_id):
+            return _error(400, "unknown chat_id")
+        if self._photos is None:
+            return _error(404, "photos are not taken here")
+        if request.content_length is not None and request.content_length > PHOTO_LIMIT:
+            return _error(413, f"photo larger than {PHOTO_LIMIT} bytes")
+        body = await request.content.read(PHOTO_LIMIT + 1)
+        if len(body) > PHOTO_LIMIT:
+            return _error(413, f"photo larger than {PHOTO_LIMIT} bytes")
+        suffix = photo_suffix(body)
+        if suffix is None:
+            return _error(415, "expected a JPEG, PNG or WebP image")
+        path = self._photos / f"{uuid.uuid4().hex}{suffix}"
+        await asyncio.to_thread(_write, path, body)
+        token = secrets.token_urlsafe(16)
+        self._files[token] = (path, path.name)
+        return await self._hand_on(
+            chat_id,
+            {"kind": "photo", "media": str(path), "text": ""},
+            echo="",
+            file=WebFile(f"/api/files/{token}", path.name, image=True),
+        )
 
     async def _parse_say(self, request: web.Request) -> tuple[str, dict[str, Any], str]:
         """The chat id, the Inbound's kind-specific fields and the echo of a valid post."""
@@ -413,7 +459,7 @@ class WebChannel:
         if found is None or not found[0].is_file():
             return _error(404, "no such file")
         path, name = found
-        disposition = "inline" if path.suffix.lower() == ".png" else "attachment"
+        disposition = "inline" if path.suffix.lower() in INLINE else "attachment"
         headers = {
             **NO_STORE,
             "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}",
@@ -522,6 +568,18 @@ class WebChannel:
             found = self._files.get(message.file.url.rsplit("/", 1)[-1])
             shown["path"] = str(found[0]) if found else None
         return shown
+
+
+def photo_suffix(body: bytes) -> str | None:
+    """The file suffix of a JPEG, PNG or WebP image by its first bytes; None for anything else."""
+    if body[:4] == b"RIFF" and body[8:12] == b"WEBP":
+        return ".webp"
+    return next((suffix for magic, suffix in PHOTO_TYPES.items() if body.startswith(magic)), None)
+
+
+def _write(path: Path, body: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(body)
 
 
 def _is_local(image: str | None) -> bool:
