@@ -65,8 +65,9 @@ return [bots.map((m) => m.dataset.id + ':' + m.dataset.edits).join('|'), ready];
 class LiveApp:
     """The app and its HTTP server on an event loop of their own, in a background thread."""
 
-    def __init__(self, database: Path) -> None:
+    def __init__(self, database: Path, port: int = 0) -> None:
         self.database = database
+        self.port = port  # a restart takes the same one: the page's storage is per origin
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self._serve, name="live-app", daemon=True)
         self._app: App | None = None
@@ -107,7 +108,7 @@ class LiveApp:
         self._app = await build_demo(settings)
         self.runner = web.AppRunner(self._app.web, access_log=None, shutdown_timeout=2)
         await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        site = web.TCPSite(self.runner, "127.0.0.1", self.port)
         await site.start()
         host, port = self.runner.addresses[0][:2]
         self.url = f"http://{host}:{port}/"
