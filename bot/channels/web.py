@@ -316,7 +316,10 @@ class WebChannel:
     async def _serve_page(self, request: web.Request) -> web.Response:
         photos = "1" if self._photos is not None else ""
         return web.Response(
-            text=self._page.replace("{{photos}}", photos), content_type="text/html", charset="utf-8", headers=PAGE_SECURITY
+            text=self._page.replace("{{photos}}", photos),
+            content_type="text/html",
+            charset="utf-8",
+            headers=PAGE_SECURITY,
         )
 
     async def _serve_personas(self, request: web.Request) -> web.Response:

@@ -522,3 +522,51 @@ async def test_the_history_outlives_the_process_with_edits_buttons_and_files(
         await second.stop()
     finally:
         await db.dispose()
+
+
+WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + bytes(20)
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b"\xff\xd8\xff\xe0" + bytes(100), 200),
+        (b"\x89PNG\r\n\x1a\n" + bytes(100), 200),
+        (WEBP, 200),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", 415),
+        (b"GIF89a" + bytes(100), 415),
+        (b"RIFF\x24\x00\x00\x00WAVEfmt ", 415),
+        (b"", 415),
+        (b"\xff\xd8\xff" + bytes(1_000_000), 413),
+    ],
+)
+async def test_a_photo_is_taken_by_its_first_bytes_and_its_size(
+    channel: WebChannel, client: Client, bot: EchoBot, tmp_path: Path, body: bytes, status: int
+) -> None:
+    channel.store_photos_in(tmp_path)
+    # the type the browser claims is not trusted: it always says image/jpeg here
+    response = await client.post(
+        "/api/photo", params={"chat_id": FRESH}, data=body, headers={"Content-Type": "image/jpeg"}
+    )
+    assert response.status == status
+    if status != 200:
+        assert bot.seen == [] and list(tmp_path.iterdir()) == []
+        return
+    [inbound] = bot.seen
+    assert (inbound.kind, inbound.text) == ("photo", "")
+    assert inbound.media is not None and Path(inbound.media).read_bytes() == body
+    [mine, _] = (await messages(client, FRESH))["messages"]
+    assert mine["from"] == "me" and mine["file"]["image"]
+    served = await client.get(mine["file"]["url"])
+    assert await served.read() == body
+    assert served.headers["Content-Disposition"].startswith("inline")
+
+
+async def test_no_photo_without_a_folder_and_none_for_an_unknown_chat(
+    channel: WebChannel, client: Client, bot: EchoBot, tmp_path: Path
+) -> None:
+    jpeg = b"\xff\xd8\xff\xe0" + bytes(10)
+    assert (await client.post("/api/photo", params={"chat_id": FRESH}, data=jpeg)).status == 404
+    channel.store_photos_in(tmp_path)
+    assert (await client.post("/api/photo", params={"chat_id": "../x"}, data=jpeg)).status == 400
+    assert bot.seen == []

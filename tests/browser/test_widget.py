@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image, ImageDraw
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -213,8 +214,12 @@ def test_a_survey_by_keyboard_only(live: LiveApp, browser: webdriver.Chrome, sho
     browser.save_screenshot(str(shots / "web-keyboard-done.png"))
 
 
-# the smallest JPEG header and body a browser cannot draw: it goes as is, checked by the server
-JPEG = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
+def small_jpeg(path: Path) -> bytes:
+    """A real photo-like JPEG (too small for the page to scale it: it goes as it is)."""
+    image = Image.new("RGB", (96, 64), (40, 120, 200))
+    ImageDraw.Draw(image).rectangle((20, 16, 60, 48), fill=(240, 180, 40))
+    image.save(path, "JPEG", quality=80)
+    return path.read_bytes()
 
 
 def test_a_photo_attached_to_a_ticket_reaches_it(
@@ -231,18 +236,19 @@ def test_a_photo_attached_to_a_ticket_reaches_it(
     button(named, "Gửi ẩn danh").click()
     wait(browser, lambda d: "kèm ảnh" in last_bot_message(d).text)
     photo = tmp_path / "lop-hoc.jpg"
-    photo.write_bytes(JPEG)
+    sent = small_jpeg(photo)
     attach = browser.find_element(By.ID, "attach")
     assert attach.is_displayed() and attach.text == "Gửi ảnh"
     browser.find_element(By.ID, "photo").send_keys(str(photo))
     wait(browser, lambda d: "Đã nhận ảnh (1/5)" in last_bot_message(d).text)
-    assert browser.find_elements(By.CSS_SELECTOR, "#log .msg.me .attachment img")
+    shown = browser.find_element(By.CSS_SELECTOR, "#log .msg.me .attachment img")
+    wait(browser, lambda d: d.execute_script("return arguments[0].naturalWidth", shown) == 96)
     browser.save_screenshot(str(shots / "web-photo.png"))
     review = answered(browser, lambda: type_and_send(browser, "Sân chơi có chỗ gạch vỡ ạ."))
     button(review, "Gửi").click()
     wait(browser, lambda d: live.run(_photos(live.app)))
     [stored] = live.run(_photos(live.app))
-    assert Path(stored).read_bytes() == JPEG
+    assert Path(stored).read_bytes() == sent
 
 
 def test_what_is_not_a_photo_is_refused(live: LiveApp, browser: webdriver.Chrome) -> None:
@@ -261,4 +267,3 @@ async def _photos(app: App) -> Any:
     async with app.db.sessions() as session:
         tickets = (await session.scalars(select(Ticket))).all()
     return [p for t in tickets for p in t.photos]
-
