@@ -267,3 +267,24 @@ async def _photos(app: App) -> Any:
     async with app.db.sessions() as session:
         tickets = (await session.scalars(select(Ticket))).all()
     return [p for t in tickets for p in t.photos]
+
+
+def test_the_widget_works_inside_a_school_websites_iframe(
+    live: LiveApp, browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    """The embed snippet of the README on another origin: the chat loads, joins and answers."""
+    class_code = live.run(_seeded(live.app)).class_codes["Lá 1"]
+    site = tmp_path / "truong.html"
+    site.write_text(
+        '<!doctype html><meta charset="utf-8"><h1>Trường Mầm non Hoa Sen</h1>'
+        f'<iframe src="{live.url}" title="Trợ lý Hài Lòng" width="380" height="640"'
+        ' style="border:0" allow="clipboard-write"></iframe>',
+        encoding="utf-8",
+    )
+    browser.get(site.as_uri())
+    browser.switch_to.frame(browser.find_element(By.TAG_NAME, "iframe"))
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '#persona option[value="new"]'))
+    Select(browser.find_element(By.ID, "persona")).select_by_value("new")
+    confirm = answered(browser, lambda: type_and_send(browser, class_code))
+    assert "Lá 1" in confirm.text
+    assert_fits(browser)
