@@ -30,7 +30,7 @@ async def test_a_restart_shows_the_same_chat_and_its_buttons_still_work(
 
     assert await parent.screen() == before
     assert before[-1].choices  # the invitation's "Bắt đầu", tapped after the restart
-    await parent.taps("Bắt đầu")
+    await parent.chooses("Bắt đầu")
     assert (await parent.screen())[-1].text.startswith("Câu 1/")
 
 
@@ -40,8 +40,8 @@ async def test_deleting_my_data_deletes_my_web_history(deployment: Deployment) -
     await join_and_consent(parent, setup.classes["Lá 1"].invite_code)
     assert await kept_rows(deployment) > 0
     await parent.says("/dulieu")
-    await parent.taps(texts.DELETE_ME)
-    await parent.taps(texts.DELETE_YES)
+    await parent.chooses(texts.DELETE_ME)
+    await parent.chooses(texts.DELETE_YES)
     # what is left is the goodbye itself, sent after the deletion
     await deployment.restart()
     assert [b.text for b in await parent.screen()] == [texts.DELETED]
