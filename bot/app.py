@@ -16,6 +16,7 @@ from prometheus_client.registry import Collector
 from bot.channels.base import Channel, Command, CommandMenus, Inbound
 from bot.channels.kit.polling import LeasedPolling
 from bot.channels.registry import configured_channels, rate_limiters
+from bot.channels.web import WebChannel
 from bot.clock import Clock, SystemClock
 from bot.context import Services
 from bot.db import Database
@@ -32,6 +33,7 @@ from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from bot.signals import INBOX, OUTBOX, Signals, chats_of, chats_payloads
 from bot.unit_of_work import handing_on
+from bot.web_history import DatabaseHistory
 from bot.work_runner import WorkRunner
 from surveys.catalog import load_catalog
 
@@ -206,6 +208,10 @@ def create_app(
     )
     _listen(app)
     for channel in chosen.values():
+        if isinstance(channel, WebChannel):  # the page's history outlives the process
+            channel.keep_history_in(DatabaseHistory(db))
+            # beside the reports: var/media by default, where the Zalo photos are kept too
+            channel.store_photos_in(settings.reports_dir.parent / "media")
         if isinstance(channel, LeasedPolling):  # several replicas: one of them polls
             channel.poll_under(lease_for(db, "poller"))
     _add_metrics(app)

@@ -17,6 +17,9 @@ from pydantic import ValidationError
 from sqlalchemy import make_url
 
 from bot.app import App, create_app
+from bot.channels.base import Channel
+from bot.channels.registry import configured_channels
+from bot.channels.web import WebChannel
 from bot.cli_authorities import add_commands as add_authority_commands
 from bot.cli_authorities import cmd_school_move, deprecated
 from bot.cli_files import UsageError
@@ -85,7 +88,13 @@ def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hailong", description=__doc__)
     sub = parser.add_subparsers(metavar="COMMAND")
-    sub.add_parser("run", help="run everything configured").set_defaults(command=cmd_run)
+    run = sub.add_parser("run", help="run everything configured")
+    run.add_argument(
+        "--web-chat",
+        action="store_true",
+        help="also serve the web chat at / (the widget a school website embeds in an iframe)",
+    )
+    run.set_defaults(command=cmd_run)
     demo = sub.add_parser("demo", help="SQLite, a seeded demo school and the web playground")
     demo.add_argument("--port", type=int, help="HTTP port (default HAILONG_HTTP_PORT)")
     demo.add_argument(
@@ -170,7 +179,7 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     calendar_from(settings.workdays_file)  # a broken override file stops here, with its line
     await upgrade(settings.database_url)
-    app = create_app(settings)
+    app = create_app(settings, channels=_channels_to_run(settings, web_chat=args.web_chat))
     if not app.channels:
         print(
             "hailong: no channel configured (set HAILONG_TELEGRAM_TOKEN, HAILONG_ZALO_TOKEN "
@@ -179,6 +188,13 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         )
     await serve(app)
     return 0
+
+
+def _channels_to_run(settings: Settings, *, web_chat: bool) -> list[Channel] | None:
+    """The configured channels, and the web chat when asked for (None: the app's default)."""
+    if not web_chat:
+        return None
+    return [*configured_channels(settings), WebChannel()]
 
 
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:

@@ -649,3 +649,24 @@ class WorkItem(Base):
     not_before: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class WebChatMessage(Base):
+    """One bubble of a web chat as its page shows it (bot/web_history.py): the page's history
+    survives a reload and a restart. Gone with the other messages after `retention_message_days`
+    without a change (handlers/retention.py)."""
+
+    __tablename__ = "web_chat_messages"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "view", "message_id"),
+        Index("ix_web_chat_messages_chat", "chat_id", "view", "position"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(64))
+    view: Mapped[str] = mapped_column(String(10))  # "buttons" or "zalo"
+    message_id: Mapped[str] = mapped_column(String(40))
+    # the place in the log: an edited message moves below the tap that caused it
+    position: Mapped[int] = mapped_column(Integer)
+    # the page's JSON of the bubble (sender, text, buttons, file)
+    shown: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -30,6 +30,7 @@ from bot.models import (
     SurveyRun,
     Ticket,
     WaveInvite,
+    WebChatMessage,
 )
 from handlers import notice, texts
 from handlers.corrections import correction_choices
@@ -187,6 +188,7 @@ async def delete_me(ctx: Context, tap: DeleteMe) -> None:
         kept = await forget_sender(ctx.session, person.id, ctx.now)
         await _keep_counts(ctx, person.id)
         await _close_consent_log(ctx, person.id)
+        await _forget_web_chats(ctx, person.id)
         await ctx.session.execute(delete(Person).where(Person.id == person.id))
         ctx.person, ctx.account = None, None
         ctx.end_flow()
@@ -194,6 +196,15 @@ async def delete_me(ctx: Context, tap: DeleteMe) -> None:
         ctx.reply(texts.DELETED + note, edit=True)
     else:
         ctx.reply(texts.KEPT, edit=True)
+
+
+async def _forget_web_chats(ctx: Context, person_id: int) -> None:
+    """The person's web chats lose their kept history (bot/web_history.py) with them: only the
+    web keeps a conversation on the server; a platform's app keeps its own."""
+    web_chats = select(ChatAccount.chat_id).where(
+        ChatAccount.person_id == person_id, ChatAccount.channel == "web"
+    )
+    await ctx.session.execute(delete(WebChatMessage).where(WebChatMessage.chat_id.in_(web_chats)))
 
 
 async def _keep_counts(ctx: Context, person_id: int) -> None:

@@ -42,6 +42,7 @@ from bot.models import (
     UnreachableChat,
     Wave,
     WaveInvite,
+    WebChatMessage,
 )
 from bot.routing import JobContext
 from bot.settings import Settings
@@ -135,7 +136,11 @@ async def _messages(session: AsyncSession, before: datetime) -> int:
         OutboxMessage.status.in_(FINISHED),
         OutboxMessage.created_at < before,
     )
-    return await _count(session, received) + await _count(session, sent)
+    # the web chat's bubbles (bot/web_history.py): the same period, from their last change
+    shown = delete(WebChatMessage).where(WebChatMessage.updated_at < before)
+    return (
+        await _count(session, received) + await _count(session, sent) + await _count(session, shown)
+    )
 
 
 async def _surveys(session: AsyncSession, before: datetime) -> int:

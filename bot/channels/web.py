@@ -2,8 +2,10 @@
 
 Anyone can try every role without a platform token: the page picks a persona (a chat the demo
 seeded, or a fresh "new parent"), posts what the person types or taps, and long-polls for what we
-send. The chat log lives in memory only — it is what the page shows, like a phone's screen; the
-conversation state itself is in the database, as for every channel.
+send. The chat log is what the page shows, like a phone's screen; given a `ChatHistory` (the app
+gives the database's, bot/web_history.py) every change is kept there too, so a reload or a restart
+shows the whole conversation. The conversation state itself is in the database, as for every
+channel.
 
 Each chat is kept in two views: with buttons (as on Telegram), and as a Zalo bot would send it —
 no buttons but a numbered list to answer by typing, pieces of at most 2000 characters, and a new
@@ -19,11 +21,12 @@ import logging
 import re
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final, Literal, TypeGuard
+from typing import Any, Final, Literal, Protocol, TypeGuard
 from urllib.parse import quote
 
 from aiohttp import web
@@ -38,6 +41,12 @@ log = logging.getLogger(__name__)
 CHAT_ID: Final = re.compile(r"web-[a-z0-9-]{1,40}")
 TEXT_LIMIT: Final = 4000
 PAYLOAD_LIMIT: Final = 256
+# a photo the page sends: it scales one down to 1600 px first, so this is plenty and stays under
+# the app's request limit (bot/app.py)
+PHOTO_LIMIT: Final = 1_000_000
+# what a photo's first bytes must be; the type the browser claims is not trusted
+PHOTO_TYPES: Final = {b"\xff\xd8\xff": ".jpg", b"\x89PNG\r\n\x1a\n": ".png"}
+INLINE: Final = {".png", ".jpg", ".webp"}
 KEPT_PER_CHAT: Final = 300
 NO_STORE: Final = {"Cache-Control": "no-store"}
 PAGE_SECURITY: Final = {
@@ -46,7 +55,7 @@ PAGE_SECURITY: Final = {
     "Referrer-Policy": "no-referrer",
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-        "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
+        "connect-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'"
     ),
 }
 
@@ -82,6 +91,7 @@ class WebMessage:
     choices: tuple[Choice, ...] = ()
     edits: int = 0
     file: WebFile | None = None
+    position: int = 0  # its place in the log, kept with it in the history
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -95,18 +105,60 @@ class WebMessage:
             "file": asdict(self.file) if self.file else None,
         }
 
+    @classmethod
+    def from_json(cls, shown: dict[str, Any], position: int) -> WebMessage:
+        """A bubble as the history kept it (its file link is made servable again by the channel)."""
+        file = shown.get("file")
+        return cls(
+            message_id=shown["id"],
+            sender="me" if shown["from"] == "me" else "bot",
+            text=shown["text"],
+            choices=tuple(
+                Choice(c["payload"], c["label"], c.get("key", "")) for c in shown["choices"]
+            ),
+            edits=shown.get("edits", 0),
+            file=WebFile(file["url"], file["name"], file["image"]) if file else None,
+            position=position,
+        )
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One bubble as the history keeps it: its view, place and JSON (with the file's path)."""
+
+    view: str
+    message_id: str
+    position: int
+    shown: dict[str, Any]
+
+
+class ChatHistory(Protocol):
+    """Where a web chat's bubbles outlive the process (bot/web_history.py)."""
+
+    async def load(self, chat_id: str, limit: int) -> Sequence[Kept]:
+        """The chat's last `limit` bubbles of each view, in order."""
+        ...
+
+    async def save(self, chat_id: str, kept: Sequence[Kept], now: datetime) -> None:
+        """Adds or replaces these bubbles."""
+        ...
+
 
 @dataclass
 class WebChat:
     """The log of one chat in both views, a version that grows with every change, and a way to
     wait for one."""
 
+    chat_id: str = ""
     messages: list[WebMessage] = field(default_factory=list)
     zalo: list[WebMessage] = field(default_factory=list)
     version: int = 0
     notice: str = ""
     notice_version: int = 0
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    positions: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    # bubbles changed since the history last kept them
+    unsaved: dict[tuple[str, str], WebMessage] = field(default_factory=dict)
 
     def find(self, message_id: str, sender: Sender = "bot") -> WebMessage | None:
         for message in self.messages:
@@ -147,6 +199,7 @@ class WebChannel:
         title: str = "Hài Lòng",
         poll_seconds: float = 20.0,
         clock: Clock | None = None,
+        history: ChatHistory | None = None,
     ) -> None:
         self.title = title
         self.poll_seconds = poll_seconds
@@ -163,6 +216,17 @@ class WebChannel:
         self._page = _load_page(title)
         # files we sent, by an unguessable token: only these are served, never a path asked for
         self._files: dict[str, tuple[Path, str]] = {}
+        self._history = history
+        self._loading = asyncio.Lock()
+        self._photos: Path | None = None
+
+    def store_photos_in(self, folder: Path) -> None:
+        """Where a photo the person attaches is kept; without one the page offers no attaching."""
+        self._photos = folder
+
+    def keep_history_in(self, history: ChatHistory) -> None:
+        """Keeps every chat's bubbles there too (the app gives its database's)."""
+        self._history = history
 
     # --- the Channel protocol ---
 
@@ -171,6 +235,7 @@ class WebChannel:
             web.get("/", self._serve_page),
             web.get("/api/personas", self._serve_personas),
             web.post("/api/say", self._take_say),
+            web.post("/api/photo", self._take_photo),
             web.get("/api/messages", self._serve_messages),
             web.get("/api/files/{token}", self._serve_file),
         ]
@@ -188,7 +253,7 @@ class WebChannel:
                 chat.changed.notify_all()
 
     async def send(self, message: Outbound) -> str | None:
-        chat = self._chat(message.chat_id)
+        chat = await self._chat(message.chat_id)
         if message.notice:
             chat.notice, chat.notice_version = message.notice, chat.notice_version + 1
         if message.kind == "ack":
@@ -202,15 +267,16 @@ class WebChannel:
             # On Telegram nothing follows the message being edited; here the echo of the tap
             # does, so the edited message moves below it to stay where the person is looking.
             chat.messages.remove(shown)
-            chat.messages.append(shown)
+            self._place(chat, "buttons", shown)
         else:
             shown = self._append(chat, "bot", message.text, message.choices)
         shown.file = self._attach(message)
+        chat.unsaved["buttons", shown.message_id] = shown
         zalo_text = message.text
         if message.document and shown.file:  # as the Zalo channel says it: no files there
             zalo_text += "\n\n" + zalo.document_note(message)
         for piece in zalo.render_pieces(zalo_text, message.choices):
-            self._keep(chat.zalo, WebMessage(self._new_id(), "bot", piece))
+            self._place(chat, "zalo", WebMessage(self._new_id(), "bot", piece))
         await self._changed(chat)
         return shown.message_id
 
@@ -248,8 +314,12 @@ class WebChannel:
     # --- HTTP ---
 
     async def _serve_page(self, request: web.Request) -> web.Response:
+        photos = "1" if self._photos is not None else ""
         return web.Response(
-            text=self._page, content_type="text/html", charset="utf-8", headers=PAGE_SECURITY
+            text=self._page.replace("{{photos}}", photos),
+            content_type="text/html",
+            charset="utf-8",
+            headers=PAGE_SECURITY,
         )
 
     async def _serve_personas(self, request: web.Request) -> web.Response:
@@ -263,6 +333,12 @@ class WebChannel:
             return _error(400, str(error))
         except StaleChoice as error:
             return _error(409, str(error))
+        return await self._hand_on(chat_id, inbound_fields, echo)
+
+    async def _hand_on(
+        self, chat_id: str, inbound_fields: dict[str, Any], echo: str, file: WebFile | None = None
+    ) -> web.Response:
+        """Records what the person did as an Inbound, and shows it on their side first."""
         receive = self._receive
         if receive is None:
             return _error(503, "not started")
@@ -280,17 +356,46 @@ class WebChannel:
             )
         except Malformed as error:
             return _error(400, str(error))
-        chat = self._chat(chat_id)
+        chat = await self._chat(chat_id)
         # shown first, so the person's words always come before our answer
         mine = self._append(chat, "me", echo)
+        mine.file = file
         await self._changed(chat)
         if not await record(self._inbox_spell, receive, inbound):
             for view in (chat.messages, chat.zalo):
                 if mine in view:
                     view.remove(mine)
+            # kept with the rest, the echo is marked as not sent, so a restart shows no ghost
+            mine.text, mine.file = "", None
             await self._changed(chat)
             return _error(503, "not recorded, try again")
         return web.json_response({"ok": True}, headers=NO_STORE)
+
+    async def _take_photo(self, request: web.Request) -> web.Response:
+        """Keeps an attached photo and hands it to the app as a photo, as a platform's would be."""
+        chat_id = request.query.get("chat_id")
+        if not self.is_allowed(chat_id):
+            return _error(400, "unknown chat_id")
+        if self._photos is None:
+            return _error(404, "photos are not taken here")
+        if request.content_length is not None and request.content_length > PHOTO_LIMIT:
+            return _error(413, f"photo larger than {PHOTO_LIMIT} bytes")
+        body = await request.content.read(PHOTO_LIMIT + 1)
+        if len(body) > PHOTO_LIMIT:
+            return _error(413, f"photo larger than {PHOTO_LIMIT} bytes")
+        suffix = photo_suffix(body)
+        if suffix is None:
+            return _error(415, "expected a JPEG, PNG or WebP image")
+        path = self._photos / f"{uuid.uuid4().hex}{suffix}"
+        await asyncio.to_thread(_write, path, body)
+        token = secrets.token_urlsafe(16)
+        self._files[token] = (path, path.name)
+        return await self._hand_on(
+            chat_id,
+            {"kind": "photo", "media": str(path), "text": ""},
+            echo="",
+            file=WebFile(f"/api/files/{token}", path.name, image=True),
+        )
 
     async def _parse_say(self, request: web.Request) -> tuple[str, dict[str, Any], str]:
         """The chat id, the Inbound's kind-specific fields and the echo of a valid post."""
@@ -311,7 +416,7 @@ class WebChannel:
                 raise InvalidPost("choice must be a short string")
             if not isinstance(message_id, str) or not message_id:
                 raise InvalidPost("message_id must be a string")
-            label = self._offered_label(chat_id, message_id, payload)
+            label = await self._offered_label(chat_id, message_id, payload)
             fields = {"kind": "choice", "choice": payload, "message_id": message_id, "text": ""}
             return chat_id, fields, label
         text = body.get("text")
@@ -324,10 +429,9 @@ class WebChannel:
             raise InvalidPost("text is empty")
         return chat_id, {"kind": "text", "text": text}, text
 
-    def _offered_label(self, chat_id: str, message_id: str, payload: str) -> str:
+    async def _offered_label(self, chat_id: str, message_id: str, payload: str) -> str:
         """The label of a button we really showed on that message (the page cannot invent one)."""
-        chat = self.chats.get(chat_id)
-        shown = chat.find(message_id) if chat else None
+        shown = (await self._chat(chat_id)).find(message_id)
         for choice in shown.choices if shown else ():
             if choice.payload == payload:
                 return choice.label
@@ -347,7 +451,7 @@ class WebChannel:
             return _error(400, "since must be an integer")
         if self._stopped:
             return _error(503, "stopped")
-        chat = self._chat(chat_id)
+        chat = await self._chat(chat_id)
         if chat.version == since:
             await self._wait_for_change(chat, since)
         return web.json_response(chat.to_json(view), headers=NO_STORE)
@@ -358,7 +462,7 @@ class WebChannel:
         if found is None or not found[0].is_file():
             return _error(404, "no such file")
         path, name = found
-        disposition = "inline" if path.suffix.lower() == ".png" else "attachment"
+        disposition = "inline" if path.suffix.lower() in INLINE else "attachment"
         headers = {
             **NO_STORE,
             "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}",
@@ -380,10 +484,43 @@ class WebChannel:
 
     # --- the log ---
 
-    def _chat(self, chat_id: str) -> WebChat:
+    async def _chat(self, chat_id: str) -> WebChat:
+        """The chat's log, read from the history the first time this process needs it."""
         chat = self.chats.get(chat_id)
-        if chat is None:
-            chat = self.chats[chat_id] = WebChat()
+        if chat is not None:
+            return chat
+        async with self._loading:
+            chat = self.chats.get(chat_id)
+            if chat is None:
+                kept = await self._load(chat_id)
+                chat = self.chats[chat_id] = self._restored(chat_id, kept)
+        return chat
+
+    async def _load(self, chat_id: str) -> Sequence[Kept]:
+        if self._history is None:
+            return ()
+        try:
+            return await self._history.load(chat_id, KEPT_PER_CHAT)
+        except Exception:  # the chat still works, from now on, without its past
+            log.warning("web chat history could not be read", exc_info=True)
+            return ()
+
+    def _restored(self, chat_id: str, kept: Sequence[Kept]) -> WebChat:
+        """A chat's log rebuilt from what the history kept; its files servable again."""
+        chat = WebChat(chat_id=chat_id)
+        by_id: dict[str, WebMessage] = {}
+        for row in kept:
+            if row.view not in VIEWS or (not row.shown.get("text") and not row.shown.get("file")):
+                continue  # an echo that was never recorded
+            # what the person said is one bubble in both views
+            message = by_id.get(row.message_id) or WebMessage.from_json(row.shown, row.position)
+            by_id[row.message_id] = message
+            (chat.zalo if row.view == "zalo" else chat.messages).append(message)
+            path = row.shown.get("path")
+            if message.file and path:
+                self._files[message.file.url.rsplit("/", 1)[-1]] = (Path(path), message.file.name)
+        last = max((row.position for row in kept), default=0)
+        chat.positions = itertools.count(last + 1)
         return chat
 
     def _append(
@@ -391,23 +528,61 @@ class WebChannel:
     ) -> WebMessage:
         """Adds a message to the view with buttons (what the person says, to both views)."""
         message = WebMessage(self._new_id(), sender, text, choices)
-        self._keep(chat.messages, message)
+        self._place(chat, "buttons", message)
         if sender == "me":
-            self._keep(chat.zalo, message)
+            self._place(chat, "zalo", message)
         return message
 
     def _new_id(self) -> str:
         return f"{self._prefix}-{next(self._ids)}"
 
     @staticmethod
-    def _keep(view: list[WebMessage], message: WebMessage) -> None:
+    def _place(chat: WebChat, view_name: str, message: WebMessage) -> None:
+        """Puts a message at the end of a view, to be kept in the history."""
+        view = chat.zalo if view_name == "zalo" else chat.messages
+        message.position = next(chat.positions)
         view.append(message)
         del view[:-KEPT_PER_CHAT]
+        chat.unsaved[view_name, message.message_id] = message
 
     async def _changed(self, chat: WebChat) -> None:
+        await self._save(chat)
         chat.version += 1
         async with chat.changed:
             chat.changed.notify_all()
+
+    async def _save(self, chat: WebChat) -> None:
+        """Keeps the bubbles that changed; a failure is logged and the page goes on."""
+        unsaved, chat.unsaved = chat.unsaved, {}
+        if self._history is None or not unsaved:
+            return
+        kept = [
+            Kept(view, message_id, message.position, self._kept_json(message))
+            for (view, message_id), message in unsaved.items()
+        ]
+        try:
+            await self._history.save(chat.chat_id, kept, self._clock.now())
+        except Exception:
+            log.warning("web chat history could not be kept", exc_info=True)
+
+    def _kept_json(self, message: WebMessage) -> dict[str, Any]:
+        shown = message.to_json()
+        if message.file:  # the token is this process's; the path lets the next one serve it
+            found = self._files.get(message.file.url.rsplit("/", 1)[-1])
+            shown["path"] = str(found[0]) if found else None
+        return shown
+
+
+def photo_suffix(body: bytes) -> str | None:
+    """The file suffix of a JPEG, PNG or WebP image by its first bytes; None for anything else."""
+    if body[:4] == b"RIFF" and body[8:12] == b"WEBP":
+        return ".webp"
+    return next((suffix for magic, suffix in PHOTO_TYPES.items() if body.startswith(magic)), None)
+
+
+def _write(path: Path, body: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(body)
 
 
 def _is_local(image: str | None) -> bool:

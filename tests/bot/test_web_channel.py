@@ -16,6 +16,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.channels.base import Choice, Inbound, Outbound
 from bot.channels.web import Persona, WebChannel
 from bot.clock import FixedClock
+from bot.db import Database
+from bot.web_history import DatabaseHistory
 
 NOW = datetime(2026, 11, 3, 1, 2, 3, tzinfo=UTC)
 PARENT = "web-parent-la1"
@@ -466,3 +468,105 @@ async def test_a_report_file_is_a_download_link_and_a_chart_is_shown(
 def shown_choices(message: dict[str, Any]) -> list[dict[str, str]]:
     """What the page reads of each button (the JSON may carry more)."""
     return [{k: c[k] for k in ("payload", "label", "key")} for c in message["choices"]]
+
+
+async def test_the_history_outlives_the_process_with_edits_buttons_and_files(
+    clean_database: str, tmp_path: Path
+) -> None:
+    """A second channel on the same database (a restart) shows the same bubbles, in order, with
+    the last message's buttons still tappable and its file still served."""
+    chart = tmp_path / "chart.png"
+    chart.write_bytes(b"\x89PNG\r\n\x1a\n")
+    db = Database(clean_database)
+    try:
+        first = WebChannel(PERSONAS, clock=FixedClock(NOW), history=DatabaseHistory(db))
+        bot = EchoBot(first)
+        await first.start(bot)
+        app = web.Application()
+        app.add_routes(first.routes())
+        async with TestClient(TestServer(app, host="127.0.0.1", port=0)) as client:
+            asked = await first.send(Outbound(PARENT, "Câu 1/2", choices=ANSWERS))
+            await first.send(Outbound(PARENT, "Biểu đồ", image=str(chart)))
+            bot.reply_edits = True
+            await say(client, {"chat_id": PARENT, "choice": "a:tok:0:5", "message_id": asked})
+            await first.send(Outbound(PARENT, "Câu 2/2", choices=ANSWERS))
+            before = await messages(client, PARENT)
+            zalo_before = await messages(client, PARENT, view="zalo")
+        await first.stop()
+
+        second = WebChannel(PERSONAS, clock=FixedClock(NOW), history=DatabaseHistory(db))
+        again = EchoBot(second)
+        await second.start(again)
+        app = web.Application()
+        app.add_routes(second.routes())
+        async with TestClient(TestServer(app, host="127.0.0.1", port=0)) as client:
+            after = await messages(client, PARENT)
+            assert after["messages"] == before["messages"]
+            assert texts(after) == [
+                ("bot", "Biểu đồ"),
+                ("me", "Rất hài lòng"),
+                ("bot", "Đã nhận: a:tok:0:5"),
+                ("bot", "Câu 2/2"),
+            ]
+            assert (await messages(client, PARENT, view="zalo"))["messages"] == zalo_before[
+                "messages"
+            ]
+            picture = await client.get(after["messages"][0]["file"]["url"])
+            assert picture.status == 200
+            last = after["messages"][-1]
+            status, _ = await say(
+                client, {"chat_id": PARENT, "choice": "a:tok:0:4", "message_id": last["id"]}
+            )
+            assert status == 200
+            assert again.seen[-1].choice == "a:tok:0:4"
+        await second.stop()
+    finally:
+        await db.dispose()
+
+
+WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + bytes(20)
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b"\xff\xd8\xff\xe0" + bytes(100), 200),
+        (b"\x89PNG\r\n\x1a\n" + bytes(100), 200),
+        (WEBP, 200),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", 415),
+        (b"GIF89a" + bytes(100), 415),
+        (b"RIFF\x24\x00\x00\x00WAVEfmt ", 415),
+        (b"", 415),
+        (b"\xff\xd8\xff" + bytes(1_000_000), 413),
+    ],
+)
+async def test_a_photo_is_taken_by_its_first_bytes_and_its_size(
+    channel: WebChannel, client: Client, bot: EchoBot, tmp_path: Path, body: bytes, status: int
+) -> None:
+    channel.store_photos_in(tmp_path)
+    # the type the browser claims is not trusted: it always says image/jpeg here
+    response = await client.post(
+        "/api/photo", params={"chat_id": FRESH}, data=body, headers={"Content-Type": "image/jpeg"}
+    )
+    assert response.status == status
+    if status != 200:
+        assert bot.seen == [] and list(tmp_path.iterdir()) == []
+        return
+    [inbound] = bot.seen
+    assert (inbound.kind, inbound.text) == ("photo", "")
+    assert inbound.media is not None and Path(inbound.media).read_bytes() == body
+    [mine, _] = (await messages(client, FRESH))["messages"]
+    assert mine["from"] == "me" and mine["file"]["image"]
+    served = await client.get(mine["file"]["url"])
+    assert await served.read() == body
+    assert served.headers["Content-Disposition"].startswith("inline")
+
+
+async def test_no_photo_without_a_folder_and_none_for_an_unknown_chat(
+    channel: WebChannel, client: Client, bot: EchoBot, tmp_path: Path
+) -> None:
+    jpeg = b"\xff\xd8\xff\xe0" + bytes(10)
+    assert (await client.post("/api/photo", params={"chat_id": FRESH}, data=jpeg)).status == 404
+    channel.store_photos_in(tmp_path)
+    assert (await client.post("/api/photo", params={"chat_id": "../x"}, data=jpeg)).status == 400
+    assert bot.seen == []

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 from aiohttp import web
 from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
@@ -67,8 +65,9 @@ return [bots.map((m) => m.dataset.id + ':' + m.dataset.edits).join('|'), ready];
 class LiveApp:
     """The app and its HTTP server on an event loop of their own, in a background thread."""
 
-    def __init__(self, database: Path) -> None:
+    def __init__(self, database: Path, port: int = 0) -> None:
         self.database = database
+        self.port = port  # a restart takes the same one: the page's storage is per origin
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self._serve, name="live-app", daemon=True)
         self._app: App | None = None
@@ -109,7 +108,7 @@ class LiveApp:
         self._app = await build_demo(settings)
         self.runner = web.AppRunner(self._app.web, access_log=None, shutdown_timeout=2)
         await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        site = web.TCPSite(self.runner, "127.0.0.1", self.port)
         await site.start()
         host, port = self.runner.addresses[0][:2]
         self.url = f"http://{host}:{port}/"
@@ -127,28 +126,6 @@ class LiveApp:
     def app(self) -> App:
         assert self._app is not None, "not started"
         return self._app
-
-
-@pytest.fixture
-def live(tmp_path: Path) -> Iterator[LiveApp]:
-    with LiveApp(tmp_path / "playground.db") as server:
-        yield server
-
-
-@pytest.fixture
-def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[webdriver.Chrome]:
-    if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
-        pytest.skip("needs Debian's chromium and chromium-driver")
-    monkeypatch.setenv("SE_OFFLINE", "true")  # belt and braces: Selenium Manager never downloads
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for flag in (*FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def wait(

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.channels.memory import MemoryChannel
+from bot.channels.web import Kept
 from bot.clock import FixedClock
 from bot.models import (
     Broadcast,
@@ -27,6 +28,7 @@ from bot.models import (
     TicketEvent,
     WaveInvite,
 )
+from bot.web_history import DatabaseHistory
 from handlers import texts
 from handlers.results import wave_progress
 from handlers.retention import apply_retention
@@ -196,3 +198,20 @@ async def seed_finished_broadcast(app: App, parent: ChatUser) -> None:
                 person_id=person, seen_at=now,
             )
         )  # fmt: skip
+
+
+async def test_the_web_chats_bubbles_go_with_the_other_messages(
+    app: App, clock: FixedClock
+) -> None:
+    """A web chat's history (bot/web_history.py) is kept `retention_message_days` from its
+    bubble's last change, and not a day longer."""
+    history = DatabaseHistory(app.db)
+    bubble = {"id": "a-1", "from": "me", "text": "Xin chào", "choices": [], "edits": 0}
+    await history.save("web-new-abc", [Kept("buttons", "a-1", 1, bubble)], clock.now())
+    clock.advance(days=app.settings.retention_message_days - 1)
+    await history.save(
+        "web-new-abc", [Kept("buttons", "a-2", 2, bubble | {"id": "a-2"})], clock.now()
+    )
+    clock.advance(days=2)
+    await run(app)
+    assert [k.message_id for k in await history.load("web-new-abc", 10)] == ["a-2"]

@@ -1,0 +1,290 @@
+"""The web chat as a phone-sized widget in headless Chromium: it fits 390 and 320 px without
+sideways scrolling, keeps its history across a restart, works by keyboard alone and takes a photo
+for a ticket. Screenshots go to $HAILONG_SHOTS (default: the test's temporary folder)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image, ImageDraw
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.select import Select
+from sqlalchemy import select
+
+from bot.app import App
+from bot.models import Ticket
+from tests.browser.test_playground import (
+    COMMENT,
+    MAX_STEPS,
+    THANKS,
+    LiveApp,
+    _seeded,
+    answered,
+    button,
+    buttons,
+    last_bot_message,
+    type_and_send,
+    wait,
+)
+
+pytestmark = pytest.mark.browser
+
+SIZES = {"390x844": (390, 844), "320x640": (320, 640)}
+
+# every element's right edge, and the page's own scroll width, within the viewport
+OVERFLOW_JS = """
+const width = document.documentElement.clientWidth;
+const wide = [...document.querySelectorAll('body *')]
+  .filter((el) => el.getClientRects().length && el.getBoundingClientRect().right > width + 0.5)
+  .map((el) => `${el.tagName.toLowerCase()}#${el.id}.${el.className}: `
+    + `${Math.round(el.getBoundingClientRect().right)}`);
+return [document.documentElement.scrollWidth, width, wide];
+"""
+# the visible buttons smaller than 44 px either way
+SMALL_TARGETS_JS = """
+return [...document.querySelectorAll('button, select, textarea')]
+  .filter((el) => el.getClientRects().length)
+  .map((el) => [el.id || el.textContent.trim().slice(0, 20), el.getBoundingClientRect()])
+  .filter(([, r]) => r.width < 43.5 || r.height < 43.5)
+  .map(([name, r]) => `${name}: ${Math.round(r.width)}x${Math.round(r.height)}`);
+"""
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("HAILONG_SHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def sized(browser: webdriver.Chrome, request: pytest.FixtureRequest) -> webdriver.Chrome:
+    """The browser with the page's viewport at the size the test is parametrised with."""
+    width, height = SIZES[request.param]
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True},
+    )
+    return browser
+
+
+def assert_fits(driver: webdriver.Chrome) -> None:
+    scroll_width, width, wide = driver.execute_script(OVERFLOW_JS)
+    assert scroll_width <= width, wide
+    assert wide == []
+
+
+def new_parent(driver: webdriver.Chrome, url: str) -> str:
+    driver.get(url)
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '#persona option[value="new"]'))
+    Select(driver.find_element(By.ID, "persona")).select_by_value("new")
+    log = driver.find_element(By.ID, "log")
+    chat_id: str = wait(driver, lambda d: log.get_attribute("data-chat-id") or "")
+    return chat_id
+
+
+def join(driver: webdriver.Chrome, class_code: str) -> WebElement:
+    """Types the class code and confirms the class: the first consent text comes back."""
+    confirm = answered(driver, lambda: type_and_send(driver, class_code))
+    return answered(driver, button(confirm, "Đúng lớp").click)
+
+
+def bubbles(driver: webdriver.Chrome) -> list[tuple[str, str]]:
+    found: list[list[str]] = driver.execute_script(
+        "return [...document.querySelectorAll('#log .msg')]"
+        ".map((m) => [m.classList.contains('me') ? 'me' : 'bot', m.innerText]);"
+    )
+    return [(sender, text) for sender, text in found]
+
+
+@pytest.mark.parametrize("sized", list(SIZES), indirect=True)
+def test_the_parent_flow_fits_the_phone_with_44_px_targets(
+    live: LiveApp, sized: webdriver.Chrome, shots: Path, request: pytest.FixtureRequest
+) -> None:
+    size = request.node.callspec.params["sized"]
+    class_code = live.run(_seeded(live.app)).class_codes["Lá 1"]
+    new_parent(sized, live.url)
+    wait(sized, lambda d: d.find_element(By.ID, "empty").is_displayed())
+    assert_fits(sized)
+    sized.save_screenshot(str(shots / f"web-{size}-1-empty.png"))
+    consent = join(sized, class_code)
+    assert_fits(sized)
+    assert sized.execute_script(SMALL_TARGETS_JS) == []
+    sized.save_screenshot(str(shots / f"web-{size}-2-consent.png"))
+    for _ in range(3):
+        consent = answered(sized, button(consent, "Tôi đồng ý").click)
+    start = [b for b in buttons(consent) if b.text.startswith("Bắt đầu")]
+    question = answered(sized, start[0].click)
+    assert question.text.startswith("Câu 1/")
+    assert_fits(sized)
+    assert sized.execute_script(SMALL_TARGETS_JS) == []
+    sized.save_screenshot(str(shots / f"web-{size}-3-question.png"))
+
+
+def test_the_history_survives_a_restart_and_a_joined_parent_is_not_asked_again(
+    browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    database = tmp_path / "playground.db"
+    with LiveApp(database) as first:
+        class_code = live_code(first.app, first)
+        new_parent(browser, first.url)
+        consent = join(browser, class_code)
+        answered(browser, button(consent, "Tôi đồng ý").click)
+        before = bubbles(browser)
+        last_buttons = [b.text for b in buttons(last_bot_message(browser))]
+    assert before[0] == ("me", class_code) and len(before) >= 4
+    with LiveApp(database, port=int(first.url.rsplit(":", 1)[1].strip("/"))) as second:
+        browser.get(second.url)
+        wait(browser, lambda d: len(bubbles(d)) >= len(before))
+        assert bubbles(browser) == before
+        assert not browser.find_element(By.ID, "empty").is_displayed()
+        again = last_bot_message(browser)
+        assert [b.text for b in buttons(again)] == last_buttons
+        # the buttons kept from before the restart still work
+        following = answered(browser, button(again, "Tôi đồng ý").click)
+        assert following.text != again.text or following.get_attribute("data-edits") != "0"
+
+
+def live_code(app: App, live: LiveApp) -> str:
+    code: str = live.run(_seeded(app)).class_codes["Lá 1"]
+    return code
+
+
+def focused_label(driver: webdriver.Chrome) -> str:
+    label: str = driver.execute_script(
+        "const a = document.activeElement;"
+        "return a && a.matches('#log .msg.bot:last-of-type button.choice, #log button.choice')"
+        " ? a.textContent : (a ? '#' + a.id : '');"
+    )
+    return label
+
+
+def press(driver: webdriver.Chrome, *keys: str) -> None:
+    driver.switch_to.active_element.send_keys(*keys)
+
+
+def tab_to(driver: webdriver.Chrome, label: str) -> None:
+    """Tabs forward until the focused button is `label`."""
+    for _ in range(40):
+        if focused_label(driver).startswith(label):
+            return
+        press(driver, Keys.TAB)
+    pytest.fail(f"Tab never reached {label!r}; at {focused_label(driver)!r}")
+
+
+def test_a_survey_by_keyboard_only(live: LiveApp, browser: webdriver.Chrome, shots: Path) -> None:
+    class_code = live.run(_seeded(live.app)).class_codes["Lá 1"]
+    new_parent(browser, live.url)
+    browser.find_element(By.ID, "text").click()  # the one pointer use: into the text box
+    answered(browser, lambda: press(browser, class_code, Keys.ENTER))
+    assert focused_label(browser) == "Đúng lớp"  # the focus moved to the new question
+    step = answered(browser, lambda: press(browser, Keys.ENTER))
+    for _ in range(3):
+        tab_to(browser, "Tôi đồng ý")
+        step = answered(browser, lambda: press(browser, " "))
+    tab_to(browser, "Bắt đầu")
+    step = answered(browser, lambda: press(browser, Keys.ENTER))
+    for _ in range(MAX_STEPS):
+        if "xem lại câu trả lời" in step.text:
+            break
+        labels = [b.text for b in buttons(step)]
+        if "(Anh/chị gõ câu trả lời.)" in step.text:
+            assert focused_label(browser) in labels  # "Bỏ qua"; Tab goes on to the text box
+            tab_to(browser, "#text")
+            step = answered(browser, lambda: press(browser, COMMENT, Keys.ENTER))
+        elif "Xong" in labels:
+            assert focused_label(browser) == labels[0]
+            step = answered(browser, lambda: press(browser, " "))  # ticks the first
+            tab_to(browser, "Xong")
+            step = answered(browser, lambda: press(browser, Keys.ENTER))
+        else:
+            assert focused_label(browser) in labels, (focused_label(browser), labels)
+            step = answered(browser, lambda: press(browser, Keys.ENTER))
+    else:
+        pytest.fail("the survey never reached its review")
+    tab_to(browser, "Gửi phiếu")
+    press(browser, Keys.ENTER)
+    wait(browser, lambda d: any(THANKS in text for _, text in bubbles(d)))
+    browser.save_screenshot(str(shots / "web-keyboard-done.png"))
+
+
+def small_jpeg(path: Path) -> bytes:
+    """A real photo-like JPEG (too small for the page to scale it: it goes as it is)."""
+    image = Image.new("RGB", (96, 64), (40, 120, 200))
+    ImageDraw.Draw(image).rectangle((20, 16, 60, 48), fill=(240, 180, 40))
+    image.save(path, "JPEG", quality=80)
+    return path.read_bytes()
+
+
+def test_a_photo_attached_to_a_ticket_reaches_it(
+    live: LiveApp, browser: webdriver.Chrome, shots: Path, tmp_path: Path
+) -> None:
+    class_code = live.run(_seeded(live.app)).class_codes["Lá 1"]
+    new_parent(browser, live.url)
+    consent = join(browser, class_code)
+    for _ in range(3):
+        consent = answered(browser, button(consent, "Tôi đồng ý").click)
+    kind = answered(browser, lambda: type_and_send(browser, "/phananh"))
+    topic = answered(browser, buttons(kind)[0].click)
+    named = answered(browser, buttons(topic)[0].click)
+    button(named, "Gửi ẩn danh").click()
+    wait(browser, lambda d: "kèm ảnh" in last_bot_message(d).text)
+    photo = tmp_path / "lop-hoc.jpg"
+    sent = small_jpeg(photo)
+    attach = browser.find_element(By.ID, "attach")
+    assert attach.is_displayed() and attach.text == "Gửi ảnh"
+    browser.find_element(By.ID, "photo").send_keys(str(photo))
+    wait(browser, lambda d: "Đã nhận ảnh (1/5)" in last_bot_message(d).text)
+    shown = browser.find_element(By.CSS_SELECTOR, "#log .msg.me .attachment img")
+    wait(browser, lambda d: d.execute_script("return arguments[0].naturalWidth", shown) == 96)
+    browser.save_screenshot(str(shots / "web-photo.png"))
+    review = answered(browser, lambda: type_and_send(browser, "Sân chơi có chỗ gạch vỡ ạ."))
+    button(review, "Gửi").click()
+    wait(browser, lambda d: live.run(_photos(live.app)))
+    [stored] = live.run(_photos(live.app))
+    assert Path(stored).read_bytes() == sent
+
+
+def test_what_is_not_a_photo_is_refused(live: LiveApp, browser: webdriver.Chrome) -> None:
+    """The server checks the first bytes, whatever the page or the file's name say."""
+    chat_id = new_parent(browser, live.url)
+    status = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch('/api/photo?chat_id=' + arguments[0], {method: 'POST', body: '<svg></svg>'})"
+        ".then((r) => done(r.status));",
+        chat_id,
+    )
+    assert status == 415
+
+
+async def _photos(app: App) -> Any:
+    async with app.db.sessions() as session:
+        tickets = (await session.scalars(select(Ticket))).all()
+    return [p for t in tickets for p in t.photos]
+
+
+def test_the_widget_works_inside_a_school_websites_iframe(
+    live: LiveApp, browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    """The embed snippet of the README on another origin: the chat loads, joins and answers."""
+    class_code = live.run(_seeded(live.app)).class_codes["Lá 1"]
+    site = tmp_path / "truong.html"
+    site.write_text(
+        '<!doctype html><meta charset="utf-8"><h1>Trường Mầm non Hoa Sen</h1>'
+        f'<iframe src="{live.url}" title="Trợ lý Hài Lòng" width="380" height="640"'
+        ' style="border:0" allow="clipboard-write"></iframe>',
+        encoding="utf-8",
+    )
+    browser.get(site.as_uri())
+    browser.switch_to.frame(browser.find_element(By.TAG_NAME, "iframe"))
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '#persona option[value="new"]'))
+    Select(browser.find_element(By.ID, "persona")).select_by_value("new")
+    confirm = answered(browser, lambda: type_and_send(browser, class_code))
+    assert "Lá 1" in confirm.text
+    assert_fits(browser)
