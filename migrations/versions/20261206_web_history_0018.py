@@ -1,7 +1,7 @@
 """web history: the web chat's bubbles, so a reload or a restart shows the whole conversation
 
-Revision ID: i14_web
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-06 01:20:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "i14_web"
-down_revision: str | None = "0016"
+revision: str = "0018"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

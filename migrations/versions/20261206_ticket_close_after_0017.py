@@ -1,7 +1,7 @@
 """ticket close_after: a ticket whose closing staff asked for waits for its sender's rating, or
 until this time (HAILONG_TICKET_RATING_DAYS after the request), before it closes
 
-Revision ID: i14_staff
+Revision ID: 0017
 Revises: 0016
 Create Date: 2026-12-06 12:00:00
 """
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "i14_staff"
+revision: str = "0017"
 down_revision: str | Sequence[str] | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
