@@ -1228,6 +1228,7 @@ STAFF_RESULT_CANCELLED = "Đã hủy, kết quả chưa được gửi. Phiếu 
 STAFF_CLOSE_WAITS = (
     "Phiếu {number} sẽ đóng khi phụ huynh đánh giá, hoặc sau {days} ngày ({until}) nếu phụ huynh "
     "không đánh giá."
+)
 
 # --- issue 14: Zalo as first class ---
 # in place of a picture a platform cannot show (Zalo when the app has no public address)
