@@ -19,6 +19,7 @@ from handlers.tickets.rules import TEXT_LIMIT
 
 _WORD = re.compile(r"[^\W\d_]{2,}[.,!?…]*")  # a word of letters, maybe with punctuation after
 MIN_WORDS = 3
+MIN_WORDS_ANSWERING = 5
 
 
 class Question(FlowState):
@@ -39,10 +40,15 @@ class DropQuestion(Button, verb="askdrop"):
     """Leaves the waiting text unsent."""
 
 
-def looks_like_sentence(text: str) -> bool:
-    """Whether a typed text reads as a question or a remark: several words of letters."""
+def looks_like_sentence(text: str, *, answering: bool = False) -> bool:
+    """Whether a typed text reads as a question or a remark: several words of letters.
+
+    Under a question more is needed (a question mark, or five words): "hài lòng lắm" there is
+    an answer the parent tried, not something to send to the school.
+    """
     words = [token for token in text.split() if _WORD.fullmatch(token)]
-    return len(words) >= MIN_WORDS and len(text.strip()) >= intake.MIN_TEXT
+    least = MIN_WORDS if not answering or "?" in text else MIN_WORDS_ANSWERING
+    return len(words) >= least and len(text.strip()) >= intake.MIN_TEXT
 
 
 def offer_choices() -> list[Choice]:

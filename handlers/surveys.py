@@ -331,7 +331,7 @@ async def _advance(ctx: Context, wave_id: int, token: str, event: Input) -> None
         edit = replace_tapped and kept is None
         _show(ctx, wave.id, run.token, survey, outcome.screen, edit=edit, note=note)
     typed_text = event.text if isinstance(event, Typed) else ""
-    if outcome.rejection is not None and asking.looks_like_sentence(typed_text):
+    if outcome.rejection is not None and asking.looks_like_sentence(typed_text, answering=True):
         asking.offer_during(ctx, typed_text)  # a question, not an answer: offer to send it
 
 

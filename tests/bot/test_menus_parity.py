@@ -27,7 +27,7 @@ async def test_a_stranger_saying_hello_is_asked_for_the_class_code(
     await stranger.says("Xin chao")  # without diacritics it looks like a code, but is none
     assert (await last_reply(stranger)).startswith(texts.FIRST_CONTACT)
     await stranger.chooses(texts.MENU_LABELS["trogiup"])
-    assert (await last_reply(stranger)).startswith("Hài Lòng là trợ lý")
+    assert (await last_reply(stranger)).startswith("Trợ lý Hài Lòng")
     # a staff invite code still works from a first contact
     await stranger.says(await make_staff_code(deployment.app, setup, "principal"))
     assert (await last_reply(stranger)).startswith("Chào thầy/cô! Đã ghi nhận vai trò hiệu trưởng")
@@ -84,7 +84,7 @@ async def test_the_menu_opens_on_typed_words_and_runs_the_commands(
     assert await last_reply(parent) == texts.SURVEYS_NONE
     # /trogiup: the list, each item a button that runs its command
     await parent.says("/trogiup")
-    assert (await last_reply(parent)).startswith("Hài Lòng là trợ lý")
+    assert (await last_reply(parent)).startswith("Trợ lý Hài Lòng")
     assert await choices(parent) == PARENT_MENU
     await parent.chooses(texts.MENU_LABELS["phananh"])
     assert await last_reply(parent) == (await _after(deployment, channel, "/phananh"))

@@ -35,4 +35,10 @@ def test_sentences_and_not() -> None:
     assert not looks_like_sentence("ok ạ")
     assert not looks_like_sentence("4")
     assert not looks_like_sentence("1 2 3 4 5 6 7")
+    # under a question, a short near-answer is not offered; a question or a longer text is
+    assert looks_like_sentence("hài lòng lắm") and not looks_like_sentence(
+        "hài lòng lắm", answering=True
+    )
+    assert looks_like_sentence("Cô ơi cho em hỏi lịch nghỉ Tết", answering=True)
+    assert looks_like_sentence("lịch nghỉ Tết ạ?", answering=True)
     assert not is_menu_word("menu ăn tuần này")
