@@ -60,16 +60,20 @@ async def offer(ctx: Context, text: str) -> None:
     """Asks whether to send a free text to the school, keeping it in the flow's state."""
     kept = text.strip()[:TEXT_LIMIT]
     ctx.start_flow(ASK, Question(text=kept))
-    shown = kept if len(kept) <= texts.ASK_SHOWN_LIMIT else kept[: texts.ASK_SHOWN_LIMIT] + "…"
-    ctx.reply(texts.ASK_OFFER.format(text=shown), offer_choices())
+    ctx.reply(texts.ASK_NOT_UNDERSTOOD + _offer_text(kept), offer_choices())
 
 
 def offer_during(ctx: Context, text: str) -> None:
     """The same offer inside an open flow (a survey): the text waits beside the flow's state."""
     kept = text.strip()[:TEXT_LIMIT]
     ctx.dialog.data = {**ctx.dialog.data, PENDING: kept}
+    ctx.reply(_offer_text(kept), offer_choices())  # after the re-ask, which said it was no answer
+
+
+def _offer_text(kept: str) -> str:
+    """The offer, quoting the text (its start, if long)."""
     shown = kept if len(kept) <= texts.ASK_SHOWN_LIMIT else kept[: texts.ASK_SHOWN_LIMIT] + "…"
-    ctx.reply(texts.ASK_OFFER.format(text=shown), offer_choices())
+    return texts.ASK_OFFER.format(text=shown)
 
 
 def _take_waiting(ctx: Context) -> str | None:

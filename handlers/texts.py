@@ -1181,8 +1181,9 @@ FIRST_CONTACT = (
     "Để bắt đầu, anh/chị vui lòng nhắn mã lớp của con (ví dụ: K7Q2MXPA). Mã lớp do giáo viên "
     "gửi trong nhóm Zalo của lớp hoặc in trên giấy thông báo của nhà trường."
 )
+ASK_NOT_UNDERSTOOD = "Trợ lý Hài Lòng chưa hiểu đây là việc gì. "  # before the offer outside a flow
 ASK_OFFER = (
-    "Trợ lý Hài Lòng chưa hiểu đây là việc gì. Gửi câu hỏi này tới nhà trường?\n“{text}”\n"
+    "Gửi câu hỏi này tới nhà trường?\n“{text}”\n"
     "Câu hỏi được gửi dưới dạng Góp ý – hỏi đáp, kèm tên anh/chị."
 )
 ASK_SEND = "Gửi"

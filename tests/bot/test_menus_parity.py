@@ -115,7 +115,8 @@ async def test_a_question_typed_during_a_survey_is_offered_and_the_survey_goes_o
     await parent.says(QUESTION)  # a sentence: the re-ask, then the offer
     screen = await parent.screen()
     assert screen[-2].text.startswith("Câu 2/")
-    assert screen[-1].text.startswith("Trợ lý Hài Lòng chưa hiểu đây là việc gì.")
+    # the re-ask said it was no answer; the offer does not apologise a second time
+    assert screen[-1].text.startswith("Gửi câu hỏi này tới nhà trường?")
     await parent.chooses(texts.ASK_SEND)
     assert await last_reply(parent) == texts.ASK_GO_ON
     assert (await parent.screen())[-2].text.startswith("Nhà trường đã tiếp nhận góp ý – hỏi đáp")
@@ -123,6 +124,11 @@ async def test_a_question_typed_during_a_survey_is_offered_and_the_survey_goes_o
         ticket = (await session.scalars(select(Ticket))).one()
     assert (ticket.kind, ticket.text) == ("gop_y", QUESTION)
 
+    await parent.says("menu")  # a way out mid-survey: the menu, the run kept
+    assert (await last_reply(parent)).startswith(texts.MENU)
+    await parent.chooses("Khảo sát")  # back in through the menu
+    await parent.chooses(texts.SURVEY_RESUME)
+    assert (await last_reply(parent)).startswith("Câu 2/")
     await parent.says("3")  # the survey goes on where it was: "Zalo, nhóm lớp"
     assert (await last_reply(parent)).startswith("Câu 3/")
 
