@@ -210,8 +210,6 @@ def create_app(
     for channel in chosen.values():
         if isinstance(channel, WebChannel):  # the page's history outlives the process
             channel.keep_history_in(DatabaseHistory(db))
-            # beside the reports: var/media by default, where the Zalo photos are kept too
-            channel.store_photos_in(settings.reports_dir.parent / "media")
         if isinstance(channel, LeasedPolling):  # several replicas: one of them polls
             channel.poll_under(lease_for(db, "poller"))
     _add_metrics(app)

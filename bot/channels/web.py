@@ -35,6 +35,7 @@ from bot.channels import zalo
 from bot.channels.base import Choice, Inbound, Outbound, Receiver, normalize_text
 from bot.channels.kit.intake import Malformed, checked, inbox_spell, record
 from bot.clock import Clock, SystemClock
+from bot.media import MediaLinks, PhotoRefused, PhotoStore
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +45,6 @@ PAYLOAD_LIMIT: Final = 256
 # a photo the page sends: it scales one down to 1600 px first, so this is plenty and stays under
 # the app's request limit (bot/app.py)
 PHOTO_LIMIT: Final = 1_000_000
-# what a photo's first bytes must be; the type the browser claims is not trusted
-PHOTO_TYPES: Final = {b"\xff\xd8\xff": ".jpg", b"\x89PNG\r\n\x1a\n": ".png"}
 INLINE: Final = {".png", ".jpg", ".webp"}
 KEPT_PER_CHAT: Final = 300
 NO_STORE: Final = {"Cache-Control": "no-store"}
@@ -218,11 +217,16 @@ class WebChannel:
         self._files: dict[str, tuple[Path, str]] = {}
         self._history = history
         self._loading = asyncio.Lock()
-        self._photos: Path | None = None
+        self._photos: PhotoStore | None = None
 
-    def store_photos_in(self, folder: Path) -> None:
+    def use_media(self, links: MediaLinks, photos: PhotoStore) -> None:
+        """Keeps attached photos where the app keeps every photo received (the page shows its
+        own files, so it needs no links)."""
+        self.store_photos_in(photos)
+
+    def store_photos_in(self, photos: PhotoStore) -> None:
         """Where a photo the person attaches is kept; without one the page offers no attaching."""
-        self._photos = folder
+        self._photos = photos
 
     def keep_history_in(self, history: ChatHistory) -> None:
         """Keeps every chat's bubbles there too (the app gives its database's)."""
@@ -383,11 +387,10 @@ class WebChannel:
         body = await request.content.read(PHOTO_LIMIT + 1)
         if len(body) > PHOTO_LIMIT:
             return _error(413, f"photo larger than {PHOTO_LIMIT} bytes")
-        suffix = photo_suffix(body)
-        if suffix is None:
+        try:
+            path = await asyncio.to_thread(self._photos.keep, body)
+        except PhotoRefused:
             return _error(415, "expected a JPEG, PNG or WebP image")
-        path = self._photos / f"{uuid.uuid4().hex}{suffix}"
-        await asyncio.to_thread(_write, path, body)
         token = secrets.token_urlsafe(16)
         self._files[token] = (path, path.name)
         return await self._hand_on(
@@ -571,18 +574,6 @@ class WebChannel:
             found = self._files.get(message.file.url.rsplit("/", 1)[-1])
             shown["path"] = str(found[0]) if found else None
         return shown
-
-
-def photo_suffix(body: bytes) -> str | None:
-    """The file suffix of a JPEG, PNG or WebP image by its first bytes; None for anything else."""
-    if body[:4] == b"RIFF" and body[8:12] == b"WEBP":
-        return ".webp"
-    return next((suffix for magic, suffix in PHOTO_TYPES.items() if body.startswith(magic)), None)
-
-
-def _write(path: Path, body: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(body)
 
 
 def _is_local(image: str | None) -> bool:

@@ -17,6 +17,7 @@ from bot.channels.base import Choice, Inbound, Outbound
 from bot.channels.web import Persona, WebChannel
 from bot.clock import FixedClock
 from bot.db import Database
+from bot.media import PhotoStore
 from bot.web_history import DatabaseHistory
 
 NOW = datetime(2026, 11, 3, 1, 2, 3, tzinfo=UTC)
@@ -543,7 +544,7 @@ WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + bytes(20)
 async def test_a_photo_is_taken_by_its_first_bytes_and_its_size(
     channel: WebChannel, client: Client, bot: EchoBot, tmp_path: Path, body: bytes, status: int
 ) -> None:
-    channel.store_photos_in(tmp_path)
+    channel.store_photos_in(PhotoStore(tmp_path))
     # the type the browser claims is not trusted: it always says image/jpeg here
     response = await client.post(
         "/api/photo", params={"chat_id": FRESH}, data=body, headers={"Content-Type": "image/jpeg"}
@@ -567,6 +568,6 @@ async def test_no_photo_without_a_folder_and_none_for_an_unknown_chat(
 ) -> None:
     jpeg = b"\xff\xd8\xff\xe0" + bytes(10)
     assert (await client.post("/api/photo", params={"chat_id": FRESH}, data=jpeg)).status == 404
-    channel.store_photos_in(tmp_path)
+    channel.store_photos_in(PhotoStore(tmp_path))
     assert (await client.post("/api/photo", params={"chat_id": "../x"}, data=jpeg)).status == 400
     assert bot.seen == []
