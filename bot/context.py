@@ -52,9 +52,16 @@ class Context:
         return self.work.session
 
     def reply(
-        self, text: str, choices: Sequence[Choice] = (), *, edit: bool = False, notice: str = ""
+        self,
+        text: str,
+        choices: Sequence[Choice] = (),
+        *,
+        edit: bool = False,
+        notice: str = "",
+        forget: bool = False,
     ) -> None:
-        """Queues a message to this chat; `edit` replaces the message whose button was tapped."""
+        """Queues a message to this chat; `edit` replaces the message whose button was tapped;
+        `forget` has a channel that keeps the chat's log (the web page) start it afresh."""
         edit_of = self.inbound.message_id if edit and self.inbound.kind == "choice" else None
         self.replies.append(
             Outbound(
@@ -63,7 +70,7 @@ class Context:
                 choices=tuple(choices),
                 edit_of=edit_of,
                 notice=notice,
-                meta={"group": self.inbound.in_group},
+                meta={"group": self.inbound.in_group, **({"forget": True} if forget else {})},
             )
         )
 

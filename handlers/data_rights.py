@@ -193,7 +193,7 @@ async def delete_me(ctx: Context, tap: DeleteMe) -> None:
         ctx.person, ctx.account = None, None
         ctx.end_flow()
         note = texts.DELETED_KEPT_FOR_CASES.format(cases=_cases(kept)) if kept else ""
-        ctx.reply(texts.DELETED + note, edit=True)
+        ctx.reply(texts.DELETED + note, forget=True)  # the page shows nothing of before
     else:
         ctx.reply(texts.KEPT, edit=True)
 

@@ -257,6 +257,8 @@ class WebChannel:
                 chat.changed.notify_all()
 
     async def send(self, message: Outbound) -> str | None:
+        if message.meta.get("forget"):  # the person's data was deleted: so is this copy of it
+            self.chats[message.chat_id] = self._restored(message.chat_id, ())
         chat = await self._chat(message.chat_id)
         if message.notice:
             chat.notice, chat.notice_version = message.notice, chat.notice_version + 1

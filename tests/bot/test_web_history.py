@@ -42,6 +42,7 @@ async def test_deleting_my_data_deletes_my_web_history(deployment: Deployment) -
     await parent.says("/dulieu")
     await parent.chooses(texts.DELETE_ME)
     await parent.chooses(texts.DELETE_YES)
-    # what is left is the goodbye itself, sent after the deletion
-    await deployment.restart()
+    # what is left is the goodbye itself, sent after the deletion: on the page at once
+    assert [b.text for b in await parent.screen()] == [texts.DELETED]
+    await deployment.restart()  # and in the database
     assert [b.text for b in await parent.screen()] == [texts.DELETED]
