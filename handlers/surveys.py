@@ -318,7 +318,9 @@ async def _advance(ctx: Context, wave_id: int, token: str, event: Input) -> None
     if saved != run.state:  # most answers change only the answers, not where the run stands
         run.state = saved
     if outcome.submitted:
-        await _store_response(ctx, run, dict(outcome.state.answers))
+        given = outcome.state.answers
+        review = _review_text(View.of(survey, given).lines(given)) if ctx.can_edit else ""
+        await _store_response(ctx, run, dict(given), review)
         return
     replace_tapped = _replaces_tapped(event, outcome)
     if outcome.rejection is not None:
@@ -467,7 +469,9 @@ def _question_choices(wave: int, run: str, screen: Ask) -> list[Choice]:
     return choices
 
 
-async def _store_response(ctx: Context, run: SurveyRun, answers: dict[str, str]) -> None:
+async def _store_response(
+    ctx: Context, run: SurveyRun, answers: dict[str, str], review: str
+) -> None:
     """Records who has answered, and leaves the answers, without them, to be released later.
 
     The answers wait in a pool that carries no person, chat or time (handlers/release.py) and
@@ -483,4 +487,6 @@ async def _store_response(ctx: Context, run: SurveyRun, answers: dict[str, str])
     )
     await drop_run(ctx, run)
     ctx.end_flow()
-    ctx.reply(texts.SUBMITTED, edit=True)
+    if review:  # the tapped review stays, marked sent, and the thanks comes below it
+        ctx.reply(texts.ANSWERED.format(asked=review, answer=texts.REVIEW_SENT), edit=True)
+    ctx.reply(texts.SUBMITTED)

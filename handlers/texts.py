@@ -1149,6 +1149,7 @@ DEMO_TICKETS = (
 # --- issue 14: context stays readable, forgiving input ---
 ANSWERED = "{asked}\n→ {answer}"  # a question (or the review) kept in the chat with its answer
 CHANGE_PICKED = "Sửa câu {number}"
+REVIEW_SENT = "Đã gửi phiếu"  # marked under the review once sent
 CHOOSE_IN_RANGE = "Anh/chị vui lòng chọn từ 1 đến {max}."
 CONSENT_MARK_YES = "Đồng ý"  # marked under a consent text once the parent has chosen
 CONSENT_MARK_NO = "Không đồng ý"

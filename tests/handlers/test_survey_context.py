@@ -26,13 +26,16 @@ async def test_telegram_calls_for_a_whole_questionnaire(deployment: Deployment) 
     await answer_until_review(parent)
     await parent.chooses(texts.SUBMIT)
     assert await last_reply(parent) == texts.SUBMITTED
+    review = (await parent.screen())[-2]  # the review stays above the thanks, marked sent
+    assert review.text.startswith(texts.REVIEW) and not review.choices
+    assert review.text.endswith("→ " + texts.REVIEW_SENT)
     calls = Counter(call.method for call in deployment.telegram_api.calls)
     # 15 questions (16 taps with the multiple choice's "Xong" ... ) measured: 42 calls before the
     # answered questions stayed; now one more message per question, and no other extra
-    assert calls["sendMessage"] == 19  # each question and the review
-    assert calls["editMessageText"] == 19  # each answered question, ticks, and the thanks
+    assert calls["sendMessage"] == 20  # each question, the review, and the thanks
+    assert calls["editMessageText"] == 19  # each answered question, ticks, the review kept sent
     assert calls["answerCallbackQuery"] == 20  # one per tap, required by Telegram
-    assert sum(calls.values()) == 58
+    assert sum(calls.values()) == 59
 
 
 ALL = pytest.mark.parametrize("channel", ["telegram", "zalo", "web"])
