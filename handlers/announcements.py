@@ -17,7 +17,7 @@ from handlers import texts
 from handlers.confirm import ask_to_confirm, cancel_confirmation
 from handlers.deliveries import SentList, short_title
 from handlers.groups import LinkGroup
-from handlers.posters import Poster, poster_of
+from handlers.posters import Poster, class_choices, poster_of
 from handlers.posting import (
     Draft,
     announcement_body,
@@ -206,18 +206,15 @@ async def _show_classes(
 
 
 def _class_choices(draft: AnnouncementDraft, poster: Poster) -> list[Choice]:
-    choices = []
-    if poster.principal:
-        label = texts.WHOLE_SCHOOL
-        picked = texts.PICKED.format(label=label) if draft.whole_school else label
-        choices.append(choice(PickWholeSchool(), picked))
-    for class_id, classroom in poster.classes.items():
-        label = classroom.name
-        if class_id in draft.classes:
-            label = texts.PICKED.format(label=label)
-        choices.append(choice(PickClass(class_id), label))
-    choices.append(choice(ClassesChosen(), texts.CONTINUE))
-    return choices
+    done = choice(ClassesChosen(), texts.CONTINUE)
+    return class_choices(
+        poster,
+        draft.classes,
+        draft.whole_school,
+        whole=PickWholeSchool(),
+        tick=PickClass,
+        done=done,
+    )
 
 
 def _step_choices(draft: AnnouncementDraft) -> list[Choice]:
@@ -239,16 +236,8 @@ def _cancelling() -> Choice:
     return choice(CancelAnnouncement(), texts.CANCEL)
 
 
-def _targets(draft: AnnouncementDraft, poster: Poster) -> list[int] | None:
-    """The chosen classes ([] = whole school), or None if any is not this poster's."""
-    if draft.whole_school and poster.principal:
-        return []
-    chosen = list(draft.classes)
-    return chosen if chosen and set(chosen) <= set(poster.classes) else None
-
-
 async def _preview(ctx: Context, poster: Poster, draft: AnnouncementDraft) -> None:
-    targets = _targets(draft, poster)
+    targets = poster.targets(draft.classes, draft.whole_school)
     if targets is None:
         ctx.reply(texts.ANNOUNCE_NOT_YOURS)
         return
@@ -273,7 +262,7 @@ async def send(ctx: Context, tap: SendAnnouncement) -> None:
     if (writing := await _writing(ctx)) is None:
         return
     poster, draft = writing
-    targets = _targets(draft, poster)
+    targets = poster.targets(draft.classes, draft.whole_school)
     if targets is None or draft.step != "confirm":
         ctx.reply(texts.ANNOUNCE_NOT_YOURS if targets is None else texts.STALE_BUTTON)
         return

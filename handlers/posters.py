@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from bot.channels.base import Choice
 from bot.context import Context
+from bot.interactions import Button, choice
 from bot.models import Classroom, School
+from handlers import texts
 from handlers.people import places_of
 
 
@@ -19,6 +23,13 @@ class Poster:
     school: School
     principal: bool
     classes: dict[int, Classroom]
+
+    def targets(self, picked: Collection[int], whole_school: bool) -> list[int] | None:
+        """The picked classes ([] = the whole school), or None if any is not this poster's."""
+        if whole_school and self.principal:
+            return []
+        chosen = list(picked)
+        return chosen if chosen and set(chosen) <= set(self.classes) else None
 
 
 async def poster_of(ctx: Context) -> Poster | None:
@@ -42,3 +53,26 @@ async def poster_of(ctx: Context) -> Poster | None:
             if p.role == "teacher" and p.classroom and p.school.id == school.id
         }
     return Poster(ctx.person.id, school, principal, classes)
+
+
+def class_choices(
+    poster: Poster,
+    picked: Collection[int],
+    whole_school: bool,
+    *,
+    whole: Button,
+    tick: Callable[[int], Button],
+    done: Choice,
+) -> list[Choice]:
+    """The classes a poster may address, as buttons ticked when picked: the whole school first
+    (for a principal only), then each class, then `done`."""
+
+    def marked(label: str, on: bool) -> str:
+        return texts.PICKED.format(label=label) if on else label
+
+    choices = [choice(whole, marked(texts.WHOLE_SCHOOL, whole_school))] if poster.principal else []
+    choices += [
+        choice(tick(class_id), marked(classroom.name, class_id in picked))
+        for class_id, classroom in poster.classes.items()
+    ]
+    return [*choices, done]

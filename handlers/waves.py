@@ -28,7 +28,7 @@ from handlers import texts
 from handlers.audience import parents_of
 from handlers.confirm import ask_to_confirm, cancel_confirmation, take_confirmed
 from handlers.people import consenting, has_consent, places_of
-from handlers.posters import Poster, poster_of
+from handlers.posters import Poster, class_choices, poster_of
 from handlers.posting import Draft, post_to_wave, scope_name
 from handlers.results import wave_progress, wave_score_text
 from surveys.catalog import Catalog
@@ -313,8 +313,7 @@ async def pick_survey(ctx: Context, tap: WaveSurvey) -> None:
     draft = draft.model_copy(update={"survey": tap.survey, "step": "classes"})
     if len(poster.classes) == 1 and not poster.principal:  # one class: nothing to choose
         draft = draft.model_copy(update={"classes": tuple(poster.classes), "step": "days"})
-    ctx.save_flow(draft)
-    await _ask_step(ctx, poster, draft, edit=True)
+    await _go_to(ctx, poster, draft)
 
 
 async def pick_class(ctx: Context, tap: WaveClassTick) -> None:
@@ -327,8 +326,7 @@ async def pick_class(ctx: Context, tap: WaveClassTick) -> None:
         return
     chosen = tuple(sorted(set(draft.classes) ^ {tap.classroom}))
     draft = draft.model_copy(update={"classes": chosen, "whole_school": False})
-    ctx.save_flow(draft)
-    await _ask_step(ctx, poster, draft, edit=True)
+    await _go_to(ctx, poster, draft)
 
 
 async def pick_whole_school(ctx: Context, tap: WaveWholeSchool) -> None:
@@ -340,8 +338,7 @@ async def pick_whole_school(ctx: Context, tap: WaveWholeSchool) -> None:
         ctx.reply(texts.WAVE_NOT_YOURS)
         return
     draft = draft.model_copy(update={"classes": (), "whole_school": not draft.whole_school})
-    ctx.save_flow(draft)
-    await _ask_step(ctx, poster, draft, edit=True)
+    await _go_to(ctx, poster, draft)
 
 
 async def classes_done(ctx: Context, tap: WaveClassesDone) -> None:
@@ -353,8 +350,7 @@ async def classes_done(ctx: Context, tap: WaveClassesDone) -> None:
         ctx.reply(texts.ANNOUNCE_PICK_ONE, _class_choices(poster, draft))
         return
     draft = draft.model_copy(update={"step": "days"})
-    ctx.save_flow(draft)
-    await _ask_step(ctx, poster, draft, edit=True)
+    await _go_to(ctx, poster, draft)
 
 
 async def pick_days(ctx: Context, tap: WaveDays) -> None:
@@ -376,7 +372,7 @@ async def open_previewed(ctx: Context, tap: WaveOpen) -> None:
     if draft is None or poster is None:
         ctx.reply(texts.STALE_BUTTON if draft is None else texts.STAFF_ONLY)
         return
-    targets = _targets(poster, draft)
+    targets = poster.targets(draft.classes, draft.whole_school)
     if targets is None or draft.step != "confirm" or not draft.survey:
         ctx.reply(texts.WAVE_NOT_YOURS if targets is None else texts.STALE_BUTTON)
         return
@@ -412,6 +408,12 @@ async def launch_typed(ctx: Context) -> None:
     await _ask_step(ctx, poster, draft, prefix=texts.ANNOUNCE_USE_BUTTONS)
 
 
+async def _go_to(ctx: Context, poster: Poster, draft: WaveDraft) -> None:
+    """Keeps the changed draft and shows its step in place of the tapped message."""
+    ctx.save_flow(draft)
+    await _ask_step(ctx, poster, draft, edit=True)
+
+
 async def _ask_step(
     ctx: Context, poster: Poster, draft: WaveDraft, *, edit: bool = False, prefix: str = ""
 ) -> None:
@@ -430,33 +432,16 @@ def _survey_choices(ctx: Context) -> list[Choice]:
 
 
 def _class_choices(poster: Poster, draft: WaveDraft) -> list[Choice]:
-    choices = []
-    if poster.principal:
-        label = texts.WHOLE_SCHOOL
-        choices.append(
-            choice(
-                WaveWholeSchool(), texts.PICKED.format(label=label) if draft.whole_school else label
-            )
-        )
-    for class_id, classroom in poster.classes.items():
-        label = classroom.name
-        picked = texts.PICKED.format(label=label) if class_id in draft.classes else label
-        choices.append(choice(WaveClassTick(class_id), picked))
-    choices.append(choice(WaveClassesDone(), texts.DONE))
-    return choices
-
-
-def _targets(poster: Poster, draft: WaveDraft) -> list[int] | None:
-    """The ticked classes ([] = the whole school), or None if any is not the opener's."""
-    if draft.whole_school and poster.principal:
-        return []
-    chosen = list(draft.classes)
-    return chosen if chosen and set(chosen) <= set(poster.classes) else None
+    done = choice(WaveClassesDone(), texts.DONE)
+    return class_choices(
+        poster, draft.classes, draft.whole_school, whole=WaveWholeSchool(), tick=WaveClassTick,
+        done=done,
+    )  # fmt: skip
 
 
 async def _preview(ctx: Context, poster: Poster, draft: WaveDraft, *, edit: bool = True) -> None:
     """The wave as it will open, with whom it invites (counted as inviting counts them)."""
-    targets = _targets(poster, draft)
+    targets = poster.targets(draft.classes, draft.whole_school)
     if targets is None:
         ctx.reply(texts.WAVE_NOT_YOURS)
         return
