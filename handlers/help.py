@@ -13,7 +13,7 @@ from bot.routing import During, Handler
 from handlers import texts
 from handlers.authorities.scope import officer_scope
 from handlers.people import places_of
-from surveys.text import fold
+from surveys.text import names
 
 Item = Literal[
     "khaosat", "phananh", "theodoi", "dulieu", "phieu", "thongbao", "tin", "baocao", "trogiup"
@@ -55,18 +55,10 @@ def item_choices(items: Sequence[Item]) -> list[Choice]:
     return [choice(MenuItem(item), texts.MENU_LABELS[item]) for item in items]
 
 
-async def is_staff(ctx: Context) -> bool:
-    """Whether the sender is a teacher, a principal or an officer."""
-    return ctx.person is not None and bool(
-        await places_of(ctx.session, ctx.person.id, "teacher", "principal")
-        or await officer_scope(ctx.session, ctx.person.id)
-    )
-
-
 async def show_help(ctx: Context) -> None:
     """Lists what a parent (and staff) can do, each item a button that does it."""
-    staff = await is_staff(ctx)
     items = [item for item in await menu_items(ctx) if item != "trogiup"]
+    staff = not set(items) <= {*PARENT_ITEMS, "dulieu"}  # a teacher's, principal's or officer's
     ctx.reply(texts.HELP + (texts.HELP_STAFF if staff else ""), item_choices(items))
 
 
@@ -77,7 +69,7 @@ async def show_menu(ctx: Context, intro: str = texts.MENU) -> None:
 
 def is_menu_word(text: str) -> bool:
     """Whether a typed text asks for the menu ("menu", "0", "trợ giúp", "help")."""
-    return fold(text).strip(" .!?") in texts.MENU_WORDS
+    return names(text, *texts.MENU_WORDS)
 
 
 def commands_of(items: Sequence[Item]) -> list[Command]:

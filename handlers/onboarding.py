@@ -17,10 +17,11 @@ from bot.models import (
 )
 from handlers import asking, help, notice, texts
 from handlers.authorities.officers import grant_officer
+from handlers.authorities.scope import officer_scope
 from handlers.code_guard import attempts_of, count_wrong_code, refused, try_later
 from handlers.codes import clean_code, looks_like_code
 from handlers.linking import redeem_link_code
-from handlers.people import consents_of, ensure_person, places_of, record_consent_event
+from handlers.people import Place, consents_of, ensure_person, places_of, record_consent_event
 from handlers.waves import invite_to_open_waves, start_choices
 from surveys.text import fold
 
@@ -66,17 +67,21 @@ async def code_or_help(ctx: Context) -> None:
         await help.show_menu(ctx)
     elif looks_like_code(typed) and fold(typed) not in texts.GREETINGS:
         await redeem_code(ctx, typed)
-    elif ctx.person is None or not await places_of(ctx.session, ctx.person.id):
-        if not await help.is_staff(ctx):  # an officer holds no place but has a menu
-            ctx.reply(texts.FIRST_CONTACT, help.item_choices(["trogiup"]))
-        else:
-            await help.show_menu(ctx, texts.NOT_UNDERSTOOD_MENU)
-    elif asking.looks_like_sentence(typed) and await places_of(
-        ctx.session, ctx.person.id, "parent"
-    ):
+    elif (places := await _places(ctx)) is None:
+        ctx.reply(texts.FIRST_CONTACT, help.item_choices(["trogiup"]))
+    elif asking.looks_like_sentence(typed) and any(p.role == "parent" for p in places):
         await asking.offer(ctx, typed)
     else:
         await help.show_menu(ctx, texts.NOT_UNDERSTOOD_MENU)
+
+
+async def _places(ctx: Context) -> list[Place] | None:
+    """The sender's places; None for a newcomer (an officer holds no place but is no newcomer)."""
+    person = ctx.person
+    places = await places_of(ctx.session, person.id) if person is not None else []
+    if places or (person is not None and await officer_scope(ctx.session, person.id)):
+        return places
+    return None
 
 
 async def redeem_code(ctx: Context, typed: str) -> None:
