@@ -35,6 +35,7 @@ from handlers.tickets.store import (
 from handlers.tickets.views import kind_name, parent_view, status_name, update_text
 
 LISTED = 10
+RATEABLE = CONCLUDED | {"closed"}  # a ticket is rated once it has its result
 _LOOKUP = re.compile(r"PA-?(\d{4})-?(\d{1,6})-?([A-Z0-9]{6})")
 Stars = Literal[1, 2, 3, 4, 5]
 
@@ -204,7 +205,7 @@ async def _show(ctx: Context, ticket: Ticket) -> None:
     choices = []
     if ticket.status != "closed":
         choices.append(choice(AddTicketInfo(ticket.id), texts.ADD_INFO))
-    if ticket.rating is None and ticket.status in CONCLUDED | {"closed"}:
+    if ticket.rating is None and ticket.status in RATEABLE:
         choices.append(choice(AskRating(ticket.id), texts.RATE))
     ctx.reply(parent_view(ticket, events, Terms.of(ctx.services.settings)), choices)
 
@@ -213,7 +214,7 @@ async def _rateable_and_mine(ctx: Context, ticket_id: int) -> Ticket | None:
     """The parent's own ticket if it has its result or is closed (only then is it rated); else
     the stale text."""
     ticket = await _mine(ctx, ticket_id)
-    if ticket is not None and ticket.status not in CONCLUDED | {"closed"}:
+    if ticket is not None and ticket.status not in RATEABLE:
         ctx.reply(texts.STALE_BUTTON)
         return None
     return ticket
