@@ -436,8 +436,10 @@ class TelegramChannel:
         scope = BotCommandScopeDefault() if chat_id is None else BotCommandScopeChat(chat_id)
         try:
             await self._bot.set_my_commands(listed, scope=scope, language_code=MENU_LANGUAGE)
-            if chat_id is None:  # and for apps in another language, the same list
-                await self._bot.set_my_commands(listed, scope=scope)
+            # and for apps in another language the same list: Telegram looks for the app's
+            # language, then for no language, in the chat's scope before the default one, so a
+            # chat menu in "vi" only would leave a staff member with an English app the parents'
+            await self._bot.set_my_commands(listed, scope=scope)
         except TelegramError as exc:  # the menu is a convenience: typed commands still work
             log.warning("telegram setMyCommands failed: %s", describe(exc))
 

@@ -143,13 +143,20 @@ async def test_telegram_command_menus_follow_the_roles(deployment: Deployment) -
     setup = await make_school(deployment.app)
     principal = phone_on(deployment, "telegram", person=2)
     await principal.says(await make_staff_code(deployment.app, setup, "principal"))
-    (chat,) = [c for c in api.calls_of("setMyCommands") if c.params["scope"]["type"] == "chat"]
-    assert chat.params["scope"]["chat_id"] == 8002 and chat.params["language_code"] == "vi"
-    names = [c["command"] for c in chat.params["commands"]]
-    assert names == ["khaosat", "phieu", "thongbao", "tin", "baocao", "dulieu", "trogiup", "huy"]
+    # the chat's menu is set as the default one is: in Vietnamese, and for apps in any other
+    # language, so a principal whose Telegram is in English sees the staff menu too
+    chats = [c for c in api.calls_of("setMyCommands") if c.params["scope"]["type"] == "chat"]
+    assert [c.params.get("language_code") for c in chats] == ["vi", None]
+    assert {c.params["scope"]["chat_id"] for c in chats} == {8002}
+    staff = ["khaosat", "phieu", "thongbao", "tin", "baocao", "dulieu", "trogiup", "huy"]
+    assert [[c["command"] for c in chat.params["commands"]] for chat in chats] == [staff, staff]
+    for language in ("vi", "en", ""):
+        assert api.menu_shown(8002, language) == staff, language
+    # a parent's app (no chat menu of its own) shows everyone's, whatever its language
+    assert api.menu_shown(8001, "en") == names
 
     # on Zalo and the web the same grant sends only the welcome: they have no command menu
     zalo = phone_on(deployment, "zalo", person=3)
     await zalo.says(await make_staff_code(deployment.app, setup, "teacher", "Lá 1"))
     assert (await last_reply(zalo)).startswith("Chào thầy/cô!")
-    assert len(api.calls_of("setMyCommands")) == len(everyone) + 1
+    assert len(api.calls_of("setMyCommands")) == len(everyone) + 2

@@ -94,6 +94,8 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
         self.polling = 0  # getUpdates requests being answered now
         self.most_polling = 0
         self.conflicts = 0  # getUpdates refused because another one was waiting
+        # the command menus set: (scope, language code or "") → command names
+        self.menus: dict[tuple[str, str], list[str]] = {}
         self._next_update_id = 10_000
         self._next_message_id = 100
         self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[web.Response]]] = {
@@ -116,6 +118,15 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
         """Forgets recorded calls (not messages, updates or scripted failures)."""
         self.calls.clear()
         self.counts.clear()
+
+    def menu_shown(self, chat_id: int, language_code: str) -> list[str]:
+        """The command menu a private chat's app in this language shows, resolved as Telegram
+        documents it: the chat's scope, then the default, each for the language before none."""
+        for scope in (f"chat:{chat_id}", "default"):
+            for language in (language_code, ""):
+                if (scope, language) in self.menus:
+                    return self.menus[scope, language]
+        return []
 
     # --- scripting ---
 
@@ -279,6 +290,10 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
             name, text = command.get("command", ""), command.get("description", "")
             if not re.fullmatch(r"[a-z0-9_]{1,32}", name) or not 1 <= len(text) <= 256:
                 return _error(400, f"Bad Request: BOT_COMMAND_INVALID ({name!r})")
+        scope = params.get("scope") or {"type": "default"}
+        where = "default" if scope.get("type") == "default" else f"chat:{scope.get('chat_id')}"
+        language = str(params.get("language_code") or "")
+        self.menus[where, language] = [str(command["command"]) for command in commands]
         return _ok(True)
 
     async def _delete_webhook(self, params: dict[str, Any]) -> web.Response:
