@@ -79,16 +79,24 @@ class Button:
     verb: ClassVar[str]
     flow: ClassVar[Flow[Any] | None]
     typed: ClassVar[bool]
+    aside: ClassVar[bool]
     _fields: ClassVar[tuple[tuple[str, Callable[[str], object]], ...]]
 
     def __init_subclass__(
-        cls, *, verb: str, flow: Flow[Any] | None = None, typed: bool = True, **kw: Any
+        cls,
+        *,
+        verb: str,
+        flow: Flow[Any] | None = None,
+        typed: bool = True,
+        aside: bool = False,
+        **kw: Any,
     ) -> None:
-        """`typed=False`: a typed reply never counts as this button; its flow reads it."""
+        """`typed=False`: a typed reply never counts as this button; its flow reads it.
+        `aside=True`: a way out (skip, cancel), shown as such (`Choice.aside`)."""
         super().__init_subclass__(**kw)
         if not _VERB.fullmatch(verb):
             raise TypeError(f"button verb {verb!r} must be 1–8 lower-case letters or digits")
-        cls.verb, cls.flow, cls.typed = verb, flow, typed
+        cls.verb, cls.flow, cls.typed, cls.aside = verb, flow, typed, aside
         dataclass(frozen=True)(cls)
         hints = typing.get_type_hints(cls)
         cls._fields = tuple((f.name, _reader(hints[f.name])) for f in fields(cls))  # type: ignore[arg-type]
@@ -116,9 +124,14 @@ class Button:
         return cls(**values)
 
 
-def choice(button: Button, label: str, key: str = "") -> Choice:
-    """A quick reply that taps `button`; a flow button is bound to the flow when it is shown."""
-    return Choice(button.encode(), label, key, bound=button.flow is not None)
+def choice(button: Button, label: str, key: str = "", *, aside: bool = False) -> Choice:
+    """A quick reply that taps `button`; a flow button is bound to the flow when it is shown.
+
+    `aside`: this one is a way out (help), whatever its type says.
+    """
+    return Choice(
+        button.encode(), label, key, bound=button.flow is not None, aside=aside or button.aside
+    )
 
 
 @dataclass(frozen=True)

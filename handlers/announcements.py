@@ -71,7 +71,7 @@ class EditAnnouncement(Button, verb="tbedit", flow=ANNOUNCE):
     """Back to writing the text."""
 
 
-class CancelAnnouncement(Button, verb="tbcancel", flow=ANNOUNCE):
+class CancelAnnouncement(Button, verb="tbcancel", flow=ANNOUNCE, aside=True):
     pass
 
 
@@ -81,9 +81,13 @@ async def start(ctx: Context) -> None:
         ctx.reply(texts.STAFF_ONLY)
         return
     ctx.start_flow(ANNOUNCE, AnnouncementDraft())
+    # the step asks for typing: the two side roads are no answer to it (`Choice.aside`)
     ctx.reply(
         texts.ANNOUNCE_ASK_TEXT.format(limit=texts.ANNOUNCE_LIMIT),
-        [choice(SentList(), texts.ANNOUNCE_SENT_LIST), choice(LinkGroup(), texts.GROUP_LINK)],
+        [
+            choice(SentList(), texts.ANNOUNCE_SENT_LIST, aside=True),
+            choice(LinkGroup(), texts.GROUP_LINK, aside=True),
+        ],
     )
 
 

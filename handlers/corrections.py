@@ -61,7 +61,7 @@ class FixSave(Button, verb="fixsave", flow=CORRECT):
     """ "Lưu": saves the value typed."""
 
 
-class FixCancel(Button, verb="fixstop", flow=CORRECT):
+class FixCancel(Button, verb="fixstop", flow=CORRECT, aside=True):
     """ "Thôi, không sửa": the way out at every step."""
 
 

@@ -51,8 +51,10 @@ async def menu_items(ctx: Context) -> list[Item]:
 
 
 def item_choices(items: Sequence[Item]) -> list[Choice]:
-    """The menu entries as buttons."""
-    return [choice(MenuItem(item), texts.MENU_LABELS[item]) for item in items]
+    """The menu entries as buttons; help is a way out, not an answer (`Choice.aside`)."""
+    return [
+        choice(MenuItem(item), texts.MENU_LABELS[item], aside=item == "trogiup") for item in items
+    ]
 
 
 async def show_help(ctx: Context) -> None:

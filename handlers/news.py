@@ -53,7 +53,7 @@ class NewsNew(Button, verb="nnew"):
     """ "Viết bài mới": starts writing a post."""
 
 
-class NewsNoLink(Button, verb="nnolink", flow=NEWS_POST):
+class NewsNoLink(Button, verb="nnolink", flow=NEWS_POST, aside=True):
     """ "Bỏ qua" at the link step: saves the post being written without a link."""
 
 
@@ -73,7 +73,7 @@ class NewsPublish(Button, verb="npub", flow=NEWS_PREVIEW):
     when: Literal["now", "am", "wk"]
 
 
-class NewsCancel(Button, verb="ncancel", flow=NEWS_PREVIEW):
+class NewsCancel(Button, verb="ncancel", flow=NEWS_PREVIEW, aside=True):
     """ "Hủy" under the preview: nothing is sent or scheduled."""
 
 

@@ -77,7 +77,7 @@ class PickAnswer(Button, verb="a", typed=False):
     option: int
 
 
-class SkipAnswer(Button, verb="sk", typed=False):
+class SkipAnswer(Button, verb="sk", typed=False, aside=True):
     """ "Bỏ qua" on an optional question."""
 
     wave: int

@@ -87,7 +87,7 @@ class WaveOpen(Button, verb="wopen", flow=NEW_WAVE):
     """ "Mở đợt và mời N phụ huynh": the one tap that opens the previewed wave."""
 
 
-class WaveCancel(Button, verb="wcancel", flow=NEW_WAVE):
+class WaveCancel(Button, verb="wcancel", flow=NEW_WAVE, aside=True):
     """ "Hủy": drops the wave being opened; nobody is invited."""
 
 

@@ -56,6 +56,9 @@ class Choice:
     key: str = ""
     # a flow's button, to be tied to the flow's instance when shown (see bot/interactions.py)
     bound: bool = False
+    # a way out of the question (skip, cancel, help), not an answer: the web page never moves the
+    # keyboard focus to it, but to the first answer or, with none, to the text box
+    aside: bool = False
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,8 @@ class WebMessage:
             "from": self.sender,
             "text": self.text,
             "choices": [
-                {"payload": c.payload, "label": c.label, "key": c.key} for c in self.choices
+                {"payload": c.payload, "label": c.label, "key": c.key, "aside": c.aside}
+                for c in self.choices
             ],
             "edits": self.edits,
             "file": asdict(self.file) if self.file else None,
@@ -113,7 +114,8 @@ class WebMessage:
             sender="me" if shown["from"] == "me" else "bot",
             text=shown["text"],
             choices=tuple(
-                Choice(c["payload"], c["label"], c.get("key", "")) for c in shown["choices"]
+                Choice(c["payload"], c["label"], c.get("key", ""), aside=c.get("aside", False))
+                for c in shown["choices"]
             ),
             edits=shown.get("edits", 0),
             file=WebFile(file["url"], file["name"], file["image"]) if file else None,

@@ -68,7 +68,7 @@ class TicketResultEdit(Button, verb="tkredit", flow=STAFF_NOTE):
     """ "Sửa": the result is typed again."""
 
 
-class TicketResultCancel(Button, verb="tkrcanc", flow=STAFF_NOTE):
+class TicketResultCancel(Button, verb="tkrcanc", flow=STAFF_NOTE, aside=True):
     """ "Hủy": nothing is sent; the ticket stays as it was."""
 
 

@@ -178,7 +178,15 @@ def tab_to(driver: webdriver.Chrome, label: str) -> None:
     pytest.fail(f"Tab never reached {label!r}; at {focused_label(driver)!r}")
 
 
-def test_a_survey_by_keyboard_only(live: LiveApp, browser: webdriver.Chrome, shots: Path) -> None:
+SKIP = "Bỏ qua"
+WAYS_OUT = {SKIP, "Hủy", "Trợ giúp"}
+
+
+@pytest.mark.parametrize("sized", ["390x844"], indirect=True)
+def test_a_survey_by_keyboard_only(live: LiveApp, sized: webdriver.Chrome, shots: Path) -> None:
+    """The focus lands where the next answer is given: the first real choice of a choice question,
+    the text box for a typed one, never a way out ("Bỏ qua")."""
+    browser = sized
     class_code = live.run(_seeded(live.app)).class_codes["Lá 1"]
     new_parent(browser, live.url)
     browser.find_element(By.ID, "text").click()  # the one pointer use: into the text box
@@ -190,28 +198,54 @@ def test_a_survey_by_keyboard_only(live: LiveApp, browser: webdriver.Chrome, sho
         step = answered(browser, lambda: press(browser, " "))
     tab_to(browser, "Bắt đầu")
     step = answered(browser, lambda: press(browser, Keys.ENTER))
+    seen = {"typed": 0, "choice": 0}
     for _ in range(MAX_STEPS):
         if "xem lại câu trả lời" in step.text:
             break
         labels = [b.text for b in buttons(step)]
+        answers = [label for label in labels if label not in WAYS_OUT]
         if "(Anh/chị gõ câu trả lời.)" in step.text:
-            assert focused_label(browser) in labels  # "Bỏ qua"; Tab goes on to the text box
-            tab_to(browser, "#text")
+            assert labels == [SKIP]
+            assert focused_label(browser) == "#text"  # typing goes straight on
+            seen["typed"] += 1
             step = answered(browser, lambda: press(browser, COMMENT, Keys.ENTER))
         elif "Xong" in labels:
-            assert focused_label(browser) == labels[0]
+            assert focused_label(browser) == answers[0]
+            seen["choice"] += 1
             step = answered(browser, lambda: press(browser, " "))  # ticks the first
             tab_to(browser, "Xong")
             step = answered(browser, lambda: press(browser, Keys.ENTER))
         else:
-            assert focused_label(browser) in labels, (focused_label(browser), labels)
+            assert focused_label(browser) == answers[0], (focused_label(browser), labels)
+            seen["choice"] += 1
             step = answered(browser, lambda: press(browser, Keys.ENTER))
     else:
         pytest.fail("the survey never reached its review")
-    tab_to(browser, "Gửi phiếu")
+    assert seen["typed"] >= 1 and seen["choice"] >= 10, seen
+    assert focused_label(browser) == "Gửi phiếu"
     press(browser, Keys.ENTER)
     wait(browser, lambda d: any(THANKS in text for _, text in bubbles(d)))
     browser.save_screenshot(str(shots / "web-keyboard-done.png"))
+
+
+@pytest.mark.parametrize("sized", ["390x844"], indirect=True)
+def test_a_step_that_asks_for_typing_puts_the_focus_in_the_text_box(
+    live: LiveApp, sized: webdriver.Chrome
+) -> None:
+    """A principal's announcement: its text step offers two side roads, yet the focus goes to the
+    text box; the next step's focus goes to its first answer."""
+    live.run(_seeded(live.app))
+    sized.get(live.url)
+    principal = '#persona option[value="web-principal"]'
+    wait(sized, lambda d: d.find_elements(By.CSS_SELECTOR, principal))
+    Select(sized.find_element(By.ID, "persona")).select_by_value("web-principal")
+    wait(sized, lambda d: d.find_element(By.ID, "log").get_attribute("data-chat-id"))
+    ask = answered(sized, lambda: type_and_send(sized, "/thongbao"))
+    assert [b.text for b in buttons(ask)] == ["Thông báo, tin đã gửi", "Liên kết nhóm lớp"]
+    assert focused_label(sized) == "#text"
+    following = answered(sized, lambda: press(sized, "Ngày mai lớp nghỉ học.", Keys.ENTER))
+    labels = [b.text for b in buttons(following)]
+    assert focused_label(sized) == labels[0] and labels[0] not in WAYS_OUT, labels
 
 
 def small_jpeg(path: Path) -> bytes:
