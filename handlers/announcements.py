@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.channels.base import Choice
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
+from bot.numbers import vi_number
 from handlers import texts
 from handlers.confirm import ask_to_confirm, cancel_confirmation
 from handlers.deliveries import SentList, short_title
@@ -83,7 +84,7 @@ async def start(ctx: Context) -> None:
     ctx.start_flow(ANNOUNCE, AnnouncementDraft())
     # the step asks for typing: the two side roads are no answer to it (`Choice.aside`)
     ctx.reply(
-        texts.ANNOUNCE_ASK_TEXT.format(limit=texts.ANNOUNCE_LIMIT),
+        texts.ANNOUNCE_ASK_TEXT.format(limit=vi_number(texts.ANNOUNCE_LIMIT)),
         [
             choice(SentList(), texts.ANNOUNCE_SENT_LIST, aside=True),
             choice(LinkGroup(), texts.GROUP_LINK, aside=True),
@@ -116,7 +117,7 @@ async def _take_text(ctx: Context, text: str, image: str | None) -> None:
     if not text:
         ctx.reply(texts.ANNOUNCE_EMPTY)
     elif len(text) > limit:
-        ctx.reply(texts.ANNOUNCE_TOO_LONG.format(limit=limit))
+        ctx.reply(texts.ANNOUNCE_TOO_LONG.format(limit=vi_number(limit)))
     elif len(poster.classes) == 1 and not poster.principal:
         classes = tuple(poster.classes)
         draft = AnnouncementDraft(step="seen", text=text, image=image, classes=classes)
@@ -179,7 +180,7 @@ async def edit(ctx: Context, tap: EditAnnouncement) -> None:
         return
     _, draft = writing
     ctx.save_flow(AnnouncementDraft(image=draft.image))
-    ctx.reply(texts.ANNOUNCE_ASK_TEXT.format(limit=texts.ANNOUNCE_LIMIT), edit=True)
+    ctx.reply(texts.ANNOUNCE_ASK_TEXT.format(limit=vi_number(texts.ANNOUNCE_LIMIT)), edit=True)
 
 
 async def cancel(ctx: Context, tap: CancelAnnouncement) -> None:
@@ -251,7 +252,7 @@ async def _preview(ctx: Context, poster: Poster, draft: AnnouncementDraft) -> No
     audience = await audience_for(ctx.session, poster.school, targets, settings)
     lines = [audience_summary(scope, audience)]
     if audience.unreachable:
-        lines.append(texts.AUDIENCE_UNREACHABLE.format(count=audience.unreachable))
+        lines.append(texts.AUDIENCE_UNREACHABLE.format(count=vi_number(audience.unreachable)))
     if draft.seen:
         lines.append(texts.AUDIENCE_WITH_SEEN)
     if quiet := quiet_until(poster.school, settings, ctx.now):
@@ -288,4 +289,4 @@ async def send(ctx: Context, tap: SendAnnouncement) -> None:
     # the audience just counted is the one it goes to: not built a second time by `post`
     broadcast = await post(ctx.session, posted, settings, ctx.now, recipients=audience.recipients)
     ctx.end_flow()
-    ctx.reply(texts.ANNOUNCE_QUEUED.format(total=broadcast.recipients), edit=True)
+    ctx.reply(texts.ANNOUNCE_QUEUED.format(total=vi_number(broadcast.recipients)), edit=True)

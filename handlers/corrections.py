@@ -16,6 +16,7 @@ from bot.channels.base import Choice
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
 from bot.models import SealedSender, Ticket
+from bot.numbers import vi_number
 from handlers import texts
 from handlers.my_data import Case, MyData, correctable
 from handlers.tickets.intake import FIELD_LIMIT
@@ -131,7 +132,7 @@ async def typed(ctx: Context) -> None:
         ctx.reply(
             texts.FEEDBACK_TOO_SHORT
             if too_short
-            else texts.FEEDBACK_TOO_LONG.format(limit=FIELD_LIMIT)
+            else texts.FEEDBACK_TOO_LONG.format(limit=vi_number(FIELD_LIMIT))
         )
         return
     ctx.save_flow(state.model_copy(update={"value": words}))

@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.channels.base import Outbound, platform_of
+from bot.numbers import vi_number
 from bot.routing import JobContext
 from bot.settings import Settings
 from bot.unit_of_work import Message
@@ -214,7 +215,9 @@ def _cases_text(cases: Sequence[Case], day: Callable[[datetime], str]) -> list[s
         )
         lines.append(
             texts.MY_COPY_CASE_WHO.format(
-                name=case.name or "–", contact=case.contact or "–", photos=len(case.photos)
+                name=case.name or "–",
+                contact=case.contact or "–",
+                photos=vi_number(len(case.photos)),
             )
         )
         lines.append(texts.MY_COPY_CASE_TEXT.format(text=case.text or "–"))

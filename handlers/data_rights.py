@@ -32,6 +32,7 @@ from bot.models import (
     WaveInvite,
     WebChatMessage,
 )
+from bot.numbers import vi_number
 from handlers import notice, texts
 from handlers.corrections import correction_choices
 from handlers.data_copy import SendMyData
@@ -99,8 +100,8 @@ async def show_my_data(ctx: Context) -> None:
         label = texts.WITHDRAW if state == "granted" else texts.GRANT
         label = label.format(purpose=texts.PURPOSE_NAMES[purpose])
         choices.append(choice(ChangeConsent(purpose, grant=state != "granted"), label))
-    lines.append(texts.MY_DATA_SURVEYS.format(count=data.answered))
-    lines.append(texts.MY_DATA_TICKETS.format(count=len(data.cases)))
+    lines.append(texts.MY_DATA_SURVEYS.format(count=vi_number(data.answered)))
+    lines.append(texts.MY_DATA_TICKETS.format(count=vi_number(len(data.cases))))
     lines += [_case_line(case) for case in data.cases]
     agreed = [d.notice_id for d in latest.values() if d is not None and d.granted]
     newer = any(notice.date_of(agreed_to) != notice.CURRENT.date_text for agreed_to in agreed)

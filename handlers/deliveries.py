@@ -20,6 +20,7 @@ from bot.models import (
     Membership,
     OutboxMessage,
 )
+from bot.numbers import vi_number
 from bot.routing import JobContext
 from handlers import texts
 from handlers.audience import school_class_ids
@@ -103,17 +104,17 @@ async def report_text(session: AsyncSession, broadcast: Broadcast) -> str:
     with seen counts if asked; only what the platform confirmed counts as sent."""
     counts = await tally(session, broadcast.id, failures=SHOWN_FAILURES)
     text = texts.REPORT.format(
-        title=broadcast.title, delivered=counts.delivered, total=counts.total
+        title=broadcast.title, delivered=vi_number(counts.delivered), total=vi_number(counts.total)
     )
     if failed := counts.missed:
         listed = ", ".join(_failure_name(f) for f in counts.failures)
         if failed > len(counts.failures):
-            listed += texts.REPORT_MORE.format(count=failed - len(counts.failures))
-        text += texts.REPORT_FAILED.format(count=failed, names=listed)
+            listed += texts.REPORT_MORE.format(count=vi_number(failed - len(counts.failures)))
+        text += texts.REPORT_FAILED.format(count=vi_number(failed), names=listed)
     if counts.unconfirmed:
-        text += texts.REPORT_UNCONFIRMED.format(count=counts.unconfirmed)
+        text += texts.REPORT_UNCONFIRMED.format(count=vi_number(counts.unconfirmed))
     if counts.waiting:
-        text += texts.REPORT_WAITING.format(count=counts.waiting)
+        text += texts.REPORT_WAITING.format(count=vi_number(counts.waiting))
     text += "."
     if counts.unconfirmed:
         text += texts.REPORT_UNCONFIRMED_NOTE
@@ -154,7 +155,9 @@ async def _seen_lines(session: AsyncSession, broadcast: Broadcast) -> str:
     )
     return ", ".join(
         texts.REPORT_SEEN_LINE.format(
-            class_name=names[c], seen=seen.get(c, 0), parents=parents.get(c, 0)
+            class_name=names[c],
+            seen=vi_number(seen.get(c, 0)),
+            parents=vi_number(parents.get(c, 0)),
         )
         for c in class_ids
         if c in names

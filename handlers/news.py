@@ -15,6 +15,7 @@ from sqlalchemy import select
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
 from bot.models import Broadcast, NewsPost
+from bot.numbers import vi_number
 from handlers import texts
 from handlers.confirm import ask_to_confirm, cancel_confirmation, take_confirmed
 from handlers.posters import Poster, poster_of
@@ -125,7 +126,7 @@ async def new_post(ctx: Context, tap: NewsNew) -> None:
     """Starts writing a new post (a principal only)."""
     if await _principal(ctx) is not None:
         ctx.start_flow(NEWS_POST, NewsDraft())
-        ctx.reply(texts.NEWS_ASK_TITLE.format(limit=texts.NEWS_TITLE_LIMIT))
+        ctx.reply(texts.NEWS_ASK_TITLE.format(limit=vi_number(texts.NEWS_TITLE_LIMIT)))
 
 
 async def view(ctx: Context, tap: NewsView) -> None:
@@ -189,15 +190,15 @@ async def typed(ctx: Context) -> None:
     text = ctx.inbound.text.strip()
     if draft.step == "title":
         if not text or len(text) > texts.NEWS_TITLE_LIMIT:
-            ctx.reply(texts.NEWS_TOO_LONG.format(limit=texts.NEWS_TITLE_LIMIT))
+            ctx.reply(texts.NEWS_TOO_LONG.format(limit=vi_number(texts.NEWS_TITLE_LIMIT)))
         elif await _title_taken(ctx, poster, text):
             ctx.reply(texts.NEWS_TITLE_TAKEN)
         else:
             ctx.save_flow(NewsDraft(step="text", title=text))
-            ctx.reply(texts.NEWS_ASK_TEXT.format(limit=texts.NEWS_TEXT_LIMIT))
+            ctx.reply(texts.NEWS_ASK_TEXT.format(limit=vi_number(texts.NEWS_TEXT_LIMIT)))
     elif draft.step == "text":
         if not text or len(text) > texts.NEWS_TEXT_LIMIT:
-            ctx.reply(texts.NEWS_TOO_LONG.format(limit=texts.NEWS_TEXT_LIMIT))
+            ctx.reply(texts.NEWS_TOO_LONG.format(limit=vi_number(texts.NEWS_TEXT_LIMIT)))
         else:
             ctx.save_flow(draft.model_copy(update={"step": "link", "text": text}))
             ctx.reply(texts.NEWS_ASK_LINK, [choice(NewsNoLink(), texts.SKIP)])
@@ -279,7 +280,7 @@ async def _publish(
     )
     if when == "now":
         broadcast = await post(ctx.session, draft, settings, ctx.now)
-        ctx.reply(texts.ANNOUNCE_QUEUED.format(total=broadcast.recipients), edit=True)
+        ctx.reply(texts.ANNOUNCE_QUEUED.format(total=vi_number(broadcast.recipients)), edit=True)
         return
     zone = ZoneInfo(settings.timezone)
     at = next_morning(ctx.now, zone, monday=when == "wk")

@@ -26,6 +26,7 @@ from bot.delivery.broadcasts import Recipient, cancel_waiting, release
 from bot.delivery.quiet import QuietHours
 from bot.interactions import choice
 from bot.models import Broadcast, Classroom, CompletionReceipt, NewsPost, School, Wave, WaveInvite
+from bot.numbers import vi_number
 from bot.routing import JobContext
 from bot.settings import Settings
 from handlers import texts
@@ -213,12 +214,12 @@ def audience_summary(scope: str, audience: Audience) -> str:
     """The preview's "Gửi tới: … (25 tin)." line, and how many parents have not consented."""
     text = texts.AUDIENCE_LINE.format(
         scope=scope,
-        parents=audience.parents,
-        groups=audience.groups,
-        total=len(audience.recipients),
+        parents=vi_number(audience.parents),
+        groups=vi_number(audience.groups),
+        total=vi_number(len(audience.recipients)),
     )
     if audience.without_consent:
-        text += texts.AUDIENCE_NO_CONSENT.format(count=audience.without_consent)
+        text += texts.AUDIENCE_NO_CONSENT.format(count=vi_number(audience.without_consent))
     return text
 
 

@@ -61,19 +61,23 @@ async def wave_score_text(
         answered, invited = await wave_progress(session, wave.id)
         rate = percent(100 * answered / invited if invited else None)
         header = texts.RESULTS_HEADER.format(
-            title=wave.title, answered=answered, invited=invited, rate=rate
+            title=wave.title, answered=vi_number(answered), invited=vi_number(invited), rate=rate
         )
         return header + "\n" + texts.RESULTS_AFTER_CLOSE
     score = await score_of(session, catalog, wave, method, min_group)
     header = texts.RESULTS_HEADER.format(
         title=wave.title,
-        answered=score.respondents,
-        invited=score.invited,
+        answered=vi_number(score.respondents),
+        invited=vi_number(score.invited),
         rate=percent(score.participation_rate),
     )
     hidden = mark(min_group)
     if score.suppressed:
-        return header + "\n" + texts.RESULTS_SUPPRESSED.format(n=score.respondents, mark=hidden)
+        return (
+            header
+            + "\n"
+            + texts.RESULTS_SUPPRESSED.format(n=vi_number(score.respondents), mark=hidden)
+        )
     lines = [header]
     lines += [
         texts.RESULTS_ELEMENT.format(title=element.title, index=percent_or(element.index, hidden))
@@ -107,7 +111,7 @@ def grade_figures(grade: GradeFigures, hidden: str) -> str:
     score = grade.score
     if score.suppressed:
         return hidden
-    parts = [texts.GRADE_RESPONSES.format(n=score.respondents)]
+    parts = [texts.GRADE_RESPONSES.format(n=vi_number(score.respondents))]
     if score.elements:
         parts.append(texts.GRADE_OVERALL.format(index=percent_or(score.overall_index, hidden)))
     if grade.asks_overall:

@@ -22,6 +22,7 @@ from bot.models import (
     WaveClass,
     WaveInvite,
 )
+from bot.numbers import vi_number
 from bot.routing import JobContext
 from bot.settings import Settings
 from handlers import texts
@@ -279,8 +280,8 @@ async def staff_menu(ctx: Context) -> None:
         lines.append(
             texts.STAFF_WAVE_LINE.format(
                 title=wave.title,
-                answered=answered,
-                invited=invited,
+                answered=vi_number(answered),
+                invited=vi_number(invited),
                 closes=closes.strftime("%d/%m"),
             )
         )
@@ -388,7 +389,9 @@ async def open_previewed(ctx: Context, tap: WaveOpen) -> None:
         settings=ctx.services.settings,
         class_ids=targets,
     )
-    done = texts.STAFF_LAUNCHED.format(title=wave.title, closes=_day(ctx, closes), invited=invited)
+    done = texts.STAFF_LAUNCHED.format(
+        title=wave.title, closes=_day(ctx, closes), invited=vi_number(invited)
+    )
     ctx.reply(done, edit=True)
 
 
@@ -446,15 +449,15 @@ async def _preview(ctx: Context, poster: Poster, draft: WaveDraft, *, edit: bool
         ctx.reply(texts.WAVE_NOT_YOURS)
         return
     survey = ctx.services.catalog.latest(draft.survey)
-    count = len(await invitees(ctx.session, targets or list(poster.classes)))
+    parents = vi_number(len(await invitees(ctx.session, targets or list(poster.classes))))
     preview = texts.STAFF_WAVE_PREVIEW.format(
         title=survey.title,
         scope=await scope_name(ctx.session, poster.school, targets),
         opens=_day(ctx, ctx.now),
         closes=_day(ctx, ctx.now + timedelta(days=draft.days)),
-        invited=count,
+        invited=parents,
     )
-    confirm = choice(WaveOpen(), texts.STAFF_OPEN_AND_INVITE.format(invited=count))
+    confirm = choice(WaveOpen(), texts.STAFF_OPEN_AND_INVITE.format(invited=parents))
     ask_to_confirm(ctx, draft, preview, [confirm], choice(WaveCancel(), texts.CANCEL), edit=edit)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Context
 from bot.models import Authority, Officer, StaffInvite
+from bot.numbers import vi_number
 from handlers import texts
 from handlers.authorities.scope import schools_beneath
 from handlers.codes import STAFF_CODE_LENGTH, new_code
@@ -54,4 +55,4 @@ async def grant_officer(ctx: Context, invite: StaffInvite) -> None:
         )
     authority = await ctx.session.get(Authority, invite.authority_id)
     name = authority.name if authority is not None else ""
-    ctx.reply(texts.OFFICER_WELCOME.format(authority=name, schools=len(schools)))
+    ctx.reply(texts.OFFICER_WELCOME.format(authority=name, schools=vi_number(len(schools))))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.numbers import vi_number
 from bot.reports.model import BarChart, Cell, Line, Series, Sheet
 from handlers import texts
 from handlers.reports.authority import BAND_WIDTH, AuthorityFigures, SchoolRow, UnitRow
@@ -31,12 +32,12 @@ def authority_text(view: AuthorityFigures, min_group: int) -> str:
     ten); every school is in the files."""
     average = view.average
     bands = "; ".join(
-        texts.REPORT_AUTHORITY_BAND.format(label=band.label, count=band.count)
+        texts.REPORT_AUTHORITY_BAND.format(label=band.label, count=vi_number(band.count))
         for band in view.bands
     )
     lines = [
         texts.REPORT_AUTHORITY_HEADER.format(
-            authority=view.name, period=period_label(view.period), count=len(view.rows)
+            authority=view.name, period=period_label(view.period), count=vi_number(len(view.rows))
         ),
         texts.REPORT_AUTHORITY_AVERAGE.format(
             index=percent(average.overall),
@@ -52,7 +53,7 @@ def authority_text(view: AuthorityFigures, min_group: int) -> str:
     lines += ["", texts.REPORT_AUTHORITY_RANKING]
     lines += [_school_line(row, view.target, min_group) for row in view.rows[:SHOWN]]
     if len(view.rows) > SHOWN:
-        lines.append(texts.REPORT_AUTHORITY_MORE.format(count=len(view.rows) - SHOWN))
+        lines.append(texts.REPORT_AUTHORITY_MORE.format(count=vi_number(len(view.rows) - SHOWN)))
     return "\n".join(lines)
 
 
@@ -60,8 +61,8 @@ def _unit_line(unit: UnitRow, hidden: str) -> str:
     return texts.REPORT_AUTHORITY_UNIT.format(
         name=unit.name,
         index=percent_or(unit.figures.overall, hidden),
-        schools=unit.schools,
-        met=unit.met,
+        schools=vi_number(unit.schools),
+        met=vi_number(unit.met),
     )
 
 
@@ -71,7 +72,7 @@ def _school_line(row: SchoolRow, target: int, min_group: int) -> str:
         index = texts.REPORT_AUTHORITY_NO_RESPONSES if none else mark(min_group)
     else:
         index = percent(row.overall)
-    turnout = f"{row.answered}/{row.invited}" if row.invited else "–"
+    turnout = f"{vi_number(row.answered or 0)}/{vi_number(row.invited)}" if row.invited else "–"
     if row.turnout is not None:
         turnout += f" ({percent(row.turnout)})"
     return texts.REPORT_AUTHORITY_SCHOOL.format(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.numbers import vi_number
 from bot.reports.metrics import NO_BREAK
 from bot.reports.model import Block, Columns, Document, Letterhead, Para, Table
 from handlers import texts
@@ -88,7 +89,10 @@ def _survey_blocks(
     hidden = mark(min_group)
     if score.suppressed:
         text = texts.DOCX_SURVEY_SUPPRESSED.format(
-            answered=survey.answered, invited=survey.invited, n=score.respondents, mark=hidden
+            answered=vi_number(survey.answered),
+            invited=vi_number(survey.invited),
+            n=vi_number(score.respondents),
+            mark=hidden,
         )
         return [Para(text, indent=True), *_note(survey)]
     overall = score.overall_index
@@ -96,8 +100,8 @@ def _survey_blocks(
     blocks: list[Block] = [
         Para(
             texts.DOCX_SURVEY.format(
-                answered=survey.answered,
-                invited=survey.invited,
+                answered=vi_number(survey.answered),
+                invited=vi_number(survey.invited),
                 satisfied=percent_or(score.overall_question_index, hidden),
                 overall=percent_or(overall, hidden),
                 target=figures.target,
@@ -111,7 +115,7 @@ def _survey_blocks(
     if survey.changed and survey.previous is not None:
         previous = texts.REPORT_PREVIOUS[figures.period.kind]
         blocks.append(Para(texts.DOCX_NOT_COMPARED.format(previous=previous), indent=True))
-    wishes = [texts.REPORT_WISH.format(label=w, count=n) for w, n in top_wishes(survey)]
+    wishes = [texts.REPORT_WISH.format(label=w, count=vi_number(n)) for w, n in top_wishes(survey)]
     if survey.wishes_withheld:
         wishes = [hidden]
     if wishes:
@@ -139,13 +143,13 @@ def _elements_table(figures: SchoolFigures, survey: SurveyFigures, hidden: str) 
 def _tickets(figures: SchoolFigures) -> Para:
     kpis = figures.tickets
     text = texts.DOCX_TICKETS.format(
-        received=kpis.received,
+        received=vi_number(kpis.received),
         acknowledged=percent(kpis.acknowledged_share),
-        due=kpis.due,
-        on_time=kpis.on_time,
+        due=vi_number(kpis.due),
+        on_time=vi_number(kpis.on_time),
         rate=percent(kpis.on_time_rate),
-        open=sum(kpis.open_by_age),
-        overdue=kpis.overdue_open,
+        open=vi_number(sum(kpis.open_by_age)),
+        overdue=vi_number(kpis.overdue_open),
         until=texts.DOCX_TICKETS_UNTIL_DAY.format(day=day_text(kpis.as_of))
         if kpis.until_today(figures.period.end)
         else texts.DOCX_TICKETS_UNTIL_END,
@@ -156,11 +160,11 @@ def _tickets(figures: SchoolFigures) -> Para:
 def _news(figures: SchoolFigures) -> Para:
     outreach = figures.outreach
     text = texts.DOCX_NEWS.format(
-        news=outreach.news,
-        announcements=outreach.announcements,
-        delivered=outreach.delivered,
-        recipients=outreach.recipients,
-        met=outreach.weeks_met,
+        news=vi_number(outreach.news),
+        announcements=vi_number(outreach.announcements),
+        delivered=vi_number(outreach.delivered),
+        recipients=vi_number(outreach.recipients),
+        met=vi_number(outreach.weeks_met),
         weeks=outreach.weeks,
     )
     return Para(text, indent=True)

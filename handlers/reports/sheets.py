@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.numbers import vi_number
 from bot.reports.model import Cell, Percent, Sheet
 from handlers import texts
 from handlers.reports.figures import SchoolFigures, SurveyFigures
@@ -223,7 +224,7 @@ def _turnout(figures: SchoolFigures, min_group: int) -> list[list[Cell]]:
             for c in survey.classes
         ]
         if survey.hidden_classes:
-            hidden = texts.ROW_HIDDEN.format(count=survey.hidden_classes, min=min_group)
+            hidden = texts.ROW_HIDDEN.format(count=vi_number(survey.hidden_classes), min=min_group)
             rows.append([survey.title, hidden])
         rows.append(
             [survey.title, texts.ROW_TOTAL, survey.answered, survey.invited, pct(survey.turnout)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.numbers import vi_number
 from handlers import texts
 from handlers.reports.figures import SchoolFigures, SurveyFigures
 from handlers.reports.small_groups import mark
@@ -34,16 +35,22 @@ def survey_lines(survey: SurveyFigures, figures: SchoolFigures, min_group: int) 
     if survey.invited:
         lines.append(
             texts.REPORT_TURNOUT.format(
-                answered=survey.answered, invited=survey.invited, rate=percent(survey.turnout)
+                answered=vi_number(survey.answered),
+                invited=vi_number(survey.invited),
+                rate=percent(survey.turnout),
             )
         )
     classes = [
-        texts.REPORT_CLASS.format(name=c.name, answered=c.answered, invited=c.invited)
+        texts.REPORT_CLASS.format(
+            name=c.name, answered=vi_number(c.answered), invited=vi_number(c.invited)
+        )
         for c in survey.classes
     ]
     if survey.hidden_classes:
         classes.append(
-            texts.REPORT_CLASSES_HIDDEN.format(count=survey.hidden_classes, min=min_group)
+            texts.REPORT_CLASSES_HIDDEN.format(
+                count=vi_number(survey.hidden_classes), min=min_group
+            )
         )
     if classes:
         lines.append(texts.REPORT_CLASSES.format(classes="; ".join(classes)))
@@ -53,11 +60,15 @@ def survey_lines(survey: SurveyFigures, figures: SchoolFigures, min_group: int) 
         lines.append(texts.REPORT_OPEN_WAVES)
     if score.suppressed:
         if score.respondents or not survey.open_waves:
-            lines.append(texts.REPORT_SUPPRESSED.format(n=score.respondents, mark=hidden))
+            lines.append(
+                texts.REPORT_SUPPRESSED.format(n=vi_number(score.respondents), mark=hidden)
+            )
         return lines
     previous = texts.REPORT_PREVIOUS[figures.period.kind]
     lines.append(
-        texts.REPORT_RESPONSES.format(n=score.respondents, target=figures.target, previous=previous)
+        texts.REPORT_RESPONSES.format(
+            n=vi_number(score.respondents), target=figures.target, previous=previous
+        )
     )
     for element in score.elements:
         lines.append(
@@ -90,7 +101,7 @@ def survey_lines(survey: SurveyFigures, figures: SchoolFigures, min_group: int) 
             texts.REPORT_GRADE.format(title=grade.title, figures=grade_figures(grade, hidden))
             for grade in survey.grades
         ]
-    wishes = [texts.REPORT_WISH.format(label=w, count=n) for w, n in top_wishes(survey)]
+    wishes = [texts.REPORT_WISH.format(label=w, count=vi_number(n)) for w, n in top_wishes(survey)]
     if survey.wishes_withheld:
         wishes = [hidden]
     if wishes:
@@ -116,11 +127,11 @@ def tickets_line(figures: SchoolFigures) -> str:
         else ""
     )
     return texts.REPORT_TICKETS.format(
-        received=kpis.received,
-        due=kpis.due,
-        on_time=kpis.on_time,
+        received=vi_number(kpis.received),
+        due=vi_number(kpis.due),
+        on_time=vi_number(kpis.on_time),
         rate=percent(kpis.on_time_rate),
-        overdue=kpis.overdue_open,
+        overdue=vi_number(kpis.overdue_open),
         oldest=oldest,
         until=until,
     )
@@ -132,17 +143,16 @@ def news_line(figures: SchoolFigures) -> str:
         met = outreach.target_met
         target = texts.REPORT_NEWS_WEEK_MET if met else texts.REPORT_NEWS_WEEK_MISSED
     else:
-        target = texts.REPORT_NEWS_WEEKS.format(met=outreach.weeks_met, weeks=outreach.weeks)
-    delivered = (
-        texts.REPORT_NEWS_DELIVERED.format(
-            delivered=outreach.delivered, recipients=outreach.recipients
+        target = texts.REPORT_NEWS_WEEKS.format(
+            met=vi_number(outreach.weeks_met), weeks=outreach.weeks
+        )
+    return texts.REPORT_NEWS.format(
+        news=vi_number(outreach.news),
+        target=target,
+        announcements=vi_number(outreach.announcements),
+        delivered=texts.REPORT_NEWS_DELIVERED.format(
+            delivered=vi_number(outreach.delivered), recipients=vi_number(outreach.recipients)
         )
         if outreach.recipients
-        else ""
-    )
-    return texts.REPORT_NEWS.format(
-        news=outreach.news,
-        target=target,
-        announcements=outreach.announcements,
-        delivered=delivered,
+        else "",
     )

@@ -11,6 +11,7 @@ from bot.channels.base import Choice
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
 from bot.models import Ticket
+from bot.numbers import vi_number
 from bot.routing import JobContext
 from bot.unit_of_work import UnitOfWork
 from handlers import texts
@@ -187,7 +188,7 @@ async def add_typed(ctx: Context) -> None:
         await _add(ctx, ticket, texts.INFO_PHOTO)
         ctx.reply(texts.FEEDBACK_INFO_ADDED.format(number=number_of(ticket)))
     elif not (words := ctx.inbound.text.strip()) or len(words) > TEXT_LIMIT:
-        ctx.reply(texts.FEEDBACK_TOO_LONG.format(limit=TEXT_LIMIT))
+        ctx.reply(texts.FEEDBACK_TOO_LONG.format(limit=vi_number(TEXT_LIMIT)))
     else:
         await _add(ctx, ticket, words)
         ctx.end_flow()

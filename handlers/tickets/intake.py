@@ -12,6 +12,7 @@ from pydantic import field_validator
 from bot.channels.base import Choice
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
+from bot.numbers import vi_number
 from handlers import notice, texts
 from handlers.authorities.scope import handling_officers
 from handlers.authorities.tree import managing_authority
@@ -255,7 +256,7 @@ async def typed(ctx: Context) -> None:
             ctx.reply(
                 texts.FEEDBACK_TOO_SHORT
                 if len(words) < 2
-                else texts.FEEDBACK_TOO_LONG.format(limit=FIELD_LIMIT)
+                else texts.FEEDBACK_TOO_LONG.format(limit=vi_number(FIELD_LIMIT))
             )
             return
         draft = draft.model_copy(update={step: words})
@@ -266,7 +267,7 @@ async def typed(ctx: Context) -> None:
             ctx.reply(texts.FEEDBACK_TOO_SHORT)
             return
         if len(words) > TEXT_LIMIT:
-            ctx.reply(texts.FEEDBACK_TOO_LONG.format(limit=TEXT_LIMIT))
+            ctx.reply(texts.FEEDBACK_TOO_LONG.format(limit=vi_number(TEXT_LIMIT)))
             return
         draft = draft.model_copy(update={"text": words})
     else:
@@ -294,11 +295,15 @@ async def _update(ctx: Context, draft: FeedbackDraft, **values: object) -> None:
 
 async def _attach(ctx: Context, draft: FeedbackDraft, media: str) -> None:
     if len(draft.photos) >= PHOTO_LIMIT:
-        ctx.reply(texts.FEEDBACK_TOO_MANY_PHOTOS.format(limit=PHOTO_LIMIT))
+        ctx.reply(texts.FEEDBACK_TOO_MANY_PHOTOS.format(limit=vi_number(PHOTO_LIMIT)))
         return
     draft = draft.model_copy(update={"photos": (*draft.photos, media)})
     ctx.save_flow(draft)
-    ctx.reply(texts.FEEDBACK_PHOTO_ADDED.format(count=len(draft.photos), limit=PHOTO_LIMIT))
+    ctx.reply(
+        texts.FEEDBACK_PHOTO_ADDED.format(
+            count=vi_number(len(draft.photos)), limit=vi_number(PHOTO_LIMIT)
+        )
+    )
     if next_step(draft) not in ("name", "contact", "text"):
         await _ask(ctx, draft)  # shows the step's choices again
 
@@ -359,7 +364,7 @@ def _question(step: str, draft: FeedbackDraft, places: list[Place]) -> tuple[str
         prompts = {
             "name": texts.FEEDBACK_ASK_NAME,
             "contact": texts.FEEDBACK_ASK_CONTACT,
-            "text": texts.FEEDBACK_ASK_TEXT.format(photos=PHOTO_LIMIT),
+            "text": texts.FEEDBACK_ASK_TEXT.format(photos=vi_number(PHOTO_LIMIT)),
         }
         return prompts[step], []
     return _review(draft), [choice(SendFeedback(), texts.FEEDBACK_SEND)]
@@ -389,7 +394,7 @@ def _review(draft: FeedbackDraft) -> str:
         topic=texts.TOPIC_NAMES[draft.topic],
         sender=sender,
         text=draft.text,
-        photos=len(draft.photos),
+        photos=vi_number(len(draft.photos)),
     )
 
 

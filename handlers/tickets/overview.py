@@ -14,6 +14,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import School, Ticket
+from bot.numbers import vi_number
 from handlers import texts
 from handlers.authorities.scope import OfficerScope
 from handlers.tickets.rules import PENDING
@@ -57,18 +58,18 @@ async def school_tickets(
 async def overview_text(session: AsyncSession, scope: OfficerScope, today: date) -> str:
     """The counts as the officer reads them in /phieu."""
     schools = await school_tickets(session, scope, today)
-    lines = [texts.OVERVIEW_HEADER.format(schools=len(scope.schools))]
+    lines = [texts.OVERVIEW_HEADER.format(schools=vi_number(len(scope.schools)))]
     lines += [
         texts.OVERVIEW_LINE.format(
             name=s.name,
-            open=s.open,
-            overdue=texts.OVERVIEW_OVERDUE.format(count=s.overdue) if s.overdue else "",
-            answered=s.answered,
+            open=vi_number(s.open),
+            overdue=texts.OVERVIEW_OVERDUE.format(count=vi_number(s.overdue)) if s.overdue else "",
+            answered=vi_number(s.answered),
         )
         for s in schools[:SHOWN_SCHOOLS]
     ]
     if len(schools) > SHOWN_SCHOOLS:
-        lines.append(texts.OVERVIEW_MORE.format(count=len(schools) - SHOWN_SCHOOLS))
+        lines.append(texts.OVERVIEW_MORE.format(count=vi_number(len(schools) - SHOWN_SCHOOLS)))
     if not schools:
         lines.append(texts.OVERVIEW_NONE)
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from bot.channels.base import Choice, Outbound
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
 from bot.models import Classroom, Person, SealedSender, Ticket
+from bot.numbers import vi_number
 from handlers import texts
 from handlers.confirm import ask_to_confirm, cancel_confirmation, take_confirmed
 from handlers.tickets.access import Staff, school_staff, staff_names, staff_of
@@ -177,10 +178,10 @@ async def queue(ctx: Context) -> None:
         ctx.reply(overview or texts.QUEUE_EMPTY)
         return
     lines = [overview + "\n"] if overview else []
-    lines.append(texts.QUEUE_HEADER.format(count=len(tickets)))
+    lines.append(texts.QUEUE_HEADER.format(count=vi_number(len(tickets))))
     lines += [_queue_line(ticket, staff, terms, today) for ticket in tickets[:QUEUE_SIZE]]
     if len(tickets) > QUEUE_SIZE:
-        lines.append(texts.QUEUE_MORE.format(count=len(tickets) - QUEUE_SIZE))
+        lines.append(texts.QUEUE_MORE.format(count=vi_number(len(tickets) - QUEUE_SIZE)))
     choices = [choice(TicketView(t.id), number_of(t)) for t in tickets[:QUEUE_SIZE]]
     ctx.reply("\n".join(lines), choices)
 
@@ -235,7 +236,7 @@ async def note_typed(ctx: Context) -> None:
     if offered is None:
         ctx.end_flow()
     elif not note or len(note) > TEXT_LIMIT:
-        ctx.reply(texts.STAFF_NOTE_EMPTY.format(limit=TEXT_LIMIT))
+        ctx.reply(texts.STAFF_NOTE_EMPTY.format(limit=vi_number(TEXT_LIMIT)))
     elif not status:
         ctx.end_flow()
         await _message_sender(ctx, *offered, note)
@@ -357,7 +358,9 @@ async def show_photos(ctx: Context, tap: TicketPhotos) -> None:
     _, ticket, _ = offered
     number = number_of(ticket)
     for index, media in enumerate(ticket.photos, start=1):
-        caption = texts.STAFF_PHOTO.format(index=index, count=len(ticket.photos), number=number)
+        caption = texts.STAFF_PHOTO.format(
+            index=index, count=vi_number(len(ticket.photos)), number=number
+        )
         ctx.replies.append(Outbound(ctx.inbound.chat_id, caption, image=media))
 
 
@@ -409,7 +412,7 @@ def _offers(staff: Staff, ticket: Ticket, terms: Terms) -> list[tuple[Button, st
     formal = ticket.kind in NAMED_KINDS and not ticket.anonymous
     by_authority = ticket.handled_by == HANDLED_BY_AUTHORITY
     t = ticket.id
-    photos = texts.SHOW_PHOTOS.format(count=len(ticket.photos))
+    photos = texts.SHOW_PHOTOS.format(count=vi_number(len(ticket.photos)))
     wanted: list[tuple[Button, str, bool]] = [
         (TicketTake(t), texts.TAKE, acting and status in PENDING and not mine),
         (TicketAccept(t), texts.ACCEPT, leads and status == "received" and ticket.kind != "gop_y"),

@@ -95,16 +95,22 @@ def kpi_text(kpis: TicketKpis, start: date, end: date, terms: Terms) -> str:
         [
             _kpi_header(kpis, start, end, terms),
             texts.KPI_RECEIVED.format(
-                received=kpis.received, acknowledged=percent(kpis.acknowledged_share)
+                received=vi_number(kpis.received), acknowledged=percent(kpis.acknowledged_share)
             ),
             texts.KPI_ON_TIME.format(
-                on_time=kpis.on_time, due=kpis.due, rate=percent(kpis.on_time_rate)
+                on_time=vi_number(kpis.on_time),
+                due=vi_number(kpis.due),
+                rate=percent(kpis.on_time_rate),
             ),
-            texts.KPI_NOTIFIED.format(concluded=kpis.concluded, share=percent(kpis.notified_share)),
+            texts.KPI_NOTIFIED.format(
+                concluded=vi_number(kpis.concluded), share=percent(kpis.notified_share)
+            ),
             texts.KPI_OPEN.format(
-                open=sum(kpis.open_by_age), overdue=kpis.overdue_open, ages=kpis.open_by_age
+                open=vi_number(sum(kpis.open_by_age)),
+                overdue=vi_number(kpis.overdue_open),
+                ages=[vi_number(age) for age in kpis.open_by_age],
             ),
-            texts.KPI_RATING.format(mean=mean, ratings=kpis.ratings),
+            texts.KPI_RATING.format(mean=mean, ratings=vi_number(kpis.ratings)),
         ]
     )
 

@@ -27,7 +27,7 @@ async def test_a_teacher_previews_confirms_and_gets_the_delivery_report(
     other_class = await parent(app, memory, clock, setup, "p4", "Chồi 1")
 
     await teacher.says("/thongbao")
-    assert teacher.last_reply == texts.ANNOUNCE_ASK_TEXT.format(limit=texts.ANNOUNCE_LIMIT)
+    assert teacher.last_reply == texts.ANNOUNCE_ASK_TEXT.format(limit="1.500")
     assert teacher.choices == [texts.ANNOUNCE_SENT_LIST, texts.GROUP_LINK]
     await teacher.says(TEXT)  # one class: no need to pick it
     assert teacher.last_reply == texts.ANNOUNCE_ASK_SEEN

@@ -3,7 +3,9 @@ Lòng, is NFC, writes numbers the vi-VN way and never asks a parent to type a sl
 
 from __future__ import annotations
 
+import ast
 import re
+import string
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +14,7 @@ from types import ModuleType
 import pytest
 import yaml
 
+from bot.numbers import vi_number
 from handlers import notice, texts
 from handlers.surveys import intro_text
 from surveys import labels
@@ -154,3 +157,162 @@ def test_no_internal_version_or_code_is_shown() -> None:
     ids = [version.id for version in notice.NOTICES]
     assert [name for name, text in ALL if any(i in text for i in ids)] == []
     assert all("{date}" in text for text in (texts.NOTICE_TITLE, texts.CONSENT_INTRO))
+
+
+# --- i14-polish: head counts grouped the vi-VN way ("1.234"), wherever a text is filled ---
+
+HANDLERS = Path(texts.__file__).parent
+# the fields of the catalogue that carry a count (people, messages, cases, schools) or a limit a
+# person reads ("tối đa 2.000 ký tự"): a count of 1234 must read "1.234", never "1234"
+COUNT_FIELDS = frozenset(
+    {
+        "acknowledged", "ages", "announcements", "answered", "concluded", "count", "delivered",
+        "groups", "invited", "limit", "met", "n", "news", "on_time", "open", "overdue",
+        "parents", "photos", "ratings", "received", "recipients", "schools", "seen", "total",
+    }
+)  # fmt: skip
+# "due" is a day in a ticket's own texts, and a count of tickets in these figures
+DUE_COUNTED = frozenset({"KPI_ON_TIME", "REPORT_TICKETS", "DOCX_TICKETS"})
+# a question's place in its survey ("Câu 3/15"): a survey has a few dozen questions at most
+POSITIONS = frozenset({"QUESTION"})
+# what turns a figure (or a day) into vi-VN text: bot/numbers.py and the helpers built on it
+FORMATTERS = frozenset(
+    {
+        "vi_number", "vi_percent", "percent", "percent_or", "signed", "decimal", "controllers",
+        "day", "day_text", "strftime",
+    }
+)  # fmt: skip
+
+
+def _receiver(call: ast.Call) -> str:
+    """The name a `.format` is called on: "QUESTION" for `texts.QUESTION.format(...)`."""
+    target = call.func.value if isinstance(call.func, ast.Attribute) else call.func
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    return target.id if isinstance(target, ast.Name) else ""
+
+
+def is_vi_text(value: ast.expr, texted: frozenset[str] = frozenset()) -> bool:
+    """Whether an argument is already text: a formatter's result, a literal, a catalogue text
+    (filled in its turn), a name only ever given such text, or a choice between such."""
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, str)
+    if isinstance(value, ast.JoinedStr):
+        return True  # its own figures are checked where it is written
+    if isinstance(value, ast.Name):
+        return value.id in texted
+    if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+        return value.value.id == "texts"
+    if isinstance(value, ast.IfExp):
+        return is_vi_text(value.body, texted) and is_vi_text(value.orelse, texted)
+    if isinstance(value, ast.BoolOp):
+        return all(is_vi_text(v, texted) for v in value.values)
+    if isinstance(value, ast.List | ast.Tuple):
+        return all(is_vi_text(v, texted) for v in value.elts)
+    if isinstance(value, ast.ListComp):
+        return is_vi_text(value.elt, texted)
+    if isinstance(value, ast.Call):
+        func = value.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return name in FORMATTERS or name == "format"
+    return False
+
+
+def _texted_names(tree: ast.AST) -> frozenset[str]:
+    """The local names every assignment of which in the module is vi-VN text."""
+    given: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                given.setdefault(target.id, []).append(node.value)
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign | ast.For | ast.NamedExpr):
+            target = node.target
+            if isinstance(target, ast.Name):
+                given.setdefault(target.id, []).append(ast.Name("?"))  # anything: not sure
+        elif isinstance(node, ast.arg):
+            given.setdefault(node.arg, []).append(ast.Name("?"))
+    return frozenset(name for name, values in given.items() if all(map(is_vi_text, values)))
+
+
+def _last_name(value: ast.expr) -> str:
+    """ "invited" for `row.invited` or `invited`."""
+    if isinstance(value, ast.Attribute):
+        return value.attr
+    return value.id if isinstance(value, ast.Name) else ""
+
+
+def raw_counts(source: str) -> Iterator[tuple[int, str, str]]:
+    """(line, field, argument) for every count filled into a text without vi-VN grouping:
+    a count field of a catalogue text's `.format`, or a count put into an f-string as it is."""
+    tree = ast.parse(source)
+    texted = _texted_names(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FormattedValue):
+            name = _last_name(node.value)
+            if name in COUNT_FIELDS - {"n"} and not node.format_spec:  # "n": a counter too
+                yield node.lineno, name, ast.unparse(node.value)
+            continue
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "format"
+            and _receiver(node) not in POSITIONS
+        ):
+            continue
+        counted = COUNT_FIELDS | ({"due"} if _receiver(node) in DUE_COUNTED else set())
+        for keyword in node.keywords:
+            if keyword.arg in counted and not is_vi_text(keyword.value, texted):
+                yield node.lineno, keyword.arg, ast.unparse(keyword.value)
+
+
+def test_every_count_in_a_text_is_grouped_the_vi_way() -> None:
+    """A count filled raw would read "mời 1234 phụ huynh"; through bot/numbers.py, "1.234"."""
+    found = [
+        f"{path.relative_to(HANDLERS.parent)}:{line}: {{{field}}} = {value}"
+        for path in sorted(HANDLERS.rglob("*.py"))
+        for line, field, value in raw_counts(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_the_count_fields_are_the_catalogues() -> None:
+    """Every field named above is filled somewhere in the catalogue (no stale name)."""
+    used = {field for _, text in ALL for field in fields_of(text)}
+    assert used >= COUNT_FIELDS, COUNT_FIELDS - used
+    assert all(name in vars(texts) for name in DUE_COUNTED)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "texts.STAFF_OPEN_AND_INVITE.format(invited=count)",
+        "texts.REPORT.format(title=t, delivered=counts.delivered, total=counts.total)",
+        "note.format(limit=TEXT_LIMIT)",
+        "texts.X.format(count=len(tickets) - 5)",
+        'turnout = f"{row.answered}/{row.invited}"',
+        "invited = 5\ntexts.STAFF_LAUNCHED.format(invited=invited)",
+    ],
+)
+def test_the_count_check_catches(source: str) -> None:
+    assert list(raw_counts(source))
+
+
+def fields_of(text: str) -> set[str]:
+    """The names a template fills: "ages" for "{ages[0]}"."""
+    return {re.split(r"[.\[]", f)[0] for _, f, _, _ in string.Formatter().parse(text) if f}
+
+
+def test_a_grouped_count_renders_with_a_dot() -> None:
+    """Every catalogue text with a count, filled as the handlers fill it, shows 1234 as 1.234."""
+    counted = [(name, text) for name, text in ALL if fields_of(text) & COUNT_FIELDS]
+    assert len(counted) > 40
+    grouped = vi_number(1234)
+    for name, text in counted:
+        values: dict[str, object] = {
+            f: grouped if f in COUNT_FIELDS else "x" for f in fields_of(text)
+        }
+        if "ages" in values:
+            values["ages"] = [grouped] * 4
+        shown = text.format(**values)
+        assert "1234" not in shown and "1.234" in shown, name

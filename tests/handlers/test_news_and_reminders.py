@@ -109,7 +109,7 @@ async def test_a_principal_writes_a_new_post_with_a_link(
     assert texts.NEWS_EMPTY_LIBRARY.strip() in principal.last_reply
     await principal.taps(texts.NEWS_NEW)
     await principal.says("x" * (texts.NEWS_TITLE_LIMIT + 1))
-    assert principal.last_reply == texts.NEWS_TOO_LONG.format(limit=texts.NEWS_TITLE_LIMIT)
+    assert principal.last_reply == texts.NEWS_TOO_LONG.format(limit="120")
     await principal.says("Miễn giảm học phí trực tuyến")
     await principal.says("Hồ sơ miễn giảm học phí nay nộp trực tuyến, không cần đến trường.")
     assert principal.last_reply == texts.NEWS_ASK_LINK
