@@ -46,5 +46,7 @@ SECOND_KEY: Final = "2"
 
 # Hints shown on their own line under a question.
 MULTI_HINT: Final = "(Chọn tối đa {max}, rồi chọn “" + DONE_LABEL + "”.)"
+# when the question's own text already says how many ("… (chọn tối đa 3)")
+MULTI_DONE_HINT: Final = "(Chọn xong, anh/chị chọn “" + DONE_LABEL + "”.)"
 TEXT_HINT: Final = "(Anh/chị gõ câu trả lời.)"
 OPTIONAL_HINT: Final = " Nếu không có ý kiến, chọn “" + SKIP_LABEL + "”."

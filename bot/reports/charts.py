@@ -23,6 +23,7 @@ from bot.reports.model import BarChart
 
 COLOURS = ("#1f5fbf", "#9db7e3", "#e0a030", "#5a9e6f")
 LINE_COLOURS = ("#c0392b", "#555555")
+EMPTY_NOTE_SIZE = 11  # points: the only words of a chart without bars
 _LABEL_BOX = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}
 _STYLE: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",
@@ -47,8 +48,8 @@ def draw_chart(chart: BarChart) -> Figure:
     return figure
 
 
-def _figure(height: float) -> Figure:
-    figure = Figure(figsize=(8.0, height), dpi=110, layout="constrained")
+def _figure(height: float, width: float = 8.0) -> Figure:
+    figure = Figure(figsize=(width, height), dpi=110, layout="constrained")
     FigureCanvasAgg(figure)  # a renderer to measure the texts with
     return figure
 
@@ -92,12 +93,18 @@ def _bars(chart: BarChart) -> Figure:
 
 
 def _empty(chart: BarChart) -> Figure:
-    """No bars to draw (nothing yet, or too few answers): the title and why, nothing else."""
-    figure = _figure(2.2)
+    """No bars to draw (nothing yet, or too few answers): the title and why, nothing else.
+
+    Only words, so half as wide as a bar chart: a phone shows the picture about 290 px wide,
+    where the words of an 880 px picture would be 5 px high.
+    """
+    figure = _figure(2.6, width=4.0)
     _title(figure, chart.title)
     axes = figure.subplots()
     axes.set_axis_off()
-    note = axes.text(0.5, 0.45, chart.note, ha="center", va="center", color="#555555")
+    note = axes.text(
+        0.5, 0.45, chart.note, ha="center", va="center", color="#555555", fontsize=EMPTY_NOTE_SIZE
+    )
     _fit(figure, note)
     return figure
 

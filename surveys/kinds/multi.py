@@ -16,7 +16,7 @@ from surveys.kinds.base import (
     split_choices,
 )
 from surveys.kinds.choice import DECORATION, ChoiceKind
-from surveys.labels import LABEL_SEPARATOR, MULTI_HINT
+from surveys.labels import LABEL_SEPARATOR, MULTI_DONE_HINT, MULTI_HINT
 
 if TYPE_CHECKING:
     from surveys.schema import Question
@@ -58,7 +58,9 @@ class MultiKind(ChoiceKind):
         return LABEL_SEPARATOR.join(labels.get(part, part) for part in split_choices(value))
 
     def hint(self, question: Question) -> str:
-        """How many may be ticked, and to finish with "Xong"."""
+        """How many may be ticked (unless the question says it), and to finish with "Xong"."""
+        if f"tối đa {question.max_choices}" in question.text.lower():
+            return MULTI_DONE_HINT
         return MULTI_HINT.format(max=question.max_choices)
 
     def validate(self, question: Question) -> None:

@@ -112,3 +112,16 @@ def test_csv_fields_in_each_dialect() -> None:
         "64,00", "4,12", "12", "05/02/2026", "",
     ]  # fmt: skip
     assert csv_text(Percent(64), RFC4180) == "64.00" and csv_text(-2.1, EXCEL_VN) == "-2,10"
+
+
+def test_a_chart_without_bars_is_readable_on_a_phone() -> None:
+    """A phone shows a chat picture about 290 px wide: the words of a chart that is only words
+    (nothing to show yet, or too few answers) stay at least 9 px high there."""
+    note = "Chỉ số hài lòng: ẩn (dưới 5 câu trả lời), để giữ ẩn danh."
+    figure = draw_chart(BarChart(TITLE, [], [], note=note))
+    scale = 290 / figure.bbox.width
+    drawn = drawn_texts(figure)
+    assert {t.get_text().replace("\n", " ") for t in drawn} == {TITLE, note}
+    sizes = [t.get_fontsize() * figure.dpi / 72 * scale for t in drawn]
+    assert min(sizes) >= 9, sizes
+    assert outside(figure) == []

@@ -3,6 +3,7 @@
 import pytest
 
 from surveys.answers import Accepted, parse_answer
+from surveys.catalog import load_catalog
 from surveys.kinds import BUILT_IN, kind_named, kind_of
 from surveys.labels import SKIP_LABEL, SKIPPED
 from surveys.schema import Survey
@@ -48,6 +49,14 @@ def test_built_in_kinds_come_first_in_order() -> None:
 def test_hints(toy: Survey, key: str, hint: str) -> None:
     question = toy.question(key)
     assert kind_of(question).hint(question) == hint
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_a_limit_the_question_states_is_not_said_twice(version: int) -> None:
+    survey = load_catalog().get("preschool_parents", version)
+    [question] = [q for q in survey.questions if q.type == "multi"]
+    shown = f"{question.text}\n{kind_of(question).hint(question)}".lower()
+    assert shown.count("tối đa 3") == 1 and "“xong”" in shown, shown
 
 
 @pytest.mark.parametrize(
