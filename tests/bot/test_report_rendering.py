@@ -122,6 +122,6 @@ def test_a_chart_without_bars_is_readable_on_a_phone() -> None:
     scale = 290 / figure.bbox.width
     drawn = drawn_texts(figure)
     assert {t.get_text().replace("\n", " ") for t in drawn} == {TITLE, note}
-    sizes = [t.get_fontsize() * figure.dpi / 72 * scale for t in drawn]
+    sizes = [float(t.get_fontsize()) * figure.dpi / 72 * scale for t in drawn]
     assert min(sizes) >= 9, sizes
     assert outside(figure) == []
