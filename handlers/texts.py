@@ -59,7 +59,7 @@ JOINED_CLASS = "Cảm ơn anh/chị! Đã ghi nhận anh/chị là phụ huynh l
 STAFF_WELCOME = "Chào thầy/cô! Đã ghi nhận vai trò {role} – {place}. Các lệnh: /trogiup."
 ROLE_NAMES = {"teacher": "giáo viên", "principal": "hiệu trưởng", "officer": "cán bộ"}
 OFFICER_WELCOME = (
-    "Chào thầy/cô! Đã ghi nhận thầy/cô là cán bộ của {authority}: thầy/cô xem số liệu của "
+    "Chào anh/chị! Đã ghi nhận anh/chị là cán bộ của {authority}: anh/chị xem số liệu của "
     "{schools} trường thuộc cơ quan. So sánh các trường: /baocao; các lệnh: /trogiup."
 )
 # managing authorities (handlers/authorities/tree.py)
@@ -903,7 +903,7 @@ REPORT_CHART_NOT_COMPARED = "“–”: không so sánh với {previous} (bộ c
 REPORT_CHART_SUPPRESSED = "Chỉ số hài lòng: {mark}, để giữ ẩn danh."
 REPORT_NOTHING_YET = "Chưa có số liệu."
 
-REPORT_MENU = "Báo cáo – {place}. Thầy/cô chọn kỳ báo cáo:"
+REPORT_MENU = "Báo cáo – {place}. Mời chọn kỳ báo cáo:"
 REPORT_THIS_WEEK = "Tuần này"
 REPORT_LAST_WEEK = "Tuần trước"
 REPORT_PICK_RANGE = "Chọn khoảng ngày"

@@ -37,7 +37,7 @@ async def test_the_officer_personas_compare_the_three_schools_of_the_ward(
     assert "Cán bộ UBND phường Sài Gòn (/baocao, /phieu)" in labels
     ward = ChatUser(app, memory, clock, WARD_OFFICER)
     await ward.says("/baocao")
-    assert ward.last_reply == f"Báo cáo – {DEMO_WARD}. Thầy/cô chọn kỳ báo cáo:"
+    assert ward.last_reply == f"Báo cáo – {DEMO_WARD}. Mời chọn kỳ báo cáo:"
     await ward.taps("Các trường – tuần trước")
     text, chart, table = ward.messages[-3:]
     lines = text.text.splitlines()

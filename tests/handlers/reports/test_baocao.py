@@ -38,7 +38,7 @@ async def test_a_principal_reads_last_weeks_report_with_its_chart_and_xlsx(
 ) -> None:
     principal = ChatUser(app, memory, clock, PRINCIPAL)
     await principal.says("/baocao")
-    assert principal.last_reply == "Báo cáo – Trường Mầm non An Bình. Thầy/cô chọn kỳ báo cáo:"
+    assert principal.last_reply == "Báo cáo – Trường Mầm non An Bình. Mời chọn kỳ báo cáo:"
     assert principal.choices == [
         "Tuần này",
         "Tuần trước",
@@ -114,7 +114,7 @@ async def test_a_ward_officer_sees_the_wards_schools_side_by_side_and_nothing_el
 ) -> None:
     ward = await officer_of(app, seeded, memory, clock, "ward")
     await ward.says("/baocao")
-    assert ward.last_reply == f"Báo cáo – {WARD}. Thầy/cô chọn kỳ báo cáo:"
+    assert ward.last_reply == f"Báo cáo – {WARD}. Mời chọn kỳ báo cáo:"
     assert ward.choices == [
         "Các trường – tuần trước", "Các trường – quý này", "Các trường – chọn khoảng ngày",
     ]  # fmt: skip
@@ -151,7 +151,7 @@ async def test_a_province_officer_sees_every_school_beneath_ranked_and_its_wards
 ) -> None:
     province = await officer_of(app, seeded, memory, clock, "province")
     await province.says("/baocao")
-    assert province.last_reply == f"Báo cáo – {PROVINCE}. Thầy/cô chọn kỳ báo cáo:"
+    assert province.last_reply == f"Báo cáo – {PROVINCE}. Mời chọn kỳ báo cáo:"
     await province.taps("Các trường – chọn khoảng ngày")
     await province.says("16/11/2026 - 22/11/2026")
     text, chart, table = province.messages[-3:]

@@ -48,7 +48,7 @@ async def officer_of(
     """An officer of the authority, who typed the code of an officer invite."""
     member = ChatUser(app, memory, clock, chat_id)
     await member.says(await make_officer_code(app, authority))
-    assert member.last_reply.startswith("Chào thầy/cô! Đã ghi nhận thầy/cô là cán bộ của")
+    assert member.last_reply.startswith("Chào anh/chị! Đã ghi nhận anh/chị là cán bộ của")
     return member
 
 
