@@ -193,4 +193,5 @@ JOBS = [
 WORK: list[AnyWork] = [
     Work(report_chat.RenderReport, report_chat.render_report, report_chat.report_files_failed),
     Work(data_copy.SendMyData, data_copy.send_my_data, data_copy.copy_failed),
+    Work(photos.KeepPhoto, photos.keep_photo, photos.photo_not_kept),
 ]
