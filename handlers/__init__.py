@@ -169,6 +169,8 @@ ROUTES = Routes(
     failure_text=texts.FAILURE,
     stale_text=texts.STALE_BUTTON,
     prefetch=[surveys.prefetch_runs_of],
+    # a typed "Đã xem" under an announcement (Zalo has no buttons)
+    claims=[deliveries.seen_typed],
 )
 
 JOBS = [

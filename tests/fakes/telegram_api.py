@@ -106,6 +106,7 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
             "sendPhoto": self._send_photo,
             "sendDocument": self._send_document,
             "editMessageText": self._edit_message_text,
+            "editMessageCaption": self._edit_message_caption,
             "answerCallbackQuery": self._answer_callback_query,
             "setMyCommands": self._set_my_commands,
         }
@@ -352,6 +353,31 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
                 "of the message",
             )
         message["text"] = params.get("text")
+        message["edit_date"] = int(time.time())
+        if markup:
+            message["reply_markup"] = markup
+        else:
+            message.pop("reply_markup", None)
+        return _ok(message)
+
+    async def _edit_message_caption(self, params: dict[str, Any]) -> web.Response:
+        """A photo's or a file's new caption and buttons (Telegram: "there is no caption in the
+        message to edit" for a text message)."""
+        key = (str(params.get("chat_id")), int(params.get("message_id") or 0))
+        message = self.messages.get(key)
+        if message is None:
+            return _error(400, "Bad Request: message to edit not found")
+        if "photo" not in message and "document" not in message:
+            return _error(400, "Bad Request: there is no caption in the message to edit")
+        caption, markup = params.get("caption"), params.get("reply_markup")
+        if len(str(caption or "")) > 1024:
+            return _error(400, "Bad Request: message caption is too long")
+        if message.get("caption") == caption and message.get("reply_markup") == markup:
+            return _error(400, "Bad Request: message is not modified")
+        if caption:
+            message["caption"] = caption
+        else:
+            message.pop("caption", None)
         message["edit_date"] = int(time.time())
         if markup:
             message["reply_markup"] = markup
