@@ -167,7 +167,8 @@ def create_app(
     }
     store = PhotoStore(settings.media_dir, settings.photo_max_bytes)
     fetcher = PhotoFetcher(settings.zalo_photo_hosts, settings.photo_max_bytes)
-    services = Services(settings, clock, catalog, _links(chosen), _keeper(settings, chosen, store))
+    links = _media_links(settings, clock)
+    services = Services(settings, clock, catalog, _links(chosen), _keeper(chosen, store, links))
     signer = Signer()
     outbox = Outbox(
         db,
@@ -208,7 +209,7 @@ def create_app(
         worker,
         JobContext(services, db, after_commit),
         signals,
-        _media(settings, clock, chosen, store, fetcher),
+        _media(links, chosen, store, fetcher),
         fetcher,
         command_menu=handlers.COMMAND_MENU,
     )
@@ -226,27 +227,28 @@ def create_app(
     return app
 
 
-def _keeper(settings: Settings, channels: Mapping[str, Channel], store: PhotoStore) -> PhotoKeeper:
-    """Copies of the photos people send, downloaded by the channel each came from."""
+def _keeper(channels: Mapping[str, Channel], store: PhotoStore, links: MediaLinks) -> PhotoKeeper:
+    """Copies of the photos people send, downloaded by the channel each came from; lasting
+    references are copied too while the app has a public address to show them from."""
     sources = {name: c for name, c in channels.items() if isinstance(c, PhotoSource)}
-    return PhotoKeeper(store, sources, links_wanted=bool(settings.public_url))
+    return PhotoKeeper(store, sources, links_wanted=lambda: bool(links.public_url))
 
 
-def _media(
-    settings: Settings,
-    clock: Clock,
-    channels: Mapping[str, Channel],
-    store: PhotoStore,
-    fetcher: PhotoFetcher,
-) -> MediaLinks:
-    """The signed links to the app's pictures, handed to each channel that shows them by link."""
+def _media_links(settings: Settings, clock: Clock) -> MediaLinks:
+    """The signed links to the app's own pictures (reports and photo copies)."""
     folders = {REPORTS: settings.reports_dir, PHOTOS: settings.media_dir}
-    links = MediaLinks(
+    return MediaLinks(
         settings.public_url,
         folders,
         settings.media_link_minutes * 60,
         lambda: clock.now().timestamp(),
     )
+
+
+def _media(
+    links: MediaLinks, channels: Mapping[str, Channel], store: PhotoStore, fetcher: PhotoFetcher
+) -> MediaLinks:
+    """The links, handed to each channel that shows pictures by link or keeps photos."""
     for channel in channels.values():
         if isinstance(channel, KeepsMedia):
             channel.use_media(links, store, fetcher)

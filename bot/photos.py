@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Protocol, runtime_checkable
@@ -120,8 +120,9 @@ class PhotoKeeper:
 
     store: PhotoStore
     sources: Mapping[str, PhotoSource]
-    # a link-only platform can show a copy: then lasting references (file ids) are copied too
-    links_wanted: bool = False
+    # whether a link-only platform can show a copy (the app has a public address): then lasting
+    # references (file ids) are copied too
+    links_wanted: Callable[[], bool] = lambda: False
 
     def slot_for(self, channel: str, media: str) -> Path:
         return self.store.slot_for(channel, media)
@@ -130,7 +131,7 @@ class PhotoKeeper:
         """Whether a photo from this channel is copied: always when its references expire,
         else when the copy can be shown by link."""
         source = self.sources.get(channel)
-        return source is not None and (source.photos_expire or self.links_wanted)
+        return source is not None and (source.photos_expire or self.links_wanted())
 
     def stands_in(self, channel: str) -> bool:
         """Whether the copy replaces the channel's own reference (which expires)."""
