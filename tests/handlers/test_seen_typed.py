@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot.models import BroadcastSeen
 from handlers import texts
+from handlers.deliveries import short_title
 from tests.bot.test_channel_parity import join_and_consent
 from tests.factories import SchoolSetup, make_school, make_staff_code, open_wave
 from tests.phones import Deployment, Phone, TelegramPhone, ZaloPhone, choices, last_reply, phone_on
@@ -51,11 +52,11 @@ async def announce(deployment: Deployment, teacher: Phone, text: str) -> None:
 
 
 def thanks(text: str) -> str:
-    return texts.SEEN_TYPED_THANKS.format(title=text[:60].rsplit(" ", 1)[0].rstrip(",;:.") + "…")
+    return texts.SEEN_TYPED_THANKS.format(title=short_title(text))
 
 
 def already(text: str) -> str:
-    return texts.SEEN_TYPED_ALREADY.format(title=text[:60].rsplit(" ", 1)[0].rstrip(",;:.") + "…")
+    return texts.SEEN_TYPED_ALREADY.format(title=short_title(text))
 
 
 async def test_the_number_shown_under_a_new_announcement_marks_it_seen_once(
