@@ -26,8 +26,9 @@ from bot.dispatch import Dispatcher
 from bot.inbox import InboxWriter
 from bot.interactions import Signer
 from bot.keys import button_key
-from bot.media import PHOTOS, REPORTS, KeepsMedia, MediaLinks, PhotoStore
+from bot.media import PHOTOS, REPORTS, KeepsMedia, MediaLinks, PhotoFetcher
 from bot.outbox import Outbox
+from bot.photos import PhotoKeeper, PhotoSource, PhotoStore
 from bot.routing import AnyWork, Job, JobContext, Routes
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
@@ -61,6 +62,7 @@ class App:
     job_context: JobContext  # what jobs and queued work run with
     signals: Signals  # LISTEN/NOTIFY between replicas (bot/signals.py)
     media: MediaLinks  # signed links to the app's own pictures (bot/media.py)
+    fetcher: PhotoFetcher  # downloads of the photos people send by URL (bot/media.py)
     command_menu: Sequence[Command] = ()  # everyone's platform command menu (a parent's)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _scheduler: AsyncIOScheduler | None = None
@@ -113,6 +115,7 @@ class App:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         for channel in self.channels.values():
             await channel.stop()
+        await self.fetcher.close()
         await self.signals.stop()
         await self.db.dispose()
         if self._process is not None:
@@ -162,7 +165,10 @@ def create_app(
     chosen = {
         c.name: c for c in (channels if channels is not None else configured_channels(settings))
     }
-    services = Services(settings, clock, catalog, _links(chosen))
+    store = PhotoStore(settings.media_dir, settings.photo_max_bytes)
+    fetcher = PhotoFetcher(settings.zalo_photo_hosts, settings.photo_max_bytes)
+    links = _media_links(settings, clock)
+    services = Services(settings, clock, catalog, _links(chosen), _keeper(chosen, store, links))
     signer = Signer()
     outbox = Outbox(
         db,
@@ -203,7 +209,8 @@ def create_app(
         worker,
         JobContext(services, db, after_commit),
         signals,
-        _media(settings, clock, chosen),
+        _media(links, chosen, store, fetcher),
+        fetcher,
         command_menu=handlers.COMMAND_MENU,
     )
     _listen(app)
@@ -220,19 +227,31 @@ def create_app(
     return app
 
 
-def _media(settings: Settings, clock: Clock, channels: Mapping[str, Channel]) -> MediaLinks:
-    """The signed links to the app's pictures, handed to each channel that shows them by link."""
+def _keeper(channels: Mapping[str, Channel], store: PhotoStore, links: MediaLinks) -> PhotoKeeper:
+    """Copies of the photos people send, downloaded by the channel each came from; lasting
+    references are copied too while the app has a public address to show them from."""
+    sources = {name: c for name, c in channels.items() if isinstance(c, PhotoSource)}
+    return PhotoKeeper(store, sources, links_wanted=lambda: bool(links.public_url))
+
+
+def _media_links(settings: Settings, clock: Clock) -> MediaLinks:
+    """The signed links to the app's own pictures (reports and photo copies)."""
     folders = {REPORTS: settings.reports_dir, PHOTOS: settings.media_dir}
-    links = MediaLinks(
+    return MediaLinks(
         settings.public_url,
         folders,
         settings.media_link_minutes * 60,
         lambda: clock.now().timestamp(),
     )
-    photos = PhotoStore(settings.media_dir, settings.photo_max_bytes)
+
+
+def _media(
+    links: MediaLinks, channels: Mapping[str, Channel], store: PhotoStore, fetcher: PhotoFetcher
+) -> MediaLinks:
+    """The links, handed to each channel that shows pictures by link or keeps photos."""
     for channel in channels.values():
         if isinstance(channel, KeepsMedia):
-            channel.use_media(links, photos)
+            channel.use_media(links, store, fetcher)
     return links
 
 

@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.dialogs import DialogState
 from bot.interactions import Button, Flow, S, new_token
 from bot.models import ChatAccount, Person
+from bot.photos import PhotoKeeper
 from bot.settings import Settings
 from bot.unit_of_work import UnitOfWork
 from surveys.catalog import Catalog
@@ -28,6 +29,7 @@ class Services:
     clock: Clock
     catalog: Catalog
     links: Callable[[str], Awaitable[str | None]]
+    photos: PhotoKeeper  # copies of the photos people send (bot/media.py)
 
 
 @dataclass

@@ -21,7 +21,12 @@ ChatKey = tuple[str, str]
 
 _TABLE = table_of(Dialog)
 _LOAD = select(
-    _TABLE.c.channel, _TABLE.c.chat_id, _TABLE.c.flow, _TABLE.c.data, _TABLE.c.choices
+    _TABLE.c.channel,
+    _TABLE.c.chat_id,
+    _TABLE.c.flow,
+    _TABLE.c.data,
+    _TABLE.c.choices,
+    _TABLE.c.updated_at,
 ).where(tuple_(_TABLE.c.channel, _TABLE.c.chat_id).in_(bindparam("keys", expanding=True)))
 _INSERT = insert(_TABLE)
 _UPDATE = (
@@ -48,6 +53,8 @@ class DialogState:
     data: dict[str, Any] = field(default_factory=dict)
     choices: list[dict[str, str]] = field(default_factory=list)
     stored: bool = False
+    # when the chat's previous event was handled: what was sent since is newer than `choices`
+    updated_at: datetime | None = None
 
 
 async def load_dialogs(
@@ -58,7 +65,7 @@ async def load_dialogs(
     states = {key: DialogState(*key) for key in wanted}
     for row in await session.execute(_LOAD, {"keys": wanted}):
         states[(row.channel, row.chat_id)] = DialogState(
-            row.channel, row.chat_id, row.flow, row.data, row.choices, stored=True
+            row.channel, row.chat_id, row.flow, row.data, row.choices, True, row.updated_at
         )
     return states
 

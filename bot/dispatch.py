@@ -204,13 +204,39 @@ class Dispatcher:
             return routes.commands.get(ctx.command, routes.fallback)
         shown = [c for c in ctx.dialog.choices if self.buttons.typable(c["payload"])]
         typed = match_typed_choice(inbound.text, shown)
-        if typed is not None:
-            # a typed reply names a choice we showed in this chat: it answers like a tap, but
-            # there is no bot message of its own to edit
-            ctx.inbound = replace(inbound, kind="choice", choice=typed, message_id=None)
-            return self._tapped(ctx, typed)
         during = self._flows.get(ctx.dialog.flow)
-        return during.typed if during is not None else routes.fallback
+        if typed is not None:
+            handler = self._typed_tap(ctx, typed)
+        else:
+            handler = during.typed if during is not None else routes.fallback
+        if routes.claims and (during is None or during.typed is routes.fallback):
+            return self._claimed_first(handler)
+        return handler
+
+    def _typed_tap(self, ctx: Context, payload: str) -> Handler:
+        """A typed reply that names a choice we showed in this chat: it answers like a tap, but
+        there is no bot message of its own to edit (`ctx.button` is known at once, for the
+        prefetch; the claims still see the text as typed)."""
+        tapped = self._tapped(ctx, payload)
+        as_tap = replace(ctx.inbound, kind="choice", choice=payload, message_id=None)
+
+        async def handle(context: Context) -> None:
+            context.inbound = as_tap
+            await tapped(context)
+
+        return handle
+
+    def _claimed_first(self, then: Handler) -> Handler:
+        """`then`, unless one of the claims takes the typed text."""
+
+        async def handle(ctx: Context) -> None:
+            for claim in self.routes.claims:
+                if await claim(ctx):
+                    ctx.button = None
+                    return
+            await then(ctx)
+
+        return handle
 
     def _tapped(self, ctx: Context, payload: str | None) -> Handler:
         """The handler of a tap on one of our buttons issued in this chat and state, or stale."""

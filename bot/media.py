@@ -1,11 +1,11 @@
-"""Pictures the app keeps and shows: photos people send, stored on receipt, and signed links.
+"""Pictures the app shows by link, and downloads of the photos people send by URL.
 
-Zalo's photo URLs expire, so a photo a parent sends is downloaded when it arrives (at most
-`HAILONG_PHOTO_MAX_BYTES`, JPEG/PNG/WebP by their first bytes) and kept under
-`HAILONG_MEDIA_DIR`; the ticket keeps that copy. Zalo's sendPhoto takes only a public URL, so a
-picture the app made or stored (a report chart, a stored photo) is shown through
-`/media/<token>`: the token names the file and its expiry, signed with the deployment's key, and
-is only made when `HAILONG_PUBLIC_URL` is set. Nothing outside those two folders is served.
+Zalo's sendPhoto takes only a public URL, so a picture the app made or stored (a report chart, a
+stored photo) is shown through `/media/<token>`: the token names the file and its expiry, signed
+with the deployment's key, and is only made when `HAILONG_PUBLIC_URL` is set. Nothing outside
+those two folders is served. A photo a person sends by URL (Zalo's CDN) is downloaded only from
+the hosts of `HAILONG_ZALO_PHOTO_HOSTS`, so a forged URL cannot make the app call an inside
+address (the store of the copies: bot/photos.py).
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ import binascii
 import hashlib
 import hmac
 import logging
-import re
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Protocol, runtime_checkable
 from urllib.parse import urlsplit
@@ -26,54 +25,56 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import web
 
+from bot.photos import NAME, PhotoRefused, PhotoStore, sniff
+
 log = logging.getLogger(__name__)
 
 ROUTE: Final = "/media/{token}"
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
 # the folders a link may name, by a one-letter tag (a link never carries a path)
 REPORTS, PHOTOS = "r", "p"
 CHUNK: Final = 64 * 1024
 
 
-def sniff(data: bytes) -> str | None:
-    """The picture's content type from its first bytes: JPEG, PNG or WebP; None otherwise."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
-_SUFFIX: Final = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
-
-
-class PhotoRefused(Exception):
-    """A photo could not be kept: too big, not a picture, or not downloadable."""
-
-
-def safe_url(url: str) -> str:
-    """The URL without its query and fragment (where a CDN puts its signature), for logs."""
+def host_allowed(url: str, hosts: Sequence[str]) -> bool:
+    """Whether the URL is http(s) on one of `hosts` or a subdomain of one ("zdn.vn" allows
+    "photo.zdn.vn", never "evilzdn.vn"); an entry may carry a port ("127.0.0.1:8080")."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.hostname or ''}{parts.path}"
+    host = (parts.hostname or "").rstrip(".").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        return False
+    try:
+        port = parts.port
+    except ValueError:
+        return False
+    for allowed in hosts:
+        name, _, wanted = allowed.strip().lower().partition(":")
+        if wanted and str(port) != wanted:
+            continue
+        if name and (host == name or host.endswith("." + name)):
+            return True
+    return False
 
 
 @dataclass
-class PhotoStore:
-    """Downloads a photo a person sent and keeps it, named by its content's digest."""
+class PhotoFetcher:
+    """Downloads a picture by URL, only from the allowed hosts and at most `max_bytes`."""
 
-    folder: Path
+    hosts: Sequence[str]
     max_bytes: int = 5 * 1024 * 1024
     timeout: float = 20.0
+    _session: aiohttp.ClientSession | None = field(default=None, repr=False)
 
-    async def fetch(self, session: aiohttp.ClientSession, url: str) -> Path:
-        """The stored copy of the picture at `url`; PhotoRefused when it cannot be kept."""
-        if urlsplit(url).scheme not in ("http", "https"):
-            raise PhotoRefused("not an http(s) URL")
+    async def fetch(self, url: str) -> bytes:
+        """The bytes at `url`; PhotoRefused for a host not allowed (nothing is requested), an
+        answer other than 200, a body over the limit, or a failed connection."""
+        if not host_allowed(url, self.hosts):
+            raise PhotoRefused("host not allowed")
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
         timeout = aiohttp.ClientTimeout(total=self.timeout)
         try:
-            async with session.get(url, timeout=timeout, allow_redirects=True) as response:
+            # no redirects: a redirect could lead off the allowed hosts
+            async with self._session.get(url, timeout=timeout, allow_redirects=False) as response:
                 if response.status != 200:
                     raise PhotoRefused(f"HTTP {response.status}")
                 if (response.content_length or 0) > self.max_bytes:
@@ -85,22 +86,12 @@ class PhotoStore:
                         raise PhotoRefused("over the size limit")
         except (aiohttp.ClientError, TimeoutError) as error:
             raise PhotoRefused(type(error).__name__) from None
-        return self.keep(bytes(data))
+        return bytes(data)
 
-    def keep(self, data: bytes) -> Path:
-        """Writes a picture's bytes under the folder (once per content); PhotoRefused if not one."""
-        kind = sniff(data)
-        if kind is None:
-            raise PhotoRefused("not a JPEG, PNG or WebP picture")
-        if len(data) > self.max_bytes:
-            raise PhotoRefused("over the size limit")
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder.resolve() / f"{hashlib.sha256(data).hexdigest()[:40]}{_SUFFIX[kind]}"
-        if not path.exists():
-            partial = path.with_suffix(path.suffix + ".part")
-            partial.write_bytes(data)
-            partial.replace(path)  # never a half-written picture under its final name
-        return path
+    async def close(self) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
 
 
 class MediaLinks:
@@ -130,7 +121,7 @@ class MediaLinks:
             return None
         path = Path(image).resolve()
         for tag, folder in self._folders.items():
-            if path.parent == folder and _NAME.fullmatch(path.name) and path.is_file():
+            if path.parent == folder and NAME.fullmatch(path.name) and path.is_file():
                 expires = int(self._now()) + self._ttl
                 token = f"{tag}.{_b64(path.name)}.{expires}.{self._mac(tag, path.name, expires)}"
                 return f"{self.public_url}/media/{token}"
@@ -143,7 +134,7 @@ class MediaLinks:
             name, expires = _unb64(encoded), int(expires_text)
         except ValueError:
             raise web.HTTPNotFound() from None
-        if self._key is None or tag not in self._folders or not _NAME.fullmatch(name):
+        if self._key is None or tag not in self._folders or not NAME.fullmatch(name):
             raise web.HTTPNotFound()
         if not hmac.compare_digest(mac, self._mac(tag, name, expires)):
             raise web.HTTPForbidden()
@@ -189,6 +180,6 @@ def _unb64(text: str) -> str:
 
 @runtime_checkable
 class KeepsMedia(Protocol):
-    """A channel that stores the photos it receives and shows pictures by link."""
+    """A channel that shows pictures by link, keeps photos attached, or downloads them by URL."""
 
-    def use_media(self, links: MediaLinks, photos: PhotoStore) -> None: ...
+    def use_media(self, links: MediaLinks, photos: PhotoStore, fetcher: PhotoFetcher) -> None: ...

@@ -19,6 +19,9 @@ Handler = Callable[[Context], Awaitable[None]]
 # reads, in one query, what the handlers of a whole dispatch batch are about to read one by one
 Prefetch = Callable[[Sequence[Context]], Awaitable[None]]
 JobFunction = Callable[["JobContext"], Awaitable[None]]
+# takes a typed text outside any flow before the chat's shown choices are read, if it is its own
+# (a typed "Đã xem" under a broadcast, whose choices no dialog holds); returns whether it did
+Claim = Callable[[Context], Awaitable[bool]]
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,9 @@ class During:
 
 @dataclass(frozen=True)
 class Routes:
-    """Where an inbound goes: a command, a button type, the open flow, or the fallback."""
+    """Where an inbound goes: a command, a button type, the open flow, or the fallback; a text
+    typed outside a flow (or in one that reads typing as the fallback does) is offered to the
+    claims first."""
 
     commands: Mapping[str, Handler]
     buttons: Sequence[OnTap[Any]]
@@ -55,6 +60,7 @@ class Routes:
     failure_text: str
     stale_text: str
     prefetch: Sequence[Prefetch] = ()
+    claims: Sequence[Claim] = ()
 
     def __post_init__(self) -> None:
         taps = [route.kind for route in self.buttons]

@@ -196,10 +196,15 @@ class Settings(BaseSettings):
         "pictures go to Zalo as signed links under it; unset: Zalo gets a note instead.",
     )
     media_dir: Path = Field(
-        Path("var/media"), description="Folder of photos people sent, stored on receipt."
+        Path("var/media"), description="Folder of the copies of photos people sent."
     )
     photo_max_bytes: int = Field(
         5 * 1024 * 1024, ge=1, description="Largest photo (bytes) that is downloaded and stored."
+    )
+    zalo_photo_hosts: list[str] = Field(
+        default_factory=lambda: ["zdn.vn", "zadn.vn"],
+        description="Hosts (and their subdomains) the photos people send on Zalo are downloaded "
+        'from (JSON list; "host:port" for one port); a photo URL elsewhere is refused.',
     )
     media_link_minutes: int = Field(
         60, ge=1, description="Minutes a signed picture link (/media/...) stays valid."

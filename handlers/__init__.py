@@ -169,6 +169,8 @@ ROUTES = Routes(
     failure_text=texts.FAILURE,
     stale_text=texts.STALE_BUTTON,
     prefetch=[surveys.prefetch_runs_of],
+    # a typed "Đã xem" under an announcement (Zalo has no buttons)
+    claims=[deliveries.seen_typed],
 )
 
 JOBS = [
@@ -193,4 +195,5 @@ JOBS = [
 WORK: list[AnyWork] = [
     Work(report_chat.RenderReport, report_chat.render_report, report_chat.report_files_failed),
     Work(data_copy.SendMyData, data_copy.send_my_data, data_copy.copy_failed),
+    Work(photos.KeepPhoto, photos.keep_photo, photos.photo_not_kept),
 ]

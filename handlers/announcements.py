@@ -18,6 +18,7 @@ from handlers import texts
 from handlers.confirm import ask_to_confirm, cancel_confirmation
 from handlers.deliveries import SentList, short_title
 from handlers.groups import LinkGroup
+from handlers.photos import copy_of
 from handlers.posters import Poster, class_choices, poster_of
 from handlers.posting import (
     Draft,
@@ -36,6 +37,7 @@ class AnnouncementDraft(FlowState):
     step: Literal["text", "classes", "seen", "confirm"] = "text"
     text: str = ""
     image: str | None = None
+    image_copy: str | None = None  # the app's copy of a Telegram photo, for Zalo (photos.copy_of)
     classes: tuple[int, ...] = ()
     whole_school: bool = False
     seen: bool = False
@@ -99,13 +101,15 @@ async def typed(ctx: Context) -> None:
     if draft.step != "text":
         ctx.reply(texts.ANNOUNCE_USE_BUTTONS, _step_choices(draft))
     elif photo and not ctx.inbound.text:  # the text follows, or was typed before
-        ctx.save_flow(draft.model_copy(update={"image": photo}))
+        ctx.save_flow(draft.model_copy(update={"image": photo, "image_copy": copy_of(ctx, photo)}))
         ctx.reply(texts.ANNOUNCE_PHOTO_ADDED)
+    elif photo:
+        await _take_text(ctx, ctx.inbound.text, photo, copy_of(ctx, photo))
     else:
-        await _take_text(ctx, ctx.inbound.text, photo or draft.image)
+        await _take_text(ctx, ctx.inbound.text, draft.image, draft.image_copy)
 
 
-async def _take_text(ctx: Context, text: str, image: str | None) -> None:
+async def _take_text(ctx: Context, text: str, image: str | None, image_copy: str | None) -> None:
     poster = await poster_of(ctx)
     if poster is None:
         ctx.end_flow()
@@ -120,11 +124,13 @@ async def _take_text(ctx: Context, text: str, image: str | None) -> None:
         ctx.reply(texts.ANNOUNCE_TOO_LONG.format(limit=vi_number(limit)))
     elif len(poster.classes) == 1 and not poster.principal:
         classes = tuple(poster.classes)
-        draft = AnnouncementDraft(step="seen", text=text, image=image, classes=classes)
+        draft = AnnouncementDraft(
+            step="seen", text=text, image=image, image_copy=image_copy, classes=classes
+        )
         ctx.save_flow(draft)
         ctx.reply(texts.ANNOUNCE_ASK_SEEN, _step_choices(draft))
     else:
-        draft = AnnouncementDraft(step="classes", text=text, image=image)
+        draft = AnnouncementDraft(step="classes", text=text, image=image, image_copy=image_copy)
         ctx.save_flow(draft)
         ctx.reply(texts.ANNOUNCE_PICK_CLASSES, _class_choices(draft, poster))
 
@@ -179,7 +185,7 @@ async def edit(ctx: Context, tap: EditAnnouncement) -> None:
     if (writing := await _writing(ctx)) is None:
         return
     _, draft = writing
-    ctx.save_flow(AnnouncementDraft(image=draft.image))
+    ctx.save_flow(AnnouncementDraft(image=draft.image, image_copy=draft.image_copy))
     ctx.reply(texts.ANNOUNCE_ASK_TEXT.format(limit=vi_number(texts.ANNOUNCE_LIMIT)), edit=True)
 
 
@@ -247,7 +253,7 @@ async def _preview(ctx: Context, poster: Poster, draft: AnnouncementDraft) -> No
         ctx.reply(texts.ANNOUNCE_NOT_YOURS)
         return
     scope = await scope_name(ctx.session, poster.school, targets)
-    body = announcement_body(draft.text, draft.image, scope)["text"]
+    body = announcement_body(draft.text, _kept(ctx, draft.image), scope)["text"]
     settings = ctx.services.settings
     audience = await audience_for(ctx.session, poster.school, targets, settings)
     lines = [audience_summary(scope, audience)]
@@ -281,7 +287,7 @@ async def send(ctx: Context, tap: SendAnnouncement) -> None:
         school=poster.school,
         kind="announcement",
         title=short_title(draft.text),
-        body=announcement_body(draft.text, draft.image, scope),
+        body=announcement_body(draft.text, _kept(ctx, draft.image), scope, draft.image_copy),
         class_ids=targets,
         seen_button=draft.seen,
         sender_id=poster.person_id,
@@ -290,3 +296,9 @@ async def send(ctx: Context, tap: SendAnnouncement) -> None:
     broadcast = await post(ctx.session, posted, settings, ctx.now, recipients=audience.recipients)
     ctx.end_flow()
     ctx.reply(texts.ANNOUNCE_QUEUED.format(total=vi_number(broadcast.recipients)), edit=True)
+
+
+def _kept(ctx: Context, image: str | None) -> str | None:
+    """The draft's photo, unless it is a copy that could not be downloaded (its sender was told):
+    the announcement then goes without it rather than failing for everyone."""
+    return None if image is None or ctx.services.photos.missing(image) else image

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, Select, exists, func, select, update
+from sqlalchemy import Row, Select, case, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Outbound
@@ -25,11 +26,14 @@ from bot.routing import JobContext
 from handlers import texts
 from handlers.audience import school_class_ids
 from handlers.posters import poster_of
+from surveys.text import names, typed_keys
 
 SHOWN_SENT = 8
 SHOWN_FAILURES = 5
 # a button label Telegram shows whole on a phone, with the date before it
 SENT_TITLE_LIMIT = 32
+# a broadcast's message that reached the chat: confirmed, or sent without an answer in time
+REACHED = ("sent", "unconfirmed")
 _SEEN = table_of(BroadcastSeen)
 _RECORD_SEEN = upsert_statements(
     lambda insert: (
@@ -204,35 +208,117 @@ async def seen(ctx: Context, tap: Seen) -> None:
     if broadcast is None or sent is None:
         _notice(ctx, texts.STALE_BUTTON)
         return
-    recorded = await ctx.session.execute(
-        _RECORD_SEEN(ctx.session),
-        {
-            "broadcast_id": tap.broadcast,
-            "channel": ctx.inbound.channel,
-            "user_id": ctx.inbound.user_id,
-            "person_id": ctx.person.id if ctx.person else None,
-            "class_id": sent.class_id,
-            "seen_at": ctx.now,
-        },
-    )
-    if recorded.first() is None:
+    if not await _record_seen(ctx, tap.broadcast, sent.class_id):
         _notice(ctx, texts.SEEN_ALREADY)
     elif _marks_in_place(ctx, broadcast):
         marked = choice(tap, texts.PICKED.format(label=texts.SEEN))
-        ctx.reply(broadcast.body["text"], [marked], edit=True, notice=texts.SEEN_THANKS)
+        body = broadcast.body
+        # a photo's caption is edited in place of a text (bot/channels: editMessageCaption)
+        ctx.replies.append(
+            Outbound(
+                ctx.inbound.chat_id,
+                body["text"],
+                (marked,),
+                edit_of=ctx.inbound.message_id,
+                notice=texts.SEEN_THANKS,
+                image=body.get("image"),
+                meta={"group": False},
+            )
+        )
     else:
         _notice(ctx, texts.SEEN_THANKS)
 
 
+async def seen_typed(ctx: Context) -> bool:
+    """Takes a typed "Đã xem" (or the number shown beside it) outside a flow, for a platform
+    without buttons (Zalo): the newest announcement asking it that reached this private chat and
+    this person has not marked is marked seen; when all are, it says so. The number counts only
+    when the announcement is the newest list on screen: sent after the chat's previous event,
+    or no choice this chat was shown has that number. Returns whether the text was taken."""
+    text = ctx.inbound.text
+    by_label = names(text, texts.SEEN)
+    if ctx.inbound.in_group or not (by_label or any(k.isdecimal() for k in typed_keys(text))):
+        return False
+    found = await _newest_asking_seen(ctx)
+    if found is None:
+        return False
+    broadcast, class_id, sent_at, already = found
+    if not by_label and not (names(text, _seen_key(broadcast)) and _newest_list(ctx, sent_at)):
+        return False
+    title = short_title(broadcast.title)
+    if already or not await _record_seen(ctx, broadcast.id, class_id):
+        ctx.reply(texts.SEEN_TYPED_ALREADY.format(title=title))
+    else:
+        ctx.reply(texts.SEEN_TYPED_THANKS.format(title=title))
+    return True
+
+
+async def _newest_asking_seen(
+    ctx: Context,
+) -> tuple[Broadcast, int | None, datetime | None, bool] | None:
+    """The newest broadcast with "Đã xem" that reached this chat, one not yet marked by this
+    person first: with its class, when it was sent, and whether it was marked."""
+    marked = exists().where(
+        BroadcastSeen.broadcast_id == OutboxMessage.broadcast_id,
+        BroadcastSeen.channel == ctx.inbound.channel,
+        BroadcastSeen.user_id == ctx.inbound.user_id,
+    )
+    found = await ctx.session.execute(
+        select(Broadcast, OutboxMessage.class_id, OutboxMessage.sent_at, marked)
+        .join(Broadcast, Broadcast.id == OutboxMessage.broadcast_id)
+        .where(
+            OutboxMessage.channel == ctx.inbound.channel,
+            OutboxMessage.chat_id == ctx.inbound.chat_id,
+            OutboxMessage.status.in_(REACHED),
+            Broadcast.seen_button.is_(True),
+        )
+        .order_by(case((marked, 1), else_=0), OutboxMessage.id.desc())
+        .limit(1)
+    )
+    row = found.first()
+    return None if row is None else (row[0], row[1], row[2], bool(row[3]))
+
+
+def _seen_key(broadcast: Broadcast) -> str:
+    """What a platform without buttons shows beside "Đã xem": its key, or its place in the list."""
+    for index, shown in enumerate(broadcast.body.get("choices", ()), start=1):
+        if shown.get("label") == texts.SEEN:
+            return str(shown.get("key") or index)
+    return "1"
+
+
+def _newest_list(ctx: Context, sent_at: datetime | None) -> bool:
+    """Whether a number typed now names the broadcast's list rather than the chat's own: no
+    choice shown in the chat has it, or the broadcast came after the chat's previous event."""
+    if ctx.button is None:
+        return True
+    before = ctx.dialog.updated_at
+    return sent_at is not None and before is not None and sent_at > before
+
+
+async def _record_seen(ctx: Context, broadcast_id: int, class_id: int | None) -> bool:
+    """Records that this account has seen the broadcast; False when it already had."""
+    recorded = await ctx.session.execute(
+        _RECORD_SEEN(ctx.session),
+        {
+            "broadcast_id": broadcast_id,
+            "channel": ctx.inbound.channel,
+            "user_id": ctx.inbound.user_id,
+            "person_id": ctx.person.id if ctx.person else None,
+            "class_id": class_id,
+            "seen_at": ctx.now,
+        },
+    )
+    return recorded.first() is not None
+
+
 def _marks_in_place(ctx: Context, broadcast: Broadcast) -> bool:
     """Whether the tapped announcement can be edited to show it was seen: a tapped (not typed)
-    button in a private chat, under a text message (a photo's caption is not edited as text)."""
-    body = broadcast.body
+    button in a private chat, under a text or a photo's caption."""
     return (
         bool(ctx.inbound.message_id)
         and not ctx.inbound.in_group
-        and not body.get("image")
-        and bool(body.get("text"))
+        and bool(broadcast.body.get("text"))
     )
 
 

@@ -223,8 +223,13 @@ def audience_summary(scope: str, audience: Audience) -> str:
     return text
 
 
-def announcement_body(text: str, image: str | None, scope: str) -> dict[str, Any]:
+def announcement_body(
+    text: str, image: str | None, scope: str, image_copy: str | None = None
+) -> dict[str, Any]:
+    """The announcement's message; a Telegram photo's copy goes along for Zalo (photos.py)."""
     body = {"text": texts.ANNOUNCE_HEADER.format(scope=scope, text=text), "image": image}
+    if image and image_copy:
+        body["image_copy"] = image_copy
     return with_image_text(body)
 
 

@@ -44,6 +44,7 @@ from bot.models import (
     WaveInvite,
     WebChatMessage,
 )
+from bot.photos import REFUSED
 from bot.routing import JobContext
 from bot.settings import Settings
 from handlers.data_copy import COPIES, made_at
@@ -246,6 +247,7 @@ def remove_stored_photos(folder: Path, photos: set[str]) -> None:
         path = Path(photo)
         if "://" not in photo and path.is_absolute() and path.resolve().parent == home:
             path.unlink(missing_ok=True)
+            path.with_name(path.name + REFUSED).unlink(missing_ok=True)
 
 
 def remove_copies(folder: Path, before: datetime) -> int:

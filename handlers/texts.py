@@ -1241,3 +1241,13 @@ PHOTO_NOT_FETCHED = (
     "Trợ lý Hài Lòng chưa tải được ảnh này (ảnh JPEG, PNG hoặc WebP, tối đa 5 MB). "
     "Anh/chị gửi lại giúp ạ."
 )
+
+# --- i14-zalo ---
+# in place of a ticket's photo whose copy could not be downloaded (an expired or refused link)
+STAFF_PHOTO_MISSING = (
+    "🖼 Trợ lý Hài Lòng chưa tải được ảnh này từ tin nhắn của phụ huynh (liên kết đã hết hạn "
+    "hoặc không phải ảnh). Thầy/cô có thể nhắn phụ huynh gửi lại."
+)
+# a parent typed "Đã xem" (Zalo has no buttons): which announcement it was recorded for
+SEEN_TYPED_THANKS = "✓ Đã xem “{title}”. Cảm ơn anh/chị!"
+SEEN_TYPED_ALREADY = "Anh/chị đã báo “Đã xem” thông báo “{title}” rồi. Cảm ơn anh/chị!"

@@ -93,6 +93,9 @@ class Deployment:
     async def start(self) -> None:
         await self.telegram_api.start()
         await self.zalo_api.start()
+        # the fake's CDN is the one host photos are downloaded from (HAILONG_ZALO_PHOTO_HOSTS)
+        cdn = f"127.0.0.1:{self.zalo_api.port}"
+        self.settings = self.settings.model_copy(update={"zalo_photo_hosts": [cdn]})
         await self._serve()
 
     async def restart(self) -> None:

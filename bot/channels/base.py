@@ -75,6 +75,9 @@ class Outbound:
     image: str | None = None
     # what a platform that cannot show the picture (Zalo without a public URL) sends instead
     image_text: str | None = None
+    # the app's stored copy of `image` when that is another platform's file id (a Telegram photo),
+    # for a platform that shows pictures only by link (Zalo); it may not be there (yet)
+    image_copy: str | None = None
     # a file to attach (a report): its path here, and the name the recipient sees
     document: str | None = None
     document_name: str | None = None

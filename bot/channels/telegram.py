@@ -28,6 +28,7 @@ from telegram import (
     ChatMemberUpdated,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     Message,
     Update,
     User,
@@ -68,6 +69,7 @@ from bot.channels.kit.polling import LONG, Pause, Polled, Poller, PollLease
 from bot.channels.kit.redaction import describe, protect
 from bot.channels.kit.webhook import Webhook, webhook_route
 from bot.clock import Clock, SystemClock
+from bot.photos import PhotoRefused, sniff
 
 log = logging.getLogger(__name__)
 
@@ -263,6 +265,7 @@ class TelegramChannel:
 
     name = "telegram"
     can_edit = True
+    photos_expire = False  # a file id lasts: a copy is only made for link-only platforms
 
     def __init__(
         self,
@@ -369,6 +372,20 @@ class TelegramChannel:
         await self._request.shutdown()
         await self._updates_request.shutdown()
 
+    async def download_photo(self, media: str, max_bytes: int) -> bytes:
+        """The bytes of a photo by its file id (getFile, then the file server); PhotoRefused."""
+        await self._open()
+        try:
+            found = await self._bot.get_file(media)
+            if (found.file_size or 0) > max_bytes:
+                raise PhotoRefused(f"{found.file_size} bytes, over the limit")
+            data = bytes(await found.download_as_bytearray())
+        except TelegramError as exc:
+            raise PhotoRefused(describe(exc)) from None
+        if len(data) > max_bytes:
+            raise PhotoRefused("over the size limit")
+        return data
+
     async def _open(self) -> None:
         if not self._ready:  # a flag, not a gather: this runs before every send
             await self._request.initialize()
@@ -459,6 +476,8 @@ class TelegramChannel:
         text = message.text.strip()
         if message.document:
             return await self._send_document(message, text, markup)
+        if message.image and message.edit_of:
+            return await self._edit_photo(message.chat_id, message.edit_of, text, markup)
         if message.image:
             return await self._send_photo(message.chat_id, message.image, text, markup)
         if not text:
@@ -496,14 +515,33 @@ class TelegramChannel:
             return await self._send_text(chat_id, text, markup)
         return message_id
 
+    async def _edit_photo(
+        self, chat_id: str, message_id: str, text: str, markup: InlineKeyboardMarkup | None
+    ) -> str:
+        """A photo message's new caption and buttons (its picture stays); when its text did not
+        fit the caption, the buttons were under the text that followed, which is edited."""
+        caption, rest = _caption(text)
+        if rest:
+            return await self._edit(chat_id, message_id, split_text(rest)[-1], markup)
+        if not message_id.isdigit():
+            return message_id
+        try:
+            await self._bot.edit_message_caption(
+                chat_id=chat_id, message_id=int(message_id), caption=caption, reply_markup=markup
+            )
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                raise
+            if "not modified" not in exc.message.lower():  # a photo is never sent twice
+                log.info("telegram caption edit of %s failed (%s)", message_id, exc.message)
+        return message_id
+
     async def _send_photo(
         self, chat_id: str, image: str, text: str, markup: InlineKeyboardMarkup | None
     ) -> str:
-        photo: str | Path = image
+        photo: str | InputFile = image
         if not re.match(r"https?://", image) and not _FILE_ID.fullmatch(image):
-            photo = Path(image)
-            if not photo.is_file():
-                raise Undeliverable(f"image file not found: {image}")
+            photo = _picture_file(image)
         caption, rest = _caption(text)
         sent = await self._bot.send_photo(
             chat_id, photo, caption=caption or None, reply_markup=None if rest else markup
@@ -536,3 +574,14 @@ class TelegramChannel:
             last = i == len(pieces) - 1
             message_id = await self._send_text(chat_id, piece, markup if last else None)
         return message_id
+
+
+def _picture_file(image: str) -> InputFile:
+    """A stored picture to upload, named by what its bytes are (a copy's name has no suffix)."""
+    path = Path(image)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise Undeliverable(f"image file not found: {image}") from None
+    kind = sniff(data) or "image/jpeg"
+    return InputFile(data, filename=f"{path.stem}.{kind.rsplit('/', 1)[1]}")

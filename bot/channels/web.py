@@ -35,7 +35,8 @@ from bot.channels import zalo
 from bot.channels.base import Choice, Inbound, Outbound, Receiver, normalize_text
 from bot.channels.kit.intake import Malformed, checked, inbox_spell, record
 from bot.clock import Clock, SystemClock
-from bot.media import MediaLinks, PhotoRefused, PhotoStore
+from bot.media import MediaLinks, PhotoFetcher
+from bot.photos import PhotoRefused, PhotoStore
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +222,7 @@ class WebChannel:
         self._loading = asyncio.Lock()
         self._photos: PhotoStore | None = None
 
-    def use_media(self, links: MediaLinks, photos: PhotoStore) -> None:
+    def use_media(self, links: MediaLinks, photos: PhotoStore, fetcher: PhotoFetcher) -> None:
         """Keeps attached photos where the app keeps every photo received (the page shows its
         own files, so it needs no links)."""
         self.store_photos_in(photos)

@@ -7,8 +7,9 @@ the channel's name and webhook path are per instance. Receiving is the channel k
 (bot/channels/kit): a webhook update is acknowledged (HTTP 200) only after it was recorded; a
 polled one Zalo acknowledged when it handed it out, so the poll loop holds it until it is.
 
-Pictures (bot/media.py): a photo a person sends comes as a Zalo CDN URL that expires, so it is
-downloaded and stored before the update is recorded, and the Inbound carries the stored copy. A
+Pictures (bot/media.py): a photo a person sends comes as a Zalo CDN URL that expires. The
+Inbound carries the URL as it came, and the app copies it after the event's commit (queued work,
+`download_photo`, only from the allowed CDN hosts), so receiving never waits on the CDN. A
 picture sent out must be a public URL: the app's own files go as signed, expiring /media links
 when HAILONG_PUBLIC_URL is set, otherwise the message says where the picture can be seen.
 """
@@ -19,13 +20,11 @@ import hashlib
 import logging
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-import aiohttp
 from aiohttp import web
 
 from bot.channels.base import (
@@ -54,7 +53,8 @@ from bot.channels.zalo_client import (
     ZaloUnauthorized,
     ZaloUnavailable,
 )
-from bot.media import MediaLinks, PhotoRefused, PhotoStore, safe_url
+from bot.media import MediaLinks, PhotoFetcher
+from bot.photos import PhotoRefused, PhotoStore
 
 log = logging.getLogger(__name__)
 
@@ -311,6 +311,7 @@ class ZaloChannel:
     """One Zalo bot (shared, or a school's own): long polling or a webhook in, API calls out."""
 
     can_edit = False
+    photos_expire = True  # a photo's CDN URL stops working: the app's copy stands in for it
 
     def __init__(
         self,
@@ -350,8 +351,7 @@ class ZaloChannel:
         self._poll_timeout = poll_timeout
         self._receive: Receiver | None = None
         self._links: MediaLinks | None = None
-        self._photos: PhotoStore | None = None
-        self._downloads: aiohttp.ClientSession | None = None
+        self._fetcher: PhotoFetcher | None = None
 
     @property
     def client(self) -> ZaloBotClient:
@@ -361,9 +361,15 @@ class ZaloChannel:
     def webhook_path(self) -> str:
         return self._path
 
-    def use_media(self, links: MediaLinks, photos: PhotoStore) -> None:
-        """Shows pictures by the app's signed links and keeps the photos people send."""
-        self._links, self._photos = links, photos
+    def use_media(self, links: MediaLinks, photos: PhotoStore, fetcher: PhotoFetcher) -> None:
+        """Shows pictures by the app's signed links; downloads the photos people send."""
+        self._links, self._fetcher = links, fetcher
+
+    async def download_photo(self, media: str, max_bytes: int) -> bytes:
+        """The bytes of a photo a person sent (its CDN URL); PhotoRefused when it cannot be had."""
+        if self._fetcher is None:
+            raise PhotoRefused("no downloads configured")
+        return await self._fetcher.fetch(media)
 
     # --- receiving -------------------------------------------------------------------------------
 
@@ -390,7 +396,7 @@ class ZaloChannel:
                 await self._client.delete_webhook()
         except ZaloApiError as exc:
             raise RuntimeError(f"{self.name} start failed: {describe(exc)}") from None
-        self._receive = self._keeping_photos(receive)
+        self._receive = receive
         if not self._webhook_url:
             self._poller.start(self._receive)
             log.info("%s long polling started", self.name)
@@ -400,30 +406,6 @@ class ZaloChannel:
         await self._poller.stop()
         self._receive = None
         await self._client.close()
-        downloads, self._downloads = self._downloads, None
-        if downloads is not None:
-            await downloads.close()
-
-    def _keeping_photos(self, receive: Receiver) -> Receiver:
-        """`receive`, after a photo's expiring Zalo URL is swapped for the app's stored copy."""
-
-        async def keep_then_receive(inbound: Inbound) -> bool:
-            if inbound.kind == "photo" and inbound.media and self._photos is not None:
-                inbound = replace(inbound, media=await self._keep(inbound.media))
-            return await receive(inbound)
-
-        return keep_then_receive
-
-    async def _keep(self, url: str) -> str | None:
-        """The stored copy's path, or None (the handlers ask for the photo again)."""
-        assert self._photos is not None
-        if self._downloads is None or self._downloads.closed:
-            self._downloads = aiohttp.ClientSession()
-        try:
-            return str(await self._photos.fetch(self._downloads, url))
-        except PhotoRefused as error:  # the URL's query holds the CDN's signature: left out
-            log.warning("%s: photo not stored (%s) from %s", self.name, error, safe_url(url))
-            return None
 
     async def _fetch(self, offset: int | None) -> list[Polled]:
         """The next update, if any: Zalo hands out one at a time and needs no offset."""
@@ -465,7 +447,7 @@ class ZaloChannel:
         image = message.image
         if image and not image.startswith(("https://", "http://")):
             # Zalo takes photos only by public URL: the app's own signed link, or a note
-            image = self._links.url_for(image) if self._links is not None else None
+            image = self._link_to(image, message.image_copy)
             if image is None:
                 log.info("%s: no public link for a picture: a note instead", self.name)
                 text = f"{text}\n\n{message.image_text or IMAGE_NOTE}".strip()
@@ -477,6 +459,12 @@ class ZaloChannel:
         if not pieces:
             raise Undeliverable("empty message")
         return await self._send_texts(message.chat_id, pieces)
+
+    def _link_to(self, image: str, copy: str | None) -> str | None:
+        """A signed link to the app's own picture: the image itself, or its stored copy."""
+        if self._links is None:
+            return None
+        return self._links.url_for(image) or (self._links.url_for(copy) if copy else None)
 
     async def _send_texts(self, chat_id: str, pieces: Sequence[str]) -> str:
         message_id = ""

@@ -294,6 +294,8 @@ async def _update(ctx: Context, draft: FeedbackDraft, **values: object) -> None:
 
 
 async def _attach(ctx: Context, draft: FeedbackDraft, media: str) -> None:
+    # a photo whose copy failed was asked for again: this one may take its place
+    draft = draft.model_copy(update={"photos": _had(ctx, draft.photos)})
     if len(draft.photos) >= PHOTO_LIMIT:
         ctx.reply(texts.FEEDBACK_TOO_MANY_PHOTOS.format(limit=vi_number(PHOTO_LIMIT)))
         return
@@ -306,6 +308,11 @@ async def _attach(ctx: Context, draft: FeedbackDraft, media: str) -> None:
     )
     if next_step(draft) not in ("name", "contact", "text"):
         await _ask(ctx, draft)  # shows the step's choices again
+
+
+def _had(ctx: Context, photos: tuple[str, ...]) -> tuple[str, ...]:
+    """The draft's photos but those whose copy failed for good (their sender was told)."""
+    return tuple(p for p in photos if not ctx.services.photos.failed(p))
 
 
 def _in_school(draft: FeedbackDraft, places: list[Place], school_id: int) -> FeedbackDraft:
@@ -417,7 +424,7 @@ async def _file(ctx: Context, draft: FeedbackDraft) -> None:
         handled_by=draft.by or HANDLED_BY_STAFF,
         channel=ctx.inbound.channel,
         text=draft.text,
-        photos=draft.photos,
+        photos=_had(ctx, draft.photos),
         class_id=draft.class_id,
         person_id=ctx.person.id,
         name=draft.name,

@@ -361,7 +361,10 @@ async def show_photos(ctx: Context, tap: TicketPhotos) -> None:
         caption = texts.STAFF_PHOTO.format(
             index=index, count=vi_number(len(ticket.photos)), number=number
         )
-        ctx.replies.append(Outbound(ctx.inbound.chat_id, caption, image=media))
+        if ctx.services.photos.missing(media):  # the parent's photo could not be downloaded
+            ctx.reply(f"{caption}\n{texts.STAFF_PHOTO_MISSING}")
+        else:
+            ctx.replies.append(Outbound(ctx.inbound.chat_id, caption, image=media))
 
 
 async def ask_assignee(ctx: Context, tap: TicketAssign) -> None:

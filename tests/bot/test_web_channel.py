@@ -17,7 +17,7 @@ from bot.channels.base import Choice, Inbound, Outbound
 from bot.channels.web import Persona, WebChannel
 from bot.clock import FixedClock
 from bot.db import Database
-from bot.media import PhotoStore
+from bot.photos import PhotoStore
 from bot.web_history import DatabaseHistory
 
 NOW = datetime(2026, 11, 3, 1, 2, 3, tzinfo=UTC)

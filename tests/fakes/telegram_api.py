@@ -9,7 +9,9 @@ It serves `/bot{token}/{method}` for the methods the bot uses, answers like Tele
 JSON, error descriptions, 401 for a wrong token, 409 for getUpdates while a webhook is set or
 while another getUpdates is waiting, as when two processes poll one bot),
 records every call, and can be told to fail the next calls of a method. It also plays Telegram
-delivering a webhook (`post_update`). The request path is kept light: benchmarks use it too.
+delivering a webhook (`post_update`) and its file server (`files`: getFile, then a GET of
+`/file/bot{token}/{file_path}`, counted in `file_downloads`). The request path is kept light:
+benchmarks use it too.
 """
 
 from __future__ import annotations
@@ -98,6 +100,8 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
         self.menus: dict[tuple[str, str], list[str]] = {}
         self._next_update_id = 10_000
         self._next_message_id = 100
+        self.files: dict[str, bytes] = {}  # file id → bytes, for getFile and the file server
+        self.file_downloads = 0
         self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[web.Response]]] = {
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
@@ -108,6 +112,8 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
             "sendPhoto": self._send_photo,
             "sendDocument": self._send_document,
             "editMessageText": self._edit_message_text,
+            "editMessageCaption": self._edit_message_caption,
+            "getFile": self._get_file,
             "answerCallbackQuery": self._answer_callback_query,
             "setMyCommands": self._set_my_commands,
         }
@@ -367,6 +373,52 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
                 "of the message",
             )
         message["text"] = params.get("text")
+        message["edit_date"] = int(time.time())
+        if markup:
+            message["reply_markup"] = markup
+        else:
+            message.pop("reply_markup", None)
+        return _ok(message)
+
+    def _more_routes(self, app: web.Application) -> None:
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
+
+    async def _get_file(self, params: dict[str, Any]) -> web.Response:
+        file_id = str(params.get("file_id") or "")
+        if file_id not in self.files:
+            return _error(400, "Bad Request: invalid file_id")
+        data = self.files[file_id]
+        path = f"photos/file_{list(self.files).index(file_id)}.jpg"
+        info = {"file_id": file_id, "file_unique_id": "u" + file_id[-8:],
+                "file_size": len(data), "file_path": path}  # fmt: skip
+        return _ok(info)
+
+    async def _download(self, request: web.Request) -> web.Response:
+        self.file_downloads += 1
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        names = {f"photos/file_{n}.jpg": data for n, data in enumerate(self.files.values())}
+        data = names.get(request.match_info["path"])
+        return web.Response(status=404) if data is None else web.Response(body=data)
+
+    async def _edit_message_caption(self, params: dict[str, Any]) -> web.Response:
+        """A photo's or a file's new caption and buttons (Telegram: "there is no caption in the
+        message to edit" for a text message)."""
+        key = (str(params.get("chat_id")), int(params.get("message_id") or 0))
+        message = self.messages.get(key)
+        if message is None:
+            return _error(400, "Bad Request: message to edit not found")
+        if "photo" not in message and "document" not in message:
+            return _error(400, "Bad Request: there is no caption in the message to edit")
+        caption, markup = params.get("caption"), params.get("reply_markup")
+        if len(str(caption or "")) > 1024:
+            return _error(400, "Bad Request: message caption is too long")
+        if message.get("caption") == caption and message.get("reply_markup") == markup:
+            return _error(400, "Bad Request: message is not modified")
+        if caption:
+            message["caption"] = caption
+        else:
+            message.pop("caption", None)
         message["edit_date"] = int(time.time())
         if markup:
             message["reply_markup"] = markup

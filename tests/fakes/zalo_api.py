@@ -95,6 +95,9 @@ class FakeZalo(LoopbackBotApi[_Failure]):
         self.fetch_photos = False
         self.fetched: dict[str, tuple[int, str, bytes]] = {}
         self._cdn: dict[str, tuple[bytes, str]] = {}
+        self.cdn_requests = 0  # GETs the CDN answered or held, whatever the photo
+        # while set, the CDN holds every answer until it is opened (a slow CDN)
+        self.cdn_gate: asyncio.Event | None = None
         self._cdn_misses: dict[str, int] = {}
         self._next_message_id = 0x82599FA32F56D00E8900
         self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[web.Response]]] = {
@@ -180,6 +183,9 @@ class FakeZalo(LoopbackBotApi[_Failure]):
         app.router.add_get("/cdn/{name}.jpg", self._cdn_get)
 
     async def _cdn_get(self, request: web.Request) -> web.Response:
+        self.cdn_requests += 1
+        if self.cdn_gate is not None:
+            await self.cdn_gate.wait()
         name = request.match_info["name"]
         if name not in self._cdn:
             return web.Response(status=404)

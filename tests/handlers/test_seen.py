@@ -100,8 +100,7 @@ async def test_the_sent_list_keeps_whole_dates(
     assert label == "23/11/2026 · Họp phụ huynh toàn trường vào…"
 
 
-# On Zalo a broadcast's numbered "Đã xem" is not answerable by typing yet: the chat's dialog
-# records the choices of replies, not of broadcasts (left for the lead; see the report)
+# On Zalo "Đã xem" is typed, not tapped: tests/handlers/test_seen_typed.py
 CHANNELS = pytest.mark.parametrize("channel", ["telegram", "web"])
 MARKED = "✓ " + texts.SEEN
 
