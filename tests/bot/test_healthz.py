@@ -83,4 +83,4 @@ async def test_healthz_is_503_in_time_when_the_database_does_not_answer(
         answer = await healthz(app)
     took = time.monotonic() - started
     assert answer == (503, {"status": "unavailable", "database": "TimeoutError"})
-    assert HEALTH_DATABASE_SECONDS <= took < HEALTH_DATABASE_SECONDS + 2.5, took
+    assert HEALTH_DATABASE_SECONDS <= took < HEALTH_DATABASE_SECONDS + 5, took  # not asyncpg's 60 s
