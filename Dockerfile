@@ -1,7 +1,10 @@
-# Hài Lòng: production image. Runs the migrations, then `hailong run`, as a non-root user.
-FROM python:3.11-slim
+# Hài Lòng: production image, as a non-root user. `hailong run` migrates the database, then runs
+# (the one place migrations run at start; `hailong db upgrade` does it alone, see README "Upgrade").
+# The base image is pinned to a patch release: change the tag on purpose, then rebuild.
+FROM python:3.11.15-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
     HAILONG_HTTP_HOST=0.0.0.0 HAILONG_HTTP_PORT=8080
 
 RUN useradd --create-home --uid 10001 hailong
@@ -11,9 +14,13 @@ COPY bot ./bot
 COPY handlers ./handlers
 COPY surveys ./surveys
 COPY migrations ./migrations
+# var/ (reports, photos) is a volume in compose.yaml: a new volume takes this folder's owner
 RUN pip install . && mkdir -p /app/var && chown hailong /app/var
 
 USER hailong
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request,os;urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"HAILONG_HTTP_PORT\"]}/healthz')"
-CMD ["sh", "-c", "hailong db upgrade && exec hailong run"]
+# /healthz answers 503 while the database does not answer SELECT 1 within 2 s
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f\"http://127.0.0.1:{os.environ['HAILONG_HTTP_PORT']}/healthz\", timeout=4)"]
+# exec form: `hailong run` is PID 1 and gets `docker stop`'s SIGTERM itself
+CMD ["hailong", "run"]

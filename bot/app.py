@@ -41,6 +41,7 @@ from surveys.catalog import load_catalog
 log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 30.0  # how often a replica looks for events left pending (a replica that died)
+HEALTH_DATABASE_SECONDS = 2.0  # /healthz: how long the database may take to answer SELECT 1
 
 
 @dataclass
@@ -220,7 +221,7 @@ def create_app(
         if isinstance(channel, LeasedPolling):  # several replicas: one of them polls
             channel.poll_under(lease_for(db, "poller"))
     _add_metrics(app)
-    application.router.add_get("/healthz", _healthz)
+    application.router.add_get("/healthz", _healthz(db))
     application.add_routes([app.media.route()])
     for channel in chosen.values():
         application.add_routes(channel.routes())
@@ -294,8 +295,16 @@ def _links(channels: Mapping[str, Channel]) -> Callable[[str], Awaitable[str | N
     return link_for
 
 
-async def _healthz(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
+def _healthz(db: Database) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """200 while the database answers, 503 (naming the error's type) while it does not."""
+
+    async def healthz(request: web.Request) -> web.Response:
+        problem = await db.problem(HEALTH_DATABASE_SECONDS)
+        if problem is None:
+            return web.json_response({"status": "ok", "database": "ok"})
+        return web.json_response({"status": "unavailable", "database": problem}, status=503)
+
+    return healthz
 
 
 def _add_metrics(app: App) -> None:

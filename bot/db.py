@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, Table, event
+from sqlalchemy import JSON, DateTime, MetaData, Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
@@ -102,6 +102,16 @@ class Database:
             self.engine.connect() as connection,
         ):
             yield await connection.execution_options(isolation_level="AUTOCOMMIT")
+
+    async def problem(self, seconds: float) -> str | None:
+        """Why the database does not answer `SELECT 1` within `seconds` (the error's type, never
+        its text: it may name the server), or None when it answers."""
+        try:
+            async with asyncio.timeout(seconds), self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as error:  # whatever it is, the answer is "not healthy", not a 500
+            return type(error).__name__
+        return None
 
     async def dispose(self) -> None:
         await self.engine.dispose()
