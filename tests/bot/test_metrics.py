@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.app import create_app
-from bot.channels.base import Inbound, Outbound
+from bot.channels.base import Channel, Inbound, Outbound
 from bot.channels.memory import MemoryChannel
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
@@ -39,7 +39,7 @@ async def test_every_429_a_platform_answered_is_counted_per_channel(
     fakes: tuple[FakeTelegram, FakeZalo], settings: Settings, clock: FixedClock
 ) -> None:
     telegram, zalo = fakes
-    channels = [
+    channels: list[Channel] = [
         TelegramChannel(TELEGRAM_TOKEN, api_url=telegram.api_url, poll_timeout=1),
         # as deployed: the client itself waits a short retry_after and tries again
         ZaloChannel(ZALO_TOKEN, client=ZaloBotClient(ZALO_TOKEN, zalo.api_url, sleep=no_wait)),
