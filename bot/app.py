@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -13,7 +14,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from bot.channels.base import Channel, Command, CommandMenus, Inbound
+from bot.channels.base import Channel, Command, CommandMenus, CountsRateLimits, Inbound
 from bot.channels.kit.polling import LeasedPolling
 from bot.channels.registry import configured_channels, rate_limiters
 from bot.channels.web import WebChannel
@@ -23,14 +24,14 @@ from bot.db import Database
 from bot.delivery.lease import ProcessLock, hold_database, lease_for
 from bot.delivery.queues import Pending
 from bot.dispatch import Dispatcher
-from bot.inbox import InboxWriter
+from bot.inbox import InboxWriter, pending_count
 from bot.interactions import Signer
 from bot.keys import button_key
 from bot.media import PHOTOS, REPORTS, KeepsMedia, MediaLinks, PhotoFetcher
 from bot.outbox import Outbox
 from bot.photos import PhotoKeeper, PhotoSource, PhotoStore
 from bot.routing import AnyWork, Job, JobContext, Routes
-from bot.scheduler import build_scheduler
+from bot.scheduler import JobRuns, build_scheduler
 from bot.settings import Settings
 from bot.signals import INBOX, OUTBOX, Signals, chats_of, chats_payloads
 from bot.unit_of_work import handing_on
@@ -65,6 +66,7 @@ class App:
     media: MediaLinks  # signed links to the app's own pictures (bot/media.py)
     fetcher: PhotoFetcher  # downloads of the photos people send by URL (bot/media.py)
     command_menu: Sequence[Command] = ()  # everyone's platform command menu (a parent's)
+    job_runs: JobRuns = field(default_factory=JobRuns)  # runs and failures of each job
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _scheduler: AsyncIOScheduler | None = None
     _process: ProcessLock | None = None
@@ -99,7 +101,7 @@ class App:
                 await channel.set_commands(self.command_menu)
         if scheduler and self.jobs:
             sched = build_scheduler(
-                self.jobs, self.job_context, self.settings.timezone, self.outbox.wake
+                self.jobs, self.job_context, self.settings.timezone, self.outbox.wake, self.job_runs
             )
             sched.start()
             self._scheduler = sched
@@ -311,7 +313,14 @@ def _add_metrics(app: App) -> None:
     handled = Counter("hailong_updates_handled", "Inbound events handled", registry=app.metrics)
     sent = Counter("hailong_messages_sent", "Messages the platform confirmed", registry=app.metrics)
     depth = Gauge("hailong_outbox_depth", "Messages waiting in memory", registry=app.metrics)
+    waiting = Gauge(
+        "hailong_inbox_pending",
+        "Events received and not handled yet (rows, every replica's; NaN: database unreachable)",
+        registry=app.metrics,
+    )
     app.metrics.register(_SenderCounts(app.outbox))
+    app.metrics.register(_RateLimited(app.channels))
+    app.metrics.register(_JobCounts([job.name for job in app.jobs], app.job_runs))
     seen = {"handled": 0, "sent": 0}
 
     async def metrics(request: web.Request) -> web.Response:
@@ -319,6 +328,7 @@ def _add_metrics(app: App) -> None:
         sent.inc(app.outbox.sent - seen["sent"])
         seen.update(handled=app.dispatcher.handled, sent=app.outbox.sent)
         depth.set(app.outbox.depth)
+        waiting.set(await _pending_or_nan(app.db))
         return web.Response(body=generate_latest(app.metrics), content_type="text/plain")
 
     app.web.router.add_get("/metrics", metrics)
@@ -353,3 +363,50 @@ class _SenderCounts(Collector):
         for channel, count in sorted(self.outbox.unconfirmed.items()):
             unconfirmed.add_metric([channel], count)
         yield from (retried, given_up, unconfirmed)
+
+
+async def _pending_or_nan(db: Database) -> float:
+    """The inbox's pending rows; NaN when the database does not answer (the scrape still works)."""
+    try:
+        return float(await pending_count(db))
+    except Exception as error:
+        log.debug("/metrics: pending events not counted: %s", type(error).__name__)
+        return math.nan
+
+
+class _RateLimited(Collector):
+    """The 429 answers (Too Many Requests) each channel's platform gave, read at each scrape."""
+
+    def __init__(self, channels: Mapping[str, Channel]) -> None:
+        self.channels = channels
+
+    def collect(self) -> Iterator[Metric]:
+        answered = CounterMetricFamily(
+            "hailong_rate_limited",
+            "429 answers (Too Many Requests) from the platform, any call",
+            labels=["channel"],
+        )
+        for name, channel in sorted(self.channels.items()):
+            if isinstance(channel, CountsRateLimits):
+                answered.add_metric([name], channel.rate_limited)
+        yield answered
+
+
+class _JobCounts(Collector):
+    """Runs and failed runs of each scheduled job in this process (0 until it first runs)."""
+
+    def __init__(self, names: Sequence[str], counted: JobRuns) -> None:
+        self.names = names
+        self.counted = counted
+
+    def collect(self) -> Iterator[Metric]:
+        runs = CounterMetricFamily(
+            "hailong_job_runs", "Runs of a scheduled job (handlers/__init__.py)", labels=["job"]
+        )
+        failures = CounterMetricFamily(
+            "hailong_job_failures", "Runs of a scheduled job that raised", labels=["job"]
+        )
+        for name in self.names:
+            runs.add_metric([name], self.counted.runs[name])
+            failures.add_metric([name], self.counted.failures[name])
+        yield from (runs, failures)

@@ -52,6 +52,10 @@ def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
     if not hasattr(args, "command"):
         parser.print_help()
         return 2
+    if args.command is None:  # `hailong doctor` loads the settings itself, to report each problem
+        from bot.doctor import main as doctor
+
+        return doctor()
     args.clock = clock or SystemClock()
     try:
         settings = load_settings()
@@ -102,6 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"the demo's database (default {DEMO_DATABASE_URL}, never HAILONG_DATABASE_URL)",
     )
     demo.set_defaults(command=cmd_demo)
+
+    doctor = sub.add_parser(
+        "doctor", help="check the settings, database, bots, public URL and disk; say the fix"
+    )
+    doctor.set_defaults(command=None)  # runs apart from the others: see main
 
     db = sub.add_parser("db", help="database").add_subparsers(metavar="ACTION")
     db.add_parser("upgrade", help="apply migrations").set_defaults(command=cmd_db_upgrade)

@@ -53,6 +53,13 @@ async def record_many(db: Database, batch: Sequence[Inbound]) -> list[int | None
     return result
 
 
+async def pending_count(db: Database) -> int:
+    """Events recorded and not handled yet, every replica's (for /metrics)."""
+    waiting = select(func.count()).where(InboundMessage.status == "pending")
+    async with db.sessions() as session:
+        return int(await session.scalar(waiting) or 0)
+
+
 class InboxWriter:
     """Records inbounds as they arrive, several to a transaction when they arrive together."""
 

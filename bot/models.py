@@ -653,8 +653,8 @@ class WorkItem(Base):
 
 class WebChatMessage(Base):
     """One bubble of a web chat as its page shows it (bot/web_history.py): the page's history
-    survives a reload and a restart. Gone with the other messages after `retention_message_days`
-    without a change (handlers/retention.py)."""
+    survives a reload and a restart. Gone with the other messages after `retention_days`
+    without a change (handlers/clean_up.py)."""
 
     __tablename__ = "web_chat_messages"
     __table_args__ = (

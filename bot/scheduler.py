@@ -12,7 +12,9 @@ there is one process (`hold_database`), and APScheduler runs one instance of a j
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -28,10 +30,23 @@ log = logging.getLogger(__name__)
 _ALIGNED = datetime(2026, 1, 1, tzinfo=UTC)  # interval runs fall at whole multiples after this
 
 
+@dataclass
+class JobRuns:
+    """Runs of each job this process made, and how many of them failed (for /metrics)."""
+
+    runs: Counter[str] = field(default_factory=Counter)
+    failures: Counter[str] = field(default_factory=Counter)
+
+
 def build_scheduler(
-    jobs: Sequence[Job], job_context: JobContext, timezone: str, after: Callable[[], None]
+    jobs: Sequence[Job],
+    job_context: JobContext,
+    timezone: str,
+    after: Callable[[], None],
+    counted: JobRuns,
 ) -> AsyncIOScheduler:
-    """A scheduler with one entry per job; each run is followed by `after` (wake the outbox)."""
+    """A scheduler with one entry per job; each run is counted in `counted` and followed by
+    `after` (wake the outbox)."""
     scheduler = AsyncIOScheduler(timezone=timezone)
     for job in jobs:
         trigger = (
@@ -44,7 +59,7 @@ def build_scheduler(
         scheduler.add_job(
             run_job,
             trigger,
-            args=(job, job_context, after),
+            args=(job, job_context, after, counted),
             id=job.name,
             coalesce=True,
             max_instances=1,
@@ -53,7 +68,9 @@ def build_scheduler(
     return scheduler
 
 
-async def run_job(job: Job, job_context: JobContext, after: Callable[[], None]) -> None:
+async def run_job(
+    job: Job, job_context: JobContext, after: Callable[[], None], counted: JobRuns
+) -> None:
     """Runs one job unless another replica is running it; logs rather than raises, so the
     scheduler keeps going."""
     lease = lease_for(job_context.db, "job") if not job_context.db.is_sqlite else None
@@ -61,8 +78,10 @@ async def run_job(job: Job, job_context: JobContext, after: Callable[[], None]) 
         if lease is not None and not await lease.acquire(job.name):
             log.debug("job %s: another replica runs it", job.name)
             return
+        counted.runs[job.name] += 1
         await job.function(job_context)
     except Exception as error:
+        counted.failures[job.name] += 1
         if is_transient(error):  # the database is away: the next run catches up
             log.warning("job %s: a passing failure (%s)", job.name, describe_failure(error))
         else:

@@ -13,6 +13,7 @@ from typing import Literal, Self
 from urllib.parse import urlsplit
 
 from pydantic import (
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -65,7 +66,9 @@ class ZaloEndpoint:
 class Settings(BaseSettings):
     """Every knob of a deployment; each field is one HAILONG_* variable (see README)."""
 
-    model_config = SettingsConfigDict(env_prefix="HAILONG_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="HAILONG_", env_file=".env", extra="ignore", populate_by_name=True
+    )
 
     database_url: str = Field(
         "sqlite+aiosqlite:///var/hailong.db", description="SQLAlchemy async URL of the database."
@@ -224,8 +227,13 @@ class Settings(BaseSettings):
     retention_draft_days: int = Field(
         30, ge=1, description="Days a conversation left unfinished (a draft) is kept."
     )
-    retention_message_days: int = Field(
-        30, ge=1, description="Days the texts received and the replies sent are kept."
+    retention_days: int = Field(
+        30,
+        ge=1,
+        # read under its first name too (HAILONG_RETENTION_MESSAGE_DAYS, before issue 15)
+        validation_alias=AliasChoices("hailong_retention_days", "hailong_retention_message_days"),
+        description="Days the messages received, the replies sent, the web chat's history and "
+        "the report files are kept.",
     )
     retention_survey_days: int = Field(
         365,
@@ -368,12 +376,20 @@ def load_settings(**overrides: object) -> Settings:
 def settings_problem(error: ValidationError) -> str:
     """What is wrong with the settings, on one line: each variable and its problem, never the
     values given (pydantic's own text repeats every input, tokens included)."""
+    return "; ".join(settings_problems(error))
+
+
+def settings_problems(error: ValidationError) -> list[str]:
+    """Each variable that is wrong and its problem, one line each, without the values given."""
     problems = []
     for found in error.errors(include_url=False, include_input=False, include_context=False):
         message = str(found["msg"]).removeprefix("Value error, ")
         names = [str(part) for part in found["loc"]]
         where = (
-            f"HAILONG_{names[0].upper()}" + "".join(f"[{n}]" for n in names[1:]) if names else ""
-        )
-        problems.append(f"{where}: {message}" if where else message)
-    return "; ".join(" ".join(p.split()) for p in problems)
+            "HAILONG_" + names[0].upper().removeprefix("HAILONG_")
+            + "".join(f"[{n}]" for n in names[1:])
+            if names
+            else ""
+        )  # fmt: skip
+        problems.append(" ".join((f"{where}: {message}" if where else message).split()))
+    return problems

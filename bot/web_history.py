@@ -2,7 +2,7 @@
 
 Only the web channel has no app of its own to keep a conversation on the person's side, so the
 server keeps it for it (table `web_chat_messages`); the retention job removes a bubble unchanged for
-`retention_message_days`, as it does with the other messages (handlers/retention.py)."""
+`retention_days`, as it does with the other messages (handlers/clean_up.py)."""
 
 from __future__ import annotations
 

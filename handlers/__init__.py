@@ -6,6 +6,7 @@ from bot.routing import AnyWork, During, Handler, Job, Routes, Work, on
 from handlers import (
     announcements,
     asking,
+    clean_up,
     corrections,
     data_copy,
     data_rights,
@@ -189,6 +190,8 @@ JOBS = [
     Job("weekly_digest", digest.send_weekly_digests, cron={"minute": "*/5"}),
     # hourly: each kind of personal data goes when its period ends (README, Retention)
     Job("retention", retention.apply_retention, cron={"minute": "40"}),
+    # daily, at night: finished messages and report files older than HAILONG_RETENTION_DAYS
+    Job("clean_up", clean_up.clean_up, cron={"hour": "3", "minute": "15"}),
 ]
 
 # work left by a handler for after its transaction commits (`ctx.work.later(item)`)

@@ -115,7 +115,7 @@ def periods(settings: Settings) -> dict[str, int]:
     return {
         "survey_days": settings.retention_survey_days,
         "delivery_days": settings.retention_delivery_days,
-        "message_days": settings.retention_message_days,
+        "message_days": settings.retention_days,
         "question_years": settings.retention_question_years,
         "case_years": settings.retention_case_years,
     }

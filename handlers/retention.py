@@ -4,7 +4,8 @@ Law 91/2025/QH15 Art. 3(3): data is kept only as long as its purpose needs, unle
 says otherwise; Art. 14(1)(b)–(c): it is deleted once the purpose is done or the legal period has
 run out. The periods are settings (README, *Retention*); what the law fixes and what is the
 school's policy is said there. Each step is one statement or a few, idempotent, so a second
-replica running it at the same time, or a run missed, changes nothing.
+replica running it at the same time, or a run missed, changes nothing. The messages received and
+sent, and the web chat's history, go daily with the report files (`handlers/clean_up.py`).
 
 Kept without end, on purpose: the consent log (the proof of consent the controller must keep,
 Nghị định 356/2025/NĐ-CP Art. 6(2); anonymous once the person is erased); the anonymous survey
@@ -31,7 +32,6 @@ from bot.models import (
     Dialog,
     ErasedInvite,
     GroupLinkCode,
-    InboundMessage,
     LinkCode,
     OutboxMessage,
     SealedSender,
@@ -42,7 +42,6 @@ from bot.models import (
     UnreachableChat,
     Wave,
     WaveInvite,
-    WebChatMessage,
 )
 from bot.photos import REFUSED
 from bot.routing import JobContext
@@ -52,7 +51,6 @@ from handlers.data_copy import COPIES, made_at
 log = logging.getLogger(__name__)
 
 QUESTION_KINDS = ("gop_y",)  # a suggestion or question: no case file (school policy)
-FINISHED = ("sent", "failed", "skipped", "dead", "unconfirmed")  # outbox rows no longer sent
 # a copy of one's data waits for its sending at most this long past the outbox's own limit
 COPY_GRACE = timedelta(days=1)
 
@@ -63,7 +61,6 @@ class Swept:
 
     codes: int = 0
     drafts: int = 0
-    messages: int = 0
     surveys: int = 0
     deliveries: int = 0
     tickets: int = 0
@@ -87,7 +84,6 @@ async def sweep(session: AsyncSession, settings: Settings, now: datetime) -> Swe
     return Swept(
         codes=await _codes(session, now - timedelta(days=settings.retention_code_days)),
         drafts=await _drafts(session, now - timedelta(days=settings.retention_draft_days)),
-        messages=await _messages(session, now - timedelta(days=settings.retention_message_days)),
         surveys=await _surveys(session, now - timedelta(days=settings.retention_survey_days)),
         deliveries=await _deliveries(
             session, now - timedelta(days=settings.retention_delivery_days)
@@ -123,25 +119,6 @@ async def _drafts(session: AsyncSession, before: datetime) -> int:
     """A conversation left untouched: its open flow and what it holds (a feedback draft with a
     name, a contact, a text and photos; an announcement not sent) go with the chat's row."""
     return await _count(session, delete(Dialog).where(Dialog.updated_at < before))
-
-
-async def _messages(session: AsyncSession, before: datetime) -> int:
-    """What was received (a handled one keeps no text already; a failed one does) and the
-    replies sent: gone once old. A broadcast's rows are its delivery record (`_deliveries`)."""
-    received = delete(InboundMessage).where(
-        InboundMessage.status != "pending",
-        func.coalesce(InboundMessage.handled_at, InboundMessage.received_at) < before,
-    )
-    sent = delete(OutboxMessage).where(
-        OutboxMessage.broadcast_id.is_(None),
-        OutboxMessage.status.in_(FINISHED),
-        OutboxMessage.created_at < before,
-    )
-    # the web chat's bubbles (bot/web_history.py): the same period, from their last change
-    shown = delete(WebChatMessage).where(WebChatMessage.updated_at < before)
-    return (
-        await _count(session, received) + await _count(session, sent) + await _count(session, shown)
-    )
 
 
 async def _surveys(session: AsyncSession, before: datetime) -> int:

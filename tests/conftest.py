@@ -75,8 +75,14 @@ async def clean_database(database_url: str) -> str:
 
 @pytest.fixture
 def settings(clean_database: str, tmp_path: Path) -> Settings:
-    # photos people send are stored on receipt: in the test's own folder, not the worktree's var/
-    return Settings(database_url=clean_database, media_dir=tmp_path / "media", _env_file=None)
+    # photos people send are stored on receipt, report files written and cleaned up (the daily
+    # clean-up deletes old ones): in the test's own folder, not the worktree's var/
+    return Settings(
+        database_url=clean_database,
+        media_dir=tmp_path / "media",
+        reports_dir=tmp_path / "reports",
+        _env_file=None,
+    )
 
 
 @pytest.fixture

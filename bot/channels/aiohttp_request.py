@@ -66,6 +66,7 @@ class AiohttpRequest(BaseRequest):
         "_session",
         "_timeouts",
         "_write_timeout",
+        "rate_limited",
     )
 
     def __init__(
@@ -89,6 +90,7 @@ class AiohttpRequest(BaseRequest):
         self._media_timeout = media_timeout
         self._keepalive = keepalive_timeout
         self._session: aiohttp.ClientSession | None = None
+        self.rate_limited = 0  # 429 answers (Too Many Requests), for /metrics
         self._timeouts: dict[tuple[float | None, ...], aiohttp.ClientTimeout] = {}
         self._default_timeout = self._timeout(
             connect_timeout, read_timeout, write_timeout, pool_timeout, upload=False
@@ -209,8 +211,10 @@ class AiohttpRequest(BaseRequest):
         except aiohttp.ClientError as exc:
             # the Bot API puts the token in the URL path; aiohttp names URLs in some errors
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {redact(str(exc))}") from None
-        if status == 429 and (flood := _flood_wait(payload)) is not None:
-            raise flood
+        if status == 429:
+            self.rate_limited += 1
+            if (flood := _flood_wait(payload)) is not None:
+                raise flood
         return status, payload
 
 

@@ -119,6 +119,15 @@ class CommandMenus(Protocol):
         """Sets the menu for one chat, or (None) the default for everyone."""
 
 
+@runtime_checkable
+class CountsRateLimits(Protocol):
+    """A channel that counts the 429 answers (Too Many Requests) of its platform."""
+
+    @property
+    def rate_limited(self) -> int:
+        """429 answers received since the channel was made, whatever the call."""
+
+
 class RetryLater(Exception):
     """The platform asked us to wait (HTTP 429 retry_after) or failed for now.
 

@@ -326,6 +326,12 @@ class TelegramChannel:
     def bot(self) -> Bot:
         return self._bot
 
+    @property
+    def rate_limited(self) -> int:
+        """429 answers to the bot's calls and to its long polls (`CountsRateLimits`)."""
+        requests = (self._request, self._updates_request)
+        return sum(r.rate_limited for r in requests if isinstance(r, AiohttpRequest))
+
     # --- receiving -------------------------------------------------------------------------------
 
     def poll_under(self, lease: PollLease) -> None:

@@ -358,6 +358,11 @@ class ZaloChannel:
         return self._client
 
     @property
+    def rate_limited(self) -> int:
+        """429 answers to the bot's calls (`CountsRateLimits`)."""
+        return self._client.rate_limited
+
+    @property
     def webhook_path(self) -> str:
         return self._path
 

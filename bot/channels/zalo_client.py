@@ -124,6 +124,7 @@ class ZaloBotClient:
         self._sleep = sleep
         self._pool_size = pool_size
         self._session: aiohttp.ClientSession | None = None
+        self.rate_limited = 0  # 429 answers (Too Many Requests, in the status or the body)
 
     @property
     def is_open(self) -> bool:
@@ -210,6 +211,8 @@ class ZaloBotClient:
             except ZaloTimeout:
                 raise
             except (ZaloRateLimited, ZaloUnavailable) as exc:
+                if isinstance(exc, ZaloRateLimited):
+                    self.rate_limited += 1
                 delay = self._delay(exc, attempt)
                 if delay is None:
                     raise

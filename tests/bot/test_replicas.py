@@ -24,7 +24,7 @@ from bot.clock import FixedClock
 from bot.context import Context
 from bot.models import ChatAccount, DraftAnswer, InboundMessage, OutboxMessage, SurveyRun
 from bot.routing import Job, JobContext, Routes
-from bot.scheduler import run_job
+from bot.scheduler import JobRuns, run_job
 from bot.settings import Settings
 from handlers import texts
 from tests.bot.test_unit_of_work import parents_at_question_one
@@ -206,9 +206,9 @@ async def test_a_job_runs_once_among_replicas_firing_together(
     for replica in apps:
         await replica.start(scheduler=False, sender=False)
     try:
-        await asyncio.gather(*(run_job(job, r.job_context, lambda: None) for r in apps))
+        await asyncio.gather(*(run_job(job, r.job_context, lambda: None, JobRuns()) for r in apps))
         assert runs == [1]
-        await run_job(job, apps[1].job_context, lambda: None)  # let go of after each run
+        await run_job(job, apps[1].job_context, lambda: None, JobRuns())  # let go of after each run
         assert runs == [1, 1]
     finally:
         for replica in apps:

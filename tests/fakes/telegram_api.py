@@ -91,6 +91,8 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
         self.record = record
         self.messages: dict[tuple[str, int], dict[str, Any]] = {}
         self.webhook_secret: str | None = None
+        # Telegram's last failed webhook delivery, as getWebhookInfo reports it (2 minutes ago)
+        self.last_delivery_error: str | None = None
         self.allowed_updates: list[str] = []
         self.confirmed_offset = 0
         self.polling = 0  # getUpdates requests being answered now
@@ -316,6 +318,9 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
         }
         if self.allowed_updates:
             info["allowed_updates"] = self.allowed_updates
+        if self.last_delivery_error:
+            info["last_error_message"] = self.last_delivery_error
+            info["last_error_date"] = int(time.time()) - 120
         return _ok(info)
 
     async def _send_message(self, params: dict[str, Any]) -> web.Response:

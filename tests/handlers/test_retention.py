@@ -30,6 +30,7 @@ from bot.models import (
 )
 from bot.web_history import DatabaseHistory
 from handlers import texts
+from handlers.clean_up import clean_up
 from handlers.results import wave_progress
 from handlers.retention import apply_retention
 from tests.chat import ChatUser
@@ -47,7 +48,9 @@ async def count(app: App, model: type) -> int:
 
 
 async def run(app: App) -> None:
+    """Both jobs that delete: the hourly retention and the daily clean-up of messages."""
     await apply_retention(app.job_context)
+    await clean_up(app.job_context)
 
 
 async def close(principal: ChatUser, number: str, sender: ChatUser) -> None:
@@ -203,12 +206,12 @@ async def seed_finished_broadcast(app: App, parent: ChatUser) -> None:
 async def test_the_web_chats_bubbles_go_with_the_other_messages(
     app: App, clock: FixedClock
 ) -> None:
-    """A web chat's history (bot/web_history.py) is kept `retention_message_days` from its
+    """A web chat's history (bot/web_history.py) is kept `retention_days` from its
     bubble's last change, and not a day longer."""
     history = DatabaseHistory(app.db)
     bubble = {"id": "a-1", "from": "me", "text": "Xin chào", "choices": [], "edits": 0}
     await history.save("web-new-abc", [Kept("buttons", "a-1", 1, bubble)], clock.now())
-    clock.advance(days=app.settings.retention_message_days - 1)
+    clock.advance(days=app.settings.retention_days - 1)
     await history.save(
         "web-new-abc", [Kept("buttons", "a-2", 2, bubble | {"id": "a-2"})], clock.now()
     )

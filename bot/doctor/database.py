@@ -1,0 +1,110 @@
+"""The database check: it answers, and its migrations are the code's."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from sqlalchemy import make_url, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.channels.kit.redaction import redact
+from bot.doctor.findings import Finding, Verdict
+
+SECONDS = 5.0  # to connect: a doctor that hangs on a dead host helps nobody
+MIGRATIONS = Path(__file__).parents[2] / "migrations"
+
+
+async def check_database(database_url: str) -> Finding:
+    """Connects, reads the migration the database is at and compares it with the code's."""
+    url = make_url(database_url)
+    where = _where(url)
+    if sqlite_file(url) and not Path(where).is_file():
+        return Finding(
+            "database", Verdict.FAIL, f"no database file {where}: run `hailong db upgrade`"
+        )
+    connect_args = {"timeout": SECONDS} if url.get_backend_name() == "postgresql" else {}
+    engine = create_async_engine(url, connect_args=connect_args)
+    try:
+        async with asyncio.timeout(SECONDS + 1), engine.connect() as connection:
+            found = await connection.execute(text("SELECT version_num FROM alembic_version"))
+            current = {str(row[0]) for row in found}
+    except DBAPIError as error:
+        if "alembic_version" in str(error.orig):  # connected; the table is missing
+            current = set()
+        else:
+            return Finding("database", Verdict.FAIL, _unreachable(url, error.orig or error))
+    except (OSError, TimeoutError) as error:
+        return Finding("database", Verdict.FAIL, _unreachable(url, error))
+    finally:
+        await engine.dispose()
+    return _migrations(where, current)
+
+
+def _migrations(where: str, current: set[str]) -> Finding:
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(str(MIGRATIONS))
+    heads = set(scripts.get_heads())
+    if current == heads:
+        return Finding("database", Verdict.OK, f"{where}, migrations at {_names(heads)}")
+    if not current:
+        return Finding(
+            "database", Verdict.FAIL, f"{where} has no tables yet: run `hailong db upgrade`"
+        )
+    known = {rev.revision for rev in scripts.walk_revisions()}
+    if current <= known:
+        return Finding(
+            "database",
+            Verdict.FAIL,
+            f"{where} is at migration {_names(current)}, this code needs {_names(heads)}: "
+            "run `hailong db upgrade`",
+        )
+    return Finding(
+        "database",
+        Verdict.FAIL,
+        f"{where} is at migration {_names(current - known)}, which this code does not know: "
+        "a newer release migrated it; run that release (or restore the backup taken before)",
+    )
+
+
+def _names(revisions: set[str]) -> str:
+    return ", ".join(sorted(revisions))
+
+
+def _where(url: URL) -> str:
+    """The database as a person names it: its file, or host:port/name, never the password."""
+    if url.get_backend_name() == "sqlite":
+        return url.database or ":memory:"
+    return f"{url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
+
+
+def _unreachable(url: URL, error: BaseException) -> str:
+    """Why the connection failed, on one line, with what to check."""
+    where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    kind = type(error).__name__
+    if kind == "InvalidPasswordError":
+        return f"{where} refused user {url.username!r}: check the password in HAILONG_DATABASE_URL"
+    if kind == "InvalidCatalogNameError":
+        return (
+            f"{where} has no database {url.database!r}: create it (createdb {url.database}), "
+            "then run `hailong db upgrade`"
+        )
+    if isinstance(error, TimeoutError):
+        return f"no answer from {where} within {SECONDS:g} s: is PostgreSQL running and reachable?"
+    if isinstance(error, OSError):
+        return (
+            f"cannot connect to {where} ({kind}): is PostgreSQL running there? "
+            "check HAILONG_DATABASE_URL"
+        )
+    first = redact(str(error)).strip().splitlines()[:1]
+    return f"{where}: {kind}{': ' + first[0] if first else ''}; check HAILONG_DATABASE_URL"
+
+
+def sqlite_file(url: URL) -> Path | None:
+    """The file of a SQLite database (None: another database, or one in memory)."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
