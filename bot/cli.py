@@ -205,13 +205,13 @@ def _channels_to_run(settings: Settings, *, web_chat: bool) -> list[Channel] | N
 
 
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.demo import build_demo
-
     changes: dict[str, object] = {"database_url": args.database_url or DEMO_DATABASE_URL}
     if args.port is not None:
         changes["http_port"] = args.port
     settings = settings.model_copy(update=changes)
     _port_free(settings.http_host, settings.http_port)  # before the banner, not after it
+    from bot.demo import build_demo
+
     app = await build_demo(settings)
     print(f"Hài Lòng demo: http://{settings.http_host}:{settings.http_port}/  (Ctrl+C to stop)")
     print(

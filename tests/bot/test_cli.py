@@ -216,7 +216,6 @@ def test_survey_list_shows_every_version_and_results_break_down_by_grade(
 
 async def _answer_and_release(env: Path, given: dict[str, tuple[str, int]]) -> None:
     """Parents of these classes give one level to every question of wave 1; it is released."""
-
     from sqlalchemy import select
 
     from bot.db import Database
