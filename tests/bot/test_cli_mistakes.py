@@ -146,8 +146,8 @@ MISTAKES = {
         ["--survey nope: no such survey; one of: preschool_parents, pulse"],
     ),
     "survey launch: closes before it opens": (
-        ["survey", "launch", "--school", "A", "--survey", "pulse"]
-        + ["--opens", "20/12/2099", "--closes", "2099-12-10"],
+        ["survey", "launch", "--school", "A", "--survey", "pulse", "--opens", "20/12/2099",
+         "--closes", "2099-12-10"],
         {},
         ["--closes 2099-12-10 is not after --opens 2099-12-20", "close after it opens"],
     ),
@@ -157,8 +157,8 @@ MISTAKES = {
         ["--opens 2020-01-01 is in the past", "leave --opens out"],
     ),
     "report: --to before --from": (
-        ["report", "weekly", "--school", "A", "--from", "01/12/2026", "--to", "2026-11-01"]
-        + ["--out", "x.xlsx"],
+        ["report", "weekly", "--school", "A", "--from", "01/12/2026", "--to", "2026-11-01",
+         "--out", "x.xlsx"],
         {},
         ["--to 2026-11-01 is before --from 2026-12-01", "swap them"],
     ),
@@ -177,7 +177,7 @@ MISTAKES = {
         {},
         ["no school with code 'B' (hailong school create makes one)"],
     ),
-}
+}  # fmt: skip
 
 
 @pytest.mark.parametrize(("args", "env", "said"), MISTAKES.values(), ids=MISTAKES.keys())
