@@ -1,42 +1,41 @@
-"""The `hailong` command: run, demo, database, school setup, surveys."""
+"""The `hailong` command: run, demo, database, school setup, surveys.
+
+It starts fast: this module and the parser load no database layer, web server, chat client or
+report library; each command imports what it uses (tests/bot/test_cli_startup.py holds this).
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import gc
 import os
 import sys
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import qrcode
-from pydantic import ValidationError
-from sqlalchemy import make_url
-
-from bot.app import App, create_app
-from bot.channels.base import Channel
-from bot.channels.registry import configured_channels
-from bot.channels.web import WebChannel
 from bot.cli_authorities import add_commands as add_authority_commands
 from bot.cli_authorities import cmd_school_move, deprecated
-from bot.cli_files import UsageError
+from bot.cli_dates import DAY_HELP, day
+from bot.cli_errors import OneLineParser, OperatorError, existing_file, one_line, report
 from bot.cli_news import add_commands as add_news_commands
 from bot.cli_reports import add_commands as add_report_commands
 from bot.cli_school import add_set_command as add_school_set_command
 from bot.cli_tickets import add_commands as add_ticket_commands
+from bot.cli_words import plural
 from bot.clock import Clock, SystemClock
-from bot.db import Database
-from bot.delivery.lease import AnotherProcess
-from bot.logs import configure_logging
-from bot.migrate import upgrade
-from bot.models import Authority, School, Wave
-from bot.settings import Settings, load_settings, settings_problem
-from surveys.catalog import SurveyFileError, load_catalog, load_survey
+from bot.school_terms import GRADES
 
-Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+if TYPE_CHECKING:
+    import asyncio
+
+    from bot.app import App
+    from bot.channels.base import Channel
+    from bot.db import Database
+    from bot.models import Authority, Classroom, School
+    from bot.settings import Settings
+
 # the demo's own file: never the deployment's database, whatever HAILONG_DATABASE_URL says
 DEMO_DATABASE_URL = "sqlite+aiosqlite:///var/demo.db"
 
@@ -45,7 +44,7 @@ def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
     """Parses the command line, loads the settings once and runs one subcommand.
 
     `clock` is what "today" is for the commands that read it (`args.clock`); the wall clock
-    unless a test fixes it.
+    unless a test fixes it. A mistake is one line on stderr and exit status 2 (bot.cli_errors).
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -57,27 +56,31 @@ def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
 
         return doctor()
     args.clock = clock or SystemClock()
+    from pydantic import ValidationError
+
+    from bot.settings import load_settings, settings_problem
+
     try:
         settings = load_settings()
     except ValidationError as error:  # one line naming each variable; never the values given
         print(f"hailong: invalid settings: {settings_problem(error)}", file=sys.stderr)
         return 2
+    from bot.logs import configure_logging
+
     configure_logging(settings.log_level, settings.log_format, settings.timezone)
+    import asyncio
+
     try:
         with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
             code: int = runner.run(args.command(args, settings))
         return code
-    except UsageError as error:  # like argparse's: the command line itself is wrong
-        print(f"hailong: {error}", file=sys.stderr)
-        return 2
-    except (LookupError, ValueError, SurveyFileError, AnotherProcess) as error:
-        print(f"hailong: {error}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `hailong … | head`: the reader has what it wanted
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (stays open until the process ends)
         return 0
+    except Exception as error:  # the one place a failure becomes what the operator reads
+        return report(error, debug=settings.log_level == "DEBUG")
 
 
 def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -90,7 +93,7 @@ def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hailong", description=__doc__)
+    parser = OneLineParser(prog="hailong", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(metavar="COMMAND")
     run = sub.add_parser("run", help="run everything configured")
     run.add_argument(
@@ -135,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     create = classes.add_parser("create", help="create a class and its parent invite code")
     create.add_argument("--school", required=True, help="school code")
     create.add_argument("--name", required=True, help="e.g. Lá 1")
-    create.add_argument("--grade", default="", choices=["", "nha_tre", "mam", "choi", "la"])
+    create.add_argument("--grade", choices=GRADES, help="the children's age group")
     create.set_defaults(command=cmd_class_create)
 
     invite = sub.add_parser("invite", help="print invite codes, links and QR codes")
@@ -151,20 +154,20 @@ def build_parser() -> argparse.ArgumentParser:
     load = roster.add_parser(
         "import", help="classes from a CSV or XLSX: school,class,grade[,authority]"
     )
-    load.add_argument("file", type=Path)
+    load.add_argument("file", type=existing_file)
     load.set_defaults(command=cmd_roster_import)
 
     survey = sub.add_parser("survey", help="surveys").add_subparsers(metavar="ACTION")
     survey.add_parser("list", help="list survey definitions").set_defaults(command=cmd_survey_list)
     check = survey.add_parser("validate", help="check survey YAML files")
-    check.add_argument("files", type=Path, nargs="+")
+    check.add_argument("files", type=existing_file, nargs="+")
     check.set_defaults(command=cmd_survey_validate)
     launch = survey.add_parser("launch", help="open a survey wave and invite parents")
     launch.add_argument("--school", required=True, help="school code")
     launch.add_argument("--survey", required=True, help="survey key, e.g. preschool_parents")
     launch.add_argument("--class", dest="classes", action="append", default=[], help="repeatable")
-    launch.add_argument("--opens", help="YYYY-MM-DD (default now)")
-    launch.add_argument("--closes", help="YYYY-MM-DD (default in 14 days)")
+    launch.add_argument("--opens", type=day, help=f"{DAY_HELP} (default now)")
+    launch.add_argument("--closes", type=day, help=f"{DAY_HELP} (default in 14 days)")
     launch.add_argument("--title")
     launch.set_defaults(command=cmd_survey_launch)
     results = survey.add_parser("results", help="SIPAS indices of a wave")
@@ -178,16 +181,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 async def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
-    await upgrade(settings.database_url)
+    await migrated(settings.database_url)
     print("database is up to date")
     return 0
 
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import create_app
     from handlers.tickets.workdays import calendar_from
 
     calendar_from(settings.workdays_file)  # a broken override file stops here, with its line
-    await upgrade(settings.database_url)
+    await migrated(settings.database_url)
     app = create_app(settings, channels=_channels_to_run(settings, web_chat=args.web_chat))
     if not app.channels:
         print(
@@ -201,18 +205,22 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _channels_to_run(settings: Settings, *, web_chat: bool) -> list[Channel] | None:
     """The configured channels, and the web chat when asked for (None: the app's default)."""
+    from bot.channels.registry import configured_channels
+    from bot.channels.web import WebChannel
+
     if not web_chat:
         return None
     return [*configured_channels(settings), WebChannel()]
 
 
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.demo import build_demo
-
     changes: dict[str, object] = {"database_url": args.database_url or DEMO_DATABASE_URL}
     if args.port is not None:
         changes["http_port"] = args.port
     settings = settings.model_copy(update=changes)
+    _port_free(settings.http_host, settings.http_port)  # before the banner, not after it
+    from bot.demo import build_demo
+
     app = await build_demo(settings)
     print(f"Hài Lòng demo: http://{settings.http_host}:{settings.http_port}/  (Ctrl+C to stop)")
     print(
@@ -223,8 +231,26 @@ async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _port_free(host: str, port: int) -> None:
+    """OperatorError if something listens on host:port already (as the server binds: reusing
+    an address a closed connection still waits on)."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise OperatorError(
+                f"cannot listen on {host}:{port}: {error.strerror or error}",
+                f"stop what uses it, or choose another port: --port {port + 1}",
+            ) from None
+
+
 def _where(database_url: str) -> str:
     """A database as a person names it: the SQLite file, else the URL without its password."""
+    from sqlalchemy import make_url
+
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database:
         return url.database
@@ -233,6 +259,9 @@ def _where(database_url: str) -> str:
 
 async def serve(app: App) -> None:
     """Serves the HTTP app and runs the workers until interrupted."""
+    import asyncio
+    import gc
+
     from aiohttp import web
 
     runner = web.AppRunner(app.web, access_log=None)
@@ -252,20 +281,25 @@ async def serve(app: App) -> None:
 
 async def cmd_school_create(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.authorities.tree import authority_by_ref, authority_named
-    from handlers.setup import create_school
+    from handlers.setup import create_school, find_school
 
     if args.target is not None and not 1 <= args.target <= 100:
-        raise ValueError("--target: a percentage from 1 to 100")
+        raise OperatorError(f"--target {args.target}: a percentage from 1 to 100")
     if args.district is not None:
         deprecated("--district", "--authority (hailong authority create|list)")
         if args.authority:
-            raise ValueError("--district and --authority: give only --authority")
+            raise OperatorError("--district and --authority: give only --authority")
     async with _database(settings) as db, db.transaction() as session:
         authority = None
         if args.authority:
             authority = await authority_by_ref(session, args.authority)
         elif args.district and args.district.strip():  # the old text: an authority of that name
             authority = await authority_named(session, args.district, _now())
+        school = await find_school(session, args.code)
+        if school is not None:  # the same command run again changes nothing
+            _same_school(school, args.name, authority, args.target)
+            print(f"school {school.code} exists already: {school.name} (nothing changed)")
+            return 0
         school = await create_school(
             session,
             code=args.code,
@@ -279,14 +313,54 @@ async def cmd_school_create(args: argparse.Namespace, settings: Settings) -> int
     return 0
 
 
+def _same_school(
+    school: School, name: str, authority: Authority | None, target: int | None
+) -> None:
+    """OperatorError naming what differs between an existing school and the one asked for."""
+    code = school.code
+    if name.strip() != school.name:
+        raise OperatorError(
+            f"school {code} exists already, named {school.name!r}",
+            f"hailong school set --school {code} --name … renames it; "
+            "a new school needs another --code",
+        )
+    if authority is not None and school.authority_id != authority.id:
+        raise OperatorError(
+            f"school {code} exists already, managed by authority {school.authority_id}",
+            f"hailong school move --school {code} --authority … moves it",
+        )
+    if target is not None and target != school.target_percent:
+        raise OperatorError(
+            f"school {code} exists already, with the target {school.target_percent} %",
+            "a school keeps the target it was created with; leave --target out",
+        )
+
+
 async def cmd_class_create(args: argparse.Namespace, settings: Settings) -> int:
-    from handlers.setup import create_class, school_by_code
+    from handlers.setup import create_class, find_class, school_by_code
 
     async with _database(settings) as db, db.transaction() as session:
         school = await school_by_code(session, args.school)
-        classroom = await create_class(session, school=school, name=args.name, grade=args.grade)
-    print(f"class {classroom.name} of {school.code}: parent code {classroom.invite_code}")
+        classroom = await find_class(session, school, args.name)
+        again = classroom is not None
+        if classroom is not None:  # the same command run again changes nothing
+            _same_grade(classroom, args.grade, f"class {args.name!r} of {school.code}")
+        else:
+            classroom = await create_class(
+                session, school=school, name=args.name, grade=args.grade or ""
+            )
+    exists = " (exists already)" if again else ""
+    print(f"class {classroom.name} of {school.code}: parent code {classroom.invite_code}{exists}")
     return 0
+
+
+def _same_grade(classroom: Classroom, grade: str | None, what: str) -> None:
+    """OperatorError if an existing class has another grade than the one given."""
+    if grade and grade != classroom.grade:
+        raise OperatorError(
+            f"{what} exists already, with grade {classroom.grade or '(none)'}, not {grade}",
+            "a class keeps its grade; a new class needs another name",
+        )
 
 
 async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
@@ -365,6 +439,8 @@ async def _print_code(
     print(f"web: type {code} in the chat")
     if args.qr:
         args.qr.parent.mkdir(parents=True, exist_ok=True)
+        import qrcode
+
         qrcode.make(link or code).save(str(args.qr))
         print(f"QR code: {args.qr}")
 
@@ -373,6 +449,8 @@ async def telegram_link(settings: Settings, code: str) -> str | None:
     """The t.me deep link for a code, if the bot's username is known or can be asked."""
     username = settings.telegram_bot_username
     if username is None and settings.telegram_token is not None:
+        from bot.app import create_app
+
         app = create_app(settings)
         try:
             return await app.services.links(code)
@@ -395,10 +473,11 @@ def zalo_instructions(settings: Settings, school_code: str, code: str) -> str:
 async def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.rosters import read_roster
     from handlers.authorities.tree import authority_by_ref
-    from handlers.setup import create_class, school_by_code
+    from handlers.setup import create_class, find_class, school_by_code
 
     rows = list(read_roster(args.file))  # the whole file is checked before anything is written
     created: list[str] = []
+    unchanged = 0
     async with _database(settings) as db, db.transaction() as session:
         for line, row in rows:
             try:
@@ -406,53 +485,86 @@ async def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int
                 if row["authority"]:
                     authority = await authority_by_ref(session, row["authority"])
                     _manage(school, authority)
-            except (LookupError, ValueError) as error:
-                raise type(error)(f"{args.file}:{line}: {error}") from None
+                classroom = await find_class(session, school, row["class"])
+                if classroom is not None:  # imported before: the same file again changes nothing
+                    _same_grade(classroom, row["grade"], f"class {row['class']!r} of {school.code}")
+            except (LookupError, ValueError, OperatorError) as error:
+                raise OperatorError(f"{args.file}:{line}: {error}") from None
+            if classroom is not None:
+                unchanged += 1
+                continue
             classroom = await create_class(
                 session, school=school, name=row["class"], grade=row["grade"]
             )
             created.append(f"{school.code}\t{classroom.name}\t{classroom.invite_code}")
-    print("\n".join([*created, f"{len(created)} classes created"]))
+    if created:
+        created.append(f"{plural(len(created), 'class', 'classes')} created, {unchanged} unchanged")
+    else:
+        created.append(f"0 new, {unchanged} unchanged: {args.file} is imported already")
+    print("\n".join(created))
     return 0
 
 
 async def cmd_survey_list(args: argparse.Namespace, settings: Settings) -> int:
+    from surveys.catalog import load_catalog
+
     catalog = load_catalog(settings.survey_dirs)
     for latest in catalog.all():  # every version: waves opened on an older one go on with it
         for survey in catalog.versions(latest.key):
             new = "\tnew waves" if survey is latest else ""
-            count = len(survey.questions)
-            print(f"{survey.key}\tv{survey.version}\t{count} questions\t{survey.title}{new}")
+            count = plural(len(survey.questions), "question")
+            print(f"{survey.key}\tv{survey.version}\t{count}\t{survey.title}{new}")
     return 0
 
 
 async def cmd_survey_validate(args: argparse.Namespace, settings: Settings) -> int:
+    """Every problem of every file, each on its line "file:line: reason"; status 2 if any."""
+    from surveys.catalog import check_survey
+
     failed = 0
     for path in args.files:
-        try:
-            survey = load_survey(path)
-        except SurveyFileError as error:
-            print(error, file=sys.stderr)
+        survey, problems = check_survey(path)
+        for problem in problems:
+            print(one_line(str(problem)), file=sys.stderr)
+        if survey is None:
             failed += 1
         else:
-            print(f"{path}: ok ({survey.key} v{survey.version}, {len(survey.questions)} questions)")
-    return 1 if failed else 0
+            count = plural(len(survey.questions), "question")
+            print(f"{path}: ok ({survey.key} v{survey.version}, {count})")
+    return 2 if failed else 0
 
 
 async def cmd_survey_launch(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.setup import class_by_name, school_by_code
     from handlers.waves import launch_wave
+    from surveys.catalog import load_catalog
 
     zone = ZoneInfo(settings.timezone)
-    now = _now()
-    opens = _local_day(args.opens, zone) if args.opens else now
-    closes = _local_day(args.closes, zone) if args.closes else now + timedelta(days=14)
+    now = args.clock.now()
+    today = now.astimezone(zone).date()
+    if args.opens is not None and args.opens < today:
+        raise OperatorError(
+            f"--opens {args.opens} is in the past (today is {today})",
+            "leave --opens out to open the wave now",
+        )
+    opens = _local_midnight(args.opens, zone) if args.opens else now
+    closes = _local_midnight(args.closes, zone) if args.closes else now + timedelta(days=14)
+    if args.closes is not None and closes <= max(opens, now):
+        after = "today" if args.opens is None else f"--opens {args.opens}"
+        raise OperatorError(
+            f"--closes {args.closes} is not after {after}: a wave must close after it opens",
+            "give a later --closes",
+        )
+    catalog = load_catalog(settings.survey_dirs)
+    if args.survey not in catalog:
+        keys = ", ".join(survey.key for survey in catalog.all())
+        raise OperatorError(f"--survey {args.survey}: no such survey", f"one of: {keys}")
     async with _database(settings) as db, db.transaction() as session:
         school = await school_by_code(session, args.school)
         class_ids = [(await class_by_name(session, school, name)).id for name in args.classes]
         wave, invited = await launch_wave(
             session,
-            load_catalog(settings.survey_dirs),
+            catalog,
             school_id=school.id,
             survey_key=args.survey,
             class_ids=class_ids,
@@ -466,18 +578,24 @@ async def cmd_survey_launch(args: argparse.Namespace, settings: Settings) -> int
         f"wave {wave.id}: {wave.title}, "
         f"{opens.astimezone(zone):%d/%m/%Y} – {closes.astimezone(zone):%d/%m/%Y}"
     )
-    print(f"{invited} parents invited" if opens <= now else "parents will be invited when it opens")
+    print(
+        f"{plural(invited, 'parent')} invited"
+        if opens <= now
+        else "parents will be invited when it opens"
+    )
     print("invitations are sent by the running bot (hailong run)")
     return 0
 
 
 async def cmd_survey_results(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.models import Wave
     from handlers.results import wave_score_text
+    from surveys.catalog import load_catalog
 
     async with _database(settings) as db, db.sessions() as session:
         wave = await session.get(Wave, args.wave)
         if wave is None:
-            raise LookupError(f"no wave {args.wave}")
+            raise OperatorError(f"no wave {args.wave}", "hailong survey launch opens one")
         text = await wave_score_text(
             session,
             load_catalog(settings.survey_dirs),
@@ -489,6 +607,16 @@ async def cmd_survey_results(args: argparse.Namespace, settings: Settings) -> in
     return 0
 
 
+async def migrated(database_url: str) -> None:
+    """Brings the database to the code's migrations; OperatorError, in one line naming the
+    server (never the password), when it cannot be reached."""
+    from bot.cli_database import reachable
+    from bot.migrate import upgrade
+
+    await reachable(database_url)
+    await upgrade(database_url)
+
+
 class _database:
     """A migrated database for one CLI command, disposed afterwards."""
 
@@ -497,7 +625,9 @@ class _database:
         self.db: Database | None = None
 
     async def __aenter__(self) -> Database:
-        await upgrade(self.settings.database_url)
+        from bot.db import Database
+
+        await migrated(self.settings.database_url)
         self.db = Database(self.settings.database_url)
         return self.db
 
@@ -511,9 +641,10 @@ def _manage(school: School, authority: Authority) -> None:
     if school.authority_id is None:
         school.authority_id = authority.id
     elif school.authority_id != authority.id:
-        raise ValueError(
+        raise OperatorError(
             f"{school.code} is managed by authority {school.authority_id}, not by {authority.id}: "
-            f"{authority.name} (hailong school move changes it)"
+            f"{authority.name}",
+            "hailong school move changes it",
         )
 
 
@@ -521,5 +652,5 @@ def _now() -> datetime:
     return SystemClock().now()
 
 
-def _local_day(text: str, zone: ZoneInfo) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=zone)
+def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(), tzinfo=zone)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.models import AUTHORITY_KINDS
-from bot.settings import Settings
+from bot.school_terms import AUTHORITY_KINDS
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 KIND_HELP = "province (Sở GD&ĐT), commune (UBND xã, phường, đặc khu) or other"
 

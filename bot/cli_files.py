@@ -7,17 +7,15 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.reports import CSV_DIALECTS, EXCEL_VN, FORMATS, CsvDialect
+from bot.cli_errors import OperatorError
+from bot.reports.csv_dialects import CSV_DIALECTS, EXCEL_VN, CsvDialect
+from bot.reports.formats import FORMATS
 
 DIALECT_HELP = (
     "how a .csv is written: excel-vn (default) opens in Excel set to Vietnamese — UTF-8 with "
     "BOM, ';' between fields, decimal commas; rfc4180 is plain CSV — ',' between fields, "
     "decimal points"
 )
-
-
-class UsageError(ValueError):
-    """The command line asks for what the command cannot do (exit status 2, as argparse's)."""
 
 
 def add_output_arguments(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
@@ -29,15 +27,15 @@ def add_output_arguments(parser: argparse.ArgumentParser, formats: Sequence[str]
 
 
 def checked_out(out: Path, formats: Sequence[str], what: str) -> str:
-    """The format `--out` asks for, by its extension; UsageError, in one line, if `what` (the
+    """The format `--out` asks for, by its extension; OperatorError, in one line, if `what` (the
     file the command writes) has no such form."""
     suffix = out.suffix.lower()
     if suffix in formats:
         return suffix
     listed = " or ".join([", ".join(formats[:-1]), formats[-1]] if len(formats) > 1 else formats)
     if suffix in FORMATS:
-        raise UsageError(f"--out {out}: {what} has no {suffix} form; use {listed}")
-    raise UsageError(f"--out {out}: use a file ending in {listed}")
+        raise OperatorError(f"--out {out}: {what} has no {suffix} form; use {listed}")
+    raise OperatorError(f"--out {out}: use a file ending in {listed}")
 
 
 def dialect_of(args: argparse.Namespace) -> CsvDialect:

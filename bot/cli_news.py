@@ -6,17 +6,17 @@ Like every CLI command it only writes rows; the running bot (`hailong run`) send
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
+from bot.cli_dates import MOMENT_HELP, moment
+from bot.cli_errors import OperatorError, existing_file
+from bot.cli_words import plural
 from bot.clock import SystemClock
-from bot.delivery.quiet import normalise
-from bot.models import Broadcast, NewsPost, School
-from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 def add_commands(sub: Any) -> None:
@@ -29,7 +29,7 @@ def add_commands(sub: Any) -> None:
     add.add_argument("--title", required=True)
     text = add.add_mutually_exclusive_group(required=True)
     text.add_argument("--text")
-    text.add_argument("--text-file", type=Path, help="UTF-8 file with the text")
+    text.add_argument("--text-file", type=existing_file, help="UTF-8 file with the text")
     add.add_argument("--image", help="public image URL (or a file path, Telegram only)")
     add.add_argument("--link", help="URL of the online procedure the post is about")
     add.set_defaults(command=cmd_news_add)
@@ -42,7 +42,7 @@ def add_commands(sub: Any) -> None:
     publish = news.add_parser("publish", help="send a post now, or schedule it")
     publish.add_argument("post", type=int, help="post id (see news list)")
     publish.add_argument("--class", dest="classes", action="append", default=[], help="repeatable")
-    publish.add_argument("--at", help='local time "YYYY-MM-DD HH:MM" (default now)')
+    publish.add_argument("--at", type=moment, help=f"{MOMENT_HELP} (default now)")
     publish.add_argument("--every", type=int, default=0, help="repeat every N days")
     publish.set_defaults(command=cmd_news_publish)
     cancel = news.add_parser("cancel", help="cancel a scheduled or sending broadcast")
@@ -60,9 +60,19 @@ def add_commands(sub: Any) -> None:
 
 async def cmd_news_add(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import _database
+    from bot.models import NewsPost
     from handlers.setup import school_by_code
 
+    if not args.title.strip():
+        raise OperatorError("--title is empty", "give the post a title parents will read")
+    if args.link is not None and not _is_web_address(args.link):
+        raise OperatorError(
+            f"--link {args.link!r} is not a web address",
+            "give the whole address, e.g. https://dichvucong.gov.vn/…",
+        )
     body = args.text if args.text is not None else args.text_file.read_text(encoding="utf-8")
+    if not body.strip():
+        raise OperatorError("the post's text is empty", "give it with --text or --text-file")
     async with _database(settings) as db, db.transaction() as session:
         school = await school_by_code(session, args.school)
         post = NewsPost(
@@ -79,6 +89,12 @@ async def cmd_news_add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _is_web_address(text: str) -> bool:
+    """An http(s) address with a host, as a parent's phone opens it."""
+    parts = urlsplit(text.strip())
+    return parts.scheme in ("http", "https") and "." in parts.netloc and " " not in text.strip()
+
+
 async def cmd_news_samples(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import _database
     from handlers.news_samples import add_samples
@@ -87,12 +103,15 @@ async def cmd_news_samples(args: argparse.Namespace, settings: Settings) -> int:
     async with _database(settings) as db, db.transaction() as session:
         school = await school_by_code(session, args.school)
         added = await add_samples(session, school.id, SystemClock().now())
-    print(f"{added} sample posts added to {school.code}")
+    print(f"{plural(added, 'sample post')} added to {school.code}")
     return 0
 
 
 async def cmd_news_list(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import select
+
     from bot.cli import _database
+    from bot.models import Broadcast, NewsPost
     from handlers.setup import school_by_code
 
     zone = ZoneInfo(settings.timezone)
@@ -111,25 +130,31 @@ async def cmd_news_list(args: argparse.Namespace, settings: Settings) -> int:
         )
         for item in broadcasts:
             at = item.send_at.astimezone(zone)
-            again = f", every {item.repeat_days} days" if item.repeat_days else ""
+            again = f", every {plural(item.repeat_days, 'day')}" if item.repeat_days else ""
             print(f"broadcast {item.id}\t{item.status}\t{at:%Y-%m-%d %H:%M}{again}\t{item.title}")
     return 0
 
 
 async def cmd_news_publish(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import _database
+    from bot.models import NewsPost, School
     from handlers.posting import Draft, news_body, post
     from handlers.setup import class_by_name
 
     zone = ZoneInfo(settings.timezone)
-    now = SystemClock().now()
-    at = datetime.strptime(args.at, "%Y-%m-%d %H:%M").replace(tzinfo=zone) if args.at else now
+    now = args.clock.now()
+    at = args.at.replace(tzinfo=zone) if args.at else now
+    if at < now:
+        raise OperatorError(
+            f"--at {at:%Y-%m-%d %H:%M} is in the past (now {now.astimezone(zone):%Y-%m-%d %H:%M})",
+            "give a later time, or leave --at out to send now",
+        )
     if args.every < 0:
-        raise ValueError("--every must be 0 (once) or more days")
+        raise OperatorError(f"--every {args.every}: 0 (once) or a number of days")
     async with _database(settings) as db, db.transaction() as session:
         chosen = await session.get(NewsPost, args.post)
         if chosen is None:
-            raise LookupError(f"no post {args.post}")
+            raise OperatorError(f"no post {args.post}", "hailong news list shows the posts")
         school = await session.get(School, chosen.school_id)
         assert school is not None  # a post is deleted with its school
         class_ids = [(await class_by_name(session, school, n)).id for n in args.classes]
@@ -138,13 +163,14 @@ async def cmd_news_publish(args: argparse.Namespace, settings: Settings) -> int:
     if sent.status == "scheduled":
         print(f"broadcast {sent.id}: scheduled for {at.astimezone(zone):%Y-%m-%d %H:%M}")
     else:
-        print(f"broadcast {sent.id}: {sent.recipients} messages queued")
+        print(f"broadcast {sent.id}: {plural(sent.recipients, 'message')} queued")
     print("messages are sent by the running bot (hailong run)")
     return 0
 
 
 async def cmd_news_cancel(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import _database
+    from bot.models import Broadcast
     from handlers.posting import cancel
 
     async with _database(settings) as db, db.transaction() as session:
@@ -152,12 +178,13 @@ async def cmd_news_cancel(args: argparse.Namespace, settings: Settings) -> int:
         if broadcast is None or broadcast.status in ("done", "cancelled"):
             raise LookupError(f"no broadcast {args.broadcast} to cancel")
         skipped = await cancel(session, broadcast)
-    print(f"broadcast {args.broadcast} cancelled; {skipped} messages will not be sent")
+    print(f"broadcast {args.broadcast} cancelled; {plural(skipped, 'message')} will not be sent")
     return 0
 
 
 async def cmd_news_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import _database
+    from bot.models import Broadcast
     from handlers.deliveries import report_text
 
     async with _database(settings) as db, db.sessions() as session:
@@ -170,6 +197,7 @@ async def cmd_news_report(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_news_policy(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import _database
+    from bot.delivery.quiet import normalise
     from handlers.audience import policy_of, quiet_hours_of
     from handlers.setup import school_by_code
 

@@ -14,15 +14,17 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from bot.cli_dates import DAY_HELP, day
+from bot.cli_errors import OperatorError
 from bot.cli_files import add_output_arguments, checked_out, dialect_of
 from bot.clock import SystemClock
-from bot.reports import FORMATS
-from bot.settings import Settings
+from bot.reports.formats import FORMATS
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from bot.models import Authority, School
+    from bot.settings import Settings
     from handlers.reports.periods import Period
 
 KINDS = {
@@ -40,15 +42,18 @@ def add_commands(sub: Any) -> None:
     kinds = report.add_subparsers(metavar="KIND")
     for kind, about in KINDS.items():
         parser = kinds.add_parser(kind, help=about)
-        parser.add_argument("--school", required=kind not in VIEWS, help="school code")
-        if kind in VIEWS:
-            parser.add_argument(
+        if kind in VIEWS:  # one authority: named, or the school's
+            which = parser.add_mutually_exclusive_group()
+            which.add_argument(
                 f"--{kind}",
                 dest="authority",
                 help="id or name (default: the school's managing authority, or the only top one)",
             )
-        parser.add_argument("--from", dest="start", help="YYYY-MM-DD")
-        parser.add_argument("--to", dest="end", help="YYYY-MM-DD (needs --from)")
+            which.add_argument("--school", help="school code: its managing authority")
+        else:
+            parser.add_argument("--school", required=True, help="school code")
+        parser.add_argument("--from", dest="start", type=day, help=DAY_HELP)
+        parser.add_argument("--to", dest="end", type=day, help=f"{DAY_HELP} (needs --from)")
         add_output_arguments(parser, formats_of(kind))
         parser.set_defaults(command=cmd_report, kind=kind)
 
@@ -118,29 +123,21 @@ def formats_of(kind: str) -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f != ".docx") if kind in VIEWS else FORMATS
 
 
-def period_of(kind: str, start: str | None, end: str | None, today: date) -> Period:
-    """The period the options name; ValueError says which option is wrong."""
+def period_of(kind: str, first: date | None, last: date | None, today: date) -> Period:
+    """The period the options name; OperatorError says which option is wrong."""
     from handlers.reports.periods import Period, quarter_of, week_of
 
-    first = _day("--from", start)
-    last = _day("--to", end)
     whole = quarter_of if kind == "quarterly" else week_of
     if first is None:
         if last is not None:
-            raise ValueError("--to needs --from")
+            raise OperatorError("--to needs --from", "give the first day with --from")
         return quarter_of(today) if kind == "quarterly" else week_of(today).previous()
     if last is None:
         return whole(first)
     if last < first:
-        raise ValueError(f"--to ({last}) is before --from ({first})")
+        raise OperatorError(
+            f"--to {last} is before --from {first}: a period ends after it starts",
+            "swap them",
+        )
     natural = whole(first)  # a range that is a whole week or quarter is compared like one
     return natural if (natural.start, natural.end) == (first, last) else Period(first, last)
-
-
-def _day(option: str, text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{option}: {text!r} is not a date (YYYY-MM-DD)") from None

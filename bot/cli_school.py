@@ -12,10 +12,11 @@ mục II.3–4) numbers them "Số: …/BC-<abbreviation>" and dates them at a p
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.models import School
-from bot.settings import Settings
+if TYPE_CHECKING:
+    from bot.models import School
+    from bot.settings import Settings
 
 
 def add_set_command(school: Any) -> None:

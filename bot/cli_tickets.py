@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.cli_dates import DAY_HELP
+from bot.cli_dates import day as day_type
+from bot.cli_errors import OperatorError, existing_file
 from bot.cli_files import add_output_arguments, checked_out, dialect_of
 from bot.clock import Clock
-from bot.reports import TABLE_FORMATS
-from bot.settings import Settings
+from bot.reports.formats import TABLE_FORMATS
 
 if TYPE_CHECKING:
+    from bot.settings import Settings
     from handlers.tickets.store import Terms
 
 
@@ -32,14 +34,18 @@ def add_commands(sub: Any) -> None:
     calendar = sub.add_parser("calendar", help="working days").add_subparsers(metavar="ACTION")
     show = calendar.add_parser("show", help="the days off and worked weekend days of a year")
     show.add_argument("year", type=int)
-    show.add_argument("--file", type=Path, help="override file (default HAILONG_WORKDAYS_FILE)")
+    show.add_argument(
+        "--file", type=existing_file, help="override file (default HAILONG_WORKDAYS_FILE)"
+    )
     show.set_defaults(command=cmd_calendar_show)
 
 
 def _period_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--school", required=True, help="school code")
-    parser.add_argument("--from", dest="start", help="YYYY-MM-DD (default 1 January)")
-    parser.add_argument("--to", dest="end", help="YYYY-MM-DD (default today)")
+    parser.add_argument(
+        "--from", dest="start", type=day_type, help=f"{DAY_HELP} (default 1 January)"
+    )
+    parser.add_argument("--to", dest="end", type=day_type, help=f"{DAY_HELP} (default today)")
 
 
 async def cmd_tickets_export(args: argparse.Namespace, settings: Settings) -> int:
@@ -102,12 +108,17 @@ def _today(clock: Clock, terms: Terms) -> date:
 
 def _period(args: argparse.Namespace, today: date) -> tuple[date, date]:
     """--from and --to; a period reaching past today is counted as of today (see ticket_kpis)."""
-    start = date.fromisoformat(args.start) if args.start else date(today.year, 1, 1)
-    end = date.fromisoformat(args.end) if args.end else today
+    start: date = args.start or date(today.year, 1, 1)
+    end: date = args.end or today
     if end < start and args.end:
-        raise ValueError("--to is before --from")
+        raise OperatorError(
+            f"--to {end} is before --from {start}: a period ends after it starts", "swap them"
+        )
     if start > today:
-        raise ValueError(f"--from is after today ({today}): nothing has happened in it yet")
+        raise OperatorError(
+            f"--from {start} is after today ({today}): nothing has happened in it yet",
+            "give a day up to today",
+        )
     return start, end
 
 

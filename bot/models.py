@@ -25,10 +25,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bot.db import Base, UTCDateTime
 
 ROLES = ("parent", "teacher", "principal")  # roles in a school; officers hold an authority
-# a province's Sở GD&ĐT (cấp tỉnh); a UBND of a xã, phường or đặc khu (cấp xã); anything else,
-# such as a private school group (see handlers/authorities/tree.py)
-AuthorityKind = Literal["province", "commune", "other"]
-AUTHORITY_KINDS: tuple[AuthorityKind, ...] = ("province", "commune", "other")
 Purpose = Literal["surveys", "news", "feedback"]
 PURPOSES: tuple[Purpose, ...] = ("surveys", "news", "feedback")
 

@@ -7,7 +7,7 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from openpyxl import load_workbook
+from bot.school_terms import GRADES
 
 COLUMNS = ("school", "class", "grade", "authority")
 REQUIRED = ("school", "class")
@@ -39,7 +39,16 @@ def read_roster(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         for column in REQUIRED:
             if not row.get(column):
                 raise RosterError(path, line, f"empty {column!r}")
-        yield line, {column: row.get(column, "") for column in COLUMNS}
+        found = {column: row.get(column, "") for column in COLUMNS}
+        found["grade"] = found["grade"].lower()
+        if found["grade"] not in ("", *GRADES):
+            raise RosterError(
+                path,
+                line,
+                f"grade {row['grade']!r} is not one of {', '.join(GRADES)}; "
+                "fix the line, or leave the grade empty",
+            )
+        yield line, found
 
 
 def _csv_rows(path: Path) -> Iterator[list[str]]:
@@ -48,6 +57,8 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+    from openpyxl import load_workbook  # only for a workbook: a CSV is read without it
+
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]

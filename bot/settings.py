@@ -6,10 +6,12 @@ It is loaded once by the CLI and passed down; nothing deeper reads the environme
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -22,7 +24,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.delivery.quiet import normalise as normalise_quiet_hours
 
@@ -123,8 +125,10 @@ class Settings(BaseSettings):
     zalo_rate_per_chat: float = Field(1.0, description="Messages per second to one Zalo chat.")
     zalo_rate_per_group: float = Field(20.0, description="Messages per minute to one Zalo group.")
 
-    survey_dirs: list[Path] = Field(
-        default_factory=list, description="Extra folders of survey YAML files (JSON list)."
+    survey_dirs: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="Extra folders of survey YAML files: one path, several joined by the "
+        "system's path separator (':' on Linux), or a JSON list.",
     )
     scoring_method: Literal["mean", "pooled"] = Field(
         "mean", description="Element index: mean of item indices, or pooled answers."
@@ -251,6 +255,16 @@ class Settings(BaseSettings):
         ge=1,
         description="Years after closing a petition, complaint or denunciation keeps its content.",
     )
+
+    @field_validator("survey_dirs", mode="before")
+    @classmethod
+    def _survey_dirs_parse(cls, value: object) -> object:
+        """A plain path and a PATH-like list, as a shell user writes them; JSON as before."""
+        if not isinstance(value, str):
+            return value
+        if value.lstrip().startswith("["):
+            return json.loads(value)
+        return [part for part in value.split(os.pathsep) if part.strip()]
 
     @field_validator("quiet_hours")
     @classmethod

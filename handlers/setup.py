@@ -76,19 +76,31 @@ async def create_staff_invite(
     return invite
 
 
+async def find_school(session: AsyncSession, code: str) -> School | None:
+    """The school of a code, if there is one."""
+    found: School | None = await session.scalar(select(School).where(School.code == code))
+    return found
+
+
 async def school_by_code(session: AsyncSession, code: str) -> School:
-    school = await session.scalar(select(School).where(School.code == code))
+    school = await find_school(session, code)
     if school is None:
-        raise LookupError(f"no school with code {code!r}")
+        raise LookupError(f"no school with code {code!r} (hailong school create makes one)")
     return school
 
 
-async def class_by_name(session: AsyncSession, school: School, name: str) -> Classroom:
-    classroom = await session.scalar(
+async def find_class(session: AsyncSession, school: School, name: str) -> Classroom | None:
+    """The class of a school by its name, if there is one."""
+    found: Classroom | None = await session.scalar(
         select(Classroom).where(Classroom.school_id == school.id, Classroom.name == name)
     )
+    return found
+
+
+async def class_by_name(session: AsyncSession, school: School, name: str) -> Classroom:
+    classroom = await find_class(session, school, name)
     if classroom is None:
-        raise LookupError(f"no class {name!r} in {school.code}")
+        raise LookupError(f"no class {name!r} in {school.code} (hailong class create makes one)")
     return classroom
 
 

@@ -1,5 +1,6 @@
 """Load survey definitions from YAML files, reporting the file, line and reason of any fault."""
 
+import errno
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -133,23 +134,46 @@ def survey_files(extra_dirs: Sequence[Path] = ()) -> list[Path]:
     files = sorted(DEFINITIONS.glob("*.yaml"))
     for directory in map(Path, extra_dirs):
         if not directory.is_dir():
-            raise NotADirectoryError(f"survey directory not found: {directory}")
+            raise NotADirectoryError(
+                errno.ENOENT, "survey folder not found (HAILONG_SURVEY_DIRS)", str(directory)
+            )
         files.extend(sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]))
     return files
 
 
+def check_survey(path: Path) -> tuple[Survey | None, list[SurveyFileError]]:
+    """The survey in a file, or every problem found in it, each with its line, in line order
+    (a YAML syntax error stops the reading: it is the only one then)."""
+    survey, _, problems = _read(Path(path))
+    return survey, problems
+
+
 def _load(path: Path) -> tuple[Survey, Node]:
-    root, data = _parse(path)
+    survey, root, problems = _read(path)
+    if survey is None or root is None:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise SurveyFileError(first.path, first.line, first.reason + more)
+    return survey, root
+
+
+def _read(path: Path) -> tuple[Survey | None, Node | None, list[SurveyFileError]]:
     try:
-        return Survey.model_validate(data), root
+        root, data = _parse(path)
+    except SurveyFileError as error:
+        return None, None, [error]
+    problems = _duplicate_keys(path, root, set())
+    survey = None
+    try:
+        survey = Survey.model_validate(data)
     except ValidationError as error:
-        details = error.errors(include_url=False)
-        first = details[0]
-        loc = _full_loc(first)
-        reason = f"{_dotted(loc)}: {first['msg']}" if loc else first["msg"]
-        if len(details) > 1:
-            reason += f" (and {len(details) - 1} more)"
-        raise SurveyFileError(path, _line(root, loc), reason) from None
+        for found in error.errors(include_url=False):
+            loc = _full_loc(found)
+            reason = f"{_dotted(loc)}: {found['msg']}" if loc else found["msg"]
+            problems.append(SurveyFileError(path, _line(root, loc), reason))
+    if problems:
+        return None, root, sorted(problems, key=lambda problem: problem.line)
+    return survey, root, []
 
 
 def _parse(path: Path) -> tuple[Node, Any]:
@@ -164,7 +188,6 @@ def _parse(path: Path) -> tuple[Node, Any]:
         root = loader.get_single_node()
         if root is None:
             raise SurveyFileError(path, 1, "the file is empty")
-        _reject_duplicate_keys(path, root, set())
         return root, loader.construct_document(root)
     except yaml.MarkedYAMLError as error:
         raise SurveyFileError(path, *_syntax_error(error)) from None
@@ -183,10 +206,12 @@ def _syntax_error(error: yaml.MarkedYAMLError) -> tuple[int, str]:
     return (mark.line + 1 if mark is not None else 1), reason
 
 
-def _reject_duplicate_keys(path: Path, node: Node, visited: set[int]) -> None:
+def _duplicate_keys(path: Path, node: Node, visited: set[int]) -> list[SurveyFileError]:
+    """Every key given twice in one mapping, at its second place."""
     if id(node) in visited:
-        return
+        return []
     visited.add(id(node))
+    found: list[SurveyFileError] = []
     if isinstance(node, MappingNode):
         first_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -195,12 +220,14 @@ def _reject_duplicate_keys(path: Path, node: Node, visited: set[int]) -> None:
                 if key_node.value in first_lines:
                     first = first_lines[key_node.value]
                     reason = f"duplicate key {key_node.value!r} (first on line {first})"
-                    raise SurveyFileError(path, line, reason)
-                first_lines[key_node.value] = line
-            _reject_duplicate_keys(path, value_node, visited)
+                    found.append(SurveyFileError(path, line, reason))
+                else:
+                    first_lines[key_node.value] = line
+            found += _duplicate_keys(path, value_node, visited)
     elif isinstance(node, SequenceNode):
         for item in node.value:
-            _reject_duplicate_keys(path, item, visited)
+            found += _duplicate_keys(path, item, visited)
+    return found
 
 
 def _full_loc(error: ErrorDetails) -> tuple[str | int, ...]:

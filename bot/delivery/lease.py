@@ -24,6 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.cli_errors import OperatorError
 from bot.db import Database
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ def lock_key(channel: str, purpose: str = "sender") -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-class AnotherProcess(RuntimeError):
+class AnotherProcess(OperatorError):
     """A second process on a SQLite database file: SQLite allows one."""
 
 

@@ -8,15 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.reports.charts import render_chart
-from bot.reports.document import write_docx
+from bot.reports.csv_dialects import CSV_DIALECTS, EXCEL_VN, CsvDialect
+from bot.reports.formats import FORMATS, TABLE_FORMATS
 from bot.reports.model import BarChart, Document, Sheet
-from bot.reports.tables import CSV_DIALECTS, EXCEL_VN, CsvDialect, write_csv, write_xlsx
 
 __all__ = ["CSV_DIALECTS", "EXCEL_VN", "FORMATS", "TABLE_FORMATS", "CsvDialect", "render"]
-
-FORMATS = (".xlsx", ".csv", ".png", ".docx")
-TABLE_FORMATS = (".xlsx", ".csv")
 
 
 def render(
@@ -33,12 +29,22 @@ def render(
     if suffix not in FORMATS:
         raise ValueError(f"{path}: unknown format {suffix or '(none)'}; use {', '.join(FORMATS)}")
     path.parent.mkdir(parents=True, exist_ok=True)
+    # each renderer loads its library (matplotlib, python-docx, openpyxl) when it is used:
+    # the command line and the bot start without them
     if suffix == ".png" and chart is not None:
+        from bot.reports.charts import render_chart
+
         return render_chart(chart, path)
     if suffix == ".docx" and document is not None:
+        from bot.reports.document import write_docx
+
         return write_docx(document, path)
     if suffix == ".xlsx" and sheets:
+        from bot.reports.tables import write_xlsx
+
         return write_xlsx(sheets, path)
     if suffix == ".csv" and sheets:
+        from bot.reports.tables import write_csv
+
         return write_csv(sheets, path, dialect)
     raise ValueError(f"{path}: this report has no {suffix} form")

@@ -15,8 +15,6 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
-import matplotlib
-
 NO_BREAK = "\u00a0"  # joins words that must stay on one line
 _FILES = {
     (False, False): "ptmr8a.afm",
@@ -107,6 +105,8 @@ def _opened(groups: list[str], fits: Callable[[Sequence[str]], bool]) -> list[st
 @cache
 def _widths(bold: bool, italic: bool) -> dict[str, int]:
     """Glyph name → width in thousandths of an em, from the AFM file."""
+    import matplotlib  # only for where its data is: a name's width is not worth its start-up
+
     path = Path(matplotlib.get_data_path()) / "fonts" / "afm" / _FILES[bold, italic]
     widths: dict[str, int] = {}
     for line in path.read_text(encoding="latin-1").splitlines():

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -26,7 +25,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.reports.csv_dialects import EXCEL_VN, RFC4180, CsvDialect
 from bot.reports.model import Cell, Percent, Sheet
+
+__all__ = ["EXCEL_VN", "RFC4180", "CsvDialect", "csv_text", "write_csv", "write_xlsx"]
 
 SHEET_TITLE_LIMIT = 31  # Excel's
 _INVALID_IN_TITLE = str.maketrans({c: " " for c in "[]:*?/\\"})
@@ -34,21 +36,6 @@ _WIDEST = 60
 PERCENT_FORMAT = "0.00%"
 DECIMAL_FORMAT = "0.00"
 DAY_FORMAT = "dd/mm/yyyy"
-
-
-@dataclass(frozen=True)
-class CsvDialect:
-    """How a CSV is written: its name on the command line, separators and encoding."""
-
-    name: str
-    delimiter: str
-    decimal: str
-    encoding: str  # "utf-8-sig" writes the byte order mark
-
-
-EXCEL_VN = CsvDialect("excel-vn", ";", ",", "utf-8-sig")
-RFC4180 = CsvDialect("rfc4180", ",", ".", "utf-8")
-CSV_DIALECTS = {dialect.name: dialect for dialect in (EXCEL_VN, RFC4180)}
 
 
 def write_xlsx(sheets: Sequence[Sheet], path: Path) -> Path:

@@ -20,7 +20,8 @@ from typing import cast
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import AUTHORITY_KINDS, Authority, AuthorityKind, School
+from bot.models import Authority, School
+from bot.school_terms import AUTHORITY_KINDS, AuthorityKind
 from handlers import texts
 from surveys.text import fold, nfc
 

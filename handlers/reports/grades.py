@@ -17,14 +17,12 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Answer, Response
+from bot.school_terms import GRADES
 from handlers import texts
 from handlers.reports.small_groups import breakdown_shown
 from surveys.kinds import kind_of
 from surveys.schema import Survey
 from surveys.scoring import Method, WaveScore, score_counts
-
-# the grades of `hailong class create --grade`, youngest first; "" (no grade) last
-GRADES = ("nha_tre", "mam", "choi", "la")
 
 
 @dataclass

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from bot.cli import main
+from bot.clock import FixedClock
 from tests.fakes.loopback import free_port
 
 
@@ -61,7 +63,7 @@ def test_an_operator_sets_up_a_school_invites_and_launches_a_wave(
     assert code == 0 and "0/0 phụ huynh trả lời" in out and "khi đợt khảo sát kết thúc" in out
 
     code, _, err = run(capsys, "class", "create", "--school", "MN-NONE", "--name", "Lá 2")
-    assert code == 1 and "no school with code 'MN-NONE'" in err
+    assert code == 2 and "no school with code 'MN-NONE'" in err
 
 
 def test_survey_validate_names_file_line_and_reason(
@@ -74,7 +76,7 @@ def test_survey_validate_names_file_line_and_reason(
         encoding="utf-8",
     )
     code, _, err = run(capsys, "survey", "validate", str(bad))
-    assert code == 1
+    assert code == 2
     assert err.startswith(f"{bad}:7: questions[0].type")
     code, out, _ = run(capsys, "survey", "list")
     assert code == 0 and "preschool_parents" in out and "pulse" in out
@@ -101,7 +103,7 @@ def test_a_roster_is_imported_from_csv_or_xlsx(
         sheet.append(row)
     book.save(env / "classes.xlsx")
     code, out, _ = run(capsys, "roster", "import", "classes.xlsx")
-    assert code == 0 and "MN-SEN\tChồi 1\t" in out and "1 classes created" in out
+    assert code == 0 and "MN-SEN\tChồi 1\t" in out and "1 class created, 0 unchanged" in out
 
 
 def test_a_bad_roster_names_file_and_line_and_writes_nothing(
@@ -111,11 +113,11 @@ def test_a_bad_roster_names_file_and_line_and_writes_nothing(
     run(capsys, "school", "create", "--code", "MN-SEN", "--name", "Trường MN Sen")
     (env / "no_class.csv").write_text("school,grade\nMN-SEN,la\n", encoding="utf-8")
     code, _, err = run(capsys, "roster", "import", "no_class.csv")
-    assert code == 1 and "no_class.csv:1: missing column 'class'" in err
+    assert code == 2 and "no_class.csv:1: missing column 'class'" in err
 
     (env / "unknown.csv").write_text("school,class\nMN-SEN,Lá 1\nMN-XXX,Lá 2\n", encoding="utf-8")
     code, out, err = run(capsys, "roster", "import", "unknown.csv")
-    assert code == 1 and "unknown.csv:3: no school with code 'MN-XXX'" in err and out == ""
+    assert code == 2 and "unknown.csv:3: no school with code 'MN-XXX'" in err and out == ""
     (env / "fixed.csv").write_text("school,class\nMN-SEN,Lá 1\n", encoding="utf-8")
     code, out, _ = run(capsys, "roster", "import", "fixed.csv")  # Lá 1 was not half-created
     assert code == 0 and "MN-SEN\tLá 1\t" in out
@@ -195,11 +197,13 @@ def test_survey_list_shows_every_version_and_results_break_down_by_grade(
     run(capsys, "school", "create", "--code", "MN-SEN", "--name", "Trường MN Sen")
     for name, grade in (("Lá 1", "la"), ("Chồi 1", "choi")):
         run(capsys, "class", "create", "--school", "MN-SEN", "--name", name, "--grade", grade)
-    code, out, _ = run(
-        capsys, "survey", "launch", "--school", "MN-SEN", "--survey", "preschool_parents",
-        "--opens", "2026-01-05", "--closes", "2026-01-09",
+    code = main(
+        ["survey", "launch", "--school", "MN-SEN", "--survey", "preschool_parents",
+         "--opens", "2026-01-05", "--closes", "09/01/2026"],
+        clock=FixedClock(datetime(2026, 1, 4, 3, 0, tzinfo=UTC)),
     )  # fmt: skip
-    assert code == 0 and out.startswith("wave 1: ")
+    out = capsys.readouterr().out
+    assert code == 0 and out.startswith("wave 1: ") and "05/01/2026 – 09/01/2026" in out
     asyncio.run(_answer_and_release(env, {"Lá 1": ("5", 6), "Chồi 1": ("1", 5)}))
     code, out, _ = run(capsys, "survey", "results", "1")
     assert code == 0
@@ -212,8 +216,6 @@ def test_survey_list_shows_every_version_and_results_break_down_by_grade(
 
 async def _answer_and_release(env: Path, given: dict[str, tuple[str, int]]) -> None:
     """Parents of these classes give one level to every question of wave 1; it is released."""
-    from datetime import UTC, datetime
-
     from sqlalchemy import select
 
     from bot.db import Database

@@ -45,7 +45,7 @@ def test_an_operator_builds_the_tree_and_puts_schools_under_it(
     )  # fmt: skip
     assert code == 0 and out.endswith(f"under 1: {SO}\n")
     code, _, err = run(capsys, "authority", "create", PHUONG, "commune", "--parent", "1")
-    assert code == 1 and f"authority {PHUONG!r} exists already (id 2)" in err
+    assert code == 2 and f"authority {PHUONG!r} exists already (id 2)" in err
     with pytest.raises(SystemExit, match="2"):  # argparse names the kinds it takes
         run(capsys, "authority", "create", "Phòng GD&ĐT Quận 1", "district")
     assert "invalid choice: 'district'" in capsys.readouterr().err
@@ -60,7 +60,7 @@ def test_an_operator_builds_the_tree_and_puts_schools_under_it(
     code, _, err = run(
         capsys, "school", "create", "--code", "MN-X", "--name", "X", "--authority", "Không Có"
     )
-    assert code == 1 and "no authority 'Không Có'" in err
+    assert code == 2 and "no authority 'Không Có'" in err
     assert run(capsys, "school", "create", "--code", "MN-SAOMAI", "--name", "Sao Mai")[0] == 0
     code, out, _ = run(capsys, "authority", "list")
     assert out.splitlines() == [
@@ -74,7 +74,7 @@ def test_an_operator_builds_the_tree_and_puts_schools_under_it(
 
     # the tree can be reshaped, never into a loop
     code, _, err = run(capsys, "authority", "move", SO, "--parent", PHUONG)
-    assert code == 1 and "that would be a loop" in err
+    assert code == 2 and "that would be a loop" in err
     code, out, _ = run(capsys, "authority", "move", "3", "--top")
     assert code == 0 and out == "authority 3: Hệ thống Mầm non Tư thục Sao Mai, at the top\n"
     found = rows(env, select(Authority.id, Authority.parent_id).order_by(Authority.id))
@@ -90,7 +90,7 @@ def test_an_officer_invite_and_the_old_district_spellings(
     assert "single use, expires" in out and f"an officer of {PHUONG}" in out
     assert "https://t.me/hailong_school_bot?start=" in out and (env / "o.png").exists()
     code, _, err = run(capsys, "invite", "officer")
-    assert code == 1 and "an officer invite needs --authority" in err
+    assert code == 2 and "an officer invite needs --authority" in err
 
     # school create --district: one warning line; the text becomes an authority (kind guessed)
     code, out, err = run(
@@ -121,7 +121,7 @@ def test_an_officer_invite_and_the_old_district_spellings(
     assert err == "hailong: invite district is deprecated; use invite officer --authority …\n"
     run(capsys, "school", "create", "--code", "D", "--name", "D")
     code, _, err = run(capsys, "invite", "district", "--school", "D")
-    assert code == 1 and "D has no managing authority" in err
+    assert code == 2 and "D has no managing authority" in err
     invites = rows(env, select(StaffInvite.role, StaffInvite.school_id, StaffInvite.authority_id))
     assert invites == [("officer", None, 1), ("officer", None, 2)]
 
@@ -143,7 +143,7 @@ def test_a_roster_with_an_authority_column(env: Path, capsys: pytest.CaptureFixt
         sheet.append(row)
     book.save(env / "roster.xlsx")
     code, out, _ = run(capsys, "roster", "import", "roster.xlsx")
-    assert code == 0 and out.endswith("3 classes created\n")
+    assert code == 0 and out.endswith("3 classes created, 0 unchanged\n")
     schools = rows(env, select(School.code, School.authority_id).order_by(School.id))
     assert schools == [("MN-A", 1), ("MN-B", 2)]
 
@@ -154,5 +154,5 @@ def test_a_roster_with_an_authority_column(env: Path, capsys: pytest.CaptureFixt
         encoding="utf-8",
     )
     code, _, err = run(capsys, "roster", "import", "moved.csv")
-    assert code == 1 and err.startswith("hailong: moved.csv:4: MN-B is managed by authority 2")
+    assert code == 2 and err.startswith("hailong: moved.csv:4: MN-B is managed by authority 2")
     assert len(rows(env, select(Classroom.id))) == 3

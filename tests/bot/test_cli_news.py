@@ -38,7 +38,7 @@ def test_an_operator_fills_the_library_publishes_schedules_and_sets_the_policy(
     code, out, _ = run(capsys, "news", "cancel", "2")
     assert code == 0 and "broadcast 2 cancelled" in out
     code, _, err = run(capsys, "news", "cancel", "2")
-    assert code == 1 and "no broadcast 2 to cancel" in err
+    assert code == 2 and "no broadcast 2 to cancel" in err
 
     code, out, _ = run(capsys, "news", "policy", "--school", "MN-SEN")
     assert out.strip() == "MN-SEN: quiet hours 21:00-06:30, audience groups"
@@ -57,4 +57,4 @@ def test_an_operator_fills_the_library_publishes_schedules_and_sets_the_policy(
     code, out, _ = run(capsys, "news", "policy", "--school", "MN-SEN", "--quiet", "none")
     assert out.strip() == "MN-SEN: quiet hours none, audience both"
     code, _, err = run(capsys, "news", "policy", "--school", "MN-SEN", "--quiet", "9pm")
-    assert code == 1 and "quiet hours must look like 21:00-06:30" in err
+    assert code == 2 and "quiet hours must look like 21:00-06:30" in err

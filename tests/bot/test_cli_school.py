@@ -48,9 +48,9 @@ def test_a_schools_contact_is_set_checked_cleared_and_named_in_the_notice(
     )
 
     code, _, err = run(capsys, "school", "set", "--school", "MN-SEN", "--email", "not-an-address")
-    assert code == 1 and "--email" in err
+    assert code == 2 and "--email" in err
     code, _, err = run(capsys, "school", "set", "--school", "MN-XYZ", "--phone", "0281234567")
-    assert code == 1 and "MN-XYZ" in err
+    assert code == 2 and "MN-XYZ" in err
     code, out, _ = run(
         capsys, "school", "set", "--school", "MN-SEN", "--email", "", "--address", ""
     )

@@ -116,7 +116,7 @@ def test_tickets_kpi_to_31_december_run_on_5_december_counts_as_of_today(
     code, _, err = hailong(
         capsys, SATURDAY_5_DECEMBER, "tickets", "kpi", "--school", "MN-SEN", "--from", "2026-12-07"
     )
-    assert code == 1 and "--from is after today (2026-12-05)" in err
+    assert code == 2 and "--from 2026-12-07 is after today (2026-12-05)" in err
 
 
 def test_school_set_remote_area_art28_gives_complaints_45_days_and_can_be_undone(
@@ -145,7 +145,7 @@ def test_school_set_remote_area_art28_gives_complaints_45_days_and_can_be_undone
         "PA-2026-0001: resolution now due 2026-12-23",  # 30 days instead of 45 (7/1/2027)
     ]
     code, _, err = hailong(capsys, clock, "school", "set", "--school", "MN-XA")
-    assert code == 1 and "nothing to set" in err
+    assert code == 2 and "nothing to set" in err
 
 
 async def accept_all(url: str) -> None:

@@ -278,7 +278,7 @@ async def test_a_second_process_on_a_sqlite_database_is_refused(
         sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE
     )
     _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode == 1
+    assert process.returncode == 2  # the operator's mistake: one line, as every other
     message = stderr.decode()
     assert "another Hài Lòng process is running on the SQLite database" in message, message
     assert "Traceback" not in message

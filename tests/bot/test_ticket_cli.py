@@ -82,7 +82,7 @@ def test_the_register_export_names_no_sender_and_the_figures_print(
     code, _, err = run(
         capsys, "tickets", "kpi", "--school", "MN-SEN", "--from", "2026-12-31", "--to", "2026-01-01"
     )
-    assert code == 1 and "--to is before --from" in err
+    assert code == 2 and "--to 2026-01-01 is before --from 2026-12-31" in err
 
 
 def test_the_calendar_shows_a_year_and_a_broken_override_file_is_named(
@@ -100,9 +100,9 @@ def test_the_calendar_shows_a_year_and_a_broken_override_file_is_named(
     assert "Tết" in out  # the base calendar still counts
     school_file.write_text("2026:\n  days_off:\n    31/12/2026: sai\n", encoding="utf-8")
     code, _, err = run(capsys, "calendar", "show", "2026")
-    assert code == 1 and f"{school_file}:3: '31/12/2026' is not a date" in err
+    assert code == 2 and f"{school_file}:3: '31/12/2026' is not a date" in err
     code, _, err = run(capsys, "run")
-    assert code == 1 and "is not a date" in err
+    assert code == 2 and "is not a date" in err
 
 
 def test_the_register_as_xlsx_is_a_workbook_of_dates_and_numbers(

@@ -223,7 +223,7 @@ def test_a_set_abbreviation_is_letters_and_digits(
 ) -> None:
     assert run(capsys, "school", "create", "--code", "MN-HS", "--name", "Trường MN Hoa Sen")[0] == 0
     code, _, err = run(capsys, "school", "set", "--school", "MN-HS", "--doc-abbreviation", "MN-HS")
-    assert code == 1 and "--doc-abbreviation: 'MN-HS' is not an abbreviation" in err
+    assert code == 2 and "--doc-abbreviation: 'MN-HS' is not an abbreviation" in err
     code, out, _ = run(capsys, "school", "set", "--school", "MN-HS", "--doc-place", "Sài Gòn")
     assert code == 0
     assert out.splitlines()[-1] == "documents: Số: …/BC-MNHS; Sài Gòn, ngày … tháng … năm …"

@@ -1,0 +1,132 @@
+"""How fast the `hailong` command starts, beside `python -c pass` in the same run.
+
+    python -m bench.startup [--runs 11]
+
+Each round runs, in turn: `python -c pass` (the interpreter's own start), `hailong --help`, a
+setup command (`hailong school create` of a school that exists: connect, migrate-check, one
+query) and `hailong run` until its /healthz answers (no channel configured: the HTTP server, the
+database and the workers; a fresh SQLite file in a temporary folder, a free loopback port). Prints
+the median, min and max wall time of each and its ratio to `python -c pass`, and the machine.
+Every process is the whole command, as an operator starts it (`python -m bot` is `hailong`),
+with Python's bytecode cache on as in an installed deployment (PYTHONDONTWRITEBYTECODE is
+dropped for the commands measured).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.machine import describe
+
+ROOT = Path(__file__).resolve().parents[1]
+HEALTHZ_LIMIT_S = 60.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=11, help="rounds (the median of them)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="hailong-startup-") as folder:
+        place = Path(folder)
+        env = _env(place)
+        setup = [sys.executable, "-m", "bot", "school", "create", "--code", "A", "--name", "A"]
+        _check(setup, place, env)  # the school exists: each timed run finds it
+        measured: dict[str, Callable[[], float]] = {
+            "python -c pass": lambda: _timed([sys.executable, "-c", "pass"], place, env),
+            "hailong --help": lambda: _timed([sys.executable, "-m", "bot", "--help"], place, env),
+            "hailong school create (exists)": lambda: _timed(setup, place, env),
+            "hailong run → /healthz 200": lambda: _until_healthy(place, env),
+        }
+        for call in measured.values():  # one unmeasured round: caches, bytecode
+            call()
+        times: dict[str, list[float]] = {name: [] for name in measured}
+        for _ in range(args.runs):
+            for name, call in measured.items():  # interleaved: a drift hits each alike
+                times[name].append(call())
+    print(f"machine: {describe()}")
+    print(f"bytecode cache on; {args.runs} rounds, wall seconds")
+    base = statistics.median(times["python -c pass"])
+    print(f"{'command':34} {'median':>8} {'min':>8} {'max':>8} {'× python':>9}")
+    for name, found in times.items():
+        median = statistics.median(found)
+        print(f"{name:34} {median:8.3f} {min(found):8.3f} {max(found):8.3f} {median / base:9.1f}")
+
+
+def _env(place: Path) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("HAILONG_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
+    env |= {
+        "PYTHONPATH": str(ROOT),
+        "HAILONG_DATABASE_URL": f"sqlite+aiosqlite:///{place / 'startup.db'}",
+        "HAILONG_LOG_LEVEL": "WARNING",
+    }
+    return env
+
+
+def _check(command: list[str], place: Path, env: dict[str, str]) -> None:
+    subprocess.run(command, cwd=place, env=env, check=True, capture_output=True)
+
+
+def _timed(command: list[str], place: Path, env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, cwd=place, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def _until_healthy(place: Path, env: dict[str, str]) -> float:
+    """Seconds from starting `hailong run` to its first 200 on /healthz; then stops it."""
+    port = _free_port()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=place,
+        env=env | {"HAILONG_HTTP_PORT": str(port)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while time.perf_counter() - started < HEALTHZ_LIMIT_S:
+            if process.poll() is not None:
+                raise RuntimeError(f"hailong run ended with status {process.returncode}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
+                    if r.status == 200:
+                        return time.perf_counter() - started
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.005)  # polling a process we do not control: nothing to wait on
+        raise RuntimeError(f"/healthz did not answer within {HEALTHZ_LIMIT_S} s")
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+if __name__ == "__main__":
+    main()

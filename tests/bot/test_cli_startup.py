@@ -1,0 +1,87 @@
+"""`hailong --help` and the setup commands start fast: they never load the app, the web server,
+the chat client, the scheduler or a report library (issue 15, item 6). Checked by what a fresh
+interpreter has loaded, not by a timing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = [
+    "bot.app",
+    "aiohttp",
+    "telegram",
+    "apscheduler",
+    "matplotlib",
+    "openpyxl",
+    "docx",
+    "numpy",
+    "PIL",
+    "handlers",
+]
+# what --help and the parser may not load either: the database layer and the settings
+PARSER_ONLY = [*HEAVY, "sqlalchemy", "alembic", "pydantic_settings", "yaml", "asyncio"]
+
+PROBE = """
+import json, sys
+from bot.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def loaded_after(tmp_path: Path, *args: str) -> set[str]:
+    """The modules a fresh interpreter holds after `hailong ARGS` (none at all: the import)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HAILONG_")}
+    env |= {
+        "PYTHONPATH": str(ROOT),
+        "HAILONG_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}",
+        "HAILONG_LOG_LEVEL": "WARNING",
+    }
+    code = PROBE if args else "import json, sys, bot.cli; print(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def _of(modules: set[str], roots: list[str]) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in roots or m in roots)
+
+
+@pytest.mark.parametrize("args", [(), ("--help",), ("school", "--help")])
+def test_the_parser_loads_neither_the_app_nor_the_database_layer(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    assert _of(loaded_after(tmp_path, *args), PARSER_ONLY) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("db", "upgrade"),
+        ("school", "create", "--code", "A", "--name", "A"),
+        ("survey", "list"),
+    ],
+)
+def test_a_setup_command_loads_none_of_the_heavy_modules(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    loaded = loaded_after(tmp_path, *args)
+    assert "sqlalchemy" in loaded or args == ("survey", "list")  # the probe ran the command
+    assert _of(loaded, [m for m in HEAVY if m != "handlers"]) == []
