@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal, Self
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AliasChoices,
@@ -288,6 +289,17 @@ class Settings(BaseSettings):
                 f"log_level must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {value!r}"
             )
         return level
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone_known(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ValueError, ZoneInfoNotFoundError):
+            raise ValueError(
+                f"timezone must be an IANA zone such as Asia/Ho_Chi_Minh, not {value!r}"
+            ) from None
+        return value
 
     @model_validator(mode="after")
     def _webhooks_have_secrets(self) -> Self:

@@ -198,14 +198,14 @@ async def test_an_unreachable_database_and_public_url_are_one_line_each(
 
 async def test_bad_settings_are_each_named_and_exit_2(deployment: Deployment) -> None:
     run = await deployment.doctor(
-        HAILONG_HTTP_PORT="tám nghìn", HAILONG_LOG_LEVEL="LOUD", HAILONG_SURVEY_DIRS="/srv/ks"
+        HAILONG_HTTP_PORT="tám nghìn", HAILONG_LOG_LEVEL="LOUD", HAILONG_TIMEZONE="Mars/Olympus"
     )
     assert run.code == 2
     assert run.lines == [
-        '✗ settings: HAILONG_SURVEY_DIRS: not valid JSON (a list is written like ["a", "b"]; '
-        "see the README's settings table)",
         "✗ settings: HAILONG_HTTP_PORT: Input should be a valid integer, unable to parse string "
         "as an integer",
+        "✗ settings: HAILONG_TIMEZONE: timezone must be an IANA zone such as Asia/Ho_Chi_Minh, "
+        "not 'Mars/Olympus'",
         "✗ settings: HAILONG_LOG_LEVEL: log_level must be DEBUG, INFO, WARNING, ERROR or "
         "CRITICAL, not 'LOUD'",
     ]
