@@ -51,7 +51,7 @@ class Files:
     size: int
 
     def __str__(self) -> str:
-        return f"{self.count} files, {self.size} bytes"
+        return f"{self.count:d} files, {self.size:d} bytes"  # the operator's log: plain digits
 
 
 async def clean_up(job: JobContext) -> None:
