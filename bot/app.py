@@ -160,7 +160,7 @@ def create_app(
     work: Sequence[AnyWork] | None = None,
 ) -> App:
     """Wires one deployment from its settings; channels default to those with a token set."""
-    import handlers
+    from handlers import surface
 
     clock = clock or SystemClock()
     db = Database(settings.database_url)
@@ -184,12 +184,12 @@ def create_app(
         timezone=settings.timezone,
         signer=signer,
     )
-    worker = WorkRunner(handlers.WORK if work is None else work)
+    worker = WorkRunner(surface.WORK if work is None else work)
     signals = Signals(db)
     after_commit = handing_on(_to_sender(outbox, signals), worker.wake)
     dispatcher = Dispatcher(
         db,
-        routes or handlers.ROUTES,
+        routes or surface.ROUTES,
         services,
         after_commit,
         signer,
@@ -205,7 +205,7 @@ def create_app(
         dispatcher,
         outbox,
         application,
-        handlers.JOBS if jobs is None else jobs,
+        surface.JOBS if jobs is None else jobs,
         registry,
         InboxWriter(db),
         signer,
@@ -214,7 +214,7 @@ def create_app(
         signals,
         _media(links, chosen, store, fetcher),
         fetcher,
-        command_menu=handlers.COMMAND_MENU,
+        command_menu=surface.COMMAND_MENU,
     )
     _listen(app)
     for channel in chosen.values():
@@ -401,7 +401,7 @@ class _JobCounts(Collector):
 
     def collect(self) -> Iterator[Metric]:
         runs = CounterMetricFamily(
-            "hailong_job_runs", "Runs of a scheduled job (handlers/__init__.py)", labels=["job"]
+            "hailong_job_runs", "Runs of a scheduled job (handlers/surface.py)", labels=["job"]
         )
         failures = CounterMetricFamily(
             "hailong_job_failures", "Runs of a scheduled job that raised", labels=["job"]

@@ -1,4 +1,4 @@
-"""The shape of the product surface that `handlers/__init__.py` fills in."""
+"""The shape of the product surface that `handlers/surface.py` fills in."""
 
 from __future__ import annotations
 

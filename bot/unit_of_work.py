@@ -76,7 +76,7 @@ class UnitOfWork:
         return True
 
     def later(self, item: object) -> None:
-        """Leaves a work item (a kind listed in handlers.WORK) to run after this commits."""
+        """Leaves a work item (a kind listed in handlers.surface.WORK) to run after this commits."""
         if not _is_frozen_dataclass(item):
             raise TypeError(f"a work item is a frozen dataclass instance, not {item!r}")
         self.deferred.append(item)

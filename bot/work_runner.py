@@ -183,7 +183,7 @@ class WorkRunner:
         kind = self.kinds.get(claimed.kind)
         try:
             if kind is None:
-                raise LookupError(f"no work kind {claimed.kind!r} in handlers.WORK")
+                raise LookupError(f"no work kind {claimed.kind!r} in handlers.surface.WORK")
             item = decode_item(kind.item, claimed.args)
             messages = await kind.function(item, job)
         except Exception as error:

@@ -12,7 +12,6 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-import handlers
 from bot.app import App, create_app
 from bot.channels.memory import MemoryChannel, inbound_from
 from bot.clock import FixedClock
@@ -22,7 +21,7 @@ from bot.models import InboundMessage, OutboxMessage
 from bot.routing import Routes
 from bot.settings import Settings
 from bot.transient import Spell, is_transient
-from handlers import texts
+from handlers import surface, texts
 from tests.fakes.loopback import free_port
 
 Handler = Callable[[Context], Awaitable[None]]
@@ -43,7 +42,7 @@ async def lose_the_database(ctx: Context, database_url: str) -> None:
 
 def with_commands(**commands: Handler) -> Routes:
     return Routes(
-        **{**handlers.ROUTES.__dict__, "commands": {**handlers.ROUTES.commands, **commands}}
+        **{**surface.ROUTES.__dict__, "commands": {**surface.ROUTES.commands, **commands}}
     )
 
 
@@ -127,7 +126,7 @@ async def test_recovery_handles_every_pending_event_oldest_first_per_chat(
     async def echo(ctx: Context) -> None:
         ctx.reply(ctx.inbound.text)
 
-    routes = Routes(**{**handlers.ROUTES.__dict__, "fallback": echo})
+    routes = Routes(**{**surface.ROUTES.__dict__, "fallback": echo})
     channel = MemoryChannel()
     # 1,200 chats (more than a page of them): 100 with four events each, 1,100 with one
     talkative = [str(60_000 + n) for n in range(100)]

@@ -12,7 +12,7 @@ from bot.channels.memory import MemoryChannel, inbound_from
 from bot.clock import FixedClock
 from bot.models import InboundMessage, OutboxMessage
 from bot.settings import Settings
-from handlers import texts
+from handlers import surface, texts
 
 
 async def test_a_repeated_delivery_is_recorded_and_answered_once(
@@ -131,7 +131,6 @@ async def test_a_repeat_arriving_together_with_the_original_is_still_a_repeat(
 async def test_a_handler_that_fails_rolls_back_and_the_parent_gets_an_apology(
     settings: Settings, clock: FixedClock
 ) -> None:
-    import handlers
     from bot.context import Context
     from bot.routing import Routes
 
@@ -139,7 +138,7 @@ async def test_a_handler_that_fails_rolls_back_and_the_parent_gets_an_apology(
         ctx.reply("half-done")
         raise RuntimeError("boom")
 
-    routes = Routes(**{**handlers.ROUTES.__dict__, "commands": {"trogiup": broken}})
+    routes = Routes(**{**surface.ROUTES.__dict__, "commands": {"trogiup": broken}})
     channel = MemoryChannel()
     app = create_app(settings, channels=[channel], clock=clock, jobs=[], routes=routes)
     await app.start(scheduler=False, sender=False)
@@ -166,13 +165,12 @@ async def test_a_handled_inbound_keeps_no_trace_of_what_was_said(
 async def test_chats_waiting_behind_a_full_house_of_batches_are_handled(
     app: App, memory: MemoryChannel, clock: FixedClock
 ) -> None:
-    import handlers
     from bot.dispatch import Dispatcher
     from bot.inbox import record_inbound
 
     dispatcher = Dispatcher(
         app.db,
-        handlers.ROUTES,
+        surface.ROUTES,
         app.services,
         app.job_context.after_commit,
         app.signer,

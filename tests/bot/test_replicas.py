@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-import handlers
 from bot.app import App, create_app
 from bot.channels.base import Outbound
 from bot.channels.memory import MemoryChannel, inbound_from
@@ -26,7 +25,7 @@ from bot.models import ChatAccount, DraftAnswer, InboundMessage, OutboxMessage, 
 from bot.routing import Job, JobContext, Routes
 from bot.scheduler import JobRuns, run_job
 from bot.settings import Settings
-from handlers import texts
+from handlers import surface, texts
 from tests.bot.test_unit_of_work import parents_at_question_one
 from tests.conftest import POSTGRES_URL
 from tests.fakes.loopback import free_port
@@ -162,7 +161,7 @@ async def test_a_failing_event_seen_by_two_replicas_is_answered_once(
         raise RuntimeError("boom")
 
     routes = Routes(
-        **{**handlers.ROUTES.__dict__, "commands": {**handlers.ROUTES.commands, "hong": broken}}
+        **{**surface.ROUTES.__dict__, "commands": {**surface.ROUTES.commands, "hong": broken}}
     )
     apps = [
         create_app(settings, channels=[MemoryChannel()], clock=clock, jobs=[], routes=routes)

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-import handlers
 from bot.app import App
 from bot.channels.base import Outbound
 from bot.channels.memory import MemoryChannel, inbound_from
@@ -21,6 +20,7 @@ from bot.inbox import record_inbound
 from bot.models import OutboxMessage, WorkItem
 from bot.routing import JobContext
 from bot.unit_of_work import UnitOfWork
+from handlers import surface
 from tests.chat import ChatUser
 from tests.factories import make_school, open_wave
 from tests.handlers.test_survey_conversation import join_and_consent
@@ -125,7 +125,7 @@ async def test_a_dispatch_batch_keeps_nothing_in_the_session(
         seen.append(dict(work.session.info))
         app.job_context.after_commit(work)
 
-    dispatcher = Dispatcher(app.db, handlers.ROUTES, app.services, after_commit, app.signer)
+    dispatcher = Dispatcher(app.db, surface.ROUTES, app.services, after_commit, app.signer)
     for parent in parents:  # an answer reads the run, stages the answer and queues the next one
         inbound = inbound_from(memory, parent.chat_id, clock.now(), text="5")
         inbound_id = await record_inbound(app.db, inbound)

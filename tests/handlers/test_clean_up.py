@@ -16,8 +16,8 @@ from bot.app import App, create_app
 from bot.clock import FixedClock
 from bot.models import Broadcast, InboundMessage, OutboxMessage, School, WebChatMessage
 from bot.settings import Settings
-from handlers import JOBS
 from handlers.clean_up import clean_up
+from handlers.surface import JOBS
 
 DAY = timedelta(days=1)
 

@@ -2,7 +2,7 @@
 someone without the authority it needs. Each is refused politely and writes no domain row.
 
 The cases are a table keyed by button type; the test checks it covers every type routed in
-`handlers.ROUTES`, so a button added later fails here until its forgery is covered too.
+`surface.ROUTES`, so a button added later fails here until its forgery is covered too.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-import handlers
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
@@ -33,7 +32,7 @@ from bot.models import (
     SurveyRun,
     Ticket,
 )
-from handlers import texts
+from handlers import surface, texts
 from handlers.announcements import (
     AskSeen,
     CancelAnnouncement,
@@ -267,7 +266,7 @@ CASES: dict[type[Button], Case] = {
 
 
 def test_every_routed_button_type_has_a_forgery_case() -> None:
-    routed = {route.kind for route in handlers.ROUTES.buttons}
+    routed = {route.kind for route in surface.ROUTES.buttons}
     assert routed - CASES.keys() == set(), "add a Case for each new button type"
     assert CASES.keys() - routed == set()
 
@@ -276,7 +275,7 @@ async def test_every_button_type_forged_is_refused_and_writes_nothing(
     app: App, memory: MemoryChannel, clock: FixedClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     world = await build_world(app, memory, clock)
-    routed = [route.kind for route in handlers.ROUTES.buttons]
+    routed = [route.kind for route in surface.ROUTES.buttons]
     for kind in routed:
         case = CASES[kind]
         button = case.button(world)
