@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -14,9 +13,8 @@ from zoneinfo import ZoneInfo
 
 import qrcode
 from pydantic import ValidationError
-from sqlalchemy import make_url
 
-from bot.app import App, create_app
+from bot.app import create_app
 from bot.channels.base import Channel
 from bot.channels.registry import configured_channels
 from bot.channels.web import WebChannel
@@ -175,6 +173,8 @@ async def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.banner import banner_for
+    from bot.serving import serve
     from handlers.tickets.workdays import calendar_from
 
     calendar_from(settings.workdays_file)  # a broken override file stops here, with its line
@@ -186,7 +186,7 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             "or HAILONG_ZALO_BOTS)",
             file=sys.stderr,
         )
-    await serve(app)
+    await serve(app, banner_for("run", app))
     return 0
 
 
@@ -198,47 +198,18 @@ def _channels_to_run(settings: Settings, *, web_chat: bool) -> list[Channel] | N
 
 
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.banner import banner_for
     from bot.demo import build_demo
+    from bot.serving import serve
 
     changes: dict[str, object] = {"database_url": args.database_url or DEMO_DATABASE_URL}
     if args.port is not None:
         changes["http_port"] = args.port
     settings = settings.model_copy(update=changes)
     app = await build_demo(settings)
-    print(f"Hài Lòng demo: http://{settings.http_host}:{settings.http_port}/  (Ctrl+C to stop)")
-    print(
-        f"Demo data: {_where(settings.database_url)}, apart from the deployment's database "
-        "(HAILONG_DATABASE_URL is not used; --database-url chooses another)"
-    )
-    await serve(app)
+    note = "the demo's own data (not HAILONG_DATABASE_URL; --database-url chooses another)"
+    await serve(app, banner_for("demo", app, note=note))
     return 0
-
-
-def _where(database_url: str) -> str:
-    """A database as a person names it: the SQLite file, else the URL without its password."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database:
-        return url.database
-    return url.render_as_string(hide_password=True)
-
-
-async def serve(app: App) -> None:
-    """Serves the HTTP app and runs the workers until interrupted."""
-    from aiohttp import web
-
-    runner = web.AppRunner(app.web, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, app.settings.http_host, app.settings.http_port)
-    await site.start()
-    await app.start()
-    # what exists now lives as long as the process: keep the full collections (100 ms pauses
-    # with everything loaded) from walking it again and again
-    gc.freeze()
-    try:
-        await asyncio.Event().wait()
-    finally:
-        await app.stop()
-        await runner.cleanup()
 
 
 async def cmd_school_create(args: argparse.Namespace, settings: Settings) -> int:
