@@ -104,6 +104,19 @@ async def test_hailong_run_starts_with_one_banner_and_no_routine_library_lines(
         assert "run_job" not in said  # each job under its own name
 
 
+async def test_a_cli_command_says_nothing_of_the_migrations_it_runs(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HAILONG_")}
+    env.update(PYTHONPATH=str(ROOT), HAILONG_LOG_LEVEL="INFO")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "db", "upgrade",
+        cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0
+    assert out.decode() == "database is up to date\n"
+    assert err.decode() == ""  # no "Context impl SQLiteImpl.", no "Running upgrade"
+
+
 def test_the_password_of_the_database_is_not_in_the_banner() -> None:
     from bot.banner import where
 
