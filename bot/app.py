@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from aiohttp import web
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.registry import Collector
@@ -27,11 +26,12 @@ from bot.dispatch import Dispatcher
 from bot.inbox import InboxWriter, pending_count
 from bot.interactions import Signer
 from bot.keys import button_key
+from bot.logs import describe_error
 from bot.media import PHOTOS, REPORTS, KeepsMedia, MediaLinks, PhotoFetcher
 from bot.outbox import Outbox
 from bot.photos import PhotoKeeper, PhotoSource, PhotoStore
 from bot.routing import AnyWork, Job, JobContext, Routes
-from bot.scheduler import JobRuns, build_scheduler
+from bot.scheduler import JobRuns, Schedule
 from bot.settings import Settings
 from bot.signals import INBOX, OUTBOX, Signals, chats_of, chats_payloads
 from bot.unit_of_work import handing_on
@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 30.0  # how often a replica looks for events left pending (a replica that died)
 HEALTH_DATABASE_SECONDS = 2.0  # /healthz: how long the database may take to answer SELECT 1
+CLOSE_SECONDS = 1.0  # the most a stop waits for each channel, the listener, the database to close
 
 
 @dataclass
@@ -68,7 +69,7 @@ class App:
     command_menu: Sequence[Command] = ()  # everyone's platform command menu (a parent's)
     job_runs: JobRuns = field(default_factory=JobRuns)  # runs and failures of each job
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
-    _scheduler: AsyncIOScheduler | None = None
+    _schedule: Schedule | None = None
     _process: ProcessLock | None = None
 
     async def receive(self, inbound: Inbound) -> bool:
@@ -100,27 +101,59 @@ class App:
             if self.command_menu and isinstance(channel, CommandMenus):
                 await channel.set_commands(self.command_menu)
         if scheduler and self.jobs:
-            sched = build_scheduler(
-                self.jobs, self.job_context, self.settings.timezone, self.outbox.wake, self.job_runs
-            )
-            sched.start()
-            self._scheduler = sched
+            zone, after = self.settings.timezone, self.outbox.wake
+            schedule = Schedule(self.jobs, self.job_context, zone, after, self.job_runs)
+            schedule.start()
+            self._schedule = schedule
 
-    async def stop(self) -> None:
-        """Finishes what was received and sending in flight, then closes the channels."""
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
-        await self.dispatcher.stop()
-        await self.worker.stop()
-        await self.outbox.stop()
+    def under_way(self) -> list[str]:
+        """What a stop would wait for now: turns, job runs, work items, sends (for the log)."""
+        jobs = sorted(self._schedule.running.values()) if self._schedule is not None else []
+        counts = [
+            (self.dispatcher.turns.running, "dispatcher turn(s)"),
+            (self.worker.running, "work item(s)"),
+            (self.outbox.in_flight, "send(s) in flight"),
+        ]
+        said = [f"{count} {what}" for count, what in counts if count]
+        return said + [f"job {name}" for name in jobs]
+
+    async def stop(self, within: float | None = None) -> None:
+        """Takes no new work and finishes what is under way — the dispatcher's current turns, the
+        job runs, the work items, the sends in flight (their outcomes recorded) — then closes the
+        channels, the listener and the database. After `within` seconds what still runs is
+        cancelled and handed back (claimed messages and items to pending; one WARNING names
+        them) and the closing goes on."""
+        finishing = [self.dispatcher.stop(), self.worker.stop(self.job_context), self.outbox.stop()]
+        if self._schedule is not None:
+            finishing.append(self._schedule.stop())
+        tasks = [asyncio.ensure_future(step) for step in finishing]
+        _, late = await asyncio.wait(tasks, timeout=within)
+        if late:
+            log.warning(
+                "stopping: still under way after %.1f s, cancelled and handed back: %s",
+                within, ", ".join(self.under_way()) or "their bookkeeping",
+            )  # fmt: skip
+            for task in late:
+                task.cancel()
+        for outcome in await asyncio.gather(*tasks, return_exceptions=True):
+            if isinstance(outcome, Exception):
+                log.warning("stopping: %s", describe_error(outcome))
+        await self._close()
+
+    async def _close(self) -> None:
+        """Ends the background tasks, the channels (polling, HTTP), the listener, the database;
+        each bounded, so a platform or a database that does not answer cannot hold the exit."""
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        for channel in self.channels.values():
-            await channel.stop()
-        await self.fetcher.close()
-        await self.signals.stop()
-        await self.db.dispose()
+        closing = [channel.stop() for channel in self.channels.values()]
+        closing += [self.fetcher.close(), self.signals.stop(), self.db.dispose()]
+        for step in closing:
+            try:
+                async with asyncio.timeout(CLOSE_SECONDS):
+                    await step
+            except Exception as error:  # the process ends anyway: what the OS closes is closed
+                log.warning("stopping: closing failed (%s)", describe_error(error))
         if self._process is not None:
             self._process.release()
 

@@ -30,7 +30,6 @@ from bot.school_terms import GRADES
 if TYPE_CHECKING:
     import asyncio
 
-    from bot.app import App
     from bot.channels.base import Channel
     from bot.db import Database
     from bot.models import Authority, Classroom, School
@@ -188,6 +187,8 @@ async def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import create_app
+    from bot.banner import banner_for
+    from bot.serving import serve
     from handlers.tickets.workdays import calendar_from
 
     calendar_from(settings.workdays_file)  # a broken override file stops here, with its line
@@ -199,7 +200,7 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             "or HAILONG_ZALO_BOTS)",
             file=sys.stderr,
         )
-    await serve(app)
+    await serve(app, banner_for("run", app))
     return 0
 
 
@@ -219,15 +220,13 @@ async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         changes["http_port"] = args.port
     settings = settings.model_copy(update=changes)
     _port_free(settings.http_host, settings.http_port)  # before the banner, not after it
+    from bot.banner import banner_for
     from bot.demo import build_demo
+    from bot.serving import serve
 
     app = await build_demo(settings)
-    print(f"Hài Lòng demo: http://{settings.http_host}:{settings.http_port}/  (Ctrl+C to stop)")
-    print(
-        f"Demo data: {_where(settings.database_url)}, apart from the deployment's database "
-        "(HAILONG_DATABASE_URL is not used; --database-url chooses another)"
-    )
-    await serve(app)
+    note = "the demo's own data (not HAILONG_DATABASE_URL; --database-url chooses another)"
+    await serve(app, banner_for("demo", app, note=note))
     return 0
 
 
@@ -245,38 +244,6 @@ def _port_free(host: str, port: int) -> None:
                 f"cannot listen on {host}:{port}: {error.strerror or error}",
                 f"stop what uses it, or choose another port: --port {port + 1}",
             ) from None
-
-
-def _where(database_url: str) -> str:
-    """A database as a person names it: the SQLite file, else the URL without its password."""
-    from sqlalchemy import make_url
-
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database:
-        return url.database
-    return url.render_as_string(hide_password=True)
-
-
-async def serve(app: App) -> None:
-    """Serves the HTTP app and runs the workers until interrupted."""
-    import asyncio
-    import gc
-
-    from aiohttp import web
-
-    runner = web.AppRunner(app.web, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, app.settings.http_host, app.settings.http_port)
-    await site.start()
-    await app.start()
-    # what exists now lives as long as the process: keep the full collections (100 ms pauses
-    # with everything loaded) from walking it again and again
-    gc.freeze()
-    try:
-        await asyncio.Event().wait()
-    finally:
-        await app.stop()
-        await runner.cleanup()
 
 
 async def cmd_school_create(args: argparse.Namespace, settings: Settings) -> int:
@@ -611,8 +578,9 @@ async def migrated(database_url: str) -> None:
     """Brings the database to the code's migrations; OperatorError, in one line naming the
     server (never the password), when it cannot be reached."""
     from bot.cli_database import reachable
-    from bot.migrate import upgrade
+    from bot.migrate import make_sqlite_folder, upgrade
 
+    make_sqlite_folder(database_url)  # a fresh checkout has no var/ yet
     await reachable(database_url)
     await upgrade(database_url)
 

@@ -9,6 +9,8 @@ What keeps a parent's words, names, phone numbers and the bot's secrets out of t
   aiosqlite and SQLAlchemy each statement's, aiohttp each request — are held at WARNING whatever
   HAILONG_LOG_LEVEL says (`CAPS`), and the handler drops anything below WARNING from a logger
   that is neither ours nor listed there, so a library added later cannot leak at DEBUG either;
+- alembic and APScheduler, whose lines are routine (and carry nothing private), speak below
+  WARNING only at DEBUG (`ROUTINE`): a start-up says its banner and nothing else;
 - the engine hides SQL parameters from its error messages (bot/db.py, `hide_parameters`).
 """
 
@@ -28,7 +30,7 @@ from bot.channels.kit.redaction import REDACTOR
 OWN: Final = frozenset({"bot", "handlers", "surveys", "bench"})
 # the most each library may say; below WARNING only where its lines carry nothing private
 CAPS: Final = {
-    "alembic": logging.INFO,  # "Running upgrade 0007 -> 0008"
+    "alembic": logging.DEBUG,  # "Running upgrade 0007 -> 0008": ROUTINE
     "telegram": logging.WARNING,  # DEBUG: every request's parameters, message texts included
     "httpx": logging.WARNING,
     "httpcore": logging.WARNING,
@@ -36,11 +38,14 @@ CAPS: Final = {
     "sqlalchemy": logging.WARNING,  # INFO: every statement, DEBUG: every row
     "aiosqlite": logging.WARNING,  # DEBUG: every statement with its parameters
     "asyncpg": logging.WARNING,
-    "apscheduler": logging.WARNING,
+    "apscheduler": logging.DEBUG,  # "Added job", "Running job": ROUTINE
     "asyncio": logging.WARNING,
     "PIL": logging.WARNING,
     "matplotlib": logging.WARNING,
 }
+# libraries whose lines below WARNING are routine (migrations applied, jobs added and run):
+# shown only when HAILONG_LOG_LEVEL=DEBUG, so a start-up says nothing but the banner
+ROUTINE: Final = frozenset({"alembic", "apscheduler"})
 TEXT_FORMAT: Final = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # what every LogRecord has; anything else on a record came as `extra=` and goes into JSON
 _STANDARD: Final = frozenset(
@@ -64,8 +69,15 @@ def configure_logging(
     wanted = logging.getLevelNamesMapping()[level.upper()]
     root.setLevel(wanted)
     for name, cap in CAPS.items():
-        logging.getLogger(name).setLevel(max(cap, wanted))
+        logging.getLogger(name).setLevel(library_level(name, cap, wanted))
     return handler
+
+
+def library_level(name: str, cap: int, wanted: int) -> int:
+    """A library's level: never below its cap, and a routine one's at WARNING unless DEBUG."""
+    if name in ROUTINE and wanted > logging.DEBUG:
+        return max(logging.WARNING, wanted)
+    return max(cap, wanted)
 
 
 def ours_or_serious(record: logging.LogRecord) -> bool:

@@ -23,12 +23,17 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-async def upgrade(url: str, revision: str = "heads") -> None:
-    """Brings the database to `revision` (all branch heads by default); makes the SQLite folder."""
+def make_sqlite_folder(url: str) -> None:
+    """Makes the folder of a SQLite file (`var/` on a fresh checkout); nothing for a server."""
     if url.startswith("sqlite") and ":///" in url:
         path = url.split(":///", 1)[1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def upgrade(url: str, revision: str = "heads") -> None:
+    """Brings the database to `revision` (all branch heads by default); makes the SQLite folder."""
+    make_sqlite_folder(url)
     engine = create_async_engine(url)
     try:
         async with engine.begin() as connection:

@@ -638,9 +638,7 @@ class WorkItem(Base):
     __tablename__ = "work_items"
     __table_args__ = (Index("ix_work_items_due", "status", "not_before"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(
-        String(64)
-    )  # its type, listed in handlers.surface.WORK
+    kind: Mapped[str] = mapped_column(String(64))  # its type, listed in handlers.surface.WORK
     args: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)

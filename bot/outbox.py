@@ -51,6 +51,7 @@ __all__ = ["Outbox", "Pending"]
 
 log = logging.getLogger(__name__)
 
+RELEASE_SECONDS = 2.0  # the most a stop waits for the database to take the last outcomes
 LOOK_SECONDS = 1.0  # how often new broadcast rows are looked for (an indexed, usually empty read)
 _FINAL = frozenset({"sent", "failed", "dead", "skipped", "unconfirmed"})
 
@@ -152,17 +153,48 @@ class Outbox:
             await self.lease.release()
             raise
 
+    @property
+    def in_flight(self) -> int:
+        """Sends waiting for the platform's answer now."""
+        return len(self._tasks)
+
     async def stop(self) -> None:
-        """Lets the sends in flight finish, records their outcomes, gives up the leases."""
+        """Claims no more; lets the sends in flight finish and records their outcomes, releases
+        anything still claimed (`release`) and gives up the leases. Cancelled (the stop's time
+        is up), it cancels the sends still in flight and releases them all the same."""
         self._stopping = True
         self._wakeup.set()
-        async with self._cycle_lock:
-            if self._tasks:
-                await asyncio.gather(*self._tasks, return_exceptions=True)
-            with contextlib.suppress(Exception):
+        try:
+            async with self._cycle_lock:
+                if self._tasks:
+                    await asyncio.gather(*self._tasks, return_exceptions=True)
+        finally:
+            for task in list(self._tasks):
+                task.cancel()
+            await self.release()
+
+    async def release(self) -> None:
+        """Records the outcomes gathered, hands back what this sender claimed and left unsettled
+        (a reply to pending, to go at the next start or on another replica; a broadcast's
+        message, maybe delivered, to unconfirmed, as after a crash) and gives up the leases."""
+        held, self.held = sorted(self.held), set()
+        try:
+            async with asyncio.timeout(RELEASE_SECONDS):
                 await self._commit([])
+                async with self.db.transaction() as session:
+                    for channel in held:
+                        found = await store.recover(session, channel)
+                        if found.resent or found.unconfirmed:
+                            log.warning(
+                                "%s: stopped with sends unanswered: %d replies back to pending, "
+                                "%d broadcast messages unconfirmed",
+                                channel, found.resent, found.unconfirmed,
+                            )  # fmt: skip
+                        self.unconfirmed[channel] += found.unconfirmed
+        except Exception as error:  # the database is away: the next holder of the lease does it
+            log.warning("outbox: releasing at stop failed (%s)", describe_error(error))
+        finally:
             await self.lease.release()
-            self.held.clear()
 
     async def drain(self) -> None:
         """Sends everything due now and records the outcomes (tests, demo seeding)."""

@@ -71,6 +71,8 @@ class Turns:
 
     def want(self, key: ChatKey, upto: int = ALL) -> None:
         """Has the chat's pending events handled, up to the inbound `upto` (all by default)."""
+        if self._stopping:  # recorded: the next start (or another replica) handles it
+            return
         self._wanted[key] = max(self._wanted.get(key, 0), upto)
         busy = (self._queued, self._running, self._later, self._contested)
         if not any(key in place for place in busy):
@@ -92,18 +94,30 @@ class Turns:
             self._settled.clear()
             await self._settled.wait()
 
+    @property
+    def running(self) -> int:
+        """Batches being handled now (each one transaction)."""
+        return len(self._batches)
+
     async def stop(self) -> None:
-        """Finishes the chats ready or being handled; those waiting to retry stay pending in the
-        database for the next start (or another replica)."""
+        """Finishes the batches being handled and starts no more; every other wanted chat's
+        events stay pending in the database for the next start (or another replica)."""
         self._stopping = True
         for key, waiting in [*self._later.items(), *self._contested.items()]:
             waiting.cancel()
             self._drop(key)
         self._later.clear()
         self._contested.clear()
+        for key in self._ready:
+            self._drop(key)
+        self._ready.clear()
+        self._queued.clear()
         await self.idle()
 
     def _enqueue(self, key: ChatKey) -> None:
+        if self._stopping:
+            self._drop(key)
+            return
         self._queued.add(key)
         self._ready.append(key)
         if not self._pump_scheduled:  # after the other arrivals of this loop turn have queued

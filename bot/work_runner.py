@@ -35,6 +35,8 @@ from bot.unit_of_work import Message, UnitOfWork, decode_item
 
 log = logging.getLogger(__name__)
 
+RELEASE_SECONDS = 2.0  # the most a stop waits for the database to take back unfinished items
+
 _ITEMS = table_of(WorkItem)
 # pending and due, or claimed by a runner whose claim has run out
 _IS_DUE = (
@@ -58,6 +60,12 @@ _CLAIM = (
 # the claim still ours: nobody took the row over after our lease ran out
 _OURS = (_ITEMS.c.id == bindparam("w_id"), _ITEMS.c.attempts == bindparam("w_attempts"))
 _DONE = delete(_ITEMS).where(*_OURS, _ITEMS.c.status == "running")
+# handed back unfinished at a stop: due now, the attempt not counted
+_RELEASE = (
+    update(_ITEMS)
+    .where(*_OURS, _ITEMS.c.status == "running")
+    .values(status="pending", attempts=_ITEMS.c.attempts - 1, not_before=bindparam("w_due"))
+)
 _SETTLE = (
     update(_ITEMS)
     .where(*_OURS, _ITEMS.c.status == "running")
@@ -101,7 +109,7 @@ class WorkRunner:
         self._due = True  # at start: what a dead runner left, or another process wrote
         self._retries: list[datetime] = []  # when the items this runner put back come due
         self._stopping = False
-        self._running: set[asyncio.Task[None]] = set()
+        self._running: dict[asyncio.Task[None], Claimed] = {}
         self._claiming = asyncio.Lock()  # one claim at a time; `stop` waits for the one under way
         self._spell = Spell(log, "work runner")
 
@@ -136,14 +144,42 @@ class WorkRunner:
                 return
             await asyncio.wait(set(self._running))
 
-    async def stop(self) -> None:
-        """Lets the items being run finish (their outcome recorded), then stops."""
+    @property
+    def running(self) -> int:
+        """Items being run now."""
+        return len(self._running)
+
+    async def stop(self, job: JobContext) -> None:
+        """Lets the items being run finish (their outcome recorded), then stops. Cancelled (the
+        stop's time is up), it cancels them and hands their rows back, due now and the attempt
+        not counted, rather than leave them claimed until their lease runs out."""
         self._stopping = True
         self._wakeup.set()
-        async with self._claiming:
-            pass
-        if self._running:
-            await asyncio.gather(*set(self._running), return_exceptions=True)
+        try:
+            async with self._claiming:
+                pass
+            if self._running:
+                await asyncio.gather(*set(self._running), return_exceptions=True)
+        finally:
+            left = [claimed for task, claimed in self._running.items() if not task.done()]
+            for task in list(self._running):
+                task.cancel()
+            if left:
+                await self._release(job, left)
+
+    async def _release(self, job: JobContext, left: Sequence[Claimed]) -> None:
+        params = [
+            {"w_id": c.id, "w_attempts": c.attempts, "w_due": job.services.clock.now()}
+            for c in left
+        ]
+        try:
+            async with asyncio.timeout(RELEASE_SECONDS), job.db.transaction() as session:
+                await session.execute(_RELEASE, params)
+            log.warning(
+                "work runner: stopped %d items unfinished; they run at the next start", len(left)
+            )
+        except Exception as error:  # their claims run out instead
+            log.warning("work runner: releasing at stop failed (%s)", describe_error(error))
 
     async def _turn(self, job: JobContext) -> None:
         """Claims as many due items as there is room for and starts them."""
@@ -164,11 +200,11 @@ class WorkRunner:
             self._due = True
         for item in claimed:
             task = asyncio.get_running_loop().create_task(self._run_one(job, item))
-            self._running.add(task)
+            self._running[task] = item
             task.add_done_callback(self._finished)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
-        self._running.discard(task)
+        self._running.pop(task, None)
         self._wakeup.set()
 
     async def _claim(self, job: JobContext, limit: int) -> list[Claimed]:

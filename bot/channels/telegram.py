@@ -361,14 +361,14 @@ class TelegramChannel:
                     secret_token=self._webhook.secret,
                     allowed_updates=ALLOWED_UPDATES,
                 )
-                log.info("telegram webhook set to %s", self._webhook_url)
+                log.debug("telegram webhook set to %s", self._webhook_url)
                 return
             await self._bot.delete_webhook()
         except TelegramError as exc:
             self._receive = None
             raise RuntimeError(f"telegram start failed: {describe(exc)}") from None
         self._poller.start(receive)
-        log.info("telegram long polling started")
+        log.debug("telegram long polling started")
 
     async def stop(self) -> None:
         """Stops polling (an update being received is redelivered later) and closes HTTP."""

@@ -396,7 +396,7 @@ class ZaloChannel:
         try:
             if self._webhook_url and self._webhook is not None:
                 await self._client.set_webhook(self._webhook_url, self._webhook.secret)
-                log.info("%s webhook set to %s", self.name, self._webhook_url)
+                log.debug("%s webhook set to %s", self.name, self._webhook_url)
             else:
                 await self._client.delete_webhook()
         except ZaloApiError as exc:
@@ -404,7 +404,7 @@ class ZaloChannel:
         self._receive = receive
         if not self._webhook_url:
             self._poller.start(self._receive)
-            log.info("%s long polling started", self.name)
+            log.debug("%s long polling started", self.name)
 
     async def stop(self) -> None:
         """Stops polling and closes the HTTP session; safe to call twice."""

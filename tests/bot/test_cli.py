@@ -151,6 +151,7 @@ def test_the_demo_seeds_its_own_file_never_the_deployments_database(
 ) -> None:
     """`hailong demo` in a folder whose environment names the production database."""
     monkeypatch.setenv("HAILONG_HTTP_PORT", str(free_port()))
+    monkeypatch.setenv("HAILONG_LOG_LEVEL", "INFO")
     monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parents[2]))
     demo = subprocess.Popen(
         [sys.executable, "-u", "-m", "bot", "demo"],
@@ -159,13 +160,18 @@ def test_the_demo_seeds_its_own_file_never_the_deployments_database(
         text=True,
     )
     try:
-        assert demo.stdout is not None
-        banner = [demo.stdout.readline(), demo.stdout.readline()]
+        assert demo.stderr is not None
+        said = [demo.stderr.readline()]
+        while said[-1] and "database" not in said[-1]:  # the banner's line of it
+            said.append(demo.stderr.readline())
+        said.append(demo.stderr.readline())
     finally:
         demo.terminate()
         demo.communicate(timeout=30)
-    assert banner[0].startswith("Hài Lòng demo: http://127.0.0.1:"), banner
-    assert banner[1].startswith("Demo data: var/demo.db, apart from the deployment's database")
+    banner = "".join(said)
+    assert "hailong demo\n  listening  http://127.0.0.1:" in banner, banner
+    assert "  database   var/demo.db\n" in banner
+    assert "the demo's own data (not HAILONG_DATABASE_URL;" in banner
     assert (env / "var" / "demo.db").exists()
     assert not (env / "cli.db").exists()  # HAILONG_DATABASE_URL: untouched
     assert not (env / "var" / "hailong.db").exists()  # the default: untouched

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.clock import FixedClock
 from bot.db import Database
-from bot.logs import CAPS, JsonLines, LogHandler, configure_logging, describe_error
+from bot.logs import CAPS, ROUTINE, JsonLines, LogHandler, configure_logging, describe_error
 from bot.models import InboundMessage
 from bot.settings import Settings
 from handlers import texts
@@ -210,10 +210,12 @@ def test_libraries_are_capped_whatever_the_level_and_unknown_ones_too() -> None:
         for level in (logging.DEBUG, logging.INFO, logging.WARNING)
     }
     assert [key for key, passed in passes.items() if not passed] == [
-        ("alembic.runtime", logging.DEBUG),
         ("somelib.client", logging.DEBUG),
         ("somelib.client", logging.INFO),
     ]
+    configure_logging("INFO", "text", "Asia/Ho_Chi_Minh", stream=stream)
+    routine = {name: logging.getLogger(name).getEffectiveLevel() for name in ROUTINE}
+    assert routine == {"alembic": logging.WARNING, "apscheduler": logging.WARNING}
     configure_logging("ERROR", "json", "Asia/Ho_Chi_Minh", stream=stream)
     assert logging.getLogger("telegram").level == logging.ERROR  # never below the level asked
     ours = [h for h in logging.getLogger().handlers if isinstance(h, LogHandler)]

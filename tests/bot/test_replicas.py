@@ -205,9 +205,9 @@ async def test_a_job_runs_once_among_replicas_firing_together(
     for replica in apps:
         await replica.start(scheduler=False, sender=False)
     try:
-        await asyncio.gather(*(run_job(job, r.job_context, lambda: None, JobRuns()) for r in apps))
+        await asyncio.gather(*(run_job(job, r.job_context, JobRuns()) for r in apps))
         assert runs == [1]
-        await run_job(job, apps[1].job_context, lambda: None, JobRuns())  # let go of after each run
+        await run_job(job, apps[1].job_context, JobRuns())  # let go of after each run
         assert runs == [1, 1]
     finally:
         for replica in apps:

@@ -16,6 +16,7 @@ benchmarks use it too.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import re
@@ -76,9 +77,11 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
         max_poll_wait: float = 1.0,
         record: bool = True,
         flood: FloodControl | None = None,
+        slow: float = 0.0,
     ) -> None:
         super().__init__(token, max_poll_wait=max_poll_wait)
         self.flood = flood  # Telegram's limits and per-chat delivery counts (tests/fakes/flood.py)
+        self.slow = slow  # seconds before a message is taken and answered (a slow platform)
         self.bot_user: dict[str, Any] = {
             "id": bot_id or int(token.split(":", 1)[0]),
             "is_bot": True,
@@ -238,6 +241,8 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
         handler = self._methods.get(method)
         if handler is None:
             return _error(404, "Not Found")
+        if self.slow and method in _DELIVERING:
+            await asyncio.sleep(self.slow)
         if self.flood is None or method not in _DELIVERING:
             return await handler(params)
         refused = self.flood.verdict(str(params.get("chat_id")))

@@ -169,9 +169,10 @@ class Poller:
             reason = type(exc).__name__
             log.warning("%s: the poll lease could not be asked for (%s)", self.channel, reason)
             return False
-        if self.leading:
+        if self.leading:  # said at start by the banner; worth a line when taking over
+            level = logging.INFO if self._standing_by else logging.DEBUG
             self._checked, self._standing_by = now, False
-            log.info("%s: this replica polls", self.channel)
+            log.log(level, "%s: this replica polls", self.channel)
         elif not self._standing_by:
             self._standing_by = True
             log.info("%s: another replica polls; standing by", self.channel)
