@@ -577,11 +577,14 @@ async def cmd_survey_results(args: argparse.Namespace, settings: Settings) -> in
 async def migrated(database_url: str) -> None:
     """Brings the database to the code's migrations; OperatorError, in one line naming the
     server (never the password), when it cannot be reached."""
-    from bot.cli_database import reachable
-    from bot.migrate import make_sqlite_folder, upgrade
+    from bot.cli_database import newest_migration, reachable
+    from bot.db import make_sqlite_folder
 
     make_sqlite_folder(database_url)  # a fresh checkout has no var/ yet
-    await reachable(database_url)
+    if await reachable(database_url) == (newest_migration(),):
+        return  # up to date: alembic (a tenth of a second to load) is not needed
+    from bot.migrate import upgrade
+
     await upgrade(database_url)
 
 

@@ -2,27 +2,49 @@
 
 from __future__ import annotations
 
-from sqlalchemy import make_url
+import re
+from pathlib import Path
+
+from sqlalchemy import Connection, inspect, make_url, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
+import migrations
 from bot.cli_errors import OperatorError
 
 _FIX = "check HAILONG_DATABASE_URL, that the server runs and that it lets this user in"
 
 
-async def reachable(database_url: str) -> None:
-    """Connects once; OperatorError naming host:port (never the password) if that fails."""
+VERSIONS = Path(migrations.__file__).parent / "versions"
+_REVISION = re.compile(r"_(\d{4})\.py$")  # alembic's file_template ends with _<revision>
+
+
+def newest_migration() -> str:
+    """The code's head revision, read from the migration files' names without loading alembic
+    (tests/bot/test_cli_startup.py holds it equal to alembic's own head)."""
+    return max(m[1] for p in VERSIONS.iterdir() if (m := _REVISION.search(p.name)))
+
+
+async def reachable(database_url: str) -> tuple[str, ...]:
+    """Connects once and reads the revisions the database is at (none: a new database);
+    OperatorError naming host:port (never the password) if that fails."""
     engine = create_async_engine(database_url)
     try:
-        async with engine.connect():
-            pass
+        async with engine.connect() as connection:
+            return await connection.run_sync(_revisions)
     except (OSError, DBAPIError) as error:
         raise OperatorError(
             f"cannot reach the database at {server_of(database_url)}: {_reason(error)}", _FIX
         ) from None
     finally:
         await engine.dispose()
+
+
+def _revisions(connection: Connection) -> tuple[str, ...]:
+    if not inspect(connection).has_table("alembic_version"):
+        return ()
+    rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+    return tuple(sorted(rows.scalars()))
 
 
 def server_of(database_url: str) -> str:

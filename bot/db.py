@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, Table, event, text
@@ -153,3 +154,11 @@ def _json_object_agg_postgresql(element: json_object_agg, compiler: SQLCompiler,
 @compiles(json_object_agg, "sqlite")
 def _json_object_agg_sqlite(element: json_object_agg, compiler: SQLCompiler, **kw: Any) -> str:
     return f"json_group_object({compiler.process(element.clauses, **kw)})"
+
+
+def make_sqlite_folder(url: str) -> None:
+    """Makes the folder of a SQLite file (`var/` on a fresh checkout); nothing for a server."""
+    if url.startswith("sqlite") and ":///" in url:
+        path = url.split(":///", 1)[1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import migrations
+from bot.db import make_sqlite_folder
 
 SCRIPTS = Path(migrations.__file__).parent
 
@@ -21,14 +22,6 @@ def alembic_config(url: str) -> Config:
     config.set_main_option("sqlalchemy.url", url)
     config.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(slug)s_%%(rev)s")
     return config
-
-
-def make_sqlite_folder(url: str) -> None:
-    """Makes the folder of a SQLite file (`var/` on a fresh checkout); nothing for a server."""
-    if url.startswith("sqlite") and ":///" in url:
-        path = url.split(":///", 1)[1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
 async def upgrade(url: str, revision: str = "heads") -> None:

@@ -85,3 +85,22 @@ def test_a_setup_command_loads_none_of_the_heavy_modules(
     loaded = loaded_after(tmp_path, *args)
     assert "sqlalchemy" in loaded or args == ("survey", "list")  # the probe ran the command
     assert _of(loaded, [m for m in HEAVY if m != "handlers"]) == []
+
+
+def test_a_command_on_a_database_at_the_head_does_not_load_alembic(tmp_path: Path) -> None:
+    assert "alembic" in loaded_after(tmp_path, "db", "upgrade")  # a new database: migrated
+    again = loaded_after(tmp_path, "school", "create", "--code", "A", "--name", "A")
+    assert "sqlalchemy" in again  # the command ran on the database
+    assert _of(again, ["alembic", "mako"]) == []
+
+
+def test_the_head_read_from_the_file_names_is_alembics_own() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from bot.cli_database import newest_migration
+    from bot.migrate import SCRIPTS
+
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPTS))
+    assert ScriptDirectory.from_config(config).get_heads() == [newest_migration()]
