@@ -21,6 +21,7 @@ from pydantic import AliasChoices, ValidationError
 from pydantic_settings import SettingsError
 
 from bot.channels.kit.redaction import redact
+from bot.cli_words import plural
 from bot.doctor.bots import check_bots
 from bot.doctor.database import check_database
 from bot.doctor.findings import Finding, Verdict
@@ -89,7 +90,8 @@ def _unknown_names() -> Finding:
     known = known_names()
     unknown = sorted(given - known - {"HAILONG_TEST_POSTGRES_URL"})  # the test suite's own
     if not unknown:
-        return Finding("settings", Verdict.OK, f"loaded ({len(given)} HAILONG_ variables set)")
+        count = plural(len(given), "HAILONG_ variable")
+        return Finding("settings", Verdict.OK, f"loaded ({count} set)")
     guesses = []
     for name in unknown:
         close = get_close_matches(name, sorted(known), n=1)
