@@ -63,6 +63,10 @@ class Deployment:
         return Run(process.returncode, out.decode().splitlines(), err.decode())
 
 
+# what does not depend on the database's kind runs once, on SQLite (a subprocess each: ~1 s)
+ONE_BACKEND = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
 @pytest.fixture
 async def deployment(settings: Settings, tmp_path: Path) -> AsyncIterator[Deployment]:
     app = create_app(settings, channels=[], jobs=[])
@@ -109,6 +113,7 @@ async def test_a_healthy_deployment_passes_every_check(deployment: Deployment) -
     assert "migrations at " + head() in run.line("database")
 
 
+@ONE_BACKEND
 async def test_a_wrong_token_is_named_with_its_fix_and_never_shown(
     deployment: Deployment,
 ) -> None:
@@ -129,6 +134,7 @@ async def test_a_wrong_token_is_named_with_its_fix_and_never_shown(
     assert wrong_telegram not in output and wrong_zalo not in output
 
 
+@ONE_BACKEND
 async def test_a_webhook_registered_elsewhere_is_said_with_the_fix(deployment: Deployment) -> None:
     deployment.telegram.webhook_url = "https://old-server.example.org/hook"
     deployment.zalo.webhook_url = "https://other.example.org/zalo"  # while we long-poll
@@ -146,6 +152,7 @@ async def test_a_webhook_registered_elsewhere_is_said_with_the_fix(deployment: D
     )
 
 
+@ONE_BACKEND
 async def test_a_webhook_telegram_cannot_deliver_to_fails_with_the_cause(
     deployment: Deployment,
 ) -> None:
@@ -176,6 +183,7 @@ async def test_a_database_behind_the_code_says_to_upgrade(
     )
 
 
+@ONE_BACKEND
 async def test_an_unreachable_database_and_public_url_are_one_line_each(
     deployment: Deployment,
 ) -> None:
@@ -196,6 +204,7 @@ async def test_an_unreachable_database_and_public_url_are_one_line_each(
     assert run.stderr == ""
 
 
+@ONE_BACKEND
 async def test_bad_settings_are_each_named_and_exit_2(deployment: Deployment) -> None:
     run = await deployment.doctor(
         HAILONG_HTTP_PORT="tám nghìn", HAILONG_LOG_LEVEL="LOUD", HAILONG_TIMEZONE="Mars/Olympus"
@@ -212,6 +221,7 @@ async def test_bad_settings_are_each_named_and_exit_2(deployment: Deployment) ->
     assert "Traceback" not in run.stderr
 
 
+@ONE_BACKEND
 async def test_a_misspelt_variable_is_a_warning_naming_the_setting(
     deployment: Deployment,
 ) -> None:
