@@ -316,10 +316,11 @@ class Bot:
                 self.kill()
 
     def polls_now(self) -> bool:
-        """The last word of this process on polling was that it polls."""
+        """This process polls: its last word on polling was that it polls, or it never said it
+        stands by (the first poller says so only at DEBUG; the others stand by at INFO)."""
         lines = self.log.read_text(errors="replace").splitlines() if self.log.exists() else []
         said = [line for line in lines if "this replica polls" in line or "standing by" in line]
-        return bool(said) and "this replica polls" in said[-1] and self.alive
+        return self.alive and (not said or "this replica polls" in said[-1])
 
     @property
     def alive(self) -> bool:
