@@ -26,6 +26,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.channels.base import (
     Channel,
     ChatGone,
@@ -183,14 +185,9 @@ class Outbox:
                 await self._commit([])
                 async with self.db.transaction() as session:
                     for channel in held:
-                        found = await store.recover(session, channel)
-                        if found.resent or found.unconfirmed:
-                            log.warning(
-                                "%s: stopped with sends unanswered: %d replies back to pending, "
-                                "%d broadcast messages unconfirmed",
-                                channel, found.resent, found.unconfirmed,
-                            )  # fmt: skip
-                        self.unconfirmed[channel] += found.unconfirmed
+                        await self._recover(
+                            session, channel, "stopped with sends unanswered", "back to pending"
+                        )
         except Exception as error:  # the database is away: the next holder of the lease does it
             log.warning("outbox: releasing at stop failed (%s)", describe_error(error))
         finally:
@@ -473,6 +470,17 @@ class Outbox:
             )
         )
 
+    async def _recover(self, session: AsyncSession, channel: str, when: str, replies: str) -> None:
+        """Settles what a sender of this channel claimed and left unanswered (store.recover):
+        replies back to pending, a broadcast's messages unconfirmed, counted and said once."""
+        found = await store.recover(session, channel)
+        if found.resent or found.unconfirmed:
+            log.warning(
+                "%s: %s: %d replies %s, %d broadcast messages unconfirmed",
+                channel, when, found.resent, replies, found.unconfirmed,
+            )  # fmt: skip
+        self.unconfirmed[channel] += found.unconfirmed
+
     # --- reading the table -----------------------------------------------------------------------
 
     async def _refresh(self) -> None:
@@ -485,14 +493,7 @@ class Outbox:
         if new:
             async with self.db.transaction() as session:
                 for channel in new:
-                    found = await store.recover(session, channel)
-                    if found.resent or found.unconfirmed:
-                        log.warning(
-                            "%s: in flight at a crash: %d replies sent again, "
-                            "%d broadcast messages unconfirmed",
-                            channel, found.resent, found.unconfirmed,
-                        )  # fmt: skip
-                    self.unconfirmed[channel] += found.unconfirmed
+                    await self._recover(session, channel, "in flight at a crash", "sent again")
                 self._unreachable.update(await store.unreachable(session, new))
             self.held.update(new)
         if not self.held:

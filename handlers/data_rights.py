@@ -200,12 +200,10 @@ async def delete_me(ctx: Context, tap: DeleteMe) -> None:
 
 
 async def _forget_web_chats(ctx: Context, person_id: int) -> None:
-    """The person's web chats lose their kept history (bot/web_history.py) with them: only the
-    web keeps a conversation on the server; a platform's app keeps its own."""
-    web_chats = select(ChatAccount.chat_id).where(
-        ChatAccount.person_id == person_id, ChatAccount.channel == "web"
-    )
-    await ctx.session.execute(delete(WebChatMessage).where(WebChatMessage.chat_id.in_(web_chats)))
+    """The person's chats lose any history the server keeps of them (bot/web_history.py: only
+    the web chat has one; a platform's app keeps its own), whichever channel they are on."""
+    chats = select(ChatAccount.chat_id).where(ChatAccount.person_id == person_id)
+    await ctx.session.execute(delete(WebChatMessage).where(WebChatMessage.chat_id.in_(chats)))
 
 
 async def _keep_counts(ctx: Context, person_id: int) -> None:

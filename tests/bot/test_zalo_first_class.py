@@ -188,17 +188,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(64))
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF\x00" + bytes(200)
 
 
-@pytest.fixture
-def settings(clean_database: str, tmp_path: Path) -> Settings:
-    """The test settings, with the app's folders in a fresh temporary one."""
-    return Settings(
-        database_url=clean_database,
-        reports_dir=tmp_path / "reports",
-        media_dir=tmp_path / "media",
-        _env_file=None,
-    )
-
-
 def zalo_of(deployment: Deployment) -> ZaloChannel:
     [channel] = [c for c in deployment.app.channels.values() if isinstance(c, ZaloChannel)]
     return channel

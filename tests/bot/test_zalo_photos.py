@@ -25,17 +25,6 @@ from tests.phones import SECRET, Deployment, TelegramPhone, ZaloPhone, last_repl
 FILE_ID = "AgACAgUAAxkBAAIBs2VmZmFrZS1waG90by1pZA"
 
 
-@pytest.fixture
-def settings(clean_database: str, tmp_path: Path) -> Settings:
-    """The test settings, with the app's folders in a fresh temporary one."""
-    return Settings(
-        database_url=clean_database,
-        reports_dir=tmp_path / "reports",
-        media_dir=tmp_path / "media",
-        _env_file=None,
-    )
-
-
 def photo_update(parent: ZaloPhone, url: str) -> dict[str, Any]:
     update = parent.api.text_update(parent.chat_id, "", event_name="message.image.received")
     del update["message"]["text"]

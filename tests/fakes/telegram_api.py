@@ -383,12 +383,7 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
                 "of the message",
             )
         message["text"] = params.get("text")
-        message["edit_date"] = int(time.time())
-        if markup:
-            message["reply_markup"] = markup
-        else:
-            message.pop("reply_markup", None)
-        return _ok(message)
+        return _edited(message, markup)
 
     def _more_routes(self, app: web.Application) -> None:
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
@@ -429,12 +424,7 @@ class FakeTelegram(LoopbackBotApi[_Failure]):
             message["caption"] = caption
         else:
             message.pop("caption", None)
-        message["edit_date"] = int(time.time())
-        if markup:
-            message["reply_markup"] = markup
-        else:
-            message.pop("reply_markup", None)
-        return _ok(message)
+        return _edited(message, markup)
 
     async def _answer_callback_query(self, params: dict[str, Any]) -> web.Response:
         if not params.get("callback_query_id"):
@@ -521,3 +511,13 @@ def _error(status: int, description: str, retry_after: int | None = None) -> web
     return web.Response(
         status=status, body=json.dumps(payload).encode(), content_type="application/json"
     )
+
+
+def _edited(message: dict[str, Any], markup: object) -> web.Response:
+    """The edited message as Telegram answers it: its new buttons (none: removed) and edit date."""
+    message["edit_date"] = int(time.time())
+    if markup:
+        message["reply_markup"] = markup
+    else:
+        message.pop("reply_markup", None)
+    return _ok(message)
