@@ -2,7 +2,8 @@
 
     python -m bench.startup [--runs 11]
 
-Each round runs, in turn: `python -c pass` (the interpreter's own start), `hailong --help`, a
+Each round runs, in turn: `python -c pass` (the interpreter's own start), an import of the
+libraries every database command needs (the floor under a setup command), `hailong --help`, a
 setup command (`hailong school create` of a school that exists: connect, migrate-check, one
 query) and `hailong run` until its /healthz answers (no channel configured: the HTTP server, the
 database and the workers; a fresh SQLite file in a temporary folder, a free loopback port). Prints
@@ -32,6 +33,14 @@ from bench.machine import describe
 
 ROOT = Path(__file__).resolve().parents[1]
 HEALTHZ_LIMIT_S = 60.0
+# what every command that reads the database loads, before any of the project's own code: the
+# floor a setup command cannot go under (SQLAlchemy's async ORM, the SQLite driver, the settings)
+DATABASE_LIBRARIES = (
+    "sqlalchemy.ext.asyncio",
+    "sqlalchemy.orm",
+    "sqlalchemy.dialects.sqlite.aiosqlite",
+    "pydantic_settings",
+)
 
 
 def main() -> None:
@@ -45,8 +54,10 @@ def main() -> None:
         env = _env(place)
         setup = [sys.executable, "-m", "bot", "school", "create", "--code", "A", "--name", "A"]
         _check(setup, place, env)  # the school exists: each timed run finds it
+        libraries = [sys.executable, "-c", f"import {', '.join(DATABASE_LIBRARIES)}"]
         measured: dict[str, Callable[[], float]] = {
             "python -c pass": lambda: _timed([sys.executable, "-c", "pass"], place, env),
+            "import the database libraries": lambda: _timed(libraries, place, env),
             "hailong --help": lambda: _timed([sys.executable, "-m", "bot", "--help"], place, env),
             "hailong school create (exists)": lambda: _timed(setup, place, env),
             "hailong run → /healthz 200": lambda: _until_healthy(place, env),
