@@ -61,9 +61,11 @@ class Context:
         edit: bool = False,
         notice: str = "",
         forget: bool = False,
+        takes_photo: bool = False,
     ) -> None:
         """Queues a message to this chat; `edit` replaces the message whose button was tapped;
-        `forget` has a channel that keeps the chat's log (the web page) start it afresh."""
+        `forget` has a channel that keeps the chat's log (the web page) start it afresh;
+        `takes_photo`: what it asks may be answered with a photo (`Outbound.takes_photo`)."""
         edit_of = self.inbound.message_id if edit and self.inbound.kind == "choice" else None
         self.replies.append(
             Outbound(
@@ -72,6 +74,7 @@ class Context:
                 choices=tuple(choices),
                 edit_of=edit_of,
                 notice=notice,
+                takes_photo=takes_photo,
                 meta={"group": self.inbound.in_group, **({"forget": True} if forget else {})},
             )
         )

@@ -84,13 +84,15 @@ async def start(ctx: Context) -> None:
         ctx.reply(texts.STAFF_ONLY)
         return
     ctx.start_flow(ANNOUNCE, AnnouncementDraft())
-    # the step asks for typing: the two side roads are no answer to it (`Choice.aside`)
+    # the step asks for typing (or a photo): the two side roads are no answer to it
+    # (`Choice.aside`)
     ctx.reply(
         texts.ANNOUNCE_ASK_TEXT.format(limit=vi_number(texts.ANNOUNCE_LIMIT)),
         [
             choice(SentList(), texts.ANNOUNCE_SENT_LIST, aside=True),
             choice(LinkGroup(), texts.GROUP_LINK, aside=True),
         ],
+        takes_photo=True,
     )
 
 
@@ -102,7 +104,7 @@ async def typed(ctx: Context) -> None:
         ctx.reply(texts.ANNOUNCE_USE_BUTTONS, _step_choices(draft))
     elif photo and not ctx.inbound.text:  # the text follows, or was typed before
         ctx.save_flow(draft.model_copy(update={"image": photo, "image_copy": copy_of(ctx, photo)}))
-        ctx.reply(texts.ANNOUNCE_PHOTO_ADDED)
+        ctx.reply(texts.ANNOUNCE_PHOTO_ADDED, takes_photo=True)  # another one replaces it
     elif photo:
         await _take_text(ctx, ctx.inbound.text, photo, copy_of(ctx, photo))
     else:
@@ -119,9 +121,9 @@ async def _take_text(ctx: Context, text: str, image: str | None, image_copy: str
     # one platform message each: a photo's caption holds less (Telegram: 1,024 characters)
     limit = texts.ANNOUNCE_PHOTO_LIMIT if image else texts.ANNOUNCE_LIMIT
     if not text:
-        ctx.reply(texts.ANNOUNCE_EMPTY)
+        ctx.reply(texts.ANNOUNCE_EMPTY, takes_photo=True)
     elif len(text) > limit:
-        ctx.reply(texts.ANNOUNCE_TOO_LONG.format(limit=vi_number(limit)))
+        ctx.reply(texts.ANNOUNCE_TOO_LONG.format(limit=vi_number(limit)), takes_photo=True)
     elif len(poster.classes) == 1 and not poster.principal:
         classes = tuple(poster.classes)
         draft = AnnouncementDraft(
@@ -186,7 +188,11 @@ async def edit(ctx: Context, tap: EditAnnouncement) -> None:
         return
     _, draft = writing
     ctx.save_flow(AnnouncementDraft(image=draft.image, image_copy=draft.image_copy))
-    ctx.reply(texts.ANNOUNCE_ASK_TEXT.format(limit=vi_number(texts.ANNOUNCE_LIMIT)), edit=True)
+    ctx.reply(
+        texts.ANNOUNCE_ASK_TEXT.format(limit=vi_number(texts.ANNOUNCE_LIMIT)),
+        edit=True,
+        takes_photo=True,
+    )
 
 
 async def cancel(ctx: Context, tap: CancelAnnouncement) -> None:

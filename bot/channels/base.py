@@ -84,6 +84,10 @@ class Outbound:
     # what a platform that cannot carry files (Zalo) sends in the file's place
     document_text: str | None = None
     kind: Literal["message", "ack"] = "message"
+    # the question this message asks takes a photo now (the text of a ticket, of an announcement):
+    # a page that offers its own photo button (the web chat) shows it only then, as it moves the
+    # focus by `Choice.aside`; Telegram and Zalo let a person attach at any time and ignore it
+    takes_photo: bool = False
     meta: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:

@@ -23,6 +23,7 @@ class Shown:
     image: str | None = None
     document: str | None = None  # the file's path; `document_name` is what the person sees
     document_name: str | None = None
+    takes_photo: bool = False  # what it asks may be answered with a photo (Outbound.takes_photo)
 
 
 class MemoryChannel:
@@ -66,6 +67,7 @@ class MemoryChannel:
                 if item.message_id == message.edit_of:
                     item.history.append(item.text)
                     item.text, item.choices = message.text, message.choices
+                    item.takes_photo = message.takes_photo
                     item.edits += 1
                     return item.message_id
         item = Shown(
@@ -75,6 +77,7 @@ class MemoryChannel:
             image=message.image,
             document=message.document,
             document_name=message.document_name,
+            takes_photo=message.takes_photo,
         )
         shown.append(item)
         return item.message_id

@@ -92,6 +92,7 @@ class WebMessage:
     edits: int = 0
     file: WebFile | None = None
     position: int = 0  # its place in the log, kept with it in the history
+    takes_photo: bool = False  # the page offers its photo button while this is our newest
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -104,6 +105,7 @@ class WebMessage:
             ],
             "edits": self.edits,
             "file": asdict(self.file) if self.file else None,
+            "photo": self.takes_photo,
         }
 
     @classmethod
@@ -121,6 +123,7 @@ class WebMessage:
             edits=shown.get("edits", 0),
             file=WebFile(file["url"], file["name"], file["image"]) if file else None,
             position=position,
+            takes_photo=shown.get("photo", False),
         )
 
 
@@ -272,6 +275,7 @@ class WebChannel:
         shown = chat.find(message.edit_of) if message.edit_of else None
         if shown is not None:
             shown.text, shown.choices = message.text, message.choices
+            shown.takes_photo = message.takes_photo
             shown.edits += 1
             # On Telegram nothing follows the message being edited; here the echo of the tap
             # does, so the edited message moves below it to stay where the person is looking.
@@ -279,13 +283,16 @@ class WebChannel:
             self._place(chat, "buttons", shown)
         else:
             shown = self._append(chat, "bot", message.text, message.choices)
+            shown.takes_photo = message.takes_photo
         shown.file = self._attach(message)
         chat.unsaved["buttons", shown.message_id] = shown
         zalo_text = message.text
         if message.document and shown.file:  # as the Zalo channel says it: no files there
             zalo_text += "\n\n" + zalo.document_note(message)
-        for piece in zalo.render_pieces(zalo_text, message.choices):
-            self._place(chat, "zalo", WebMessage(self._new_id(), "bot", piece))
+        pieces = zalo.render_pieces(zalo_text, message.choices)
+        for number, piece in enumerate(pieces, start=1):
+            asks = message.takes_photo and number == len(pieces)  # the question ends the last
+            self._place(chat, "zalo", WebMessage(self._new_id(), "bot", piece, takes_photo=asks))
         await self._changed(chat)
         return shown.message_id
 

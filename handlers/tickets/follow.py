@@ -120,7 +120,7 @@ async def start_adding(ctx: Context, tap: AddTicketInfo) -> None:
         ctx.reply(texts.FEEDBACK_TICKET_CLOSED.format(number=number_of(ticket)))
         return
     ctx.start_flow(ADD_INFO, AddingInfo(ticket=ticket.id))
-    ctx.reply(texts.FEEDBACK_ASK_INFO.format(number=number_of(ticket)))
+    ctx.reply(texts.FEEDBACK_ASK_INFO.format(number=number_of(ticket)), takes_photo=True)
 
 
 async def ask_rating(ctx: Context, tap: AskRating) -> None:
@@ -186,9 +186,10 @@ async def add_typed(ctx: Context) -> None:
     elif ctx.inbound.kind == "photo" and ctx.inbound.media:
         ticket.photos = [*ticket.photos, ctx.inbound.media]
         await _add(ctx, ticket, texts.INFO_PHOTO)
-        ctx.reply(texts.FEEDBACK_INFO_ADDED.format(number=number_of(ticket)))
+        # the flow stays open: more words or photos may follow
+        ctx.reply(texts.FEEDBACK_INFO_ADDED.format(number=number_of(ticket)), takes_photo=True)
     elif not (words := ctx.inbound.text.strip()) or len(words) > TEXT_LIMIT:
-        ctx.reply(texts.FEEDBACK_TOO_LONG.format(limit=vi_number(TEXT_LIMIT)))
+        ctx.reply(texts.FEEDBACK_TOO_LONG.format(limit=vi_number(TEXT_LIMIT)), takes_photo=True)
     else:
         await _add(ctx, ticket, words)
         ctx.end_flow()

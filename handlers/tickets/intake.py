@@ -126,6 +126,12 @@ def next_step(draft: FeedbackDraft) -> str:
     return next((step for lacking, step in missing if lacking), "review")
 
 
+def takes_photo(draft: FeedbackDraft) -> bool:
+    """Whether the step asks for what a photo may go with (the text, the review), and the
+    draft has room for one more: only then is a photo button offered."""
+    return next_step(draft) in ("text", "review") and len(draft.photos) < PHOTO_LIMIT
+
+
 async def start(ctx: Context) -> None:
     """Starts a submission: a parent of a class, with feedback consent (asked if missing)."""
     places = await places_of(ctx.session, ctx.person.id, "parent") if ctx.person else []
@@ -263,11 +269,14 @@ async def typed(ctx: Context) -> None:
     elif step in ("text", "review"):
         if step == "review":
             words = f"{draft.text}\n{words}"
+        photo = takes_photo(draft)  # the question stands: a photo may still come instead
         if len(words) < MIN_TEXT:
-            ctx.reply(texts.FEEDBACK_TOO_SHORT)
+            ctx.reply(texts.FEEDBACK_TOO_SHORT, takes_photo=photo)
             return
         if len(words) > TEXT_LIMIT:
-            ctx.reply(texts.FEEDBACK_TOO_LONG.format(limit=vi_number(TEXT_LIMIT)))
+            ctx.reply(
+                texts.FEEDBACK_TOO_LONG.format(limit=vi_number(TEXT_LIMIT)), takes_photo=photo
+            )
             return
         draft = draft.model_copy(update={"text": words})
     else:
@@ -304,7 +313,8 @@ async def _attach(ctx: Context, draft: FeedbackDraft, media: str) -> None:
     ctx.reply(
         texts.FEEDBACK_PHOTO_ADDED.format(
             count=vi_number(len(draft.photos)), limit=vi_number(PHOTO_LIMIT)
-        )
+        ),
+        takes_photo=takes_photo(draft),
     )
     if next_step(draft) not in ("name", "contact", "text"):
         await _ask(ctx, draft)  # shows the step's choices again
@@ -337,7 +347,7 @@ async def _ask(
     text, choices = _question(step, draft, places or [])
     if step == "consent":  # what the feedback purpose keeps, why and how long (handlers/notice)
         text = text.format(paragraph=notice.purpose_paragraph("feedback", ctx.services.settings))
-    ctx.reply(text + texts.FEEDBACK_HINT, choices, edit=edit)
+    ctx.reply(text + texts.FEEDBACK_HINT, choices, edit=edit, takes_photo=takes_photo(draft))
 
 
 def _question(step: str, draft: FeedbackDraft, places: list[Place]) -> tuple[str, list[Choice]]:

@@ -466,6 +466,26 @@ async def test_a_report_file_is_a_download_link_and_a_chart_is_shown(
     assert zalo[1].startswith("Số liệu\n\n📎 Zalo chưa cho gửi tệp") and name in zalo[1]
 
 
+async def test_the_page_learns_which_message_takes_a_photo(
+    client: Client, channel: WebChannel, bot: EchoBot
+) -> None:
+    """The photo button follows `Outbound.takes_photo` of our newest message, in both views: on
+    Zalo the question ends the last piece, so only that piece says it; an edit carries it too."""
+    ask = "Anh/chị vui lòng viết nội dung. Có thể gửi kèm ảnh. " * 50  # two Zalo pieces
+    asked = await channel.send(Outbound(PARENT, ask, takes_photo=True))
+    assert [m["photo"] for m in (await messages(client, PARENT))["messages"]] == [True]
+    zalo = (await messages(client, PARENT, view="zalo"))["messages"]
+    assert [m["photo"] for m in zalo] == [False, True]
+    await channel.send(Outbound(PARENT, "Chọn loại phản ánh:", ANSWERS, edit_of=asked))
+    assert [m["photo"] for m in (await messages(client, PARENT))["messages"]] == [False]
+    await channel.send(Outbound(PARENT, "Đã nhận ảnh (1/5).", takes_photo=True))
+    shown = (await messages(client, PARENT))["messages"]
+    assert [(m["text"], m["photo"]) for m in shown] == [
+        ("Chọn loại phản ánh:", False),
+        ("Đã nhận ảnh (1/5).", True),
+    ]
+
+
 def shown_choices(message: dict[str, Any]) -> list[dict[str, str]]:
     """What the page reads of each button (the JSON may carry more)."""
     return [{k: c[k] for k in ("payload", "label", "key")} for c in message["choices"]]
@@ -490,7 +510,7 @@ async def test_the_history_outlives_the_process_with_edits_buttons_and_files(
             await first.send(Outbound(PARENT, "Biểu đồ", image=str(chart)))
             bot.reply_edits = True
             await say(client, {"chat_id": PARENT, "choice": "a:tok:0:5", "message_id": asked})
-            await first.send(Outbound(PARENT, "Câu 2/2", choices=ANSWERS))
+            await first.send(Outbound(PARENT, "Câu 2/2", choices=ANSWERS, takes_photo=True))
             before = await messages(client, PARENT)
             zalo_before = await messages(client, PARENT, view="zalo")
         await first.stop()
@@ -503,6 +523,7 @@ async def test_the_history_outlives_the_process_with_edits_buttons_and_files(
         async with TestClient(TestServer(app, host="127.0.0.1", port=0)) as client:
             after = await messages(client, PARENT)
             assert after["messages"] == before["messages"]
+            assert [m["photo"] for m in after["messages"]] == [False, False, False, True]
             assert texts(after) == [
                 ("bot", "Biểu đồ"),
                 ("me", "Rất hài lòng"),

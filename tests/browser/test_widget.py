@@ -1,10 +1,13 @@
 """The web chat as a phone-sized widget in headless Chromium: it fits 390 and 320 px without
 sideways scrolling, keeps its history across a restart, works by keyboard alone and takes a photo
-for a ticket. Screenshots go to $HAILONG_SHOTS (default: the test's temporary folder)."""
+for a ticket, offered only where one is asked for. Screenshots go to $HAILONG_SHOTS (default: the
+test's temporary folder)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,8 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.models import Ticket
+from handlers import texts
+from handlers.demo import WARD_OFFICER
 from tests.browser.test_playground import (
     COMMENT,
     MAX_STEPS,
@@ -165,6 +170,10 @@ def focused_label(driver: webdriver.Chrome) -> str:
     return label
 
 
+def photo_offered(driver: webdriver.Chrome) -> bool:
+    return bool(driver.find_element(By.ID, "attach").is_displayed())
+
+
 def press(driver: webdriver.Chrome, *keys: str) -> None:
     driver.switch_to.active_element.send_keys(*keys)
 
@@ -243,9 +252,11 @@ def test_a_step_that_asks_for_typing_puts_the_focus_in_the_text_box(
     ask = answered(sized, lambda: type_and_send(sized, "/thongbao"))
     assert [b.text for b in buttons(ask)] == ["Thông báo, tin đã gửi", "Liên kết nhóm lớp"]
     assert focused_label(sized) == "#text"
+    assert photo_offered(sized)  # the text may come with a photo
     following = answered(sized, lambda: press(sized, "Ngày mai lớp nghỉ học.", Keys.ENTER))
     labels = [b.text for b in buttons(following)]
     assert focused_label(sized) == labels[0] and labels[0] not in WAYS_OUT, labels
+    assert not photo_offered(sized)
 
 
 def small_jpeg(path: Path) -> bytes:
@@ -256,33 +267,69 @@ def small_jpeg(path: Path) -> bytes:
     return path.read_bytes()
 
 
+@pytest.mark.parametrize("sized", ["390x844"], indirect=True)
 def test_a_photo_attached_to_a_ticket_reaches_it(
-    live: LiveApp, browser: webdriver.Chrome, shots: Path, tmp_path: Path
+    live: LiveApp, sized: webdriver.Chrome, shots: Path, tmp_path: Path
 ) -> None:
+    """The page offers "Gửi ảnh" only while the newest question takes a photo (the ticket's text,
+    its review until it has five); sent there, the photo reaches the ticket."""
     class_code = live.run(_seeded(live.app)).class_codes["Lá 1"]
-    new_parent(browser, live.url)
-    consent = join(browser, class_code)
+    new_parent(sized, live.url)
+    consent = join(sized, class_code)
+    assert not photo_offered(sized)  # a plain question: a photo would only be declined
     for _ in range(3):
-        consent = answered(browser, button(consent, "Tôi đồng ý").click)
-    kind = answered(browser, lambda: type_and_send(browser, "/phananh"))
-    topic = answered(browser, buttons(kind)[0].click)
-    named = answered(browser, buttons(topic)[0].click)
+        consent = answered(sized, button(consent, "Tôi đồng ý").click)
+    kind = answered(sized, lambda: type_and_send(sized, "/phananh"))
+    assert not photo_offered(sized)
+    topic = answered(sized, buttons(kind)[0].click)
+    named = answered(sized, buttons(topic)[0].click)
     button(named, "Gửi ẩn danh").click()
-    wait(browser, lambda d: "kèm ảnh" in last_bot_message(d).text)
+    wait(sized, lambda d: "kèm ảnh" in last_bot_message(d).text)
+    wait(sized, photo_offered)
+    assert sized.find_element(By.ID, "attach").text == "Gửi ảnh"
+    assert focused_label(sized) == "#text"  # the step asks for typing: the focus is there
     photo = tmp_path / "lop-hoc.jpg"
     sent = small_jpeg(photo)
-    attach = browser.find_element(By.ID, "attach")
-    assert attach.is_displayed() and attach.text == "Gửi ảnh"
-    browser.find_element(By.ID, "photo").send_keys(str(photo))
-    wait(browser, lambda d: "Đã nhận ảnh (1/5)" in last_bot_message(d).text)
-    shown = browser.find_element(By.CSS_SELECTOR, "#log .msg.me .attachment img")
-    wait(browser, lambda d: d.execute_script("return arguments[0].naturalWidth", shown) == 96)
-    browser.save_screenshot(str(shots / "web-photo.png"))
-    review = answered(browser, lambda: type_and_send(browser, "Sân chơi có chỗ gạch vỡ ạ."))
+    sized.find_element(By.ID, "photo").send_keys(str(photo))
+    wait(sized, lambda d: "Đã nhận ảnh (1/5)" in last_bot_message(d).text)
+    shown = sized.find_element(By.CSS_SELECTOR, "#log .msg.me .attachment img")
+    wait(sized, lambda d: d.execute_script("return arguments[0].naturalWidth", shown) == 96)
+    assert photo_offered(sized)  # more may come, up to five
+    sized.save_screenshot(str(shots / "web-photo.png"))
+    review = answered(sized, lambda: type_and_send(sized, "Sân chơi có chỗ gạch vỡ ạ."))
+    assert photo_offered(sized)  # the review takes more photos too
     button(review, "Gửi").click()
-    wait(browser, lambda d: live.run(_photos(live.app)))
+    wait(sized, lambda d: "PA-" in last_bot_message(d).text and not photo_offered(d))
+    wait(sized, lambda d: live.run(_photos(live.app)))
     [stored] = live.run(_photos(live.app))
     assert Path(stored).read_bytes() == sent
+
+
+@pytest.mark.parametrize("sized", ["390x844"], indirect=True)
+def test_an_officer_is_never_offered_a_photo(
+    live: LiveApp, sized: webdriver.Chrome, tmp_path: Path
+) -> None:
+    """No officer's step takes a photo: the page shows no "Gửi ảnh", whatever is asked."""
+    live.run(_seeded(live.app))
+    sized.get(live.url)
+    officer = f'#persona option[value="{WARD_OFFICER}"]'
+    wait(sized, lambda d: d.find_elements(By.CSS_SELECTOR, officer))
+    Select(sized.find_element(By.ID, "persona")).select_by_value(WARD_OFFICER)
+    wait(sized, lambda d: d.find_element(By.ID, "log").get_attribute("data-chat-id"))
+    for command in ("/trogiup", "/phieu"):
+        replied(sized, partial(type_and_send, sized, command))
+        assert not photo_offered(sized)
+    # hidden, the button is not the gate: a photo sent anyway is declined, not taken
+    small_jpeg(tmp_path / "anh.jpg")
+    replied(sized, lambda: sized.find_element(By.ID, "photo").send_keys(str(tmp_path / "anh.jpg")))
+    assert bubbles(sized)[-1] == ("bot", texts.NOT_TEXT) and not photo_offered(sized)
+
+
+def replied(driver: webdriver.Chrome, action: Callable[[], None]) -> None:
+    """Does `action`, then waits for its echo and an answer after it (buttons or not)."""
+    count = len(bubbles(driver))
+    action()
+    wait(driver, lambda d: len(found := bubbles(d)) > count + 1 and found[-1][0] == "bot")
 
 
 def test_what_is_not_a_photo_is_refused(live: LiveApp, browser: webdriver.Chrome) -> None:
