@@ -4,12 +4,15 @@ the picture, CSV fields in each dialect."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from PIL import Image
 
-from bot.reports.charts import draw_chart
+from bot.numbers import vi_number
+from bot.reports.charts import draw_chart, render_chart
 from bot.reports.metrics import NO_BREAK, break_lines, text_width
 from bot.reports.model import BarChart, Line, Percent, Series
 from bot.reports.tables import EXCEL_VN, RFC4180, csv_text
@@ -125,3 +128,66 @@ def test_a_chart_without_bars_is_readable_on_a_phone() -> None:
     sizes = [float(t.get_fontsize()) * figure.dpi / 72 * scale for t in drawn]
     assert min(sizes) >= 9, sizes
     assert outside(figure) == []
+
+
+ELEMENTS = [
+    "Tiếp cận dịch vụ giáo dục", "Cơ sở vật chất", "Môi trường chăm sóc và giáo dục trẻ",
+    "Hoạt động chăm sóc và giáo dục trẻ", "Kết quả chăm sóc và giáo dục trẻ",
+    "Tiếp nhận, xử lý phản ánh – kiến nghị (ẩn (dưới 5 câu trả lời))", "Chỉ số chung",
+]  # fmt: skip
+SCHOOLS = [LONG, *(f"Trường Mầm non {name}" for name in (
+    "Hướng Dương", "Bông Hồng", "Hoa Sen", "19/5", "Sơn Ca 7", "Họa Mi", "Tuổi Thơ", "Bình An",
+    "An Bình", "Vành Khuyên", "Măng Non",
+))]  # fmt: skip
+NOTE = "“–”: không so sánh với tuần trước (bộ câu hỏi khác phiên bản)."
+PHONE_CHARTS = {
+    "a school's week": BarChart(
+        TITLE, ELEMENTS,
+        [Series("Tuần 16/11 – 22/11/2026", [91.3, 84.62, 100.0, 78.95, 88.0, None, 88.57]),
+         Series("Tuần 09/11 – 15/11/2026", [85.0, 80.0, 95.45, None, 86.36, 70.0, 83.36])],
+        [Line(90, "Mục tiêu 90 %")], note=NOTE,
+    ),
+    "twelve schools of a ward": BarChart(
+        "Các trường thuộc Ủy ban nhân dân phường Sài Gòn – tuần 16/11 – 22/11/2026", SCHOOLS,
+        [Series("Chỉ số chung (%)", [97.5, 91.67, 88.4, 85.71, 84.2, 81, 79.35, 76.9, 72, 68.25,
+                                     None, 100]),
+         Series("Tỷ lệ tham gia (%)", [80, 46.67, 62.5, 35, 100, 55, 41.18, 73, 20, 66.67, 12.5,
+                                       90])],
+        [Line(90, "Mục tiêu 90 %"), Line(83.18, "Chỉ số chung trung bình: 83,18 %", "dotted")],
+        note="Chỉ số của trường có dưới 5 phiếu trong kỳ: ẩn (dưới 5 phiếu), để giữ ẩn danh.",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(PHONE_CHARTS))
+def test_a_chart_with_bars_is_readable_on_a_phone(name: str, tmp_path: Path) -> None:
+    """A phone shows a chat picture about 360 px wide: every word and figure of the saved PNG,
+    scaled so, is at least 10 px high; each group's name is whole, above its own bars; the file
+    stays small."""
+    chart = PHONE_CHARTS[name]
+    path = render_chart(chart, tmp_path / "chart.png")
+    with Image.open(path) as image:
+        width, height = image.size
+    figure = draw_chart(chart)
+    assert figure.canvas.get_width_height(physical=True) == (width, height)  # what is measured
+    scale = 360 / width
+    drawn = drawn_texts(figure)
+    sizes = {t.get_text(): float(t.get_fontsize()) * figure.dpi / 72 * scale for t in drawn}
+    assert min(sizes.values()) >= 10, sizes
+    shown = {text.replace("\n", " ") for text in sizes}
+    assert set(chart.labels) <= shown and outside(figure) == []
+    figures = {vi_number(v) for series in chart.series for v in series.values if v is not None}
+    assert figures <= shown and "–" in shown and not any("." in text for text in figures)
+    [axes] = figure.axes
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    names = [t for t in axes.texts if t.get_text().replace("\n", " ") in chart.labels]
+    bars = len(chart.series)
+    for number, label in enumerate(names):
+        first = axes.patches[number]  # the first series' bar of this group
+        last = axes.patches[(bars - 1) * len(names) + number]
+        box = label.get_window_extent(renderer)
+        assert box.y0 >= first.get_window_extent(renderer).y1 - 0.5, label.get_text()
+        if number + 1 < len(names):  # the next name begins below this group's last bar
+            below = names[number + 1].get_window_extent(renderer)
+            assert below.y1 <= last.get_window_extent(renderer).y0, label.get_text()
+    assert path.stat().st_size < 60_000

@@ -56,7 +56,7 @@ async def test_the_officer_personas_compare_the_three_schools_of_the_ward(
     assert ranking[1].startswith("2. Trường Mầm non Bông Hồng: 85,7 % ✗ dưới mục tiêu")
     assert chart.image is not None and table.document is not None
     with Image.open(chart.image) as image:
-        assert image.format == "PNG" and image.width >= 800 and image.height >= 300
+        assert image.format == "PNG" and image.width == 720 and image.height >= 300  # for a phone
     book = load_workbook(table.document, read_only=True)
     ranks = [row[0] for row in book["Các trường"].iter_rows(min_row=2, values_only=True)]
     book.close()

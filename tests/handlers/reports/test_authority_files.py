@@ -48,7 +48,7 @@ async def test_a_wards_sheet_chart_and_text(app: App, seeded: Seeded, tmp_path: 
         ("chưa có chỉ số (ẩn hoặc chưa có phiếu)", 1, 0.5),
     ]
     with Image.open(png.path) as image:
-        assert image.format == "PNG" and image.width >= 800 and image.height >= 300
+        assert image.format == "PNG" and image.width == 720 and image.height >= 300  # for a phone
         image.verify()
     chart = authority_chart(ward, 5)
     assert chart.labels == ["Trường Mầm non An Bình", f"Trường Mầm non Bình An ({HIDDEN})"]
@@ -92,7 +92,7 @@ async def test_a_provinces_files_rank_every_school_and_average_its_wards(
     assert units[2][12] == 0.8
     assert [row[1] for row in rows_of(xlsx.path, "Phân bố theo mục tiêu")[1:]] == [1, 1, 0, 1]
     with Image.open(png.path) as image:
-        assert image.format == "PNG" and image.width >= 800 and image.height >= 300
+        assert image.format == "PNG" and image.width == 720 and image.height >= 300  # for a phone
         image.verify()
     chart = authority_chart(province, 5)  # its wards, not every school
     assert chart.title.startswith(f"Các đơn vị thuộc {PROVINCE}")
