@@ -26,6 +26,7 @@ from bot.cli_tickets import add_commands as add_ticket_commands
 from bot.cli_words import plural
 from bot.clock import Clock, SystemClock
 from bot.school_terms import GRADES
+from bot.stopping import StoppedBeforeServing, StopSignals, say_stopped
 
 if TYPE_CHECKING:
     import asyncio
@@ -50,6 +51,18 @@ def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
     if not hasattr(args, "command"):
         parser.print_help()
         return 2
+    args.signals = StopSignals()
+    if getattr(args, "serves", False):  # run, demo: a stop signal is heard from here on
+        args.signals.hear_early()
+    try:
+        return _command(args, clock)
+    except StoppedBeforeServing:
+        say_stopped(args.signals)
+        return 0
+
+
+def _command(args: argparse.Namespace, clock: Clock | None) -> int:
+    """Loads the settings and runs the parsed command; a mistake is one line and status 2."""
     if args.command is None:  # `hailong doctor` loads the settings itself, to report each problem
         from bot.doctor import main as doctor
 
@@ -100,14 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also serve the web chat at / (the widget a school website embeds in an iframe)",
     )
-    run.set_defaults(command=cmd_run)
+    run.set_defaults(command=cmd_run, serves=True)
     demo = sub.add_parser("demo", help="SQLite, a seeded demo school and the web playground")
     demo.add_argument("--port", type=int, help="HTTP port (default HAILONG_HTTP_PORT)")
     demo.add_argument(
         "--database-url",
         help=f"the demo's database (default {DEMO_DATABASE_URL}, never HAILONG_DATABASE_URL)",
     )
-    demo.set_defaults(command=cmd_demo)
+    demo.set_defaults(command=cmd_demo, serves=True)
 
     doctor = sub.add_parser(
         "doctor", help="check the settings, database, bots, public URL and disk; say the fix"
@@ -191,16 +204,22 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.serving import serve
     from handlers.tickets.workdays import calendar_from
 
-    calendar_from(settings.workdays_file)  # a broken override file stops here, with its line
-    await migrated(settings.database_url)
-    app = create_app(settings, channels=_channels_to_run(settings, web_chat=args.web_chat))
-    if not app.channels:
-        print(
-            "hailong: no channel configured (set HAILONG_TELEGRAM_TOKEN, HAILONG_ZALO_TOKEN "
-            "or HAILONG_ZALO_BOTS)",
-            file=sys.stderr,
-        )
-    await serve(app, banner_for("run", app))
+    signals: StopSignals = args.signals
+    signals.listen()
+    try:
+        calendar_from(settings.workdays_file)  # a broken override file stops here, with its line
+        await migrated(settings.database_url, signals)
+        app = create_app(settings, channels=_channels_to_run(settings, web_chat=args.web_chat))
+        if not app.channels:
+            print(
+                "hailong: no channel configured (set HAILONG_TELEGRAM_TOKEN, HAILONG_ZALO_TOKEN "
+                "or HAILONG_ZALO_BOTS)",
+                file=sys.stderr,
+            )
+        signals.check()
+        await serve(app, banner_for("run", app), signals)
+    finally:
+        signals.close()
     return 0
 
 
@@ -224,9 +243,14 @@ async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from bot.demo import build_demo
     from bot.serving import serve
 
-    app = await build_demo(settings)
-    note = "the demo's own data (not HAILONG_DATABASE_URL; --database-url chooses another)"
-    await serve(app, banner_for("demo", app, note=note))
+    signals: StopSignals = args.signals
+    signals.listen()
+    try:
+        app = await build_demo(settings, signals)
+        note = "the demo's own data (not HAILONG_DATABASE_URL; --database-url chooses another)"
+        await serve(app, banner_for("demo", app, note=note), signals)
+    finally:
+        signals.close()
     return 0
 
 
@@ -574,18 +598,20 @@ async def cmd_survey_results(args: argparse.Namespace, settings: Settings) -> in
     return 0
 
 
-async def migrated(database_url: str) -> None:
+async def migrated(database_url: str, signals: StopSignals | None = None) -> None:
     """Brings the database to the code's migrations; OperatorError, in one line naming the
-    server (never the password), when it cannot be reached."""
+    server (never the password), when it cannot be reached. With `signals` (run), a stop
+    signal gives up waiting for the database, or lets the migrations finish, then ends it."""
     from bot.cli_database import newest_migration, reachable
     from bot.db import make_sqlite_folder
 
+    signals = signals or StopSignals()  # a setup command's: never listening
     make_sqlite_folder(database_url)  # a fresh checkout has no var/ yet
-    if await reachable(database_url) == (newest_migration(),):
+    if await signals.waiting(reachable(database_url)) == (newest_migration(),):
         return  # up to date: alembic (a tenth of a second to load) is not needed
     from bot.migrate import upgrade
 
-    await upgrade(database_url)
+    await signals.writing(upgrade(database_url))
 
 
 class _database:

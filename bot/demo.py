@@ -11,20 +11,30 @@ from bot.channels.registry import configured_channels
 from bot.channels.web import Persona, WebChannel
 from bot.migrate import upgrade
 from bot.settings import Settings
-from handlers.demo import seed_demo
+from bot.stopping import StoppedBeforeServing, StopSignals
+from handlers.demo import DemoSchool, seed_demo
 from handlers.tickets.store import Terms
 
 
-async def build_demo(settings: Settings) -> App:
-    """Migrates, seeds once, and wires the playground beside any configured real channels."""
-    await upgrade(settings.database_url)
+async def build_demo(settings: Settings, signals: StopSignals) -> App:
+    """Migrates, seeds once, and wires the playground beside any configured real channels; a
+    stop signal lets the migrations or the seeding (one transaction) finish, then ends it."""
+    await signals.writing(upgrade(settings.database_url))
     web = WebChannel()
     channels: list[Channel] = [web, *configured_channels(settings)]
     app = create_app(settings, channels=channels)
+    try:
+        demo = await signals.writing(_seeded(app))
+    except StoppedBeforeServing:
+        await app.db.dispose()
+        raise
+    web.set_personas([Persona(p.chat_id, p.label, p.group) for p in demo.personas])
+    return app
+
+
+async def _seeded(app: App) -> DemoSchool:
     async with app.db.transaction() as session:
         services = app.services
         terms = Terms.of(services.settings)
         now = services.clock.now()
-        demo = await seed_demo(session, services.catalog, now, services.settings, terms=terms)
-    web.set_personas([Persona(p.chat_id, p.label, p.group) for p in demo.personas])
-    return app
+        return await seed_demo(session, services.catalog, now, services.settings, terms=terms)

@@ -26,6 +26,7 @@ from bot.app import App
 from bot.demo import build_demo
 from bot.models import ChatAccount, CompletionReceipt, InboundMessage, OutboxMessage
 from bot.settings import Settings
+from bot.stopping import StopSignals
 from handlers.demo import seed_demo
 from tests.submitted import submitted_answers
 
@@ -105,7 +106,7 @@ class LiveApp:
             telegram_token=None,
             zalo_token=None,
         )
-        self._app = await build_demo(settings)
+        self._app = await build_demo(settings, StopSignals())  # not listening: stopped by the test
         self.runner = web.AppRunner(self._app.web, access_log=None, shutdown_timeout=2)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", self.port)
