@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 import migrations
 from bot.db import make_sqlite_folder
@@ -25,14 +26,31 @@ def alembic_config(url: str) -> Config:
 
 
 async def upgrade(url: str, revision: str = "heads") -> None:
-    """Brings the database to `revision` (all branch heads by default); makes the SQLite folder."""
+    """Brings the database to `revision` (all branch heads by default) in one transaction, on
+    SQLite too: a failure or a kill part-way leaves the database as it was. Makes the SQLite
+    folder."""
     make_sqlite_folder(url)
     engine = create_async_engine(url)
+    if engine.dialect.name == "sqlite":
+        _transactional_ddl(engine)
     try:
         async with engine.begin() as connection:
             await connection.run_sync(_run, url, revision)
     finally:
         await engine.dispose()
+
+
+def _transactional_ddl(engine: AsyncEngine) -> None:
+    """SQLite's driver would commit each CREATE and ALTER by itself: BEGIN is sent by us instead
+    (SQLAlchemy's recipe for transactional DDL on pysqlite and aiosqlite)."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def no_driver_transactions(dbapi_connection: Any, _record: object) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
 
 
 def _run(connection: Connection, url: str, revision: str) -> None:
