@@ -9,13 +9,19 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
 
 RUN useradd --create-home --uid 10001 hailong
 WORKDIR /app
-COPY pyproject.toml README.md ./
+# The dependencies (and the build backend) first, read from pyproject.toml alone: this layer is
+# rebuilt only when pyproject.toml changes, not on a change of the code
+COPY pyproject.toml ./
+RUN python -c "import tomllib; t = tomllib.load(open('pyproject.toml', 'rb')); \
+print(*t['build-system']['requires'], *t['project']['dependencies'], sep='\n')" > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt && rm /tmp/requirements.txt
+COPY README.md ./
 COPY bot ./bot
 COPY handlers ./handlers
 COPY surveys ./surveys
 COPY migrations ./migrations
 # var/ (reports, photos) is a volume in compose.yaml: a new volume takes this folder's owner
-RUN pip install . && mkdir -p /app/var && chown hailong /app/var
+RUN pip install --no-deps --no-build-isolation . && mkdir -p /app/var && chown hailong /app/var
 
 USER hailong
 EXPOSE 8080
