@@ -1,6 +1,8 @@
 """Shared fixtures: a migrated database per backend, an app on the memory channel, a fixed clock.
 
 SQLite always runs; PostgreSQL runs when HAILONG_TEST_POSTGRES_URL is set (`.ci/run` sets it).
+Run in parallel (`pytest -n 2`, as `.ci/run` does), each worker has a PostgreSQL database of its
+own, the URL's database name with the worker's after it (`hailong_test_gw0`), made if missing.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import App, create_app
@@ -24,7 +26,18 @@ from bot.migrate import recreate, upgrade
 from bot.settings import Settings
 from tests.phones import Deployment
 
-POSTGRES_URL = os.environ.get("HAILONG_TEST_POSTGRES_URL")
+
+def _workers_own(url: str | None) -> str | None:
+    """The worker's own database on the server of `url` (pytest-xdist), else `url` itself."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if url is None or worker is None:
+        return url
+    given = make_url(url)
+    return given.set(database=f"{given.database}_{worker}").render_as_string(hide_password=False)
+
+
+SERVER_URL = os.environ.get("HAILONG_TEST_POSTGRES_URL")
+POSTGRES_URL = _workers_own(SERVER_URL)
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 09:00 in Hà Nội
 
@@ -50,12 +63,28 @@ async def database_url(
     if request.param == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     else:
-        assert POSTGRES_URL is not None
+        assert SERVER_URL is not None and POSTGRES_URL is not None
         url = POSTGRES_URL
+        if url != SERVER_URL:
+            await _create_if_missing(url, SERVER_URL)
         await recreate(url)
         return url
     await upgrade(url)
     return url
+
+
+async def _create_if_missing(url: str, server_url: str) -> None:
+    name = make_url(url).database
+    engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            found = await connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if found.first() is None:
+                await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await engine.dispose()
 
 
 @pytest.fixture
