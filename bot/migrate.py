@@ -59,8 +59,8 @@ def _run(connection: Connection, url: str, revision: str) -> None:
     command.upgrade(config, revision)
 
 
-async def recreate(url: str) -> None:
-    """Drops every table of a PostgreSQL database and migrates it afresh (tests, benchmarks)."""
+async def emptied(url: str) -> None:
+    """Drops every table of a PostgreSQL database, alembic's too (tests, benchmarks)."""
     engine = create_async_engine(url)
     try:
         async with engine.begin() as connection:
@@ -68,4 +68,9 @@ async def recreate(url: str) -> None:
             await connection.execute(text("CREATE SCHEMA public"))
     finally:
         await engine.dispose()
+
+
+async def recreate(url: str) -> None:
+    """Drops every table of a PostgreSQL database and migrates it afresh (tests, benchmarks)."""
+    await emptied(url)
     await upgrade(url)

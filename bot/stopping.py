@@ -56,8 +56,8 @@ class StopSignals:
         self._note(number)
         raise StoppedBeforeServing(self.heard)
 
-    def listen(self) -> asyncio.Event:
-        """From now on a signal sets the returned event (in this running loop)."""
+    def listen(self) -> None:
+        """From now on a signal sets `asked` (in this running loop)."""
         import asyncio
 
         self._loop = asyncio.get_running_loop()
@@ -66,7 +66,6 @@ class StopSignals:
             self._loop.add_signal_handler(number, self._in_loop, number)
         if self.heard is not None:
             self._asked.set()
-        return self._asked
 
     def close(self) -> None:
         """Gives the signals back to Python's defaults (the command is over)."""

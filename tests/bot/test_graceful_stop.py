@@ -16,7 +16,7 @@ import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.fakes.loopback import free_port
 from tests.fakes.telegram_api import FakeTelegram
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 PEOPLE = 120  # each writes /start: about 4 s of replies at Telegram's 30 a second
@@ -89,13 +90,6 @@ async def outbox(database_url: str) -> list[Any]:
     return await rows(database_url, "SELECT chat_id, status, external_id FROM outbox_messages")
 
 
-async def wait_until(condition: Callable[[], Awaitable[bool]], seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not await condition():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.2)
-
-
 def taken(fake: FakeTelegram) -> dict[str, str]:
     """The messages the platform took: message id → chat."""
     return {str(message_id): chat for (chat, message_id) in fake.messages}
@@ -137,7 +131,7 @@ async def test_a_stop_under_load_exits_0_within_10_s_and_loses_or_repeats_nothin
             )
             return not pending and all(row.status == "sent" for row in found)
 
-        await wait_until(all_sent)
+        await wait_until(all_sent, 60, every=0.2)
         code, seconds, said = await again.stop(signal.SIGTERM)
     finally:
         again.kill()

@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.db import Base
-from bot.migrate import upgrade
+from bot.migrate import emptied, upgrade
 
 
 def _diff(connection: Connection) -> list[object]:
@@ -197,11 +197,7 @@ async def _before_authorities(database_url: str, tmp_path: Path) -> str:
         url = f"sqlite+aiosqlite:///{tmp_path / 'before.db'}"
     else:
         url = database_url
-        engine = create_async_engine(url)
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-        await engine.dispose()
+        await emptied(url)
     await upgrade(url, "0015")
     return url
 
@@ -265,11 +261,10 @@ async def test_a_migration_that_fails_part_way_leaves_the_database_as_it_was(
         if database_url.startswith("sqlite")
         else database_url
     )
+    if not url.startswith("sqlite"):
+        await emptied(url)
     engine = create_async_engine(url)
     async with engine.begin() as connection:
-        if not url.startswith("sqlite"):
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
         await connection.execute(text("CREATE TABLE web_chat_messages (in_the_way integer)"))
     try:
         with pytest.raises(DBAPIError):

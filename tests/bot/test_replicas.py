@@ -8,7 +8,6 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from tests.conftest import POSTGRES_URL
 from tests.fakes.loopback import free_port
 from tests.fakes.telegram_api import FakeTelegram
 from tests.phones import unlimited
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 # replicas share a PostgreSQL database; SQLite refuses a second process (the last test)
@@ -78,13 +78,6 @@ def sent_by(apps: list[App]) -> list[Sent]:
     return channel.log
 
 
-async def wait_until(condition: Callable[[], Awaitable[bool]], seconds: float = 20.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not await condition():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.02)
-
-
 @on_postgresql
 async def test_two_replicas_with_answers_alternating_keep_every_chat_in_order(
     app: App, memory: MemoryChannel, clock: FixedClock, settings: Settings
@@ -109,7 +102,7 @@ async def test_two_replicas_with_answers_alternating_keep_every_chat_in_order(
         async def all_answered() -> bool:
             return len(sent_by(apps)) >= 100
 
-        await wait_until(all_answered)
+        await wait_until(all_answered, 20, every=0.02)
         await asyncio.sleep(0.5)  # a duplicate would arrive meanwhile
         log = sent_by(apps)
         assert len(log) == 100  # 0 lost, 0 sent twice
@@ -244,16 +237,16 @@ async def test_one_replica_polls_and_another_takes_over_when_it_stops(
             return found == count
 
         try:
-            await wait_until(one_polls, 5)
+            await wait_until(one_polls, 5, every=0.02)
             fake.queue_update(fake.text_update(chat_id=801, text="/trogiup"))
-            await wait_until(lambda: recorded(1), 5)
+            await wait_until(lambda: recorded(1), 5, every=0.02)
             assert fake.most_polling == 1 and fake.conflicts == 0
             leader = pollers()[0]
             await leader.stop()
             running.remove(leader)
-            await wait_until(one_polls, 8)  # a standby takes the lease
+            await wait_until(one_polls, 8, every=0.02)  # a standby takes the lease
             fake.queue_update(fake.text_update(chat_id=802, text="/trogiup"))
-            await wait_until(lambda: recorded(2), 5)
+            await wait_until(lambda: recorded(2), 5, every=0.02)
             await asyncio.sleep(1.5)  # the standby keeps standing by
             assert len(pollers()) == 1
         finally:
@@ -308,7 +301,7 @@ async def test_a_replica_hears_the_others_again_after_losing_its_listening_conne
         async def heard_it() -> bool:
             return heard == ["xin chào"]
 
-        await wait_until(heard_it, 5)
+        await wait_until(heard_it, 5, every=0.02)
     finally:
         for replica in apps:
             await replica.stop()

@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -23,9 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from bot.cli_database import newest_migration
 from bot.db import Base
-from bot.migrate import upgrade
+from bot.migrate import emptied, upgrade
 from tests.conftest import POSTGRES_URL
 from tests.fakes.loopback import free_port
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 BOUND = 10.0  # `docker stop` kills after this
@@ -85,13 +86,6 @@ async def scalar(url: str, sql: str) -> object:
         await engine.dispose()
 
 
-async def wait_until(condition: Callable[[], Awaitable[bool]], seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not await condition():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.05)
-
-
 @pytest.mark.parametrize("command", ["run", "demo"])
 async def test_a_signal_while_the_settings_load_ends_it_at_once_with_nothing_written(
     tmp_path: Path, command: str
@@ -137,7 +131,7 @@ async def test_a_signal_while_the_database_does_not_answer_ends_it_at_once(
         async def connecting() -> bool:
             return bool(accepted)
 
-        await wait_until(connecting)
+        await wait_until(connecting, 60)
         sent = time.monotonic()
         process.send_signal(signal.SIGTERM)
         code, said = await ended(process)
@@ -156,11 +150,7 @@ async def test_a_signal_while_the_database_does_not_answer_ends_it_at_once(
 async def empty_postgres() -> AsyncIterator[str]:
     """The session's PostgreSQL database emptied of every table, left at the head afterwards."""
     assert POSTGRES_URL is not None
-    engine = create_async_engine(POSTGRES_URL)
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
+    await emptied(POSTGRES_URL)
     yield POSTGRES_URL
     await upgrade(POSTGRES_URL)
 
@@ -205,7 +195,7 @@ async def test_a_signal_mid_migration_finishes_it_or_leaves_none_of_it(
     env = environment(HAILONG_DATABASE_URL=url, HAILONG_LOG_LEVEL="INFO")
     process = await started(["-m", "bot", "run", "--web-chat"], tmp_path, env)
     try:
-        await wait_until(lambda: blocked_on_a_lock(url))
+        await wait_until(lambda: blocked_on_a_lock(url), 60)
         sent = time.monotonic()
         process.send_signal(signal.SIGTERM)
         exiting = asyncio.ensure_future(ended_at(process))
