@@ -40,16 +40,10 @@ from bench.machine import describe
 from bot.clock import SystemClock
 from bot.db import Database
 from bot.migrate import recreate
-from bot.models import (
-    ChatAccount,
-    ClassGroup,
-    Classroom,
-    ConsentEvent,
-    Membership,
-    OutboxMessage,
-    Person,
-    School,
-)
+from bot.models.broadcasts import ClassGroup
+from bot.models.messages import OutboxMessage
+from bot.models.people import ChatAccount, ConsentEvent, Membership, Person
+from bot.models.schools import Classroom, School
 from bot.settings import Settings
 from handlers.posting import Draft, announcement_body, post
 from tests.fakes.flood import FloodControl, FloodLimits

@@ -41,7 +41,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bench.machine import describe
 from bot.db import Database
 from bot.migrate import recreate
-from bot.models import Answer, Response, School, Wave
+from bot.models.schools import School
+from bot.models.waves import Answer, Response, Wave
 from bot.settings import Settings
 from handlers.reports.figures import SchoolFigures, school_figures
 from handlers.reports.files import school_forms, write_forms

@@ -47,7 +47,7 @@ from sqlalchemy import select
 from bench.broadcast import PROBE_BASE, BenchTelegram, announce, bot_env, seed
 from bench.machine import describe
 from bot.db import Database
-from bot.models import OutboxMessage
+from bot.models.messages import OutboxMessage
 from tests.fakes.flood import FloodControl, FloodLimits
 from tests.fakes.loopback import free_port
 

@@ -56,7 +56,9 @@ from bench.buttons import KEY, opening, signer_for
 from bench.machine import describe
 from bench.webhook_answers import SECRET, TOKEN, callback_update, seed, text_update
 from bot.db import Database
-from bot.models import ChatAccount, DraftAnswer, InboundMessage, OutboxMessage, SurveyRun
+from bot.models.messages import InboundMessage, OutboxMessage
+from bot.models.people import ChatAccount
+from bot.models.waves import DraftAnswer, SurveyRun
 from tests.fakes.loopback import free_port
 
 ROOT = Path(__file__).resolve().parents[1]

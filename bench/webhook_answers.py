@@ -203,7 +203,8 @@ class Load:
 async def seed(db_url: str, users: int) -> int:
     """A fresh schema with one school, one class, the parents and an open bench wave."""
     from bot.migrate import recreate
-    from bot.models import ChatAccount, ConsentEvent, Membership, OutboxMessage, Person
+    from bot.models.messages import OutboxMessage
+    from bot.models.people import ChatAccount, ConsentEvent, Membership, Person
     from bot.settings import Settings
     from handlers.setup import create_class, create_school
     from handlers.waves import launch_wave

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from bot.channels.base import Channel
     from bot.db import Database
-    from bot.models import Authority, Classroom, School
+    from bot.models.schools import Authority, Classroom, School
     from bot.settings import Settings
 
 # the demo's own file: never the deployment's database, whatever HAILONG_DATABASE_URL says
@@ -388,7 +388,7 @@ async def _invite_officer(args: argparse.Namespace, settings: Settings) -> int:
     """An officer code for an authority (or, the old way, for a school's managing authority)."""
     from sqlalchemy import select
 
-    from bot.models import Authority, School
+    from bot.models.schools import Authority, School
     from handlers.authorities.officers import create_officer_invite
     from handlers.authorities.tree import authority_by_ref
     from handlers.setup import school_by_code
@@ -579,7 +579,7 @@ async def cmd_survey_launch(args: argparse.Namespace, settings: Settings) -> int
 
 
 async def cmd_survey_results(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.models import Wave
+    from bot.models.waves import Wave
     from handlers.results import wave_score_text
     from surveys.catalog import load_catalog
 

@@ -11,6 +11,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from bot.cli_errors import OperatorError
 from bot.school_terms import AUTHORITY_KINDS
 
 if TYPE_CHECKING:
@@ -46,17 +47,30 @@ def deprecated(old: str, new: str) -> None:
 
 async def cmd_authority_create(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import _database, _now
-    from handlers.authorities.tree import authority_by_ref, create_authority
+    from handlers.authorities.tree import (
+        authority_by_ref,
+        authority_name,
+        create_authority,
+        sibling_named,
+    )
 
     async with _database(settings) as db, db.transaction() as session:
         parent = await authority_by_ref(session, args.parent) if args.parent else None
-        made = await create_authority(
+        twin = await sibling_named(session, authority_name(args.name), parent)
+        if twin is not None and twin.kind != args.kind:
+            raise OperatorError(
+                f"authority {twin.name!r} exists already (id {twin.id}), as {twin.kind}, "
+                f"not {args.kind}",
+                "hailong authority list shows it; another authority needs another name",
+            )
+        made = twin or await create_authority(
             session, name=args.name, kind=args.kind, now=_now(), parent=parent
         )
-        line = f"authority {made.id}: {made.name} ({made.kind})"
+        said = " exists already: " if twin is not None else ": "
+        line = f"authority {made.id}{said}{made.name} ({made.kind})"
         if parent is not None:
             line += f", under {parent.id}: {parent.name}"
-    print(line)
+    print(line + (" (nothing changed)" if twin is not None else ""))
     return 0
 
 
@@ -64,7 +78,8 @@ async def cmd_authority_list(args: argparse.Namespace, settings: Settings) -> in
     from sqlalchemy import func, select
 
     from bot.cli import _database
-    from bot.models import Officer, School
+    from bot.models.people import Officer
+    from bot.models.schools import School
     from handlers.authorities.tree import load_tree
 
     async with _database(settings) as db, db.sessions() as session:

@@ -59,8 +59,10 @@ def add_commands(sub: Any) -> None:
 
 
 async def cmd_news_add(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import select
+
     from bot.cli import _database
-    from bot.models import NewsPost
+    from bot.models.broadcasts import NewsPost
     from handlers.setup import school_by_code
 
     if not args.title.strip():
@@ -73,12 +75,25 @@ async def cmd_news_add(args: argparse.Namespace, settings: Settings) -> int:
     body = args.text if args.text is not None else args.text_file.read_text(encoding="utf-8")
     if not body.strip():
         raise OperatorError("the post's text is empty", "give it with --text or --text-file")
+    title, text = args.title.strip(), body.strip()
     async with _database(settings) as db, db.transaction() as session:
         school = await school_by_code(session, args.school)
+        twin = await session.scalar(
+            select(NewsPost).where(NewsPost.school_id == school.id, NewsPost.title == title)
+        )
+        if twin is not None:
+            if (twin.text, twin.image, twin.link) != (text, args.image, args.link):
+                raise OperatorError(
+                    f"{school.code} has a post titled {title!r} already (post {twin.id}), "
+                    "with other content",
+                    "give the new post another --title; hailong news list shows the library",
+                )
+            print(f"post {twin.id} exists already: {twin.title} (nothing changed)")
+            return 0
         post = NewsPost(
             school_id=school.id,
-            title=args.title.strip(),
-            text=body.strip(),
+            title=title,
+            text=text,
             image=args.image,
             link=args.link,
             created_at=SystemClock().now(),
@@ -111,7 +126,7 @@ async def cmd_news_list(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import select
 
     from bot.cli import _database
-    from bot.models import Broadcast, NewsPost
+    from bot.models.broadcasts import Broadcast, NewsPost
     from handlers.setup import school_by_code
 
     zone = ZoneInfo(settings.timezone)
@@ -137,7 +152,8 @@ async def cmd_news_list(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_news_publish(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import _database
-    from bot.models import NewsPost, School
+    from bot.models.broadcasts import NewsPost
+    from bot.models.schools import School
     from handlers.posting import Draft, news_body, post
     from handlers.setup import class_by_name
 
@@ -170,7 +186,7 @@ async def cmd_news_publish(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_news_cancel(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import _database
-    from bot.models import Broadcast
+    from bot.models.broadcasts import Broadcast
     from handlers.posting import cancel
 
     async with _database(settings) as db, db.transaction() as session:
@@ -184,7 +200,7 @@ async def cmd_news_cancel(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_news_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import _database
-    from bot.models import Broadcast
+    from bot.models.broadcasts import Broadcast
     from handlers.deliveries import report_text
 
     async with _database(settings) as db, db.sessions() as session:

@@ -23,7 +23,7 @@ from bot.reports.formats import FORMATS
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from bot.models import Authority, School
+    from bot.models.schools import Authority, School
     from bot.settings import Settings
     from handlers.reports.periods import Period
 

@@ -15,7 +15,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.models import School
+    from bot.models.schools import School
     from bot.settings import Settings
 
 

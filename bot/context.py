@@ -12,7 +12,7 @@ from bot.channels.base import Choice, Inbound, Outbound
 from bot.clock import Clock
 from bot.dialogs import DialogState
 from bot.interactions import Button, Flow, S, new_token
-from bot.models import ChatAccount, Person
+from bot.models.people import ChatAccount, Person
 from bot.photos import PhotoKeeper
 from bot.settings import Settings
 from bot.unit_of_work import UnitOfWork

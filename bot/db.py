@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import importlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -11,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, Table, event, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -126,17 +127,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-_UPSERT_INSERTS: dict[str, Any] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
-
-
 def upsert_statements(
     build: Callable[[Any], Any],
 ) -> Callable[[AsyncSession | AsyncConnection], Any]:
-    """An upsert built once per dialect by `build(insert)`, picked for a session when run."""
-    built = {name: build(insert) for name, insert in _UPSERT_INSERTS.items()}
-    return lambda db: built[
+    """An upsert built by `build(insert)` with the session's dialect's own insert (the one with
+    ON CONFLICT), once per dialect, when first run: a command never loads a dialect it does not
+    use."""
+
+    @functools.cache
+    def built(dialect: str) -> Any:
+        return build(importlib.import_module(f"sqlalchemy.dialects.{dialect}").insert)
+
+    return lambda db: built(
         db.get_bind().dialect.name if isinstance(db, AsyncSession) else db.dialect.name
-    ]
+    )
 
 
 class json_object_agg(FunctionElement[dict[str, Any]]):

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import table_of
-from bot.models import Dialog
+from bot.models.messages import Dialog
 
 ChatKey = tuple[str, str]
 

@@ -35,7 +35,7 @@ from bot.dialogs import ChatKey, load_dialogs, save_dialogs
 from bot.inbox import claim_inbound, mark_failed, next_inbound, pending_chats
 from bot.interactions import Buttons, Signer, Tap, bind
 from bot.logs import describe_error
-from bot.models import ChatAccount, Person
+from bot.models.people import ChatAccount, Person
 from bot.routing import Handler, Routes
 from bot.transient import describe_failure, is_transient
 from bot.turns import Attempt, Turns

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Inbound
 from bot.db import Database, table_of, upsert_statements
-from bot.models import InboundMessage
+from bot.models.messages import InboundMessage
 
 
 async def record_inbound(db: Database, inbound: Inbound) -> int | None:

@@ -8,7 +8,7 @@ import secrets
 from sqlalchemy import select
 
 from bot.db import Database, table_of, upsert_statements
-from bot.models import AppKey
+from bot.models.service import AppKey
 
 BUTTONS = "buttons"
 

@@ -23,7 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels.base import Outbound
 from bot.db import Database, table_of
 from bot.delivery.queues import Pending
-from bot.models import ChatAccount, OutboxMessage, WorkItem
+from bot.models.messages import OutboxMessage
+from bot.models.people import ChatAccount
+from bot.models.service import WorkItem
 
 
 class Staged(Protocol):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.channels.web import Kept
 from bot.db import Database
-from bot.models import WebChatMessage
+from bot.models.messages import WebChatMessage
 
 
 class DatabaseHistory:

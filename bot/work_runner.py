@@ -28,7 +28,7 @@ from sqlalchemy import bindparam, delete, or_, select, update
 
 from bot.db import table_of
 from bot.logs import describe_error
-from bot.models import WorkItem
+from bot.models.service import WorkItem
 from bot.routing import AnyWork, JobContext
 from bot.transient import Spell
 from bot.unit_of_work import Message, UnitOfWork, decode_item

@@ -22,7 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.broadcasts import Recipient, unreachable_among
-from bot.models import ChatAccount, ClassGroup, Classroom, Membership, School
+from bot.models.broadcasts import ClassGroup
+from bot.models.people import ChatAccount, Membership
+from bot.models.schools import Classroom, School
 from bot.settings import Settings
 from handlers.people import consenting
 

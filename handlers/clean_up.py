@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import InboundMessage, OutboxMessage, WebChatMessage
+from bot.models.messages import InboundMessage, OutboxMessage, WebChatMessage
 from bot.routing import JobContext
 
 log = logging.getLogger(__name__)

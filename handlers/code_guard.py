@@ -18,7 +18,7 @@ from typing import Final
 from sqlalchemy import delete, or_
 
 from bot.context import Context
-from bot.models import CodeAttempts
+from bot.models.people import CodeAttempts
 from handlers import texts
 
 WRONG_CODES: Final = 5

@@ -15,7 +15,7 @@ from typing import Literal
 from bot.channels.base import Choice
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
-from bot.models import SealedSender, Ticket
+from bot.models.tickets import SealedSender, Ticket
 from bot.numbers import vi_number
 from handlers import texts
 from handlers.my_data import Case, MyData, correctable

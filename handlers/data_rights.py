@@ -20,18 +20,10 @@ from sqlalchemy import and_, delete, insert, select
 from bot.channels.base import Choice
 from bot.context import Context
 from bot.interactions import Button, choice
-from bot.models import (
-    PURPOSES,
-    ChatAccount,
-    CompletionReceipt,
-    ErasedInvite,
-    Person,
-    Purpose,
-    SurveyRun,
-    Ticket,
-    WaveInvite,
-    WebChatMessage,
-)
+from bot.models.messages import WebChatMessage
+from bot.models.people import PURPOSES, ChatAccount, Person, Purpose
+from bot.models.tickets import Ticket
+from bot.models.waves import CompletionReceipt, ErasedInvite, SurveyRun, WaveInvite
 from bot.numbers import vi_number
 from handlers import notice, texts
 from handlers.corrections import correction_choices

@@ -14,13 +14,10 @@ from bot.context import Context
 from bot.db import table_of, upsert_statements
 from bot.delivery.broadcasts import WAITING, Failure, tally
 from bot.interactions import Button, choice
-from bot.models import (
-    Broadcast,
-    BroadcastSeen,
-    Classroom,
-    Membership,
-    OutboxMessage,
-)
+from bot.models.broadcasts import Broadcast, BroadcastSeen
+from bot.models.messages import OutboxMessage
+from bot.models.people import Membership
+from bot.models.schools import Classroom
 from bot.numbers import vi_number
 from bot.routing import JobContext
 from handlers import texts

@@ -15,21 +15,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import (
-    PURPOSES,
-    Answer,
-    ChatAccount,
-    Classroom,
-    CompletionReceipt,
-    ConsentEvent,
-    Membership,
-    OutboxMessage,
-    PendingResponse,
-    Person,
-    Response,
-    School,
-    Wave,
-)
+from bot.models.messages import OutboxMessage
+from bot.models.people import PURPOSES, ChatAccount, ConsentEvent, Membership, Person
+from bot.models.schools import Classroom, School
+from bot.models.waves import Answer, CompletionReceipt, PendingResponse, Response, Wave
 from bot.settings import Settings
 from handlers.news_samples import add_samples
 from handlers.notice import CURRENT as NOTICE

@@ -15,15 +15,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import (
-    Authority,
-    ChatAccount,
-    Classroom,
-    CompletionReceipt,
-    Officer,
-    Person,
-    School,
-)
+from bot.models.people import ChatAccount, Officer, Person
+from bot.models.schools import Authority, Classroom, School
+from bot.models.waves import CompletionReceipt
 from bot.settings import Settings
 from handlers.authorities.tree import create_authority
 from handlers.demo import (

@@ -13,7 +13,9 @@ from sqlalchemy import select
 
 from bot.context import Context
 from bot.interactions import Button, choice
-from bot.models import ClassGroup, Classroom, GroupLinkCode, Membership, School
+from bot.models.broadcasts import ClassGroup, GroupLinkCode
+from bot.models.people import Membership
+from bot.models.schools import Classroom, School
 from handlers import help, texts
 from handlers.codes import clean_code, new_code
 from handlers.posters import poster_of

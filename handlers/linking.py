@@ -16,9 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Choice, Outbound, platform_of
 from bot.context import Context
-from bot.db import Base, table_of
+from bot.db import table_of
 from bot.interactions import Button, choice
-from bot.models import ChatAccount, CompletionReceipt, LinkCode, Person, SurveyRun
+from bot.models.people import ChatAccount, LinkCode, Person
+from bot.models.schema import metadata
+from bot.models.waves import CompletionReceipt, SurveyRun
 from handlers import texts
 from handlers.codes import new_code
 from handlers.people import add_account
@@ -145,7 +147,7 @@ async def merge_people(session: AsyncSession, *, keep_id: int, gone_id: int) -> 
 
 
 def _person_columns() -> Iterator[tuple[Table, Column[int]]]:
-    for table in Base.metadata.sorted_tables:
+    for table in metadata.sorted_tables:
         for column in table.columns:
             if any(fk.column.table.name == Person.__tablename__ for fk in column.foreign_keys):
                 yield table, column

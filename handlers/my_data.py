@@ -15,24 +15,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import (
-    Broadcast,
-    BroadcastSeen,
-    ChatAccount,
-    Classroom,
-    CompletionReceipt,
-    ConsentEvent,
-    DraftAnswer,
-    Membership,
-    Person,
-    School,
-    SealedSender,
-    SurveyRun,
-    Ticket,
-    TicketEvent,
-    Wave,
-    WaveInvite,
-)
+from bot.models.broadcasts import Broadcast, BroadcastSeen
+from bot.models.people import ChatAccount, ConsentEvent, Membership, Person
+from bot.models.schools import Classroom, School
+from bot.models.tickets import SealedSender, Ticket, TicketEvent
+from bot.models.waves import CompletionReceipt, DraftAnswer, SurveyRun, Wave, WaveInvite
 from handlers.tickets.rules import NAMED_KINDS
 from handlers.tickets.store import PUBLIC_ACTIONS, number_of, tickets_of
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
-from bot.models import Broadcast, NewsPost
+from bot.models.broadcasts import Broadcast, NewsPost
 from bot.numbers import vi_number
 from handlers import texts
 from handlers.confirm import ask_to_confirm, cancel_confirmation, take_confirmed

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import NewsPost
+from bot.models.broadcasts import NewsPost
 
 PORTAL = "https://dichvucong.gov.vn"
 

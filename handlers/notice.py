@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from bot.models import PURPOSES, ConsentEvent, Purpose, School
+from bot.models.people import PURPOSES, ConsentEvent, Purpose
+from bot.models.schools import School
 from bot.settings import Settings
 from handlers import texts
 

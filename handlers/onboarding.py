@@ -6,15 +6,8 @@ from sqlalchemy import select
 
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
-from bot.models import (
-    PURPOSES,
-    Classroom,
-    ConsentEvent,
-    Membership,
-    Purpose,
-    School,
-    StaffInvite,
-)
+from bot.models.people import PURPOSES, ConsentEvent, Membership, Purpose, StaffInvite
+from bot.models.schools import Classroom, School
 from handlers import asking, help, notice, texts
 from handlers.authorities.officers import grant_officer
 from handlers.authorities.scope import officer_scope

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Context
-from bot.models import PURPOSES, ChatAccount, Classroom, ConsentEvent, Membership, Person, School
+from bot.models.people import PURPOSES, ChatAccount, ConsentEvent, Membership, Person
+from bot.models.schools import Classroom, School
 from handlers.notice import CURRENT, covering
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.channels.base import Choice
 from bot.context import Context
 from bot.interactions import Button, choice
-from bot.models import Classroom, School
+from bot.models.schools import Classroom, School
 from handlers import texts
 from handlers.people import places_of
 

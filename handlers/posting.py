@@ -25,7 +25,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.delivery.broadcasts import Recipient, cancel_waiting, release
 from bot.delivery.quiet import QuietHours
 from bot.interactions import choice
-from bot.models import Broadcast, Classroom, CompletionReceipt, NewsPost, School, Wave, WaveInvite
+from bot.models.broadcasts import Broadcast, NewsPost
+from bot.models.schools import Classroom, School
+from bot.models.waves import CompletionReceipt, Wave, WaveInvite
 from bot.numbers import vi_number
 from bot.routing import JobContext
 from bot.settings import Settings

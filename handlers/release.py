@@ -44,15 +44,8 @@ from sqlalchemy import BindParameter, bindparam, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import table_of
-from bot.models import (
-    Answer,
-    Classroom,
-    DraftAnswer,
-    PendingResponse,
-    Response,
-    SurveyRun,
-    Wave,
-)
+from bot.models.schools import Classroom
+from bot.models.waves import Answer, DraftAnswer, PendingResponse, Response, SurveyRun, Wave
 from bot.routing import JobContext
 from surveys.catalog import Catalog
 

@@ -16,7 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.interactions import choice
-from bot.models import Broadcast, School, Wave
+from bot.models.broadcasts import Broadcast
+from bot.models.schools import School
+from bot.models.waves import Wave
 from bot.routing import JobContext
 from bot.settings import Settings
 from handlers import texts

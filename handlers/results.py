@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import Answer, CompletionReceipt, ErasedInvite, Response, Wave, WaveInvite
+from bot.models.waves import Answer, CompletionReceipt, ErasedInvite, Response, Wave, WaveInvite
 from bot.numbers import vi_number, vi_percent
 from handlers import texts
 from handlers.reports.grades import GradeFigures, grade_breakdown, grade_tallies, scored_keys

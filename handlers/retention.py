@@ -24,25 +24,11 @@ from sqlalchemy import Delete, Update, and_, delete, func, insert, or_, select, 
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import (
-    Broadcast,
-    BroadcastSeen,
-    CodeAttempts,
-    CompletionReceipt,
-    Dialog,
-    ErasedInvite,
-    GroupLinkCode,
-    LinkCode,
-    OutboxMessage,
-    SealedSender,
-    StaffInvite,
-    SurveyRun,
-    Ticket,
-    TicketEvent,
-    UnreachableChat,
-    Wave,
-    WaveInvite,
-)
+from bot.models.broadcasts import Broadcast, BroadcastSeen, GroupLinkCode, UnreachableChat
+from bot.models.messages import Dialog, OutboxMessage
+from bot.models.people import CodeAttempts, LinkCode, StaffInvite
+from bot.models.tickets import SealedSender, Ticket, TicketEvent
+from bot.models.waves import CompletionReceipt, ErasedInvite, SurveyRun, Wave, WaveInvite
 from bot.photos import REFUSED
 from bot.routing import JobContext
 from bot.settings import Settings

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Context
 from bot.db import json_object_agg, table_of, upsert_statements
-from bot.models import CompletionReceipt, DraftAnswer, SurveyRun, Wave, WaveClass
+from bot.models.waves import CompletionReceipt, DraftAnswer, SurveyRun, Wave, WaveClass
 from bot.unit_of_work import UnitOfWork
 from handlers.people import places_of
 

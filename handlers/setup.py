@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import Authority, Classroom, School, StaffInvite
+from bot.models.people import StaffInvite
+from bot.models.schools import Authority, Classroom, School
 from handlers.codes import CLASS_CODE_LENGTH, STAFF_CODE_LENGTH, new_code
 
 STAFF_ROLES = ("teacher", "principal")  # an officer's invite: authorities.officers

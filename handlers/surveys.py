@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.channels.base import Choice
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
-from bot.models import CompletionReceipt, SurveyRun, Wave
+from bot.models.waves import CompletionReceipt, SurveyRun, Wave
 from handlers import asking, help, texts
 from handlers.people import has_consent, places_of
 from handlers.release import hold_answers

@@ -13,15 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels.base import Choice
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
-from bot.models import (
-    Classroom,
-    CompletionReceipt,
-    Membership,
-    School,
-    Wave,
-    WaveClass,
-    WaveInvite,
-)
+from bot.models.people import Membership
+from bot.models.schools import Classroom, School
+from bot.models.waves import CompletionReceipt, Wave, WaveClass, WaveInvite
 from bot.numbers import vi_number
 from bot.routing import JobContext
 from bot.settings import Settings

@@ -8,11 +8,10 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot import models  # noqa: F401  (registers the tables)
-from bot.db import Base
+from bot.models.schema import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def run_with(connection: Connection) -> None:

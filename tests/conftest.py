@@ -20,9 +20,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.app import App, create_app
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.db import Base
 from bot.logs import CAPS, LogHandler
 from bot.migrate import recreate, upgrade
+from bot.models.schema import metadata
 from bot.settings import Settings
 from tests.phones import Deployment
 
@@ -91,7 +91,7 @@ async def _create_if_missing(url: str, server_url: str) -> None:
 async def clean_database(database_url: str) -> str:
     """The session's database with every table emptied before the test."""
     engine = create_async_engine(database_url)
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    tables = [t.name for t in reversed(metadata.sorted_tables)]
     async with engine.begin() as connection:
         if database_url.startswith("sqlite"):
             for table in tables:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.app import App
-from bot.models import Authority, Classroom, School, Wave
+from bot.models.schools import Authority, Classroom, School
+from bot.models.waves import Wave
 from handlers.authorities.officers import create_officer_invite
 from handlers.authorities.tree import create_authority
 from handlers.setup import create_class, create_school, create_staff_invite

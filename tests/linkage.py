@@ -19,7 +19,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
-from bot.models import CompletionReceipt, Person
+from bot.models.people import Person
+from bot.models.waves import CompletionReceipt
 from handlers.release import hold_answers
 from tests.factories import make_school, open_wave
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import Answer, PendingResponse, Response
+from bot.models.waves import Answer, PendingResponse, Response
 
 
 async def submitted_answers(session: AsyncSession) -> list[dict[str, str]]:

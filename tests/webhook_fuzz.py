@@ -34,7 +34,7 @@ from bot.channels import telegram, zalo
 from bot.channels.base import Inbound
 from bot.channels.kit.webhook import MAX_BODY
 from bot.clock import FixedClock
-from bot.models import InboundMessage
+from bot.models.messages import InboundMessage
 from bot.settings import Settings
 from tests.phones import SECRET, Deployment
 

@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db import table_of
 from bot.delivery.queues import ANNOUNCEMENT, BULK
 from bot.delivery.store import GONE, gone_error
-from bot.models import Broadcast, ClassGroup, OutboxMessage, Person, UnreachableChat
+from bot.models.broadcasts import Broadcast, ClassGroup, UnreachableChat
+from bot.models.messages import OutboxMessage
+from bot.models.people import Person
 
 _OUT = table_of(OutboxMessage)
 _INSERT = insert(_OUT)

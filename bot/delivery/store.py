@@ -14,7 +14,8 @@ from sqlalchemy.sql.elements import BindParameter
 from bot.db import table_of, upsert_statements
 from bot.delivery.queues import REPLY, Pending
 from bot.delivery.quiet import QuietHours
-from bot.models import Broadcast, OutboxMessage, UnreachableChat
+from bot.models.broadcasts import Broadcast, UnreachableChat
+from bot.models.messages import OutboxMessage
 
 ChatKey = tuple[str, str]
 GONE = "unreachable: "  # how the error of a message starts when its chat itself is unreachable

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Context
-from bot.models import Authority, Officer, StaffInvite
+from bot.models.people import Officer, StaffInvite
+from bot.models.schools import Authority
 from bot.numbers import vi_number
 from handlers import texts
 from handlers.authorities.scope import schools_beneath

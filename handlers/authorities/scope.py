@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import Officer, School
+from bot.models.people import Officer
+from bot.models.schools import School
 from handlers.authorities.tree import AuthorityRef, Tree, load_tree
 
 

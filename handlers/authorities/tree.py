@@ -20,7 +20,7 @@ from typing import cast
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import Authority, School
+from bot.models.schools import Authority, School
 from bot.school_terms import AUTHORITY_KINDS, AuthorityKind
 from handlers import texts
 from surveys.text import fold, nfc
@@ -108,23 +108,37 @@ async def load_tree(session: AsyncSession) -> Tree:
     return Tree(nodes)
 
 
+def authority_name(typed: str) -> str:
+    """The name as stored: NFC, single spaces; ValueError for none or one too long."""
+    name = nfc(" ".join(typed.split()))
+    if not name or len(name) > NAME_LIMIT:
+        raise ValueError(f"an authority's name: 1 to {NAME_LIMIT} characters")
+    return name
+
+
+async def sibling_named(
+    session: AsyncSession, name: str, parent: Authority | None
+) -> Authority | None:
+    """The authority of this stored name under `parent` (or at the top), if there is one."""
+    parent_id = parent.id if parent is not None else None
+    return await session.scalar(
+        select(Authority).where(
+            Authority.name == name, Authority.parent_id.is_not_distinct_from(parent_id)
+        )
+    )
+
+
 async def create_authority(
     session: AsyncSession, *, name: str, kind: str, now: datetime, parent: Authority | None = None
 ) -> Authority:
     """An authority under `parent` (or at the top); its name is unique among its siblings."""
-    name = nfc(" ".join(name.split()))
-    if not name or len(name) > NAME_LIMIT:
-        raise ValueError(f"an authority's name: 1 to {NAME_LIMIT} characters")
+    name = authority_name(name)
     if kind not in AUTHORITY_KINDS:
         raise ValueError(f"unknown kind {kind!r} (one of: {', '.join(AUTHORITY_KINDS)})")
-    parent_id = parent.id if parent is not None else None
-    twin = await session.scalar(
-        select(Authority.id).where(
-            Authority.name == name, Authority.parent_id.is_not_distinct_from(parent_id)
-        )
-    )
+    twin = await sibling_named(session, name, parent)
     if twin is not None:
-        raise ValueError(f"authority {name!r} exists already (id {twin})")
+        raise ValueError(f"authority {name!r} exists already (id {twin.id})")
+    parent_id = parent.id if parent is not None else None
     authority = Authority(name=name, kind=kind, parent_id=parent_id, created_at=now)
     session.add(authority)
     await session.flush()

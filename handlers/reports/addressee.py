@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from bot.models import School
+from bot.models.schools import School
 from bot.reports.metrics import NO_BREAK
 from handlers import texts
 

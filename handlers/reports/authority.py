@@ -23,7 +23,7 @@ from statistics import fmean
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import Authority, School
+from bot.models.schools import Authority, School
 from bot.numbers import shown
 from bot.settings import Settings
 from handlers import texts

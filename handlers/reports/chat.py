@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from bot.channels.base import Choice, Outbound
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
-from bot.models import Authority, School
+from bot.models.schools import Authority, School
 from bot.routing import JobContext
 from bot.unit_of_work import Message
 from handlers import texts

@@ -24,7 +24,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Outbound
 from bot.db import table_of, upsert_statements
-from bot.models import Digest, Membership, School
+from bot.models.digests import Digest
+from bot.models.people import Membership
+from bot.models.schools import School
 from bot.routing import JobContext
 from bot.settings import Settings
 from handlers import texts

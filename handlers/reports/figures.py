@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import School
+from bot.models.schools import School
 from bot.settings import Settings
 from handlers.authorities.tree import AuthorityRef, load_tree
 from handlers.reports.grades import (

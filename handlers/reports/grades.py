@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import Answer, Response
+from bot.models.waves import Answer, Response
 from bot.school_terms import GRADES
 from handlers import texts
 from handlers.reports.small_groups import breakdown_shown

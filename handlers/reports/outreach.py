@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.broadcasts import DELIVERED
-from bot.models import Broadcast, OutboxMessage
+from bot.models.broadcasts import Broadcast
+from bot.models.messages import OutboxMessage
 from handlers.reports.periods import Period
 
 KINDS = ("news", "announcement")

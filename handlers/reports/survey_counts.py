@@ -22,15 +22,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import BindParameter, and_, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import (
-    Answer,
-    Classroom,
-    CompletionReceipt,
-    ErasedInvite,
-    Response,
-    Wave,
-    WaveInvite,
-)
+from bot.models.schools import Classroom
+from bot.models.waves import Answer, CompletionReceipt, ErasedInvite, Response, Wave, WaveInvite
 from handlers.reports.periods import Period
 from surveys.catalog import Catalog
 from surveys.kinds import QuestionKind, kind_of

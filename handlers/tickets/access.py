@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import Membership, Person, Ticket
+from bot.models.people import Membership, Person
+from bot.models.tickets import Ticket
 from handlers import texts
 from handlers.authorities.scope import OfficerScope, handling_officers, officer_scope
 from handlers.tickets.rules import HANDLED_BY_AUTHORITY, HANDLED_BY_STAFF

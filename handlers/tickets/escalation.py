@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import table_of, upsert_statements
-from bot.models import Ticket, TicketAlert
+from bot.models.tickets import Ticket, TicketAlert
 from bot.routing import JobContext
 from bot.unit_of_work import UnitOfWork
 from handlers import texts

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.channels.base import Choice
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
-from bot.models import Ticket
+from bot.models.tickets import Ticket
 from bot.numbers import vi_number
 from bot.routing import JobContext
 from bot.unit_of_work import UnitOfWork

@@ -13,7 +13,8 @@ from datetime import date
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import School, Ticket
+from bot.models.schools import School
+from bot.models.tickets import Ticket
 from bot.numbers import vi_number
 from handlers import texts
 from handlers.authorities.scope import OfficerScope

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import SealedSender, Ticket, TicketEvent
+from bot.models.tickets import SealedSender, Ticket, TicketEvent
 from bot.reports.model import Cell
 from handlers import texts
 from handlers.tickets.kpi import TicketFacts, TicketKpis, ticket_kpis

@@ -11,7 +11,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import School, Ticket
+from bot.models.schools import School
+from bot.models.tickets import Ticket
 from handlers.tickets import deadlines
 from handlers.tickets.rules import PENDING
 from handlers.tickets.store import Terms

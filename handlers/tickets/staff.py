@@ -15,7 +15,9 @@ from sqlalchemy import select
 from bot.channels.base import Choice, Outbound
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
-from bot.models import Classroom, Person, SealedSender, Ticket
+from bot.models.people import Person
+from bot.models.schools import Classroom
+from bot.models.tickets import SealedSender, Ticket
 from bot.numbers import vi_number
 from handlers import texts
 from handlers.confirm import ask_to_confirm, cancel_confirmation, take_confirmed

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Choice, Outbound
 from bot.db import table_of, upsert_statements
-from bot.models import School, SealedSender, Ticket, TicketCounter, TicketEvent
+from bot.models.schools import School
+from bot.models.tickets import SealedSender, Ticket, TicketCounter, TicketEvent
 from bot.settings import Settings
 from bot.unit_of_work import UnitOfWork
 from handlers.codes import new_code

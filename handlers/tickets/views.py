@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from bot.models import Ticket, TicketEvent
+from bot.models.tickets import Ticket, TicketEvent
 from bot.numbers import vi_number
 from handlers import texts
 from handlers.results import percent

@@ -13,14 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.models import (
-    CompletionReceipt,
-    PendingResponse,
-    Person,
-    Response,
-    SurveyRun,
-    Ticket,
-)
+from bot.models.people import Person
+from bot.models.tickets import Ticket
+from bot.models.waves import CompletionReceipt, PendingResponse, Response, SurveyRun
 from handlers import texts
 from tests.factories import make_school, open_wave
 from tests.phones import (

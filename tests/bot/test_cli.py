@@ -225,7 +225,7 @@ async def _answer_and_release(env: Path, given: dict[str, tuple[str, int]]) -> N
     from sqlalchemy import select
 
     from bot.db import Database
-    from bot.models import Classroom
+    from bot.models.schools import Classroom
     from handlers.release import hold_answers, release_closed_wave
     from surveys.catalog import load_catalog
 

@@ -12,7 +12,8 @@ from openpyxl import Workbook
 from sqlalchemy import Executable, select
 
 from bot.db import Database
-from bot.models import Authority, Classroom, School, StaffInvite
+from bot.models.people import StaffInvite
+from bot.models.schools import Authority, Classroom, School
 from tests.bot.test_cli import env, run
 
 __all__ = ["env"]
@@ -44,8 +45,12 @@ def test_an_operator_builds_the_tree_and_puts_schools_under_it(
         "so giao duc va dao tao thanh pho ho chi minh",
     )  # fmt: skip
     assert code == 0 and out.endswith(f"under 1: {SO}\n")
-    code, _, err = run(capsys, "authority", "create", PHUONG, "commune", "--parent", "1")
-    assert code == 2 and f"authority {PHUONG!r} exists already (id 2)" in err
+    code, out, _ = run(capsys, "authority", "create", PHUONG, "commune", "--parent", "1")
+    assert code == 0 and out == (
+        f"authority 2 exists already: {PHUONG} (commune), under 1: {SO} (nothing changed)\n"
+    )
+    code, _, err = run(capsys, "authority", "create", PHUONG, "other", "--parent", "1")
+    assert code == 2 and f"authority {PHUONG!r} exists already (id 2), as commune" in err
     with pytest.raises(SystemExit, match="2"):  # argparse names the kinds it takes
         run(capsys, "authority", "create", "Phòng GD&ĐT Quận 1", "district")
     assert "invalid choice: 'district'" in capsys.readouterr().err

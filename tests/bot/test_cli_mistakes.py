@@ -61,6 +61,7 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Place:
         ("school", "create", "--code", "A", "--name", "Trường A"),
         ("class", "create", "--school", "A", "--name", "Lá 1", "--grade", "la"),
         ("news", "add", "--school", "A", "--title", "Tin", "--text", "Nội dung"),
+        ("authority", "create", "Ủy ban nhân dân phường Sài Gòn", "commune"),
     ):
         assert made.hailong(*args).code == 0
     (made.folder / "roster.csv").write_text("school,class,grade\nA,Chồi 1,choi\n", encoding="utf-8")
@@ -89,6 +90,16 @@ MISTAKES = {
         ["class", "create", "--school", "A", "--name", "Lá 1", "--grade", "mam"],
         {},
         ["class 'Lá 1' of A exists already, with grade la, not mam", "another name"],
+    ),
+    "news add: an existing title with other content": (
+        ["news", "add", "--school", "A", "--title", "Tin", "--text", "Nội dung khác"],
+        {},
+        ["A has a post titled 'Tin' already (post 1), with other content", "another --title"],
+    ),
+    "authority create: an existing name with another kind": (
+        ["authority", "create", "Ủy ban nhân dân phường Sài Gòn", "province"],
+        {},
+        ["exists already (id 1), as commune, not province", "hailong authority list"],
     ),
     "roster import: no such file": (
         ["roster", "import", "missing.csv"],
@@ -217,6 +228,17 @@ def test_setup_commands_run_again_change_nothing_and_say_so(place: Place) -> Non
     second = place.hailong("class", "create", "--school", "A", "--name", "Lá 1")
     assert first.code == second.code == 0 and first.out.endswith("(exists already)\n")
     assert first.out == second.out  # the same parent code
+
+    post = place.hailong("news", "add", "--school", "A", "--title", "Tin", "--text", "Nội dung")
+    assert (post.code, post.err) == (0, "")
+    assert post.out == "post 1 exists already: Tin (nothing changed)\n"
+    ward = place.hailong("authority", "create", "Ủy ban nhân dân  phường Sài Gòn", "commune")
+    assert (ward.code, ward.err) == (0, "")
+    assert ward.out == (
+        "authority 1 exists already: Ủy ban nhân dân phường Sài Gòn (commune) (nothing changed)\n"
+    )
+    listed = place.hailong("news", "list", "--school", "A").out
+    assert listed.count("Tin") == 1, listed
 
     imported = place.hailong("roster", "import", "roster.csv")
     assert imported.code == 0 and imported.out.endswith("\n1 class created, 0 unchanged\n")

@@ -217,7 +217,7 @@ def test_a_school_is_created_with_the_default_or_its_own_target(
     async def targets() -> list[int]:
         from sqlalchemy import select
 
-        from bot.models import School
+        from bot.models.schools import School
 
         db = Database(f"sqlite+aiosqlite:///{env / 'cli.db'}")
         async with db.sessions() as session:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import Database
-from bot.models import School
+from bot.models.schools import School
 from handlers import notice
 from tests.bot.test_cli import env, run
 

@@ -104,3 +104,20 @@ def test_the_head_read_from_the_file_names_is_alembics_own() -> None:
     config = Config()
     config.set_main_option("script_location", str(SCRIPTS))
     assert ScriptDirectory.from_config(config).get_heads() == [newest_migration()]
+
+
+def test_a_setup_command_maps_only_the_tables_it_uses_and_loads_only_its_dialect(
+    tmp_path: Path,
+) -> None:
+    """Mapping all 39 tables cost about a fifth of a setup command's start (issue 15, item 6)."""
+    loaded_after(tmp_path, "db", "upgrade")
+    for args, areas in [
+        (("school", "create", "--code", "A", "--name", "A"), {"schools", "people"}),
+        (("class", "create", "--school", "A", "--name", "Lá 1"), {"schools", "people"}),
+        (("news", "list", "--school", "A"), {"schools", "people", "waves", "broadcasts"}),
+    ]:
+        loaded = loaded_after(tmp_path, *args)
+        assert "sqlalchemy.dialects.sqlite.aiosqlite" in loaded  # the probe ran the command
+        mapped = {m.removeprefix("bot.models.") for m in loaded if m.startswith("bot.models.")}
+        assert (args[:2], mapped) == (args[:2], areas)
+        assert "sqlalchemy.dialects.postgresql" not in loaded

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from bot.cli import main
 from bot.clock import FixedClock
 from bot.db import Database
-from bot.models import Ticket
+from bot.models.tickets import Ticket
 from bot.settings import Settings
 from handlers.setup import school_by_code
 from handlers.tickets.store import Draft, Terms, apply_status, create_ticket

@@ -18,7 +18,8 @@ from bot.channels.memory import MemoryChannel, inbound_from
 from bot.channels.telegram import TelegramChannel
 from bot.clock import FixedClock
 from bot.delivery.broadcasts import Recipient, release, tally
-from bot.models import Broadcast, OutboxMessage, UnreachableChat
+from bot.models.broadcasts import Broadcast, UnreachableChat
+from bot.models.messages import OutboxMessage
 from bot.settings import Settings
 from handlers import texts
 from tests.factories import make_school

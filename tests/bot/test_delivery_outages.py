@@ -32,7 +32,8 @@ from bot.channels.zalo_client import ZaloBotClient
 from bot.clock import FixedClock
 from bot.delivery.broadcasts import Recipient, release, tally
 from bot.delivery.outage import HOLD_CAP, Outage
-from bot.models import Broadcast, OutboxMessage
+from bot.models.broadcasts import Broadcast
+from bot.models.messages import OutboxMessage
 from bot.settings import Settings
 from handlers import texts
 from handlers.deliveries import report_text

@@ -17,7 +17,7 @@ from bot.channels.memory import MemoryChannel, inbound_from
 from bot.clock import FixedClock
 from bot.context import Context
 from bot.inbox import record_many
-from bot.models import InboundMessage, OutboxMessage
+from bot.models.messages import InboundMessage, OutboxMessage
 from bot.routing import Routes
 from bot.settings import Settings
 from bot.transient import Spell, is_transient

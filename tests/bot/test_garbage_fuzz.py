@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from bot.channels.kit.intake import take
 from bot.clock import FixedClock
-from bot.models import InboundMessage
+from bot.models.messages import InboundMessage
 from bot.settings import Settings
 from tests.phones import SECRET, Deployment
 from tests.webhook_fuzz import (

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.clock import FixedClock
 from bot.db import Database
 from bot.logs import CAPS, ROUTINE, JsonLines, LogHandler, configure_logging, describe_error
-from bot.models import InboundMessage
+from bot.models.messages import InboundMessage
 from bot.settings import Settings
 from handlers import texts
 from tests.bot.test_channel_parity import answer_until_review, join_and_consent

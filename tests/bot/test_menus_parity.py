@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.models import Ticket
+from bot.models.tickets import Ticket
 from handlers import texts
 from tests.bot.test_channel_parity import CHANNELS, count, join_and_consent
 from tests.factories import make_school, make_staff_code, open_wave

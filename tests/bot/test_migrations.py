@@ -14,13 +14,13 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.db import Base
 from bot.migrate import emptied, upgrade
+from bot.models.schema import metadata
 
 
 def _diff(connection: Connection) -> list[object]:
     context = MigrationContext.configure(connection, opts={"compare_type": True})
-    return list(compare_metadata(context, Base.metadata))
+    return list(compare_metadata(context, metadata))
 
 
 async def test_migrated_schema_matches_the_models(database_url: str) -> None:
@@ -46,8 +46,8 @@ async def test_upgrading_twice_is_harmless(database_url: str) -> None:
 
 
 def test_answers_carry_no_person() -> None:
-    answer_columns = set(Base.metadata.tables["answers"].columns.keys())
-    response_columns = set(Base.metadata.tables["responses"].columns.keys())
+    answer_columns = set(metadata.tables["answers"].columns.keys())
+    response_columns = set(metadata.tables["responses"].columns.keys())
     assert answer_columns == {"response_id", "question_key", "value"}
     assert "person_id" not in response_columns and "submitted_at" not in response_columns
 

@@ -10,7 +10,7 @@ from bot.app import App, create_app
 from bot.channels.base import Outbound, RetryLater, Undeliverable
 from bot.channels.memory import MemoryChannel, inbound_from
 from bot.clock import FixedClock
-from bot.models import InboundMessage, OutboxMessage
+from bot.models.messages import InboundMessage, OutboxMessage
 from bot.settings import Settings
 from handlers import surface, texts
 

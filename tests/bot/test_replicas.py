@@ -20,7 +20,9 @@ from bot.channels.memory import MemoryChannel, inbound_from
 from bot.channels.telegram import TelegramChannel
 from bot.clock import FixedClock
 from bot.context import Context
-from bot.models import ChatAccount, DraftAnswer, InboundMessage, OutboxMessage, SurveyRun
+from bot.models.messages import InboundMessage, OutboxMessage
+from bot.models.people import ChatAccount
+from bot.models.waves import DraftAnswer, SurveyRun
 from bot.routing import Job, JobContext, Routes
 from bot.scheduler import JobRuns, run_job
 from bot.settings import Settings

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from bot.app import App, create_app
 from bot.channels.telegram import TelegramChannel
-from bot.models import InboundMessage, Membership
+from bot.models.messages import InboundMessage
+from bot.models.people import Membership
 from bot.settings import Settings
 from handlers import texts
 from tests.factories import make_school

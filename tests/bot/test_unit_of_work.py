@@ -17,7 +17,8 @@ from bot.channels.memory import MemoryChannel, inbound_from
 from bot.clock import FixedClock
 from bot.dispatch import Dispatcher
 from bot.inbox import record_inbound
-from bot.models import OutboxMessage, WorkItem
+from bot.models.messages import OutboxMessage
+from bot.models.service import WorkItem
 from bot.routing import JobContext
 from bot.unit_of_work import UnitOfWork
 from handlers import surface

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.models import WebChatMessage
+from bot.models.messages import WebChatMessage
 from handlers import texts
 from tests.bot.test_channel_parity import join_and_consent
 from tests.factories import make_school, open_wave

@@ -16,7 +16,8 @@ from bot.app import App, create_app
 from bot.channels.base import Outbound
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import OutboxMessage, WorkItem
+from bot.models.messages import OutboxMessage
+from bot.models.service import WorkItem
 from bot.routing import JobContext, Work
 from bot.settings import Settings
 from bot.unit_of_work import Message

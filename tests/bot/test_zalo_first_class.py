@@ -18,7 +18,8 @@ from bot.channels.base import Outbound
 from bot.channels.zalo import ZaloChannel, to_inbound
 from bot.clock import FixedClock
 from bot.delivery.broadcasts import tally
-from bot.models import ClassGroup, Ticket, UnreachableChat
+from bot.models.broadcasts import ClassGroup, UnreachableChat
+from bot.models.tickets import Ticket
 from bot.photos import PhotoRefused, PhotoStore
 from bot.settings import Settings
 from handlers import texts

@@ -12,7 +12,8 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.media import host_allowed
-from bot.models import School, Ticket
+from bot.models.schools import School
+from bot.models.tickets import Ticket
 from bot.photos import PhotoRefused
 from bot.settings import Settings
 from handlers import texts

@@ -24,7 +24,9 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.demo import build_demo
-from bot.models import ChatAccount, CompletionReceipt, InboundMessage, OutboxMessage
+from bot.models.messages import InboundMessage, OutboxMessage
+from bot.models.people import ChatAccount
+from bot.models.waves import CompletionReceipt
 from bot.settings import Settings
 from bot.stopping import StopSignals
 from handlers.demo import seed_demo

@@ -21,7 +21,7 @@ from selenium.webdriver.support.select import Select
 from sqlalchemy import select
 
 from bot.app import App
-from bot.models import Ticket
+from bot.models.tickets import Ticket
 from handlers import texts
 from handlers.demo import WARD_OFFICER
 from tests.browser.test_playground import (

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import ClassGroup, School
+from bot.models.broadcasts import ClassGroup
+from bot.models.schools import School
 from handlers import texts
 from handlers.announcements import PickClass, PickWholeSchool
 from tests.factories import make_school

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import Authority, ChatAccount
+from bot.models.people import ChatAccount
+from bot.models.schools import Authority
 from handlers.authorities.scope import handling_officers, officer_scope, schools_beneath
 from handlers.authorities.tree import (
     authority_by_ref,

@@ -14,7 +14,9 @@ from sqlalchemy import select
 
 from bot.app import App, create_app
 from bot.clock import FixedClock
-from bot.models import Broadcast, InboundMessage, OutboxMessage, School, WebChatMessage
+from bot.models.broadcasts import Broadcast
+from bot.models.messages import InboundMessage, OutboxMessage, WebChatMessage
+from bot.models.schools import School
 from bot.settings import Settings
 from handlers.clean_up import clean_up
 from handlers.surface import JOBS

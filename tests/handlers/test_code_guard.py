@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.app import App, create_app
 from bot.channels.memory import MemoryChannel, inbound_from
 from bot.clock import FixedClock
-from bot.models import CodeAttempts
+from bot.models.people import CodeAttempts
 from bot.settings import Settings
 from handlers import texts
 from tests.chat import ChatUser

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import Authority, School
+from bot.models.schools import Authority, School
 from handlers.demo import PROVINCE_OFFICER, WARD_OFFICER, seed_demo
 from handlers.demo_authorities import DEMO_PROVINCE, DEMO_WARD
 from handlers.tickets.store import Terms

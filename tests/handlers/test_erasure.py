@@ -8,15 +8,9 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import (
-    CompletionReceipt,
-    ConsentEvent,
-    ErasedInvite,
-    Person,
-    SealedSender,
-    Ticket,
-    WaveInvite,
-)
+from bot.models.people import ConsentEvent, Person
+from bot.models.tickets import SealedSender, Ticket
+from bot.models.waves import CompletionReceipt, ErasedInvite, WaveInvite
 from handlers import notice, texts
 from handlers.results import wave_progress
 from handlers.tickets.staff import TicketIdentity

@@ -19,19 +19,13 @@ from sqlalchemy import select, text
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.db import Base
 from bot.interactions import PAYLOAD_LIMIT, SIGNATURE_LENGTH, TOKEN_LENGTH, Button
-from bot.models import (
-    Broadcast,
-    BroadcastSeen,
-    ChatAccount,
-    ClassGroup,
-    InboundMessage,
-    Membership,
-    NewsPost,
-    SurveyRun,
-    Ticket,
-)
+from bot.models.broadcasts import Broadcast, BroadcastSeen, ClassGroup, NewsPost
+from bot.models.messages import InboundMessage
+from bot.models.people import ChatAccount, Membership
+from bot.models.schema import metadata
+from bot.models.tickets import Ticket
+from bot.models.waves import SurveyRun
 from handlers import surface, texts
 from handlers.announcements import (
     AskSeen,
@@ -533,7 +527,7 @@ async def domain_rows(app: App) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every domain table (sorted), and the broadcasts' recipient rows."""
     rows: dict[str, list[tuple[Any, ...]]] = {}
     async with app.db.sessions() as session:
-        for table in Base.metadata.sorted_tables:
+        for table in metadata.sorted_tables:
             if table.name not in NOT_DOMAIN:
                 found = await session.execute(select(table))
                 rows[table.name] = sorted((tuple(map(repr, row)) for row in found), key=repr)

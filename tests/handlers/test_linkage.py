@@ -19,8 +19,8 @@ from sqlalchemy import Date, DateTime, select
 from bot.app import App, create_app
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.db import Base
-from bot.models import CompletionReceipt, Wave
+from bot.models.schema import metadata
+from bot.models.waves import CompletionReceipt, Wave
 from bot.settings import Settings
 from handlers import texts
 from handlers.release import release_responses
@@ -96,7 +96,7 @@ async def test_a_wave_answered_in_chat_links_no_response_to_its_parent(
 
     # timing: nothing stored with an answer has a time to set beside the receipt's
     for table in ("responses", "answers", "pending_responses"):
-        columns = Base.metadata.tables[table].columns
+        columns = metadata.tables[table].columns
         assert not [c.name for c in columns if isinstance(c.type, Date | DateTime)], table
     async with app.db.sessions() as session:
         closed = await session.get(Wave, wave.id)

@@ -12,15 +12,8 @@ from sqlalchemy import func, select
 from bot.app import App, create_app
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import (
-    ChatAccount,
-    CompletionReceipt,
-    ConsentEvent,
-    LinkCode,
-    Membership,
-    Person,
-    SurveyRun,
-)
+from bot.models.people import ChatAccount, ConsentEvent, LinkCode, Membership, Person
+from bot.models.waves import CompletionReceipt, SurveyRun
 from bot.settings import Settings, ZaloBot
 from handlers import texts
 from handlers.linking import Unlink

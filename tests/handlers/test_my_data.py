@@ -14,7 +14,8 @@ from sqlalchemy import select
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import ConsentEvent, Person, SealedSender, Ticket, TicketEvent
+from bot.models.people import ConsentEvent, Person
+from bot.models.tickets import SealedSender, Ticket, TicketEvent
 from bot.settings import Settings
 from handlers import notice, texts
 from handlers.data_copy import COPIES

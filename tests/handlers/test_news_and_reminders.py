@@ -7,7 +7,9 @@ from sqlalchemy import select
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import Broadcast, ChatAccount, CompletionReceipt
+from bot.models.broadcasts import Broadcast
+from bot.models.people import ChatAccount
+from bot.models.waves import CompletionReceipt
 from handlers import texts
 from handlers.news_samples import SAMPLES, add_samples
 from tests.factories import make_school, open_wave

@@ -7,15 +7,8 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import (
-    ChatAccount,
-    CompletionReceipt,
-    ConsentEvent,
-    ErasedInvite,
-    Membership,
-    Person,
-    Wave,
-)
+from bot.models.people import ChatAccount, ConsentEvent, Membership, Person
+from bot.models.waves import CompletionReceipt, ErasedInvite, Wave
 from handlers import texts
 from handlers.waves import NewWave
 from tests.chat import ChatUser

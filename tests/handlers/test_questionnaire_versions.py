@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from bot.app import App, create_app
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import CompletionReceipt, Person, School, Wave, WaveInvite
+from bot.models.people import Person
+from bot.models.schools import School
+from bot.models.waves import CompletionReceipt, Wave, WaveInvite
 from bot.reports.model import Percent
 from handlers import texts
 from handlers.release import hold_answers, release_responses

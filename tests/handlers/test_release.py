@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import (
+from bot.models.people import Person
+from bot.models.waves import (
     CompletionReceipt,
     DraftAnswer,
     PendingResponse,
-    Person,
     Response,
     SurveyRun,
     Wave,

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.app import App
 from bot.clock import FixedClock
 from bot.migrate import upgrade
-from bot.models import Answer, CompletionReceipt, Person, Response, Wave
+from bot.models.people import Person
+from bot.models.waves import Answer, CompletionReceipt, Response, Wave
 from handlers.release import hold_answers, pooled_by_grade, release_responses
 from handlers.setup import create_class, create_school
 from handlers.waves import launch_wave

@@ -12,22 +12,12 @@ from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.channels.web import Kept
 from bot.clock import FixedClock
-from bot.models import (
-    Broadcast,
-    BroadcastSeen,
-    CompletionReceipt,
-    ConsentEvent,
-    Dialog,
-    ErasedInvite,
-    InboundMessage,
-    LinkCode,
-    OutboxMessage,
-    School,
-    SealedSender,
-    StaffInvite,
-    TicketEvent,
-    WaveInvite,
-)
+from bot.models.broadcasts import Broadcast, BroadcastSeen
+from bot.models.messages import Dialog, InboundMessage, OutboxMessage
+from bot.models.people import ConsentEvent, LinkCode, StaffInvite
+from bot.models.schools import School
+from bot.models.tickets import SealedSender, TicketEvent
+from bot.models.waves import CompletionReceipt, ErasedInvite, WaveInvite
 from bot.web_history import DatabaseHistory
 from handlers import texts
 from handlers.clean_up import clean_up

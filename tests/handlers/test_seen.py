@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import BroadcastSeen, ClassGroup
+from bot.models.broadcasts import BroadcastSeen, ClassGroup
 from bot.settings import Settings
 from handlers import texts
 from handlers.deliveries import Seen

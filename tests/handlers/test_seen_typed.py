@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.models import BroadcastSeen
+from bot.models.broadcasts import BroadcastSeen
 from handlers import texts
 from handlers.deliveries import short_title
 from tests.bot.test_channel_parity import join_and_consent

@@ -7,13 +7,8 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import (
-    CompletionReceipt,
-    ConsentEvent,
-    DraftAnswer,
-    PendingResponse,
-    SurveyRun,
-)
+from bot.models.people import ConsentEvent
+from bot.models.waves import CompletionReceipt, DraftAnswer, PendingResponse, SurveyRun
 from handlers import notice, texts
 from tests.chat import ChatUser
 from tests.factories import SchoolSetup, make_school, open_wave

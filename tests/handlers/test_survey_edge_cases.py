@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import DraftAnswer, PendingResponse
+from bot.models.waves import DraftAnswer, PendingResponse
 from handlers import texts
 from surveys import labels
 from tests.chat import ChatUser

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.models import DraftAnswer
+from bot.models.waves import DraftAnswer
 from handlers import texts
 from surveys import labels
 from tests.bot.test_channel_parity import answer_until_review, join_and_consent

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import Wave, WaveClass, WaveInvite
+from bot.models.waves import Wave, WaveClass, WaveInvite
 from handlers import texts
 from handlers.waves import WaveClassTick
 from tests.bot.test_channel_parity import count, join_and_consent

@@ -19,25 +19,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import (
-    Answer,
-    Authority,
-    Broadcast,
-    ChatAccount,
-    Classroom,
-    CompletionReceipt,
-    Membership,
-    Officer,
-    OutboxMessage,
-    PendingResponse,
-    Person,
-    Response,
-    School,
-    SealedSender,
-    Ticket,
-    Wave,
-    WaveInvite,
-)
+from bot.models.broadcasts import Broadcast
+from bot.models.messages import OutboxMessage
+from bot.models.people import ChatAccount, Membership, Officer, Person
+from bot.models.schools import Authority, Classroom, School
+from bot.models.tickets import SealedSender, Ticket
+from bot.models.waves import Answer, CompletionReceipt, PendingResponse, Response, Wave, WaveInvite
 from handlers.authorities.tree import create_authority
 from handlers.reports.periods import Period
 from handlers.setup import create_school

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from bot.app import App
 from bot.channels.memory import MemoryChannel, inbound_from
 from bot.clock import FixedClock
-from bot.models import OutboxMessage, WorkItem
+from bot.models.messages import OutboxMessage
+from bot.models.service import WorkItem
 from bot.settings import Settings
 from handlers import texts
 from handlers.reports.chat import Report, ReportRange

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.app import App, create_app
 from bot.channels.memory import MemoryChannel, Shown
 from bot.clock import FixedClock
-from bot.models import Digest
+from bot.models.digests import Digest
 from bot.settings import Settings
 from handlers import texts
 from handlers.reports.digest import due_week, send_weekly_digests

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
-from bot.models import Answer, Authority, Response, Wave
+from bot.models.schools import Authority
+from bot.models.waves import Answer, Response, Wave
 from handlers.authorities.tree import create_authority
 from handlers.reports.authority import AuthorityFigures, authority_figures
 from handlers.reports.figures import SchoolFigures, school_figures

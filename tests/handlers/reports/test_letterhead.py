@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from bot.models import School
+from bot.models.schools import School
 from bot.reports.metrics import NO_BREAK, text_width
 from handlers.reports.addressee import (
     abbreviation_of,

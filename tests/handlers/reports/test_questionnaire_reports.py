@@ -24,7 +24,9 @@ from openpyxl import load_workbook
 
 from bot.app import App
 from bot.clock import FixedClock
-from bot.models import Authority, CompletionReceipt, Person, School, Wave, WaveInvite
+from bot.models.people import Person
+from bot.models.schools import Authority, School
+from bot.models.waves import CompletionReceipt, Wave, WaveInvite
 from bot.reports import render
 from handlers import texts
 from handlers.authorities.tree import create_authority

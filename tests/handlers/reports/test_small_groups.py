@@ -19,7 +19,9 @@ from openpyxl import load_workbook
 
 from bot.app import App
 from bot.clock import FixedClock
-from bot.models import Authority, CompletionReceipt, Person, School, Wave, WaveInvite
+from bot.models.people import Person
+from bot.models.schools import Authority, School
+from bot.models.waves import CompletionReceipt, Wave, WaveInvite
 from handlers import texts
 from handlers.authorities.tree import create_authority
 from handlers.release import hold_answers, release_responses

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from bot.app import App, create_app
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import Authority, Ticket
+from bot.models.schools import Authority
+from bot.models.tickets import Ticket
 from handlers import texts
 from handlers.tickets.escalation import watch_deadlines
 from tests.chat import ChatUser

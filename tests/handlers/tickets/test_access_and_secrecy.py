@@ -9,7 +9,8 @@ from sqlalchemy import delete, func, select
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import ChatAccount, SealedSender, Ticket, TicketEvent
+from bot.models.people import ChatAccount
+from bot.models.tickets import SealedSender, Ticket, TicketEvent
 from handlers import texts
 from handlers.tickets.register import export_rows, school_facts
 from handlers.tickets.staff import (

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from bot.app import App, create_app
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import TicketAlert
+from bot.models.tickets import TicketAlert
 from handlers import texts
 from tests.chat import ChatUser
 from tests.factories import make_authority, make_school

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import School, TicketEvent
+from bot.models.schools import School
+from bot.models.tickets import TicketEvent
 from handlers import texts
 from handlers.tickets.remote import set_remote_area
 from handlers.tickets.staff import TicketExtend

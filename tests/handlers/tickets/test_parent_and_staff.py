@@ -7,7 +7,8 @@ from sqlalchemy import select
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
-from bot.models import ConsentEvent, Ticket, TicketEvent
+from bot.models.people import ConsentEvent
+from bot.models.tickets import Ticket, TicketEvent
 from handlers import notice, texts
 from handlers.tickets.follow import AddTicketInfo, MyTicket, RateTicket
 from tests.chat import ChatUser
