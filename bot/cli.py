@@ -527,7 +527,7 @@ async def cmd_survey_validate(args: argparse.Namespace, settings: Settings) -> i
 
 async def cmd_survey_launch(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.setup import class_by_name, school_by_code
-    from handlers.waves import launch_wave
+    from handlers.waves import WaveOverlaps, launch_wave
     from surveys.catalog import load_catalog
 
     zone = ZoneInfo(settings.timezone)
@@ -553,22 +553,31 @@ async def cmd_survey_launch(args: argparse.Namespace, settings: Settings) -> int
     async with _database(settings) as db, db.transaction() as session:
         school = await school_by_code(session, args.school)
         class_ids = [(await class_by_name(session, school, name)).id for name in args.classes]
-        wave, invited = await launch_wave(
-            session,
-            catalog,
-            school_id=school.id,
-            survey_key=args.survey,
-            class_ids=class_ids,
-            opens_at=opens,
-            closes_at=closes,
-            now=now,
-            title=args.title,
-            settings=settings,
-        )
-    print(
-        f"wave {wave.id}: {wave.title}, "
-        f"{opens.astimezone(zone):%d/%m/%Y} – {closes.astimezone(zone):%d/%m/%Y}"
-    )
+        try:
+            wave, invited = await launch_wave(
+                session,
+                catalog,
+                school_id=school.id,
+                survey_key=args.survey,
+                class_ids=class_ids,
+                opens_at=opens,
+                closes_at=closes,
+                now=now,
+                title=args.title,
+                settings=settings,
+            )
+        except WaveOverlaps as overlap:
+            twin = overlap.wave
+            days = _days(twin.opens_at, twin.closes_at, zone)
+            if (overlap.scope, days) == (overlap.asked, _days(opens, closes, zone)):
+                print(f"wave {twin.id} exists already: {twin.title}, {days} (nothing changed)")
+                return 0
+            raise OperatorError(
+                f"{args.survey} is open already for {', '.join(overlap.classes)} "
+                f"in wave {twin.id}, {days}: parents would be invited twice",
+                "give other classes with --class, or --opens after that wave closes",
+            ) from None
+    print(f"wave {wave.id}: {wave.title}, {_days(opens, closes, zone)}")
     print(
         f"{plural(invited, 'parent')} invited"
         if opens <= now
@@ -576,6 +585,11 @@ async def cmd_survey_launch(args: argparse.Namespace, settings: Settings) -> int
     )
     print("invitations are sent by the running bot (hailong run)")
     return 0
+
+
+def _days(opens: datetime, closes: datetime, zone: ZoneInfo) -> str:
+    """A wave's days as a person reads them: 07/12/2026 – 21/12/2026."""
+    return f"{opens.astimezone(zone):%d/%m/%Y} – {closes.astimezone(zone):%d/%m/%Y}"
 
 
 async def cmd_survey_results(args: argparse.Namespace, settings: Settings) -> int:

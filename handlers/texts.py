@@ -1219,6 +1219,10 @@ STAFF_WAVE_PREVIEW = (
 )
 STAFF_OPEN_AND_INVITE = "Mở đợt và mời {invited} phụ huynh"
 NEWS_NOT_SENT = "Đã hủy, bài chưa được gửi. Bài vẫn còn trong thư viện /tin."
+WAVE_OVERLAPS = (
+    "Lớp {classes} đang có đợt “{title}” đến {closes}, nên chưa mở thêm đợt này. "
+    "Thầy/cô chọn lớp khác, hoặc mở lại sau ngày đó."
+)
 WAVE_NOT_YOURS = "Thầy/cô chỉ mở được đợt khảo sát cho lớp mình phụ trách."
 STAFF_RESULT_PREVIEW = (
     "Xem trước kết quả gửi người gửi phiếu {number}:\n———\n{body}\n———\n"

@@ -115,6 +115,7 @@ async def launch_wave(
     scope = list(class_ids) or school_classes
     if not scope or not set(scope) <= set(school_classes):
         raise ValueError("the classes must belong to the school")
+    await _refuse_overlap(session, school_id, survey.key, scope, opens_at, closes_at)
     wave = Wave(
         school_id=school_id,
         survey_key=survey.key,
@@ -130,6 +131,54 @@ async def launch_wave(
     await session.flush()
     invited = await invite_wave(session, wave, now, settings) if opens_at <= now else 0
     return wave, invited
+
+
+class WaveOverlaps(ValueError):
+    """A wave of the same survey is open, or will be, for some of the classes in those days:
+    their parents would be invited to the same questionnaire twice."""
+
+    def __init__(self, wave: Wave, scope: set[int], asked: set[int], classes: list[str]) -> None:
+        super().__init__(
+            f"{wave.survey_key} is open already for {', '.join(classes)} in wave {wave.id}"
+        )
+        self.wave = wave
+        self.scope = scope  # the classes of that wave
+        self.asked = asked  # the classes of the one refused
+        self.classes = classes  # the names of those they share
+
+
+async def _refuse_overlap(
+    session: AsyncSession,
+    school_id: int,
+    survey_key: str,
+    scope: list[int],
+    opens_at: datetime,
+    closes_at: datetime,
+) -> None:
+    twin = await session.scalar(
+        select(Wave)
+        .join(WaveClass, WaveClass.wave_id == Wave.id)
+        .where(
+            Wave.school_id == school_id,
+            Wave.survey_key == survey_key,
+            WaveClass.class_id.in_(scope),
+            Wave.opens_at < closes_at,
+            Wave.closes_at > opens_at,
+        )
+        .order_by(Wave.id)
+        .limit(1)
+    )
+    if twin is None:
+        return
+    rows = await session.execute(
+        select(Classroom.id, Classroom.name)
+        .join(WaveClass, WaveClass.class_id == Classroom.id)
+        .where(WaveClass.wave_id == twin.id)
+        .order_by(Classroom.name)
+    )
+    classes = {class_id: name for class_id, name in rows}
+    shared = [name for class_id, name in classes.items() if class_id in scope]
+    raise WaveOverlaps(twin, set(classes), set(scope), shared)
 
 
 async def invite_wave(session: AsyncSession, wave: Wave, now: datetime, settings: Settings) -> int:
@@ -372,17 +421,28 @@ async def open_previewed(ctx: Context, tap: WaveOpen) -> None:
         ctx.reply(texts.WAVE_NOT_YOURS if targets is None else texts.STALE_BUTTON)
         return
     closes = ctx.now + timedelta(days=draft.days)
-    wave, invited = await launch_wave(
-        ctx.session,
-        ctx.services.catalog,
-        school_id=draft.school,
-        survey_key=draft.survey,
-        opens_at=ctx.now,
-        closes_at=closes,
-        now=ctx.now,
-        settings=ctx.services.settings,
-        class_ids=targets,
-    )
+    try:
+        wave, invited = await launch_wave(
+            ctx.session,
+            ctx.services.catalog,
+            school_id=draft.school,
+            survey_key=draft.survey,
+            opens_at=ctx.now,
+            closes_at=closes,
+            now=ctx.now,
+            settings=ctx.services.settings,
+            class_ids=targets,
+        )
+    except WaveOverlaps as overlap:
+        busy = texts.WAVE_OVERLAPS.format(
+            classes=", ".join(overlap.classes),
+            title=overlap.wave.title,
+            closes=_day(ctx, overlap.wave.closes_at),
+        )
+        back = draft.model_copy(update={"step": "classes", "classes": (), "whole_school": False})
+        ctx.start_flow(NEW_WAVE, back)  # the confirmation ended the last one
+        await _ask_step(ctx, poster, back, edit=True, prefix=busy)
+        return
     done = texts.STAFF_LAUNCHED.format(
         title=wave.title, closes=_day(ctx, closes), invited=vi_number(invited)
     )

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.reports.csv_dialects import CSV_DIALECTS, EXCEL_VN, CsvDialect
 from bot.reports.formats import FORMATS, TABLE_FORMATS
-from bot.reports.model import BarChart, Document, Sheet
+
+if TYPE_CHECKING:  # the command line imports this package for its formats, not the model
+    from bot.reports.model import BarChart, Document, Sheet
 
 __all__ = ["CSV_DIALECTS", "EXCEL_VN", "FORMATS", "TABLE_FORMATS", "CsvDialect", "render"]
 

@@ -247,6 +247,30 @@ def test_setup_commands_run_again_change_nothing_and_say_so(place: Place) -> Non
     assert again.out == "0 new, 1 unchanged: roster.csv is imported already\n"
 
 
+def test_a_survey_launched_again_is_the_same_wave_and_an_overlapping_one_is_refused(
+    place: Place,
+) -> None:
+    """Its parents would be invited to the same questionnaire twice."""
+    launch = ("survey", "launch", "--school", "A", "--survey", "pulse", "--class", "Lá 1")
+    first = place.hailong(*launch, "--opens", "2099-01-05", "--closes", "10/01/2099")
+    assert first.code == 0 and first.out.startswith("wave ")
+    wave = first.out.split(":")[0].removeprefix("wave ")
+    again = place.hailong(*launch, "--opens", "05/01/2099", "--closes", "2099-01-10")
+    assert (again.code, again.err) == (0, "")
+    assert again.out == (
+        f"wave {wave} exists already: Khảo sát nhanh trong tuần, 05/01/2099 – 10/01/2099 "
+        "(nothing changed)\n"
+    )
+    overlapping = place.hailong(*launch, "--opens", "2099-01-09", "--closes", "2099-01-20")
+    assert_one_line(
+        overlapping,
+        f"pulse is open already for Lá 1 in wave {wave}, 05/01/2099 – 10/01/2099",
+        "give other classes with --class, or --opens after that wave closes",
+    )
+    after = place.hailong(*launch, "--opens", "2099-01-10", "--closes", "2099-01-20")
+    assert after.code == 0 and after.out.startswith(f"wave {int(wave) + 1}: ")
+
+
 def test_survey_validate_lists_every_error_with_its_line(place: Place) -> None:
     (place.folder / "bad.yaml").write_text(
         "key: bad\nversion: x\ntitle: T\nintro: I\nintro: J\nquestions:\n"

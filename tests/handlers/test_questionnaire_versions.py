@@ -180,6 +180,7 @@ async def test_a_v1_questionnaire_goes_on_after_v2_is_installed_and_new_waves_as
         assert answers["tc_cong_khai"] == "4" and answers["csvc_phong_hoc"] == "4"
         assert "nguoi_tra_loi" not in answers
 
+        clock.advance(days=7)  # the old wave has closed: a new one of the survey may open
         new = await open_wave(restarted, setup, days=7)
         assert (old.survey_version, new.survey_version) == (1, 2)
         await parent.says("/khaosat")

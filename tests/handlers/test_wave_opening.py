@@ -52,6 +52,11 @@ async def principal_at_preview(deployment: Deployment, channel: str) -> Phone:
     return principal
 
 
+async def said(phone: Phone, words: str) -> int:
+    """How many of the chat's messages hold `words`."""
+    return sum(words in bubble.text for bubble in await phone.screen())
+
+
 @CHANNELS
 async def test_a_principal_previews_the_wave_and_opens_it_for_the_classes_ticked(
     deployment: Deployment, channel: str
@@ -75,6 +80,40 @@ async def test_a_principal_previews_the_wave_and_opens_it_for_the_classes_ticked
     for person in (2, 3):
         invited = await last_reply(phone_on(deployment, channel, person))
         assert PULSE in invited
+
+
+@CHANNELS
+async def test_a_second_wave_of_the_survey_for_a_class_in_those_days_is_refused(
+    deployment: Deployment, channel: str
+) -> None:
+    """Its parents would get the same questionnaire twice: the principal is told which class
+    and until when, and is back at the classes."""
+    principal = await principal_at_preview(deployment, channel)
+    await principal.chooses("Mở đợt và mời 2 phụ huynh")
+    invitations = [await said(phone_on(deployment, channel, person), PULSE) for person in (2, 3)]
+    await principal.says("/khaosat")
+    await principal.chooses(texts.STAFF_NEW_WAVE)
+    await principal.chooses(PULSE)
+    await principal.chooses("Lá 1")
+    await principal.chooses(texts.DONE)
+    await principal.chooses("7 ngày")
+    await principal.chooses("Mở đợt và mời 2 phụ huynh")
+    busy = texts.WAVE_OVERLAPS.format(classes="Lá 1", title=PULSE, closes="07/12/2026")
+    assert (await last_reply(principal)).startswith(f"{busy}\n\n{texts.STAFF_PICK_CLASSES}")
+    assert await choices(principal) == [texts.WHOLE_SCHOOL, "Lá 1", "Chồi 1", texts.DONE]
+    assert await count(deployment, Wave) == 1
+    assert await count(deployment, WaveInvite) == 2
+    for person, before in zip((2, 3), invitations, strict=True):
+        assert await said(phone_on(deployment, channel, person), PULSE) == before
+
+    await principal.chooses("Chồi 1")  # another class: it opens
+    await principal.chooses(texts.DONE)
+    await principal.chooses("7 ngày")
+    await principal.chooses("Mở đợt và mời 0 phụ huynh")
+    assert await last_reply(principal) == texts.STAFF_LAUNCHED.format(
+        title=PULSE, closes="30/11/2026", invited=0
+    )
+    assert await count(deployment, Wave) == 2
 
 
 @CHANNELS
