@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -587,9 +588,19 @@ async def cmd_survey_launch(args: argparse.Namespace, settings: Settings) -> int
     return 0
 
 
-def _days(opens: datetime, closes: datetime, zone: ZoneInfo) -> str:
-    """A wave's days as a person reads them: 07/12/2026 – 21/12/2026."""
-    return f"{opens.astimezone(zone):%d/%m/%Y} – {closes.astimezone(zone):%d/%m/%Y}"
+@dataclass(frozen=True)
+class _Days:
+    """A wave's first and last day, local; shown as a person reads them."""
+
+    opens: date
+    closes: date
+
+    def __str__(self) -> str:
+        return f"{self.opens:%d/%m/%Y} – {self.closes:%d/%m/%Y}"
+
+
+def _days(opens: datetime, closes: datetime, zone: ZoneInfo) -> _Days:
+    return _Days(opens.astimezone(zone).date(), closes.astimezone(zone).date())
 
 
 async def cmd_survey_results(args: argparse.Namespace, settings: Settings) -> int:

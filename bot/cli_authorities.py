@@ -47,30 +47,26 @@ def deprecated(old: str, new: str) -> None:
 
 async def cmd_authority_create(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import _database, _now
-    from handlers.authorities.tree import (
-        authority_by_ref,
-        authority_name,
-        create_authority,
-        sibling_named,
-    )
+    from handlers.authorities.tree import AuthorityExists, authority_by_ref, create_authority
 
     async with _database(settings) as db, db.transaction() as session:
         parent = await authority_by_ref(session, args.parent) if args.parent else None
-        twin = await sibling_named(session, authority_name(args.name), parent)
-        if twin is not None and twin.kind != args.kind:
-            raise OperatorError(
-                f"authority {twin.name!r} exists already (id {twin.id}), as {twin.kind}, "
-                f"not {args.kind}",
-                "hailong authority list shows it; another authority needs another name",
+        known = False  # it exists already
+        try:
+            made = await create_authority(
+                session, name=args.name, kind=args.kind, now=_now(), parent=parent
             )
-        made = twin or await create_authority(
-            session, name=args.name, kind=args.kind, now=_now(), parent=parent
-        )
-        said = " exists already: " if twin is not None else ": "
-        line = f"authority {made.id}{said}{made.name} ({made.kind})"
+        except AuthorityExists as exists:
+            made, known = exists.twin, True
+            if made.kind != args.kind:
+                raise OperatorError(
+                    f"{exists}, as {made.kind}, not {args.kind}",
+                    "hailong authority list shows it; another authority needs another name",
+                ) from None
+        line = f"authority {made.id}{' exists already' if known else ''}: {made.name} ({made.kind})"
         if parent is not None:
             line += f", under {parent.id}: {parent.name}"
-    print(line + (" (nothing changed)" if twin is not None else ""))
+    print(line + (" (nothing changed)" if known else ""))
     return 0
 
 

@@ -59,10 +59,9 @@ def add_commands(sub: Any) -> None:
 
 
 async def cmd_news_add(args: argparse.Namespace, settings: Settings) -> int:
-    from sqlalchemy import select
-
     from bot.cli import _database
     from bot.models.broadcasts import NewsPost
+    from handlers.news_posts import post_titled
     from handlers.setup import school_by_code
 
     if not args.title.strip():
@@ -78,9 +77,7 @@ async def cmd_news_add(args: argparse.Namespace, settings: Settings) -> int:
     title, text = args.title.strip(), body.strip()
     async with _database(settings) as db, db.transaction() as session:
         school = await school_by_code(session, args.school)
-        twin = await session.scalar(
-            select(NewsPost).where(NewsPost.school_id == school.id, NewsPost.title == title)
-        )
+        twin = await post_titled(session, school.id, title)
         if twin is not None:
             if (twin.text, twin.image, twin.link) != (text, args.image, args.link):
                 raise OperatorError(

@@ -18,6 +18,7 @@ from bot.models.broadcasts import Broadcast, NewsPost
 from bot.numbers import vi_number
 from handlers import texts
 from handlers.confirm import ask_to_confirm, cancel_confirmation, take_confirmed
+from handlers.news_posts import post_titled
 from handlers.posters import Poster, poster_of
 from handlers.posting import (
     Draft,
@@ -191,7 +192,7 @@ async def typed(ctx: Context) -> None:
     if draft.step == "title":
         if not text or len(text) > texts.NEWS_TITLE_LIMIT:
             ctx.reply(texts.NEWS_TOO_LONG.format(limit=vi_number(texts.NEWS_TITLE_LIMIT)))
-        elif await _title_taken(ctx, poster, text):
+        elif await post_titled(ctx.session, poster.school.id, text) is not None:
             ctx.reply(texts.NEWS_TITLE_TAKEN)
         else:
             ctx.save_flow(NewsDraft(step="text", title=text))
@@ -226,13 +227,6 @@ async def _post_of(ctx: Context, poster: Poster, post_id: int) -> NewsPost | Non
         ctx.reply(texts.STALE_BUTTON)
         return None
     return found
-
-
-async def _title_taken(ctx: Context, poster: Poster, title: str) -> bool:
-    taken = await ctx.session.scalar(
-        select(NewsPost.id).where(NewsPost.school_id == poster.school.id, NewsPost.title == title)
-    )
-    return taken is not None
 
 
 async def _save(ctx: Context, poster: Poster, draft: NewsDraft, link: str | None) -> None:

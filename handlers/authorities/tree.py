@@ -108,37 +108,37 @@ async def load_tree(session: AsyncSession) -> Tree:
     return Tree(nodes)
 
 
-def authority_name(typed: str) -> str:
-    """The name as stored: NFC, single spaces; ValueError for none or one too long."""
-    name = nfc(" ".join(typed.split()))
-    if not name or len(name) > NAME_LIMIT:
-        raise ValueError(f"an authority's name: 1 to {NAME_LIMIT} characters")
-    return name
+def _stored_name(typed: str) -> str:
+    """An authority's name as stored: NFC, single spaces."""
+    return nfc(" ".join(typed.split()))
 
 
-async def sibling_named(
-    session: AsyncSession, name: str, parent: Authority | None
-) -> Authority | None:
-    """The authority of this stored name under `parent` (or at the top), if there is one."""
-    parent_id = parent.id if parent is not None else None
-    return await session.scalar(
-        select(Authority).where(
-            Authority.name == name, Authority.parent_id.is_not_distinct_from(parent_id)
-        )
-    )
+class AuthorityExists(ValueError):
+    """An authority of that name is under that parent (or at the top) already."""
+
+    def __init__(self, twin: Authority) -> None:
+        super().__init__(f"authority {twin.name!r} exists already (id {twin.id})")
+        self.twin = twin
 
 
 async def create_authority(
     session: AsyncSession, *, name: str, kind: str, now: datetime, parent: Authority | None = None
 ) -> Authority:
-    """An authority under `parent` (or at the top); its name is unique among its siblings."""
-    name = authority_name(name)
+    """An authority under `parent` (or at the top); its name is unique among its siblings
+    (AuthorityExists carries the one there)."""
+    name = _stored_name(name)
+    if not name or len(name) > NAME_LIMIT:
+        raise ValueError(f"an authority's name: 1 to {NAME_LIMIT} characters")
     if kind not in AUTHORITY_KINDS:
         raise ValueError(f"unknown kind {kind!r} (one of: {', '.join(AUTHORITY_KINDS)})")
-    twin = await sibling_named(session, name, parent)
-    if twin is not None:
-        raise ValueError(f"authority {name!r} exists already (id {twin.id})")
     parent_id = parent.id if parent is not None else None
+    twin = await session.scalar(
+        select(Authority).where(
+            Authority.name == name, Authority.parent_id.is_not_distinct_from(parent_id)
+        )
+    )
+    if twin is not None:
+        raise AuthorityExists(twin)
     authority = Authority(name=name, kind=kind, parent_id=parent_id, created_at=now)
     session.add(authority)
     await session.flush()
@@ -188,7 +188,7 @@ async def managing_authority(session: AsyncSession, school_id: int) -> Authority
 async def authority_named(session: AsyncSession, name: str, now: datetime) -> Authority:
     """The top-level authority of this name, made (its kind guessed) if there is none; for the
     old `--district` spellings, which named a district office by its text."""
-    name = nfc(" ".join(name.split()))
+    name = _stored_name(name)
     found = await session.scalar(
         select(Authority).where(Authority.name == name).order_by(Authority.id).limit(1)
     )
