@@ -124,6 +124,13 @@ async def test_a_principal_writes_a_new_post_with_a_link(
     await principal.taps(texts.NEWS_TOMORROW)
     assert "lúc 08:00 24/11/2026." in principal.last_reply
 
+    await principal.says("/tin")
+    await principal.taps(texts.NEWS_NEW)
+    await principal.says("Miễn giảm học phí trực tuyến")  # the library has it: asked again
+    assert principal.last_reply == texts.NEWS_TITLE_TAKEN
+    await principal.says("Lịch tiếp công dân")
+    assert principal.last_reply == texts.NEWS_ASK_TEXT.format(limit="1.200")
+
 
 async def test_reminders_go_only_to_those_who_have_not_answered_at_most_twice_never_at_night(
     app: App, memory: MemoryChannel, clock: FixedClock
