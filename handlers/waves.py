@@ -115,7 +115,9 @@ async def launch_wave(
     scope = list(class_ids) or school_classes
     if not scope or not set(scope) <= set(school_classes):
         raise ValueError("the classes must belong to the school")
-    await _refuse_overlap(session, school_id, survey.key, scope, opens_at, closes_at)
+    overlap = await overlapping(session, school_id, survey.key, scope, opens_at, closes_at)
+    if overlap is not None:
+        raise overlap
     wave = Wave(
         school_id=school_id,
         survey_key=survey.key,
@@ -147,14 +149,15 @@ class WaveOverlaps(ValueError):
         self.classes = classes  # the names of those they share
 
 
-async def _refuse_overlap(
+async def overlapping(
     session: AsyncSession,
     school_id: int,
     survey_key: str,
     scope: list[int],
     opens_at: datetime,
     closes_at: datetime,
-) -> None:
+) -> WaveOverlaps | None:
+    """What a wave of this survey for these classes in these days would overlap, if anything."""
     twin = await session.scalar(
         select(Wave)
         .join(WaveClass, WaveClass.wave_id == Wave.id)
@@ -169,7 +172,7 @@ async def _refuse_overlap(
         .limit(1)
     )
     if twin is None:
-        return
+        return None
     rows = await session.execute(
         select(Classroom.id, Classroom.name)
         .join(WaveClass, WaveClass.class_id == Classroom.id)
@@ -178,7 +181,7 @@ async def _refuse_overlap(
     )
     classes = {class_id: name for class_id, name in rows}
     shared = [name for class_id, name in classes.items() if class_id in scope]
-    raise WaveOverlaps(twin, set(classes), set(scope), shared)
+    return WaveOverlaps(twin, set(classes), set(scope), shared)
 
 
 async def invite_wave(session: AsyncSession, wave: Wave, now: datetime, settings: Settings) -> int:
@@ -433,15 +436,8 @@ async def open_previewed(ctx: Context, tap: WaveOpen) -> None:
             settings=ctx.services.settings,
             class_ids=targets,
         )
-    except WaveOverlaps as overlap:
-        busy = texts.WAVE_OVERLAPS.format(
-            classes=", ".join(overlap.classes),
-            title=overlap.wave.title,
-            closes=_day(ctx, overlap.wave.closes_at),
-        )
-        back = draft.model_copy(update={"step": "classes", "classes": (), "whole_school": False})
-        ctx.start_flow(NEW_WAVE, back)  # the confirmation ended the last one
-        await _ask_step(ctx, poster, back, edit=True, prefix=busy)
+    except WaveOverlaps as overlap:  # opened since the preview (by a colleague, the CLI)
+        await _back_to_classes(ctx, poster, draft, overlap, edit=True)
         return
     done = texts.STAFF_LAUNCHED.format(
         title=wave.title, closes=_day(ctx, closes), invited=vi_number(invited)
@@ -503,16 +499,36 @@ async def _preview(ctx: Context, poster: Poster, draft: WaveDraft, *, edit: bool
         ctx.reply(texts.WAVE_NOT_YOURS)
         return
     survey = ctx.services.catalog.latest(draft.survey)
-    parents = vi_number(len(await invitees(ctx.session, targets or list(poster.classes))))
+    scope = targets or list(poster.classes)
+    closes = ctx.now + timedelta(days=draft.days)
+    overlap = await overlapping(ctx.session, draft.school, survey.key, scope, ctx.now, closes)
+    if overlap is not None:
+        await _back_to_classes(ctx, poster, draft, overlap, edit=edit)
+        return
+    parents = vi_number(len(await invitees(ctx.session, scope)))
     preview = texts.STAFF_WAVE_PREVIEW.format(
         title=survey.title,
         scope=await scope_name(ctx.session, poster.school, targets),
         opens=_day(ctx, ctx.now),
-        closes=_day(ctx, ctx.now + timedelta(days=draft.days)),
+        closes=_day(ctx, closes),
         invited=parents,
     )
     confirm = choice(WaveOpen(), texts.STAFF_OPEN_AND_INVITE.format(invited=parents))
     ask_to_confirm(ctx, draft, preview, [confirm], choice(WaveCancel(), texts.CANCEL), edit=edit)
+
+
+async def _back_to_classes(
+    ctx: Context, poster: Poster, draft: WaveDraft, overlap: WaveOverlaps, *, edit: bool
+) -> None:
+    """Says which class has a wave of the survey open, and until when; back at the classes."""
+    busy = texts.WAVE_OVERLAPS.format(
+        classes=", ".join(overlap.classes),
+        title=overlap.wave.title,
+        closes=_day(ctx, overlap.wave.closes_at),
+    )
+    back = draft.model_copy(update={"step": "classes", "classes": (), "whole_school": False})
+    ctx.start_flow(NEW_WAVE, back)  # a new instance: the buttons shown before no longer act
+    await _ask_step(ctx, poster, back, edit=edit, prefix=busy)
 
 
 def _day(ctx: Context, at: datetime) -> str:

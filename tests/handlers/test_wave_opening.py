@@ -6,15 +6,18 @@ nobody. The same transcript on Telegram, Zalo (numbers typed) and the web playgr
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
+from bot.models.schools import Classroom
 from bot.models.waves import Wave, WaveClass, WaveInvite
 from handlers import texts
-from handlers.waves import WaveClassTick
+from handlers.waves import WaveClassTick, launch_wave
 from tests.bot.test_channel_parity import count, join_and_consent
 from tests.factories import make_school, make_staff_code
 from tests.handlers.posting_helpers import parent, staff
@@ -86,8 +89,8 @@ async def test_a_principal_previews_the_wave_and_opens_it_for_the_classes_ticked
 async def test_a_second_wave_of_the_survey_for_a_class_in_those_days_is_refused(
     deployment: Deployment, channel: str
 ) -> None:
-    """Its parents would get the same questionnaire twice: the principal is told which class
-    and until when, and is back at the classes."""
+    """Its parents would get the same questionnaire twice: instead of the preview the principal
+    is told which class and until when, and is back at the classes."""
     principal = await principal_at_preview(deployment, channel)
     await principal.chooses("Mở đợt và mời 2 phụ huynh")
     invitations = [await said(phone_on(deployment, channel, person), PULSE) for person in (2, 3)]
@@ -97,7 +100,6 @@ async def test_a_second_wave_of_the_survey_for_a_class_in_those_days_is_refused(
     await principal.chooses("Lá 1")
     await principal.chooses(texts.DONE)
     await principal.chooses("7 ngày")
-    await principal.chooses("Mở đợt và mời 2 phụ huynh")
     busy = texts.WAVE_OVERLAPS.format(classes="Lá 1", title=PULSE, closes="07/12/2026")
     assert (await last_reply(principal)).startswith(f"{busy}\n\n{texts.STAFF_PICK_CLASSES}")
     assert await choices(principal) == [texts.WHOLE_SCHOOL, "Lá 1", "Chồi 1", texts.DONE]
@@ -114,6 +116,29 @@ async def test_a_second_wave_of_the_survey_for_a_class_in_those_days_is_refused(
         title=PULSE, closes="30/11/2026", invited=0
     )
     assert await count(deployment, Wave) == 2
+
+
+@CHANNELS
+async def test_a_wave_opened_meanwhile_for_the_class_refuses_the_previewed_one(
+    deployment: Deployment, channel: str
+) -> None:
+    """Between the preview and the tap, a colleague (or the command line) opened the survey
+    for Lá 1: the tap opens nothing and says so."""
+    principal = await principal_at_preview(deployment, channel)
+    app = deployment.app
+    now = app.services.clock.now()
+    async with app.db.transaction() as session:
+        la = await session.scalar(select(Classroom).where(Classroom.name == "Lá 1"))
+        assert la is not None
+        await launch_wave(
+            session, app.services.catalog, school_id=la.school_id, survey_key="pulse",
+            opens_at=now, closes_at=now + timedelta(days=3), now=now, settings=app.settings,
+            class_ids=[la.id],
+        )  # fmt: skip
+    await principal.chooses("Mở đợt và mời 2 phụ huynh")
+    busy = texts.WAVE_OVERLAPS.format(classes="Lá 1", title=PULSE, closes="26/11/2026")
+    assert (await last_reply(principal)).startswith(f"{busy}\n\n{texts.STAFF_PICK_CLASSES}")
+    assert await count(deployment, Wave) == 1
 
 
 @CHANNELS
