@@ -11,6 +11,11 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+try:  # libyaml's parser, ten times faster; the same nodes, lines and errors
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # a PyYAML built without libyaml
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
 from surveys.schema import Survey
 from surveys.versions import version_conflict
 
@@ -28,7 +33,7 @@ class SurveyFileError(ValueError):
         super().__init__(f"{self.path}:{line}: {reason}")
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(_SafeLoader):
     """Safe loader with YAML 1.2 booleans, so that `equals: yes` stays the string "yes"."""
 
 

@@ -87,17 +87,21 @@ async def _create_if_missing(url: str, server_url: str) -> None:
         await engine.dispose()
 
 
+RESTART_SEQUENCES = """SELECT setval(format('%I.%I', schemaname, sequencename), 1, false)
+FROM pg_sequences WHERE schemaname = current_schema()"""
+
+
 @pytest.fixture
 async def clean_database(database_url: str) -> str:
-    """The session's database with every table emptied before the test."""
+    """The session's database with every table emptied before the test, its ids from 1 again."""
+    # DELETE, children first: PostgreSQL's TRUNCATE makes new files for every table and index,
+    # about three times slower on tables this small (100 ms against 30 ms a test)
     engine = create_async_engine(database_url)
-    tables = [t.name for t in reversed(metadata.sorted_tables)]
     async with engine.begin() as connection:
-        if database_url.startswith("sqlite"):
-            for table in tables:
-                await connection.execute(text(f"DELETE FROM {table}"))
-        else:
-            await connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        for table in reversed(metadata.sorted_tables):
+            await connection.execute(table.delete())
+        if database_url.startswith("postgresql"):  # SQLite numbers an empty table from 1
+            await connection.execute(text(RESTART_SEQUENCES))
     await engine.dispose()
     return database_url
 
