@@ -9,11 +9,10 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import make_url
-
 from bot.app import App
 from bot.channels.base import Channel
 from bot.channels.web import WebChannel
+from bot.database_url import database_address
 from bot.settings import Settings
 
 STOP_HINT = "Ctrl+C or SIGTERM: finishes what is under way, at most 10 s"
@@ -69,10 +68,10 @@ def banner_for(command: str, app: App, note: str = "") -> Banner:
 
 def where(database_url: str) -> str:
     """A database as a person names it: the SQLite file, else the URL without its password."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database:
-        return url.database
-    return url.render_as_string(hide_password=True)
+    address = database_address(database_url)
+    if address.sqlite_file is not None:
+        return str(address.sqlite_file)
+    return address.url.render_as_string(hide_password=True)
 
 
 def _receiving(channel: Channel, settings: Settings) -> str:

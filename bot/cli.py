@@ -19,7 +19,14 @@ from zoneinfo import ZoneInfo
 from bot.cli_authorities import add_commands as add_authority_commands
 from bot.cli_authorities import cmd_school_move, deprecated
 from bot.cli_dates import DAY_HELP, day
-from bot.cli_errors import OneLineParser, OperatorError, existing_file, one_line, report
+from bot.cli_errors import (
+    OneLineParser,
+    OperatorError,
+    existing_file,
+    filled,
+    one_line,
+    report,
+)
 from bot.cli_news import add_commands as add_news_commands
 from bot.cli_reports import add_commands as add_report_commands
 from bot.cli_school import add_set_command as add_school_set_command
@@ -133,8 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     school = sub.add_parser("school", help="schools").add_subparsers(metavar="ACTION")
     create = school.add_parser("create", help="create a school")
-    create.add_argument("--code", required=True, help="short code, e.g. MN-HOASEN")
-    create.add_argument("--name", required=True)
+    create.add_argument("--code", type=filled, required=True, help="short code, e.g. MN-HOASEN")
+    create.add_argument("--name", type=filled, required=True, help="in full")
     create.add_argument("--authority", help="its managing authority (id or name)")
     create.add_argument("--district", help=argparse.SUPPRESS)  # deprecated: --authority
     create.add_argument(
@@ -150,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     classes = sub.add_parser("class", help="classes").add_subparsers(metavar="ACTION")
     create = classes.add_parser("create", help="create a class and its parent invite code")
     create.add_argument("--school", required=True, help="school code")
-    create.add_argument("--name", required=True, help="e.g. Lá 1")
+    create.add_argument("--name", type=filled, required=True, help="e.g. Lá 1")
     create.add_argument("--grade", choices=GRADES, help="the children's age group")
     create.set_defaults(command=cmd_class_create)
 
@@ -381,7 +388,8 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
             code = invite.code
             expires = invite.expires_at.astimezone(ZoneInfo(settings.timezone))
             note = f"single use, expires {expires:%d/%m/%Y %H:%M}"
-    await _print_code(args, settings, code, note, zalo_instructions(settings, args.school, code))
+        zalo = zalo_instructions(settings, school.code, code)
+    await _print_code(args, settings, code, note, zalo)
     return 0
 
 

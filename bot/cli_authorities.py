@@ -11,7 +11,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from bot.cli_errors import OperatorError
+from bot.cli_errors import OperatorError, filled
 from bot.school_terms import AUTHORITY_KINDS
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ def add_commands(sub: Any) -> None:
     authority = sub.add_parser("authority", help="managing authorities (Sở GD&ĐT, UBND xã/phường)")
     actions = authority.add_subparsers(metavar="ACTION")
     create = actions.add_parser("create", help="create an authority")
-    create.add_argument("name", help='in full, e.g. "Ủy ban nhân dân phường Sài Gòn"')
+    create.add_argument("name", type=filled, help='in full, e.g. "Ủy ban nhân dân phường Sài Gòn"')
     create.add_argument("kind", choices=AUTHORITY_KINDS, help=KIND_HELP)
     create.add_argument("--parent", help="the authority above it (id or name)")
     create.set_defaults(command=cmd_authority_create)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sqlalchemy import Connection, inspect, make_url, text
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import migrations
 from bot.cli_errors import OperatorError
+from bot.database_url import database_address
 
 _FIX = "check HAILONG_DATABASE_URL, that the server runs and that it lets this user in"
 
@@ -28,13 +29,14 @@ def newest_migration() -> str:
 async def reachable(database_url: str) -> tuple[str, ...]:
     """Connects once and reads the revisions the database is at (none: a new database);
     OperatorError naming host:port (never the password) if that fails."""
+    place = database_address(database_url).place  # UnreadableDatabaseUrl: one line too
     engine = create_async_engine(database_url)
     try:
         async with engine.connect() as connection:
             return await connection.run_sync(_revisions)
     except (OSError, DBAPIError) as error:
         raise OperatorError(
-            f"cannot reach the database at {server_of(database_url)}: {_reason(error)}", _FIX
+            f"cannot reach the database at {place}: {_reason(error)}", _FIX
         ) from None
     finally:
         await engine.dispose()
@@ -45,16 +47,6 @@ def _revisions(connection: Connection) -> tuple[str, ...]:
         return ()
     rows = connection.execute(text("SELECT version_num FROM alembic_version"))
     return tuple(sorted(rows.scalars()))
-
-
-def server_of(database_url: str) -> str:
-    """host:port/database of a server's URL, the file of a SQLite one: never the password."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        return f"the SQLite file {url.database}"
-    port = url.port or (5432 if url.get_backend_name() == "postgresql" else None)
-    server = f"{url.host or 'localhost'}:{port}" if port else url.host or "localhost"
-    return f"{server}/{url.database or ''}"
 
 
 def _reason(error: OSError | DBAPIError) -> str:

@@ -14,6 +14,8 @@ import traceback
 from pathlib import Path
 from typing import NoReturn
 
+from surveys.text import tidy
+
 MISTAKE = 2  # the operator's: as argparse's own
 FAILURE = 1  # ours, or the machine's
 DEBUG_HINT = "run with HAILONG_LOG_LEVEL=DEBUG for details"
@@ -44,6 +46,13 @@ def existing_file(text: str) -> Path:
     where = path if path.is_absolute() else f"{path} (in {Path.cwd()})"
     problem = "is a folder, not a file" if path.is_dir() else "no such file"
     raise argparse.ArgumentTypeError(f"{where}: {problem}")
+
+
+def filled(text: str) -> str:
+    """An argparse type: a name or code as stored (NFC, single spaces), refused when empty."""
+    if not tidy(text):
+        raise argparse.ArgumentTypeError("it is empty; give it in full")
+    return tidy(text)
 
 
 def report(error: BaseException, *, debug: bool) -> int:

@@ -9,7 +9,6 @@ import importlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, Table, event, text
@@ -26,6 +25,8 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
+
+from bot.database_url import database_address
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -162,7 +163,6 @@ def _json_object_agg_sqlite(element: json_object_agg, compiler: SQLCompiler, **k
 
 def make_sqlite_folder(url: str) -> None:
     """Makes the folder of a SQLite file (`var/` on a fresh checkout); nothing for a server."""
-    if url.startswith("sqlite") and ":///" in url:
-        path = url.split(":///", 1)[1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    path = database_address(url).sqlite_file
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)

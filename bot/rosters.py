@@ -1,16 +1,30 @@
 """Reading a class roster (school, class, grade, and optionally the school's managing
-authority) from the CSV or XLSX file a school keeps."""
+authority) from the CSV or XLSX file a school keeps.
+
+A CSV is read as Excel saves it as well as plain: UTF-8 with or without the byte order mark, or
+UTF-16 ("Unicode Text"); fields between ',' (plain), ';' (Excel set to Vietnamese) or tabs."""
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from bot.school_terms import GRADES
+from surveys.text import tidy
 
 COLUMNS = ("school", "class", "grade", "authority")
 REQUIRED = ("school", "class")
+WORKBOOKS = (".xlsx", ".xlsm")
+TEXTS = (".csv", ".txt", ".tsv")
+DELIMITERS = (",", ";", "\t")  # on a tie, the first
+NOT_UTF8 = (
+    "the file is not UTF-8 text; in Excel save it as “CSV UTF-8 (Comma delimited)”, "
+    "or import the .xlsx itself"
+)
 
 
 class RosterError(ValueError):
@@ -22,18 +36,25 @@ class RosterError(ValueError):
 
 def read_roster(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """Each filled row with its line number; the first row names the columns (any order)."""
-    rows = _xlsx_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows(path)
+    suffix = path.suffix.lower()
+    if suffix not in (*WORKBOOKS, *TEXTS):
+        raise RosterError(path, 1, "import a .csv or .xlsx file (Excel: “Save as” one of them)")
+    rows = _xlsx_rows(path) if suffix in WORKBOOKS else _csv_rows(path)
     header = next(rows, None)
     if header is None:
         raise RosterError(path, 1, "the file is empty")
-    names = [name.strip().lower() for name in header]
+    names = [tidy(name).lower() for name in header]
     for column in REQUIRED:
         if column not in names:
+            given = ", ".join(repr(name) for name in names if name) or "none"
             raise RosterError(
-                path, 1, f"missing column {column!r} (columns: school,class,grade,authority)"
+                path,
+                1,
+                f"missing column {column!r}: the first row names the columns school, class, "
+                f"grade and optionally authority (found {given})",
             )
     for line, values in enumerate(rows, start=2):
-        row = {name: value.strip() for name, value in zip(names, values, strict=False)}
+        row = {name: tidy(value) for name, value in zip(names, values, strict=False)}
         if not any(row.values()):
             continue
         for column in REQUIRED:
@@ -52,14 +73,34 @@ def read_roster(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 
 
 def _csv_rows(path: Path) -> Iterator[list[str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        yield from csv.reader(handle)
+    text = _text(path)
+    header = text.partition("\n")[0]
+    delimiter = max(
+        DELIMITERS, key=lambda d: sum(tidy(name).lower() in COLUMNS for name in header.split(d))
+    )
+    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _text(path: Path) -> str:
+    """The file's text: UTF-16 after its byte order mark, else UTF-8 (with the mark or not)."""
+    raw = path.read_bytes()
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise RosterError(path, raw[: error.start].count(b"\n") + 1, NOT_UTF8) from None
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
     from openpyxl import load_workbook  # only for a workbook: a CSV is read without it
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError) as error:  # not a workbook: damaged, or renamed
+        raise RosterError(
+            path, 1, "not an Excel workbook that can be read; save it again as .xlsx or .csv"
+        ) from error
     try:
         sheet = workbook.worksheets[0]
         for cells in sheet.iter_rows(values_only=True):

@@ -33,6 +33,14 @@ ZALO_CHANNEL = "zalo"
 # "zalo" or "zalo-<school>": the part before the dash names the platform (base.platform_of)
 _CHANNEL_NAME = re.compile(r"zalo(-[a-z0-9]+)*")
 _CHANNEL_NAME_LIMIT = 20  # the width of the channel columns
+# a database URL's scheme as people copy it (psql, Docker, Heroku) and the async driver meant
+_DATABASE_DRIVERS = {
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+}
 _WEBHOOK_SECRET_LENGTH = range(8, 257)  # what Zalo's setWebhook accepts
 # what Telegram's setWebhook accepts as secret_token (1-256 of these; we ask for 8 at least)
 _TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{8,256}")
@@ -266,6 +274,20 @@ class Settings(BaseSettings):
         if value.lstrip().startswith("["):
             return json.loads(value)
         return [part for part in value.split(os.pathsep) if part.strip()]
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_async(cls, value: str) -> str:
+        """postgres:// and sqlite:// as people copy them, with the async driver they mean here."""
+        scheme, found, rest = value.strip().partition("://")
+        driver = _DATABASE_DRIVERS.get(scheme.lower()) if found else None
+        if driver is None:  # never the URL itself: it may hold a password
+            given = f"not {scheme}://" if found else "it has no scheme://"
+            raise ValueError(
+                "database_url must be postgresql+asyncpg://user:password@host:5432/name or "
+                f"sqlite+aiosqlite:///path/to/file.db ({given})"
+            )
+        return f"{driver}://{rest}"
 
     @field_validator("quiet_hours")
     @classmethod

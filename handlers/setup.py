@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.models.people import StaffInvite
 from bot.models.schools import Authority, Classroom, School
 from handlers.codes import CLASS_CODE_LENGTH, STAFF_CODE_LENGTH, new_code
+from surveys.text import tidy
 
 STAFF_ROLES = ("teacher", "principal")  # an officer's invite: authorities.officers
 
@@ -28,8 +29,8 @@ async def create_school(
     """A school under its managing authority; its satisfaction target is what reports mark each
     index against."""
     school = School(
-        code=code,
-        name=name,
+        code=tidy(code),
+        name=tidy(name),
         authority_id=authority.id if authority is not None else None,
         target_percent=target_percent,
         created_at=now,
@@ -44,7 +45,7 @@ async def create_class(
 ) -> Classroom:
     """A class with its reusable parent invite code."""
     classroom = Classroom(
-        school_id=school.id, name=name, grade=grade, invite_code=new_code(CLASS_CODE_LENGTH)
+        school_id=school.id, name=tidy(name), grade=grade, invite_code=new_code(CLASS_CODE_LENGTH)
     )
     session.add(classroom)
     await session.flush()
@@ -79,7 +80,7 @@ async def create_staff_invite(
 
 async def find_school(session: AsyncSession, code: str) -> School | None:
     """The school of a code, if there is one."""
-    found: School | None = await session.scalar(select(School).where(School.code == code))
+    found: School | None = await session.scalar(select(School).where(School.code == tidy(code)))
     return found
 
 
@@ -93,7 +94,7 @@ async def school_by_code(session: AsyncSession, code: str) -> School:
 async def find_class(session: AsyncSession, school: School, name: str) -> Classroom | None:
     """The class of a school by its name, if there is one."""
     found: Classroom | None = await session.scalar(
-        select(Classroom).where(Classroom.school_id == school.id, Classroom.name == name)
+        select(Classroom).where(Classroom.school_id == school.id, Classroom.name == tidy(name))
     )
     return found
 
@@ -125,9 +126,9 @@ def set_school_contact(school: School, contact: SchoolContact) -> None:
     phone = _checked(contact.phone, PHONE, "--phone: digits, spaces, + . - ( ), e.g. 028 3822 1234")
     email = _checked(contact.email, EMAIL, "--email: an address such as mn.hoasen@example.edu.vn")
     if contact.name is not None:
-        if not contact.name.strip():
+        if not tidy(contact.name):
             raise ValueError("--name: the school's full name")
-        school.name = contact.name.strip()
+        school.name = tidy(contact.name)
     if phone is not None:
         school.contact_phone = phone
     if email is not None:

@@ -11,6 +11,11 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def tidy(text: str) -> str:
+    """Return a typed name as it is stored and looked up: NFC, single spaces, none at the ends."""
+    return nfc(" ".join(text.split()))
+
+
 def fold(text: str) -> str:
     """Return a comparison key: casefolded, diacritics removed, đ as d, whitespace collapsed."""
     decomposed = unicodedata.normalize("NFD", nfc(text).casefold())

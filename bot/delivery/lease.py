@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.cli_errors import OperatorError
+from bot.database_url import database_address
 from bot.db import Database
 
 log = logging.getLogger(__name__)
@@ -100,8 +100,7 @@ def hold_database(db: Database) -> ProcessLock:
 
 
 def _sqlite_file(db: Database) -> Path | None:
-    path = make_url(db.url).database
-    return None if not path or path == ":memory:" else Path(path)
+    return database_address(db.url).sqlite_file
 
 
 class AdvisoryLease:

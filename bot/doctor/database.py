@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from sqlalchemy import make_url, text
+from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.channels.kit.redaction import redact
+from bot.database_url import UnreadableDatabaseUrl, database_address
 from bot.doctor.findings import Finding, Verdict
 
 SECONDS = 5.0  # to connect: a doctor that hangs on a dead host helps nobody
@@ -19,9 +20,12 @@ MIGRATIONS = Path(__file__).parents[2] / "migrations"
 
 async def check_database(database_url: str) -> Finding:
     """Connects, reads the migration the database is at and compares it with the code's."""
-    url = make_url(database_url)
-    where = _where(url)
-    if sqlite_file(url) and not Path(where).is_file():
+    try:
+        address = database_address(database_url)
+    except UnreadableDatabaseUrl as error:
+        return Finding("database", Verdict.FAIL, str(error))
+    url, where = address.url, address.place
+    if address.sqlite_file and not address.sqlite_file.is_file():
         return Finding(
             "database", Verdict.FAIL, f"no database file {where}: run `hailong db upgrade`"
         )
@@ -74,13 +78,6 @@ def _names(revisions: set[str]) -> str:
     return ", ".join(sorted(revisions))
 
 
-def _where(url: URL) -> str:
-    """The database as a person names it: its file, or host:port/name, never the password."""
-    if url.get_backend_name() == "sqlite":
-        return url.database or ":memory:"
-    return f"{url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
-
-
 def _unreachable(url: URL, error: BaseException) -> str:
     """Why the connection failed, on one line, with what to check."""
     where = f"{url.host or 'localhost'}:{url.port or 5432}"
@@ -101,10 +98,3 @@ def _unreachable(url: URL, error: BaseException) -> str:
         )
     first = redact(str(error)).strip().splitlines()[:1]
     return f"{where}: {kind}{': ' + first[0] if first else ''}; check HAILONG_DATABASE_URL"
-
-
-def sqlite_file(url: URL) -> Path | None:
-    """The file of a SQLite database (None: another database, or one in memory)."""
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return None
-    return Path(url.database)

@@ -7,9 +7,8 @@ import shutil
 from pathlib import Path
 
 import aiohttp
-from sqlalchemy import make_url
 
-from bot.doctor.database import sqlite_file
+from bot.database_url import UnreadableDatabaseUrl, database_address
 from bot.doctor.findings import Finding, Verdict
 from bot.settings import Settings
 
@@ -55,7 +54,10 @@ async def check_public_url(public_url: str | None, http: aiohttp.ClientSession) 
 def check_disks(settings: Settings) -> list[Finding]:
     """The free space of each disk the app writes to: report files, photos, the SQLite file."""
     folders = [settings.reports_dir, settings.media_dir]
-    database = sqlite_file(make_url(settings.database_url))
+    try:
+        database = database_address(settings.database_url).sqlite_file
+    except UnreadableDatabaseUrl:  # the database's own check says so
+        database = None
     if database is not None:
         folders.append(database.parent)
     disks: dict[int, list[Path]] = {}

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.models.schools import Authority, School
 from bot.school_terms import AUTHORITY_KINDS, AuthorityKind
 from handlers import texts
-from surveys.text import fold, nfc
+from surveys.text import fold, tidy
 
 NAME_LIMIT = 200
 
@@ -108,11 +108,6 @@ async def load_tree(session: AsyncSession) -> Tree:
     return Tree(nodes)
 
 
-def _stored_name(typed: str) -> str:
-    """An authority's name as stored: NFC, single spaces."""
-    return nfc(" ".join(typed.split()))
-
-
 class AuthorityExists(ValueError):
     """An authority of that name is under that parent (or at the top) already."""
 
@@ -126,7 +121,7 @@ async def create_authority(
 ) -> Authority:
     """An authority under `parent` (or at the top); its name is unique among its siblings
     (AuthorityExists carries the one there)."""
-    name = _stored_name(name)
+    name = tidy(name)
     if not name or len(name) > NAME_LIMIT:
         raise ValueError(f"an authority's name: 1 to {NAME_LIMIT} characters")
     if kind not in AUTHORITY_KINDS:
@@ -158,7 +153,7 @@ async def move_authority(
 async def authority_by_ref(session: AsyncSession, ref: str) -> Authority:
     """The authority a person names: its id, its exact name, or its name typed without
     diacritics or in another case when only one matches."""
-    ref = nfc(" ".join(ref.split()))
+    ref = tidy(ref)
     if ref.isdigit() and (found := await session.get(Authority, int(ref))) is not None:
         return found
     exact = list(await session.scalars(select(Authority).where(Authority.name == ref)))
@@ -188,7 +183,7 @@ async def managing_authority(session: AsyncSession, school_id: int) -> Authority
 async def authority_named(session: AsyncSession, name: str, now: datetime) -> Authority:
     """The top-level authority of this name, made (its kind guessed) if there is none; for the
     old `--district` spellings, which named a district office by its text."""
-    name = _stored_name(name)
+    name = tidy(name)
     found = await session.scalar(
         select(Authority).where(Authority.name == name).order_by(Authority.id).limit(1)
     )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
 import subprocess
 import sys
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -104,6 +106,13 @@ def test_a_roster_is_imported_from_csv_or_xlsx(
     book.save(env / "classes.xlsx")
     code, out, _ = run(capsys, "roster", "import", "classes.xlsx")
     assert code == 0 and "MN-SEN\tChồi 1\t" in out and "1 class created, 0 unchanged" in out
+
+    # the same classes saved by Excel set to Vietnamese: ';', the byte order mark, typed with
+    # decomposed marks and a doubled space: the same classes, not new ones
+    typed = unicodedata.normalize("NFD", "School;Class\r\nMN-SEN;Chồi  1\r\nMN-SEN; Mầm 1\r\n")
+    (env / "excel_vn.csv").write_bytes(codecs.BOM_UTF8 + typed.encode("utf-8"))
+    code, out, _ = run(capsys, "roster", "import", "excel_vn.csv")
+    assert (code, out) == (0, "0 new, 2 unchanged: excel_vn.csv is imported already\n")
 
 
 def test_a_bad_roster_names_file_and_line_and_writes_nothing(

@@ -68,6 +68,10 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Place:
     (made.folder / "bad_grade.csv").write_text(
         "school,class,grade\nA,Mầm 1,mam\nA,Mầm 2,sai\n", encoding="utf-8"
     )
+    (made.folder / "cp1258.csv").write_bytes("school,class\nA,Lá 2\n".encode("cp1258"))
+    (made.folder / "renamed.xlsx").write_text("school,class\nA,Lá 2\n", encoding="utf-8")
+    (made.folder / "lop.ods").write_bytes(b"PK\x03\x04")
+    (made.folder / "vietnamese_columns.csv").write_text("Trường,Lớp\nA,Lá 2\n", encoding="utf-8")
     return made
 
 
@@ -188,6 +192,51 @@ MISTAKES = {
         {},
         ["no school with code 'B' (hailong school create makes one)"],
     ),
+    "school create: an empty code": (
+        ["school", "create", "--code", "", "--name", "Trường C"],
+        {},
+        ["hailong school create: argument --code: it is empty; give it in full"],
+    ),
+    "class create: a name of spaces": (
+        ["class", "create", "--school", "A", "--name", "  ", "--grade", "la"],
+        {},
+        ["hailong class create: argument --name: it is empty"],
+    ),
+    "roster import: a file in a Windows code page": (
+        ["roster", "import", "cp1258.csv"],
+        {},
+        ["cp1258.csv:2: the file is not UTF-8 text", "CSV UTF-8 (Comma delimited)"],
+    ),
+    "roster import: a file renamed .xlsx that is no workbook": (
+        ["roster", "import", "renamed.xlsx"],
+        {},
+        ["renamed.xlsx:1: not an Excel workbook that can be read; save it again as .xlsx or .csv"],
+    ),
+    "roster import: a spreadsheet of another program": (
+        ["roster", "import", "lop.ods"],
+        {},
+        ["lop.ods:1: import a .csv or .xlsx file"],
+    ),
+    "roster import: columns named otherwise": (
+        ["roster", "import", "vietnamese_columns.csv"],
+        {},
+        ["missing column 'school'", "(found 'trường', 'lớp')"],
+    ),
+    "a database URL whose port is no number": (
+        ["school", "create", "--code", "C", "--name", "Trường C"],
+        {"HAILONG_DATABASE_URL": "postgresql+asyncpg://hl:VERY-SECRET@127.0.0.1:54x/hailong"},
+        ["HAILONG_DATABASE_URL cannot be read; write it postgresql+asyncpg://", "written %40"],
+    ),
+    "a database URL with an @ in the password": (
+        ["school", "create", "--code", "C", "--name", "Trường C"],
+        {"HAILONG_DATABASE_URL": "postgresql+asyncpg://hl:VERY@SECRET@127.0.0.1/hailong"},
+        ["HAILONG_DATABASE_URL cannot be read"],
+    ),
+    "a database URL of another driver": (
+        ["school", "create", "--code", "C", "--name", "Trường C"],
+        {"HAILONG_DATABASE_URL": "mysql://hl:VERY-SECRET@127.0.0.1/hailong"},
+        ["invalid settings: HAILONG_DATABASE_URL: database_url must be", "(not mysql://)"],
+    ),
 }  # fmt: skip
 
 
@@ -195,7 +244,9 @@ MISTAKES = {
 def test_a_mistake_is_one_line_and_status_2(
     place: Place, args: list[str], env: dict[str, str], said: list[str]
 ) -> None:
-    assert_one_line(place.hailong(*args, **env), *said)
+    ran = place.hailong(*args, **env)
+    assert_one_line(ran, *said)
+    assert "SECRET" not in ran.err + ran.out
 
 
 def test_an_unreachable_postgresql_is_named_by_host_and_port_without_the_password(

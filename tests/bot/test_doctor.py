@@ -205,6 +205,23 @@ async def test_an_unreachable_database_and_public_url_are_one_line_each(
 
 
 @ONE_BACKEND
+async def test_a_database_url_that_cannot_be_read_is_one_line_without_it(
+    deployment: Deployment,
+) -> None:
+    run = await deployment.doctor(
+        HAILONG_DATABASE_URL="postgresql+asyncpg://hailong:s3cret-pw@127.0.0.1:54x/hailong"
+    )
+    assert run.code == 1 and run.stderr == ""
+    assert run.line("database") == (
+        "✗ database: HAILONG_DATABASE_URL cannot be read; write it "
+        "postgresql+asyncpg://user:password@host:5432/name, the port a number and an @ in the "
+        "password written %40"
+    )
+    assert run.line("disk").startswith("✓ disk: ")  # the other checks still ran
+    assert "s3cret-pw" not in "\n".join(run.lines)
+
+
+@ONE_BACKEND
 async def test_bad_settings_are_each_named_and_exit_2(deployment: Deployment) -> None:
     run = await deployment.doctor(
         HAILONG_HTTP_PORT="tám nghìn", HAILONG_LOG_LEVEL="LOUD", HAILONG_TIMEZONE="Mars/Olympus"

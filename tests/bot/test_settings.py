@@ -170,3 +170,38 @@ def test_the_problem_is_one_line_naming_each_variable_never_a_value(
         "HAILONG_HTTP_PORT: Input should be a valid integer, unable to parse string as an "
         "integer; HAILONG_ZALO_BOTS[0][school]: Field required"
     )
+
+
+@pytest.mark.parametrize(
+    ("given", "meant"),
+    [
+        ("postgres://hl:pw@db:5432/hailong", "postgresql+asyncpg://hl:pw@db:5432/hailong"),
+        ("postgresql://hl:pw@db/hailong", "postgresql+asyncpg://hl:pw@db/hailong"),
+        ("postgresql+asyncpg://hl@db/hailong", "postgresql+asyncpg://hl@db/hailong"),
+        ("sqlite:///var/h.db", "sqlite+aiosqlite:///var/h.db"),
+        ("SQLite+AIOSQLite:///var/h.db", "sqlite+aiosqlite:///var/h.db"),
+    ],
+)
+def test_a_database_url_as_people_copy_it_gets_the_async_driver(given: str, meant: str) -> None:
+    assert Settings(_env_file=None, database_url=given).database_url == meant
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("mysql://hl:VERY-SECRET@db/hailong", "(not mysql://)"),
+        ("postgresql+psycopg2://hl:VERY-SECRET@db/x", "(not postgresql+psycopg2://)"),
+        ("hl:VERY-SECRET@db/hailong", "(it has no scheme://)"),
+    ],
+)
+def test_a_database_url_of_another_driver_is_refused_without_repeating_it(
+    given: str, said: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None, database_url=given)
+    problem = settings_problem(caught.value)
+    assert problem.startswith(
+        "HAILONG_DATABASE_URL: database_url must be "
+        "postgresql+asyncpg://user:password@host:5432/name or sqlite+aiosqlite:///path/to/file.db"
+    )
+    assert problem.endswith(said) and "VERY-SECRET" not in problem
