@@ -132,6 +132,11 @@ def period_of(kind: str, first: date | None, last: date | None, today: date) -> 
         if last is not None:
             raise OperatorError("--to needs --from", "give the first day with --from")
         return quarter_of(today) if kind == "quarterly" else week_of(today).previous()
+    if first > today:
+        raise OperatorError(
+            f"--from {first} is after today ({today}): a report counts what has happened",
+            "give a day up to today",
+        )
     if last is None:
         return whole(first)
     if last < first:

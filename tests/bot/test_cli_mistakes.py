@@ -222,6 +222,11 @@ MISTAKES = {
         {},
         ["missing column 'school'", "(found 'trường', 'lớp')"],
     ),
+    "report: --from after today": (
+        ["report", "weekly", "--school", "A", "--out", "w.xlsx", "--from", "01/01/2099"],
+        {},
+        ["--from 2099-01-01 is after today (", "a report counts what has happened"],
+    ),
     "a database URL whose port is no number": (
         ["school", "create", "--code", "C", "--name", "Trường C"],
         {"HAILONG_DATABASE_URL": "postgresql+asyncpg://hl:VERY-SECRET@127.0.0.1:54x/hailong"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -277,3 +278,52 @@ async def test_a_migration_that_fails_part_way_leaves_the_database_as_it_was(
             await connection.execute(text("DROP TABLE web_chat_messages"))
         await engine.dispose()
         await upgrade(url)  # PostgreSQL's is the session's: at the head again for the others
+
+
+async def test_the_tidy_names_migration_makes_old_names_findable_and_merges_nothing(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Names stored untidily before 0019 (spaces, decomposed marks) are tidy after it, so the
+    CLI finds them as typed now; one whose tidy form another row has already is left alone."""
+    if database_url.startswith("sqlite"):
+        url = f"sqlite+aiosqlite:///{tmp_path / 'before.db'}"
+    else:
+        url = database_url
+        await emptied(url)
+    await upgrade(url, "0018")
+    untidy_class = unicodedata.normalize("NFD", " Lá  1 ")
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        for code, name in (("MN-A ", "Trường  A"), ("MN-B", "Trường B"), ("MN-B ", "Trường B2")):
+            await connection.execute(
+                text(
+                    "INSERT INTO schools (code, name, target_percent, created_at, remote_area) "
+                    "VALUES (:code, :name, 90, '2026-01-05 00:00:00', false)"
+                ),
+                {"code": code, "name": name},
+            )
+        for school, name, invite in ((1, untidy_class, "AAAA1111"), (1, "Chồi 1", "AAAA2222"),
+                                     (1, "Chồi  1", "AAAA3333")):  # fmt: skip
+            await connection.execute(
+                text(
+                    "INSERT INTO classes (school_id, name, grade, invite_code) "
+                    "VALUES (:school, :name, '', :invite)"
+                ),
+                {"school": school, "name": name, "invite": invite},
+            )
+    await upgrade(url)
+    async with engine.begin() as connection:
+        schools = (
+            await connection.execute(text("SELECT code, name FROM schools ORDER BY id"))
+        ).all()
+        classes = (await connection.execute(text("SELECT name FROM classes ORDER BY id"))).all()
+    await engine.dispose()
+    if not database_url.startswith("sqlite"):
+        await emptied(url)
+        await upgrade(url)
+    assert [tuple(row) for row in schools] == [
+        ("MN-A", "Trường A"),
+        ("MN-B", "Trường B"),
+        ("MN-B ", "Trường B2"),  # "MN-B" is another school's code: not merged into it
+    ]
+    assert [row.name for row in classes] == ["Lá 1", "Chồi 1", "Chồi  1"]

@@ -155,7 +155,7 @@ async def empty_postgres() -> AsyncIterator[str]:
     await upgrade(POSTGRES_URL)
 
 
-LAST_TABLE = "web_chat_messages"  # created by the newest migration, after all the others
+LAST_TABLE = "web_chat_messages"  # made by the last migration that makes a table (0018)
 
 
 async def holding_the_last_table(url: str) -> AsyncGenerator[AsyncConnection]:
