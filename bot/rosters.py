@@ -2,7 +2,9 @@
 authority) from the CSV or XLSX file a school keeps.
 
 A CSV is read as Excel saves it as well as plain: UTF-8 with or without the byte order mark, or
-UTF-16 ("Unicode Text"); fields between ',' (plain), ';' (Excel set to Vietnamese) or tabs."""
+UTF-16 ("Unicode Text"); fields between ',' (plain), ';' (Excel set to Vietnamese) or tabs. The
+columns may be named in English or in Vietnamese (Trường, Lớp, Khối), under a title row or two;
+a grade may be written as its key (la) or its name (Lá)."""
 
 from __future__ import annotations
 
@@ -14,10 +16,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bot.school_terms import GRADES
-from surveys.text import tidy
+from surveys.text import fold, tidy
 
 COLUMNS = ("school", "class", "grade", "authority")
 REQUIRED = ("school", "class")
+# a column's heading as schools write it, folded (no case, no marks), and the column it names
+HEADINGS = {
+    "school": "school", "truong": "school", "ma truong": "school",
+    "class": "class", "lop": "class", "ten lop": "class",
+    "grade": "grade", "khoi": "grade", "khoi lop": "grade",
+    "authority": "authority", "co quan quan ly": "authority", "don vi quan ly": "authority",
+}  # fmt: skip
+HEADER_ROWS = 10  # the row naming the columns is among the first ten (a title may come first)
 WORKBOOKS = (".xlsx", ".xlsm")
 TEXTS = (".csv", ".txt", ".tsv")
 DELIMITERS = (",", ";", "\t")  # on a tie, the first
@@ -35,48 +45,59 @@ class RosterError(ValueError):
 
 
 def read_roster(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """Each filled row with its line number; the first row names the columns (any order)."""
+    """Each filled row with its line number, below the row that names the columns (any order)."""
     suffix = path.suffix.lower()
     if suffix not in (*WORKBOOKS, *TEXTS):
         raise RosterError(path, 1, "import a .csv or .xlsx file (Excel: “Save as” one of them)")
-    rows = _xlsx_rows(path) if suffix in WORKBOOKS else _csv_rows(path)
-    header = next(rows, None)
-    if header is None:
-        raise RosterError(path, 1, "the file is empty")
-    names = [tidy(name).lower() for name in header]
-    for column in REQUIRED:
-        if column not in names:
-            given = ", ".join(repr(name) for name in names if name) or "none"
-            raise RosterError(
-                path,
-                1,
-                f"missing column {column!r}: the first row names the columns school, class, "
-                f"grade and optionally authority (found {given})",
-            )
-    for line, values in enumerate(rows, start=2):
-        row = {name: tidy(value) for name, value in zip(names, values, strict=False)}
+    rows = enumerate(_xlsx_rows(path) if suffix in WORKBOOKS else _csv_rows(path), start=1)
+    names = _columns(path, rows)
+    for line, values in rows:
+        row = {name: tidy(value) for name, value in zip(names, values, strict=False) if name}
         if not any(row.values()):
             continue
         for column in REQUIRED:
             if not row.get(column):
                 raise RosterError(path, line, f"empty {column!r}")
         found = {column: row.get(column, "") for column in COLUMNS}
-        found["grade"] = found["grade"].lower()
+        found["grade"] = fold(found["grade"]).replace(" ", "_")  # "Nhà trẻ" is nha_tre
         if found["grade"] not in ("", *GRADES):
             raise RosterError(
                 path,
                 line,
-                f"grade {row['grade']!r} is not one of {', '.join(GRADES)}; "
-                "fix the line, or leave the grade empty",
+                f"grade {row['grade']!r} is not one of {', '.join(GRADES)} "
+                "(Nhà trẻ, Mầm, Chồi, Lá); fix the line, or leave the grade empty",
             )
         yield line, found
 
 
+def _columns(path: Path, rows: Iterator[tuple[int, list[str]]]) -> list[str]:
+    """The column of each cell of the first row that names the school and the class ("": a
+    column not read); RosterError when none of the first rows does."""
+    first: list[str] | None = None
+    for number, cells in rows:
+        names = [HEADINGS.get(fold(cell), "") for cell in cells]
+        if all(column in names for column in REQUIRED):
+            return names
+        if first is None and any(tidy(cell) for cell in cells):
+            first = [tidy(cell) for cell in cells if tidy(cell)]
+        if number == HEADER_ROWS:
+            break
+    if first is None:
+        raise RosterError(path, 1, "the file is empty")
+    raise RosterError(
+        path,
+        1,
+        "no row names the columns school and class (or Trường and Lớp), with grade and "
+        f"authority if wanted (found {', '.join(map(repr, first))})",
+    )
+
+
 def _csv_rows(path: Path) -> Iterator[list[str]]:
     text = _text(path)
-    header = text.partition("\n")[0]
-    delimiter = max(
-        DELIMITERS, key=lambda d: sum(tidy(name).lower() in COLUMNS for name in header.split(d))
+    heads = text.split("\n", HEADER_ROWS)[:HEADER_ROWS]
+    delimiter = max(  # the one that splits a first row into the most known headings
+        DELIMITERS,
+        key=lambda d: max(sum(fold(cell) in HEADINGS for cell in row.split(d)) for row in heads),
     )
     yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 

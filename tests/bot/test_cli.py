@@ -122,7 +122,7 @@ def test_a_bad_roster_names_file_and_line_and_writes_nothing(
     run(capsys, "school", "create", "--code", "MN-SEN", "--name", "Trường MN Sen")
     (env / "no_class.csv").write_text("school,grade\nMN-SEN,la\n", encoding="utf-8")
     code, _, err = run(capsys, "roster", "import", "no_class.csv")
-    assert code == 2 and "no_class.csv:1: missing column 'class'" in err
+    assert code == 2 and "no_class.csv:1: no row names the columns school and class" in err
 
     (env / "unknown.csv").write_text("school,class\nMN-SEN,Lá 1\nMN-XXX,Lá 2\n", encoding="utf-8")
     code, out, err = run(capsys, "roster", "import", "unknown.csv")

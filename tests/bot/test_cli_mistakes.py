@@ -71,7 +71,7 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Place:
     (made.folder / "cp1258.csv").write_bytes("school,class\nA,Lá 2\n".encode("cp1258"))
     (made.folder / "renamed.xlsx").write_text("school,class\nA,Lá 2\n", encoding="utf-8")
     (made.folder / "lop.ods").write_bytes(b"PK\x03\x04")
-    (made.folder / "vietnamese_columns.csv").write_text("Trường,Lớp\nA,Lá 2\n", encoding="utf-8")
+    (made.folder / "unknown_columns.csv").write_text("Tên,Lớp\nA,Lá 2\n", encoding="utf-8")
     return made
 
 
@@ -218,9 +218,9 @@ MISTAKES = {
         ["lop.ods:1: import a .csv or .xlsx file"],
     ),
     "roster import: columns named otherwise": (
-        ["roster", "import", "vietnamese_columns.csv"],
+        ["roster", "import", "unknown_columns.csv"],
         {},
-        ["missing column 'school'", "(found 'trường', 'lớp')"],
+        ["no row names the columns school and class (or Trường and Lớp)", "(found 'Tên', 'Lớp')"],
     ),
     "report: --from after today": (
         ["report", "weekly", "--school", "A", "--out", "w.xlsx", "--from", "01/01/2099"],

@@ -1,5 +1,6 @@
 """A roster file as schools make it: plain CSV, Excel's CSV in Vietnamese (';', UTF-8 with the
-byte order mark), Excel's "Unicode Text" (UTF-16, tabs); and any bytes at all."""
+byte order mark), Excel's "Unicode Text" (UTF-16, tabs), a workbook; headings in English or in
+Vietnamese, under a title; grades by key or by name; and any bytes at all."""
 
 from __future__ import annotations
 
@@ -30,16 +31,30 @@ NAMES = st.text(
     min_size=1,
     max_size=20,
 ).filter(lambda name: tidy(name) != "")
-ROWS = st.lists(st.tuples(NAMES, NAMES, st.sampled_from(("", *GRADES))), min_size=1, max_size=8)
+# a grade as its key or as schools write its name, and the key it is
+GRADE_SPELLINGS = {"": "", **{g: g for g in GRADES}, "Nhà trẻ": "nha_tre", "MẦM": "mam",
+                   "chồi": "choi", "Lá": "la"}  # fmt: skip
+ROWS = st.lists(
+    st.tuples(NAMES, NAMES, st.sampled_from(sorted(GRADE_SPELLINGS))), min_size=1, max_size=8
+)
+HEADINGS = st.sampled_from([("School", "Class", "Grade"), ("Trường", "Tên lớp", "Khối")])
+TITLES = st.sampled_from([[], [["DANH SÁCH LỚP NĂM HỌC 2026–2027"], []]])
 TMP = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 
 
-def written(folder: Path, form: str, rows: list[tuple[str, str, str]], *, nfd: bool) -> Path:
+def written(
+    folder: Path,
+    form: str,
+    rows: list[tuple[str, str, str]],
+    *,
+    nfd: bool,
+    headings: tuple[str, ...] = ("School", "Class", "Grade"),
+    title: list[list[str]] | None = None,
+) -> Path:
     suffix, delimiter, mark, encoding = EXCEL_FORMS[form]
     text = io.StringIO(newline="")
     table = csv.writer(text, delimiter=delimiter, lineterminator="\r\n")
-    table.writerow(["School", "Class", "Grade"])
-    table.writerows(rows)
+    table.writerows([*(title or []), list(headings), *rows])
     typed = unicodedata.normalize("NFD" if nfd else "NFC", text.getvalue())
     path = folder / f"roster{suffix}"
     path.write_bytes(mark + typed.encode(encoding))
@@ -48,13 +63,43 @@ def written(folder: Path, form: str, rows: list[tuple[str, str, str]], *, nfd: b
 
 @pytest.mark.parametrize("form", EXCEL_FORMS)
 @TMP
-@given(rows=ROWS, nfd=st.booleans())
+@given(rows=ROWS, nfd=st.booleans(), headings=HEADINGS, title=TITLES)
 def test_every_form_excel_saves_reads_as_the_same_rows(
-    tmp_path: Path, form: str, rows: list[tuple[str, str, str]], nfd: bool
+    tmp_path: Path,
+    form: str,
+    rows: list[tuple[str, str, str]],
+    nfd: bool,
+    headings: tuple[str, ...],
+    title: list[list[str]],
 ) -> None:
-    path = written(tmp_path, form, rows, nfd=nfd)
-    read = [(row["school"], row["class"], row["grade"]) for _, row in read_roster(path)]
-    assert read == [(tidy(school), tidy(name), grade) for school, name, grade in rows]
+    path = written(tmp_path, form, rows, nfd=nfd, headings=headings, title=title)
+    read = [(line, row["school"], row["class"], row["grade"]) for line, row in read_roster(path)]
+    first = len(title) + 2  # the line of the first class, below the title and the headings
+    assert read == [
+        (line, tidy(school), tidy(name), GRADE_SPELLINGS[grade])
+        for line, (school, name, grade) in enumerate(rows, start=first)
+    ]
+
+
+def test_a_workbook_as_a_school_keeps_it_reads_as_its_classes(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for cells in (
+        ("DANH SÁCH LỚP NĂM HỌC 2026–2027", None, None),
+        (None, None, None),
+        ("Mã trường", "Tên lớp", "Khối lớp"),
+        ("MN-SEN", "Nhà trẻ 1", "Nhà trẻ"),
+        ("MN-SEN", "Lá  2", "Lá"),
+    ):
+        sheet.append(cells)
+    book.save(tmp_path / "lop.xlsx")
+    assert list(read_roster(tmp_path / "lop.xlsx")) == [
+        (4, {"school": "MN-SEN", "class": "Nhà trẻ 1", "grade": "nha_tre", "authority": ""}),
+        (5, {"school": "MN-SEN", "class": "Lá 2", "grade": "la", "authority": ""}),
+    ]
 
 
 @TMP
