@@ -44,7 +44,12 @@ def existing_file(text: str) -> Path:
     if path.is_file():
         return path
     where = path if path.is_absolute() else f"{path} (in {Path.cwd()})"
-    problem = "is a folder, not a file" if path.is_dir() else "no such file"
+    if path.is_dir():
+        problem = "is a folder, not a file"
+    elif path.exists():  # a device, a pipe, a socket
+        problem = "is not a regular file"
+    else:
+        problem = "no such file"
     raise argparse.ArgumentTypeError(f"{where}: {problem}")
 
 

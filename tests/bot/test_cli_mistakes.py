@@ -115,6 +115,11 @@ MISTAKES = {
         {},
         ["hailong survey validate: argument files: missing.yaml (in ", "no such file"],
     ),
+    "survey validate: a device, not a file": (
+        ["survey", "validate", "/dev/null"],
+        {},
+        ["hailong survey validate: argument files: /dev/null: is not a regular file"],
+    ),
     "news add --text-file: no such file": (
         ["news", "add", "--school", "A", "--title", "T", "--text-file", "missing.txt"],
         {},
