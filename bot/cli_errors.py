@@ -55,9 +55,10 @@ def existing_file(text: str) -> Path:
 
 def filled(text: str) -> str:
     """An argparse type: a name or code as stored (NFC, single spaces), refused when empty."""
-    if not tidy(text):
+    stored = tidy(text)
+    if not stored:
         raise argparse.ArgumentTypeError("it is empty; give it in full")
-    return tidy(text)
+    return stored
 
 
 def report(error: BaseException, *, debug: bool) -> int:

@@ -1,10 +1,10 @@
-"""HAILONG_DATABASE_URL read once: the SQLite file it names, and the database as a person names
-it, never with the password; a URL that cannot be read is one error that does not repeat it."""
+"""HAILONG_DATABASE_URL read in one place: the SQLite file it names, and the database as a
+person names it, never with the password; a URL that cannot be read is one error that does not
+repeat it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from sqlalchemy import make_url
@@ -38,14 +38,18 @@ class DatabaseAddress:
         return Path(self.url.database)
 
     @property
+    def server(self) -> str:
+        """host:port of a database server."""
+        return f"{self.url.host or 'localhost'}:{self.url.port or 5432}"
+
+    @property
     def place(self) -> str:
         """The SQLite file, else host:port/name."""
         if self.url.get_backend_name() == "sqlite":
             return self.url.database or ":memory:"
-        return f"{self.url.host or 'localhost'}:{self.url.port or 5432}/{self.url.database or ''}"
+        return f"{self.server}/{self.url.database or ''}"
 
 
-@cache
 def database_address(database_url: str) -> DatabaseAddress:
     """The URL parsed; UnreadableDatabaseUrl if it cannot be."""
     try:

@@ -75,11 +75,12 @@ def _columns(path: Path, rows: Iterator[tuple[int, list[str]]]) -> list[str]:
     column not read); RosterError when none of the first rows does."""
     first: list[str] | None = None
     for number, cells in rows:
-        names = [HEADINGS.get(fold(cell), "") for cell in cells]
+        names = [_column_of(cell) for cell in cells]
         if all(column in names for column in REQUIRED):
             return names
-        if first is None and any(tidy(cell) for cell in cells):
-            first = [tidy(cell) for cell in cells if tidy(cell)]
+        shown = [cell for cell in map(tidy, cells) if cell]
+        if first is None and shown:
+            first = shown
         if number == HEADER_ROWS:
             break
     if first is None:
@@ -92,12 +93,17 @@ def _columns(path: Path, rows: Iterator[tuple[int, list[str]]]) -> list[str]:
     )
 
 
+def _column_of(heading: str) -> str:
+    """The column a heading names ("": none this reads)."""
+    return HEADINGS.get(fold(heading), "")
+
+
 def _csv_rows(path: Path) -> Iterator[list[str]]:
     text = _text(path)
     heads = text.split("\n", HEADER_ROWS)[:HEADER_ROWS]
     delimiter = max(  # the one that splits a first row into the most known headings
         DELIMITERS,
-        key=lambda d: max(sum(fold(cell) in HEADINGS for cell in row.split(d)) for row in heads),
+        key=lambda d: max(sum(bool(_column_of(cell)) for cell in row.split(d)) for row in heads),
     )
     yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 

@@ -6,12 +6,11 @@ import asyncio
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.channels.kit.redaction import redact
-from bot.database_url import UnreadableDatabaseUrl, database_address
+from bot.database_url import DatabaseAddress, UnreadableDatabaseUrl, database_address
 from bot.doctor.findings import Finding, Verdict
 
 SECONDS = 5.0  # to connect: a doctor that hangs on a dead host helps nobody
@@ -39,9 +38,9 @@ async def check_database(database_url: str) -> Finding:
         if "alembic_version" in str(error.orig):  # connected; the table is missing
             current = set()
         else:
-            return Finding("database", Verdict.FAIL, _unreachable(url, error.orig or error))
+            return Finding("database", Verdict.FAIL, _unreachable(address, error.orig or error))
     except (OSError, TimeoutError) as error:
-        return Finding("database", Verdict.FAIL, _unreachable(url, error))
+        return Finding("database", Verdict.FAIL, _unreachable(address, error))
     finally:
         await engine.dispose()
     return _migrations(where, current)
@@ -78,9 +77,9 @@ def _names(revisions: set[str]) -> str:
     return ", ".join(sorted(revisions))
 
 
-def _unreachable(url: URL, error: BaseException) -> str:
+def _unreachable(address: DatabaseAddress, error: BaseException) -> str:
     """Why the connection failed, on one line, with what to check."""
-    where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    url, where = address.url, address.server
     kind = type(error).__name__
     if kind == "InvalidPasswordError":
         return f"{where} refused user {url.username!r}: check the password in HAILONG_DATABASE_URL"

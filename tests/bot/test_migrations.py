@@ -110,7 +110,7 @@ async def test_the_authorities_migration_turns_district_texts_into_authorities(
     its own, district officers become officers (once each), an unused district invite an
     officer invite, a denunciation the district handled the authority's; nothing is lost, and
     going back down gives the texts and the district officers back."""
-    url = await _before_authorities(database_url, tmp_path)
+    url = await _migrated_to(database_url, tmp_path, "0015")  # before the authorities
     engine = create_async_engine(url)
     async with engine.begin() as connection:
         for statement in PRE_AUTHORITY_ROWS:
@@ -191,15 +191,15 @@ async def test_the_authorities_migration_turns_district_texts_into_authorities(
     await upgrade(url)
 
 
-async def _before_authorities(database_url: str, tmp_path: Path) -> str:
-    """A database migrated to 0015 only (before the authorities): a new SQLite file, or the
-    PostgreSQL one started over (it is left at the head again, as every other test expects)."""
+async def _migrated_to(database_url: str, tmp_path: Path, revision: str) -> str:
+    """A database migrated to `revision` only: a new SQLite file, or the PostgreSQL one started
+    over (the test leaves it at the head again, as every other test expects)."""
     if database_url.startswith("sqlite"):
         url = f"sqlite+aiosqlite:///{tmp_path / 'before.db'}"
     else:
         url = database_url
         await emptied(url)
-    await upgrade(url, "0015")
+    await upgrade(url, revision)
     return url
 
 
@@ -285,12 +285,7 @@ async def test_the_tidy_names_migration_makes_old_names_findable_and_merges_noth
 ) -> None:
     """Names stored untidily before 0019 (spaces, decomposed marks) are tidy after it, so the
     CLI finds them as typed now; one whose tidy form another row has already is left alone."""
-    if database_url.startswith("sqlite"):
-        url = f"sqlite+aiosqlite:///{tmp_path / 'before.db'}"
-    else:
-        url = database_url
-        await emptied(url)
-    await upgrade(url, "0018")
+    url = await _migrated_to(database_url, tmp_path, "0018")
     untidy_class = unicodedata.normalize("NFD", " Lá  1 ")
     engine = create_async_engine(url)
     async with engine.begin() as connection:
