@@ -27,6 +27,7 @@ from bot.cli_errors import (
     one_line,
     report,
 )
+from bot.cli_lists import add_commands as add_list_commands
 from bot.cli_news import add_commands as add_news_commands
 from bot.cli_reports import add_commands as add_report_commands
 from bot.cli_school import add_set_command as add_school_set_command
@@ -160,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--name", type=filled, required=True, help="e.g. Lá 1")
     create.add_argument("--grade", choices=GRADES, help="the children's age group")
     create.set_defaults(command=cmd_class_create)
+    add_list_commands(school, classes)
 
     invite = sub.add_parser("invite", help="print invite codes, links and QR codes")
     # "district" is the old spelling of "officer" (deprecated)
@@ -367,18 +369,26 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.role == "district":
         deprecated("invite district", "invite officer --authority …")
+    whole = {"officer": "an authority", "district": "an authority", "principal": "the school"}
+    if args.role in whole and args.class_name:
+        raise OperatorError(
+            f"a {args.role} invite is for {whole[args.role]}, not a class", "leave --class out"
+        )
     if args.role in ("officer", "district"):
         return await _invite_officer(args, settings)
     if not args.school:
         raise ValueError(f"a {args.role} invite needs --school")
+    if args.role not in whole and not args.class_name:
+        raise OperatorError(
+            f"a {args.role} invite needs --class",
+            f"hailong class list --school {args.school} shows the classes",
+        )
     async with _database(settings) as db, db.transaction() as session:
         school = await school_by_code(session, args.school)
         classroom = (
             await class_by_name(session, school, args.class_name) if args.class_name else None
         )
-        if args.role == "parent":
-            if classroom is None:
-                raise ValueError("a parent invite needs --class")
+        if args.role == "parent" and classroom is not None:  # a parent's --class: checked above
             code, note = classroom.invite_code, "reusable by every parent of the class"
         else:
             ttl = timedelta(hours=settings.invite_ttl_hours)

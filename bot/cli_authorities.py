@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from bot.cli_errors import OperatorError, filled
+from bot.cli_words import plural
 from bot.school_terms import AUTHORITY_KINDS
 
 if TYPE_CHECKING:
@@ -90,10 +91,12 @@ async def cmd_authority_list(args: argparse.Namespace, settings: Settings) -> in
     for depth, node in tree.lines():
         print(
             f"{'  ' * depth}{node.id}\t{node.name}\t{node.kind}\t"
-            f"{schools.get(node.id, 0)} schools\t{officers.get(node.id, 0)} officers"
+            f"{plural(schools.get(node.id, 0), 'school')}\t"
+            f"{plural(officers.get(node.id, 0), 'officer')}"
         )
     if loose:
-        print(f"{loose} schools have no managing authority (hailong school move)")
+        have = "has" if loose == 1 else "have"
+        print(f"{plural(loose, 'school')} {have} no managing authority (hailong school move)")
     return 0
 
 

@@ -85,9 +85,17 @@ async def find_school(session: AsyncSession, code: str) -> School | None:
 
 
 async def school_by_code(session: AsyncSession, code: str) -> School:
+    """The school of a code; else what the codes are, so a typo is seen at once."""
     school = await find_school(session, code)
     if school is None:
-        raise LookupError(f"no school with code {code!r} (hailong school create makes one)")
+        codes = list(await session.scalars(select(School.code).order_by(School.code)))
+        if not codes:
+            raise LookupError(
+                f"no school with code {code!r}: there is none yet (hailong school create makes one)"
+            )
+        raise LookupError(
+            f"no school with code {code!r}; the school codes: {_first(codes)} (hailong school list)"
+        )
     return school
 
 
@@ -100,10 +108,37 @@ async def find_class(session: AsyncSession, school: School, name: str) -> Classr
 
 
 async def class_by_name(session: AsyncSession, school: School, name: str) -> Classroom:
+    """The class of a school by its name; else the names it has ("La 1" is not "Lá 1")."""
     classroom = await find_class(session, school, name)
     if classroom is None:
-        raise LookupError(f"no class {name!r} in {school.code} (hailong class create makes one)")
+        names = list(
+            await session.scalars(select(Classroom.name).where(Classroom.school_id == school.id))
+        )
+        if not names:
+            raise LookupError(
+                f"no class {name!r} in {school.code}: it has none yet "
+                "(hailong class create or hailong roster import makes them)"
+            )
+        classes = _first(sorted(names, key=in_order))
+        raise LookupError(
+            f"no class {name!r} in {school.code}; its classes: {classes} "
+            f"(hailong class list --school {school.code})"
+        )
     return classroom
+
+
+SHOWN_KEYS = 10  # a code or name not found lists at most this many of those there are
+
+
+def _first(keys: list[str]) -> str:
+    """ "A, B and 3 more": what a code or name not found could have been."""
+    more = f" and {len(keys) - SHOWN_KEYS} more" if len(keys) > SHOWN_KEYS else ""
+    return ", ".join(keys[:SHOWN_KEYS]) + more
+
+
+def in_order(name: str) -> tuple[str | int, ...]:
+    """A class name's sort key: "Lá 2" before "Lá 10"."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name))
 
 
 PHONE = re.compile(r"\+?[0-9][0-9 .()-]{5,38}")

@@ -71,8 +71,8 @@ def test_an_operator_builds_the_tree_and_puts_schools_under_it(
     assert out.splitlines() == [
         f"1\t{SO}\tprovince\t0 schools\t0 officers",
         "  3\tHệ thống Mầm non Tư thục Sao Mai\tother\t0 schools\t0 officers",
-        f"  2\t{PHUONG}\tcommune\t1 schools\t0 officers",
-        "1 schools have no managing authority (hailong school move)",
+        f"  2\t{PHUONG}\tcommune\t1 school\t0 officers",
+        "1 school has no managing authority (hailong school move)",
     ]
     code, out, _ = run(capsys, "school", "move", "--school", "MN-SAOMAI", "--authority", "3")
     assert code == 0 and out == "school MN-SAOMAI: managed by 3: Hệ thống Mầm non Tư thục Sao Mai\n"

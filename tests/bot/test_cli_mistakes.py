@@ -195,7 +195,22 @@ MISTAKES = {
     "no school of that code": (
         ["class", "create", "--school", "B", "--name", "Lá 1"],
         {},
-        ["no school with code 'B' (hailong school create makes one)"],
+        ["no school with code 'B'; the school codes: A (hailong school list)"],
+    ),
+    "no class of that name": (
+        ["invite", "parent", "--school", "A", "--class", "La 1"],
+        {},
+        ["no class 'La 1' in A; its classes: ", "Lá 1", "(hailong class list --school A)"],
+    ),
+    "invite teacher: no --class": (
+        ["invite", "teacher", "--school", "A"],
+        {},
+        ["a teacher invite needs --class; hailong class list --school A shows the classes"],
+    ),
+    "invite principal: a --class": (
+        ["invite", "principal", "--school", "A", "--class", "Lá 1"],
+        {},
+        ["a principal invite is for the school, not a class; leave --class out"],
     ),
     "school create: an empty code": (
         ["school", "create", "--code", "", "--name", "Trường C"],

@@ -115,6 +115,8 @@ def test_a_setup_command_maps_only_the_tables_it_uses_and_loads_only_its_dialect
         (("school", "create", "--code", "A", "--name", "A"), {"schools", "people"}),
         (("class", "create", "--school", "A", "--name", "Lá 1"), {"schools", "people"}),
         (("news", "list", "--school", "A"), {"schools", "people", "waves", "broadcasts"}),
+        (("school", "list"), {"schools", "people"}),
+        (("class", "list", "--school", "A"), {"schools", "people"}),
     ]:
         loaded = loaded_after(tmp_path, *args)
         assert "sqlalchemy.dialects.sqlite.aiosqlite" in loaded  # the probe ran the command
