@@ -54,9 +54,9 @@ def test_the_listings_show_what_is_set_up_with_counts_and_codes(
         0, "no school yet: hailong school create --code CODE --name NAME\n", "",
     )  # fmt: skip
     assert run(capsys, "authority", "create", "Ủy ban nhân dân phường Sài Gòn", "commune")[0] == 0
-    for code, name, authority in (("MN-SEN", "Trường MN Sen", "1"), ("MN-CUC", "MN Cúc", None)):
+    for school, name, authority in (("MN-SEN", "Trường MN Sen", "1"), ("MN-CUC", "MN Cúc", None)):
         extra = ["--authority", authority] if authority else []
-        assert run(capsys, "school", "create", "--code", code, "--name", name, *extra)[0] == 0
+        assert run(capsys, "school", "create", "--code", school, "--name", name, *extra)[0] == 0
     code, out, _ = run(capsys, "class", "list", "--school", "MN-SEN")
     assert code == 0 and out == (
         "MN-SEN has no class yet: hailong class create --school MN-SEN --name NAME, "
