@@ -16,6 +16,11 @@ from bot.cli_words import plural
 from bot.clock import SystemClock
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from bot.models.broadcasts import Broadcast
     from bot.settings import Settings
 
 
@@ -34,25 +39,31 @@ def add_commands(sub: Any) -> None:
     add.add_argument("--link", help="URL of the online procedure the post is about")
     add.set_defaults(command=cmd_news_add)
     samples = news.add_parser("samples", help="add the sample posts (seed topics) to a library")
-    samples.add_argument("--school", required=True)
+    samples.add_argument("--school", required=True, help="school code")
     samples.set_defaults(command=cmd_news_samples)
     listing = news.add_parser("list", help="a school's posts and scheduled broadcasts")
-    listing.add_argument("--school", required=True)
+    listing.add_argument("--school", required=True, help="school code")
     listing.set_defaults(command=cmd_news_list)
     publish = news.add_parser("publish", help="send a post now, or schedule it")
     publish.add_argument("post", type=int, help="post id (see news list)")
     publish.add_argument("--class", dest="classes", action="append", default=[], help="repeatable")
     publish.add_argument("--at", type=moment, help=f"{MOMENT_HELP} (default now)")
     publish.add_argument("--every", type=int, default=0, help="repeat every N days")
+    publish.add_argument(
+        "--again",
+        action="store_true",
+        help="send it even though it went to the same classes before (run again without it, "
+        "a publish already made changes nothing)",
+    )
     publish.set_defaults(command=cmd_news_publish)
     cancel = news.add_parser("cancel", help="cancel a scheduled or sending broadcast")
-    cancel.add_argument("broadcast", type=int)
+    cancel.add_argument("broadcast", type=int, help="broadcast id (see news list)")
     cancel.set_defaults(command=cmd_news_cancel)
     report = news.add_parser("report", help="delivery report of a broadcast")
-    report.add_argument("broadcast", type=int)
+    report.add_argument("broadcast", type=int, help="broadcast id (see news list)")
     report.set_defaults(command=cmd_news_report)
     policy = news.add_parser("policy", help="a school's quiet hours and audience")
-    policy.add_argument("--school", required=True)
+    policy.add_argument("--school", required=True, help="school code")
     policy.add_argument("--quiet", help='e.g. 21:00-06:30; "none" for none; "default"')
     policy.add_argument("--audience", choices=["groups", "private", "both", "default"])
     policy.set_defaults(command=cmd_news_policy)
@@ -115,7 +126,10 @@ async def cmd_news_samples(args: argparse.Namespace, settings: Settings) -> int:
     async with _database(settings) as db, db.transaction() as session:
         school = await school_by_code(session, args.school)
         added = await add_samples(session, school.id, SystemClock().now())
-    print(f"{plural(added, 'sample post')} added to {school.code}")
+    if added:
+        print(f"{plural(added, 'sample post')} added to {school.code}")
+    else:
+        print(f"the sample posts are in {school.code}'s library already (nothing changed)")
     return 0
 
 
@@ -171,6 +185,12 @@ async def cmd_news_publish(args: argparse.Namespace, settings: Settings) -> int:
         school = await session.get(School, chosen.school_id)
         assert school is not None  # a post is deleted with its school
         class_ids = [(await class_by_name(session, school, n)).id for n in args.classes]
+        earlier = await _published(
+            session, chosen.id, class_ids, args.every, at if args.at else None, now
+        )
+        if earlier is not None and not args.again:
+            print(_published_already(chosen.id, earlier, zone))
+            return 0
         draft = Draft(school, "news", chosen.title, news_body(chosen), class_ids, post_id=chosen.id)
         sent = await post(session, draft, settings, now, send_at=at, repeat_days=args.every)
     if sent.status == "scheduled":
@@ -181,6 +201,47 @@ async def cmd_news_publish(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _published(
+    session: AsyncSession,
+    post_id: int,
+    class_ids: list[int],
+    every: int,
+    at: datetime | None,
+    now: datetime,
+) -> Broadcast | None:
+    """The broadcast that already publishes this post to these classes the same way: at `at`,
+    or, with no time given, one that went out already. None if there is none."""
+    from sqlalchemy import select
+
+    from bot.models.broadcasts import Broadcast
+
+    found = await session.scalars(
+        select(Broadcast)
+        .where(Broadcast.post_id == post_id, Broadcast.status != "cancelled")
+        .order_by(Broadcast.id.desc())
+    )
+    for broadcast in found:
+        same_time = broadcast.send_at == at if at is not None else broadcast.send_at <= now
+        same_way = broadcast.repeat_days == every and set(broadcast.class_ids) == set(class_ids)
+        if same_time and same_way:
+            return broadcast
+    return None
+
+
+def _published_already(post_id: int, broadcast: Broadcast, zone: ZoneInfo) -> str:
+    """What a publish made before says: which broadcast, when, and how to send once more."""
+    at = f"{broadcast.send_at.astimezone(zone):%Y-%m-%d %H:%M}"
+    if broadcast.status == "scheduled":
+        return (
+            f"post {post_id} is scheduled for {at} already "
+            f"(broadcast {broadcast.id}; nothing changed)"
+        )
+    return (
+        f"post {post_id} went to these classes already (broadcast {broadcast.id}, {at}; "
+        "nothing changed): --again sends it once more"
+    )
+
+
 async def cmd_news_cancel(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import _database
     from bot.models.broadcasts import Broadcast
@@ -188,10 +249,21 @@ async def cmd_news_cancel(args: argparse.Namespace, settings: Settings) -> int:
 
     async with _database(settings) as db, db.transaction() as session:
         broadcast = await session.get(Broadcast, args.broadcast)
-        if broadcast is None or broadcast.status in ("done", "cancelled"):
-            raise LookupError(f"no broadcast {args.broadcast} to cancel")
+        if broadcast is None:
+            raise OperatorError(
+                f"no broadcast {args.broadcast}", "hailong news list --school … shows them"
+            )
+        if broadcast.status == "cancelled":
+            print(f"broadcast {args.broadcast} is cancelled already (nothing changed)")
+            return 0
+        if broadcast.status == "done":
+            raise OperatorError(
+                f"broadcast {args.broadcast} was sent already: there is nothing left to cancel",
+                f"hailong news report {args.broadcast} shows who got it",
+            )
         skipped = await cancel(session, broadcast)
-    print(f"broadcast {args.broadcast} cancelled; {plural(skipped, 'message')} will not be sent")
+    unsent = f"; {plural(skipped, 'message')} not sent" if skipped else ""
+    print(f"broadcast {args.broadcast} cancelled{unsent}")
     return 0
 
 

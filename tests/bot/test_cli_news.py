@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,9 @@ def test_an_operator_fills_the_library_publishes_schedules_and_sets_the_policy(
     run(capsys, "class", "create", "--school", "MN-SEN", "--name", "Lá 1")
     code, out, _ = run(capsys, "news", "samples", "--school", "MN-SEN")
     assert code == 0 and out.startswith("5 sample posts added to MN-SEN")
-    assert run(capsys, "news", "samples", "--school", "MN-SEN")[1].startswith("0 sample")
+    assert run(capsys, "news", "samples", "--school", "MN-SEN")[1] == (
+        "the sample posts are in MN-SEN's library already (nothing changed)\n"
+    )
     (env / "post.txt").write_text("Hồ sơ miễn giảm học phí nộp trực tuyến.\n", encoding="utf-8")
     code, out, _ = run(
         capsys, "news", "add", "--school", "MN-SEN", "--title", "Miễn giảm học phí",
@@ -30,15 +34,43 @@ def test_an_operator_fills_the_library_publishes_schedules_and_sets_the_policy(
     assert code == 0 and out.startswith("broadcast 1: 0 messages queued")
     code, out, _ = run(capsys, "news", "publish", "1", "--at", "2030-01-07 08:00", "--every", "7")
     assert code == 0 and out.startswith("broadcast 2: scheduled for 2030-01-07 08:00")
+    # run again, as an operator unsure it worked: nothing is sent or scheduled twice
+    code, out, _ = run(capsys, "news", "publish", "6", "--class", "Lá 1")
+    assert (
+        code == 0
+        and out.startswith("post 6 went to these classes already (broadcast 1, ")
+        and out.endswith("; nothing changed): --again sends it once more\n")
+    )
+    code, out, _ = run(capsys, "news", "publish", "1", "--at", "07/01/2030 08:00", "--every", "7")
+    assert (code, out) == (
+        0, "post 1 is scheduled for 2030-01-07 08:00 already (broadcast 2; nothing changed)\n"
+    )  # fmt: skip
+    code, out, _ = run(capsys, "news", "publish", "6")  # the whole school: another audience
+    assert code == 0 and out.startswith("broadcast 3: 0 messages queued")
+    code, out, _ = run(capsys, "news", "publish", "6", "--class", "Lá 1", "--again")
+    assert code == 0 and out.startswith("broadcast 4: 0 messages queued")
+    code, out, _ = run(capsys, "news", "publish", "1", "--at", "2030-01-08 08:00")
+    assert code == 0 and out.startswith("broadcast 5: scheduled for 2030-01-08 08:00")
     code, out, _ = run(capsys, "news", "list", "--school", "MN-SEN")
     assert "post 6\tMiễn giảm học phí\thttps://dichvucong.gov.vn" in out
     assert "broadcast 2\tscheduled\t2030-01-07 08:00, every 7 days\t" in out
     code, out, _ = run(capsys, "news", "report", "1")
     assert code == 0 and out.startswith("Kết quả gửi “Miễn giảm học phí”: đã gửi 0/0.")
     code, out, _ = run(capsys, "news", "cancel", "2")
-    assert code == 0 and "broadcast 2 cancelled" in out
-    code, _, err = run(capsys, "news", "cancel", "2")
-    assert code == 2 and "no broadcast 2 to cancel" in err
+    assert (code, out) == (0, "broadcast 2 cancelled\n")
+    code, out, _ = run(capsys, "news", "cancel", "2")
+    assert (code, out) == (0, "broadcast 2 is cancelled already (nothing changed)\n")
+    code, out, _ = run(capsys, "news", "cancel", "1")  # still sending: its rest is not sent
+    assert (code, out) == (0, "broadcast 1 cancelled\n")
+    with closing(sqlite3.connect(env / "cli.db")) as db, db:  # as the bot leaves one it sent
+        db.execute("UPDATE broadcasts SET status = 'done' WHERE id = 3")
+    code, _, err = run(capsys, "news", "cancel", "3")
+    assert code == 2 and err == (
+        "hailong: broadcast 3 was sent already: there is nothing left to cancel; "
+        "hailong news report 3 shows who got it\n"
+    )
+    code, _, err = run(capsys, "news", "cancel", "99")
+    assert code == 2 and "no broadcast 99; hailong news list --school … shows them" in err
 
     code, out, _ = run(capsys, "news", "policy", "--school", "MN-SEN")
     assert out.strip() == "MN-SEN: quiet hours 21:00-06:30, audience groups"
