@@ -12,6 +12,11 @@ again) that sends the rest, the chats that got a reply twice or never. Then the 
 With `--slow` above the 6 s grace, the sends in flight are cancelled and their replies handed
 back to pending: those chats get their reply twice (a parent would rather see it twice than
 never; a broadcast's message would be marked unconfirmed instead).
+
+`--as-container` runs it as the image does, where no Docker engine is at hand: `tini -e 143 --
+hailong run` as PID 1 of a new PID namespace (`unshare --pid --fork`, so root and Debian's tini),
+and SIGTERM goes to tini from outside, as `docker stop` sends it; the exit code is tini's, which
+`docker stop` reports.
 """
 
 from __future__ import annotations
@@ -48,7 +53,13 @@ async def statuses(url: str) -> Counter[str]:
         await engine.dispose()
 
 
-async def start(url: str, fake: FakeTelegram, folder: str) -> asyncio.subprocess.Process:
+# the image's ENTRYPOINT (Dockerfile) as PID 1 of its own PID namespace
+AS_CONTAINER = ("unshare", "--pid", "--fork", "--mount-proc", "tini", "-e", "143", "--")
+
+
+async def start(
+    url: str, fake: FakeTelegram, folder: str, *, as_container: bool = False
+) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HAILONG_")}
     env.update(
         PYTHONPATH=str(ROOT),
@@ -58,15 +69,21 @@ async def start(url: str, fake: FakeTelegram, folder: str) -> asyncio.subprocess
         HAILONG_TELEGRAM_API_URL=fake.api_url,
     )
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run",
+        *(AS_CONTAINER if as_container else ()), sys.executable, "-m", "bot", "run",
         cwd=folder, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
 
 
-async def stop(process: asyncio.subprocess.Process) -> tuple[float, int, str]:
+async def stop(
+    process: asyncio.subprocess.Process, *, as_container: bool = False
+) -> tuple[float, int, str]:
     assert process.stdout is not None
     sent = time.monotonic()
-    process.send_signal(signal.SIGTERM)
+    if as_container:  # to PID 1 of the namespace, tini, as `docker stop` does; not to unshare
+        tini = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        os.kill(int(tini[0]), signal.SIGTERM)
+    else:
+        process.send_signal(signal.SIGTERM)
     output = (await process.stdout.read()).decode()
     code = await process.wait()
     return time.monotonic() - sent, code, output
@@ -79,9 +96,9 @@ async def one_run(args: argparse.Namespace, folder: str) -> float:
     async with FakeTelegram(slow=args.slow) as fake:
         for person in range(args.people):
             fake.queue_update(fake.text_update(chat_id=7000 + person, text="/start"))
-        process = await start(url, fake, folder)
+        process = await start(url, fake, folder, as_container=args.as_container)
         await fake.wait_for("sendMessage", 40, timeout=120)
-        seconds, code, output = await stop(process)
+        seconds, code, output = await stop(process, as_container=args.as_container)
         at_stop = await statuses(url)
         under_way = re.search(r"under way at the signal: (.*)\)$", output, re.MULTILINE)
         fake.slow = 0.0  # the platform is back to itself for the second start
@@ -107,6 +124,7 @@ async def main() -> None:
     parser.add_argument("--people", type=int, default=300)
     parser.add_argument("--slow", type=float, default=1.0)
     parser.add_argument("--database-url")
+    parser.add_argument("--as-container", action="store_true", help="under tini, as PID 1")
     args = parser.parse_args()
     times = []
     for _ in range(args.runs):
