@@ -25,6 +25,7 @@ from bot.cli_errors import (
     existing_file,
     filled,
     one_line,
+    port,
     report,
 )
 from bot.cli_lists import add_commands as add_list_commands
@@ -77,13 +78,11 @@ def _command(args: argparse.Namespace, clock: Clock | None) -> int:
 
         return doctor()
     args.clock = clock or SystemClock()
-    from pydantic import ValidationError
-
-    from bot.settings import load_settings, settings_problem
+    from bot.settings import SETTINGS_ERRORS, load_settings, settings_problem
 
     try:
         settings = load_settings()
-    except ValidationError as error:  # one line naming each variable; never the values given
+    except SETTINGS_ERRORS as error:  # one line naming each variable; never the values given
         print(f"hailong: invalid settings: {settings_problem(error)}", file=sys.stderr)
         return 2
     from bot.logs import configure_logging
@@ -124,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(command=cmd_run, serves=True)
     demo = sub.add_parser("demo", help="SQLite, a seeded demo school and the web playground")
-    demo.add_argument("--port", type=int, help="HTTP port (default HAILONG_HTTP_PORT)")
+    demo.add_argument("--port", type=port, help="HTTP port (default HAILONG_HTTP_PORT)")
     demo.add_argument(
         "--database-url",
         help=f"the demo's database (default {DEMO_DATABASE_URL}, never HAILONG_DATABASE_URL)",

@@ -61,6 +61,14 @@ def filled(text: str) -> str:
     return stored
 
 
+def port(text: str) -> int:
+    """An argparse type: a TCP port a server can listen on, 1 to 65535."""
+    number = int(text) if text.strip().isdigit() else 0
+    if not 1 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port; give a number from 1 to 65535")
+    return number
+
+
 def report(error: BaseException, *, debug: bool) -> int:
     """Prints `error` as one line (after its traceback when debugging); the exit status."""
     if debug:

@@ -25,7 +25,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from bot.delivery.quiet import normalise as normalise_quiet_hours
 
@@ -85,7 +85,9 @@ class Settings(BaseSettings):
         "sqlite+aiosqlite:///var/hailong.db", description="SQLAlchemy async URL of the database."
     )
     http_host: str = Field("127.0.0.1", description="Address the HTTP server listens on.")
-    http_port: int = Field(8080, description="Port of the HTTP server (playground, webhooks).")
+    http_port: int = Field(
+        8080, ge=1, le=65535, description="Port of the HTTP server (playground, webhooks)."
+    )
     timezone: str = Field("Asia/Ho_Chi_Minh", description="Time zone for schedules and dates.")
     language: Literal["vi", "en"] = Field("vi", description="Default language of the copy.")
     log_level: str = Field("INFO", description="Python logging level.")
@@ -416,19 +418,57 @@ def _plain(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
 
 
+class UnreadableEnvFile(ValueError):
+    """Lines of `.env` that are no NAME=value: python-dotenv would skip them, and the settings
+    in them, with a warning that names neither the file nor the setting."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+# what a settings load raises for a wrong setting (settings_problems says each one)
+SETTINGS_ERRORS = (ValidationError, SettingsError, UnreadableEnvFile)
+SettingsFailure = ValidationError | SettingsError | UnreadableEnvFile
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Reads the settings once, from the environment, `.env` and overrides."""
+    """Reads the settings once, from the environment, `.env` and overrides; one of
+    SETTINGS_ERRORS when a setting is wrong or a line of `.env` cannot be read."""
+    env_file = Path(str(Settings.model_config.get("env_file")))
+    unreadable = _unreadable_lines(env_file)
+    if unreadable:
+        raise UnreadableEnvFile(
+            [
+                f"{env_file}:{line}: not a NAME=value line; correct or remove it"
+                for line in unreadable
+            ]
+        )
     return Settings(**overrides)  # type: ignore[arg-type]
 
 
-def settings_problem(error: ValidationError) -> str:
+def _unreadable_lines(env_file: Path) -> list[int]:
+    """The numbers of the lines of the file that python-dotenv cannot read."""
+    if not env_file.is_file():
+        return []
+    from dotenv.parser import parse_stream
+
+    with env_file.open(encoding="utf-8", errors="replace") as stream:
+        return [binding.original.line for binding in parse_stream(stream) if binding.error]
+
+
+def settings_problem(error: SettingsFailure) -> str:
     """What is wrong with the settings, on one line: each variable and its problem, never the
     values given (pydantic's own text repeats every input, tokens included)."""
     return "; ".join(settings_problems(error))
 
 
-def settings_problems(error: ValidationError) -> list[str]:
+def settings_problems(error: SettingsFailure) -> list[str]:
     """Each variable that is wrong and its problem, one line each, without the values given."""
+    if isinstance(error, UnreadableEnvFile):
+        return error.problems
+    if isinstance(error, SettingsError):
+        return [unparsable_problem(error)]
     problems = []
     for found in error.errors(include_url=False, include_input=False, include_context=False):
         message = str(found["msg"]).removeprefix("Value error, ")
@@ -441,3 +481,25 @@ def settings_problems(error: ValidationError) -> list[str]:
         )  # fmt: skip
         problems.append(" ".join((f"{where}: {message}" if where else message).split()))
     return problems
+
+
+# how a setting whose value must be JSON is written (README, Settings)
+JSON_EXAMPLES = {"HAILONG_ZALO_BOTS": '[{"school": "MN-HOASEN", "token": "…"}]'}
+
+
+def unparsable_variable(error: SettingsError) -> str | None:
+    """The variable whose value is not even JSON: pydantic-settings names its field in its text
+    ('... for field "zalo_bots" ...'), never the value."""
+    for name in Settings.model_fields:
+        if f'"{name}"' in str(error):
+            return f"HAILONG_{name.upper()}"
+    return None
+
+
+def unparsable_problem(error: SettingsError) -> str:
+    """What a value that is not even JSON says: the variable and how it is written."""
+    variable = unparsable_variable(error)
+    if variable is None:
+        return " ".join(str(error).split())
+    example = JSON_EXAMPLES.get(variable, '["a", "b"]')
+    return f"{variable}: not valid JSON; it is written like {example} (README, Settings)"

@@ -20,13 +20,18 @@ import aiohttp
 from pydantic import AliasChoices, ValidationError
 from pydantic_settings import SettingsError
 
-from bot.channels.kit.redaction import redact
 from bot.cli_words import plural
 from bot.doctor.bots import check_bots
 from bot.doctor.database import check_database
 from bot.doctor.findings import Finding, Verdict
 from bot.doctor.host import check_disks, check_public_url
-from bot.settings import Settings, load_settings, settings_problems
+from bot.settings import (
+    Settings,
+    UnreadableEnvFile,
+    load_settings,
+    settings_problems,
+    unparsable_variable,
+)
 
 SECONDS = 5.0  # each HTTP check's limit: a doctor that hangs on a dead host helps nobody
 
@@ -119,17 +124,12 @@ def _load(problems: list[str]) -> Settings | None:
         while True:
             try:
                 settings = load_settings()
-            except ValidationError as error:
+            except (ValidationError, UnreadableEnvFile) as error:
                 problems.extend(settings_problems(error))
                 return None
             except SettingsError as error:
-                variable = _variable_in(error)
-                problems.append(
-                    f'{variable}: not valid JSON (a list is written like ["a", "b"]; see the '
-                    "README's settings table)"
-                    if variable
-                    else redact(str(error))
-                )
+                problems.extend(settings_problems(error))
+                variable = unparsable_variable(error)
                 given = [n for n in os.environ if variable and n.upper() == variable]
                 if not given:  # from .env: nothing to set aside
                     return None
@@ -138,11 +138,3 @@ def _load(problems: list[str]) -> Settings | None:
                 return None if problems else settings
     finally:
         os.environ.update(aside)
-
-
-def _variable_in(error: SettingsError) -> str | None:
-    """pydantic-settings names the field in its text ('... for field "survey_dirs" ...')."""
-    for name in Settings.model_fields:
-        if f'"{name}"' in str(error):
-            return f"HAILONG_{name.upper()}"
-    return None

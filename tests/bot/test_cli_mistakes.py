@@ -257,6 +257,21 @@ MISTAKES = {
         {"HAILONG_DATABASE_URL": "postgresql+asyncpg://hl:VERY@SECRET@127.0.0.1/hailong"},
         ["HAILONG_DATABASE_URL cannot be read"],
     ),
+    "a setting that must be JSON and is not": (
+        ["school", "create", "--code", "C", "--name", "Trường C"],
+        {"HAILONG_ZALO_BOTS": '[{"school": "A", "token": SECRET}]'},
+        ["invalid settings: HAILONG_ZALO_BOTS: not valid JSON; it is written like [{"],
+    ),
+    "a port no server can listen on": (
+        ["school", "create", "--code", "C", "--name", "Trường C"],
+        {"HAILONG_HTTP_PORT": "99999"},
+        ["invalid settings: HAILONG_HTTP_PORT: Input should be less than or equal to 65535"],
+    ),
+    "demo --port out of range": (
+        ["demo", "--port", "99999"],
+        {},
+        ["hailong demo: argument --port: '99999' is not a port; give a number from 1 to 65535"],
+    ),
     "a database URL of another driver": (
         ["school", "create", "--code", "C", "--name", "Trường C"],
         {"HAILONG_DATABASE_URL": "mysql://hl:VERY-SECRET@127.0.0.1/hailong"},
@@ -282,6 +297,24 @@ def test_an_unreachable_postgresql_is_named_by_host_and_port_without_the_passwor
     ran = place.hailong("school", "create", "--code", "A", "--name", "A", HAILONG_DATABASE_URL=url)
     assert_one_line(ran, f"cannot reach the database at 127.0.0.1:{port}/hailong", "HAILONG_")
     assert "s3cret-pw" not in ran.err
+
+
+def test_an_unreadable_line_of_env_is_named_by_file_and_line(tmp_path: Path) -> None:
+    """python-dotenv skips such a line, and the setting in it, with a warning naming neither:
+    here the database would silently have been the default SQLite file."""
+    place = Place(tmp_path)
+    (tmp_path / ".env").write_text(
+        "HAILONG_LOG_LEVEL=WARNING\nHAILONG_DATABASE_URL postgresql+asyncpg://h@db/h\n=x\n",
+        encoding="utf-8",
+    )
+    ran = place.hailong("school", "create", "--code", "C", "--name", "Trường C")
+    assert_one_line(
+        ran,
+        "invalid settings: .env:2: not a NAME=value line; correct or remove it; "
+        ".env:3: not a NAME=value line; correct or remove it",
+    )
+    assert "python-dotenv" not in ran.err
+    assert not (tmp_path / "cli.db").exists()
 
 
 def test_the_demo_on_a_busy_port_says_so_before_any_banner(place: Place) -> None:

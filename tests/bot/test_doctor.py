@@ -239,6 +239,29 @@ async def test_bad_settings_are_each_named_and_exit_2(deployment: Deployment) ->
 
 
 @ONE_BACKEND
+async def test_a_value_that_is_not_json_and_an_unreadable_line_of_env_are_each_named(
+    deployment: Deployment,
+) -> None:
+    run = await deployment.doctor(HAILONG_ZALO_BOTS="[{school: MN}]", HAILONG_HTTP_PORT="70000")
+    assert run.code == 2
+    assert run.lines == [  # the value not even JSON is set aside to check the others too
+        '✗ settings: HAILONG_ZALO_BOTS: not valid JSON; it is written like [{"school": '
+        '"MN-HOASEN", "token": "…"}] (README, Settings)',
+        "✗ settings: HAILONG_HTTP_PORT: Input should be less than or equal to 65535",
+    ]
+    (deployment.folder / ".env").write_text(
+        'HAILONG_LOG_LEVEL=INFO\n=x\nHAILONG_TIMEZONE="Asia/Ho_Chi_Minh\n', encoding="utf-8"
+    )
+    run = await deployment.doctor()
+    assert run.code == 2
+    assert run.lines == [  # python-dotenv would skip both, and the time zone with the second
+        "✗ settings: .env:2: not a NAME=value line; correct or remove it",
+        "✗ settings: .env:3: not a NAME=value line; correct or remove it",
+    ]
+    assert run.stderr == ""  # not python-dotenv's own warnings either
+
+
+@ONE_BACKEND
 async def test_a_misspelt_variable_is_a_warning_naming_the_setting(
     deployment: Deployment,
 ) -> None:
