@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import argparse
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.cli_dates import MOMENT_HELP, moment
 from bot.cli_errors import OperatorError, existing_file
 from bot.cli_words import plural
 from bot.clock import SystemClock
+from bot.web_address import is_web_address
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -77,7 +77,7 @@ async def cmd_news_add(args: argparse.Namespace, settings: Settings) -> int:
 
     if not args.title.strip():
         raise OperatorError("--title is empty", "give the post a title parents will read")
-    if args.link is not None and not _is_web_address(args.link):
+    if args.link is not None and not is_web_address(args.link):
         raise OperatorError(
             f"--link {args.link!r} is not a web address",
             "give the whole address, e.g. https://dichvucong.gov.vn/…",
@@ -110,12 +110,6 @@ async def cmd_news_add(args: argparse.Namespace, settings: Settings) -> int:
         await session.flush()
     print(f"post {post.id}: {post.title}")
     return 0
-
-
-def _is_web_address(text: str) -> bool:
-    """An http(s) address with a host, as a parent's phone opens it."""
-    parts = urlsplit(text.strip())
-    return parts.scheme in ("http", "https") and "." in parts.netloc and " " not in text.strip()
 
 
 async def cmd_news_samples(args: argparse.Namespace, settings: Settings) -> int:

@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from bot.delivery.quiet import normalise as normalise_quiet_hours
+from bot.web_address import is_web_address
 
 ZALO_CHANNEL = "zalo"
 # "zalo" or "zalo-<school>": the part before the dash names the platform (base.platform_of)
@@ -59,6 +60,21 @@ class ZaloBot(BaseModel):
         None, description="Channel name, zalo-…; default zalo-<school code in lower case>."
     )
     api_url: str | None = Field(None, description="Bot API base URL; default HAILONG_ZALO_API_URL.")
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        return _web_address_or_none(value)
+
+
+def _web_address_or_none(value: str | None) -> str | None:
+    """A public address as the platforms and phones open it, blank for none; never echoed (a
+    webhook's path may be its secret)."""
+    if value is None or not value.strip():
+        return None
+    if not is_web_address(value):
+        raise ValueError("must be a web address such as https://hailong.truong.edu.vn/…")
+    return value.strip()
 
 
 @dataclass(frozen=True)
@@ -145,7 +161,7 @@ class Settings(BaseSettings):
         "mean", description="Element index: mean of item indices, or pooled answers."
     )
     min_group_size: int = Field(5, description="Groups with fewer respondents are suppressed.")
-    invite_ttl_hours: int = Field(72, description="Hours a staff invite code stays valid.")
+    invite_ttl_hours: int = Field(72, ge=1, description="Hours a staff invite code stays valid.")
     outbox_max_attempts: int = Field(
         8,
         ge=1,
@@ -290,6 +306,11 @@ class Settings(BaseSettings):
                 f"sqlite+aiosqlite:///path/to/file.db ({given})"
             )
         return f"{driver}://{rest}"
+
+    @field_validator("public_url", "telegram_webhook_url", "zalo_webhook_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        return _web_address_or_none(value)
 
     @field_validator("quiet_hours")
     @classmethod

@@ -136,6 +136,55 @@ def test_a_webhook_without_a_secret_of_8_to_256_characters_is_refused_on_every_c
     assert problem in settings_problem(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("settings", "variable"),
+    [
+        ({"public_url": "hailong.truong.edu.vn"}, "HAILONG_PUBLIC_URL"),
+        ({"public_url": "ftp://hailong.truong.edu.vn"}, "HAILONG_PUBLIC_URL"),
+        (
+            {"telegram_webhook_url": "hl.example.org/tg/SECRET-PATH",
+             "telegram_webhook_secret": "A_good-secret_42"},
+            "HAILONG_TELEGRAM_WEBHOOK_URL",
+        ),
+        ({"zalo_webhook_url": "https:/hl.example.org/z"}, "HAILONG_ZALO_WEBHOOK_URL"),
+        (
+            {"zalo_bots": [{"school": "A", "token": "1:a", "webhook_url": "/zalo/a"}]},
+            "HAILONG_ZALO_BOTS[0][webhook_url]",
+        ),
+    ],
+)  # fmt: skip
+def test_a_public_address_that_is_no_web_address_is_refused_without_repeating_it(
+    settings: dict[str, object], variable: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None, **settings)  # type: ignore[arg-type]
+    said = settings_problem(caught.value)
+    assert said == f"{variable}: must be a web address such as https://hailong.truong.edu.vn/…"
+
+
+def test_a_blank_public_address_is_none_and_a_loopback_one_is_kept() -> None:
+    settings = Settings(
+        _env_file=None, public_url="  ", telegram_webhook_url="http://127.0.0.1:8443/tg",
+        telegram_webhook_secret="A_good-secret_42",
+    )  # fmt: skip
+    assert settings.public_url is None
+    assert settings.telegram_webhook_url == "http://127.0.0.1:8443/tg"
+
+
+@pytest.mark.parametrize(
+    ("settings", "problem"),
+    [
+        ({"http_port": 0}, "HAILONG_HTTP_PORT: Input should be greater than or equal to 1"),
+        ({"http_port": 65536}, "HAILONG_HTTP_PORT: Input should be less than or equal to 65535"),
+        ({"invite_ttl_hours": 0}, "HAILONG_INVITE_TTL_HOURS: Input should be greater than or"),
+    ],
+)
+def test_numbers_out_of_their_range_are_refused(settings: dict[str, object], problem: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None, **settings)  # type: ignore[arg-type]
+    assert settings_problem(caught.value).startswith(problem)
+
+
 def test_webhooks_with_their_secrets_and_polling_without_are_fine() -> None:
     settings = Settings(
         _env_file=None,
