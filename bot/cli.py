@@ -485,7 +485,12 @@ async def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int
     from handlers.setup import create_class, find_class, school_by_code
 
     rows = list(read_roster(args.file))  # the whole file is checked before anything is written
+    if not rows:
+        raise OperatorError(
+            f"{args.file}: no class under its heading row", "add a row for each class and import it"
+        )
     created: list[str] = []
+    managed: list[str] = []
     unchanged = 0
     async with _database(settings) as db, db.transaction() as session:
         for line, row in rows:
@@ -493,7 +498,10 @@ async def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int
                 school = await school_by_code(session, row["school"])
                 if row["authority"]:
                     authority = await authority_by_ref(session, row["authority"])
-                    _manage(school, authority)
+                    if _manage(school, authority):
+                        managed.append(
+                            f"{school.code}: managed by {authority.id}: {authority.name}"
+                        )
                 classroom = await find_class(session, school, row["class"])
                 if classroom is not None:  # imported before: the same file again changes nothing
                     _same_grade(classroom, row["grade"], f"class {row['class']!r} of {school.code}")
@@ -506,11 +514,11 @@ async def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int
                 session, school=school, name=row["class"], grade=row["grade"]
             )
             created.append(f"{school.code}\t{classroom.name}\t{classroom.invite_code}")
-    if created:
-        created.append(f"{plural(len(created), 'class', 'classes')} created, {unchanged} unchanged")
+    if created or managed:
+        summary = f"{plural(len(created), 'class', 'classes')} created, {unchanged} unchanged"
     else:
-        created.append(f"0 new, {unchanged} unchanged: {args.file} is imported already")
-    print("\n".join(created))
+        summary = f"0 new, {unchanged} unchanged: {args.file} is imported already"
+    print("\n".join([*created, *managed, summary]))
     return 0
 
 
@@ -675,16 +683,19 @@ class _database:
         await self.db.dispose()
 
 
-def _manage(school: School, authority: Authority) -> None:
-    """Puts a school without an authority under the roster's; never moves one silently."""
+def _manage(school: School, authority: Authority) -> bool:
+    """Puts a school without an authority under the roster's (True: it was put there); never
+    moves one silently."""
     if school.authority_id is None:
         school.authority_id = authority.id
-    elif school.authority_id != authority.id:
+        return True
+    if school.authority_id != authority.id:
         raise OperatorError(
             f"{school.code} is managed by authority {school.authority_id}, not by {authority.id}: "
             f"{authority.name}",
             "hailong school move changes it",
         )
+    return False
 
 
 def _now() -> datetime:

@@ -148,9 +148,20 @@ def test_a_roster_with_an_authority_column(env: Path, capsys: pytest.CaptureFixt
         sheet.append(row)
     book.save(env / "roster.xlsx")
     code, out, _ = run(capsys, "roster", "import", "roster.xlsx")
-    assert code == 0 and out.endswith("3 classes created, 0 unchanged\n")
+    assert code == 0 and out.endswith(  # MN-B was under 2 already: only MN-A is said
+        f"\nMN-A: managed by 1: {PHUONG}\n3 classes created, 0 unchanged\n"
+    )
     schools = rows(env, select(School.code, School.authority_id).order_by(School.id))
     assert schools == [("MN-A", 1), ("MN-B", 2)]
+    (env / "authority_only.csv").write_text(  # classes there already, a school put under one
+        "school,class,authority\nMN-C,Lá 1,1\n", encoding="utf-8"
+    )
+    run(capsys, "school", "create", "--code", "MN-C", "--name", "C")
+    run(capsys, "class", "create", "--school", "MN-C", "--name", "Lá 1")
+    code, out, _ = run(capsys, "roster", "import", "authority_only.csv")
+    assert (code, out) == (0, f"MN-C: managed by 1: {PHUONG}\n0 classes created, 1 unchanged\n")
+    code, out, _ = run(capsys, "roster", "import", "authority_only.csv")
+    assert (code, out) == (0, "0 new, 1 unchanged: authority_only.csv is imported already\n")
 
     # a roster never moves a school silently to another authority, and writes nothing then
     (env / "moved.csv").write_text(
@@ -160,4 +171,4 @@ def test_a_roster_with_an_authority_column(env: Path, capsys: pytest.CaptureFixt
     )
     code, _, err = run(capsys, "roster", "import", "moved.csv")
     assert code == 2 and err.startswith("hailong: moved.csv:4: MN-B is managed by authority 2")
-    assert len(rows(env, select(Classroom.id))) == 3
+    assert len(rows(env, select(Classroom.id))) == 4

@@ -71,6 +71,7 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Place:
     (made.folder / "cp1258.csv").write_bytes("school,class\nA,Lá 2\n".encode("cp1258"))
     (made.folder / "renamed.xlsx").write_text("school,class\nA,Lá 2\n", encoding="utf-8")
     (made.folder / "lop.ods").write_bytes(b"PK\x03\x04")
+    (made.folder / "heading_only.csv").write_text("Trường;Lớp;Khối\n", encoding="utf-8")
     (made.folder / "unknown_columns.csv").write_text("Tên,Lớp\nA,Lá 2\n", encoding="utf-8")
     return made
 
@@ -236,6 +237,11 @@ MISTAKES = {
         ["roster", "import", "lop.ods"],
         {},
         ["lop.ods:1: import a .csv or .xlsx file"],
+    ),
+    "roster import: a heading row and no class": (
+        ["roster", "import", "heading_only.csv"],
+        {},
+        ["heading_only.csv: no class under its heading row; add a row for each class"],
     ),
     "roster import: columns named otherwise": (
         ["roster", "import", "unknown_columns.csv"],
