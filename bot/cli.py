@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 
 # the demo's own file: never the deployment's database, whatever HAILONG_DATABASE_URL says
 DEMO_DATABASE_URL = "sqlite+aiosqlite:///var/demo.db"
+# how long a wave launched without --closes stays open
+WAVE_DAYS = timedelta(days=14)
 
 
 def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
@@ -188,8 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
     launch.add_argument("--survey", required=True, help="survey key, e.g. preschool_parents")
     launch.add_argument("--class", dest="classes", action="append", default=[], help="repeatable")
     launch.add_argument("--opens", type=day, help=f"{DAY_HELP} (default now)")
-    launch.add_argument("--closes", type=day, help=f"{DAY_HELP} (default in 14 days)")
-    launch.add_argument("--title")
+    launch.add_argument("--closes", type=day, help=f"{DAY_HELP} (default 14 days after it opens)")
+    launch.add_argument(
+        "--title", type=filled, help="what parents see (default the survey's own title)"
+    )
     launch.set_defaults(command=cmd_survey_launch)
     results = survey.add_parser("results", help="SIPAS indices of a wave")
     results.add_argument("wave", type=int)
@@ -565,7 +569,7 @@ async def cmd_survey_launch(args: argparse.Namespace, settings: Settings) -> int
             "leave --opens out to open the wave now",
         )
     opens = _local_midnight(args.opens, zone) if args.opens else now
-    closes = _local_midnight(args.closes, zone) if args.closes else now + timedelta(days=14)
+    closes = _local_midnight(args.closes, zone) if args.closes else opens + WAVE_DAYS
     if args.closes is not None and closes <= max(opens, now):
         after = "today" if args.opens is None else f"--opens {args.opens}"
         raise OperatorError(

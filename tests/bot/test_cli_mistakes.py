@@ -172,6 +172,11 @@ MISTAKES = {
         {},
         ["--closes 2099-12-10 is not after --opens 2099-12-20", "close after it opens"],
     ),
+    "survey launch: an empty --title": (
+        ["survey", "launch", "--school", "A", "--survey", "pulse", "--title", "  "],
+        {},
+        ["hailong survey launch: argument --title: it is empty; give it in full"],
+    ),
     "survey launch: opens in the past": (
         ["survey", "launch", "--school", "A", "--survey", "pulse", "--opens", "01/01/2020"],
         {},
@@ -384,6 +389,25 @@ def test_a_survey_launched_again_is_the_same_wave_and_an_overlapping_one_is_refu
     )
     after = place.hailong(*launch, "--opens", "2099-01-10", "--closes", "2099-01-20")
     assert after.code == 0 and after.out.startswith(f"wave {int(wave) + 1}: ")
+
+
+def test_a_wave_opening_later_without_closes_stays_open_14_days_from_its_opening(
+    place: Place,
+) -> None:
+    """It closed 14 days from today, so one opening after that was refused with the engine's
+    'closes_at must be after opens_at'."""
+    ran = place.hailong(
+        "survey",
+        "launch",
+        "--school",
+        "A",
+        "--survey",
+        "preschool_parents",
+        "--opens",
+        "01/03/2099",
+    )
+    assert (ran.code, ran.err) == (0, "")
+    assert ran.out.splitlines()[0].endswith(", 01/03/2099 – 15/03/2099")
 
 
 def test_survey_validate_lists_every_error_with_its_line(place: Place) -> None:
