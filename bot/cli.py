@@ -509,14 +509,13 @@ async def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int
                 classroom = await find_class(session, school, row["class"])
                 if classroom is not None:  # imported before: the same file again changes nothing
                     _same_grade(classroom, row["grade"], f"class {row['class']!r} of {school.code}")
+                    unchanged += 1
+                    continue
+                classroom = await create_class(
+                    session, school=school, name=row["class"], grade=row["grade"]
+                )
             except (LookupError, ValueError, OperatorError) as error:
                 raise OperatorError(f"{args.file}:{line}: {error}") from None
-            if classroom is not None:
-                unchanged += 1
-                continue
-            classroom = await create_class(
-                session, school=school, name=row["class"], grade=row["grade"]
-            )
             created.append(f"{school.code}\t{classroom.name}\t{classroom.invite_code}")
     if created or managed:
         summary = f"{plural(len(created), 'class', 'classes')} created, {unchanged} unchanged"
@@ -556,7 +555,8 @@ async def cmd_survey_validate(args: argparse.Namespace, settings: Settings) -> i
 
 
 async def cmd_survey_launch(args: argparse.Namespace, settings: Settings) -> int:
-    from handlers.setup import class_by_name, school_by_code
+    from bot.models.waves import Wave
+    from handlers.setup import class_by_name, fitting, school_by_code
     from handlers.waves import WaveOverlaps, launch_wave
     from surveys.catalog import load_catalog
 
@@ -576,6 +576,8 @@ async def cmd_survey_launch(args: argparse.Namespace, settings: Settings) -> int
             f"--closes {args.closes} is not after {after}: a wave must close after it opens",
             "give a later --closes",
         )
+    if args.title is not None:
+        fitting(args.title, Wave.title, "--title")
     catalog = load_catalog(settings.survey_dirs)
     if args.survey not in catalog:
         keys = ", ".join(survey.key for survey in catalog.all())

@@ -6,6 +6,7 @@ Like every CLI command it only writes rows; the running bot (`hailong run`) send
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -73,7 +74,7 @@ async def cmd_news_add(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import _database
     from bot.models.broadcasts import NewsPost
     from handlers.news_posts import post_titled
-    from handlers.setup import school_by_code
+    from handlers.setup import fitting, school_by_code
 
     if not args.title.strip():
         raise OperatorError("--title is empty", "give the post a title parents will read")
@@ -85,12 +86,14 @@ async def cmd_news_add(args: argparse.Namespace, settings: Settings) -> int:
     body = args.text if args.text is not None else args.text_file.read_text(encoding="utf-8")
     if not body.strip():
         raise OperatorError("the post's text is empty", "give it with --text or --text-file")
-    title, text = args.title.strip(), body.strip()
+    title, text = fitting(args.title.strip(), NewsPost.title, "--title"), body.strip()
+    fitting(args.link or "", NewsPost.link, "--link")
+    image = _image(args.image)
     async with _database(settings) as db, db.transaction() as session:
         school = await school_by_code(session, args.school)
         twin = await post_titled(session, school.id, title)
         if twin is not None:
-            if (twin.text, twin.image, twin.link) != (text, args.image, args.link):
+            if (twin.text, twin.image, twin.link) != (text, image, args.link):
                 raise OperatorError(
                     f"{school.code} has a post titled {title!r} already (post {twin.id}), "
                     "with other content",
@@ -102,7 +105,7 @@ async def cmd_news_add(args: argparse.Namespace, settings: Settings) -> int:
             school_id=school.id,
             title=title,
             text=text,
-            image=args.image,
+            image=image,
             link=args.link,
             created_at=SystemClock().now(),
         )
@@ -110,6 +113,23 @@ async def cmd_news_add(args: argparse.Namespace, settings: Settings) -> int:
         await session.flush()
     print(f"post {post.id}: {post.title}")
     return 0
+
+
+def _image(given: str | None) -> str | None:
+    """--image as stored: a picture's web address, or a file here by its whole path (the bot
+    that sends it may run from another folder)."""
+    from bot.models.broadcasts import NewsPost
+    from handlers.setup import fitting
+
+    if given is None or is_web_address(given):
+        return fitting(given.strip(), NewsPost.image, "--image") if given else None
+    path = Path(given).expanduser()
+    if not path.is_file():
+        raise OperatorError(
+            f"--image {given}: no such file, and no web address",
+            "give the picture's address (https://…) or a file on this machine",
+        )
+    return fitting(str(path.resolve()), NewsPost.image, "--image")
 
 
 async def cmd_news_samples(args: argparse.Namespace, settings: Settings) -> int:

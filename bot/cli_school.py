@@ -93,12 +93,14 @@ def _set_heading(
     school: School, authority: str, abbreviation: str | None, place: str | None
 ) -> str:
     """Sets what is given of the documents' heading; the heading as it now reads."""
+    from bot.models.schools import School
     from handlers.reports.addressee import addressee_of, checked_abbreviation
+    from handlers.setup import fitting
 
     if abbreviation is not None:
         school.doc_abbreviation = checked_abbreviation(abbreviation)
     if place is not None:
-        school.doc_place = place.strip()
+        school.doc_place = fitting(place.strip(), School.doc_place, "--doc-place")
     heading = addressee_of(school, authority)
     dated = heading.place or "…… (set --doc-place)"
     return f"documents: Số: …/BC-{heading.abbreviation}; {dated}, ngày … tháng … năm …"

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 from bot.models.people import StaffInvite
 from bot.models.schools import Authority, Classroom, School
@@ -29,8 +31,8 @@ async def create_school(
     """A school under its managing authority; its satisfaction target is what reports mark each
     index against."""
     school = School(
-        code=tidy(code),
-        name=tidy(name),
+        code=fitting(tidy(code), School.code, "a school code"),
+        name=fitting(tidy(name), School.name, "a school name"),
         authority_id=authority.id if authority is not None else None,
         target_percent=target_percent,
         created_at=now,
@@ -45,7 +47,10 @@ async def create_class(
 ) -> Classroom:
     """A class with its reusable parent invite code."""
     classroom = Classroom(
-        school_id=school.id, name=tidy(name), grade=grade, invite_code=new_code(CLASS_CODE_LENGTH)
+        school_id=school.id,
+        name=fitting(tidy(name), Classroom.name, "a class name"),
+        grade=grade,
+        invite_code=new_code(CLASS_CODE_LENGTH),
     )
     session.add(classroom)
     await session.flush()
@@ -163,13 +168,22 @@ def set_school_contact(school: School, contact: SchoolContact) -> None:
     if contact.name is not None:
         if not tidy(contact.name):
             raise ValueError("--name: the school's full name")
-        school.name = tidy(contact.name)
+        school.name = fitting(tidy(contact.name), School.name, "--name")
     if phone is not None:
         school.contact_phone = phone
     if email is not None:
-        school.contact_email = email
+        school.contact_email = fitting(email, School.contact_email, "--email")
     if contact.address is not None:
-        school.address = " ".join(contact.address.split())[:300]
+        school.address = fitting(" ".join(contact.address.split()), School.address, "--address")
+
+
+def fitting(value: str, column: QueryableAttribute[Any], what: str) -> str:
+    """The value, if its column holds it; else ValueError saying how long it may be
+    (PostgreSQL refuses a longer value, SQLite would keep it whole)."""
+    limit = getattr(column.type, "length", None)
+    if limit is not None and len(value) > limit:
+        raise ValueError(f"{what} is {len(value)} characters long; at most {limit} fit")
+    return value
 
 
 def _checked(value: str | None, pattern: re.Pattern[str], problem: str) -> str | None:

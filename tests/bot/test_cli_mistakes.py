@@ -71,6 +71,9 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Place:
     (made.folder / "cp1258.csv").write_bytes("school,class\nA,Lá 2\n".encode("cp1258"))
     (made.folder / "renamed.xlsx").write_text("school,class\nA,Lá 2\n", encoding="utf-8")
     (made.folder / "lop.ods").write_bytes(b"PK\x03\x04")
+    (made.folder / "long_name.csv").write_text(
+        "school,class\nA,Lá 9\nA,Lá " + "x" * 98 + "\n", encoding="utf-8"
+    )
     (made.folder / "heading_only.csv").write_text("Trường;Lớp;Khối\n", encoding="utf-8")
     (made.folder / "unknown_columns.csv").write_text("Tên,Lớp\nA,Lá 2\n", encoding="utf-8")
     return made
@@ -257,6 +260,42 @@ MISTAKES = {
         ["report", "weekly", "--school", "A", "--out", "w.xlsx", "--from", "01/01/2099"],
         {},
         ["--from 2099-01-01 is after today (", "a report counts what has happened"],
+    ),
+    # longer than its column: PostgreSQL refused it with a DBAPIError (exit 1), SQLite kept it
+    "class create: a name longer than a class name may be": (
+        ["class", "create", "--school", "A", "--name", "Lá " + "x" * 98],
+        {},
+        ["a class name is 101 characters long; at most 100 fit"],
+    ),
+    "school create: a code longer than a code may be": (
+        ["school", "create", "--code", "MN-" + "X" * 30, "--name", "Trường D"],
+        {},
+        ["a school code is 33 characters long; at most 32 fit"],
+    ),
+    "school set: an address longer than an address may be": (
+        ["school", "set", "--school", "A", "--address", "số " * 101],
+        {},
+        ["--address is 302 characters long; at most 300 fit"],
+    ),
+    "news add: a title longer than a title may be": (
+        ["news", "add", "--school", "A", "--title", "T" * 201, "--text", "x"],
+        {},
+        ["--title is 201 characters long; at most 200 fit"],
+    ),
+    "survey launch: a title longer than a title may be": (
+        ["survey", "launch", "--school", "A", "--survey", "pulse", "--title", "T" * 201],
+        {},
+        ["--title is 201 characters long; at most 200 fit"],
+    ),
+    "roster import: a class name longer than a class name may be": (
+        ["roster", "import", "long_name.csv"],
+        {},
+        ["long_name.csv:3: a class name is 101 characters long; at most 100 fit"],
+    ),
+    "news add: an image that is no file and no web address": (
+        ["news", "add", "--school", "A", "--title", "Ảnh", "--text", "x", "--image", "anh.png"],
+        {},
+        ["--image anh.png: no such file, and no web address", "(https://…) or a file"],
     ),
     "a database URL whose port is no number": (
         ["school", "create", "--code", "C", "--name", "Trường C"],

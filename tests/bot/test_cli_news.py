@@ -29,6 +29,16 @@ def test_an_operator_fills_the_library_publishes_schedules_and_sets_the_policy(
         "--text-file", "post.txt", "--link", "https://dichvucong.gov.vn",
     )  # fmt: skip
     assert code == 0 and out.startswith("post 6: Miễn giảm học phí")
+    (env / "pictures").mkdir()
+    (env / "pictures" / "le_khai_giang.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    code, out, _ = run(
+        capsys, "news", "add", "--school", "MN-SEN", "--title", "Lễ khai giảng", "--text", "Ảnh",
+        "--image", "pictures/le_khai_giang.png",
+    )  # fmt: skip
+    assert code == 0 and out == "post 7: Lễ khai giảng\n"
+    with closing(sqlite3.connect(env / "cli.db")) as db:  # the bot may run from another folder
+        (stored,) = db.execute("SELECT image FROM news_posts WHERE id = 7").fetchone()
+    assert stored == str(env.resolve() / "pictures" / "le_khai_giang.png")
 
     code, out, _ = run(capsys, "news", "publish", "6", "--class", "Lá 1")
     assert code == 0 and out.startswith("broadcast 1: 0 messages queued")
