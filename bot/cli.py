@@ -658,13 +658,15 @@ async def migrated(database_url: str, signals: StopSignals | None = None) -> Non
     """Brings the database to the code's migrations; OperatorError, in one line naming the
     server (never the password), when it cannot be reached. With `signals` (run), a stop
     signal gives up waiting for the database, or lets the migrations finish, then ends it."""
-    from bot.cli_database import newest_migration, reachable
+    from bot.cli_database import newest_migration, reachable, refuse_newer
     from bot.db import make_sqlite_folder
 
     signals = signals or StopSignals()  # a setup command's: never listening
     make_sqlite_folder(database_url)  # a fresh checkout has no var/ yet
-    if await signals.waiting(reachable(database_url)) == (newest_migration(),):
+    revisions = await signals.waiting(reachable(database_url))
+    if revisions == (newest_migration(),):
         return  # up to date: alembic (a tenth of a second to load) is not needed
+    refuse_newer(revisions)
     from bot.migrate import upgrade
 
     await signals.writing(upgrade(database_url))

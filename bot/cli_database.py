@@ -20,10 +20,30 @@ VERSIONS = Path(migrations.__file__).parent / "versions"
 _REVISION = re.compile(r"_(\d{4})\.py$")  # alembic's file_template ends with _<revision>
 
 
+# what a database migrated by a later release than this code says, here and in doctor
+NEWER_RELEASE = "which this code does not know: a newer release migrated it"
+NEWER_RELEASE_FIX = "run that release (or restore the backup taken before)"
+
+
+def known_migrations() -> set[str]:
+    """The code's revisions, read from the migration files' names without loading alembic."""
+    return {m[1] for p in VERSIONS.iterdir() if (m := _REVISION.search(p.name))}
+
+
 def newest_migration() -> str:
-    """The code's head revision, read from the migration files' names without loading alembic
-    (tests/bot/test_cli_startup.py holds it equal to alembic's own head)."""
-    return max(m[1] for p in VERSIONS.iterdir() if (m := _REVISION.search(p.name)))
+    """The code's head revision (tests/bot/test_cli_startup.py holds it equal to alembic's)."""
+    return max(known_migrations())
+
+
+def refuse_newer(revisions: tuple[str, ...]) -> None:
+    """OperatorError if the database is at a migration this code does not have: alembic would
+    stop with "Can't locate revision"; the release that made it, or the backup, is the way."""
+    unknown = sorted(set(revisions) - known_migrations())
+    if unknown:
+        raise OperatorError(
+            f"the database is at migration {', '.join(unknown)}, {NEWER_RELEASE}",
+            NEWER_RELEASE_FIX,
+        )
 
 
 async def reachable(database_url: str) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.channels.kit.redaction import redact
+from bot.cli_database import NEWER_RELEASE, NEWER_RELEASE_FIX
 from bot.database_url import DatabaseAddress, UnreadableDatabaseUrl, database_address
 from bot.doctor.findings import Finding, Verdict
 
@@ -68,8 +69,7 @@ def _migrations(where: str, current: set[str]) -> Finding:
     return Finding(
         "database",
         Verdict.FAIL,
-        f"{where} is at migration {_names(current - known)}, which this code does not know: "
-        "a newer release migrated it; run that release (or restore the backup taken before)",
+        f"{where} is at migration {_names(current - known)}, {NEWER_RELEASE}; {NEWER_RELEASE_FIX}",
     )
 
 

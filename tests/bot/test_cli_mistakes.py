@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -365,6 +367,21 @@ def test_an_unreadable_line_of_env_is_named_by_file_and_line(tmp_path: Path) -> 
     )
     assert "python-dotenv" not in ran.err
     assert not (tmp_path / "cli.db").exists()
+
+
+def test_a_database_a_newer_release_migrated_is_named_with_the_way_back(tmp_path: Path) -> None:
+    """After `git checkout` of an older release without restoring the backup (README, Upgrade):
+    alembic's "Can't locate revision" was an unexpected CommandError, exit 1."""
+    place = Place(tmp_path)
+    assert place.hailong("db", "upgrade").code == 0
+    with closing(sqlite3.connect(tmp_path / "cli.db")) as db, db:
+        db.execute("UPDATE alembic_version SET version_num = '0099'")
+    for command in (("db", "upgrade"), ("school", "create", "--code", "C", "--name", "C")):
+        assert_one_line(
+            place.hailong(*command),
+            "hailong: the database is at migration 0099, which this code does not know: a newer "
+            "release migrated it; run that release (or restore the backup taken before)",
+        )
 
 
 def test_the_demo_on_a_busy_port_says_so_before_any_banner(place: Place) -> None:
