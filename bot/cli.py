@@ -555,8 +555,9 @@ async def cmd_survey_validate(args: argparse.Namespace, settings: Settings) -> i
 
 
 async def cmd_survey_launch(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.column_fit import fitting
     from bot.models.waves import Wave
-    from handlers.setup import class_by_name, fitting, school_by_code
+    from handlers.setup import class_by_name, school_by_code
     from handlers.waves import WaveOverlaps, launch_wave
     from surveys.catalog import load_catalog
 

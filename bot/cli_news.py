@@ -72,9 +72,10 @@ def add_commands(sub: Any) -> None:
 
 async def cmd_news_add(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import _database
+    from bot.column_fit import fitting
     from bot.models.broadcasts import NewsPost
     from handlers.news_posts import post_titled
-    from handlers.setup import fitting, school_by_code
+    from handlers.setup import school_by_code
 
     if not args.title.strip():
         raise OperatorError("--title is empty", "give the post a title parents will read")
@@ -118,8 +119,8 @@ async def cmd_news_add(args: argparse.Namespace, settings: Settings) -> int:
 def _image(given: str | None) -> str | None:
     """--image as stored: a picture's web address, or a file here by its whole path (the bot
     that sends it may run from another folder)."""
+    from bot.column_fit import fitting
     from bot.models.broadcasts import NewsPost
-    from handlers.setup import fitting
 
     if given is None or is_web_address(given):
         return fitting(given.strip(), NewsPost.image, "--image") if given else None

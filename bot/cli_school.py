@@ -93,9 +93,9 @@ def _set_heading(
     school: School, authority: str, abbreviation: str | None, place: str | None
 ) -> str:
     """Sets what is given of the documents' heading; the heading as it now reads."""
+    from bot.column_fit import fitting
     from bot.models.schools import School
     from handlers.reports.addressee import addressee_of, checked_abbreviation
-    from handlers.setup import fitting
 
     if abbreviation is not None:
         school.doc_abbreviation = checked_abbreviation(abbreviation)

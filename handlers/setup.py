@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import QueryableAttribute
 
+from bot.column_fit import fitting
 from bot.models.people import StaffInvite
 from bot.models.schools import Authority, Classroom, School
 from handlers.codes import CLASS_CODE_LENGTH, STAFF_CODE_LENGTH, new_code
@@ -175,15 +174,6 @@ def set_school_contact(school: School, contact: SchoolContact) -> None:
         school.contact_email = fitting(email, School.contact_email, "--email")
     if contact.address is not None:
         school.address = fitting(" ".join(contact.address.split()), School.address, "--address")
-
-
-def fitting(value: str, column: QueryableAttribute[Any], what: str) -> str:
-    """The value, if its column holds it; else ValueError saying how long it may be
-    (PostgreSQL refuses a longer value, SQLite would keep it whole)."""
-    limit = getattr(column.type, "length", None)
-    if limit is not None and len(value) > limit:
-        raise ValueError(f"{what} is {len(value)} characters long; at most {limit} fit")
-    return value
 
 
 def _checked(value: str | None, pattern: re.Pattern[str], problem: str) -> str | None:
