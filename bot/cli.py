@@ -247,7 +247,13 @@ def _channels_to_run(settings: Settings, *, web_chat: bool) -> list[Channel] | N
 
 
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    changes: dict[str, object] = {"database_url": args.database_url or DEMO_DATABASE_URL}
+    from bot.settings import async_database_url
+
+    try:
+        url = async_database_url(args.database_url) if args.database_url else DEMO_DATABASE_URL
+    except ValueError as error:  # as HAILONG_DATABASE_URL is checked: the URL is never repeated
+        raise OperatorError(f"--database-url: {error}") from None
+    changes: dict[str, object] = {"database_url": url}
     if args.port is not None:
         changes["http_port"] = args.port
     settings = settings.model_copy(update=changes)

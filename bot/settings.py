@@ -296,16 +296,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url_async(cls, value: str) -> str:
-        """postgres:// and sqlite:// as people copy them, with the async driver they mean here."""
-        scheme, found, rest = value.strip().partition("://")
-        driver = _DATABASE_DRIVERS.get(scheme.lower()) if found else None
-        if driver is None:  # never the URL itself: it may hold a password
-            given = f"not {scheme}://" if found else "it has no scheme://"
-            raise ValueError(
-                "database_url must be postgresql+asyncpg://user:password@host:5432/name or "
-                f"sqlite+aiosqlite:///path/to/file.db ({given})"
-            )
-        return f"{driver}://{rest}"
+        return async_database_url(value)
 
     @field_validator("public_url", "telegram_webhook_url", "zalo_webhook_url")
     @classmethod
@@ -437,6 +428,20 @@ def _endpoint(
 
 def _plain(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
+
+
+def async_database_url(value: str) -> str:
+    """postgres:// and sqlite:// as people copy them, with the async driver they mean here;
+    ValueError naming the scheme alone for another (never the URL: it may hold a password)."""
+    scheme, found, rest = value.strip().partition("://")
+    driver = _DATABASE_DRIVERS.get(scheme.lower()) if found else None
+    if driver is None:
+        given = f"not {scheme}://" if found else "it has no scheme://"
+        raise ValueError(
+            "a database URL must be postgresql+asyncpg://user:password@host:5432/name or "
+            f"sqlite+aiosqlite:///path/to/file.db ({given})"
+        )
+    return f"{driver}://{rest}"
 
 
 class UnreadableEnvFile(ValueError):

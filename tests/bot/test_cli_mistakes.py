@@ -319,6 +319,11 @@ MISTAKES = {
         {"HAILONG_HTTP_PORT": "99999"},
         ["invalid settings: HAILONG_HTTP_PORT: Input should be less than or equal to 65535"],
     ),
+    "demo --database-url of another driver": (
+        ["demo", "--database-url", "mysql://hl:VERY-SECRET@127.0.0.1/hailong"],
+        {},
+        ["--database-url: a database URL must be postgresql+asyncpg://", "(not mysql://)"],
+    ),
     "demo --port out of range": (
         ["demo", "--port", "99999"],
         {},
@@ -327,7 +332,7 @@ MISTAKES = {
     "a database URL of another driver": (
         ["school", "create", "--code", "C", "--name", "Trường C"],
         {"HAILONG_DATABASE_URL": "mysql://hl:VERY-SECRET@127.0.0.1/hailong"},
-        ["invalid settings: HAILONG_DATABASE_URL: database_url must be", "(not mysql://)"],
+        ["invalid settings: HAILONG_DATABASE_URL: a database URL must be", "(not mysql://)"],
     ),
 }  # fmt: skip
 

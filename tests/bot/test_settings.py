@@ -250,7 +250,7 @@ def test_a_database_url_of_another_driver_is_refused_without_repeating_it(
         Settings(_env_file=None, database_url=given)
     problem = settings_problem(caught.value)
     assert problem.startswith(
-        "HAILONG_DATABASE_URL: database_url must be "
+        "HAILONG_DATABASE_URL: a database URL must be "
         "postgresql+asyncpg://user:password@host:5432/name or sqlite+aiosqlite:///path/to/file.db"
     )
     assert problem.endswith(said) and "VERY-SECRET" not in problem
