@@ -34,7 +34,12 @@ async def serve(app: App, banner: Banner, signals: StopSignals) -> None:
     await runner.setup()
     site = web.TCPSite(runner, app.settings.http_host, app.settings.http_port)
     await site.start()
-    await app.start()  # a signal during it stops right after it
+    try:
+        await app.start()  # a signal during it stops right after it
+    except BaseException:  # a channel refused (bot/channels/kit/registration.py): close it all
+        await app.stop(within=GRACE_SECONDS)
+        await runner.cleanup()
+        raise
     log.info(banner.text(), extra=banner.fields())
     # what exists now lives as long as the process: keep the full collections (100 ms
     # pauses with everything loaded) from walking it again and again

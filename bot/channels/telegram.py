@@ -67,6 +67,7 @@ from bot.channels.base import (
 from bot.channels.kit.intake import Malformed, numbers_checked
 from bot.channels.kit.polling import LONG, Pause, Polled, Poller, PollLease
 from bot.channels.kit.redaction import describe, protect
+from bot.channels.kit.registration import ChannelRefused, Registration
 from bot.channels.kit.webhook import Webhook, webhook_route
 from bot.clock import Clock, SystemClock
 from bot.photos import PhotoRefused, sniff
@@ -244,6 +245,14 @@ def _pause_for(exc: Exception) -> Pause:
     return Pause()
 
 
+def _outage(exc: Exception) -> bool:
+    """A failure of the Bot API's to answer, not a refusal: no connection, a timeout, a 5xx, a
+    flood wait (BadRequest is a NetworkError in PTB, and a refusal: the address, say)."""
+    return isinstance(exc, RetryAfter) or (
+        isinstance(exc, NetworkError) and not isinstance(exc, BadRequest)
+    )
+
+
 def _confirming(update: object) -> int | None:
     """The getUpdates offset that confirms `update`."""
     update_id = update.get("update_id") if isinstance(update, dict) else None
@@ -316,6 +325,15 @@ class TelegramChannel:
             retry_delay=retry_delay,
             max_retry_delay=max_retry_delay,
         )
+        self._registration = Registration(
+            self.name,
+            self._register,
+            refusals=(TelegramError,),
+            passing=_outage,
+            then=self._registered,
+            retry_delay=retry_delay,
+            max_retry_delay=max_retry_delay,
+        )
         self._poll_timeout = poll_timeout
         self._username = username
         self._clock = clock or SystemClock()
@@ -349,29 +367,37 @@ class TelegramChannel:
         return [webhook_route(self._webhook, self._translate, lambda: self._receive)]
 
     async def start(self, receive: Receiver) -> None:
-        """Registers the webhook, or clears it and starts long polling."""
+        """Registers the webhook, or clears it and starts long polling; through an outage of
+        the Bot API, in the background (bot/channels/kit/registration.py)."""
         if self._receive is not None:
             raise RuntimeError("telegram channel already started")
         await self._open()
         self._receive = receive
         try:
-            if self._webhook is not None and self._webhook_url:
-                await self._bot.set_webhook(
-                    self._webhook_url,
-                    secret_token=self._webhook.secret,
-                    allowed_updates=ALLOWED_UPDATES,
-                )
-                log.debug("telegram webhook set to %s", self._webhook_url)
-                return
-            await self._bot.delete_webhook()
-        except TelegramError as exc:
+            await self._registration.start()
+        except ChannelRefused:
             self._receive = None
-            raise RuntimeError(f"telegram start failed: {describe(exc)}") from None
-        self._poller.start(receive)
-        log.debug("telegram long polling started")
+            raise
+
+    async def _register(self) -> None:
+        if self._webhook is not None and self._webhook_url:
+            await self._bot.set_webhook(
+                self._webhook_url,
+                secret_token=self._webhook.secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            log.debug("telegram webhook set to %s", self._webhook_url)
+        else:
+            await self._bot.delete_webhook()
+
+    def _registered(self) -> None:
+        if self._webhook is None and self._receive is not None:
+            self._poller.start(self._receive)
+            log.debug("telegram long polling started")
 
     async def stop(self) -> None:
         """Stops polling (an update being received is redelivered later) and closes HTTP."""
+        await self._registration.stop()
         await self._poller.stop()
         self._receive = None
         self._ready = False

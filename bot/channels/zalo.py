@@ -42,6 +42,7 @@ from bot.channels.base import (
 from bot.channels.kit.intake import ID_LIMIT, Malformed, is_int64, take
 from bot.channels.kit.polling import LONG, Pause, Polled, Poller, PollLease
 from bot.channels.kit.redaction import describe, protect
+from bot.channels.kit.registration import ChannelRefused, Registration
 from bot.channels.kit.webhook import Webhook, webhook_route
 from bot.channels.splitting import split_text, units
 from bot.channels.zalo_client import (
@@ -348,6 +349,15 @@ class ZaloChannel:
             retry_delay=retry_delay,
             max_retry_delay=max_retry_delay,
         )
+        self._registration = Registration(
+            name,
+            self._register,
+            refusals=(ZaloApiError,),
+            passing=lambda exc: isinstance(exc, ZaloUnavailable | ZaloRateLimited),
+            then=self._registered,
+            retry_delay=retry_delay,
+            max_retry_delay=max_retry_delay,
+        )
         self._poll_timeout = poll_timeout
         self._receive: Receiver | None = None
         self._links: MediaLinks | None = None
@@ -389,25 +399,33 @@ class ZaloChannel:
         return [webhook_route(self._webhook, translate, lambda: self._receive)]
 
     async def start(self, receive: Receiver) -> None:
-        """Registers the webhook, or clears it and starts long polling."""
+        """Registers the webhook, or clears it and starts long polling; through an outage of
+        the Bot API, in the background (bot/channels/kit/registration.py)."""
         if self._receive is not None:
             raise RuntimeError(f"{self.name} channel already started")
         await self._client.start()
-        try:
-            if self._webhook_url and self._webhook is not None:
-                await self._client.set_webhook(self._webhook_url, self._webhook.secret)
-                log.debug("%s webhook set to %s", self.name, self._webhook_url)
-            else:
-                await self._client.delete_webhook()
-        except ZaloApiError as exc:
-            raise RuntimeError(f"{self.name} start failed: {describe(exc)}") from None
         self._receive = receive
-        if not self._webhook_url:
+        try:
+            await self._registration.start()
+        except ChannelRefused:
+            self._receive = None
+            raise
+
+    async def _register(self) -> None:
+        if self._webhook_url and self._webhook is not None:
+            await self._client.set_webhook(self._webhook_url, self._webhook.secret)
+            log.debug("%s webhook set to %s", self.name, self._webhook_url)
+        else:
+            await self._client.delete_webhook()
+
+    def _registered(self) -> None:
+        if not self._webhook_url and self._receive is not None:
             self._poller.start(self._receive)
             log.debug("%s long polling started", self.name)
 
     async def stop(self) -> None:
         """Stops polling and closes the HTTP session; safe to call twice."""
+        await self._registration.stop()
         await self._poller.stop()
         self._receive = None
         await self._client.close()
