@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
+import signal
 import sys
 from pathlib import Path
 
@@ -147,10 +147,8 @@ async def test_a_refused_zalo_token_stops_the_start_in_one_line() -> None:
             await channel.stop()
 
 
-def hailong_run(
-    tmp_path: Path, fake: FakeTelegram, seconds: float
-) -> subprocess.CompletedProcess[str]:
-    """`hailong run` with the Telegram bot only, stopped by SIGTERM after `seconds`."""
+async def hailong_run(tmp_path: Path, fake: FakeTelegram) -> asyncio.subprocess.Process:
+    """`hailong run` with the Telegram bot only, its output piped."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HAILONG_")}
     env |= {
         "PYTHONPATH": str(ROOT),
@@ -159,9 +157,9 @@ def hailong_run(
         "HAILONG_TELEGRAM_TOKEN": TELEGRAM_TOKEN,
         "HAILONG_TELEGRAM_API_URL": fake.api_url,
     }
-    return subprocess.run(
-        ["timeout", "--preserve-status", str(seconds), sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False,
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
 
 
@@ -170,15 +168,18 @@ async def test_hailong_run_serves_through_an_outage_and_stops_at_a_refusal(
 ) -> None:
     async with FakeTelegram() as fake:
         fake.fail_next("deleteWebhook", status=502, description="Bad Gateway")
-        ran = await asyncio.to_thread(hailong_run, tmp_path, fake, 5)
-        assert ran.returncode == 0, ran.stderr  # served, then stopped by SIGTERM
-        assert "did not answer the registration" in ran.stderr
-        assert "registered with the platform after 2 tries" in ran.stderr
-        assert fake.calls_of("getUpdates")
+        running = await hailong_run(tmp_path, fake)
+        await fake.wait_for("getUpdates", timeout=60)  # polling, after the second try
+        running.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(running.communicate(), timeout=30)
+        assert running.returncode == 0, err.decode()
+        assert "did not answer the registration" in err.decode()
+        assert "registered with the platform after 2 tries" in err.decode()
         fake.fail_next("deleteWebhook", status=401, description="Unauthorized")
-        refused = await asyncio.to_thread(hailong_run, tmp_path, fake, 30)
+        refused = await hailong_run(tmp_path, fake)
+        _, err = await asyncio.wait_for(refused.communicate(), timeout=60)
     assert refused.returncode == 2
-    assert refused.stderr == (
+    assert err.decode() == (
         "hailong: telegram: the platform refused the bot (InvalidToken: Unauthorized); check its "
         "token and webhook address: hailong doctor says which\n"
     )  # and nothing left open: no "Unclosed client session"
