@@ -29,6 +29,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, Settin
 
 from bot.delivery.quiet import normalise as normalise_quiet_hours
 from bot.web_address import is_web_address
+from surveys.text import tidy
 
 ZALO_CHANNEL = "zalo"
 # "zalo" or "zalo-<school>": the part before the dash names the platform (base.platform_of)
@@ -65,6 +66,14 @@ class ZaloBot(BaseModel):
     @classmethod
     def _web_address(cls, value: str | None) -> str | None:
         return _web_address_or_none(value)
+
+    @field_validator("school")
+    @classmethod
+    def _school_as_stored(cls, value: str) -> str:
+        """The code as schools are stored (NFC, single spaces): "HS " is the school HS."""
+        if not tidy(value):
+            raise ValueError("the code of a school, e.g. MN-HOASEN")
+        return tidy(value)
 
 
 def _web_address_or_none(value: str | None) -> str | None:

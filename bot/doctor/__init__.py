@@ -22,7 +22,7 @@ from pydantic_settings import SettingsError
 
 from bot.cli_words import plural
 from bot.doctor.bots import check_bots
-from bot.doctor.database import check_database
+from bot.doctor.database import check_bot_schools, check_database
 from bot.doctor.findings import Finding, Verdict
 from bot.doctor.host import check_disks, check_public_url
 from bot.settings import (
@@ -55,10 +55,20 @@ async def _checks(settings: Settings) -> list[Finding]:
         found = await asyncio.gather(
             check_database(settings.database_url),
             check_bots(settings, http),
+            check_bot_schools(settings.database_url, _school_bots(settings)),
             check_public_url(settings.public_url, http),
         )
-    database, bots, public = found
-    return [database, *bots, public, *check_disks(settings)]
+    database, bots, schools, public = found
+    return [database, *bots, *schools, public, *check_disks(settings)]
+
+
+def _school_bots(settings: Settings) -> dict[str, str]:
+    """The schools' own Zalo bots: channel name to school code."""
+    try:
+        endpoints = settings.zalo_endpoints()
+    except ValueError:  # two bots alike: the bots check says so
+        return {}
+    return {e.name: e.school for e in endpoints if e.school is not None}
 
 
 def _print(findings: Sequence[Finding], ascii_only: bool) -> None:

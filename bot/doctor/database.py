@@ -97,3 +97,34 @@ def _unreachable(address: DatabaseAddress, error: BaseException) -> str:
         )
     first = redact(str(error)).strip().splitlines()[:1]
     return f"{where}: {kind}{': ' + first[0] if first else ''}; check HAILONG_DATABASE_URL"
+
+
+async def check_bot_schools(database_url: str, bots: dict[str, str]) -> list[Finding]:
+    """Each school's own bot (channel name: school code) names a school the database has: a
+    bot of a code no school has turns away every parent who writes to it. Nothing when there is
+    no such bot, or the database cannot be read (the database check says why)."""
+    if not bots:
+        return []
+    try:
+        url = database_address(database_url).url
+        engine = create_async_engine(url)
+        try:
+            async with asyncio.timeout(SECONDS + 1), engine.connect() as connection:
+                codes = set((await connection.execute(text("SELECT code FROM schools"))).scalars())
+        finally:
+            await engine.dispose()
+    except (UnreadableDatabaseUrl, DBAPIError, OSError, TimeoutError):
+        return []
+    missing = {name: code for name, code in bots.items() if code not in codes}
+    if not missing:
+        return [Finding("school bots", Verdict.OK, "each names a school of the database")]
+    return [
+        Finding(
+            f"{name} school",
+            Verdict.FAIL,
+            f"HAILONG_ZALO_BOTS gives it the school {code!r}, which the database does not have: "
+            'it turns away every parent; correct its "school" (hailong school list shows the '
+            "codes)",
+        )
+        for name, code in sorted(missing.items())
+    ]

@@ -5,18 +5,22 @@ per check; 0 when all pass, 1 when one fails, 2 when the settings cannot be load
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
 
 from bot.app import create_app
+from bot.db import Database
 from bot.migrate import SCRIPTS, upgrade
 from bot.settings import Settings
+from handlers.setup import create_school
 from tests.fakes.loopback import free_port, serve
 from tests.fakes.telegram_api import TOKEN as TELEGRAM_TOKEN
 from tests.fakes.telegram_api import FakeTelegram
@@ -111,6 +115,28 @@ async def test_a_healthy_deployment_passes_every_check(deployment: Deployment) -
     )
     assert run.line("zalo webhook") == "✓ zalo webhook: none registered (long polling)"
     assert "migrations at " + head() in run.line("database")
+
+
+async def test_a_school_bot_of_a_code_the_database_lacks_fails_naming_it(
+    deployment: Deployment, settings: Settings
+) -> None:
+    """A typo in HAILONG_ZALO_BOTS' "school": that bot would turn every parent away."""
+    db = Database(settings.database_url)
+    async with db.transaction() as session:
+        await create_school(session, code="MN-HOASEN", name="Hoa Sen", now=datetime.now(UTC))
+    await db.dispose()
+    hoasen = {"school": "MN-HOASEN ", "token": "7:hoasen"}  # as stored once tidied
+    run = await deployment.doctor(
+        HAILONG_ZALO_BOTS=json.dumps([hoasen, {"school": "MN-SENHONG", "token": "8:senhong"}])
+    )
+    assert run.code == 1
+    assert [line for line in run.lines if " school" in line.split(":")[0]] == [
+        "✗ zalo-mn-senhong school: HAILONG_ZALO_BOTS gives it the school 'MN-SENHONG', which the "
+        'database does not have: it turns away every parent; correct its "school" (hailong '
+        "school list shows the codes)"
+    ]
+    run = await deployment.doctor(HAILONG_ZALO_BOTS=json.dumps([hoasen]))
+    assert run.line("school bots") == "✓ school bots: each names a school of the database"
 
 
 @ONE_BACKEND
