@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.channels.kit.backoff import Backoff
 from bot.db import Database
+from bot.tasks import cancelled
 from bot.transient import describe_failure
 
 log = logging.getLogger(__name__)
@@ -86,10 +87,7 @@ class Signals:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancelled(task)
         await self._disconnect()
 
     async def _run(self) -> None:

@@ -67,7 +67,7 @@ from bot.channels.base import (
 from bot.channels.kit.intake import Malformed, numbers_checked
 from bot.channels.kit.polling import LONG, Pause, Polled, Poller, PollLease
 from bot.channels.kit.redaction import describe, protect
-from bot.channels.kit.registration import ChannelRefused, Registration
+from bot.channels.kit.registration import Registration
 from bot.channels.kit.webhook import Webhook, webhook_route
 from bot.clock import Clock, SystemClock
 from bot.photos import PhotoRefused, sniff
@@ -373,11 +373,7 @@ class TelegramChannel:
             raise RuntimeError("telegram channel already started")
         await self._open()
         self._receive = receive
-        try:
-            await self._registration.start()
-        except ChannelRefused:
-            self._receive = None
-            raise
+        await self._registration.start()  # ChannelRefused: the app stops, and stop() undoes this
 
     async def _register(self) -> None:
         if self._webhook is not None and self._webhook_url:

@@ -42,7 +42,7 @@ from bot.channels.base import (
 from bot.channels.kit.intake import ID_LIMIT, Malformed, is_int64, take
 from bot.channels.kit.polling import LONG, Pause, Polled, Poller, PollLease
 from bot.channels.kit.redaction import describe, protect
-from bot.channels.kit.registration import ChannelRefused, Registration
+from bot.channels.kit.registration import Registration
 from bot.channels.kit.webhook import Webhook, webhook_route
 from bot.channels.splitting import split_text, units
 from bot.channels.zalo_client import (
@@ -405,11 +405,7 @@ class ZaloChannel:
             raise RuntimeError(f"{self.name} channel already started")
         await self._client.start()
         self._receive = receive
-        try:
-            await self._registration.start()
-        except ChannelRefused:
-            self._receive = None
-            raise
+        await self._registration.start()  # ChannelRefused: the app stops, and stop() undoes this
 
     async def _register(self) -> None:
         if self._webhook_url and self._webhook is not None:

@@ -22,7 +22,7 @@ from pydantic_settings import SettingsError
 
 from bot.cli_words import plural
 from bot.doctor.bots import check_bots
-from bot.doctor.database import check_bot_schools, check_database
+from bot.doctor.database import check_database
 from bot.doctor.findings import Finding, Verdict
 from bot.doctor.host import check_disks, check_public_url
 from bot.settings import (
@@ -53,13 +53,12 @@ async def _checks(settings: Settings) -> list[Finding]:
     timeout = aiohttp.ClientTimeout(total=SECONDS)
     async with aiohttp.ClientSession(timeout=timeout) as http:
         found = await asyncio.gather(
-            check_database(settings.database_url),
+            check_database(settings.database_url, _school_bots(settings)),
             check_bots(settings, http),
-            check_bot_schools(settings.database_url, _school_bots(settings)),
             check_public_url(settings.public_url, http),
         )
-    database, bots, schools, public = found
-    return [database, *bots, *schools, public, *check_disks(settings)]
+    database, bots, public = found
+    return [*database, *bots, public, *check_disks(settings)]
 
 
 def _school_bots(settings: Settings) -> dict[str, str]:

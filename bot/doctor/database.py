@@ -18,33 +18,38 @@ SECONDS = 5.0  # to connect: a doctor that hangs on a dead host helps nobody
 MIGRATIONS = Path(__file__).parents[2] / "migrations"
 
 
-async def check_database(database_url: str) -> Finding:
-    """Connects, reads the migration the database is at and compares it with the code's."""
+async def check_database(database_url: str, school_bots: dict[str, str]) -> list[Finding]:
+    """Connects, reads the migration the database is at and compares it with the code's; with
+    the schools' own Zalo bots (channel name: school code), the codes of its schools too."""
     try:
         address = database_address(database_url)
     except UnreadableDatabaseUrl as error:
-        return Finding("database", Verdict.FAIL, str(error))
+        return [Finding("database", Verdict.FAIL, str(error))]
     url, where = address.url, address.place
     if address.sqlite_file and not address.sqlite_file.is_file():
-        return Finding(
-            "database", Verdict.FAIL, f"no database file {where}: run `hailong db upgrade`"
-        )
+        return [
+            Finding("database", Verdict.FAIL, f"no database file {where}: run `hailong db upgrade`")
+        ]
     connect_args = {"timeout": SECONDS} if url.get_backend_name() == "postgresql" else {}
     engine = create_async_engine(url, connect_args=connect_args)
+    codes: set[str] | None = None
     try:
         async with asyncio.timeout(SECONDS + 1), engine.connect() as connection:
             found = await connection.execute(text("SELECT version_num FROM alembic_version"))
             current = {str(row[0]) for row in found}
+            if school_bots and current:
+                schools = await connection.execute(text("SELECT code FROM schools"))
+                codes = set(schools.scalars())
     except DBAPIError as error:
         if "alembic_version" in str(error.orig):  # connected; the table is missing
             current = set()
         else:
-            return Finding("database", Verdict.FAIL, _unreachable(address, error.orig or error))
+            return [Finding("database", Verdict.FAIL, _unreachable(address, error.orig or error))]
     except (OSError, TimeoutError) as error:
-        return Finding("database", Verdict.FAIL, _unreachable(address, error))
+        return [Finding("database", Verdict.FAIL, _unreachable(address, error))]
     finally:
         await engine.dispose()
-    return _migrations(where, current)
+    return [_migrations(where, current), *_bot_schools(school_bots, codes)]
 
 
 def _migrations(where: str, current: set[str]) -> Finding:
@@ -99,21 +104,11 @@ def _unreachable(address: DatabaseAddress, error: BaseException) -> str:
     return f"{where}: {kind}{': ' + first[0] if first else ''}; check HAILONG_DATABASE_URL"
 
 
-async def check_bot_schools(database_url: str, bots: dict[str, str]) -> list[Finding]:
-    """Each school's own bot (channel name: school code) names a school the database has: a
-    bot of a code no school has turns away every parent who writes to it. Nothing when there is
-    no such bot, or the database cannot be read (the database check says why)."""
-    if not bots:
-        return []
-    try:
-        url = database_address(database_url).url
-        engine = create_async_engine(url)
-        try:
-            async with asyncio.timeout(SECONDS + 1), engine.connect() as connection:
-                codes = set((await connection.execute(text("SELECT code FROM schools"))).scalars())
-        finally:
-            await engine.dispose()
-    except (UnreadableDatabaseUrl, DBAPIError, OSError, TimeoutError):
+def _bot_schools(bots: dict[str, str], codes: set[str] | None) -> list[Finding]:
+    """Each school's own bot names a school the database has: a bot of a code no school has
+    turns away every parent who writes to it. Nothing when there is no such bot, or no schools
+    could be read (the database line says why)."""
+    if not bots or codes is None:
         return []
     missing = {name: code for name, code in bots.items() if code not in codes}
     if not missing:

@@ -10,6 +10,8 @@ import asyncio
 import os
 import signal
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -54,49 +56,43 @@ def zalo(fake: FakeZalo, *, webhook: bool) -> ZaloChannel:
     )
 
 
+@asynccontextmanager
+async def started(channel: TelegramChannel | ZaloChannel) -> AsyncIterator[None]:
+    """The channel started with a recording receiver, and stopped afterwards."""
+    try:
+        await channel.start(Recorder())
+        yield
+    finally:
+        await channel.stop()
+
+
 async def test_telegram_polls_once_the_bot_api_answers_deletewebhook_again() -> None:
     async with FakeTelegram() as fake:
         fake.fail_next("deleteWebhook", 3, status=502, description="Bad Gateway")
-        channel = telegram(fake, webhook=False)
-        try:
-            await channel.start(Recorder())  # does not wait for the Bot API
+        async with started(telegram(fake, webhook=False)):  # not waiting for the Bot API
             assert fake.calls_of("getUpdates") == []
             await fake.wait_for("getUpdates")
             assert len(fake.calls_of("deleteWebhook")) == 4
-        finally:
-            await channel.stop()
 
 
 async def test_telegram_sets_its_webhook_once_the_bot_api_answers_again() -> None:
     async with FakeTelegram() as fake:
         fake.fail_next("setWebhook", 2, status=504, description="Gateway Timeout")
-        channel = telegram(fake, webhook=True)
-        try:
-            await channel.start(Recorder())
+        async with started(telegram(fake, webhook=True)):
             await fake.wait_for("setWebhook", 3)
             assert fake.webhook_url == HOOK
-        finally:
-            await channel.stop()
 
 
 async def test_zalo_polls_and_sets_its_webhook_once_the_bot_api_answers_again() -> None:
     async with FakeZalo() as fake:
         fake.fail_next("deleteWebhook", 2, status=502, description="Bad Gateway")
-        polling = zalo(fake, webhook=False)
-        try:
-            await polling.start(Recorder())
+        async with started(zalo(fake, webhook=False)):
             await fake.wait_for("getUpdates")
             assert len(fake.calls_of("deleteWebhook")) == 3
-        finally:
-            await polling.stop()
         fake.fail_next("setWebhook", 2, status=503, description="Service Unavailable")
-        hooked = zalo(fake, webhook=True)
-        try:
-            await hooked.start(Recorder())
+        async with started(zalo(fake, webhook=True)):
             await fake.wait_for("setWebhook", 3)
             assert fake.webhook_url == HOOK
-        finally:
-            await hooked.stop()
 
 
 async def test_a_stop_while_the_bot_api_is_away_ends_the_retries() -> None:

@@ -27,6 +27,7 @@ from bot.channels.base import Inbound, Receiver
 from bot.channels.kit.backoff import Backoff
 from bot.channels.kit.intake import Translate, inbox_spell, record, take
 from bot.channels.kit.redaction import describe
+from bot.tasks import cancelled
 
 log = logging.getLogger(__name__)
 
@@ -119,10 +120,7 @@ class Poller:
     async def stop(self) -> None:
         """Ends the loop; an update being recorded is delivered again later (or lost, on Zalo)."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancelled(task)
         self.leading = False
         if self._lease is not None:  # held or asked for: its connection closes either way
             with contextlib.suppress(Exception):

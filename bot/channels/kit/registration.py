@@ -13,12 +13,12 @@ and a webhook already registered keeps delivering them.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
 from bot.channels.kit.backoff import Backoff
 from bot.channels.kit.redaction import describe
+from bot.tasks import cancelled
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +77,7 @@ class Registration:
     async def stop(self) -> None:
         """Gives up trying (a stop while the platform is still away)."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancelled(task)
 
     async def _again(self) -> None:
         base, cap = self._delays
