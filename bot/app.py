@@ -13,7 +13,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from bot.channels.base import Channel, Command, CommandMenus, CountsRateLimits, Inbound
+from bot.channels.base import Channel, CommandMenus, CountsRateLimits, Inbound
 from bot.channels.kit.polling import LeasedPolling
 from bot.channels.registry import configured_channels, rate_limiters
 from bot.channels.web import WebChannel
@@ -66,7 +66,6 @@ class App:
     signals: Signals  # LISTEN/NOTIFY between replicas (bot/signals.py)
     media: MediaLinks  # signed links to the app's own pictures (bot/media.py)
     fetcher: PhotoFetcher  # downloads of the photos people send by URL (bot/media.py)
-    command_menu: Sequence[Command] = ()  # everyone's platform command menu (a parent's)
     job_runs: JobRuns = field(default_factory=JobRuns)  # runs and failures of each job
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _schedule: Schedule | None = None
@@ -98,8 +97,6 @@ class App:
             self._tasks.append(loop.create_task(self._sweep_now_and_then()))
         for channel in self.channels.values():
             await channel.start(self.receive)
-            if self.command_menu and isinstance(channel, CommandMenus):
-                await channel.set_commands(self.command_menu)
         if scheduler and self.jobs:
             zone, after = self.settings.timezone, self.outbox.wake
             schedule = Schedule(self.jobs, self.job_context, zone, after, self.job_runs)
@@ -247,7 +244,6 @@ def create_app(
         signals,
         _media(links, chosen, store, fetcher),
         fetcher,
-        command_menu=surface.COMMAND_MENU,
     )
     _listen(app)
     for channel in chosen.values():
@@ -255,6 +251,8 @@ def create_app(
             channel.keep_history_in(DatabaseHistory(db))
         if isinstance(channel, LeasedPolling):  # several replicas: one of them polls
             channel.poll_under(lease_for(db, "poller"))
+        if isinstance(channel, CommandMenus):  # everyone's menu: a parent's
+            channel.use_menu(surface.COMMAND_MENU)
     _add_metrics(app)
     application.router.add_get("/healthz", _healthz(db))
     application.add_routes([app.media.route()])

@@ -117,10 +117,12 @@ COMMANDS_META = "commands"
 
 @runtime_checkable
 class CommandMenus(Protocol):
-    """A channel with a platform command menu (Telegram's setMyCommands)."""
+    """A channel with a platform command menu (Telegram's setMyCommands); a chat's own menu
+    follows its messages (`COMMANDS_META`)."""
 
-    async def set_commands(self, commands: Sequence[Command], chat_id: str | None = None) -> None:
-        """Sets the menu for one chat, or (None) the default for everyone."""
+    def use_menu(self, commands: Sequence[Command]) -> None:
+        """Everyone's menu, set with the channel's registration at start: through an outage of
+        the platform too, once it answers."""
 
 
 @runtime_checkable

@@ -22,6 +22,7 @@ from aiohttp import web
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScope,
     BotCommandScopeChat,
     BotCommandScopeDefault,
     CallbackQuery,
@@ -336,6 +337,7 @@ class TelegramChannel:
         )
         self._poll_timeout = poll_timeout
         self._username = username
+        self._menu: list[BotCommand] = []  # everyone's, set with the registration
         self._clock = clock or SystemClock()
         self._receive: Receiver | None = None
         self._ready = False
@@ -385,6 +387,13 @@ class TelegramChannel:
             log.debug("telegram webhook set to %s", self._webhook_url)
         else:
             await self._bot.delete_webhook()
+        if self._menu:
+            try:
+                await self._set_menu(self._menu, BotCommandScopeDefault())
+            except TelegramError as exc:
+                if _outage(exc):
+                    raise  # the registration is tried again, the menu with it
+                log.warning("telegram setMyCommands failed: %s", describe(exc))
 
     def _registered(self) -> None:
         if self._webhook is None and self._receive is not None:
@@ -474,25 +483,27 @@ class TelegramChannel:
         except (NetworkError, TelegramError) as exc:
             raise RetryLater(2.0, describe(exc)) from None
 
-    async def set_commands(self, commands: Sequence[Command], chat_id: str | None = None) -> None:
-        """Sets the command menu in Vietnamese: one chat's (a role granted) or everyone's."""
-        await self._open()
-        listed = [BotCommand(c.name, c.description) for c in commands]
-        scope = BotCommandScopeDefault() if chat_id is None else BotCommandScopeChat(chat_id)
-        try:
-            await self._bot.set_my_commands(listed, scope=scope, language_code=MENU_LANGUAGE)
-            # and for apps in another language the same list: Telegram looks for the app's
-            # language, then for no language, in the chat's scope before the default one, so a
-            # chat menu in "vi" only would leave a staff member with an English app the parents'
-            await self._bot.set_my_commands(listed, scope=scope)
-        except TelegramError as exc:  # the menu is a convenience: typed commands still work
-            log.warning("telegram setMyCommands failed: %s", describe(exc))
+    def use_menu(self, commands: Sequence[Command]) -> None:
+        """Everyone's menu in Vietnamese, set with the registration (`CommandMenus`)."""
+        self._menu = [BotCommand(c.name, c.description) for c in commands]
 
     async def _set_chat_menu(self, message: Outbound) -> None:
         listed = message.meta.get(COMMANDS_META)
-        if listed:
-            commands = [Command(str(name), str(text)) for name, text in listed]
-            await self.set_commands(commands, message.chat_id)
+        if not listed:
+            return
+        commands = [BotCommand(str(name), str(text)) for name, text in listed]
+        try:
+            await self._set_menu(commands, BotCommandScopeChat(message.chat_id))
+        except TelegramError as exc:  # the menu is a convenience: typed commands still work
+            log.warning("telegram setMyCommands failed: %s", describe(exc))
+
+    async def _set_menu(self, commands: list[BotCommand], scope: BotCommandScope) -> None:
+        """Sets a menu in Vietnamese, and the same for apps in another language."""
+        await self._bot.set_my_commands(commands, scope=scope, language_code=MENU_LANGUAGE)
+        # Telegram looks for the app's language, then for no language, in the chat's scope
+        # before the default one, so a chat menu in "vi" only would leave a staff member with
+        # an English app the parents'
+        await self._bot.set_my_commands(commands, scope=scope)
 
     async def _answer(self, callback_id: str, notice: str) -> None:
         await self._bot.answer_callback_query(

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.channels.base import Command
 from bot.channels.kit.registration import ChannelRefused
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
@@ -81,6 +82,31 @@ async def test_telegram_sets_its_webhook_once_the_bot_api_answers_again() -> Non
         async with started(telegram(fake, webhook=True)):
             await fake.wait_for("setWebhook", 3)
             assert fake.webhook_url == HOOK
+
+
+async def test_telegram_sets_everyones_menu_once_the_bot_api_answers_again() -> None:
+    async with FakeTelegram() as fake:
+        fake.fail_next("setMyCommands", 2, status=502, description="Bad Gateway")
+        channel = telegram(fake, webhook=False)
+        channel.use_menu([Command("khaosat", "Làm khảo sát"), Command("trogiup", "Trợ giúp")])
+        async with started(channel):
+            await fake.wait_for("getUpdates")  # polling follows the menu, not before it
+            assert fake.menu_shown(8001, "vi") == ["khaosat", "trogiup"]
+            assert fake.menu_shown(8001, "en") == ["khaosat", "trogiup"]
+            assert len(fake.calls_of("deleteWebhook")) == 3  # tried again with the menu
+
+
+async def test_a_menu_telegram_refuses_does_not_stop_the_start(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with FakeTelegram() as fake:
+        fake.fail_next("setMyCommands", status=400, description="Bad Request: BOT_COMMAND_INVALID")
+        channel = telegram(fake, webhook=False)
+        channel.use_menu([Command("khaosat", "Làm khảo sát")])
+        async with started(channel):
+            await fake.wait_for("getUpdates")
+            assert len(fake.calls_of("deleteWebhook")) == 1  # not tried again for a menu
+        assert "telegram setMyCommands failed: BadRequest: Bot_command_invalid" in caplog.text
 
 
 async def test_zalo_polls_and_sets_its_webhook_once_the_bot_api_answers_again() -> None:
