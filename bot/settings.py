@@ -67,6 +67,11 @@ class ZaloBot(BaseModel):
     def _web_address(cls, value: str | None) -> str | None:
         return _web_address_or_none(value)
 
+    @field_validator("api_url")
+    @classmethod
+    def _bot_api(cls, value: str | None) -> str | None:
+        return None if value is None or not value.strip() else _bot_api_address(value)
+
     @field_validator("school")
     @classmethod
     def _school_as_stored(cls, value: str) -> str:
@@ -83,6 +88,23 @@ def _web_address_or_none(value: str | None) -> str | None:
         return None
     if not is_web_address(value):
         raise ValueError("must be a web address such as https://hailong.truong.edu.vn/…")
+    return value.strip()
+
+
+def _bot_api_address(value: str) -> str:
+    """A Bot API's base address, as the token is put right after it: http(s)://host/…/bot (a
+    server of the deployment's own may be a host without a dot, http://bot-api:8081/bot)."""
+    parts = urlsplit(value.strip())
+    if not (
+        parts.scheme in ("http", "https")
+        and parts.hostname
+        and parts.path.endswith("/bot")
+        and not (parts.query or parts.fragment)
+    ):
+        raise ValueError(
+            "must be the Bot API's address ending in /bot, as the default is (the token follows "
+            "it): unset it unless the bot talks to another Bot API server"
+        )
     return value.strip()
 
 
@@ -311,6 +333,11 @@ class Settings(BaseSettings):
     @classmethod
     def _web_address(cls, value: str | None) -> str | None:
         return _web_address_or_none(value)
+
+    @field_validator("telegram_api_url", "zalo_api_url")
+    @classmethod
+    def _bot_api(cls, value: str) -> str:
+        return _bot_api_address(value)
 
     @field_validator("quiet_hours")
     @classmethod

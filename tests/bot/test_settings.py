@@ -162,6 +162,38 @@ def test_a_public_address_that_is_no_web_address_is_refused_without_repeating_it
     assert said == f"{variable}: must be a web address such as https://hailong.truong.edu.vn/…"
 
 
+@pytest.mark.parametrize(
+    ("settings", "variable"),
+    [
+        ({"zalo_api_url": "https://bot-api.zaloplatforms.com"}, "HAILONG_ZALO_API_URL"),
+        ({"zalo_api_url": "bot-api.zaloplatforms.com/bot"}, "HAILONG_ZALO_API_URL"),
+        ({"telegram_api_url": "https://api.telegram.org/"}, "HAILONG_TELEGRAM_API_URL"),
+        ({"telegram_api_url": "https://api.telegram.org/bot?x=1"}, "HAILONG_TELEGRAM_API_URL"),
+        (
+            {"zalo_bots": [{"school": "A", "token": "1:a", "api_url": "http:///bot"}]},
+            "HAILONG_ZALO_BOTS[0][api_url]",
+        ),
+    ],
+)
+def test_a_bot_api_address_the_token_cannot_follow_is_refused(
+    settings: dict[str, object], variable: str
+) -> None:
+    """The token is put right after the address: without /bot the bot called a broken URL."""
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None, **settings)  # type: ignore[arg-type]
+    said = settings_problem(caught.value)
+    assert said.startswith(f"{variable}: must be the Bot API's address ending in /bot, as the")
+
+
+def test_a_bot_api_server_of_the_deployment_may_have_a_host_without_a_dot() -> None:
+    settings = Settings(
+        _env_file=None, telegram_api_url="http://bot-api:8081/bot",
+        zalo_bots=[{"school": "A", "token": "1:a", "api_url": " https://z.example.org/bot "}],
+    )  # fmt: skip
+    assert settings.telegram_api_url == "http://bot-api:8081/bot"
+    assert settings.zalo_bots[0].api_url == "https://z.example.org/bot"
+
+
 def test_a_blank_public_address_is_none_and_a_loopback_one_is_kept() -> None:
     settings = Settings(
         _env_file=None, public_url="  ", telegram_webhook_url="http://127.0.0.1:8443/tg",
