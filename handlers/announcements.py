@@ -19,7 +19,7 @@ from handlers.confirm import ask_to_confirm, cancel_confirmation
 from handlers.deliveries import SentList, short_title
 from handlers.groups import LinkGroup
 from handlers.photos import copy_of
-from handlers.posters import Poster, class_choices, poster_of
+from handlers.posters import Poster, addressing, class_choices, poster_of
 from handlers.posting import (
     Draft,
     announcement_body,
@@ -80,8 +80,7 @@ class CancelAnnouncement(Button, verb="tbcancel", flow=ANNOUNCE, aside=True):
 
 async def start(ctx: Context) -> None:
     """Asks staff for the text of an announcement; offers past reports and group linking."""
-    if await poster_of(ctx) is None:
-        ctx.reply(texts.STAFF_ONLY)
+    if await addressing(ctx) is None:
         return
     ctx.start_flow(ANNOUNCE, AnnouncementDraft())
     # the step asks for typing (or a photo): the two side roads are no answer to it

@@ -18,7 +18,7 @@ from bot.models.people import Membership
 from bot.models.schools import Classroom, School
 from handlers import help, texts
 from handlers.codes import clean_code, new_code
-from handlers.posters import poster_of
+from handlers.posters import addressing, poster_of
 
 CODE_LENGTH = 8
 CODE_HOURS = 24
@@ -116,10 +116,10 @@ async def _may_link(ctx: Context, classroom: Classroom) -> bool:
 
 async def offer_link(ctx: Context, tap: LinkGroup) -> None:
     """Gives staff a one-time code to type in their class's group, picking the class first."""
-    poster = await poster_of(ctx)
+    poster = await addressing(ctx)
     if poster is None:
-        ctx.reply(texts.STAFF_ONLY)
-    elif len(poster.classes) == 1:
+        return
+    if len(poster.classes) == 1:
         await _give_code(ctx, poster.person_id, next(iter(poster.classes.values())))
     else:
         choices = [choice(LinkGroupOf(c.id), c.name) for c in poster.classes.values()]

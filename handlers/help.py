@@ -74,6 +74,21 @@ def is_menu_word(text: str) -> bool:
     return names(text, *texts.MENU_WORDS)
 
 
+def menu_first(typed: Handler) -> Handler:
+    """A flow's handler of typing that answers a menu word with the menu, the flow kept (a way
+    out of any step; the web chat's "☰ Menu" sends "menu"); a number is left to the flow."""
+
+    async def handle(ctx: Context) -> None:
+        """Shows the menu for "menu" or "trợ giúp"; anything else goes to the flow's step."""
+        text = ctx.inbound.text
+        if is_menu_word(text) and not text.strip().isdigit():  # "0" may answer a question
+            await show_menu(ctx)
+        else:
+            await typed(ctx)
+
+    return handle
+
+
 def commands_of(items: Sequence[Item]) -> list[Command]:
     """The platform command menu for these menu entries, with /huy last."""
     return [Command(name, texts.COMMAND_DESCRIPTIONS[name]) for name in [*items, "huy"]]

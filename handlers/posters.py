@@ -55,6 +55,19 @@ async def poster_of(ctx: Context) -> Poster | None:
     return Poster(ctx.person.id, school, principal, classes)
 
 
+async def addressing(ctx: Context) -> Poster | None:
+    """The staff member about to address classes; None once told why not: not staff, or their
+    school has no class yet (a principal who joined before the classes were made)."""
+    poster = await poster_of(ctx)
+    if poster is None:
+        ctx.reply(texts.STAFF_ONLY)
+    elif not poster.classes:
+        ctx.reply(texts.NO_CLASSES_YET.format(school=poster.school.name))
+    else:
+        return poster
+    return None
+
+
 def class_choices(
     poster: Poster,
     picked: Collection[int],

@@ -29,19 +29,21 @@ from handlers.reports import chat as report_chat
 from handlers.reports import digest
 from handlers.tickets import escalation, follow, intake, staff
 
-# every multi-step conversation: typed text (and photos, where the flow takes them) goes there
+# every multi-step conversation: typed text (and photos, where the flow takes them) goes there;
+# "menu" or "trợ giúp" typed at any step shows the menu and keeps the step (help.menu_first;
+# code_or_help, the fallback, reads them itself)
 FLOWS = [
     During(onboarding.JOIN, onboarding.code_or_help),
-    During(surveys.SURVEY, surveys.answer_typed),
-    During(intake.FEEDBACK, intake.typed),
-    During(follow.ADD_INFO, follow.add_typed),
-    During(staff.STAFF_NOTE, staff.note_typed),
-    During(announcements.ANNOUNCE, announcements.typed),
-    During(news.NEWS_POST, news.typed),
+    During(surveys.SURVEY, help.menu_first(surveys.answer_typed)),  # its answers stay; resumes
+    During(intake.FEEDBACK, help.menu_first(intake.typed)),
+    During(follow.ADD_INFO, help.menu_first(follow.add_typed)),
+    During(staff.STAFF_NOTE, help.menu_first(staff.note_typed)),
+    During(announcements.ANNOUNCE, help.menu_first(announcements.typed)),
+    During(news.NEWS_POST, help.menu_first(news.typed)),
     During(news.NEWS_PREVIEW, onboarding.code_or_help),  # buttons only: typing means leaving
-    During(report_chat.REPORT_RANGE, report_chat.typed),
-    During(waves.NEW_WAVE, waves.launch_typed),
-    During(corrections.CORRECT, corrections.typed),
+    During(report_chat.REPORT_RANGE, help.menu_first(report_chat.typed)),
+    During(waves.NEW_WAVE, help.menu_first(waves.launch_typed)),
+    During(corrections.CORRECT, help.menu_first(corrections.typed)),
     During(asking.ASK, onboarding.code_or_help),  # a new text replaces the waiting one
 ]
 

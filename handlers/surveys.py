@@ -17,7 +17,7 @@ from bot.channels.base import Choice
 from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
 from bot.models.waves import CompletionReceipt, SurveyRun, Wave
-from handlers import asking, help, texts
+from handlers import asking, texts
 from handlers.people import has_consent, places_of
 from handlers.release import hold_answers
 from handlers.runs import (
@@ -287,13 +287,9 @@ async def answer_typed(ctx: Context) -> None:
         ctx.end_flow()
         ctx.reply(texts.UNKNOWN_TEXT)
         return
-    typed = ctx.inbound.text
-    if help.is_menu_word(typed) and not typed.strip().isdigit():  # "0" may be an answer here
-        await help.show_menu(ctx)  # a way out mid-questionnaire; its answers stay, it resumes
-        return
     found = await run_by_token(ctx, answering.run)
     wave_id = found[1].id if found else 0
-    await _advance(ctx, wave_id, answering.run, Typed(typed))
+    await _advance(ctx, wave_id, answering.run, Typed(ctx.inbound.text))
 
 
 async def _advance(ctx: Context, wave_id: int, token: str, event: Input) -> None:

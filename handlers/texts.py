@@ -353,6 +353,10 @@ STAFF_DAYS = "{days} ngày"
 STAFF_LAUNCHED = "Đã mở “{title}” đến {closes}; đã mời {invited} phụ huynh."
 WAVE_CANCELLED = "Đã dừng, chưa mở đợt khảo sát nào."
 STAFF_ONLY = "Chức năng này dành cho cán bộ nhà trường."
+NO_CLASSES_YET = (
+    "{school} chưa có lớp nào trong Trợ lý Hài Lòng, nên chưa có phụ huynh để mời hay gửi tin. "
+    "Khi nhà trường thêm lớp, thầy/cô dùng được chức năng này."
+)
 TEACHER_PROGRESS = "Lớp {class_name}: {answered}/{invited} phụ huynh đã trả lời “{title}”."
 RESULTS_SUPPRESSED = "{n} phiếu: chỉ số {mark}, để giữ ẩn danh."
 RESULTS_AFTER_CLOSE = "Chỉ số hài lòng được tính khi đợt khảo sát kết thúc, để giữ ẩn danh."

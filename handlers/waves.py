@@ -23,7 +23,7 @@ from handlers import texts
 from handlers.audience import parents_of
 from handlers.confirm import ask_to_confirm, cancel_confirmation, take_confirmed
 from handlers.people import consenting, has_consent, places_of
-from handlers.posters import Poster, class_choices, poster_of
+from handlers.posters import Poster, addressing, class_choices, poster_of
 from handlers.posting import Draft, post_to_wave, scope_name
 from handlers.results import wave_progress, wave_score_text
 from surveys.catalog import Catalog
@@ -341,7 +341,10 @@ async def staff_menu(ctx: Context) -> None:
 
 async def new_wave(ctx: Context, tap: NewWave) -> None:
     """Starts opening a wave in the tapped school, for its principal or one of its teachers."""
-    if await _opener(ctx, tap.school) is None:
+    poster = await addressing(ctx)
+    if poster is None:
+        return
+    if poster.school.id != tap.school:
         ctx.reply(texts.STAFF_ONLY)
         return
     draft = WaveDraft(school=tap.school)
