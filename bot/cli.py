@@ -564,7 +564,7 @@ async def cmd_survey_launch(args: argparse.Namespace, settings: Settings) -> int
     from bot.column_fit import fitting
     from bot.models.waves import Wave
     from handlers.setup import class_by_name, school_by_code
-    from handlers.waves import WaveOverlaps, launch_wave
+    from handlers.waves import NoClassYet, WaveOverlaps, launch_wave
     from surveys.catalog import load_catalog
 
     zone = ZoneInfo(settings.timezone)
@@ -605,6 +605,12 @@ async def cmd_survey_launch(args: argparse.Namespace, settings: Settings) -> int
                 title=args.title,
                 settings=settings,
             )
+        except NoClassYet:
+            raise OperatorError(
+                f"school {school.code} has no class yet: there is no parent to invite",
+                f"add its classes first (hailong class create --school {school.code} …, or "
+                "hailong roster import FILE)",
+            ) from None
         except WaveOverlaps as overlap:
             twin = overlap.wave
             days = _days(twin.opens_at, twin.closes_at, zone)

@@ -112,8 +112,10 @@ async def launch_wave(
     school_classes = list(
         await session.scalars(select(Classroom.id).where(Classroom.school_id == school_id))
     )
+    if not school_classes:
+        raise NoClassYet("the school has no class yet: there is no parent to invite")
     scope = list(class_ids) or school_classes
-    if not scope or not set(scope) <= set(school_classes):
+    if not set(scope) <= set(school_classes):
         raise ValueError("the classes must belong to the school")
     overlap = await overlapping(session, school_id, survey.key, scope, opens_at, closes_at)
     if overlap is not None:
@@ -133,6 +135,10 @@ async def launch_wave(
     await session.flush()
     invited = await invite_wave(session, wave, now, settings) if opens_at <= now else 0
     return wave, invited
+
+
+class NoClassYet(ValueError):
+    """A wave for a school that has no class: nobody to invite."""
 
 
 class WaveOverlaps(ValueError):

@@ -471,6 +471,18 @@ def test_a_wave_opening_later_without_closes_stays_open_14_days_from_its_opening
     assert ran.out.splitlines()[0].endswith(", 01/03/2099 – 15/03/2099")
 
 
+def test_a_wave_for_a_school_without_classes_says_to_add_them(tmp_path: Path) -> None:
+    """It said 'the classes must belong to the school'."""
+    empty = Place(tmp_path)
+    assert empty.hailong("school", "create", "--code", "B", "--name", "Trường B").code == 0
+    ran = empty.hailong("survey", "launch", "--school", "B", "--survey", "pulse")
+    assert (ran.code, ran.out) == (2, "")
+    assert ran.err == (
+        "hailong: school B has no class yet: there is no parent to invite; add its classes first"
+        " (hailong class create --school B …, or hailong roster import FILE)\n"
+    )
+
+
 def test_survey_validate_lists_every_error_with_its_line(place: Place) -> None:
     (place.folder / "bad.yaml").write_text(
         "key: bad\nversion: x\ntitle: T\nintro: I\nintro: J\nquestions:\n"
