@@ -18,6 +18,7 @@ from bot.models.broadcasts import Broadcast, NewsPost
 from bot.numbers import vi_number
 from handlers import texts
 from handlers.confirm import ask_to_confirm, cancel_confirmation, take_confirmed
+from handlers.deliveries import short_title
 from handlers.news_posts import post_titled
 from handlers.posters import Poster, poster_of
 from handlers.posting import (
@@ -322,7 +323,10 @@ async def _show_schedule(ctx: Context, poster: Poster) -> None:
             )
         )
     choices = [
-        choice(NewsUnschedule(b.id), texts.NEWS_UNSCHEDULE.format(title=b.title[:40]))
+        choice(
+            NewsUnschedule(b.id),
+            texts.NEWS_UNSCHEDULE.format(at=_short(ctx, b), title=short_title(b.title, 32)),
+        )
         for b in upcoming
     ]
     ctx.reply("\n".join(lines), choices)
@@ -330,3 +334,8 @@ async def _show_schedule(ctx: Context, poster: Poster) -> None:
 
 def _local(ctx: Context, at: datetime) -> str:
     return at.astimezone(ZoneInfo(ctx.services.settings.timezone)).strftime("%H:%M %d/%m/%Y")
+
+
+def _short(ctx: Context, scheduled: Broadcast) -> str:
+    """When a scheduled post goes next, as a button has room for: 08:00 14/12."""
+    return _local(ctx, scheduled.send_at)[: len("08:00 14/12")]

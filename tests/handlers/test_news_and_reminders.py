@@ -95,7 +95,7 @@ async def test_a_weekly_post_goes_every_monday_morning(
     await principal.says("/tin")
     await principal.taps(texts.NEWS_SCHEDULE_LIST)
     assert "“" + TITLE + "” lúc 08:00 14/12/2026" in principal.last_reply
-    await principal.taps(texts.NEWS_UNSCHEDULE.format(title=TITLE[:40]))
+    await principal.taps("Hủy lịch 08:00 14/12: Đăng ký tuyển sinh mầm non trực…")
     assert principal.last_reply == texts.NEWS_UNSCHEDULED.format(title=TITLE)
     clock.advance(days=7)
     await run_jobs(app)
