@@ -18,6 +18,7 @@ from bot.context import Context
 from bot.interactions import Button, Flow, FlowState, choice
 from bot.models.waves import CompletionReceipt, SurveyRun, Wave
 from handlers import asking, texts
+from handlers.authorities.scope import officer_scope
 from handlers.people import has_consent, places_of
 from handlers.release import hold_answers
 from handlers.runs import (
@@ -178,7 +179,8 @@ async def list_surveys(ctx: Context) -> None:
         await staff_menu(ctx)
         return
     if not await places_of(ctx.session, person.id, "parent"):
-        ctx.reply(texts.SURVEYS_NEED_CLASS)
+        officer = await officer_scope(ctx.session, person.id) is not None
+        ctx.reply(texts.SURVEYS_FOR_OFFICERS if officer else texts.SURVEYS_NEED_CLASS)
     elif not await has_consent(ctx.session, person.id, "surveys"):
         ctx.reply(texts.SURVEYS_NEED_CONSENT)
     else:

@@ -306,6 +306,10 @@ CONSENT_GRANTED_WORD = "đồng ý"
 
 SURVEYS_NONE = "Hiện chưa có khảo sát nào đang mở cho anh/chị. Cảm ơn anh/chị!"
 SURVEYS_NEED_CLASS = "Anh/chị chưa tham gia lớp nào. Vui lòng nhập mã lớp do giáo viên gửi."
+SURVEYS_FOR_OFFICERS = (
+    "Phiếu khảo sát do phụ huynh trả lời. Anh/chị xem kết quả của các trường thuộc cơ quan "
+    "bằng /baocao."
+)
 SURVEYS_NEED_CONSENT = (
     "Anh/chị chưa đồng ý nhận khảo sát. Nếu muốn tham gia, anh/chị bật mục “khảo sát” trong "
     "/dulieu."
@@ -887,12 +891,15 @@ REPORT_NEWS_WEEK_MET = "đạt kế hoạch ít nhất 1 tin mỗi tuần ✓"
 REPORT_NEWS_WEEK_MISSED = "chưa đạt kế hoạch ít nhất 1 tin mỗi tuần ✗"
 REPORT_NEWS_WEEKS = "{met}/{weeks} tuần có ít nhất 1 tin"
 REPORT_ATTACHED = "Biểu đồ và tệp số liệu (XLSX) ở các tin nhắn tiếp theo."
-REPORT_FILES_COMING = "⏳ Đang chuẩn bị {files}; thầy/cô sẽ nhận được ngay sau tin này."
+# {you}: how the reader is addressed, a principal "thầy/cô", an officer "anh/chị"
+REPORT_STAFF_YOU = "thầy/cô"
+REPORT_OFFICER_YOU = "anh/chị"
+REPORT_FILES_COMING = "⏳ Đang chuẩn bị {files}; {you} sẽ nhận được ngay sau tin này."
 REPORT_FILES_CHART = "biểu đồ và tệp số liệu (XLSX)"
 REPORT_FILES_DOCX = "dự thảo báo cáo (DOCX) và tệp số liệu (XLSX)"
 REPORT_FILES_FAILED = (
-    "Xin lỗi thầy/cô, hệ thống chưa tạo được {files} của báo cáo {period}. "
-    "Thầy/cô vui lòng gõ /baocao để thử lại sau ít phút."
+    "Xin lỗi {you}, hệ thống chưa tạo được {files} của báo cáo {period}. "
+    "Mời {you} gõ /baocao để thử lại sau ít phút."
 )
 REPORT_CHART_CAPTION = "Biểu đồ chỉ số hài lòng – {period}"
 REPORT_XLSX_CAPTION = "Số liệu {period} (XLSX)"
@@ -918,14 +925,14 @@ REPORT_AUTHORITY_QUARTER = "Các trường – quý này"
 REPORT_AUTHORITY_RANGE = "Các trường – chọn khoảng ngày"
 REPORT_AUTHORITY_OF = "{label} ({authority})"  # an officer of several authorities
 REPORT_ASK_RANGE = (
-    "Thầy/cô gõ khoảng ngày theo mẫu 01/11/2026 - 30/11/2026 (tối đa {days} ngày). "
+    "Mời {you} gõ khoảng ngày theo mẫu 01/11/2026 - 30/11/2026 (tối đa {days} ngày). "
     "/huy để thôi, /trogiup để xem hướng dẫn."
 )
 REPORT_BAD_RANGE = (
-    "Chưa đúng mẫu. Thầy/cô gõ lại, ví dụ 01/11/2026 - 30/11/2026 (tối đa {days} ngày), "
+    "Chưa đúng mẫu. Mời {you} gõ lại, ví dụ 01/11/2026 - 30/11/2026 (tối đa {days} ngày), "
     "hoặc /huy để thôi."
 )
-REPORT_CANCELLED = "Đã dừng. Gõ /baocao khi thầy/cô cần báo cáo."
+REPORT_CANCELLED = "Đã dừng. Gõ /baocao khi cần báo cáo."
 REPORT_FOR_STAFF = (
     "Báo cáo dành cho ban giám hiệu và cán bộ cơ quan quản lý (UBND xã, phường, Sở GD&ĐT). "
     "Thầy/cô xem tiến độ khảo sát của lớp bằng /khaosat."

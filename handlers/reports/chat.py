@@ -172,7 +172,7 @@ async def ask_range(ctx: Context, tap: ReportRange) -> None:
         ctx.reply(texts.REPORT_FOR_STAFF)
         return
     ctx.start_flow(REPORT_RANGE, AskingRange(scope=tap.scope, authority=tap.authority))
-    ctx.reply(texts.REPORT_ASK_RANGE.format(days=RANGE_LIMIT_DAYS))
+    ctx.reply(texts.REPORT_ASK_RANGE.format(days=RANGE_LIMIT_DAYS, you=_you(tap.scope)))
 
 
 async def typed(ctx: Context) -> None:
@@ -185,7 +185,7 @@ async def typed(ctx: Context) -> None:
         return
     period = parse_typed_range(ctx.inbound.text)
     if period is None or period.days > RANGE_LIMIT_DAYS:
-        ctx.reply(texts.REPORT_BAD_RANGE.format(days=RANGE_LIMIT_DAYS))
+        ctx.reply(texts.REPORT_BAD_RANGE.format(days=RANGE_LIMIT_DAYS, you=_you(asking.scope)))
         return
     ctx.end_flow()
     await _send(ctx, asking.scope, reader.school, asking.authority, period)
@@ -242,7 +242,8 @@ async def _send(
         period.end,
         today,
     )
-    ctx.reply(text + "\n\n" + texts.REPORT_FILES_COMING.format(files=item.files))
+    coming = texts.REPORT_FILES_COMING.format(files=item.files, you=_you(scope))
+    ctx.reply(text + "\n\n" + coming)
     ctx.work.later(item)
 
 
@@ -280,8 +281,16 @@ async def render_report(item: RenderReport, job: JobContext) -> Sequence[Message
 
 def report_files_failed(item: RenderReport) -> Sequence[Message]:
     """Tells the reader the files could not be made, rather than leaving them waiting."""
-    text = texts.REPORT_FILES_FAILED.format(files=item.files, period=period_label(item.period))
+    you = _you(SCHOOL if item.school_id else AUTHORITY)
+    text = texts.REPORT_FILES_FAILED.format(
+        files=item.files, period=period_label(item.period), you=you
+    )
     return [Message(item.channel, Outbound(item.chat_id, text))]
+
+
+def _you(scope: Scope) -> str:
+    """The reader as the report's messages address them: a principal, or an officer."""
+    return texts.REPORT_STAFF_YOU if scope == SCHOOL else texts.REPORT_OFFICER_YOU
 
 
 def _today(ctx: Context) -> date:

@@ -24,8 +24,16 @@ from tests.handlers.reports.test_digest import A_DIGEST
 from tests.statements import statements
 
 LAST_WEEK_TEXT = A_DIGEST.removesuffix("\n\n" + texts.REPORT_ATTACHED)
-CHART_COMING = "\n\n" + texts.REPORT_FILES_COMING.format(files=texts.REPORT_FILES_CHART)
-DOCX_COMING = "\n\n" + texts.REPORT_FILES_COMING.format(files=texts.REPORT_FILES_DOCX)
+CHART_COMING = "\n\n" + texts.REPORT_FILES_COMING.format(
+    files=texts.REPORT_FILES_CHART, you="thầy/cô"
+)
+DOCX_COMING = "\n\n" + texts.REPORT_FILES_COMING.format(
+    files=texts.REPORT_FILES_DOCX, you="thầy/cô"
+)
+# an officer of the UBND or the Sở is no teacher: "anh/chị", as their welcome says
+OFFICER_CHART_COMING = (
+    "\n\n⏳ Đang chuẩn bị biểu đồ và tệp số liệu (XLSX); anh/chị sẽ nhận được ngay sau tin này."
+)
 PRINCIPAL = "p-MN-ANBINH-1"
 
 
@@ -64,10 +72,10 @@ async def test_a_typed_range_and_the_quarter_draft(
     principal = ChatUser(app, memory, clock, PRINCIPAL)
     await principal.says("/baocao")
     await principal.taps("Chọn khoảng ngày")
-    assert principal.last_reply == texts.REPORT_ASK_RANGE.format(days=366)
+    assert principal.last_reply == texts.REPORT_ASK_RANGE.format(days=366, you="thầy/cô")
     assert "/huy" in principal.last_reply and "/trogiup" in principal.last_reply
     await principal.says("tuần trước")
-    assert principal.last_reply == texts.REPORT_BAD_RANGE.format(days=366)
+    assert principal.last_reply == texts.REPORT_BAD_RANGE.format(days=366, you="thầy/cô")
     await principal.says("09/11/2026 – 22/11/2026")
     report = principal.messages[-3].text
     assert report.startswith("📊 Báo cáo từ 09/11/2026 đến 22/11/2026 – Trường Mầm non An Bình")
@@ -125,7 +133,7 @@ async def test_a_ward_officer_sees_the_wards_schools_side_by_side_and_nothing_el
     assert lines[0] == f"📊 {WARD} – tuần 16/11–22/11/2026: 2 trường"
     assert "1. Trường Mầm non An Bình: 80 % ✗ dưới mục tiêu; tham gia 6/16 (37,5 %)" in lines
     assert "Xã Khác" not in text.text  # the other commune's school
-    assert text.text.endswith(CHART_COMING)
+    assert text.text.endswith(OFFICER_CHART_COMING)
     assert chart.image is not None and table.document is not None
     with Image.open(chart.image) as image:
         assert image.format == "PNG" and image.width == 720 and image.height >= 300  # for a phone
@@ -145,6 +153,12 @@ async def test_a_ward_officer_sees_the_wards_schools_side_by_side_and_nothing_el
     # a typed range after the command reports on the officer's own authority
     await ward.says("/baocao 09/11/2026 - 22/11/2026")
     assert ward.messages[-3].text.startswith(f"📊 {WARD} – từ 09/11/2026 đến 22/11/2026: 2 trường")
+    # no class to join: the surveys are the parents', their results are in /baocao
+    await ward.says("/khaosat")
+    assert ward.last_reply == (
+        "Phiếu khảo sát do phụ huynh trả lời. Anh/chị xem kết quả của các trường thuộc cơ quan "
+        "bằng /baocao."
+    )
 
 
 async def test_a_province_officer_sees_every_school_beneath_ranked_and_its_wards(
@@ -154,6 +168,9 @@ async def test_a_province_officer_sees_every_school_beneath_ranked_and_its_wards
     await province.says("/baocao")
     assert province.last_reply == f"Báo cáo – {PROVINCE}. Mời chọn kỳ báo cáo:"
     await province.taps("Các trường – chọn khoảng ngày")
+    assert province.last_reply.startswith("Mời anh/chị gõ khoảng ngày theo mẫu 01/11/2026")
+    await province.says("16/11 - 22/11")
+    assert province.last_reply.startswith("Chưa đúng mẫu. Mời anh/chị gõ lại")
     await province.says("16/11/2026 - 22/11/2026")
     text, chart, table = province.messages[-3:]
     assert text.text.splitlines()[:3] == [
@@ -231,7 +248,7 @@ async def test_files_that_cannot_be_made_end_in_an_apology_not_silence(
         clock.advance(hours=1)
         await app.settle()
     assert principal.last_reply == texts.REPORT_FILES_FAILED.format(
-        files=texts.REPORT_FILES_CHART, period="từ 16/11/2026 đến 22/11/2026"
+        files=texts.REPORT_FILES_CHART, period="từ 16/11/2026 đến 22/11/2026", you="thầy/cô"
     )
     assert [m.image or m.document for m in principal.messages] == [None, None]
 
