@@ -116,6 +116,7 @@ def as_json(data: MyData, settings: Settings, now: datetime) -> dict[str, Any]:
             {"role": r.role, "school": r.school.name, "class": r.classroom, "since": at(r.since)}
             for r in data.roles
         ],
+        "offices": [{"authority": o.authority, "since": at(o.since)} for o in data.offices],
         "consents": [
             {"purpose": c.purpose, "granted": c.granted, "at": at(c.at)}
             | {"notice_date": _notice_iso(c.notice_id)}
@@ -130,7 +131,7 @@ def as_json(data: MyData, settings: Settings, now: datetime) -> dict[str, Any]:
         ],
         "tickets": [_case_json(case, at) for case in data.cases],
         "seen": [{"title": s.title, "at": at(s.at)} for s in data.seen],
-        "notice": notice.full_text(data.schools, settings),
+        "notice": notice.full_text(data.schools, settings, data.authorities),
     }
 
 
@@ -155,6 +156,11 @@ def as_text(data: MyData, settings: Settings, now: datetime) -> str:
             since=day(r.since),
         )
         for r in data.roles
+    ] + [
+        texts.MY_COPY_ROLE.format(
+            role=texts.ROLE_NAMES["officer"], place=o.authority, since=day(o.since)
+        )
+        for o in data.offices
     ]
     consents = [
         texts.MY_COPY_CONSENT.format(
@@ -192,7 +198,7 @@ def as_text(data: MyData, settings: Settings, now: datetime) -> str:
         _section(texts.MY_COPY_UNFINISHED, unfinished),
         _section(texts.MY_COPY_CASES, _cases_text(data.cases, day)),
         _section(texts.MY_COPY_SEEN, seen),
-        [notice.full_text(data.schools, settings)],
+        [notice.full_text(data.schools, settings, data.authorities)],
     ]
     return "\n\n".join("\n".join(lines) for lines in sections) + "\n"
 

@@ -29,7 +29,7 @@ from handlers import notice, texts
 from handlers.corrections import correction_choices
 from handlers.data_copy import SendMyData
 from handlers.linking import app_name, link_choices
-from handlers.my_data import Case, Decision, Role, collect
+from handlers.my_data import Case, Decision, MyData, collect
 from handlers.onboarding import ask_next_consent
 from handlers.people import consents_of, record_consent_event
 from handlers.tickets import follow, intake
@@ -78,7 +78,7 @@ async def show_my_data(ctx: Context) -> None:
         texts.MY_DATA_ACCOUNTS.format(
             accounts=", ".join(app_name(a.channel) for a in data.accounts)
         ),
-        texts.MY_DATA_CLASSES.format(classes=", ".join(_role_line(r) for r in data.roles) or "–"),
+        texts.MY_DATA_CLASSES.format(classes=", ".join(_places(data)) or "–"),
     ]
     choices: list[Choice] = []
     for purpose in PURPOSES:
@@ -117,7 +117,7 @@ async def read_notice(ctx: Context, tap: ReadNotice) -> None:
     if data is None:
         ctx.reply(texts.MY_DATA_NONE)
         return
-    ctx.reply(notice.full_text(data.schools, ctx.services.settings))
+    ctx.reply(notice.full_text(data.schools, ctx.services.settings, data.authorities))
 
 
 async def send_my_copy(ctx: Context, tap: SendMyCopy) -> None:
@@ -236,9 +236,14 @@ def _cases(tickets: Sequence[Ticket]) -> str:
     )
 
 
-def _role_line(role: Role) -> str:
-    place = role.classroom or texts.ROLE_NAMES.get(role.role, role.role)
-    return f"{place} – {role.school.name}"
+def _places(data: MyData) -> list[str]:
+    """Each class and role, then each office: "Lá 1 – Trường …", "cán bộ – Ủy ban …"."""
+    roles = [
+        f"{r.classroom or texts.ROLE_NAMES.get(r.role, r.role)} – {r.school.name}"
+        for r in data.roles
+    ]
+    offices = [f"{texts.ROLE_NAMES['officer']} – {o.authority}" for o in data.offices]
+    return roles + offices
 
 
 def _standing(decision: Decision | None) -> notice.Standing:

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models.broadcasts import Broadcast, BroadcastSeen
-from bot.models.people import ChatAccount, ConsentEvent, Membership, Person
-from bot.models.schools import Classroom, School
+from bot.models.people import ChatAccount, ConsentEvent, Membership, Officer, Person
+from bot.models.schools import Authority, Classroom, School
 from bot.models.tickets import SealedSender, Ticket, TicketEvent
 from bot.models.waves import CompletionReceipt, DraftAnswer, SurveyRun, Wave, WaveInvite
 from handlers.tickets.rules import NAMED_KINDS
@@ -40,6 +40,14 @@ class Role:
     role: str
     school: School
     classroom: str | None
+    since: datetime
+
+
+@dataclass(frozen=True)
+class Office:
+    """An officer's post: the authority (UBND, Sở GD&ĐT) whose schools' figures they see."""
+
+    authority: str
     since: datetime
 
 
@@ -123,6 +131,7 @@ class MyData:
     since: datetime
     accounts: tuple[Account, ...]
     roles: tuple[Role, ...]
+    offices: tuple[Office, ...]
     consents: tuple[Decision, ...]  # the whole log, oldest first
     invitations: tuple[Invitation, ...]
     unfinished: tuple[Unfinished, ...]
@@ -133,6 +142,11 @@ class MyData:
     def schools(self) -> list[School]:
         """The schools that control the person's data (the notice names them)."""
         return list({role.school.id: role.school for role in self.roles}.values())
+
+    @property
+    def authorities(self) -> list[str]:
+        """The authorities that control an officer's data (the notice names them)."""
+        return list(dict.fromkeys(office.authority for office in self.offices))
 
     @property
     def answered(self) -> int:
@@ -154,6 +168,7 @@ async def collect(session: AsyncSession, person_id: int) -> MyData | None:
         since=person.created_at,
         accounts=await _accounts(session, person_id),
         roles=await _roles(session, person_id),
+        offices=await _offices(session, person_id),
         consents=await _consents(session, person_id),
         invitations=await _invitations(session, person_id),
         unfinished=await _unfinished(session, person_id),
@@ -183,6 +198,16 @@ async def _roles(session: AsyncSession, person_id: int) -> tuple[Role, ...]:
         .order_by(Membership.id)
     )
     return tuple(Role(role, school, name, since) for role, school, name, since in rows)
+
+
+async def _offices(session: AsyncSession, person_id: int) -> tuple[Office, ...]:
+    rows = await session.execute(
+        select(Authority.name, Officer.created_at)
+        .join(Authority, Authority.id == Officer.authority_id)
+        .where(Officer.person_id == person_id)
+        .order_by(Officer.id)
+    )
+    return tuple(Office(name, since) for name, since in rows)
 
 
 async def _consents(session: AsyncSession, person_id: int) -> tuple[Decision, ...]:

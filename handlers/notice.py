@@ -127,12 +127,20 @@ def intro(schools: Sequence[School]) -> str:
     return texts.CONSENT_INTRO.format(date=CURRENT.date_text, schools=controllers(schools))
 
 
-def full_text(schools: Sequence[School], settings: Settings) -> str:
-    """The whole current notice for these schools (in /dulieu and in the copy of one's data)."""
+def full_text(
+    schools: Sequence[School], settings: Settings, authorities: Sequence[str] = ()
+) -> str:
+    """The whole current notice for these schools, and the authorities of an officer (in
+    /dulieu and in the copy of one's data)."""
+    controlling = [texts.NOTICE_CONTROLLER.format(schools=controllers(schools))] if schools else []
+    if authorities:
+        controlling.append(
+            texts.NOTICE_CONTROLLER_OFFICE.format(authorities="; ".join(authorities))
+        )
     return "\n\n".join(
         [
             texts.NOTICE_TITLE.format(date=CURRENT.date_text),
-            texts.NOTICE_CONTROLLER.format(schools=controllers(schools) or "–"),
+            "\n".join(controlling or [texts.NOTICE_CONTROLLER.format(schools="–")]),
             texts.NOTICE_DATA,
             "\n".join(
                 [texts.NOTICE_PURPOSES]

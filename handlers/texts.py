@@ -79,6 +79,11 @@ NOTICE_CONTROLLER = (
     "Bên kiểm soát dữ liệu: {schools}. Trợ lý Hài Lòng là công cụ nhà trường dùng để liên lạc "
     "với anh/chị."
 )
+NOTICE_CONTROLLER_OFFICE = (
+    "Với vai trò cán bộ: bên kiểm soát dữ liệu là {authorities}, cơ quan cấp quyền cho anh/chị. "
+    "Trợ lý Hài Lòng lưu tên, tài khoản chat và vai trò cán bộ của anh/chị để anh/chị xem số liệu "
+    "các trường thuộc cơ quan."
+)
 NOTICE_PHONE = "ĐT {phone}"
 NOTICE_EMAIL = "email {email}"
 NOTICE_ADDRESS = "địa chỉ {address}"

@@ -15,6 +15,7 @@ from bot.app import App
 from bot.channels.memory import MemoryChannel
 from bot.clock import FixedClock
 from bot.models.people import ConsentEvent, Person
+from bot.models.schools import Authority
 from bot.models.tickets import SealedSender, Ticket, TicketEvent
 from bot.settings import Settings
 from handlers import notice, texts
@@ -25,6 +26,7 @@ from handlers.retention import apply_retention
 from handlers.setup import SchoolContact, set_school_contact
 from tests.chat import ChatUser
 from tests.factories import SchoolSetup, make_school
+from tests.handlers.reports.dataset import officer
 from tests.handlers.tickets.helpers import parent_of, submit, tickets
 
 NAME, PHONE, NEW_PHONE = "Lê Thị Tố", "0912 345 678", "0987 654 321"
@@ -315,3 +317,36 @@ async def test_an_answer_to_an_earlier_notices_question_is_not_taken(
     assert "Khảo sát ý kiến" in parent.last_reply  # asked again, in today's words
     await parent.taps(texts.AGREE)
     assert parent.last_reply.startswith("2/3. Tin tức, thông báo")  # numbered, no intro again
+
+
+async def test_an_officers_data_names_the_authority_as_its_controller(
+    app: App, memory: MemoryChannel, clock: FixedClock, settings: Settings
+) -> None:
+    """An officer holds no class: /dulieu said "Lớp: –" and the notice "Bên kiểm soát dữ liệu:
+    –", a tool of "nhà trường"."""
+    ward = "Ủy ban nhân dân phường Sài Gòn"
+    async with app.db.transaction() as session:
+        authority = Authority(name=ward, kind="commune", created_at=clock.now())
+        session.add(authority)
+        await session.flush()
+        await officer(session, authority, "officer-ward")
+    user = ChatUser(app, memory, clock, "officer-ward")
+
+    await user.says("/dulieu")
+    assert f"• Lớp: cán bộ – {ward}" in user.last_reply
+    await user.taps(texts.READ_NOTICE)
+    assert (
+        f"Với vai trò cán bộ: bên kiểm soát dữ liệu là {ward}, cơ quan cấp quyền cho anh/chị."
+        in user.last_reply
+    )
+    assert "Bên kiểm soát dữ liệu: –" not in user.last_reply
+
+    await user.says("/dulieu")
+    await user.taps(texts.SEND_MY_COPY)
+    readable, machine = user.messages[-2:]
+    assert readable.document is not None and machine.document is not None
+    text = Path(readable.document).read_text(encoding="utf-8")
+    assert f"• cán bộ – {ward}, từ " in text
+    assert f"bên kiểm soát dữ liệu là {ward}" in text
+    data = json.loads(Path(machine.document).read_text(encoding="utf-8"))
+    assert [office["authority"] for office in data["offices"]] == [ward]
