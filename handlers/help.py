@@ -22,6 +22,8 @@ PARENT_ITEMS: tuple[Item, ...] = ("khaosat", "phananh", "theodoi", "dulieu")
 TEACHER_ITEMS: tuple[Item, ...] = ("khaosat", "phieu", "thongbao")
 PRINCIPAL_ITEMS: tuple[Item, ...] = ("khaosat", "phieu", "thongbao", "tin", "baocao")
 OFFICER_ITEMS: tuple[Item, ...] = ("baocao", "phieu", "tin")
+# what only a teacher or a principal has: such a person is addressed "thầy/cô"
+STAFF_ONLY_ITEMS = frozenset(TEACHER_ITEMS) - {*PARENT_ITEMS, *OFFICER_ITEMS}
 
 
 class MenuItem(Button, verb="menu"):
@@ -64,9 +66,15 @@ async def show_help(ctx: Context) -> None:
     ctx.reply(texts.HELP + (texts.HELP_STAFF if staff else ""), item_choices(items))
 
 
-async def show_menu(ctx: Context, intro: str = texts.MENU) -> None:
-    """Shows the main menu of the sender's roles as buttons (numbered on Zalo)."""
-    ctx.reply(intro, item_choices(await menu_items(ctx)))
+async def show_menu(ctx: Context, *, understood: bool = True) -> None:
+    """Shows the main menu of the sender's roles as buttons (numbered on Zalo); `understood`
+    False says first that the text typed was not understood."""
+    items = await menu_items(ctx)
+    if set(items) & STAFF_ONLY_ITEMS:  # a teacher or a principal: "thầy/cô"
+        intro = texts.STAFF_MENU_INTRO if understood else texts.STAFF_NOT_UNDERSTOOD_MENU
+    else:
+        intro = texts.MENU if understood else texts.NOT_UNDERSTOOD_MENU
+    ctx.reply(intro, item_choices(items))
 
 
 def is_menu_word(text: str) -> bool:

@@ -65,7 +65,7 @@ async def code_or_help(ctx: Context) -> None:
     elif asking.looks_like_sentence(typed) and any(p.role == "parent" for p in places):
         await asking.offer(ctx, typed)
     else:
-        await help.show_menu(ctx, texts.NOT_UNDERSTOOD_MENU)
+        await help.show_menu(ctx, understood=False)
 
 
 async def _places(ctx: Context) -> list[Place] | None:

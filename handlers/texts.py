@@ -1178,6 +1178,9 @@ SURVEY_LENGTH_SHORT = "Phiếu có {questions} câu, mất chưa tới 1 phút."
 # --- issue 14: menus, free text, first contact ---
 MENU = "Anh/chị chọn việc cần làm:"
 NOT_UNDERSTOOD_MENU = "Trợ lý Hài Lòng chưa hiểu ý anh/chị. Anh/chị chọn việc cần làm:"
+# a teacher's or a principal's menu: staff are "thầy/cô", as their welcome says
+STAFF_MENU_INTRO = "Thầy/cô chọn việc cần làm:"
+STAFF_NOT_UNDERSTOOD_MENU = "Trợ lý Hài Lòng chưa hiểu ý thầy/cô. Thầy/cô chọn việc cần làm:"
 MENU_LABELS = {
     "khaosat": "Khảo sát",
     "phananh": "Góp ý – phản ánh",

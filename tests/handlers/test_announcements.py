@@ -234,4 +234,5 @@ async def test_cancel_and_help_during_an_announcement(
     await lan.says("/thongbao")
     assert lan.last_reply == texts.STAFF_ONLY
     await teacher.says("x" * (texts.ANNOUNCE_LIMIT + 1))
-    assert teacher.last_reply == texts.NOT_UNDERSTOOD_MENU  # no flow open any more
+    # no flow open any more; a teacher is "thầy/cô"
+    assert teacher.last_reply == "Trợ lý Hài Lòng chưa hiểu ý thầy/cô. Thầy/cô chọn việc cần làm:"

@@ -153,6 +153,8 @@ async def test_a_ward_officer_sees_the_wards_schools_side_by_side_and_nothing_el
     # a typed range after the command reports on the officer's own authority
     await ward.says("/baocao 09/11/2026 - 22/11/2026")
     assert ward.messages[-3].text.startswith(f"📊 {WARD} – từ 09/11/2026 đến 22/11/2026: 2 trường")
+    await ward.says("menu")  # an officer is "anh/chị", a teacher or principal "thầy/cô"
+    assert ward.last_reply.startswith("Anh/chị chọn việc cần làm:")
     # no class to join: the surveys are the parents', their results are in /baocao
     await ward.says("/khaosat")
     assert ward.last_reply == (
