@@ -119,6 +119,7 @@ ROUTES = Routes(
         on(intake.FeedbackConcerns, intake.take_concerns),
         on(intake.FeedbackNamed, intake.take_named),
         on(intake.SendFeedback, intake.send),
+        on(intake.DropFeedback, intake.drop),
         on(follow.MyTicket, follow.show_mine),
         on(follow.AddTicketInfo, follow.start_adding),
         on(follow.AskRating, follow.ask_rating),

@@ -445,7 +445,7 @@ FEEDBACK_ASK_CONSENT = (
 FEEDBACK_NO_CONSENT = (
     "Nhà trường chỉ nhận phản ánh khi anh/chị đồng ý. Khi cần, anh/chị bắt đầu lại bằng /phananh."
 )
-FEEDBACK_HINT = "\n(/huy để dừng, /trogiup để xem hướng dẫn)"
+FEEDBACK_HINT = "\n(Gõ “menu” để làm việc khác hoặc xem hướng dẫn.)"
 FEEDBACK_PICK_SCHOOL = "Anh/chị gửi đến trường nào?"
 FEEDBACK_PICK_KIND = (
     "Anh/chị muốn gửi nội dung gì?\n"
@@ -504,6 +504,7 @@ FEEDBACK_REVIEW = (
     "Anh/chị có thể viết thêm hoặc gửi thêm ảnh; xong thì chọn “Gửi”."
 )
 FEEDBACK_SEND = "Gửi"
+FEEDBACK_DROP = "Thôi, không gửi"
 FEEDBACK_CANCELLED = "Đã hủy, nội dung đang soạn không được gửi."
 FEEDBACK_GONE = "Phiếu này đã gửi hoặc đã hủy. Gửi mới: /phananh; xem phiếu đã gửi: /theodoi."
 FEEDBACK_RECEIPT = (

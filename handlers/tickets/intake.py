@@ -109,6 +109,10 @@ class SendFeedback(Button, verb="fbsend", flow=FEEDBACK):
     """ "Gửi" under the review: files the ticket."""
 
 
+class DropFeedback(Button, verb="fbdrop", flow=FEEDBACK, aside=True):
+    """ "Thôi, không gửi" under every step: drops the draft (what /huy does, by a tap)."""
+
+
 def next_step(draft: FeedbackDraft) -> str:
     """The first thing the draft still lacks."""
     named = draft.kind in NAMED_KINDS and not draft.anon
@@ -231,6 +235,12 @@ async def take_named(ctx: Context, tap: FeedbackNamed) -> None:
         await _update(ctx, draft, anon=tap.anonymous)
 
 
+async def drop(ctx: Context, tap: DropFeedback) -> None:
+    """Drops the draft being written: nothing reaches the school."""
+    ctx.end_flow()
+    ctx.reply(texts.FEEDBACK_CANCELLED)
+
+
 async def send(ctx: Context, tap: SendFeedback) -> None:
     """Files the reviewed draft, if the sender is still a parent of its school."""
     draft = _draft(ctx)
@@ -347,6 +357,7 @@ async def _ask(
     text, choices = _question(step, draft, places or [])
     if step == "consent":  # what the feedback purpose keeps, why and how long (handlers/notice)
         text = text.format(paragraph=notice.purpose_paragraph("feedback", ctx.services.settings))
+    choices = [*choices, choice(DropFeedback(), texts.FEEDBACK_DROP, aside=True)]
     ctx.reply(text + texts.FEEDBACK_HINT, choices, edit=edit, takes_photo=takes_photo(draft))
 
 

@@ -187,12 +187,12 @@ async def test_a_flow_built_later_works_the_same_feedback(
     parent = phone_on(deployment, channel)
     await join_and_consent(parent, setup.classes["Lá 1"].invite_code)
     await parent.says("/phananh")
-    assert await choices(parent) == list(texts.KIND_NAMES.values())
+    assert await choices(parent) == [*texts.KIND_NAMES.values(), "Thôi, không gửi"]
     await parent.chooses(texts.KIND_NAMES["phan_anh"])
     await parent.chooses(texts.TOPIC_NAMES["bua_an"])
     await parent.chooses(texts.SEND_NAMED)
     await parent.says("Bữa trưa hôm nay cơm bị nguội, mong nhà trường kiểm tra lại giúp.")
-    assert await choices(parent) == [texts.FEEDBACK_SEND]
+    assert await choices(parent) == [texts.FEEDBACK_SEND, "Thôi, không gửi"]
     await parent.chooses(texts.FEEDBACK_SEND)
     assert "Số phiếu: PA-2026-0001" in await last_reply(parent)
     await parent.says("/theodoi")

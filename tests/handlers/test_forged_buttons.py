@@ -67,6 +67,7 @@ from handlers.surveys import (
 )
 from handlers.tickets.follow import AddTicketInfo, AskRating, MyTicket, RateTicket
 from handlers.tickets.intake import (
+    DropFeedback,
     FeedbackConcerns,
     FeedbackConsent,
     FeedbackKind,
@@ -196,6 +197,7 @@ CASES: dict[type[Button], Case] = {
     FeedbackConcerns: Case(lambda w: FeedbackConcerns(leaders=True), "p1", "s0", STALE),
     FeedbackNamed: Case(lambda w: FeedbackNamed(anonymous=True), "p1", "s0", STALE),
     SendFeedback: Case(lambda w: SendFeedback(), "p1", "s0", STALE),
+    DropFeedback: Case(lambda w: DropFeedback(), "p1", "s0", STALE),
     MyTicket: Case(lambda w: MyTicket(w.ticket), "p1", "p2", STALE),
     AddTicketInfo: Case(lambda w: AddTicketInfo(w.ticket), "p1", "p2", STALE),
     AskRating: Case(lambda w: AskRating(w.ticket), "p1", "p2", STALE),

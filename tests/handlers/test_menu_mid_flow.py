@@ -5,8 +5,9 @@ web chat."""
 
 from __future__ import annotations
 
+from bot.models.tickets import Ticket
 from handlers import texts
-from tests.bot.test_channel_parity import CHANNELS, join_and_consent
+from tests.bot.test_channel_parity import CHANNELS, count, join_and_consent
 from tests.factories import make_school, make_staff_code
 from tests.phones import Deployment, Phone, choices, last_reply, phone_on
 
@@ -38,6 +39,28 @@ async def test_a_parent_writing_a_complaint_opens_the_menu_and_goes_on_writing(
     review = await last_reply(parent)
     assert review.startswith("Anh/chị xem lại trước khi gửi:"), review
     assert "quạt trần" in review
+
+
+@CHANNELS
+async def test_a_parent_drops_a_draft_by_a_tap_at_any_step(
+    deployment: Deployment, channel: str
+) -> None:
+    """No slash command needed to leave: "Thôi, không gửi" under every step drops the draft."""
+    setup = await make_school(deployment.app)
+    parent = phone_on(deployment, channel)
+    await join_and_consent(parent, setup.classes["Lá 1"].invite_code)
+    await parent.says("/phananh")
+    assert "(Gõ “menu” để làm việc khác hoặc xem hướng dẫn.)" in await last_reply(parent)
+    await parent.chooses("Thôi, không gửi")  # at the first step
+    assert await last_reply(parent) == "Đã hủy, nội dung đang soạn không được gửi."
+    await parent.says("/phananh")
+    for _ in range(3):
+        await parent.chooses((await choices(parent))[0])
+    await parent.says("Lớp Lá 1 nóng quá, nhờ nhà trường xem lại quạt trần ạ")
+    assert await choices(parent) == ["Gửi", "Thôi, không gửi"]  # at the review
+    await parent.chooses("Thôi, không gửi")
+    assert await last_reply(parent) == "Đã hủy, nội dung đang soạn không được gửi."
+    assert await count(deployment, Ticket) == 0
 
 
 @CHANNELS

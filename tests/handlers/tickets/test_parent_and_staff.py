@@ -39,10 +39,10 @@ async def test_a_petition_is_answered_through_the_bot_and_rated(
     await parent.says("/phananh")
     assert parent.last_reply.startswith(texts.FEEDBACK_PICK_KIND)
     assert parent.last_reply.endswith(texts.FEEDBACK_HINT)
-    assert parent.choices == list(texts.KIND_NAMES.values())
+    assert parent.choices == [*texts.KIND_NAMES.values(), "Thôi, không gửi"]
     await parent.taps("Phản ánh – kiến nghị")
     assert parent.last_reply.startswith(texts.FEEDBACK_PICK_TOPIC)
-    assert parent.choices == list(texts.TOPIC_NAMES.values())
+    assert parent.choices == [*texts.TOPIC_NAMES.values(), "Thôi, không gửi"]
     await parent.taps("Bữa ăn")
     assert parent.last_reply.startswith(texts.FEEDBACK_PICK_NAMED)
     await parent.taps("Gửi kèm tên")
@@ -53,7 +53,7 @@ async def test_a_petition_is_answered_through_the_bot_and_rated(
     assert "• Về: Bữa ăn" in parent.last_reply and "• Ảnh: 0" in parent.last_reply
     await parent.sends_photo("tg-photo-1")
     assert parent.messages[-2].text == texts.FEEDBACK_PHOTO_ADDED.format(count=1, limit=5)
-    assert "• Ảnh: 1" in parent.last_reply and parent.choices == ["Gửi"]
+    assert "• Ảnh: 1" in parent.last_reply and parent.choices == ["Gửi", "Thôi, không gửi"]
     await parent.says("Gửi")  # typed, as on Zalo
     assert parent.last_reply.startswith("Nhà trường đã tiếp nhận phản ánh – kiến nghị")
     assert "Số phiếu: PA-2026-0001" in parent.last_reply
@@ -330,7 +330,7 @@ async def test_an_anonymous_complaint_is_only_information_and_a_parent_of_two_sc
 
     await parent.says("/phananh")
     assert parent.last_reply.startswith(texts.FEEDBACK_PICK_SCHOOL)
-    assert parent.choices == ["Trường Mầm non MN-A", "Trường Mầm non MN-B"]
+    assert parent.choices == ["Trường Mầm non MN-A", "Trường Mầm non MN-B", "Thôi, không gửi"]
     await parent.taps("Trường Mầm non MN-B")
     await parent.taps("Khiếu nại")
     await parent.taps("Học phí")
