@@ -21,7 +21,7 @@ Item = Literal[
 PARENT_ITEMS: tuple[Item, ...] = ("khaosat", "phananh", "theodoi", "dulieu")
 TEACHER_ITEMS: tuple[Item, ...] = ("khaosat", "phieu", "thongbao")
 PRINCIPAL_ITEMS: tuple[Item, ...] = ("khaosat", "phieu", "thongbao", "tin", "baocao")
-OFFICER_ITEMS: tuple[Item, ...] = ("baocao", "phieu", "tin")
+OFFICER_ITEMS: tuple[Item, ...] = ("baocao", "phieu")  # the news are the schools' to send
 # what only a teacher or a principal has: such a person is addressed "thầy/cô"
 STAFF_ONLY_ITEMS = frozenset(TEACHER_ITEMS) - {*PARENT_ITEMS, *OFFICER_ITEMS}
 

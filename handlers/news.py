@@ -17,6 +17,7 @@ from bot.interactions import Button, Flow, FlowState, choice
 from bot.models.broadcasts import Broadcast, NewsPost
 from bot.numbers import vi_number
 from handlers import texts
+from handlers.authorities.scope import officer_scope
 from handlers.confirm import ask_to_confirm, cancel_confirmation, take_confirmed
 from handlers.deliveries import short_title
 from handlers.news_posts import post_titled
@@ -213,7 +214,9 @@ async def typed(ctx: Context) -> None:
 async def _principal(ctx: Context) -> Poster | None:
     poster = await poster_of(ctx)
     if poster is None:
-        ctx.reply(texts.STAFF_ONLY)
+        person = ctx.person
+        officer = person is not None and await officer_scope(ctx.session, person.id) is not None
+        ctx.reply(texts.NEWS_FOR_OFFICERS if officer else texts.STAFF_ONLY)
     elif not poster.principal:
         ctx.reply(texts.NEWS_PRINCIPAL_ONLY)
     else:

@@ -801,6 +801,10 @@ GROUP_CODE_BAD = (
 GROUP_CODE_NOT_YOURS = "Chỉ giáo viên của lớp hoặc ban giám hiệu liên kết được nhóm."
 GROUP_LINK_HOW = "Gõ /lienket <mã>; mã lấy bằng /thongbao khi nhắn riêng với Trợ lý Hài Lòng."
 
+NEWS_FOR_OFFICERS = (
+    "Tin cải cách hành chính do ban giám hiệu từng trường gửi cho phụ huynh. Anh/chị so sánh "
+    "các trường bằng /baocao."
+)
 NEWS_PRINCIPAL_ONLY = (
     "Chỉ ban giám hiệu đăng tin cải cách hành chính. Thầy/cô gửi thông báo cho lớp bằng /thongbao."
 )

@@ -155,6 +155,13 @@ async def test_a_ward_officer_sees_the_wards_schools_side_by_side_and_nothing_el
     assert ward.messages[-3].text.startswith(f"📊 {WARD} – từ 09/11/2026 đến 22/11/2026: 2 trường")
     await ward.says("menu")  # an officer is "anh/chị", a teacher or principal "thầy/cô"
     assert ward.last_reply.startswith("Anh/chị chọn việc cần làm:")
+    # only what an officer can use: the news were offered, and answered "for school staff"
+    assert ward.choices == ["Báo cáo", "Phiếu cần xử lý", "Dữ liệu cá nhân", "Hướng dẫn"]
+    await ward.says("/tin")
+    assert ward.last_reply == (
+        "Tin cải cách hành chính do ban giám hiệu từng trường gửi cho phụ huynh. Anh/chị so sánh "
+        "các trường bằng /baocao."
+    )
     # no class to join: the surveys are the parents', their results are in /baocao
     await ward.says("/khaosat")
     assert ward.last_reply == (
