@@ -266,4 +266,5 @@ async def _finish_onboarding(ctx: Context, *, edit: bool) -> None:
     if waves:
         ctx.reply(done + texts.CONSENT_DONE_SURVEY, start_choices(waves, resumable=()), edit=edit)
     else:
-        ctx.reply(done + texts.CONSENT_DONE_HINT, edit=edit)
+        menu = help.item_choices(await help.menu_items(ctx))  # the next step, by a tap
+        ctx.reply(done + texts.CONSENT_DONE_MENU, menu, edit=edit)

@@ -161,7 +161,7 @@ AGREE = "Tôi đồng ý"
 DISAGREE = "Không đồng ý"
 CONSENT_DONE = "Cảm ơn anh/chị! Lựa chọn đã được lưu (theo thông báo ngày {date})."
 CONSENT_DONE_SURVEY = " Đang có khảo sát mở cho lớp của con, anh/chị chọn để bắt đầu:"
-CONSENT_DONE_HINT = " Khảo sát: /khaosat; hướng dẫn: /trogiup."
+CONSENT_DONE_MENU = " Anh/chị chọn việc cần làm:"
 
 MY_DATA = "Dữ liệu nhà trường đang lưu về anh/chị:"
 MY_DATA_NAME = "• Tên: {name}"

@@ -42,6 +42,20 @@ async def test_a_parent_writing_a_complaint_opens_the_menu_and_goes_on_writing(
 
 
 @CHANNELS
+async def test_the_consents_end_with_the_menu_when_no_survey_is_open(
+    deployment: Deployment, channel: str
+) -> None:
+    """The next step is a tap away: it said "Khảo sát: /khaosat; hướng dẫn: /trogiup"."""
+    setup = await make_school(deployment.app)
+    parent = phone_on(deployment, channel)
+    await join_and_consent(parent, setup.classes["Lá 1"].invite_code)
+    done = await last_reply(parent)
+    assert done.startswith("Cảm ơn anh/chị! Lựa chọn đã được lưu (theo thông báo ngày 05/12/2026).")
+    assert "Anh/chị chọn việc cần làm:" in done and "/khaosat" not in done
+    assert await choices(parent) == [*PARENT_MENU, texts.MENU_LABELS["trogiup"]]
+
+
+@CHANNELS
 async def test_a_parent_drops_a_draft_by_a_tap_at_any_step(
     deployment: Deployment, channel: str
 ) -> None:
