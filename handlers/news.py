@@ -328,17 +328,14 @@ async def _show_schedule(ctx: Context, poster: Poster) -> None:
     choices = [
         choice(
             NewsUnschedule(b.id),
-            texts.NEWS_UNSCHEDULE.format(at=_short(ctx, b), title=short_title(b.title, 32)),
+            texts.NEWS_UNSCHEDULE.format(
+                at=_local(ctx, b.send_at, "%H:%M %d/%m"), title=short_title(b.title, 32)
+            ),
         )
         for b in upcoming
     ]
     ctx.reply("\n".join(lines), choices)
 
 
-def _local(ctx: Context, at: datetime) -> str:
-    return at.astimezone(ZoneInfo(ctx.services.settings.timezone)).strftime("%H:%M %d/%m/%Y")
-
-
-def _short(ctx: Context, scheduled: Broadcast) -> str:
-    """When a scheduled post goes next, as a button has room for: 08:00 14/12."""
-    return _local(ctx, scheduled.send_at)[: len("08:00 14/12")]
+def _local(ctx: Context, at: datetime, shape: str = "%H:%M %d/%m/%Y") -> str:
+    return at.astimezone(ZoneInfo(ctx.services.settings.timezone)).strftime(shape)

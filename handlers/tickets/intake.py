@@ -238,7 +238,7 @@ async def take_named(ctx: Context, tap: FeedbackNamed) -> None:
 async def drop(ctx: Context, tap: DropFeedback) -> None:
     """Drops the draft being written: nothing reaches the school."""
     ctx.end_flow()
-    ctx.reply(texts.FEEDBACK_CANCELLED)
+    ctx.reply(FEEDBACK.cancelled)  # what /huy says, from the flow's declaration
 
 
 async def send(ctx: Context, tap: SendFeedback) -> None:

@@ -21,16 +21,27 @@ async def shows_the_menu(phone: Phone, word: str, menu: list[str], intro: str) -
     assert await choices(phone) == menu, word
 
 
+async def joined_parent(deployment: Deployment, channel: str) -> Phone:
+    """A parent of Lá 1 who has joined and consented, with no survey open."""
+    setup = await make_school(deployment.app)
+    parent = phone_on(deployment, channel)
+    await join_and_consent(parent, setup.classes["Lá 1"].invite_code)
+    return parent
+
+
+async def at_the_complaint_text(parent: Phone) -> None:
+    """/phananh, then the first kind, topic and way of sending: the step asks for the text."""
+    await parent.says("/phananh")
+    for _ in range(3):
+        await parent.chooses((await choices(parent))[0])
+
+
 @CHANNELS
 async def test_a_parent_writing_a_complaint_opens_the_menu_and_goes_on_writing(
     deployment: Deployment, channel: str
 ) -> None:
-    setup = await make_school(deployment.app)
-    parent = phone_on(deployment, channel)
-    await join_and_consent(parent, setup.classes["Lá 1"].invite_code)
-    await parent.says("/phananh")
-    for _ in range(3):  # the kind, the topic, named or not: the first of each
-        await parent.chooses((await choices(parent))[0])
+    parent = await joined_parent(deployment, channel)
+    await at_the_complaint_text(parent)
     assert (await last_reply(parent)).startswith("Anh/chị vui lòng viết nội dung")
     await shows_the_menu(
         parent, "menu", [*PARENT_MENU, texts.MENU_LABELS["trogiup"]], "Anh/chị chọn việc cần làm:"
@@ -46,9 +57,7 @@ async def test_the_consents_end_with_the_menu_when_no_survey_is_open(
     deployment: Deployment, channel: str
 ) -> None:
     """The next step is a tap away: it said "Khảo sát: /khaosat; hướng dẫn: /trogiup"."""
-    setup = await make_school(deployment.app)
-    parent = phone_on(deployment, channel)
-    await join_and_consent(parent, setup.classes["Lá 1"].invite_code)
+    parent = await joined_parent(deployment, channel)
     done = await last_reply(parent)
     assert done.startswith("Cảm ơn anh/chị! Lựa chọn đã được lưu (theo thông báo ngày 05/12/2026).")
     assert "Anh/chị chọn việc cần làm:" in done and "/khaosat" not in done
@@ -60,16 +69,12 @@ async def test_a_parent_drops_a_draft_by_a_tap_at_any_step(
     deployment: Deployment, channel: str
 ) -> None:
     """No slash command needed to leave: "Thôi, không gửi" under every step drops the draft."""
-    setup = await make_school(deployment.app)
-    parent = phone_on(deployment, channel)
-    await join_and_consent(parent, setup.classes["Lá 1"].invite_code)
+    parent = await joined_parent(deployment, channel)
     await parent.says("/phananh")
     assert "(Gõ “menu” để làm việc khác hoặc xem hướng dẫn.)" in await last_reply(parent)
     await parent.chooses("Thôi, không gửi")  # at the first step
     assert await last_reply(parent) == "Đã hủy, nội dung đang soạn không được gửi."
-    await parent.says("/phananh")
-    for _ in range(3):
-        await parent.chooses((await choices(parent))[0])
+    await at_the_complaint_text(parent)
     await parent.says("Lớp Lá 1 nóng quá, nhờ nhà trường xem lại quạt trần ạ")
     assert await choices(parent) == ["Gửi", "Thôi, không gửi"]  # at the review
     await parent.chooses("Thôi, không gửi")
